@@ -1,0 +1,37 @@
+/* A growable byte buffer with a hard cap. Always NUL-terminated past len so
+ * text can be handed to C string functions, but it may hold NUL bytes. */
+#ifndef EXH_BASE_BUF_H
+#define EXH_BASE_BUF_H
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *p;    /* NULL until the first append */
+	size_t len; /* bytes in use */
+	size_t cap; /* bytes allocated */
+	size_t max; /* appends that would pass this fail with EXH_ELIMIT */
+};
+
+/* Prepares an empty buffer that will never hold more than max bytes. */
+void buf_init(struct buf *b, size_t max);
+/* Frees the memory; the buffer may be used again after buf_init. */
+void buf_release(struct buf *b);
+/* Empties the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+/* Appends n bytes. EXH_ELIMIT past the cap, EXH_ENOMEM; b is unchanged
+ * on error. */
+int buf_add(struct buf *b, const void *p, size_t n);
+int buf_adds(struct buf *b, const char *s);
+int buf_addc(struct buf *b, char c);
+/* Appends formatted text (printf rules). */
+int buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Removes the first n bytes. */
+void buf_consume(struct buf *b, size_t n);
+/* Makes room for n more bytes and returns where they go (not counted in
+ * len until buf_commit). NULL on cap or allocation failure. */
+char *buf_reserve(struct buf *b, size_t n);
+void buf_commit(struct buf *b, size_t n);
+
+#endif

@@ -1,0 +1,110 @@
+#include "base/file.h"
+#include "base/embedded.h"
+#include "base/err.h"
+#include "base/log.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "base/banned.h"
+
+int file_read(const char *path, size_t max, struct buf *out, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = 0;
+
+	buf_init(out, max);
+	if (fd < 0) {
+		*why = strerror(errno);
+		return EXH_EIO;
+	}
+	for (;;) {
+		char *dst = buf_reserve(out, 65536);
+		ssize_t n;
+		if (!dst) {
+			/* Near the cap: try the last bytes before giving up. */
+			dst = buf_reserve(out, 1);
+			if (!dst) {
+				*why = "file is larger than the limit";
+				rc = EXH_ELIMIT;
+				break;
+			}
+			n = read(fd, dst, 1);
+		} else {
+			n = read(fd, dst, 65536);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = strerror(errno);
+			rc = EXH_EIO;
+			break;
+		}
+		if (n == 0)
+			break;
+		buf_commit(out, (size_t)n);
+	}
+	close(fd);
+	if (rc)
+		buf_release(out);
+	else if (!out->p && buf_add(out, "", 0))
+		rc = EXH_ENOMEM;
+	return rc;
+}
+
+int data_load(const char *dir, const char *name, struct buf *out)
+{
+	const struct embedded_file *e;
+
+	if (dir) {
+		char path[4096];
+		const char *why = "";
+		int rc;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >=
+		    sizeof path)
+			return EXH_ELIMIT;
+		rc = file_read(path, 64u << 20, out, &why);
+		if (rc)
+			log_error("%s: %s", path, why);
+		return rc;
+	}
+	for (e = embedded_files; e->name; e++) {
+		if (strcmp(e->name, name) == 0) {
+			buf_init(out, e->len + 1);
+			return buf_add(out, e->data, e->len);
+		}
+	}
+	log_error("%s: not compiled into this binary", name);
+	return EXH_ENOENT;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len)
+{
+	char tmp[4096];
+	int fd;
+	const char *p = data;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+		return EXH_ELIMIT;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return EXH_EIO;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			unlink(tmp);
+			return EXH_EIO;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) || close(fd) || rename(tmp, path)) {
+		unlink(tmp);
+		return EXH_EIO;
+	}
+	return 0;
+}

@@ -1,0 +1,43 @@
+#include "cli/cli.h"
+#include "base/err.h"
+#include "base/log.h"
+#include <stdio.h>
+#include <string.h>
+#include "base/banned.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: exhunt COMMAND [OPTIONS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  scan    find Exchange servers, fingerprint builds, judge exposure\n"
+	      "  lab     run an emulated Exchange fleet on loopback\n"
+	      "  demo    start a lab, scan it with the safe checks, summarise\n"
+	      "\n"
+	      "'exhunt COMMAND --help' describes each; docs/ has the details.\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("exhunt " EXHUNT_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "scan") == 0)
+		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lab") == 0)
+		return cmd_lab(argc - 1, argv + 1);
+	if (strcmp(argv[1], "demo") == 0)
+		return cmd_demo(argc - 1, argv + 1);
+	log_error("'%s' is not a command; run 'exhunt --help'", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,395 @@
+/* How a persona answers HTTP requests (persona_answer in persona.h),
+ * following ../shared/reference/remote-detection.md §1 and §2. */
+#include "lab/persona.h"
+#include "base/err.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/banned.h"
+
+static bool vuln(const struct kb *kb, const char *cve, build_t b)
+{
+	int c = kb_cve_find(kb, cve);
+	build_t fix;
+	const char *upd;
+
+	if (c < 0)
+		return false;
+	switch (kb_fix(kb, c, b, &fix, &upd)) {
+	case FIX_AT_BUILD: return b < fix;
+	case FIX_NONE: return true;
+	default: return false;
+	}
+}
+
+/* Percent-decodes v into dst (lowercased), for URL-rewrite style matching. */
+static size_t decode_lower(struct view v, char *dst, size_t cap)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < v.len && o + 1 < cap; i++) {
+		char c = v.p[i];
+		if (c == '%' && i + 2 < v.len) {
+			char hex[3] = {v.p[i + 1], v.p[i + 2], 0};
+			char *end;
+			long x = strtol(hex, &end, 16);
+			if (end == hex + 2) {
+				c = (char)x;
+				i += 2;
+			}
+		}
+		dst[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+static void head(struct buf *o, int status, const char *reason,
+		 const char *server)
+{
+	buf_printf(o, "HTTP/1.1 %d %s\r\nServer: %s\r\n", status, reason, server);
+}
+
+static void finish(struct buf *o, const char *type, const char *body)
+{
+	size_t n = strlen(body);
+
+	if (n)
+		buf_printf(o, "Content-Type: %s\r\n", type);
+	buf_printf(o, "Content-Length: %zu\r\n\r\n", n);
+	buf_add(o, body, n);
+}
+
+static void plain_answer(const struct persona *p, const struct http_req *req,
+			 struct buf *o)
+{
+	bool root = view_eq(req->target, VIEW_LIT("/"));
+
+	switch (p->kind) {
+	case P_IIS:
+		if (root) {
+			head(o, 200, "OK", "Microsoft-IIS/10.0");
+			finish(o, "text/html",
+			       "<!DOCTYPE html><html><head><title>IIS Windows "
+			       "Server</title></head><body><img src=\"iisstart.png\""
+			       " alt=\"IIS\"></body></html>");
+		} else {
+			head(o, 404, "Not Found", "Microsoft-IIS/10.0");
+			finish(o, "text/html",
+			       "<html><body><h2>404 - File or directory not "
+			       "found.</h2></body></html>");
+		}
+		break;
+	case P_NGINX:
+		if (root) {
+			head(o, 200, "OK", "nginx/1.22.1");
+			finish(o, "text/html",
+			       "<html><head><title>Welcome to nginx!</title>"
+			       "</head><body></body></html>");
+		} else {
+			head(o, 404, "Not Found", "nginx/1.22.1");
+			finish(o, "text/html",
+			       "<html><head><title>404 Not Found</title></head>"
+			       "<body><center>nginx</center></body></html>");
+		}
+		break;
+	default:
+		/* A catch-all default page: 200 for every path, the classic
+		 * source of false web-shell findings. */
+		head(o, 200, "OK", "Apache/2.4.57 (Debian)");
+		finish(o, "text/html",
+		       "<html><body><h1>It works!</h1></body></html>");
+		break;
+	}
+}
+
+static void redirect(struct buf *o, const struct persona *p, const char *loc)
+{
+	head(o, 302, "Found", "Microsoft-IIS/10.0");
+	buf_printf(o, "Location: %s\r\n", loc);
+	if ((p->build >> 48) >= 15)
+		buf_printf(o, "X-FEServer: %s\r\n", p->name);
+	finish(o, "", "");
+}
+
+static void not_found(struct buf *o)
+{
+	head(o, 404, "Not Found", "Microsoft-IIS/10.0");
+	finish(o, "text/html",
+	       "<html><body><h2>404 - File or directory not found.</h2>"
+	       "</body></html>");
+}
+
+static void logon_page(const struct lab_world *w, const struct persona *p,
+		       struct buf *o)
+{
+	char bs[BUILD_STRLEN], path[64], page[2048];
+	bool modern = (p->build >> 48) >= 15;
+	const char *title = !modern ? "Outlook Web App"
+			    : (p->build >> 32) == ((15ull << 16) | 0)
+				? "Outlook Web App"
+				: "Outlook";
+
+	if (modern) {
+		build_format(p->build, true, bs);
+		snprintf(path, sizeof path, "/owa/auth/%s", bs);
+	} else {
+		build_format(p->build, false, bs);
+		snprintf(path, sizeof path, "/owa/%s", bs);
+	}
+	snprintf(page, sizeof page,
+		 "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n"
+		 "<!-- OwaPage = ASP.auth_logon_aspx -->\n<html><head>\n"
+		 "<meta http-equiv=\"X-UA-Compatible\" content=\"IE=10\" />\n"
+		 "<link rel=\"shortcut icon\" href=\"%s/themes/resources/"
+		 "favicon.ico\" type=\"image/x-icon\">\n<title>%s</title>\n"
+		 "<style>@font-face{font-family:\"Segoe UI WPC\";src:url(\"%s/"
+		 "themes/resources/segoeui-regular.eot?#iefix\")}</style>\n"
+		 "<script>function IsOwaPremiumBrowser(){return true;}</script>\n"
+		 "</head><body><noscript>To use Outlook, browser settings must "
+		 "allow scripts to run.</noscript><form action=\"/owa/auth.owa\" "
+		 "method=\"POST\" name=\"logonForm\"></form></body></html>\n",
+		 path, title, path);
+	head(o, 200, "OK", "Microsoft-IIS/10.0");
+	if (modern)
+		buf_printf(o, "X-FEServer: %s\r\n", p->name);
+	buf_adds(o, "Cache-Control: no-cache, no-store\r\n");
+	finish(o, "text/html; charset=utf-8", page);
+}
+
+static void manifest(const struct persona *p, struct buf *o)
+{
+	char bs[BUILD_STRLEN], xml[1024];
+
+	build_format(p->build, false, bs);
+	snprintf(xml, sizeof xml,
+		 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<asmv1:assembly "
+		 "xsi:schemaLocation=\"urn:schemas-microsoft-com:asm.v1 "
+		 "assembly.adaptive.xsd\" manifestVersion=\"1.0\" "
+		 "xmlns:asmv1=\"urn:schemas-microsoft-com:asm.v1\">"
+		 "<assemblyIdentity name=\"microsoft.exchange.ediscovery."
+		 "exporttool.application\" version=\"%s\" publicKeyToken="
+		 "\"b1d1a6c45aa418ce\" language=\"neutral\" processorArchitecture"
+		 "=\"msil\" xmlns=\"urn:schemas-microsoft-com:asm.v1\" />"
+		 "<dependency><dependentAssembly dependencyType=\"install\" "
+		 "codebase=\"microsoft.exchange.ediscovery.exporttool.exe."
+		 "manifest\"><assemblyIdentity name=\"microsoft.exchange."
+		 "ediscovery.exporttool\" version=\"%s\" publicKeyToken="
+		 "\"b1d1a6c45aa418ce\" /></dependentAssembly></dependency>"
+		 "</asmv1:assembly>\r\n",
+		 bs, bs);
+	head(o, 200, "OK", "Microsoft-IIS/10.0");
+	buf_printf(o, "X-FEServer: %s\r\n", p->name);
+	finish(o, "application/x-ms-application", xml);
+}
+
+static void b64(const unsigned char *in, size_t n, struct buf *o)
+{
+	static const char t[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
+			     in[i + 2];
+		char q[4] = {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63],
+			     t[v & 63]};
+		buf_add(o, q, 4);
+	}
+	if (n - i == 1) {
+		unsigned v = (unsigned)in[i] << 16;
+		char q[4] = {t[v >> 18], t[(v >> 12) & 63], '=', '='};
+		buf_add(o, q, 4);
+	} else if (n - i == 2) {
+		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+		char q[4] = {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
+		buf_add(o, q, 4);
+	}
+}
+
+static size_t av_pair(unsigned char *m, size_t at, unsigned id, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	m[at] = (unsigned char)id;
+	m[at + 1] = 0;
+	m[at + 2] = (unsigned char)(n * 2);
+	m[at + 3] = (unsigned char)((n * 2) >> 8);
+	for (i = 0; i < n; i++) {
+		m[at + 4 + 2 * i] = (unsigned char)s[i];
+		m[at + 5 + 2 * i] = 0;
+	}
+	return at + 4 + 2 * n;
+}
+
+/* An NTLM CHALLENGE_MESSAGE naming the server, as IIS sends to a NEGOTIATE. */
+static void ntlm_challenge(const struct persona *p, struct buf *o)
+{
+	unsigned char m[512] = {0};
+	char dns[96], domain[32], dnsdomain[64];
+	size_t ti = 56, end;
+
+	snprintf(domain, sizeof domain, "CORP%02u", (unsigned)(p->ip & 63));
+	snprintf(dnsdomain, sizeof dnsdomain, "corp%02u.example",
+		 (unsigned)(p->ip & 63));
+	snprintf(dns, sizeof dns, "%s.%s", p->name, dnsdomain);
+	memcpy(m, "NTLMSSP", 8);
+	m[8] = 2;
+	m[20] = 0x05; m[21] = 0x02; m[22] = 0x89; m[23] = 0x02; /* flags */
+	memcpy(m + 24, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+	m[48] = 10; m[49] = 0; m[50] = 0x63; m[51] = 0x45; m[55] = 15;
+	end = av_pair(m, ti, 2, domain);
+	end = av_pair(m, end, 1, p->name);
+	end = av_pair(m, end, 4, dnsdomain);
+	end = av_pair(m, end, 3, dns);
+	end += 4; /* MsvAvEOL */
+	m[40] = (unsigned char)(end - ti);
+	m[41] = (unsigned char)((end - ti) >> 8);
+	m[42] = m[40];
+	m[43] = m[41];
+	m[44] = (unsigned char)ti;
+	/* Target name (the domain) is not sent; its fields stay zero. */
+	head(o, 401, "Unauthorized", "Microsoft-IIS/10.0");
+	buf_adds(o, "WWW-Authenticate: NTLM ");
+	b64(m, end, o);
+	buf_printf(o, "\r\nX-FEServer: %s\r\n", p->name);
+	finish(o, "", "");
+}
+
+void persona_answer(const struct lab_world *w, const struct persona *p,
+		    const struct http_req *req, struct lab_answer *a)
+{
+	const struct kb *kb = w->kb;
+	struct buf *o = &a->out;
+	struct view path = req->target, query = {NULL, 0};
+	char dec[2048];
+	bool modern = (p->build >> 48) >= 15;
+	int k;
+
+	a->abort = false;
+	if (p->kind != P_EXCHANGE) {
+		plain_answer(p, req, o);
+		return;
+	}
+	{
+		struct view t = req->target;
+		if (view_split(&t, '?', &path))
+			query = t;
+	}
+	decode_lower(req->target, dec, sizeof dec);
+	/* URL-rewrite mitigations run before anything else in IIS. */
+	if (p->eems && strstr(dec, "autodiscover") && strstr(dec, "powershell")) {
+		a->abort = true;
+		return;
+	}
+	if (p->eomt && req->cookie.len &&
+	    view_find_ci(req->cookie, VIEW_LIT("X-AnonResource-Backend")) >= 0) {
+		a->abort = true;
+		return;
+	}
+	if (p->eomt && req->cookie.len &&
+	    view_find_ci(req->cookie, VIEW_LIT("X-BEResource=")) >= 0) {
+		a->abort = true;
+		return;
+	}
+	for (k = 0; k < p->nshells; k++) {
+		if (view_eq_ci(path, view_of(kb->webshell_paths[p->shells[k]]))) {
+			/* A China Chopper page without its parameter: an
+			 * empty 200. */
+			head(o, 200, "OK", "Microsoft-IIS/10.0");
+			buf_adds(o, "X-Powered-By: ASP.NET\r\n");
+			finish(o, "text/html", "");
+			return;
+		}
+	}
+	if (view_eq_ci(path, VIEW_LIT("/owa/auth/logon.aspx"))) {
+		logon_page(w, p, o);
+		return;
+	}
+	if (view_eq_ci(path, VIEW_LIT("/owa")) || view_eq_ci(path, VIEW_LIT("/owa/"))) {
+		head(o, 302, "Found", "Microsoft-IIS/10.0");
+		buf_adds(o, "Location: /owa/auth/logon.aspx?url=%2fowa%2f&reason=0\r\n");
+		if (p->owa_header) {
+			char bs[BUILD_STRLEN];
+			build_format(p->build, false, bs);
+			buf_printf(o, "X-OWA-Version: %s\r\n", bs);
+		}
+		if (modern)
+			buf_printf(o, "X-FEServer: %s\r\n", p->name);
+		finish(o, "", "");
+		return;
+	}
+	if (view_eq_ci(path, VIEW_LIT("/owa/auth/x.js")) && modern &&
+	    req->cookie.len &&
+	    view_find_ci(req->cookie, VIEW_LIT("X-BEResource=localhost")) >= 0) {
+		if (vuln(kb, "CVE-2021-26855", p->build)) {
+			head(o, 500, "Internal Server Error", "Microsoft-IIS/10.0");
+			buf_adds(o, "X-CalculatedBETarget: localhost\r\n");
+			buf_printf(o, "X-FEServer: %s\r\n", p->name);
+			finish(o, "text/html",
+			       "NegotiateSecurityContext failed with for host "
+			       "'localhost' with status 'TargetUnknown'");
+		} else {
+			head(o, 302, "Found", "Microsoft-IIS/10.0");
+			buf_adds(o, "Location: /owa/auth/errorFE.aspx?httpCode=404\r\n");
+			buf_printf(o, "X-CalculatedBETarget: %s.corp.example\r\n",
+				   p->name);
+			finish(o, "", "");
+		}
+		return;
+	}
+	if (view_eq_ci(path, VIEW_LIT("/ecp/Current/exporttool/"
+				      "microsoft.exchange.ediscovery.exporttool."
+				      "application"))) {
+		if (p->manifest)
+			manifest(p, o);
+		else
+			not_found(o);
+		return;
+	}
+	if (view_eq_ci(path, VIEW_LIT("/ews/exchange.asmx")) ||
+	    view_eq_ci(path, VIEW_LIT("/rpc/rpcproxy.dll"))) {
+		if (view_starts_ci(req->authorization, VIEW_LIT("NTLM "))) {
+			ntlm_challenge(p, o);
+			return;
+		}
+		head(o, 401, "Unauthorized", "Microsoft-IIS/10.0");
+		buf_adds(o, "WWW-Authenticate: Negotiate\r\nWWW-Authenticate: NTLM\r\n");
+		if (modern)
+			buf_printf(o, "X-FEServer: %s\r\n", p->name);
+		finish(o, "", "");
+		return;
+	}
+	if (view_eq_ci(path, VIEW_LIT("/autodiscover/autodiscover.json"))) {
+		if (!modern) {
+			not_found(o);
+			return;
+		}
+		/* The path confusion: "@" in the query and a back-end path
+		 * after it reach that back end unauthenticated. */
+		if (query.len && memchr(query.p, '@', query.len) &&
+		    vuln(kb, "CVE-2021-34473", p->build)) {
+			head(o, 302, "Found", "Microsoft-IIS/10.0");
+			buf_adds(o, "Location: /owa/auth/logon.aspx?url=%2fowa%2f\r\n");
+			buf_printf(o, "X-FEServer: %s\r\nX-CalculatedBETarget: %s.corp.example\r\n",
+				   p->name, p->name);
+			finish(o, "", "");
+			return;
+		}
+		if (strcmp(kb->products[p->product].name, "2016") == 0) {
+			head(o, 401, "Unauthorized", "Microsoft-IIS/10.0");
+			buf_adds(o, "WWW-Authenticate: Basic realm=\"\"\r\n");
+		} else {
+			head(o, 400, "Bad Request", "Microsoft-IIS/10.0");
+		}
+		buf_printf(o, "X-FEServer: %s\r\n", p->name);
+		finish(o, "", "");
+		return;
+	}
+	if (view_starts_ci(path, VIEW_LIT("/owa/auth/")) ||
+	    view_starts_ci(path, VIEW_LIT("/ecp/auth/"))) {
+		redirect(o, p, "/owa/auth/errorFE.aspx?httpCode=404");
+		return;
+	}
+	not_found(o);
+}

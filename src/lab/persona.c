@@ -1,0 +1,288 @@
+#include "lab/persona.h"
+#include "base/err.h"
+#include "base/ip4.h"
+#include "base/json.h"
+#include "base/rng.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/banned.h"
+
+struct lab_mix {
+	const char *name;
+	const char *date;      /* builds released after this are unknown */
+	int weight[5];         /* 2010, 2013, 2016, 2019, SE (percent) */
+	int not_exchange;      /* percent of addresses */
+	int eomt;              /* percent of ProxyLogon-vulnerable Exchange */
+	int eems;              /* percent of ProxyNotShell-vulnerable Exchange */
+	int shells;            /* percent of Exchange 2013+ with web shells */
+};
+
+static const struct lab_mix mixes[] = {
+	{"2021-03", "2021-03-16", {10, 28, 42, 20, 0}, 12, 15, 0, 12},
+	{"2021-08", "2021-08-10", {8, 25, 45, 22, 0}, 12, 5, 0, 8},
+	{"2022-11", "2022-11-15", {5, 20, 45, 30, 0}, 12, 2, 40, 5},
+	{"current", "2026-11-01", {3, 12, 40, 35, 10}, 12, 0, 10, 3},
+};
+
+const char *const lab_mix_names[] = {"2021-03", "2021-08", "2022-11",
+				     "current", NULL};
+
+int lab_world_init(struct lab_world *w, const struct kb *kb, const char *mix,
+		   uint64_t seed)
+{
+	size_t m;
+	int p, i;
+
+	memset(w, 0, sizeof *w);
+	w->kb = kb;
+	w->seed = seed;
+	for (m = 0; m < sizeof mixes / sizeof mixes[0]; m++)
+		if (!mix || strcmp(mixes[m].name, mix) == 0)
+			break;
+	if (m == sizeof mixes / sizeof mixes[0])
+		return EXH_EINVAL;
+	w->mix = &mixes[m];
+	for (p = 0; p < kb->nproducts; p++) {
+		w->cands[p] = malloc((size_t)kb->nbuilds * sizeof(int));
+		if (!w->cands[p]) {
+			lab_world_release(w);
+			return EXH_ENOMEM;
+		}
+		for (i = 0; i < kb->nbuilds; i++)
+			if (kb->builds[i].product == p &&
+			    strcmp(kb->builds[i].date, w->mix->date) <= 0)
+				w->cands[p][w->ncands[p]++] = i;
+	}
+	return 0;
+}
+
+void lab_world_release(struct lab_world *w)
+{
+	int p;
+
+	for (p = 0; p < KB_MAX_PRODUCTS; p++)
+		free(w->cands[p]);
+	memset(w->cands, 0, sizeof w->cands);
+}
+
+static int weight_product(const struct lab_world *w, struct rng *r)
+{
+	static const char *const names[] = {"2010", "2013", "2016", "2019", "SE"};
+	int roll = (int)rng_below(r, 100), k;
+
+	for (k = 0; k < 5; k++) {
+		int p = kb_product_find(w->kb, names[k]);
+		roll -= w->mix->weight[k];
+		if (roll < 0 && p >= 0 && w->ncands[p])
+			return p;
+	}
+	return kb_product_find(w->kb, "2016");
+}
+
+/* Chooses a build of product p: a CU (recent ones likelier), then an
+ * update of it (latest, release, or any). */
+static build_t pick_build(const struct lab_world *w, int p, struct rng *r)
+{
+	const int *c = w->cands[p];
+	int n = w->ncands[p], ncu = 0, i, cu_pick, lo = 0, hi, k;
+	build_t cus[256];
+	const struct kb_build *b = w->kb->builds;
+
+	for (i = 0; i < n; i++)
+		if ((ncu == 0 || cus[ncu - 1] != BUILD_CU(b[c[i]].build)) &&
+		    ncu < 256)
+			cus[ncu++] = BUILD_CU(b[c[i]].build);
+	if (rng_below(r, 100) < 55)
+		cu_pick = ncu - 1 - (int)rng_below(r, ncu >= 2 ? 2 : 1);
+	else
+		cu_pick = (int)rng_below(r, (uint64_t)ncu);
+	while (lo < n && BUILD_CU(b[c[lo]].build) != cus[cu_pick])
+		lo++;
+	hi = lo;
+	while (hi < n && BUILD_CU(b[c[hi]].build) == cus[cu_pick])
+		hi++;
+	k = (int)rng_below(r, 100);
+	if (k < 35)
+		return b[c[hi - 1]].build;
+	if (k < 65)
+		return b[c[lo]].build;
+	return b[c[lo + (int)rng_below(r, (uint64_t)(hi - lo))]].build;
+}
+
+static bool vulnerable_to(const struct kb *kb, const char *cve, build_t b)
+{
+	int c = kb_cve_find(kb, cve);
+	build_t fix;
+	const char *upd;
+
+	if (c < 0)
+		return false;
+	switch (kb_fix(kb, c, b, &fix, &upd)) {
+	case FIX_AT_BUILD: return b < fix;
+	case FIX_NONE: return true;
+	default: return false;
+	}
+}
+
+void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p)
+{
+	struct rng r = {rng_mix(w->seed * 0x100000001b3ull ^ ip)};
+	const struct kb *kb = w->kb;
+	bool modern;
+	int k;
+
+	memset(p, 0, sizeof *p);
+	p->ip = ip;
+	snprintf(p->hostname, sizeof p->hostname, "ex-%u-%u-%u-%u." LAB_ZONE,
+		 ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+	snprintf(p->name, sizeof p->name, "EXCH-%06X",
+		 (unsigned)(rng_mix(ip ^ w->seed) & 0xffffff));
+	if ((int)rng_below(&r, 100) < w->mix->not_exchange) {
+		p->kind = (enum persona_kind)(1 + rng_below(&r, 3));
+		return;
+	}
+	p->kind = P_EXCHANGE;
+	p->product = weight_product(w, &r);
+	p->build = pick_build(w, p->product, &r);
+	modern = (p->build >> 48) >= 15;
+	p->sni_only = rng_below(&r, 100) < 4;
+	p->slow = rng_below(&r, 100) < 3;
+	p->owa_header = modern && rng_below(&r, 100) < 45;
+	p->manifest = modern && rng_below(&r, 100) < 30;
+	p->eomt = modern && vulnerable_to(kb, "CVE-2021-26855", p->build) &&
+		  (int)rng_below(&r, 100) < w->mix->eomt;
+	p->eems = modern && vulnerable_to(kb, "CVE-2022-41040", p->build) &&
+		  (int)rng_below(&r, 100) < w->mix->eems;
+	if (modern && kb->nwebshell_paths &&
+	    (int)rng_below(&r, 100) < w->mix->shells) {
+		p->nshells = 1 + (int)rng_below(&r, PERSONA_MAX_SHELLS);
+		for (k = 0; k < p->nshells; k++) {
+			int s, j;
+		again:
+			s = (int)rng_below(&r, (uint64_t)kb->nwebshell_paths);
+			for (j = 0; j < k; j++)
+				if (p->shells[j] == s)
+					goto again;
+			p->shells[k] = s;
+		}
+	}
+}
+
+void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
+{
+	if (p->kind != P_EXCHANGE) {
+		*pr = PREC_NONE;
+		*b = 0;
+		return;
+	}
+	*b = p->build;
+	if ((p->build >> 48) < 15 || p->owa_header || p->manifest) {
+		*pr = PREC_SU;
+	} else {
+		*pr = PREC_CU;
+		*b = BUILD_CU(p->build);
+	}
+}
+
+void persona_checks(const struct lab_world *w, const struct persona *p,
+		    struct persona_checks *c)
+{
+	bool modern = (p->build >> 48) >= 15;
+
+	c->ssrf = c->proxyshell = CHK_NOT_RUN;
+	c->mitigation = NULL;
+	if (p->kind != P_EXCHANGE)
+		return;
+	if (p->eomt)
+		c->ssrf = CHK_MITIGATED;
+	else if (modern && vulnerable_to(w->kb, "CVE-2021-26855", p->build))
+		c->ssrf = CHK_VULNERABLE;
+	else
+		c->ssrf = CHK_NOT_VULNERABLE;
+	if (!modern)
+		c->proxyshell = CHK_INCONCLUSIVE;
+	else if (vulnerable_to(w->kb, "CVE-2021-34473", p->build))
+		c->proxyshell = CHK_VULNERABLE;
+	else
+		c->proxyshell = CHK_NOT_VULNERABLE;
+	c->mitigation = p->eomt && p->eems ? "eomt+eems"
+			: p->eomt          ? "eomt"
+			: p->eems          ? "eems"
+					   : "none";
+}
+
+static const char *kind_word(enum persona_kind k)
+{
+	static const char *const w[] = {"exchange", "iis", "nginx", "default-page"};
+	return w[k];
+}
+
+int persona_truth(const struct lab_world *w, const struct persona *p,
+		  struct buf *out)
+{
+	const struct kb *kb = w->kb;
+	char ip[IP4_STRLEN], bs[BUILD_STRLEN];
+	struct judge_in in = {0};
+	struct judge_out v;
+	struct persona_checks c;
+	int rc, k;
+
+	ip4_format(p->ip, ip);
+	persona_visible(p, &in.build, &in.precision);
+	persona_checks(w, p, &c);
+	in.ssrf = c.ssrf;
+	in.proxyshell = c.proxyshell;
+	judge(kb, &in, &v);
+	rc = buf_printf(out, "{\"ip\":\"%s\",\"hostname\":", ip);
+	rc = rc ? rc : json_cstr(out, p->hostname);
+	rc = rc ? rc : buf_printf(out, ",\"persona\":\"%s\"", kind_word(p->kind));
+	rc = rc ? rc : buf_printf(out, ",\"exchange\":%s",
+				  p->kind == P_EXCHANGE ? "true" : "false");
+	if (p->kind == P_EXCHANGE) {
+		const struct kb_build *kbb = kb_nearest(kb, p->build);
+		build_format(p->build, false, bs);
+		rc = rc ? rc : buf_printf(out, ",\"product\":\"%s\",\"build\":\"%s\"",
+					  kb->products[p->product].name, bs);
+		rc = rc ? rc : buf_printf(out, ",\"cu\":\"%s\",\"update\":\"%s\"",
+					  kbb ? kbb->cu : "", kbb ? kbb->update : "");
+		build_format(in.build, in.precision == PREC_CU, bs);
+		rc = rc ? rc : buf_printf(out,
+			",\"visible_build\":\"%s\",\"build_precision\":\"%s\"",
+			bs, precision_word(in.precision));
+		rc = rc ? rc : buf_printf(out,
+			",\"shows\":{\"x_owa_version\":%s,\"exporttool_manifest\":%s}",
+			p->owa_header ? "true" : "false",
+			p->manifest ? "true" : "false");
+		rc = rc ? rc : buf_printf(out,
+			",\"mitigations\":{\"eomt\":%s,\"eems\":%s}",
+			p->eomt ? "true" : "false", p->eems ? "true" : "false");
+		rc = rc ? rc : buf_printf(out, ",\"server_name\":\"%s\"", p->name);
+	} else {
+		rc = rc ? rc : buf_adds(out, ",\"product\":null,\"build\":null");
+	}
+	rc = rc ? rc : buf_printf(out, ",\"sni_only\":%s,\"slow\":%s",
+				  p->sni_only ? "true" : "false",
+				  p->slow ? "true" : "false");
+	rc = rc ? rc : buf_adds(out, ",\"webshells\":[");
+	for (k = 0; !rc && k < p->nshells; k++) {
+		if (k)
+			rc = buf_addc(out, ',');
+		rc = rc ? rc : json_cstr(out, kb->webshell_paths[p->shells[k]]);
+	}
+	rc = rc ? rc : buf_adds(out, "],\"checks\":{");
+	if (!rc && p->kind == P_EXCHANGE)
+		rc = buf_printf(out,
+			"\"ssrf-26855\":\"%s\",\"proxyshell\":\"%s\",\"mitigation\":\"%s\"",
+			check_word(c.ssrf), check_word(c.proxyshell), c.mitigation);
+	/* verdicts: what a scan by address alone reaches; an SNI-only server
+	 * shows nothing without its name. verdicts_by_name: with the name. */
+	rc = rc ? rc : buf_adds(out, "},\"verdicts\":");
+	if (!rc && p->sni_only)
+		rc = buf_adds(out, "{}");
+	else if (!rc)
+		rc = judge_json(kb, &v, false, out);
+	rc = rc ? rc : buf_adds(out, ",\"verdicts_by_name\":");
+	rc = rc ? rc : judge_json(kb, &v, false, out);
+	return rc ? rc : buf_adds(out, "}\n");
+}
