@@ -1,0 +1,689 @@
+#include "scan/engine.h"
+#include "base/err.h"
+#include "base/ip4.h"
+#include "base/limits.h"
+#include "base/log.h"
+#include "net/http_resp.h"
+#include "net/loop.h"
+#include "net/resolver.h"
+#include "net/tls.h"
+#include "scan/probe.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "base/banned.h"
+
+enum { CS_FREE, CS_RESOLVE, CS_CONNECT, CS_HANDSHAKE, CS_SEND, CS_RECV };
+
+struct engine;
+
+struct conn {
+	struct loop_io io;
+	struct engine *e;
+	int state;
+	SSL *ssl;
+	uint64_t pos;
+	struct observation obs;
+	struct probe probe;
+	struct probe_req req;
+	bool have_req, retried, tls_seen, resp_active;
+	int served;     /* responses on the current connection */
+	int reconnects;
+	struct buf out;
+	size_t out_off;
+	struct http_resp resp;
+	uint64_t resp_bytes;
+	int64_t phase_deadline, deadline;
+	char host[LIM_HOSTNAME + 1];
+	int next_free;
+	uint32_t gen; /* bumped per target, so late DNS answers are ignored */
+};
+
+struct lookup {
+	struct conn *c;
+	uint32_t gen;
+};
+
+struct engine {
+	const struct engine_opts *o;
+	const struct kb *kb;
+	const struct targets *t;
+	const struct engine_sink *sink;
+	struct engine_stats *st;
+	struct loop loop;
+	SSL_CTX *ctx;
+	struct resolver *res;
+	struct conn *conns;
+	int nconns, free_head, active;
+	int fatal;
+};
+
+const char *engine_refusal(const struct engine_opts *o, uint32_t ip)
+{
+	if (o->block && ipset_contains(o->block, ip))
+		return "in the blocklist";
+	if (o->allow && ipset_contains(o->allow, ip))
+		return NULL;
+	return ipset_special_name(ip);
+}
+
+static void conn_io(struct loop_io *io, uint32_t ev);
+
+static void close_socket(struct conn *c)
+{
+	if (c->io.fd >= 0) {
+		loop_del(&c->e->loop, &c->io);
+		close(c->io.fd);
+		c->io.fd = -1;
+	}
+	SSL_free(c->ssl);
+	c->ssl = NULL;
+	if (c->resp_active) {
+		http_resp_release(&c->resp);
+		c->resp_active = false;
+	}
+	c->served = 0;
+}
+
+static void finish(struct conn *c)
+{
+	struct engine *e = c->e;
+
+	close_socket(c);
+	buf_release(&c->out);
+	c->obs.time = (int64_t)time(NULL);
+	e->st->done++;
+	if (c->obs.exchange)
+		e->st->exchange++;
+	if (c->obs.error[0])
+		e->st->errors++;
+	if (e->sink->emit(e->sink->ctx, &c->obs))
+		e->fatal = EXH_EIO;
+	c->state = CS_FREE;
+	c->next_free = e->free_head;
+	e->free_head = (int)(c - e->conns);
+	e->active--;
+}
+
+/* Ends the target with an error text "what: detail" (kept short). */
+static void fail(struct conn *c, const char *what, const char *detail)
+{
+	if (!c->obs.error[0])
+		snprintf(c->obs.error, sizeof c->obs.error, "%s%s%.100s", what,
+			 detail[0] && what[0] ? ": " : "", detail);
+	finish(c);
+}
+
+static void open_conn(struct conn *c)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)c->e->o->port),
+				 .sin_addr.s_addr = htonl(c->obs.ip)};
+	int fd, one = 1;
+
+	if (c->reconnects++ > LIM_RECONNECTS) {
+		fail(c, "too many reconnections", "");
+		return;
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fail(c, "socket", strerror(errno));
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	c->io.fd = fd;
+	c->io.cb = conn_io;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) && errno != EINPROGRESS) {
+		fail(c, "connect", strerror(errno));
+		return;
+	}
+	c->state = CS_CONNECT;
+	c->phase_deadline = now_ms() + c->e->o->connect_timeout_ms;
+	if (loop_add(&c->e->loop, &c->io, EPOLLOUT))
+		fail(c, "epoll failed", "");
+}
+
+static void refuse_or_connect(struct conn *c)
+{
+	const char *why = engine_refusal(c->e->o, c->obs.ip);
+	char ip[IP4_STRLEN];
+
+	if (why) {
+		ip4_format(c->obs.ip, ip);
+		if (c->obs.hostname) {
+			/* A name that resolves into a refused range is
+			 * reported, so the user sees why it was not probed. */
+			char msg[128];
+			snprintf(msg, sizeof msg, "refused: %s is %s", ip, why);
+			fail(c, "", msg);
+			return;
+		}
+		log_debug("%s refused: %s", ip, why);
+		if (c->e->o->block && ipset_contains(c->e->o->block, c->obs.ip))
+			c->e->st->refused_block++;
+		else
+			c->e->st->refused_special++;
+		/* Not probed and not written. */
+		c->state = CS_FREE;
+		c->next_free = c->e->free_head;
+		c->e->free_head = (int)(c - c->e->conns);
+		c->e->active--;
+		return;
+	}
+	open_conn(c);
+}
+
+static void on_resolved(void *arg, int status, uint32_t ip, const char *err)
+{
+	struct lookup *l = arg;
+	struct conn *c = l->c;
+	bool current = status != RESOLVER_CANCELLED && c->state == CS_RESOLVE &&
+		       c->gen == l->gen;
+
+	free(l);
+	if (!current)
+		return;
+	if (status) {
+		fail(c, "dns", err);
+		return;
+	}
+	c->obs.ip = ip;
+	refuse_or_connect(c);
+}
+
+static void begin_request(struct conn *c)
+{
+	struct engine *e = c->e;
+
+	if (!c->have_req) {
+		if (!probe_next(&c->probe, &c->req)) {
+			finish(c);
+			return;
+		}
+		c->have_req = true;
+	}
+	buf_reset(&c->out);
+	if (buf_printf(&c->out,
+		       "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n"
+		       "Accept: */*\r\nConnection: keep-alive\r\n%s\r\n",
+		       c->req.path, c->host, e->o->user_agent, c->req.headers)) {
+		fail(c, "request too large", "");
+		return;
+	}
+	c->out_off = 0;
+	http_resp_init(&c->resp, false);
+	c->resp_active = true;
+	c->resp_bytes = 0;
+	c->state = CS_SEND;
+	loop_mod(&e->loop, &c->io, EPOLLOUT);
+	conn_io(&c->io, EPOLLOUT);
+}
+
+/* The server closed or reset before answering the current request. */
+static void aborted(struct conn *c)
+{
+	bool reused = c->served > 0;
+
+	close_socket(c);
+	if (reused && !c->retried) {
+		/* Maybe an idle keep-alive timeout: ask once more on a fresh
+		 * connection before calling it an abort. */
+		c->retried = true;
+		open_conn(c);
+		return;
+	}
+	c->retried = false;
+	c->have_req = false;
+	probe_feed(&c->probe, NULL);
+	if (!probe_next(&c->probe, &c->req)) {
+		finish(c);
+		return;
+	}
+	c->have_req = true;
+	open_conn(c);
+}
+
+static void got_response(struct conn *c)
+{
+	bool keep = c->resp.keep_alive;
+
+	c->served++;
+	c->have_req = false;
+	c->retried = false;
+	probe_feed(&c->probe, &c->resp);
+	http_resp_release(&c->resp);
+	c->resp_active = false;
+	if (!keep) {
+		close_socket(c);
+		if (!probe_next(&c->probe, &c->req)) {
+			finish(c);
+			return;
+		}
+		c->have_req = true;
+		open_conn(c);
+		return;
+	}
+	begin_request(c);
+}
+
+static void tls_fail(struct conn *c)
+{
+	unsigned long err = ERR_peek_last_error();
+	char msg[120];
+
+	if (err)
+		snprintf(msg, sizeof msg, "%s", ERR_reason_error_string(err));
+	else
+		snprintf(msg, sizeof msg, "%s",
+			 errno ? strerror(errno) : "connection closed");
+	fail(c, "tls: handshake failed", msg);
+}
+
+static void on_readable(struct conn *c)
+{
+	char tmp[16384];
+
+	for (;;) {
+		ssize_t n;
+		size_t used;
+		int rc;
+
+		if (c->ssl) {
+			int r, err;
+			ERR_clear_error();
+			errno = 0;
+			r = SSL_read(c->ssl, tmp, sizeof tmp);
+			if (r <= 0) {
+				err = SSL_get_error(c->ssl, r);
+				if (err == SSL_ERROR_WANT_READ) {
+					loop_mod(&c->e->loop, &c->io, EPOLLIN);
+					return;
+				}
+				if (err == SSL_ERROR_WANT_WRITE) {
+					loop_mod(&c->e->loop, &c->io, EPOLLOUT);
+					return;
+				}
+				n = 0; /* closed, reset or TLS error */
+			} else {
+				n = r;
+			}
+		} else {
+			n = read(c->io.fd, tmp, sizeof tmp);
+			if (n < 0 && errno == EAGAIN) {
+				loop_mod(&c->e->loop, &c->io, EPOLLIN);
+				return;
+			}
+			if (n < 0)
+				n = 0;
+		}
+		if (n == 0) {
+			if (c->resp_bytes > 0 && http_resp_eof(&c->resp) == 0) {
+				c->resp.keep_alive = false;
+				got_response(c);
+				return;
+			}
+			aborted(c);
+			return;
+		}
+		c->obs.bytes += (uint64_t)n;
+		c->resp_bytes += (uint64_t)n;
+		if (c->obs.bytes > LIM_HOST_BYTES) {
+			fail(c, "byte cap per target reached", "");
+			return;
+		}
+		rc = http_resp_feed(&c->resp, tmp, (size_t)n, &used);
+		if (rc == 0) {
+			/* Bytes past the response would be a pipelining
+			 * server's; we never pipeline, so drop them. */
+			got_response(c);
+			return;
+		}
+		if (rc != EXH_EAGAIN) {
+			fail(c, "http: malformed response to GET", c->req.path);
+			return;
+		}
+	}
+}
+
+static void on_writable(struct conn *c)
+{
+	while (c->out_off < c->out.len) {
+		size_t left = c->out.len - c->out_off;
+		ssize_t n;
+		if (c->ssl) {
+			int r, err;
+			ERR_clear_error();
+			r = SSL_write(c->ssl, c->out.p + c->out_off, (int)left);
+			if (r <= 0) {
+				err = SSL_get_error(c->ssl, r);
+				if (err == SSL_ERROR_WANT_WRITE) {
+					loop_mod(&c->e->loop, &c->io, EPOLLOUT);
+					return;
+				}
+				if (err == SSL_ERROR_WANT_READ) {
+					loop_mod(&c->e->loop, &c->io, EPOLLIN);
+					return;
+				}
+				aborted(c);
+				return;
+			}
+			n = r;
+		} else {
+			n = write(c->io.fd, c->out.p + c->out_off, left);
+			if (n < 0 && errno == EAGAIN) {
+				loop_mod(&c->e->loop, &c->io, EPOLLOUT);
+				return;
+			}
+			if (n <= 0) {
+				aborted(c);
+				return;
+			}
+		}
+		c->out_off += (size_t)n;
+	}
+	c->state = CS_RECV;
+	loop_mod(&c->e->loop, &c->io, EPOLLIN);
+	on_readable(c);
+}
+
+static void handshake(struct conn *c)
+{
+	int r, err;
+
+	ERR_clear_error();
+	errno = 0;
+	r = SSL_connect(c->ssl);
+	if (r == 1) {
+		if (!c->tls_seen) {
+			c->tls_seen = true;
+			snprintf(c->obs.tls_version, sizeof c->obs.tls_version,
+				 "%s", SSL_get_version(c->ssl));
+			tls_peer_cert(c->ssl, c->obs.cert_sha256, c->obs.cert_cn,
+				      sizeof c->obs.cert_cn);
+		}
+		begin_request(c);
+		return;
+	}
+	err = SSL_get_error(c->ssl, r);
+	if (err == SSL_ERROR_WANT_READ)
+		loop_mod(&c->e->loop, &c->io, EPOLLIN);
+	else if (err == SSL_ERROR_WANT_WRITE)
+		loop_mod(&c->e->loop, &c->io, EPOLLOUT);
+	else
+		tls_fail(c);
+}
+
+static void connected(struct conn *c)
+{
+	int soerr = 0;
+	socklen_t sl = sizeof soerr;
+
+	getsockopt(c->io.fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+	if (soerr) {
+		fail(c, "connect", strerror(soerr));
+		return;
+	}
+	if (!c->e->o->tls) {
+		begin_request(c);
+		return;
+	}
+	c->ssl = SSL_new(c->e->ctx);
+	if (!c->ssl) {
+		fail(c, "tls: out of memory", "");
+		return;
+	}
+	SSL_set_fd(c->ssl, c->io.fd);
+	if (c->obs.hostname)
+		SSL_set_tlsext_host_name(c->ssl, c->obs.hostname);
+	c->state = CS_HANDSHAKE;
+	c->phase_deadline = now_ms() + c->e->o->connect_timeout_ms;
+	handshake(c);
+}
+
+static void conn_io(struct loop_io *io, uint32_t ev)
+{
+	struct conn *c = (struct conn *)io;
+
+	switch (c->state) {
+	case CS_CONNECT:
+		connected(c);
+		break;
+	case CS_HANDSHAKE:
+		handshake(c);
+		break;
+	case CS_SEND:
+		on_writable(c);
+		break;
+	case CS_RECV:
+		on_readable(c);
+		break;
+	}
+}
+
+static void start_target(struct engine *e, uint64_t index, uint64_t pos)
+{
+	int slot = e->free_head;
+	struct conn *c = &e->conns[slot];
+	struct target t;
+	int64_t now = now_ms();
+
+	e->free_head = c->next_free;
+	e->active++;
+	c->gen++;
+	memset(&c->obs, 0, sizeof c->obs);
+	targets_get(e->t, index, &t);
+	c->e = e;
+	c->io.fd = -1;
+	c->ssl = NULL;
+	c->pos = pos;
+	c->have_req = c->retried = c->tls_seen = c->resp_active = false;
+	c->served = c->reconnects = 0;
+	buf_init(&c->out, 8192);
+	c->obs.index = index;
+	c->obs.ip = t.ip;
+	c->obs.port = e->o->port;
+	c->obs.hostname = t.hostname;
+	c->deadline = now + e->o->timeout_ms;
+	probe_init(&c->probe, e->kb, e->o->checks, &c->obs);
+	if (t.hostname) {
+		snprintf(c->host, sizeof c->host, "%s", t.hostname);
+	} else {
+		char ip[IP4_STRLEN];
+		ip4_format(t.ip, ip);
+		snprintf(c->host, sizeof c->host, "%s", ip);
+	}
+	e->st->launched++;
+	if (t.ip == 0) {
+		struct lookup *l = malloc(sizeof *l);
+		c->state = CS_RESOLVE;
+		c->phase_deadline = c->deadline;
+		if (!l) {
+			fail(c, "out of memory", "");
+			return;
+		}
+		l->c = c;
+		l->gen = c->gen;
+		if (resolver_lookup(e->res, t.hostname, on_resolved, l)) {
+			free(l);
+			fail(c, "dns: out of memory", "");
+		}
+		return;
+	}
+	refuse_or_connect(c);
+}
+
+static void sweep(struct engine *e, int64_t now)
+{
+	int i;
+
+	for (i = 0; i < e->nconns; i++) {
+		struct conn *c = &e->conns[i];
+		if (c->state == CS_FREE)
+			continue;
+		if (now >= c->deadline) {
+			fail(c, "timeout", "target deadline passed");
+		} else if ((c->state == CS_CONNECT || c->state == CS_HANDSHAKE) &&
+			   now >= c->phase_deadline) {
+			fail(c, "timeout",
+			     c->state == CS_CONNECT ? "connect" : "tls handshake");
+		}
+	}
+}
+
+static uint64_t low_water(const struct engine *e, const struct order *ord)
+{
+	uint64_t low = ord->pos;
+	int i;
+
+	for (i = 0; i < e->nconns; i++)
+		if (e->conns[i].state != CS_FREE && e->conns[i].pos < low)
+			low = e->conns[i].pos;
+	return low;
+}
+
+static void progress(const struct engine *e, const struct order *ord,
+		     int64_t started, bool final)
+{
+	double secs = (double)(now_ms() - started) / 1000.0;
+	double frac = ord->npos ? (double)ord->pos / (double)ord->npos : 1;
+	double rate = secs > 0 ? (double)e->st->launched / secs : 0;
+	double eta = frac > 0 && frac < 1 ? secs / frac * (1 - frac) : 0;
+
+	fprintf(stderr,
+		"\rexhunt: scan %5.1f%%  %llu done  %.0f/s  exchange %llu  "
+		"in flight %d  ETA %02d:%02d   %s",
+		frac * 100, (unsigned long long)e->st->done, rate,
+		(unsigned long long)e->st->exchange, e->active,
+		(int)eta / 60, (int)eta % 60, final ? "\n" : "");
+	fflush(stderr);
+}
+
+int engine_run(const struct engine_opts *o, const struct kb *kb,
+	       const struct targets *t, struct order *ord,
+	       const struct engine_sink *sink, struct engine_stats *st)
+{
+	struct engine e;
+	int64_t started = now_ms(), last_tick = started, last_ckpt = started,
+		last_sweep = started, last_progress = started;
+	double tokens = 1;
+	bool exhausted = false;
+	int i, rc = 0;
+
+	memset(&e, 0, sizeof e);
+	memset(st, 0, sizeof *st);
+	e.o = o;
+	e.kb = kb;
+	e.t = t;
+	e.sink = sink;
+	e.st = st;
+	if (raise_fd_limit(o->concurrency + 256) < o->concurrency + 16) {
+		log_error("--concurrency %d needs a higher open-file limit "
+			  "(ulimit -n)", o->concurrency);
+		return EXH_EINVAL;
+	}
+	if (loop_init(&e.loop))
+		return EXH_EIO;
+	e.ctx = o->tls ? tls_client_ctx_new() : NULL;
+	e.conns = calloc((size_t)o->concurrency, sizeof *e.conns);
+	if ((o->tls && !e.ctx) || !e.conns) {
+		rc = EXH_ENOMEM;
+		goto out;
+	}
+	rc = resolver_new(&e.res, &e.loop, o->resolver);
+	if (rc)
+		goto out;
+	e.nconns = o->concurrency;
+	for (i = 0; i < e.nconns; i++) {
+		e.conns[i].state = CS_FREE;
+		e.conns[i].io.fd = -1;
+		e.conns[i].next_free = i + 1 < e.nconns ? i + 1 : -1;
+	}
+	e.free_head = 0;
+	while (!e.fatal) {
+		int64_t now = now_ms();
+		int wait = 100;
+
+		if (o->stop && *o->stop) {
+			rc = EXH_EAGAIN;
+			break;
+		}
+		if (o->rate > 0) {
+			double burst = o->rate / 20 > 1 ? o->rate / 20 : 1;
+			tokens += o->rate * (double)(now - last_tick) / 1000.0;
+			if (tokens > burst)
+				tokens = burst;
+		}
+		last_tick = now;
+		while (!exhausted && e.active < e.nconns &&
+		       (o->rate <= 0 || tokens >= 1)) {
+			uint64_t index, pos;
+			if (!order_next(ord, &index, &pos)) {
+				exhausted = true;
+				break;
+			}
+			if (sink->done && sink->done(sink->ctx, index)) {
+				st->skipped_done++;
+				continue;
+			}
+			if (o->rate > 0)
+				tokens -= 1;
+			start_target(&e, index, pos);
+		}
+		if ((uint64_t)e.active > st->peak_inflight)
+			st->peak_inflight = (uint64_t)e.active;
+		if (exhausted && e.active == 0)
+			break;
+		if (o->rate > 0 && !exhausted && e.active < e.nconns) {
+			double need = (1 - tokens) * 1000.0 / o->rate;
+			wait = need < 1 ? 1 : need > 100 ? 100 : (int)need;
+		}
+		if (loop_run_once(&e.loop, wait) < 0) {
+			rc = EXH_EIO;
+			break;
+		}
+		now = now_ms();
+		if (now - last_sweep >= 20) {
+			resolver_tick(e.res);
+			sweep(&e, now);
+			last_sweep = now;
+		}
+		if (now - last_ckpt >= 1000) {
+			if (sink->checkpoint &&
+			    sink->checkpoint(sink->ctx, low_water(&e, ord)))
+				e.fatal = EXH_EIO;
+			last_ckpt = now;
+		}
+		if (o->progress && now - last_progress >= 1000) {
+			progress(&e, ord, started, false);
+			last_progress = now;
+		}
+	}
+	if (e.fatal)
+		rc = e.fatal;
+	if (sink->checkpoint && sink->checkpoint(sink->ctx, low_water(&e, ord)))
+		rc = rc ? rc : EXH_EIO;
+	if (o->progress)
+		progress(&e, ord, started, true);
+out:
+	st->seconds = (double)(now_ms() - started) / 1000.0;
+	if (e.conns)
+		for (i = 0; i < e.nconns; i++)
+			if (e.conns[i].state != CS_FREE) {
+				close_socket(&e.conns[i]);
+				buf_release(&e.conns[i].out);
+			}
+	resolver_free(e.res);
+	free(e.conns);
+	SSL_CTX_free(e.ctx);
+	loop_release(&e.loop);
+	return rc;
+}

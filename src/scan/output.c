@@ -1,0 +1,566 @@
+#include "scan/output.h"
+#include "base/err.h"
+#include "base/file.h"
+#include "base/ip4.h"
+#include "base/log.h"
+#include "scan/record.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "base/banned.h"
+
+#define PENDING_FLUSH (4u << 20)
+#define SCHEMA_VERSION 1
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
+	"CREATE TABLE IF NOT EXISTS scans(\n"
+	"  id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT,\n"
+	"  scope TEXT, options TEXT, shard TEXT);\n"
+	"CREATE TABLE IF NOT EXISTS observations(\n"
+	"  scan_id TEXT NOT NULL REFERENCES scans(id), seq INTEGER NOT NULL,\n"
+	"  time TEXT NOT NULL, ip TEXT, port INTEGER NOT NULL, hostname TEXT,\n"
+	"  exchange INTEGER NOT NULL, product TEXT, build TEXT,\n"
+	"  build_precision TEXT, server_name TEXT, cert_sha256 TEXT,\n"
+	"  webshells INTEGER NOT NULL, error TEXT, record TEXT NOT NULL,\n"
+	"  PRIMARY KEY(scan_id, seq));\n"
+	"CREATE TABLE IF NOT EXISTS verdicts(\n"
+	"  scan_id TEXT NOT NULL, seq INTEGER NOT NULL, cve TEXT NOT NULL,\n"
+	"  verdict TEXT NOT NULL, basis TEXT NOT NULL,\n"
+	"  PRIMARY KEY(scan_id, seq, cve));\n"
+	"CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip);\n";
+
+static int db_exec(struct scan_output *out, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(out->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_error("%s: %s", out->db_path, err ? err : "error");
+		sqlite3_free(err);
+		return EXH_EIO;
+	}
+	return 0;
+}
+
+static int db_open(struct scan_output *out, const char *scope,
+		   const char *options, const char *shard)
+{
+	sqlite3_stmt *st = NULL;
+	char t[32];
+	int rc, version = 0;
+
+	if (sqlite3_open(out->db_path, &out->db) != SQLITE_OK) {
+		log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
+		return EXH_EIO;
+	}
+	sqlite3_busy_timeout(out->db, 10000);
+	if (db_exec(out, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") ||
+	    db_exec(out, schema))
+		return EXH_EIO;
+	if (sqlite3_prepare_v2(out->db, "SELECT value FROM meta WHERE key='schema_version'",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > SCHEMA_VERSION) {
+		log_error("%s: database schema %d is newer than this exhunt (%d)",
+			  out->db_path, version, SCHEMA_VERSION);
+		return EXH_EINVAL;
+	}
+	if (db_exec(out, "INSERT OR REPLACE INTO meta VALUES('schema_version','1')"))
+		return EXH_EIO;
+	record_time(out->started, t);
+	rc = sqlite3_prepare_v2(out->db,
+				"INSERT OR IGNORE INTO scans(id,started,scope,options,shard)"
+				" VALUES(?,?,?,?,?)", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, options, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, shard, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
+		return EXH_EIO;
+	}
+	if (sqlite3_prepare_v2(out->db,
+			       "INSERT OR REPLACE INTO observations VALUES"
+			       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+			       (sqlite3_stmt **)&out->ins_obs, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(out->db,
+			       "INSERT OR REPLACE INTO verdicts VALUES(?,?,?,?,?)",
+			       -1, (sqlite3_stmt **)&out->ins_verdict, NULL) != SQLITE_OK) {
+		log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
+		return EXH_EIO;
+	}
+	return db_exec(out, "BEGIN");
+}
+
+static bool done_has(const struct scan_output *out, uint64_t index)
+{
+	size_t i;
+
+	if (!out->done_cap)
+		return false;
+	for (i = (size_t)(index * 0x9e3779b97f4a7c15ull) & (out->done_cap - 1);
+	     out->done[i]; i = (i + 1) & (out->done_cap - 1))
+		if (out->done[i] == index + 1)
+			return true;
+	return false;
+}
+
+static int done_add(struct scan_output *out, uint64_t index)
+{
+	size_t i;
+
+	if (done_has(out, index))
+		return 0;
+	if ((out->done_n + 1) * 2 > out->done_cap) {
+		size_t ncap = out->done_cap ? out->done_cap * 2 : 1024, k;
+		uint64_t *nd = calloc(ncap, sizeof *nd), *old = out->done;
+		size_t ocap = out->done_cap;
+		if (!nd)
+			return EXH_ENOMEM;
+		out->done = nd;
+		out->done_cap = ncap;
+		out->done_n = 0;
+		for (k = 0; k < ocap; k++)
+			if (old[k])
+				done_add(out, old[k] - 1);
+		free(old);
+	}
+	for (i = (size_t)(index * 0x9e3779b97f4a7c15ull) & (out->done_cap - 1);
+	     out->done[i]; i = (i + 1) & (out->done_cap - 1))
+		;
+	out->done[i] = index + 1;
+	out->done_n++;
+	return 0;
+}
+
+/* Reads the state file: "exhunt-scan-state 1", then key value lines. */
+static int read_state(struct scan_output *out, bool *exists)
+{
+	struct buf b;
+	const char *why = "";
+	struct view all, line;
+	bool magic = false, fp_ok = false;
+	int rc = file_read(out->state_path, 1 << 16, &b, &why);
+
+	*exists = false;
+	if (rc == EXH_EIO && errno == ENOENT)
+		return 0;
+	if (rc) {
+		log_error("%s: %s", out->state_path, why);
+		return rc;
+	}
+	*exists = true;
+	all = (struct view){b.p, b.len};
+	while (all.len) {
+		struct view key;
+		view_split(&all, '\n', &line);
+		if (!view_split(&line, ' ', &key))
+			continue;
+		if (view_eq(key, VIEW_LIT("exhunt-scan-state")))
+			magic = view_eq(line, VIEW_LIT("1"));
+		else if (view_eq(key, VIEW_LIT("scan_id")))
+			view_cstr(line, out->scan_id, sizeof out->scan_id);
+		else if (view_eq(key, VIEW_LIT("fingerprint")))
+			fp_ok = view_eq(line, view_of(out->fingerprint));
+		else if (view_eq(key, VIEW_LIT("low_pos")))
+			view_to_u64(line, UINT64_MAX, &out->resume_pos);
+	}
+	buf_release(&b);
+	if (!magic) {
+		log_error("%s: not an exhunt scan state file", out->state_path);
+		return EXH_EINVAL;
+	}
+	if (!fp_ok) {
+		log_error("%s: belongs to a different scan (targets, seed, shard, "
+			  "port or checks differ); use another --state file",
+			  out->state_path);
+		return EXH_EINVAL;
+	}
+	return 0;
+}
+
+/* Loads the indices already written to the JSONL file, cutting off a
+ * partial last line left by a crash. */
+static int load_done(struct scan_output *out)
+{
+	struct buf b;
+	const char *why = "";
+	struct view all, line;
+	size_t keep = 0;
+	int rc = file_read(out->jsonl_path, (size_t)1 << 40, &b, &why);
+
+	if (rc == EXH_EIO && errno == ENOENT)
+		return 0;
+	if (rc) {
+		log_error("%s: %s", out->jsonl_path, why);
+		return rc;
+	}
+	all = (struct view){b.p, b.len};
+	while (all.len) {
+		long at;
+		uint64_t seq;
+		size_t i;
+		if (!view_split(&all, '\n', &line))
+			break; /* no newline: a partial record */
+		keep = (size_t)(line.p - b.p) + line.len + 1;
+		at = view_find(line, VIEW_LIT("\"seq\":"));
+		if (at < 0)
+			continue;
+		for (i = (size_t)at + 6; i < line.len && line.p[i] >= '0' &&
+					 line.p[i] <= '9'; i++)
+			;
+		if (view_to_u64((struct view){line.p + at + 6, i - (size_t)at - 6},
+				UINT64_MAX, &seq) &&
+		    (rc = done_add(out, seq)))
+			break;
+	}
+	if (!rc && keep < b.len && truncate(out->jsonl_path, (off_t)keep)) {
+		log_error("%s: cannot cut the partial last record: %s",
+			  out->jsonl_path, strerror(errno));
+		rc = EXH_EIO;
+	}
+	buf_release(&b);
+	return rc;
+}
+
+static int open_append(const char *path, bool truncate_it)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+				    (truncate_it ? O_TRUNC : O_APPEND), 0644);
+	if (fd < 0)
+		log_error("%s: %s", path, strerror(errno));
+	return fd;
+}
+
+int output_open(struct scan_output *out, const struct kb *kb,
+		const char *fingerprint, const char *scope, const char *options,
+		const char *shard, bool *resumed)
+{
+	bool exists = false;
+	int rc;
+
+	out->kb = kb;
+	out->jsonl_fd = out->csv_fd = -1;
+	out->started = (int64_t)time(NULL);
+	buf_init(&out->jsonl_pending, (size_t)1 << 30);
+	buf_init(&out->csv_pending, (size_t)1 << 30);
+	snprintf(out->fingerprint, sizeof out->fingerprint, "%s", fingerprint);
+	{
+		char t[32];
+		record_time(out->started, t);
+		snprintf(out->scan_id, sizeof out->scan_id, "%s%s%s", t,
+			 shard[0] ? "-" : "", shard);
+	}
+	*resumed = false;
+	if (out->state_path) {
+		rc = read_state(out, &exists);
+		if (rc)
+			return rc;
+		if (exists) {
+			rc = load_done(out);
+			if (rc)
+				return rc;
+			*resumed = true;
+		}
+	}
+	if (out->jsonl_path && strcmp(out->jsonl_path, "-") != 0) {
+		out->jsonl_fd = open_append(out->jsonl_path, !exists);
+		if (out->jsonl_fd < 0)
+			return EXH_EIO;
+	} else if (out->jsonl_path) {
+		out->jsonl_fd = 1;
+	}
+	if (out->csv_path) {
+		struct stat sb;
+		bool fresh = !exists || stat(out->csv_path, &sb) || sb.st_size == 0;
+		out->csv_fd = strcmp(out->csv_path, "-") == 0
+				      ? 1 : open_append(out->csv_path, !exists);
+		if (out->csv_fd < 0)
+			return EXH_EIO;
+		if (fresh)
+			buf_adds(&out->csv_pending, record_csv_header);
+	}
+	if (out->db_path) {
+		rc = db_open(out, scope, options, shard);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void summarise(struct scan_output *out, const struct observation *o,
+		      const struct judge_out *v)
+{
+	struct scan_summary *s = &out->sum;
+	int i;
+
+	s->targets++;
+	if (o->error[0])
+		s->errors++;
+	if (!o->exchange) {
+		s->other++;
+		return;
+	}
+	s->exchange++;
+	if (o->nshells)
+		s->backdoored++;
+	if (record_eol(out->kb, o->product, o->time))
+		s->eol++;
+	s->eomt += o->eomt;
+	s->eems += o->eems;
+	for (i = 0; i < v->n; i++)
+		s->counts[v->v[i].cve][v->v[i].verdict]++;
+}
+
+static int write_all(int fd, const struct buf *b)
+{
+	size_t off = 0;
+
+	while (off < b->len) {
+		ssize_t n = write(fd, b->p + off, b->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return EXH_EIO;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+static int flush(struct scan_output *out)
+{
+	if (out->db && (db_exec(out, "COMMIT") || db_exec(out, "BEGIN")))
+		return EXH_EIO;
+	if (out->jsonl_fd >= 0 && out->jsonl_pending.len) {
+		if (write_all(out->jsonl_fd, &out->jsonl_pending) ||
+		    (out->jsonl_fd != 1 && fdatasync(out->jsonl_fd))) {
+			log_error("%s: %s", out->jsonl_path, strerror(errno));
+			return EXH_EIO;
+		}
+	}
+	buf_reset(&out->jsonl_pending);
+	if (out->csv_fd >= 0 && out->csv_pending.len) {
+		if (write_all(out->csv_fd, &out->csv_pending)) {
+			log_error("%s: %s", out->csv_path, strerror(errno));
+			return EXH_EIO;
+		}
+	}
+	buf_reset(&out->csv_pending);
+	return 0;
+}
+
+static int db_insert(struct scan_output *out, const struct observation *o,
+		     const struct judge_out *v, const char *rec, size_t reclen)
+{
+	sqlite3_stmt *st = out->ins_obs;
+	char ip[16], t[32], bs[BUILD_STRLEN];
+	int i, rc;
+
+	ip4_format(o->ip, ip);
+	record_time(o->time, t);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)o->index);
+	sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
+	if (o->ip)
+		sqlite3_bind_text(st, 4, ip, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int(st, 5, o->port);
+	if (o->hostname)
+		sqlite3_bind_text(st, 6, o->hostname, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int(st, 7, o->exchange);
+	if (o->exchange && o->product >= 0)
+		sqlite3_bind_text(st, 8, out->kb->products[o->product].name, -1,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 8);
+	if (o->exchange && o->precision != PREC_NONE) {
+		build_format(o->build, o->precision == PREC_CU, bs);
+		sqlite3_bind_text(st, 9, bs, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 10, precision_word(o->precision), -1,
+				  SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, 9);
+		sqlite3_bind_null(st, 10);
+	}
+	{
+		const char *name = o->fe_server[0] ? o->fe_server
+				   : o->ntlm.netbios_computer[0]
+					   ? o->ntlm.netbios_computer
+					   : NULL;
+		if (name)
+			sqlite3_bind_text(st, 11, name, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 11);
+	}
+	if (o->cert_sha256[0])
+		sqlite3_bind_text(st, 12, o->cert_sha256, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 12);
+	sqlite3_bind_int(st, 13, o->nshells);
+	if (o->error[0])
+		sqlite3_bind_text(st, 14, o->error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 14);
+	sqlite3_bind_text(st, 15, rec, (int)reclen - 1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	st = out->ins_verdict;
+	for (i = 0; i < v->n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)o->index);
+		sqlite3_bind_text(st, 3, out->kb->cves[v->v[i].cve].id, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, verdict_word(v->v[i].verdict), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, v->v[i].basis, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_DONE)
+			goto fail;
+	}
+	return 0;
+fail:
+	log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
+	return EXH_EIO;
+}
+
+int output_emit(void *ctx, struct observation *o)
+{
+	struct scan_output *out = ctx;
+	struct judge_out v;
+	size_t start = out->jsonl_pending.len;
+	int rc;
+
+	observation_judge(out->kb, o, &v);
+	summarise(out, o, &v);
+	rc = record_jsonl(out->kb, out->scan_id, o, &v, &out->jsonl_pending);
+	if (!rc && out->db)
+		rc = db_insert(out, o, &v, out->jsonl_pending.p + start,
+			       out->jsonl_pending.len - start);
+	if (!rc && out->csv_fd >= 0)
+		rc = record_csv(out->kb, o, &v, &out->csv_pending);
+	if (!out->jsonl_path)
+		buf_reset(&out->jsonl_pending);
+	if (rc)
+		return rc;
+	/* Standard output is for pipes: pass each record on at once. */
+	if (out->jsonl_fd == 1 && out->jsonl_pending.len && !out->db)
+		return flush(out);
+	if (out->jsonl_pending.len + out->csv_pending.len > PENDING_FLUSH)
+		return flush(out);
+	return 0;
+}
+
+int output_checkpoint(void *ctx, uint64_t low_pos)
+{
+	struct scan_output *out = ctx;
+	char state[512];
+	int n;
+
+	if (flush(out))
+		return EXH_EIO;
+	if (!out->state_path)
+		return 0;
+	n = snprintf(state, sizeof state,
+		     "exhunt-scan-state 1\nscan_id %s\nfingerprint %s\n"
+		     "low_pos %" PRIu64 "\n",
+		     out->scan_id, out->fingerprint, low_pos);
+	if (file_write_atomic(out->state_path, state, (size_t)n)) {
+		log_error("%s: cannot write the state file: %s", out->state_path,
+			  strerror(errno));
+		return EXH_EIO;
+	}
+	return 0;
+}
+
+bool output_done(void *ctx, uint64_t index)
+{
+	return done_has(ctx, index);
+}
+
+int output_close(struct scan_output *out, bool finished)
+{
+	int rc = flush(out);
+
+	if (out->db) {
+		if (finished) {
+			sqlite3_stmt *st;
+			char t[32];
+			record_time((int64_t)time(NULL), t);
+			if (sqlite3_prepare_v2(out->db,
+					       "UPDATE scans SET finished=? WHERE id=?",
+					       -1, &st, NULL) == SQLITE_OK) {
+				sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 2, out->scan_id, -1, SQLITE_STATIC);
+				sqlite3_step(st);
+				sqlite3_finalize(st);
+			}
+		}
+		if (db_exec(out, "COMMIT"))
+			rc = EXH_EIO;
+		sqlite3_finalize(out->ins_obs);
+		sqlite3_finalize(out->ins_verdict);
+		sqlite3_close(out->db);
+		out->db = NULL;
+	}
+	if (out->jsonl_fd > 1)
+		close(out->jsonl_fd);
+	if (out->csv_fd > 1)
+		close(out->csv_fd);
+	buf_release(&out->jsonl_pending);
+	buf_release(&out->csv_pending);
+	free(out->done);
+	out->done = NULL;
+	return rc;
+}
+
+void output_summary(const struct scan_output *out, FILE *f, double seconds)
+{
+	const struct scan_summary *s = &out->sum;
+	int c;
+
+	fprintf(f, "\nexhunt scan %s: %" PRIu64 " targets probed in %.1f s, "
+		   "%" PRIu64 " Exchange servers, %" PRIu64 " other, %" PRIu64
+		   " with errors\n",
+		out->scan_id, s->targets, seconds, s->exchange, s->other, s->errors);
+	if (out->done_n)
+		fprintf(f, "(resumed: %zu results from before are in %s and not "
+			   "counted here)\n", out->done_n, out->jsonl_path);
+	fprintf(f, "\n%-16s %-14s %10s %8s %8s %8s %9s\n", "CVE", "campaign",
+		"vulnerable", "likely", "patched", "unknown", "%patched");
+	for (c = 0; c < out->kb->ncves && c < JUDGE_MAX; c++) {
+		const uint64_t *k = s->counts[c];
+		uint64_t all = k[V_VULNERABLE] + k[V_LIKELY] + k[V_PATCHED] +
+			       k[V_UNKNOWN];
+		if (!all)
+			continue;
+		fprintf(f, "%-16s %-14s %10" PRIu64 " %8" PRIu64 " %8" PRIu64
+			   " %8" PRIu64 " %8.1f%%\n",
+			out->kb->cves[c].id, out->kb->cves[c].campaign,
+			k[V_VULNERABLE], k[V_LIKELY], k[V_PATCHED], k[V_UNKNOWN],
+			100.0 * (double)k[V_PATCHED] / (double)all);
+	}
+	fprintf(f, "\nback-doored (web shells found): %" PRIu64 "\n"
+		   "URL-rewrite mitigation seen: EOMT (ProxyLogon) %" PRIu64
+		   ", EEMS (ProxyNotShell) %" PRIu64 "\n"
+		   "past end of support: %" PRIu64 "\n",
+		s->backdoored, s->eomt, s->eems, s->eol);
+}

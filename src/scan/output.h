@@ -1,0 +1,61 @@
+/* Where results go: JSONL, CSV and SQLite sinks, the resume state, and the
+ * summary. Results are held in memory until a checkpoint, which commits
+ * SQLite first, then appends and syncs JSONL and CSV, then records the
+ * walk position in the state file: after a crash, every result in the
+ * JSONL file is also in the database, and none is lost or probed twice. */
+#ifndef EXH_SCAN_OUTPUT_H
+#define EXH_SCAN_OUTPUT_H
+#include "base/buf.h"
+#include "scan/observation.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct sqlite3;
+
+struct scan_summary {
+	uint64_t targets, exchange, other, errors, backdoored, eol;
+	uint64_t eomt, eems;
+	uint64_t counts[JUDGE_MAX][4]; /* per CVE, per verdict */
+};
+
+struct scan_output {
+	const struct kb *kb;
+	char scan_id[64];
+	int64_t started;
+	/* JSONL */
+	const char *jsonl_path; /* NULL: none; "-": stdout */
+	int jsonl_fd;
+	struct buf jsonl_pending;
+	/* CSV */
+	const char *csv_path;
+	int csv_fd;
+	struct buf csv_pending;
+	/* SQLite */
+	const char *db_path;
+	struct sqlite3 *db;
+	void *ins_obs, *ins_verdict; /* prepared statements */
+	/* resume */
+	const char *state_path;
+	char fingerprint[65];
+	uint64_t resume_pos;
+	uint64_t *done; /* open-addressing set of indices + 1 */
+	size_t done_cap, done_n;
+	struct scan_summary sum;
+};
+
+/* Opens the sinks. With a state file that exists, checks it belongs to the
+ * same scan (fingerprint) and loads what is already done; *resumed says
+ * so. Errors are printed naming the file. */
+int output_open(struct scan_output *out, const struct kb *kb,
+		const char *fingerprint, const char *scope, const char *options,
+		const char *shard, bool *resumed);
+int output_emit(void *ctx, struct observation *o);
+int output_checkpoint(void *ctx, uint64_t low_pos);
+bool output_done(void *ctx, uint64_t index);
+/* Marks the scan finished (SQLite) and closes everything. */
+int output_close(struct scan_output *out, bool finished);
+/* Prints the summary table. */
+void output_summary(const struct scan_output *out, FILE *f, double seconds);
+
+#endif

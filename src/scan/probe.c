@@ -1,0 +1,317 @@
+#include "scan/probe.h"
+#include <stdio.h>
+#include <string.h>
+#include "base/banned.h"
+
+enum {
+	S_LOGON,     /* GET /owa/auth/logon.aspx (following redirects) */
+	S_OWA,       /* GET /owa/ for X-OWA-Version */
+	S_MANIFEST,  /* the exporttool ClickOnce manifest */
+	S_NTLM,      /* NTLM NEGOTIATE on /EWS/Exchange.asmx: server names */
+	S_SSRF,      /* ssrf-26855 */
+	S_PROXYSHELL,
+	S_MIT_EOMT,  /* mitigation: the EOMT cookie rule */
+	S_MIT_EEMS,  /* mitigation: the autodiscover+powershell rule */
+	S_SHELLS,    /* webshells: one GET per known path */
+	S_DONE,
+};
+
+/* An NTLM NEGOTIATE_MESSAGE asking for the target info (no credentials). */
+#define NTLM_NEGOTIATE "TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGNFAAAADw=="
+#define SSRF_COOKIE                                                            \
+	"Cookie: X-AnonResource=true; "                                        \
+	"X-AnonResource-Backend=localhost/ecp/default.flt?~3; "                \
+	"X-BEResource=localhost/owa/auth/logon.aspx?~3;\r\n"
+#define PROXYSHELL_PATH                                                        \
+	"/autodiscover/autodiscover.json?@test.com/owa/?&Email=autodiscover/"  \
+	"autodiscover.json%3F@test.com"
+#define EEMS_PATH                                                              \
+	"/autodiscover/autodiscover.json?a@foo.var/owa/?&Email=autodiscover/"  \
+	"autodiscover.json?a@foo.var&Protocol=XYZ&FooProtocol=Powershell"
+
+void probe_init(struct probe *p, const struct kb *kb, unsigned checks,
+		struct observation *obs)
+{
+	memset(p, 0, sizeof *p);
+	p->kb = kb;
+	p->checks = checks;
+	p->obs = obs;
+	p->step = S_LOGON;
+	obs->product = -1;
+}
+
+static bool modern(const struct probe *p)
+{
+	return p->obs->precision == PREC_NONE || (p->obs->build >> 48) >= 15;
+}
+
+/* Moves to the next step that applies. */
+static void advance(struct probe *p)
+{
+	struct observation *o = p->obs;
+
+	for (;;) {
+		p->step++;
+		p->sub = 0;
+		switch (p->step) {
+		case S_OWA:
+			return;
+		case S_MANIFEST:
+			if (o->exchange && modern(p) && o->precision != PREC_SU)
+				return;
+			break;
+		case S_NTLM:
+			if (o->exchange)
+				return;
+			break;
+		case S_SSRF:
+			if (o->exchange && (p->checks & CHECK_SSRF))
+				return;
+			break;
+		case S_PROXYSHELL:
+			if (o->exchange && (p->checks & CHECK_PROXYSHELL))
+				return;
+			break;
+		case S_MIT_EOMT:
+		case S_MIT_EEMS:
+			if (o->exchange && (p->checks & CHECK_MITIGATION))
+				return;
+			break;
+		case S_SHELLS:
+			if (o->exchange && (p->checks & CHECK_WEBSHELLS) &&
+			    p->kb->nwebshell_paths)
+				return;
+			break;
+		default:
+			p->step = S_DONE;
+			return;
+		}
+	}
+}
+
+bool probe_next(struct probe *p, struct probe_req *req)
+{
+	req->headers[0] = '\0';
+	switch (p->step) {
+	case S_LOGON:
+		snprintf(req->path, sizeof req->path, "%s",
+			 p->follow[0] ? p->follow : "/owa/auth/logon.aspx");
+		return true;
+	case S_OWA:
+		snprintf(req->path, sizeof req->path, "%s",
+			 p->follow[0] ? p->follow : "/owa/");
+		return true;
+	case S_MANIFEST:
+		snprintf(req->path, sizeof req->path,
+			 "/ecp/Current/exporttool/microsoft.exchange.ediscovery."
+			 "exporttool.application");
+		return true;
+	case S_NTLM:
+		snprintf(req->path, sizeof req->path, "/EWS/Exchange.asmx");
+		snprintf(req->headers, sizeof req->headers,
+			 "Authorization: NTLM " NTLM_NEGOTIATE "\r\n");
+		return true;
+	case S_SSRF:
+		snprintf(req->path, sizeof req->path, "/owa/auth/x.js");
+		snprintf(req->headers, sizeof req->headers, "%s", SSRF_COOKIE);
+		return true;
+	case S_PROXYSHELL:
+		snprintf(req->path, sizeof req->path, "%s", PROXYSHELL_PATH);
+		return true;
+	case S_MIT_EOMT:
+		/* The EOMT rule matches the cookie name alone; without
+		 * X-AnonResource=true nothing is routed anywhere. */
+		snprintf(req->path, sizeof req->path, "/owa/auth/x.js");
+		snprintf(req->headers, sizeof req->headers,
+			 "Cookie: X-AnonResource-Backend=localhost/ecp/"
+			 "default.flt?~3\r\n");
+		return true;
+	case S_MIT_EEMS:
+		snprintf(req->path, sizeof req->path, "%s", EEMS_PATH);
+		return true;
+	case S_SHELLS:
+		snprintf(req->path, sizeof req->path, "%s",
+			 p->kb->webshell_paths[p->sub]);
+		return true;
+	}
+	return false;
+}
+
+/* A same-host Location as a path to request next, or false. */
+static bool same_host_path(const struct view *loc, char *dst, size_t cap)
+{
+	struct view v = *loc;
+
+	if (view_starts_ci(v, VIEW_LIT("https://")) ||
+	    view_starts_ci(v, VIEW_LIT("http://"))) {
+		/* Absolute: keep the path; hosts behind one name are one
+		 * server for this purpose. */
+		size_t skip = v.p[4] == 's' || v.p[4] == 'S' ? 8 : 7;
+		const char *slash;
+		v.p += skip;
+		v.len -= skip;
+		slash = memchr(v.p, '/', v.len);
+		if (!slash)
+			return false;
+		v.len -= (size_t)(slash - v.p);
+		v.p = slash;
+	}
+	if (v.len == 0 || v.p[0] != '/' || v.len >= cap)
+		return false;
+	return view_cstr(v, dst, cap);
+}
+
+static void note_fe(struct probe *p, const struct http_resp *r)
+{
+	const struct view *fe = http_resp_header(r, "X-FEServer");
+
+	if (fe && fe->len) {
+		p->fe_header = true;
+		if (!p->obs->fe_server[0])
+			view_cstr((struct view){fe->p, fe->len < FP_NAME_MAX
+							    ? fe->len
+							    : FP_NAME_MAX - 1},
+				  p->obs->fe_server, FP_NAME_MAX);
+	}
+}
+
+static void take_version_header(struct probe *p, const struct http_resp *r)
+{
+	const struct view *v = http_resp_header(r, "X-OWA-Version");
+	build_t b;
+
+	if (v && fp_version_header(*v, &b)) {
+		p->obs->build = b;
+		p->obs->precision = PREC_SU;
+		p->obs->build_source = "x-owa-version";
+	}
+}
+
+static void feed_page(struct probe *p, const struct http_resp *r)
+{
+	struct view body = {r->body.p, r->body.len};
+	struct observation *o = p->obs;
+	build_t b;
+	enum precision prec;
+
+	note_fe(p, r);
+	take_version_header(p, r);
+	if (fp_is_owa_page(body))
+		p->owa_page = true;
+	if (o->precision != PREC_SU && fp_owa_path(body, &b, &prec)) {
+		o->build = b;
+		o->precision = prec;
+		o->build_source = "owa-path";
+	}
+}
+
+static void decide_exchange(struct probe *p)
+{
+	struct observation *o = p->obs;
+
+	o->exchange = p->owa_page || o->precision != PREC_NONE ||
+		      p->fe_header || p->owa_redirect;
+	if (o->exchange && o->precision != PREC_NONE)
+		o->product = kb_product_of(p->kb, o->build);
+}
+
+void probe_feed(struct probe *p, const struct http_resp *r)
+{
+	struct observation *o = p->obs;
+	const struct view *v;
+
+	switch (p->step) {
+	case S_LOGON:
+	case S_OWA:
+		if (!r)
+			break;
+		if (p->step == S_LOGON && p->redirects == 0)
+			o->first_status = r->status;
+		if (r->status >= 300 && r->status < 400 &&
+		    (v = http_resp_header(r, "Location")) &&
+		    p->redirects < LIM_REDIRECTS) {
+			note_fe(p, r);
+			take_version_header(p, r);
+			if (view_find_ci(*v, VIEW_LIT("/owa/auth/logon.aspx")) >= 0)
+				p->owa_redirect = true;
+			/* /owa/ sends us to the logon page we already have. */
+			if (!(p->step == S_OWA && p->owa_page) &&
+			    same_host_path(v, p->follow, sizeof p->follow)) {
+				p->redirects++;
+				return; /* same step, following */
+			}
+		}
+		feed_page(p, r);
+		break;
+	case S_MANIFEST:
+		if (r && r->status == 200) {
+			build_t b;
+			if (fp_manifest((struct view){r->body.p, r->body.len}, &b) &&
+			    (b >> 48) >= 15) {
+				o->build = b;
+				o->precision = PREC_SU;
+				o->build_source = "exporttool";
+				o->product = kb_product_of(p->kb, b);
+			}
+		}
+		break;
+	case S_NTLM:
+		if (r && (v = http_resp_header(r, "WWW-Authenticate"))) {
+			int i;
+			for (i = 0; i < r->nh; i++)
+				if (view_eq_ci(r->h[i].name, VIEW_LIT("WWW-Authenticate")) &&
+				    fp_ntlm(r->h[i].value, &o->ntlm)) {
+					o->have_ntlm = true;
+					break;
+				}
+		}
+		break;
+	case S_SSRF:
+		o->checks_run |= CHECK_SSRF;
+		if (!r)
+			o->ssrf = CHK_MITIGATED;
+		else if ((v = http_resp_header(r, "X-CalculatedBETarget")) &&
+			 view_find_ci(*v, VIEW_LIT("localhost")) >= 0)
+			o->ssrf = CHK_VULNERABLE;
+		else
+			o->ssrf = CHK_NOT_VULNERABLE;
+		break;
+	case S_PROXYSHELL:
+		o->checks_run |= CHECK_PROXYSHELL;
+		if (!r)
+			o->proxyshell = CHK_MITIGATED;
+		else if (r->status == 302)
+			o->proxyshell = CHK_VULNERABLE;
+		else if (r->status == 400 || r->status == 401 ||
+			 r->status == 403)
+			o->proxyshell = CHK_NOT_VULNERABLE;
+		else
+			o->proxyshell = CHK_INCONCLUSIVE;
+		break;
+	case S_MIT_EOMT:
+		o->checks_run |= CHECK_MITIGATION;
+		o->eomt = !r;
+		break;
+	case S_MIT_EEMS:
+		o->eems = !r;
+		break;
+	case S_SHELLS:
+		o->checks_run |= CHECK_WEBSHELLS;
+		/* Present: answered with content rather than a redirect to
+		 * errorFE.aspx or a 404. A GET without parameters runs no
+		 * command in the shells seen in 2021. */
+		if (r && (r->status == 200 || r->status == 500) &&
+		    o->nshells < OBS_MAX_SHELLS)
+			o->shells[o->nshells++] = p->sub;
+		if (++p->sub < p->kb->nwebshell_paths)
+			return;
+		break;
+	default:
+		return;
+	}
+	p->follow[0] = '\0';
+	p->redirects = 0;
+	if (p->step == S_OWA)
+		decide_exchange(p);
+	advance(p);
+}
