@@ -121,7 +121,7 @@ static void keep(struct http_resp *r, const char *p, size_t n)
 	}
 }
 
-int http_resp_feed(struct http_resp *r, const char *p, size_t n, size_t *used)
+static int feed(struct http_resp *r, const char *p, size_t n, size_t *pos)
 {
 	size_t i = 0;
 	int rc;
@@ -233,8 +233,18 @@ int http_resp_feed(struct http_resp *r, const char *p, size_t n, size_t *used)
 			break;
 		}
 	}
-	*used = i;
+	*pos = i;
 	return r->state == S_DONE ? 0 : EXH_EAGAIN;
+}
+
+int http_resp_feed(struct http_resp *r, const char *p, size_t n, size_t *used)
+{
+	size_t i = 0;
+	int rc = feed(r, p, n, &i);
+
+	/* On an error the bytes taken are not meaningful; report none. */
+	*used = rc == 0 || rc == EXH_EAGAIN ? i : 0;
+	return rc;
 }
 
 int http_resp_eof(struct http_resp *r)

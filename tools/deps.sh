@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages exhunt builds, tests and fuzzes with.
+# Needs root (or sudo); does nothing when they are all there already.
+set -euo pipefail
+pkgs=(build-essential clang cmake ninja-build pkg-config libssl-dev
+      libc-ares-dev libsqlite3-dev libclang-rt-14-dev python3 sqlite3 curl)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
