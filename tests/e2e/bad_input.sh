@@ -1,0 +1,30 @@
+# Bad input: a clear message naming the input and what is wrong, exit 2,
+# and nothing probed.
+. "$(dirname "$0")/lib.sh"
+expect() { # expect "message part" args...
+	local want=$1; shift
+	set +e
+	"$EXHUNT" "$@" >"$TMP/out" 2>"$TMP/err"
+	local rc=$?
+	set -e
+	[ $rc = 2 ] || fail "'$*' exited $rc, want 2"
+	grep -qF -- "$want" "$TMP/err" || { cat "$TMP/err"; fail "'$*': message lacks '$want'"; }
+}
+printf '192.0.2.1\n# fine\n10.0.0.0/33\n' >"$TMP/targets.txt"
+expect "targets.txt:3: '10.0.0.0/33': prefix length over 32" scan -i "$TMP/targets.txt" --dry-run
+expect "target '300.1.1.1': not an IPv4 address" scan 300.1.1.1 --dry-run
+expect "--checks: 'ssrf': unknown check" scan 192.0.2.1 --checks ssrf
+expect "--shard: '4/3'" scan 192.0.2.1 --shard 4/3
+expect "--port: '70000': must be between 1 and 65535" scan 192.0.2.1 --port 70000
+expect "--state needs the results in a file" scan 192.0.2.1 --state "$TMP/s"
+expect "nope.conf: No such file or directory" scan 192.0.2.1 --blocklist "$TMP/nope.conf"
+printf '1.2.3.4\n1.2.3.0/33\n' >"$TMP/block.conf"
+expect "block.conf:2: '1.2.3.0/33': prefix length over 32" scan 192.0.2.1 --blocklist "$TMP/block.conf"
+expect "no targets" scan --dry-run </dev/null
+expect "--mix: '1999'" lab --mix 1999 --for 1
+expect "only inside 127.0.0.0/8" lab --addresses 10.0.0.0/24
+expect "'frobnicate' is not a command" frobnicate
+mkdir -p "$TMP/data" && cp "$SRC"/data/* "$TMP/data/"
+printf 'build,product,cu,update,date\n15.1.x,2016,CU1,RTM,2020-01-01\n' >"$TMP/data/builds.csv"
+expect "builds.csv:2: '15.1.x' is not a build number" scan 192.0.2.1 --data "$TMP/data" --dry-run
+echo PASS

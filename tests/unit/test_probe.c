@@ -1,0 +1,187 @@
+/* The probe plan, fed scripted responses: which requests it asks for and
+ * what it concludes. No network. */
+#include "scan/probe.h"
+#include "check.h"
+#include <stdbool.h>
+#include <stdlib.h>
+
+static struct kb *kb;
+
+/* A scripted server: answers by path prefix; NULL raw = abort. */
+struct script {
+	const char *path, *raw;
+};
+
+static int run(const struct script *s, size_t n, unsigned checks,
+	       struct observation *o, char *asked, size_t cap)
+{
+	struct probe p;
+	struct probe_req req;
+	int requests = 0;
+
+	memset(o, 0, sizeof *o);
+	asked[0] = '\0';
+	probe_init(&p, kb, checks, o);
+	while (probe_next(&p, &req) && requests < 200) {
+		size_t i, used;
+		const char *raw = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+		struct http_resp r;
+		requests++;
+		if (strlen(asked) + strlen(req.path) + 2 < cap && requests < 12) {
+			strncat(asked, req.path, cap - strlen(asked) - 1);
+			strncat(asked, " ", cap - strlen(asked) - 1);
+		}
+		for (i = 0; i < n; i++) {
+			/* "PATH#ssrf" answers only the SSRF probe (the one
+			 * with X-BEResource); plain x.js paths the others. */
+			const char *hash = strchr(s[i].path, '#');
+			size_t plen = hash ? (size_t)(hash - s[i].path)
+					   : strlen(s[i].path);
+			bool ssrf_req = strstr(req.headers, "X-BEResource") != NULL;
+			if (strncmp(req.path, s[i].path, plen) != 0)
+				continue;
+			if (strstr(s[i].path, "x.js") && ssrf_req != (hash != NULL))
+				continue;
+			raw = s[i].raw;
+			break;
+		}
+		if (!raw) {
+			probe_feed(&p, NULL);
+			continue;
+		}
+		http_resp_init(&r, false);
+		/* A response without length ends at close, as here. */
+		if (http_resp_feed(&r, raw, strlen(raw), &used) != 0 &&
+		    http_resp_eof(&r) != 0)
+			abort();
+		probe_feed(&p, &r);
+		http_resp_release(&r);
+	}
+	return requests;
+}
+
+#define PAGE(build)                                                            \
+	"HTTP/1.1 200 OK\r\nX-FEServer: FE1\r\n\r\n"                           \
+	"<!-- OwaPage = ASP.auth_logon_aspx --><link href=\"/owa/auth/" build  \
+	"/themes/a.ico\">    "
+
+int main(void)
+{
+	struct observation o;
+	char asked[2048], bs[BUILD_STRLEN];
+	int n;
+
+	if (kb_load(getenv("EXHUNT_DATA"), &kb))
+		return 1;
+	/* CU from the page; the manifest upgrades it to the exact build. */
+	{
+		const struct script s[] = {
+			{"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+			{"/owa/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/logon.aspx\r\nContent-Length: 0\r\n\r\n"},
+			{"/ecp/Current/exporttool/", "HTTP/1.1 200 OK\r\n\r\n"
+			 "<assemblyIdentity name=\"m.application\" version=\"15.1.2176.9\" publicKeyToken=\"b1d1a6c45aa418ce\" />"},
+		};
+		n = run(s, 3, 0, &o, asked, sizeof asked);
+		CHECK(o.exchange && o.precision == PREC_SU &&
+		      o.build == BUILD(15, 1, 2176, 9));
+		CHECK_STR(o.build_source, "exporttool");
+		CHECK(strstr(asked, "/ecp/Current/exporttool/") != NULL);
+		CHECK(n == 4); /* logon, owa, manifest, ntlm */
+		CHECK_STR(o.fe_server, "FE1");
+	}
+	/* Missing X-OWA-Version and no manifest: CU precision. */
+	{
+		const struct script s[] = {{"/owa/auth/logon.aspx", PAGE("15.0.1497")}};
+		run(s, 1, 0, &o, asked, sizeof asked);
+		build_format(o.build, true, bs);
+		CHECK(o.exchange && o.precision == PREC_CU);
+		CHECK_STR(bs, "15.0.1497");
+		CHECK_STR(o.build_source, "owa-path");
+	}
+	/* X-OWA-Version on /owa/: exact build, no manifest request. */
+	{
+		const struct script s[] = {
+			{"/owa/auth/logon.aspx", PAGE("15.2.858")},
+			{"/owa/", "HTTP/1.1 302 Found\r\nx-owa-version: 15.2.858.12\r\nLocation: /owa/auth/logon.aspx\r\nContent-Length: 0\r\n\r\n"},
+		};
+		run(s, 2, 0, &o, asked, sizeof asked);
+		CHECK(o.precision == PREC_SU && o.build == BUILD(15, 2, 858, 12));
+		CHECK(!strstr(asked, "exporttool"));
+	}
+	/* Redirects are followed (federated or moved logon pages). */
+	{
+		const struct script s[] = {
+			{"/owa/auth/logon.aspx", "HTTP/1.1 302 Found\r\nLocation: https://mail.example.org/owa/auth/moved.aspx?x=1\r\nContent-Length: 0\r\n\r\n"},
+			{"/owa/auth/moved.aspx", PAGE("15.1.2375")},
+		};
+		run(s, 2, 0, &o, asked, sizeof asked);
+		CHECK(o.exchange && o.precision == PREC_CU &&
+		      BUILD_CU(o.build) == BUILD(15, 1, 2375, 0));
+		CHECK(o.first_status == 302);
+	}
+	/* Exchange 2010: the four-part build in the page. */
+	{
+		const struct script s[] = {{"/owa/auth/logon.aspx",
+			"HTTP/1.1 200 OK\r\n\r\n<title>Outlook Web App</title><link href=\"/owa/14.3.509.0/\">"}};
+		run(s, 1, 0, &o, asked, sizeof asked);
+		CHECK(o.exchange && o.precision == PREC_SU &&
+		      o.build == BUILD(14, 3, 509, 0));
+		CHECK(!strstr(asked, "exporttool"));
+	}
+	/* Not Exchange: a catch-all page is asked twice, then nothing. */
+	{
+		const struct script s[] = {{"/", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nIt works!"}};
+		n = run(s, 1, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(!o.exchange && n == 2 && o.checks_run == 0);
+	}
+	/* Checks, positive: SSRF echo, ProxyShell 302, web shell 200. */
+	{
+		const struct script s[] = {
+			{"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+			{"/owa/auth/x.js#ssrf", "HTTP/1.1 500 Error\r\nX-CalculatedBETarget: localhost\r\nContent-Length: 0\r\n\r\n"},
+			{"/autodiscover/autodiscover.json?@test.com", "HTTP/1.1 302 Found\r\nLocation: /owa/\r\nContent-Length: 0\r\n\r\n"},
+			{"/aspnet_client/supp0rt.aspx", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
+			{"/owa/auth/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/errorFE.aspx?httpCode=404\r\nContent-Length: 0\r\n\r\n"},
+		};
+		run(s, 5, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(o.ssrf == CHK_VULNERABLE && o.proxyshell == CHK_VULNERABLE);
+		CHECK(o.nshells == 1 &&
+		      !strcmp(kb->webshell_paths[o.shells[0]], "/aspnet_client/supp0rt.aspx"));
+		CHECK(!o.eomt && !o.eems);
+		CHECK_STR(observation_mitigation(&o), "none");
+	}
+	/* Checks, negative: patched answers; errorFE redirects are absent. */
+	{
+		const struct script s[] = {
+			{"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+			{"/owa/auth/x.js#ssrf", "HTTP/1.1 302 Found\r\nX-CalculatedBETarget: exch1.corp.example\r\nLocation: /owa/auth/errorFE.aspx\r\nContent-Length: 0\r\n\r\n"},
+			{"/autodiscover/autodiscover.json?@test.com", "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"},
+			{"/owa/auth/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/errorFE.aspx?httpCode=404\r\nContent-Length: 0\r\n\r\n"},
+		};
+		run(s, 4, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(o.ssrf == CHK_NOT_VULNERABLE && o.proxyshell == CHK_NOT_VULNERABLE);
+		CHECK(o.nshells == 0);
+	}
+	/* Mitigated: the rewrite rules abort the probe URLs only. */
+	{
+		const struct script s[] = {
+			{"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+			{"/owa/auth/x.js#ssrf", NULL},
+			{"/owa/auth/x.js", NULL},
+			{"/autodiscover/autodiscover.json?a@foo.var", NULL},
+			{"/autodiscover/autodiscover.json?@test.com", "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"},
+		};
+		run(s, 5, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(o.ssrf == CHK_MITIGATED && o.proxyshell == CHK_NOT_VULNERABLE);
+		CHECK(o.eomt && o.eems);
+		CHECK_STR(observation_mitigation(&o), "eomt+eems");
+	}
+	/* ProxyShell on a server without autodiscover.json: inconclusive. */
+	{
+		const struct script s[] = {{"/owa/auth/logon.aspx", PAGE("15.1.2176")}};
+		run(s, 1, CHECK_PROXYSHELL, &o, asked, sizeof asked);
+		CHECK(o.proxyshell == CHK_INCONCLUSIVE);
+	}
+	kb_free(kb);
+	return check_done();
+}
