@@ -198,7 +198,7 @@ int cmd_demo(int argc, char **argv)
 	so.eng.tls = true;
 	so.eng.checks = CHECK_ALL;
 	so.eng.concurrency = 2000;
-	so.eng.timeout_ms = 30000;
+	so.eng.timeout_ms = 120000;
 	so.eng.connect_timeout_ms = 5000;
 	so.eng.allow = &so.allow;
 	so.eng.block = &so.block;

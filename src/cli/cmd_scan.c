@@ -42,7 +42,8 @@ static void scan_usage(FILE *f)
 	      "      --user-agent TEXT   User-Agent header\n"
 	      "      --progress          status line on stderr (default on a tty)\n"
 	      "      --no-progress\n"
-	      "  -q, --quiet             no summary or notices\n",
+	      "  -q, --quiet             no summary or notices\n"
+	      "      --stats             engine counters on stderr at the end\n",
 	      f);
 }
 
@@ -88,6 +89,7 @@ int cmd_scan(int argc, char **argv)
 		{"progress", no_argument, NULL, 'g'},
 		{"no-progress", no_argument, NULL, 'G'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"stats", no_argument, NULL, 'Z'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -174,6 +176,7 @@ int cmd_scan(int argc, char **argv)
 		case 'g': progress = 1; break;
 		case 'G': progress = 0; break;
 		case 'q': so.quiet = true; log_verbosity = 0; break;
+		case 'Z': so.stats = true; break;
 		case 'h': scan_usage(stdout); rc = 0; goto out;
 		default: scan_usage(stderr); goto out;
 		}

@@ -220,6 +220,7 @@ static void begin_request(struct conn *c)
 		return;
 	}
 	c->out_off = 0;
+	e->st->requests++;
 	http_resp_init(&c->resp, false);
 	c->resp_active = true;
 	c->resp_bytes = 0;
@@ -403,6 +404,7 @@ static void handshake(struct conn *c)
 	errno = 0;
 	r = SSL_connect(c->ssl);
 	if (r == 1) {
+		c->e->st->handshakes++;
 		if (!c->tls_seen) {
 			c->tls_seen = true;
 			snprintf(c->obs.tls_version, sizeof c->obs.tls_version,

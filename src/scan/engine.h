@@ -31,6 +31,7 @@ struct engine_stats {
 	uint64_t launched, done, exchange, errors;
 	uint64_t refused_special, refused_block, skipped_done;
 	uint64_t peak_inflight;
+	uint64_t handshakes, requests;
 	double seconds;
 };
 

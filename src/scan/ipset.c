@@ -75,7 +75,7 @@ void ipset_finish(struct ipset *s)
 {
 	size_t i, w = 0;
 
-	if (s->sorted)
+	if (s->sorted || s->n == 0)
 		return;
 	qsort(s->iv, s->n, sizeof *s->iv, cmp_iv);
 	for (i = 0; i < s->n; i++) {

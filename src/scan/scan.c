@@ -175,6 +175,14 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 	signal(SIGTERM, SIG_DFL);
 	if (output_close(&so->out, rc == 0) && rc == 0)
 		rc = EXH_EIO;
+	if (so->stats)
+		fprintf(stderr,
+			"stats: targets %llu, handshakes %llu, requests %llu, "
+			"peak in flight %llu, seconds %.3f\n",
+			(unsigned long long)st.launched,
+			(unsigned long long)st.handshakes,
+			(unsigned long long)st.requests,
+			(unsigned long long)st.peak_inflight, st.seconds);
 	if (st.refused_special && !so->quiet)
 		log_warn("%llu targets were not probed: special-purpose ranges "
 			 "(loopback, private, multicast, reserved); name them with "

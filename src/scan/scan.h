@@ -14,6 +14,7 @@ struct scan_opts {
 	uint64_t shard, nshards;
 	bool dry_run;
 	bool quiet;
+	bool stats;          /* print engine counters on stderr at the end */
 	const char *dry_out; /* dry run output path or NULL (stdout) */
 	const char *scope;   /* the targets as given, for the scans table */
 	struct scan_output out;

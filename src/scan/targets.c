@@ -250,7 +250,8 @@ void targets_finish(struct targets *t)
 	size_t i, w = 0;
 	uint64_t first = 0;
 
-	qsort(t->iv, t->niv, sizeof *t->iv, cmp_iv);
+	if (t->niv)
+		qsort(t->iv, t->niv, sizeof *t->iv, cmp_iv);
 	for (i = 0; i < t->niv; i++) {
 		if (w && t->iv[i].lo <= t->iv[w - 1].hi) {
 			if (t->iv[i].hi > t->iv[w - 1].hi)

@@ -65,6 +65,8 @@ def main():
                                     f"{t['visible_build']}/{t['build_precision']}")
                 if r["product"] != t["product"]:
                     problems.append(f"product {r['product']} want {t['product']}")
+            if not sni_blind and r["error"]:
+                problems.append(f"unexpected error: {r['error']}")
             if sni_blind and not r["error"]:
                 problems.append("SNI-only server scanned by address: expected an error")
             if problems:

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# bench/scan: exhunt scan against nmap (NSE doing the same probes) on the
+# same lab in the same run, the machine's bare TLS handshake ceiling, a
+# 10,000-connection run with 200 ms of latency, and memory of dry runs
+# over a /24 and a /8. Needs root (the lab listens on port 443 for nmap's
+# TLS detection) and nmap. Everything stays on loopback.
+# usage: bench/scan/run.sh [BUILD_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${1:-$top/build}
+ex=$build/exhunt
+tmp=$(mktemp -d)
+lab=""
+trap '[ -n "$lab" ] && kill $lab 2>/dev/null; rm -rf "$tmp"' EXIT
+command -v nmap >/dev/null || { echo "bench/scan needs nmap (apt-get install nmap)"; exit 2; }
+cc -O2 -o "$tmp/tlsloop" "$here/tlsloop.c" -lssl -lcrypto
+
+start_lab() {
+	"$ex" lab "$@" >"$tmp/lab.out" 2>&1 &
+	lab=$!
+	for _ in $(seq 1 200); do grep -q ready "$tmp/lab.out" && return; sleep 0.1; done
+	echo "lab did not start"; cat "$tmp/lab.out"; exit 1
+}
+stop_lab() { kill $lab; wait $lab 2>/dev/null || true; lab=""; }
+measure() { python3 "$here/measure.py" "$@"; }
+field() { sed -n "s/.*$1 \([0-9.]*\).*/\1/p" "$2" | tail -1; }
+
+N=4096
+C=1000
+start_lab --addresses 127.79.0.0/20 --port 443 --http-port 0
+seq 0 $((N - 1)) | awk '{printf "127.79.%d.%d\n", int($1/256), $1%256}' >"$tmp/targets"
+
+echo "== exhunt vs nmap: $N lab servers, fingerprint + ssrf-26855 + proxyshell, concurrency $C"
+measure "$ex" scan -i "$tmp/targets" --allow 127.79.0.0/16 --checks ssrf-26855,proxyshell \
+	-c $C -o "$tmp/ex.jsonl" -q --no-progress --stats 2>"$tmp/ex.err"
+ex_s=$(sed -n 's/^measure: \([0-9.]*\) .*/\1/p' "$tmp/ex.err")
+ex_found=$(grep -c '"exchange":true' "$tmp/ex.jsonl")
+measure nmap -n -Pn -sT -p 443 --script "$here/exhunt-probes.nse" \
+	--script-args http.max-cache-size=10000000 --min-hostgroup $N --max-hostgroup $N \
+	--max-parallelism $C -iL "$tmp/targets" -oN "$tmp/nmap.txt" >/dev/null 2>"$tmp/nmap.err"
+nm_s=$(sed -n 's/^measure: \([0-9.]*\) .*/\1/p' "$tmp/nmap.err")
+nm_found=$(grep -c 'exhunt-probes: cu=' "$tmp/nmap.txt" || true)
+python3 - "$N" "$ex_s" "$nm_s" "$ex_found" "$nm_found" <<'PY'
+import sys
+n, ex, nm, exf, nmf = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
+print(f"exhunt: {n/ex:10.1f} hosts/s ({ex:.2f} s, {exf} Exchange found)")
+print(f"nmap:   {n/nm:10.1f} hosts/s ({nm:.2f} s, {nmf} Exchange found)")
+print(f"ratio:  {nm/ex:10.1f}x  (target: at least 20x)")
+PY
+
+echo "== TLS handshake ceiling (bare connect+handshake+close loop) vs exhunt"
+ceil=$("$tmp/tlsloop" 127.79.0.0 $N 443 $C 10 2>/dev/null)
+"$ex" scan 127.79.0.0/20 --allow 127.79.0.0/16 -c $C -o /dev/null -q --no-progress \
+	--stats 2>"$tmp/fp.err"
+hs=$(field handshakes, "$tmp/fp.err" | head -1)
+hs=$(sed -n 's/.*handshakes \([0-9]*\),.*/\1/p' "$tmp/fp.err")
+secs=$(sed -n 's/.*seconds \([0-9.]*\).*/\1/p' "$tmp/fp.err")
+python3 - "$ceil" "$hs" "$secs" "$N" <<'PY'
+import sys
+ceil, hs, secs, n = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+print(f"ceiling: {ceil:10.1f} handshakes/s (bare loop)")
+print(f"exhunt:  {hs/secs:10.1f} handshakes/s, {n/secs:.1f} hosts/s, fingerprint only")
+print(f"share:   {100*hs/secs/ceil:9.1f}% of the ceiling (target: at least 70%)")
+PY
+stop_lab
+
+echo "== 10,000 connections in flight: 16,384 lab servers with 200 ms per response"
+start_lab --addresses 127.80.0.0/18 --port 443 --http-port 0 --delay 200
+measure "$ex" scan 127.80.0.0/18 --allow 127.80.0.0/16 -c 10000 -o /dev/null -q \
+	--no-progress --stats 2>"$tmp/d.err"
+peak=$(sed -n 's/.*peak in flight \([0-9]*\),.*/\1/p' "$tmp/d.err")
+rss=$(sed -n 's/^measure: [0-9.]* \([0-9.]*\)/\1/p' "$tmp/d.err")
+secs=$(sed -n 's/^measure: \([0-9.]*\) .*/\1/p' "$tmp/d.err")
+echo "peak in flight: $peak (target: at least 10,000); peak memory: $rss MB (target: at most 256 MB); $secs s"
+stop_lab
+
+echo "== dry-run memory: /24 vs /8 (nothing is sent)"
+measure "$ex" scan 11.0.0.0/24 --dry-run -q -o /dev/null 2>"$tmp/m24"
+measure "$ex" scan 11.0.0.0/8 --dry-run -q -o /dev/null 2>"$tmp/m8"
+m24=$(sed -n 's/^measure: [0-9.]* \([0-9.]*\)/\1/p' "$tmp/m24")
+m8=$(sed -n 's/^measure: [0-9.]* \([0-9.]*\)/\1/p' "$tmp/m8")
+s8=$(sed -n 's/^measure: \([0-9.]*\) .*/\1/p' "$tmp/m8")
+echo "peak memory: /24 $m24 MB, /8 $m8 MB (target: the same); /8 walk took $s8 s"
