@@ -4,7 +4,7 @@
 #define EXH_BASE_LIMITS_H
 
 #define LIM_HTTP_HEADER_BYTES (64 * 1024)   /* status line and headers */
-#define LIM_HTTP_HEADERS 128                /* header lines per response */
+#define LIM_HTTP_HEADERS 64                 /* header lines per response */
 #define LIM_HTTP_BODY_BYTES (256 * 1024)    /* body kept per response */
 #define LIM_HTTP_CHUNK_LINE 64              /* chunk-size line length */
 #define LIM_HOST_BYTES (4 * 1024 * 1024)    /* bytes read per target */

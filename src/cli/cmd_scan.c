@@ -30,6 +30,7 @@ static void scan_usage(FILE *f)
 	      "      --state FILE        checkpoint here; rerun to resume\n"
 	      "  -c, --concurrency N     targets in flight (default 1000)\n"
 	      "  -r, --rate N            new targets per second (default: no cap)\n"
+	      "      --max-handshakes N  TLS handshakes in progress (default 1024)\n"
 	      "      --timeout S         whole-target deadline (default 30)\n"
 	      "      --connect-timeout S connect and TLS deadline (default 5)\n"
 	      "      --seed N            order seed (default: from the targets)\n"
@@ -90,6 +91,7 @@ int cmd_scan(int argc, char **argv)
 		{"no-progress", no_argument, NULL, 'G'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"stats", no_argument, NULL, 'Z'},
+		{"max-handshakes", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -177,6 +179,7 @@ int cmd_scan(int argc, char **argv)
 		case 'G': progress = 0; break;
 		case 'q': so.quiet = true; log_verbosity = 0; break;
 		case 'Z': so.stats = true; break;
+		case 'M': if (!arg_int("max-handshakes", optarg, 1, 100000, &so.eng.max_handshakes)) goto out; break;
 		case 'h': scan_usage(stdout); rc = 0; goto out;
 		default: scan_usage(stderr); goto out;
 		}

@@ -21,6 +21,9 @@ SSL_CTX *tls_client_ctx_new(void)
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT |
 					 SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	/* Our requests are small: a small write buffer saves ~15 KiB per
+	 * connection, which matters at 10,000 connections. */
+	SSL_CTX_set_max_send_fragment(ctx, 1024);
 	return ctx;
 }
 

@@ -22,7 +22,15 @@
 #include <unistd.h>
 #include "base/banned.h"
 
-enum { CS_FREE, CS_RESOLVE, CS_CONNECT, CS_HANDSHAKE, CS_SEND, CS_RECV };
+enum {
+	CS_FREE,
+	CS_RESOLVE,
+	CS_CONNECT,
+	CS_HS_WAIT, /* connected, waiting for a handshake slot */
+	CS_HANDSHAKE,
+	CS_SEND,
+	CS_RECV,
+};
 
 struct engine;
 
@@ -46,6 +54,8 @@ struct conn {
 	char host[LIM_HOSTNAME + 1];
 	int next_free;
 	uint32_t gen; /* bumped per target, so late DNS answers are ignored */
+	bool hs_active;        /* holds one of the handshake slots */
+	int hs_prev, hs_next;  /* in the handshake queue when CS_HS_WAIT */
 };
 
 struct lookup {
@@ -65,6 +75,11 @@ struct engine {
 	struct conn *conns;
 	int nconns, free_head, active;
 	int fatal;
+	/* A TLS handshake in progress holds ~40 KiB in OpenSSL (mostly its
+	 * handshake buffer); after it, a few. Capping handshakes in progress
+	 * keeps memory flat at 10,000 connections while the rest wait, at no
+	 * cost when the peer is the bottleneck. */
+	int hs_active, hs_cap, hs_head, hs_tail;
 };
 
 const char *engine_refusal(const struct engine_opts *o, uint32_t ip)
@@ -77,9 +92,31 @@ const char *engine_refusal(const struct engine_opts *o, uint32_t ip)
 }
 
 static void conn_io(struct loop_io *io, uint32_t ev);
+static void start_handshake(struct conn *c);
+
+static void hs_unlink(struct engine *e, struct conn *c)
+{
+	int me = (int)(c - e->conns);
+
+	if (c->hs_prev >= 0)
+		e->conns[c->hs_prev].hs_next = c->hs_next;
+	else if (e->hs_head == me)
+		e->hs_head = c->hs_next;
+	if (c->hs_next >= 0)
+		e->conns[c->hs_next].hs_prev = c->hs_prev;
+	else if (e->hs_tail == me)
+		e->hs_tail = c->hs_prev;
+	c->hs_prev = c->hs_next = -1;
+}
 
 static void close_socket(struct conn *c)
 {
+	if (c->hs_active) {
+		c->hs_active = false;
+		c->e->hs_active--;
+	}
+	if (c->state == CS_HS_WAIT)
+		hs_unlink(c->e, c);
 	if (c->io.fd >= 0) {
 		loop_del(&c->e->loop, &c->io);
 		close(c->io.fd);
@@ -405,6 +442,8 @@ static void handshake(struct conn *c)
 	r = SSL_connect(c->ssl);
 	if (r == 1) {
 		c->e->st->handshakes++;
+		c->hs_active = false;
+		c->e->hs_active--;
 		if (!c->tls_seen) {
 			c->tls_seen = true;
 			snprintf(c->obs.tls_version, sizeof c->obs.tls_version,
@@ -438,6 +477,27 @@ static void connected(struct conn *c)
 		begin_request(c);
 		return;
 	}
+	if (c->e->hs_active >= c->e->hs_cap) {
+		struct engine *e = c->e;
+		int me = (int)(c - e->conns);
+		c->state = CS_HS_WAIT;
+		c->hs_next = -1;
+		c->hs_prev = e->hs_tail;
+		if (e->hs_tail >= 0)
+			e->conns[e->hs_tail].hs_next = me;
+		else
+			e->hs_head = me;
+		e->hs_tail = me;
+		loop_mod(&e->loop, &c->io, 0);
+		return;
+	}
+	start_handshake(c);
+}
+
+static void start_handshake(struct conn *c)
+{
+	c->hs_active = true;
+	c->e->hs_active++;
 	c->ssl = SSL_new(c->e->ctx);
 	if (!c->ssl) {
 		fail(c, "tls: out of memory", "");
@@ -458,6 +518,11 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 	switch (c->state) {
 	case CS_CONNECT:
 		connected(c);
+		break;
+	case CS_HS_WAIT:
+		/* Only errors and hang-ups arrive while waiting. */
+		if (ev & (EPOLLERR | EPOLLHUP))
+			fail(c, "connect", "closed by the server before the handshake");
 		break;
 	case CS_HANDSHAKE:
 		handshake(c);
@@ -489,6 +554,8 @@ static void start_target(struct engine *e, uint64_t index, uint64_t pos)
 	c->pos = pos;
 	c->have_req = c->retried = c->tls_seen = c->resp_active = false;
 	c->served = c->reconnects = 0;
+	c->hs_active = false;
+	c->hs_prev = c->hs_next = -1;
 	buf_init(&c->out, 8192);
 	c->obs.index = index;
 	c->obs.ip = t.ip;
@@ -608,8 +675,11 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 		e.conns[i].state = CS_FREE;
 		e.conns[i].io.fd = -1;
 		e.conns[i].next_free = i + 1 < e.nconns ? i + 1 : -1;
+		e.conns[i].hs_prev = e.conns[i].hs_next = -1;
 	}
 	e.free_head = 0;
+	e.hs_head = e.hs_tail = -1;
+	e.hs_cap = o->max_handshakes > 0 ? o->max_handshakes : 1024;
 	while (!e.fatal) {
 		int64_t now = now_ms();
 		int wait = 100;
@@ -651,6 +721,11 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 		if (loop_run_once(&e.loop, wait) < 0) {
 			rc = EXH_EIO;
 			break;
+		}
+		while (e.hs_head >= 0 && e.hs_active < e.hs_cap) {
+			struct conn *c = &e.conns[e.hs_head];
+			hs_unlink(&e, c);
+			start_handshake(c);
 		}
 		now = now_ms();
 		if (now - last_sweep >= 20) {

@@ -16,6 +16,7 @@ struct engine_opts {
 	bool tls;
 	unsigned checks;
 	int concurrency;
+	int max_handshakes;      /* TLS handshakes in progress; 0: 1024 */
 	double rate;             /* new targets per second; 0 unlimited */
 	int connect_timeout_ms;  /* connect and TLS handshake, each */
 	int timeout_ms;          /* whole target */

@@ -345,8 +345,11 @@ static int flush(struct scan_output *out)
 	if (out->db && (db_exec(out, "COMMIT") || db_exec(out, "BEGIN")))
 		return EXH_EIO;
 	if (out->jsonl_fd >= 0 && out->jsonl_pending.len) {
+		/* fdatasync fails with EINVAL on pipes and /dev/null,
+		 * where there is nothing to make durable. */
 		if (write_all(out->jsonl_fd, &out->jsonl_pending) ||
-		    (out->jsonl_fd != 1 && fdatasync(out->jsonl_fd))) {
+		    (out->jsonl_fd != 1 && fdatasync(out->jsonl_fd) &&
+		     errno != EINVAL && errno != EROFS)) {
 			log_error("%s: %s", out->jsonl_path, strerror(errno));
 			return EXH_EIO;
 		}

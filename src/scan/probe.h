@@ -8,8 +8,8 @@
 #include "scan/observation.h"
 
 struct probe_req {
-	char path[1024];
-	char headers[512]; /* extra header lines, each ending in \r\n */
+	char path[768];
+	char headers[256]; /* extra header lines, each ending in \r\n */
 };
 
 struct probe {
@@ -18,7 +18,7 @@ struct probe {
 	struct observation *obs;
 	int step, sub, redirects;
 	bool owa_page, owa_redirect, fe_header;
-	char follow[1024]; /* a same-host redirect to follow next */
+	char follow[768]; /* a same-host redirect to follow next */
 };
 
 void probe_init(struct probe *p, const struct kb *kb, unsigned checks,
