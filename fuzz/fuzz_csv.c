@@ -8,7 +8,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct view f[32];
-	int n = csv_split((struct view){(const char *)data, size}, ',', f, 32), i;
+	int n = csv_split((struct view){(const char *)data, size}, ',', f, 32),
+	    i;
 
 	for (i = 0; i < n; i++)
 		if (f[i].p < (const char *)data ||

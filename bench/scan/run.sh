@@ -63,6 +63,15 @@ print(f"ceiling: {ceil:10.1f} handshakes/s (bare loop)")
 print(f"exhunt:  {hs/secs:10.1f} handshakes/s, {n/secs:.1f} hosts/s, fingerprint only")
 print(f"share:   {100*hs/secs/ceil:9.1f}% of the ceiling (target: at least 70%)")
 PY
+echo "== --rate accuracy (new targets per second, first to last launch)"
+for rate in 200 1000; do
+	"$ex" scan 127.79.0.0/20 --allow 127.79.0.0/16 --rate $rate -c $C -o /dev/null -q \
+		--no-progress --stats 2>"$tmp/r.err"
+	got=$(sed -n 's/.*launch rate \([0-9.]*\).*/\1/p' "$tmp/r.err")
+	python3 -c "
+r, g = $rate, $got
+print(f'asked {r}/s, got {g:.1f}/s: {100*(g-r)/r:+.2f}% (target: within 5%)')"
+done
 stop_lab
 
 echo "== 10,000 connections in flight: 16,384 lab servers with 200 ms per response"

@@ -36,7 +36,8 @@ static SSL_CTX *ctx;
 
 static void start(struct c *c)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+	                         .sin_port = htons((uint16_t)port)};
 	struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
 
 	sa.sin_addr.s_addr = htonl(base + (next_ip++ % count));
@@ -96,8 +97,10 @@ int main(int argc, char **argv)
 				continue;
 			}
 			e = SSL_get_error(c->ssl, r);
-			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-				ev.events = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+			if (e == SSL_ERROR_WANT_READ ||
+			    e == SSL_ERROR_WANT_WRITE) {
+				ev.events = e == SSL_ERROR_WANT_READ ? EPOLLIN
+				                                     : EPOLLOUT;
 				epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
 				continue;
 			}
@@ -108,6 +111,6 @@ int main(int argc, char **argv)
 	}
 	printf("%.1f\n", (double)done / (now() - t0));
 	fprintf(stderr, "tlsloop: %lu handshakes, %lu failed, %.1f s\n", done,
-		failed, now() - t0);
+	        failed, now() - t0);
 	return 0;
 }

@@ -25,9 +25,9 @@ int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
 /* Appends formatted text (printf rules). */
 int buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 /* Removes the first n bytes. */
 void buf_consume(struct buf *b, size_t n);
 /* Makes room for n more bytes and returns where they go (not counted in

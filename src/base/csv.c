@@ -18,7 +18,8 @@ int csv_split(struct view line, char sep, struct view *fields, int max)
 				if (i >= line.len)
 					return -1;
 				if (line.p[i] == '"') {
-					if (i + 1 < line.len && line.p[i + 1] == '"') {
+					if (i + 1 < line.len &&
+					    line.p[i + 1] == '"') {
 						i += 2;
 						continue;
 					}

@@ -55,5 +55,5 @@ int cidr4_parse(struct view v, struct cidr4 *out, const char **why)
 void ip4_format(uint32_t ip, char dst[IP4_STRLEN])
 {
 	snprintf(dst, IP4_STRLEN, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
-		 (ip >> 8) & 255, ip & 255);
+	         (ip >> 8) & 255, ip & 255);
 }

@@ -6,8 +6,8 @@
 
 int log_verbosity = 1;
 
-__attribute__((format(printf, 3, 0)))
-static void say(int level, const char *tag, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+say(int level, const char *tag, const char *fmt, va_list ap)
 {
 	if (level > log_verbosity)
 		return;

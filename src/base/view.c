@@ -26,7 +26,8 @@ bool view_eq(struct view a, struct view b)
 
 bool view_eq_ci(struct view a, struct view b)
 {
-	return a.len == b.len && (a.len == 0 || strncasecmp(a.p, b.p, a.len) == 0);
+	return a.len == b.len &&
+	       (a.len == 0 || strncasecmp(a.p, b.p, a.len) == 0);
 }
 
 bool view_starts_ci(struct view v, struct view prefix)

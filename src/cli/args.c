@@ -4,7 +4,7 @@
 #include "base/banned.h"
 
 bool arg_u64(const char *opt, const char *val, uint64_t min, uint64_t max,
-	     uint64_t *out)
+             uint64_t *out)
 {
 	uint64_t v;
 
@@ -14,7 +14,7 @@ bool arg_u64(const char *opt, const char *val, uint64_t min, uint64_t max,
 	}
 	if (v < min || v > max) {
 		log_error("--%s: '%s': must be between %llu and %llu", opt, val,
-			  (unsigned long long)min, (unsigned long long)max);
+		          (unsigned long long)min, (unsigned long long)max);
 		return false;
 	}
 	*out = v;

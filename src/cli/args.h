@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 bool arg_u64(const char *opt, const char *val, uint64_t min, uint64_t max,
-	     uint64_t *out);
+             uint64_t *out);
 bool arg_int(const char *opt, const char *val, int min, int max, int *out);
 
 #endif

@@ -73,7 +73,7 @@ static void demo_usage(FILE *f)
 }
 
 static pid_t start_lab(const char *self, const char *addresses, int port,
-		       uint64_t seed, const char *mix, const char *truth)
+                       uint64_t seed, const char *mix, const char *truth)
 {
 	int fds[2];
 	pid_t pid;
@@ -90,8 +90,8 @@ static pid_t start_lab(const char *self, const char *addresses, int port,
 		close(fds[0]);
 		close(fds[1]);
 		execl(self, self, "lab", "--addresses", addresses, "--port",
-		      portarg, "--http-port", "0", "--seed", seedarg, "--mix", mix,
-		      "--truth", truth, "--for", "600", (char *)NULL);
+		      portarg, "--http-port", "0", "--seed", seedarg, "--mix",
+		      mix, "--truth", truth, "--for", "600", (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -114,13 +114,13 @@ static pid_t start_lab(const char *self, const char *addresses, int port,
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"addresses", required_argument, NULL, 'a'},
-		{"port", required_argument, NULL, 'p'},
-		{"seed", required_argument, NULL, 's'},
-		{"mix", required_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"addresses", required_argument, NULL, 'a'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"mix", required_argument, NULL, 'm'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = "demo-results", *addresses = "127.77.0.0/20";
 	const char *mix = "2021-03";
@@ -140,17 +140,25 @@ int cmd_demo(int argc, char **argv)
 		switch (ch) {
 		case 'd': dir = optarg; break;
 		case 'a': addresses = optarg; break;
-		case 'p': if (!arg_int("port", optarg, 1, 65535, &port)) return EXIT_USAGE; break;
-		case 's': if (!arg_u64("seed", optarg, 0, UINT64_MAX, &seed)) return EXIT_USAGE; break;
+		case 'p':
+			if (!arg_int("port", optarg, 1, 65535, &port))
+				return EXIT_USAGE;
+			break;
+		case 's':
+			if (!arg_u64("seed", optarg, 0, UINT64_MAX, &seed))
+				return EXIT_USAGE;
+			break;
 		case 'm': mix = optarg; break;
 		case 'h': demo_usage(stdout); return 0;
 		default: demo_usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (cidr4_parse(view_of(addresses), &c, &why) || (c.base >> 24) != 127 ||
-	    c.len < 16) {
-		log_error("--addresses: '%s': the demo runs inside 127.0.0.0/8, "
-			  "at most a /16", addresses);
+	if (cidr4_parse(view_of(addresses), &c, &why) ||
+	    (c.base >> 24) != 127 || c.len < 16) {
+		log_error(
+		    "--addresses: '%s': the demo runs inside 127.0.0.0/8, "
+		    "at most a /16",
+		    addresses);
 		return EXIT_USAGE;
 	}
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -183,7 +191,8 @@ int cmd_demo(int argc, char **argv)
 	fflush(stdout);
 	lab = start_lab(self, addresses, port, seed, mix, truth);
 	if (lab < 0) {
-		log_error("demo: the lab did not start (is port %d free?)", port);
+		log_error("demo: the lab did not start (is port %d free?)",
+		          port);
 		goto out;
 	}
 	memset(&so, 0, sizeof so);

@@ -7,15 +7,17 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: exhunt COMMAND [OPTIONS]\n"
-	      "\n"
-	      "commands:\n"
-	      "  scan    find Exchange servers, fingerprint builds, judge exposure\n"
-	      "  lab     run an emulated Exchange fleet on loopback\n"
-	      "  demo    start a lab, scan it with the safe checks, summarise\n"
-	      "\n"
-	      "'exhunt COMMAND --help' describes each; docs/ has the details.\n",
-	      f);
+	fputs(
+	    "usage: exhunt COMMAND [OPTIONS]\n"
+	    "\n"
+	    "commands:\n"
+	    "  scan    find Exchange servers, fingerprint builds, judge "
+	    "exposure\n"
+	    "  lab     run an emulated Exchange fleet on loopback\n"
+	    "  demo    start a lab, scan it with the safe checks, summarise\n"
+	    "\n"
+	    "'exhunt COMMAND --help' describes each; docs/ has the details.\n",
+	    f);
 }
 
 int main(int argc, char **argv)

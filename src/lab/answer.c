@@ -45,9 +45,10 @@ static size_t decode_lower(struct view v, char *dst, size_t cap)
 }
 
 static void head(struct buf *o, int status, const char *reason,
-		 const char *server)
+                 const char *server)
 {
-	buf_printf(o, "HTTP/1.1 %d %s\r\nServer: %s\r\n", status, reason, server);
+	buf_printf(o, "HTTP/1.1 %d %s\r\nServer: %s\r\n", status, reason,
+	           server);
 }
 
 static void finish(struct buf *o, const char *type, const char *body)
@@ -61,7 +62,7 @@ static void finish(struct buf *o, const char *type, const char *body)
 }
 
 static void plain_answer(const struct persona *p, const struct http_req *req,
-			 struct buf *o)
+                         struct buf *o)
 {
 	bool root = view_eq(req->target, VIEW_LIT("/"));
 
@@ -71,7 +72,8 @@ static void plain_answer(const struct persona *p, const struct http_req *req,
 			head(o, 200, "OK", "Microsoft-IIS/10.0");
 			finish(o, "text/html",
 			       "<!DOCTYPE html><html><head><title>IIS Windows "
-			       "Server</title></head><body><img src=\"iisstart.png\""
+			       "Server</title></head><body><img "
+			       "src=\"iisstart.png\""
 			       " alt=\"IIS\"></body></html>");
 		} else {
 			head(o, 404, "Not Found", "Microsoft-IIS/10.0");
@@ -121,14 +123,14 @@ static void not_found(struct buf *o)
 }
 
 static void logon_page(const struct lab_world *w, const struct persona *p,
-		       struct buf *o)
+                       struct buf *o)
 {
 	char bs[BUILD_STRLEN], path[64], page[2048];
 	bool modern = (p->build >> 48) >= 15;
 	const char *title = !modern ? "Outlook Web App"
-			    : (p->build >> 32) == ((15ull << 16) | 0)
-				? "Outlook Web App"
-				: "Outlook";
+	                    : (p->build >> 32) == ((15ull << 16) | 0)
+	                        ? "Outlook Web App"
+	                        : "Outlook";
 
 	if (modern) {
 		build_format(p->build, true, bs);
@@ -137,19 +139,20 @@ static void logon_page(const struct lab_world *w, const struct persona *p,
 		build_format(p->build, false, bs);
 		snprintf(path, sizeof path, "/owa/%s", bs);
 	}
-	snprintf(page, sizeof page,
-		 "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n"
-		 "<!-- OwaPage = ASP.auth_logon_aspx -->\n<html><head>\n"
-		 "<meta http-equiv=\"X-UA-Compatible\" content=\"IE=10\" />\n"
-		 "<link rel=\"shortcut icon\" href=\"%s/themes/resources/"
-		 "favicon.ico\" type=\"image/x-icon\">\n<title>%s</title>\n"
-		 "<style>@font-face{font-family:\"Segoe UI WPC\";src:url(\"%s/"
-		 "themes/resources/segoeui-regular.eot?#iefix\")}</style>\n"
-		 "<script>function IsOwaPremiumBrowser(){return true;}</script>\n"
-		 "</head><body><noscript>To use Outlook, browser settings must "
-		 "allow scripts to run.</noscript><form action=\"/owa/auth.owa\" "
-		 "method=\"POST\" name=\"logonForm\"></form></body></html>\n",
-		 path, title, path);
+	snprintf(
+	    page, sizeof page,
+	    "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n"
+	    "<!-- OwaPage = ASP.auth_logon_aspx -->\n<html><head>\n"
+	    "<meta http-equiv=\"X-UA-Compatible\" content=\"IE=10\" />\n"
+	    "<link rel=\"shortcut icon\" href=\"%s/themes/resources/"
+	    "favicon.ico\" type=\"image/x-icon\">\n<title>%s</title>\n"
+	    "<style>@font-face{font-family:\"Segoe UI WPC\";src:url(\"%s/"
+	    "themes/resources/segoeui-regular.eot?#iefix\")}</style>\n"
+	    "<script>function IsOwaPremiumBrowser(){return true;}</script>\n"
+	    "</head><body><noscript>To use Outlook, browser settings must "
+	    "allow scripts to run.</noscript><form action=\"/owa/auth.owa\" "
+	    "method=\"POST\" name=\"logonForm\"></form></body></html>\n",
+	    path, title, path);
 	head(o, 200, "OK", "Microsoft-IIS/10.0");
 	if (modern)
 		buf_printf(o, "X-FEServer: %s\r\n", p->name);
@@ -162,22 +165,23 @@ static void manifest(const struct persona *p, struct buf *o)
 	char bs[BUILD_STRLEN], xml[1024];
 
 	build_format(p->build, false, bs);
-	snprintf(xml, sizeof xml,
-		 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<asmv1:assembly "
-		 "xsi:schemaLocation=\"urn:schemas-microsoft-com:asm.v1 "
-		 "assembly.adaptive.xsd\" manifestVersion=\"1.0\" "
-		 "xmlns:asmv1=\"urn:schemas-microsoft-com:asm.v1\">"
-		 "<assemblyIdentity name=\"microsoft.exchange.ediscovery."
-		 "exporttool.application\" version=\"%s\" publicKeyToken="
-		 "\"b1d1a6c45aa418ce\" language=\"neutral\" processorArchitecture"
-		 "=\"msil\" xmlns=\"urn:schemas-microsoft-com:asm.v1\" />"
-		 "<dependency><dependentAssembly dependencyType=\"install\" "
-		 "codebase=\"microsoft.exchange.ediscovery.exporttool.exe."
-		 "manifest\"><assemblyIdentity name=\"microsoft.exchange."
-		 "ediscovery.exporttool\" version=\"%s\" publicKeyToken="
-		 "\"b1d1a6c45aa418ce\" /></dependentAssembly></dependency>"
-		 "</asmv1:assembly>\r\n",
-		 bs, bs);
+	snprintf(
+	    xml, sizeof xml,
+	    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<asmv1:assembly "
+	    "xsi:schemaLocation=\"urn:schemas-microsoft-com:asm.v1 "
+	    "assembly.adaptive.xsd\" manifestVersion=\"1.0\" "
+	    "xmlns:asmv1=\"urn:schemas-microsoft-com:asm.v1\">"
+	    "<assemblyIdentity name=\"microsoft.exchange.ediscovery."
+	    "exporttool.application\" version=\"%s\" publicKeyToken="
+	    "\"b1d1a6c45aa418ce\" language=\"neutral\" processorArchitecture"
+	    "=\"msil\" xmlns=\"urn:schemas-microsoft-com:asm.v1\" />"
+	    "<dependency><dependentAssembly dependencyType=\"install\" "
+	    "codebase=\"microsoft.exchange.ediscovery.exporttool.exe."
+	    "manifest\"><assemblyIdentity name=\"microsoft.exchange."
+	    "ediscovery.exporttool\" version=\"%s\" publicKeyToken="
+	    "\"b1d1a6c45aa418ce\" /></dependentAssembly></dependency>"
+	    "</asmv1:assembly>\r\n",
+	    bs, bs);
 	head(o, 200, "OK", "Microsoft-IIS/10.0");
 	buf_printf(o, "X-FEServer: %s\r\n", p->name);
 	finish(o, "application/x-ms-application", xml);
@@ -186,14 +190,14 @@ static void manifest(const struct persona *p, struct buf *o)
 static void b64(const unsigned char *in, size_t n, struct buf *o)
 {
 	static const char t[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t i;
 
 	for (i = 0; i + 2 < n; i += 3) {
 		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
-			     in[i + 2];
+		             in[i + 2];
 		char q[4] = {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63],
-			     t[v & 63]};
+		             t[v & 63]};
 		buf_add(o, q, 4);
 	}
 	if (n - i == 1) {
@@ -202,7 +206,8 @@ static void b64(const unsigned char *in, size_t n, struct buf *o)
 		buf_add(o, q, 4);
 	} else if (n - i == 2) {
 		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
-		char q[4] = {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
+		char q[4] = {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63],
+		             '='};
 		buf_add(o, q, 4);
 	}
 }
@@ -231,13 +236,20 @@ static void ntlm_challenge(const struct persona *p, struct buf *o)
 
 	snprintf(domain, sizeof domain, "CORP%02u", (unsigned)(p->ip & 63));
 	snprintf(dnsdomain, sizeof dnsdomain, "corp%02u.example",
-		 (unsigned)(p->ip & 63));
+	         (unsigned)(p->ip & 63));
 	snprintf(dns, sizeof dns, "%s.%s", p->name, dnsdomain);
 	memcpy(m, "NTLMSSP", 8);
 	m[8] = 2;
-	m[20] = 0x05; m[21] = 0x02; m[22] = 0x89; m[23] = 0x02; /* flags */
+	m[20] = 0x05;
+	m[21] = 0x02;
+	m[22] = 0x89;
+	m[23] = 0x02; /* flags */
 	memcpy(m + 24, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
-	m[48] = 10; m[49] = 0; m[50] = 0x63; m[51] = 0x45; m[55] = 15;
+	m[48] = 10;
+	m[49] = 0;
+	m[50] = 0x63;
+	m[51] = 0x45;
+	m[55] = 15;
 	end = av_pair(m, ti, 2, domain);
 	end = av_pair(m, end, 1, p->name);
 	end = av_pair(m, end, 4, dnsdomain);
@@ -257,7 +269,7 @@ static void ntlm_challenge(const struct persona *p, struct buf *o)
 }
 
 void persona_answer(const struct lab_world *w, const struct persona *p,
-		    const struct http_req *req, struct lab_answer *a)
+                    const struct http_req *req, struct lab_answer *a)
 {
 	const struct kb *kb = w->kb;
 	struct buf *o = &a->out;
@@ -278,12 +290,14 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 	}
 	decode_lower(req->target, dec, sizeof dec);
 	/* URL-rewrite mitigations run before anything else in IIS. */
-	if (p->eems && strstr(dec, "autodiscover") && strstr(dec, "powershell")) {
+	if (p->eems && strstr(dec, "autodiscover") &&
+	    strstr(dec, "powershell")) {
 		a->abort = true;
 		return;
 	}
 	if (p->eomt && req->cookie.len &&
-	    view_find_ci(req->cookie, VIEW_LIT("X-AnonResource-Backend")) >= 0) {
+	    view_find_ci(req->cookie, VIEW_LIT("X-AnonResource-Backend")) >=
+	        0) {
 		a->abort = true;
 		return;
 	}
@@ -293,7 +307,8 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		return;
 	}
 	for (k = 0; k < p->nshells; k++) {
-		if (view_eq_ci(path, view_of(kb->webshell_paths[p->shells[k]]))) {
+		if (view_eq_ci(path,
+		               view_of(kb->webshell_paths[p->shells[k]]))) {
 			/* A China Chopper page without its parameter: an
 			 * empty 200. */
 			head(o, 200, "OK", "Microsoft-IIS/10.0");
@@ -306,9 +321,11 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		logon_page(w, p, o);
 		return;
 	}
-	if (view_eq_ci(path, VIEW_LIT("/owa")) || view_eq_ci(path, VIEW_LIT("/owa/"))) {
+	if (view_eq_ci(path, VIEW_LIT("/owa")) ||
+	    view_eq_ci(path, VIEW_LIT("/owa/"))) {
 		head(o, 302, "Found", "Microsoft-IIS/10.0");
-		buf_adds(o, "Location: /owa/auth/logon.aspx?url=%2fowa%2f&reason=0\r\n");
+		buf_adds(o, "Location: "
+		            "/owa/auth/logon.aspx?url=%2fowa%2f&reason=0\r\n");
 		if (p->owa_header) {
 			char bs[BUILD_STRLEN];
 			build_format(p->build, false, bs);
@@ -321,9 +338,11 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 	}
 	if (view_eq_ci(path, VIEW_LIT("/owa/auth/x.js")) && modern &&
 	    req->cookie.len &&
-	    view_find_ci(req->cookie, VIEW_LIT("X-BEResource=localhost")) >= 0) {
+	    view_find_ci(req->cookie, VIEW_LIT("X-BEResource=localhost")) >=
+	        0) {
 		if (vuln(kb, "CVE-2021-26855", p->build)) {
-			head(o, 500, "Internal Server Error", "Microsoft-IIS/10.0");
+			head(o, 500, "Internal Server Error",
+			     "Microsoft-IIS/10.0");
 			buf_adds(o, "X-CalculatedBETarget: localhost\r\n");
 			buf_printf(o, "X-FEServer: %s\r\n", p->name);
 			finish(o, "text/html",
@@ -331,16 +350,19 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 			       "'localhost' with status 'TargetUnknown'");
 		} else {
 			head(o, 302, "Found", "Microsoft-IIS/10.0");
-			buf_adds(o, "Location: /owa/auth/errorFE.aspx?httpCode=404\r\n");
-			buf_printf(o, "X-CalculatedBETarget: %s.corp.example\r\n",
-				   p->name);
+			buf_adds(o, "Location: "
+			            "/owa/auth/errorFE.aspx?httpCode=404\r\n");
+			buf_printf(o,
+			           "X-CalculatedBETarget: %s.corp.example\r\n",
+			           p->name);
 			finish(o, "", "");
 		}
 		return;
 	}
-	if (view_eq_ci(path, VIEW_LIT("/ecp/Current/exporttool/"
-				      "microsoft.exchange.ediscovery.exporttool."
-				      "application"))) {
+	if (view_eq_ci(path,
+	               VIEW_LIT("/ecp/Current/exporttool/"
+	                        "microsoft.exchange.ediscovery.exporttool."
+	                        "application"))) {
 		if (p->manifest)
 			manifest(p, o);
 		else
@@ -354,7 +376,8 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 			return;
 		}
 		head(o, 401, "Unauthorized", "Microsoft-IIS/10.0");
-		buf_adds(o, "WWW-Authenticate: Negotiate\r\nWWW-Authenticate: NTLM\r\n");
+		buf_adds(o, "WWW-Authenticate: Negotiate\r\nWWW-Authenticate: "
+		            "NTLM\r\n");
 		if (modern)
 			buf_printf(o, "X-FEServer: %s\r\n", p->name);
 		finish(o, "", "");
@@ -370,9 +393,13 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		if (query.len && memchr(query.p, '@', query.len) &&
 		    vuln(kb, "CVE-2021-34473", p->build)) {
 			head(o, 302, "Found", "Microsoft-IIS/10.0");
-			buf_adds(o, "Location: /owa/auth/logon.aspx?url=%2fowa%2f\r\n");
-			buf_printf(o, "X-FEServer: %s\r\nX-CalculatedBETarget: %s.corp.example\r\n",
-				   p->name, p->name);
+			buf_adds(
+			    o,
+			    "Location: /owa/auth/logon.aspx?url=%2fowa%2f\r\n");
+			buf_printf(o,
+			           "X-FEServer: %s\r\nX-CalculatedBETarget: "
+			           "%s.corp.example\r\n",
+			           p->name, p->name);
 			finish(o, "", "");
 			return;
 		}

@@ -7,7 +7,7 @@
 
 /* Reads the question name as dotted text; returns the offset after it. */
 static size_t qname(const unsigned char *q, size_t n, size_t at, char *dst,
-		    size_t cap)
+                    size_t cap)
 {
 	size_t o = 0;
 
@@ -50,7 +50,7 @@ static int name_ip(const char *name, uint32_t *ip)
 }
 
 size_t lab_dns_answer(const unsigned char *q, size_t n, uint32_t base,
-		      uint64_t count, unsigned char *out, size_t cap)
+                      uint64_t count, unsigned char *out, size_t cap)
 {
 	char name[256];
 	size_t end;
@@ -58,15 +58,15 @@ size_t lab_dns_answer(const unsigned char *q, size_t n, uint32_t base,
 	uint32_t ip = 0;
 	bool found;
 
-	if (n < 12 || n > LIM_DNS_PACKET || (q[2] & 0x80) ||
-	    q[4] != 0 || q[5] != 1)
+	if (n < 12 || n > LIM_DNS_PACKET || (q[2] & 0x80) || q[4] != 0 ||
+	    q[5] != 1)
 		return 0;
 	end = qname(q, n, 12, name, sizeof name);
 	if (!end || end + 4 > n || end + 4 + 16 > cap)
 		return 0;
 	qtype = (unsigned)q[end] << 8 | q[end + 1];
 	found = name_ip(name, &ip) == 0 && ip >= base &&
-		(uint64_t)(ip - base) < count;
+	        (uint64_t)(ip - base) < count;
 	memcpy(out, q, end + 4);
 	out[2] = 0x84 | (q[2] & 0x01); /* response, authoritative, RD copied */
 	out[3] = found ? 0 : 3;        /* NOERROR or NXDOMAIN */
@@ -76,11 +76,18 @@ size_t lab_dns_answer(const unsigned char *q, size_t n, uint32_t base,
 	out[7] = 1;
 	{
 		unsigned char *a = out + end + 4;
-		a[0] = 0xc0; a[1] = 12;     /* name: pointer to the question */
-		a[2] = 0; a[3] = 1;         /* A */
-		a[4] = 0; a[5] = 1;         /* IN */
-		a[6] = 0; a[7] = 0; a[8] = 0; a[9] = 60; /* TTL */
-		a[10] = 0; a[11] = 4;
+		a[0] = 0xc0;
+		a[1] = 12; /* name: pointer to the question */
+		a[2] = 0;
+		a[3] = 1; /* A */
+		a[4] = 0;
+		a[5] = 1; /* IN */
+		a[6] = 0;
+		a[7] = 0;
+		a[8] = 0;
+		a[9] = 60; /* TTL */
+		a[10] = 0;
+		a[11] = 4;
 		a[12] = (unsigned char)(ip >> 24);
 		a[13] = (unsigned char)(ip >> 16);
 		a[14] = (unsigned char)(ip >> 8);

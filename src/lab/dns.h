@@ -9,6 +9,6 @@
  * of count addresses from base. Returns the answer length, or 0 when the
  * packet is not a query worth answering (it is then dropped). */
 size_t lab_dns_answer(const unsigned char *q, size_t n, uint32_t base,
-		      uint64_t count, unsigned char *out, size_t cap);
+                      uint64_t count, unsigned char *out, size_t cap);
 
 #endif

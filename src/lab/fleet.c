@@ -38,8 +38,8 @@ enum { C_HANDSHAKE, C_READ, C_WAIT, C_WRITE };
 struct conn {
 	struct loop_io io;
 	struct fleet *f;
-	struct conn *prev, *next;   /* all connections */
-	struct conn *qnext;         /* delay queue */
+	struct conn *prev, *next; /* all connections */
+	struct conn *qnext;       /* delay queue */
 	SSL *ssl;
 	struct persona p;
 	int state;
@@ -123,8 +123,9 @@ static void serve(struct conn *c)
 	}
 	if (rc) {
 		buf_reset(&c->out);
-		buf_adds(&c->out, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
-				  "Connection: close\r\n\r\n");
+		buf_adds(&c->out,
+		         "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+		         "Connection: close\r\n\r\n");
 		c->keep_alive = false;
 	} else {
 		buf_init(&a.out, 1 << 20);
@@ -142,7 +143,7 @@ static void serve(struct conn *c)
 	if (c->f->o->delay_ms || c->p.slow) {
 		c->state = C_WAIT;
 		c->ready_at = now_ms() + c->f->o->delay_ms +
-			      (c->p.slow ? LAB_SLOW_MS : 0);
+		              (c->p.slow ? LAB_SLOW_MS : 0);
 		c->qnext = NULL;
 		c->in_queue = true;
 		if (c->f->q[qi].tail)
@@ -225,8 +226,7 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 			serve(c);
 			return;
 		}
-		case C_WAIT:
-			return;
+		case C_WAIT: return;
 		case C_WRITE:
 			if (c->abort) {
 				conn_close(c);
@@ -237,8 +237,9 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 				ssize_t n;
 				if (c->ssl) {
 					ERR_clear_error();
-					r = SSL_write(c->ssl, c->out.p + c->out_off,
-						      (int)left);
+					r = SSL_write(c->ssl,
+					              c->out.p + c->out_off,
+					              (int)left);
 					if (r <= 0) {
 						if (tls_io_result(c, r) < 0)
 							conn_close(c);
@@ -246,8 +247,8 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 					}
 					n = r;
 				} else {
-					n = write(c->io.fd, c->out.p + c->out_off,
-						  left);
+					n = write(c->io.fd,
+					          c->out.p + c->out_off, left);
 					if (n < 0 && errno == EAGAIN) {
 						want(c, EPOLLOUT);
 						return;
@@ -282,7 +283,8 @@ static int sni_only_cb(SSL *ssl, int *al, void *arg)
 
 	(void)arg;
 	if (c && c->p.sni_only &&
-	    !SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &len)) {
+	    !SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext,
+	                               &len)) {
 		/* As IIS with only SNI bindings: no certificate for a client
 		 * that names no server. */
 		*al = SSL_AD_UNRECOGNIZED_NAME;
@@ -298,7 +300,8 @@ static void on_accept(struct loop_io *io, uint32_t ev)
 	int i;
 
 	for (i = 0; i < 64; i++) {
-		int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd =
+		    accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct conn *c;
 		int one = 1;
 		if (fd < 0)
@@ -326,6 +329,7 @@ static void on_accept(struct loop_io *io, uint32_t ev)
 			}
 			SSL_set_fd(c->ssl, fd);
 			SSL_set_app_data(c->ssl, c);
+			SSL_set_max_proto_version(c->ssl, c->p.tls_max);
 			c->state = C_HANDSHAKE;
 		} else {
 			c->state = C_READ;
@@ -344,16 +348,17 @@ static void on_accept(struct loop_io *io, uint32_t ev)
 
 static void on_dns(struct loop_io *io, uint32_t ev)
 {
-	struct fleet *f = (struct fleet *)((char *)io - offsetof(struct fleet, dns_io));
+	struct fleet *f =
+	    (struct fleet *)((char *)io - offsetof(struct fleet, dns_io));
 	unsigned char q[LIM_DNS_PACKET + 1], a[LIM_DNS_PACKET + 64];
 	struct sockaddr_in from;
 	socklen_t fl = sizeof from;
 	ssize_t n;
 
 	while ((n = recvfrom(io->fd, q, sizeof q, 0, (struct sockaddr *)&from,
-			     &fl)) > 0) {
-		size_t an = lab_dns_answer(q, (size_t)n, f->o->base, f->o->count,
-					   a, sizeof a);
+	                     &fl)) > 0) {
+		size_t an = lab_dns_answer(q, (size_t)n, f->o->base,
+		                           f->o->count, a, sizeof a);
 		if (an)
 			sendto(io->fd, a, an, 0, (struct sockaddr *)&from, fl);
 		fl = sizeof from;
@@ -363,9 +368,10 @@ static void on_dns(struct loop_io *io, uint32_t ev)
 static int listen_on(uint32_t ip, int port, int type)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET,
-				 .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(ip)};
-	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	                         .sin_port = htons((uint16_t)port),
+	                         .sin_addr.s_addr = htonl(ip)};
+	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0),
+	    one = 1;
 
 	if (fd < 0)
 		return -1;
@@ -435,7 +441,8 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 	struct listener *ls = NULL;
 	size_t nls = 0, i;
 	int rc = EXIT_RUNTIME, ports = (o->https_port > 0) + (o->http_port > 0);
-	int64_t end = o->run_for_s ? now_ms() + (int64_t)o->run_for_s * 1000 : 0;
+	int64_t end =
+	    o->run_for_s ? now_ms() + (int64_t)o->run_for_s * 1000 : 0;
 	int64_t last_sweep = now_ms();
 	long need = (long)(o->count * (uint64_t)ports) + 20000;
 	char first[IP4_STRLEN], last[IP4_STRLEN];
@@ -448,8 +455,8 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 		return EXIT_RUNTIME;
 	if (raise_fd_limit(need) < (long)(o->count * (uint64_t)ports) + 64) {
 		log_error("lab: %llu listening sockets need a higher open-file "
-			  "limit (ulimit -n)",
-			  (unsigned long long)(o->count * (uint64_t)ports));
+		          "limit (ulimit -n)",
+		          (unsigned long long)(o->count * (uint64_t)ports));
 		return EXIT_RUNTIME;
 	}
 	if (loop_init(&f.loop))
@@ -480,7 +487,7 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 			if (l->io.fd < 0) {
 				ip4_format(l->ip, ip);
 				log_error("lab: cannot listen on %s:%d: %s", ip,
-					  port, strerror(errno));
+				          port, strerror(errno));
 				goto out;
 			}
 			nls++;
@@ -491,10 +498,12 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 	if (o->dns_port >= 0) {
 		struct sockaddr_in sa;
 		socklen_t sl = sizeof sa;
-		f.dns_io.fd = listen_on(INADDR_LOOPBACK, o->dns_port, SOCK_DGRAM);
+		f.dns_io.fd =
+		    listen_on(INADDR_LOOPBACK, o->dns_port, SOCK_DGRAM);
 		if (f.dns_io.fd < 0) {
-			log_error("lab: cannot listen for DNS on 127.0.0.1:%d: %s",
-				  o->dns_port, strerror(errno));
+			log_error(
+			    "lab: cannot listen for DNS on 127.0.0.1:%d: %s",
+			    o->dns_port, strerror(errno));
 			goto out;
 		}
 		getsockname(f.dns_io.fd, (struct sockaddr *)&sa, &sl);
@@ -508,9 +517,10 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 	signal(SIGTERM, on_signal);
 	ip4_format(o->base, first);
 	ip4_format((uint32_t)(o->base + o->count - 1), last);
-	printf("exhunt lab: ready: %llu servers %s-%s https %d http %d dns %d\n",
-	       (unsigned long long)o->count, first, last, o->https_port,
-	       o->http_port, o->dns_port >= 0 ? f.dns_port : 0);
+	printf(
+	    "exhunt lab: ready: %llu servers %s-%s https %d http %d dns %d\n",
+	    (unsigned long long)o->count, first, last, o->https_port,
+	    o->http_port, o->dns_port >= 0 ? f.dns_port : 0);
 	fflush(stdout);
 	while (!stop_flag) {
 		int64_t now = now_ms(), wait = 1000;

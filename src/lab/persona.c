@@ -3,6 +3,7 @@
 #include "base/ip4.h"
 #include "base/json.h"
 #include "base/rng.h"
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,26 +11,26 @@
 
 struct lab_mix {
 	const char *name;
-	const char *date;      /* builds released after this are unknown */
-	int weight[5];         /* 2010, 2013, 2016, 2019, SE (percent) */
-	int not_exchange;      /* percent of addresses */
-	int eomt;              /* percent of ProxyLogon-vulnerable Exchange */
-	int eems;              /* percent of ProxyNotShell-vulnerable Exchange */
-	int shells;            /* percent of Exchange 2013+ with web shells */
+	const char *date; /* builds released after this are unknown */
+	int weight[5];    /* 2010, 2013, 2016, 2019, SE (percent) */
+	int not_exchange; /* percent of addresses */
+	int eomt;         /* percent of ProxyLogon-vulnerable Exchange */
+	int eems;         /* percent of ProxyNotShell-vulnerable Exchange */
+	int shells;       /* percent of Exchange 2013+ with web shells */
 };
 
 static const struct lab_mix mixes[] = {
-	{"2021-03", "2021-03-16", {10, 28, 42, 20, 0}, 12, 15, 0, 12},
-	{"2021-08", "2021-08-10", {8, 25, 45, 22, 0}, 12, 5, 0, 8},
-	{"2022-11", "2022-11-15", {5, 20, 45, 30, 0}, 12, 2, 40, 5},
-	{"current", "2026-11-01", {3, 12, 40, 35, 10}, 12, 0, 10, 3},
+    {"2021-03", "2021-03-16", {10, 28, 42, 20, 0}, 12, 15, 0, 12},
+    {"2021-08", "2021-08-10", {8, 25, 45, 22, 0}, 12, 5, 0, 8},
+    {"2022-11", "2022-11-15", {5, 20, 45, 30, 0}, 12, 2, 40, 5},
+    {"current", "2026-11-01", {3, 12, 40, 35, 10}, 12, 0, 10, 3},
 };
 
-const char *const lab_mix_names[] = {"2021-03", "2021-08", "2022-11",
-				     "current", NULL};
+const char *const lab_mix_names[] = {"2021-03", "2021-08", "2022-11", "current",
+                                     NULL};
 
 int lab_world_init(struct lab_world *w, const struct kb *kb, const char *mix,
-		   uint64_t seed)
+                   uint64_t seed)
 {
 	size_t m;
 	int p, i;
@@ -68,7 +69,8 @@ void lab_world_release(struct lab_world *w)
 
 static int weight_product(const struct lab_world *w, struct rng *r)
 {
-	static const char *const names[] = {"2010", "2013", "2016", "2019", "SE"};
+	static const char *const names[] = {"2010", "2013", "2016", "2019",
+	                                    "SE"};
 	int roll = (int)rng_below(r, 100), k;
 
 	for (k = 0; k < 5; k++) {
@@ -135,9 +137,10 @@ void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p)
 	memset(p, 0, sizeof *p);
 	p->ip = ip;
 	snprintf(p->hostname, sizeof p->hostname, "ex-%u-%u-%u-%u." LAB_ZONE,
-		 ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+	         ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
 	snprintf(p->name, sizeof p->name, "EXCH-%06X",
-		 (unsigned)(rng_mix(ip ^ w->seed) & 0xffffff));
+	         (unsigned)(rng_mix(ip ^ w->seed) & 0xffffff));
+	p->tls_max = TLS1_3_VERSION;
 	if ((int)rng_below(&r, 100) < w->mix->not_exchange) {
 		p->kind = (enum persona_kind)(1 + rng_below(&r, 3));
 		return;
@@ -151,9 +154,18 @@ void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p)
 	p->owa_header = modern && rng_below(&r, 100) < 45;
 	p->manifest = modern && rng_below(&r, 100) < 30;
 	p->eomt = modern && vulnerable_to(kb, "CVE-2021-26855", p->build) &&
-		  (int)rng_below(&r, 100) < w->mix->eomt;
+	          (int)rng_below(&r, 100) < w->mix->eomt;
 	p->eems = modern && vulnerable_to(kb, "CVE-2022-41040", p->build) &&
-		  (int)rng_below(&r, 100) < w->mix->eems;
+	          (int)rng_below(&r, 100) < w->mix->eems;
+	/* Old Windows under old Exchange: TLS 1.0 only on half the 2010
+	 * servers, 1.1 or 1.2 at most on 2013, 1.2 on some later ones. */
+	k = (int)rng_below(&r, 100);
+	if (!modern)
+		p->tls_max = k < 50 ? TLS1_VERSION : TLS1_2_VERSION;
+	else if ((p->build >> 32) == ((15ull << 16) | 0))
+		p->tls_max = k < 20 ? TLS1_1_VERSION : TLS1_2_VERSION;
+	else if (k < 30)
+		p->tls_max = TLS1_2_VERSION;
 	if (modern && kb->nwebshell_paths &&
 	    (int)rng_below(&r, 100) < w->mix->shells) {
 		p->nshells = 1 + (int)rng_below(&r, PERSONA_MAX_SHELLS);
@@ -186,7 +198,7 @@ void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
 }
 
 void persona_checks(const struct lab_world *w, const struct persona *p,
-		    struct persona_checks *c)
+                    struct persona_checks *c)
 {
 	bool modern = (p->build >> 48) >= 15;
 
@@ -207,19 +219,30 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 	else
 		c->proxyshell = CHK_NOT_VULNERABLE;
 	c->mitigation = p->eomt && p->eems ? "eomt+eems"
-			: p->eomt          ? "eomt"
-			: p->eems          ? "eems"
-					   : "none";
+	                : p->eomt          ? "eomt"
+	                : p->eems          ? "eems"
+	                                   : "none";
+}
+
+const char *persona_tls_name(const struct persona *p)
+{
+	switch (p->tls_max) {
+	case TLS1_VERSION: return "TLSv1";
+	case TLS1_1_VERSION: return "TLSv1.1";
+	case TLS1_2_VERSION: return "TLSv1.2";
+	default: return "TLSv1.3";
+	}
 }
 
 static const char *kind_word(enum persona_kind k)
 {
-	static const char *const w[] = {"exchange", "iis", "nginx", "default-page"};
+	static const char *const w[] = {"exchange", "iis", "nginx",
+	                                "default-page"};
 	return w[k];
 }
 
 int persona_truth(const struct lab_world *w, const struct persona *p,
-		  struct buf *out)
+                  struct buf *out)
 {
 	const struct kb *kb = w->kb;
 	char ip[IP4_STRLEN], bs[BUILD_STRLEN];
@@ -236,34 +259,52 @@ int persona_truth(const struct lab_world *w, const struct persona *p,
 	judge(kb, &in, &v);
 	rc = buf_printf(out, "{\"ip\":\"%s\",\"hostname\":", ip);
 	rc = rc ? rc : json_cstr(out, p->hostname);
-	rc = rc ? rc : buf_printf(out, ",\"persona\":\"%s\"", kind_word(p->kind));
-	rc = rc ? rc : buf_printf(out, ",\"exchange\":%s",
-				  p->kind == P_EXCHANGE ? "true" : "false");
+	rc = rc ? rc
+	        : buf_printf(out, ",\"persona\":\"%s\"", kind_word(p->kind));
+	rc = rc ? rc
+	        : buf_printf(out, ",\"exchange\":%s",
+	                     p->kind == P_EXCHANGE ? "true" : "false");
 	if (p->kind == P_EXCHANGE) {
 		const struct kb_build *kbb = kb_nearest(kb, p->build);
 		build_format(p->build, false, bs);
-		rc = rc ? rc : buf_printf(out, ",\"product\":\"%s\",\"build\":\"%s\"",
-					  kb->products[p->product].name, bs);
-		rc = rc ? rc : buf_printf(out, ",\"cu\":\"%s\",\"update\":\"%s\"",
-					  kbb ? kbb->cu : "", kbb ? kbb->update : "");
+		rc =
+		    rc ? rc
+		       : buf_printf(out, ",\"product\":\"%s\",\"build\":\"%s\"",
+		                    kb->products[p->product].name, bs);
+		rc =
+		    rc ? rc
+		       : buf_printf(out, ",\"cu\":\"%s\",\"update\":\"%s\"",
+		                    kbb ? kbb->cu : "", kbb ? kbb->update : "");
 		build_format(in.build, in.precision == PREC_CU, bs);
-		rc = rc ? rc : buf_printf(out,
-			",\"visible_build\":\"%s\",\"build_precision\":\"%s\"",
-			bs, precision_word(in.precision));
-		rc = rc ? rc : buf_printf(out,
-			",\"shows\":{\"x_owa_version\":%s,\"exporttool_manifest\":%s}",
-			p->owa_header ? "true" : "false",
-			p->manifest ? "true" : "false");
-		rc = rc ? rc : buf_printf(out,
-			",\"mitigations\":{\"eomt\":%s,\"eems\":%s}",
-			p->eomt ? "true" : "false", p->eems ? "true" : "false");
-		rc = rc ? rc : buf_printf(out, ",\"server_name\":\"%s\"", p->name);
+		rc = rc ? rc
+		        : buf_printf(out,
+		                     ",\"visible_build\":\"%s\",\"build_"
+		                     "precision\":\"%s\"",
+		                     bs, precision_word(in.precision));
+		rc = rc ? rc
+		        : buf_printf(out,
+		                     ",\"shows\":{\"x_owa_version\":%s,"
+		                     "\"exporttool_manifest\":%s}",
+		                     p->owa_header ? "true" : "false",
+		                     p->manifest ? "true" : "false");
+		rc = rc ? rc
+		        : buf_printf(
+		              out, ",\"mitigations\":{\"eomt\":%s,\"eems\":%s}",
+		              p->eomt ? "true" : "false",
+		              p->eems ? "true" : "false");
+		rc = rc ? rc
+		        : buf_printf(out, ",\"server_name\":\"%s\"", p->name);
 	} else {
-		rc = rc ? rc : buf_adds(out, ",\"product\":null,\"build\":null");
+		rc =
+		    rc ? rc : buf_adds(out, ",\"product\":null,\"build\":null");
 	}
-	rc = rc ? rc : buf_printf(out, ",\"sni_only\":%s,\"slow\":%s",
-				  p->sni_only ? "true" : "false",
-				  p->slow ? "true" : "false");
+	rc = rc ? rc
+	        : buf_printf(out, ",\"tls_version\":\"%s\"",
+	                     persona_tls_name(p));
+	rc = rc ? rc
+	        : buf_printf(out, ",\"sni_only\":%s,\"slow\":%s",
+	                     p->sni_only ? "true" : "false",
+	                     p->slow ? "true" : "false");
 	rc = rc ? rc : buf_adds(out, ",\"webshells\":[");
 	for (k = 0; !rc && k < p->nshells; k++) {
 		if (k)
@@ -273,8 +314,10 @@ int persona_truth(const struct lab_world *w, const struct persona *p,
 	rc = rc ? rc : buf_adds(out, "],\"checks\":{");
 	if (!rc && p->kind == P_EXCHANGE)
 		rc = buf_printf(out,
-			"\"ssrf-26855\":\"%s\",\"proxyshell\":\"%s\",\"mitigation\":\"%s\"",
-			check_word(c.ssrf), check_word(c.proxyshell), c.mitigation);
+		                "\"ssrf-26855\":\"%s\",\"proxyshell\":\"%s\","
+		                "\"mitigation\":\"%s\"",
+		                check_word(c.ssrf), check_word(c.proxyshell),
+		                c.mitigation);
 	/* verdicts: what a scan by address alone reaches; an SNI-only server
 	 * shows nothing without its name. verdicts_by_name: with the name. */
 	rc = rc ? rc : buf_adds(out, "},\"verdicts\":");

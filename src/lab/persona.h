@@ -19,16 +19,17 @@ enum persona_kind { P_EXCHANGE, P_IIS, P_NGINX, P_DEFAULT };
 struct persona {
 	uint32_t ip;
 	enum persona_kind kind;
-	bool sni_only;     /* TLS only with a server name (SNI) */
-	bool slow;         /* answers each request after LAB_SLOW_MS */
-	int product;       /* kb product index, Exchange only */
-	build_t build;     /* exact build, Exchange only */
-	bool owa_header;   /* sends X-OWA-Version on /owa/ */
-	bool manifest;     /* serves the exporttool manifest */
-	bool eomt;         /* ProxyLogon URL-rewrite mitigation (EOMT) */
-	bool eems;         /* ProxyNotShell URL-rewrite mitigation (EEMS) */
+	bool sni_only;   /* TLS only with a server name (SNI) */
+	bool slow;       /* answers each request after LAB_SLOW_MS */
+	int product;     /* kb product index, Exchange only */
+	build_t build;   /* exact build, Exchange only */
+	bool owa_header; /* sends X-OWA-Version on /owa/ */
+	bool manifest;   /* serves the exporttool manifest */
+	bool eomt;       /* ProxyLogon URL-rewrite mitigation (EOMT) */
+	bool eems;       /* ProxyNotShell URL-rewrite mitigation (EEMS) */
 	int nshells;
 	int shells[PERSONA_MAX_SHELLS]; /* indices into kb->webshell_paths */
+	int tls_max;       /* highest TLS version: TLS1_VERSION ... */
 	char name[16];     /* NetBIOS computer name, e.g. EXCH-004D2A */
 	char hostname[64]; /* DNS name served by the lab resolver */
 };
@@ -52,7 +53,7 @@ extern const char *const lab_mix_names[];
 /* Prepares the world for mix (NULL: the default, "2021-03"). EXH_EINVAL
  * for an unknown mix. */
 int lab_world_init(struct lab_world *w, const struct kb *kb, const char *mix,
-		   uint64_t seed);
+                   uint64_t seed);
 void lab_world_release(struct lab_world *w);
 /* The persona of address ip. */
 void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p);
@@ -64,7 +65,7 @@ struct lab_answer {
 	struct buf out; /* status line, headers and body */
 };
 void persona_answer(const struct lab_world *w, const struct persona *p,
-		    const struct http_req *req, struct lab_answer *a);
+                    const struct http_req *req, struct lab_answer *a);
 
 /* The checks' results a correct scanner sees on this persona. */
 struct persona_checks {
@@ -72,11 +73,14 @@ struct persona_checks {
 	const char *mitigation; /* "none", "eomt", "eems", "eomt+eems" */
 };
 void persona_checks(const struct lab_world *w, const struct persona *p,
-		    struct persona_checks *c);
+                    struct persona_checks *c);
+/* The TLS version a client offering 1.0 to 1.3 gets, as OpenSSL names
+ * it ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"). */
+const char *persona_tls_name(const struct persona *p);
 /* What the fingerprint can reach: build and precision. */
 void persona_visible(const struct persona *p, build_t *b, enum precision *pr);
 /* One line of the truth file (JSONL, docs/lab.md), newline included. */
 int persona_truth(const struct lab_world *w, const struct persona *p,
-		  struct buf *out);
+                  struct buf *out);
 
 #endif

@@ -58,7 +58,8 @@ int http_req_parse(const char *data, size_t len, struct http_req *r)
 		else if (view_eq_ci(name, VIEW_LIT("Connection"))) {
 			if (view_find_ci(line, VIEW_LIT("close")) >= 0)
 				r->keep_alive = false;
-			else if (view_find_ci(line, VIEW_LIT("keep-alive")) >= 0)
+			else if (view_find_ci(line, VIEW_LIT("keep-alive")) >=
+			         0)
 				r->keep_alive = true;
 		} else if (view_eq_ci(name, VIEW_LIT("Content-Length"))) {
 			if (!view_to_u64(line, 1u << 20, &r->content_length))

@@ -31,8 +31,7 @@ void http_resp_release(struct http_resp *r)
 	buf_release(&r->line);
 }
 
-const struct view *http_resp_header(const struct http_resp *r,
-				    const char *name)
+const struct view *http_resp_header(const struct http_resp *r, const char *name)
 {
 	struct view want = view_of(name);
 	int i;
@@ -90,8 +89,9 @@ static int parse_head(struct http_resp *r)
 		r->nh++;
 	}
 	conn = http_resp_header(r, "Connection");
-	r->keep_alive = r->minor == 1 ? !(conn && has_token(*conn, "close"))
-				      : (conn && has_token(*conn, "keep-alive"));
+	r->keep_alive = r->minor == 1
+	                    ? !(conn && has_token(*conn, "close"))
+	                    : (conn && has_token(*conn, "keep-alive"));
 	te = http_resp_header(r, "Transfer-Encoding");
 	cl = http_resp_header(r, "Content-Length");
 	if (r->head_only || r->status / 100 == 1 || r->status == 204 ||
@@ -142,13 +142,15 @@ static int feed(struct http_resp *r, const char *p, size_t n, size_t *pos)
 				return EXH_EINVAL;
 			if (!nl)
 				break;
-			if ((len >= 2 && memcmp(r->head.p + len - 2, "\n\n", 2) == 0) ||
+			if ((len >= 2 &&
+			     memcmp(r->head.p + len - 2, "\n\n", 2) == 0) ||
 			    (len >= 4 &&
 			     memcmp(r->head.p + len - 4, "\r\n\r\n", 4) == 0)) {
 				rc = parse_head(r);
 				if (rc)
 					return rc;
-				if (r->status / 100 == 1 && r->state == S_DONE) {
+				if (r->status / 100 == 1 &&
+				    r->state == S_DONE) {
 					/* 100 Continue and friends: the real
 					 * response follows. */
 					buf_reset(&r->head);
@@ -199,10 +201,12 @@ static int feed(struct http_resp *r, const char *p, size_t n, size_t *pos)
 					return EXH_EINVAL;
 				for (k = 0; k < hex.len; k++) {
 					char h = hex.p[k];
-					int d = h >= '0' && h <= '9'   ? h - '0'
-						: h >= 'a' && h <= 'f' ? h - 'a' + 10
-						: h >= 'A' && h <= 'F' ? h - 'A' + 10
-								       : -1;
+					int d = h >= '0' && h <= '9' ? h - '0'
+					        : h >= 'a' && h <= 'f'
+					            ? h - 'a' + 10
+					        : h >= 'A' && h <= 'F'
+					            ? h - 'A' + 10
+					            : -1;
 					if (d < 0)
 						return EXH_EINVAL;
 					size = size * 16 + (uint64_t)d;

@@ -17,16 +17,16 @@ struct http_header {
 
 struct http_resp {
 	int status;
-	int minor;        /* HTTP/1.minor */
-	bool keep_alive;  /* the server will take another request */
-	bool truncated;   /* the body passed the cap */
+	int minor;       /* HTTP/1.minor */
+	bool keep_alive; /* the server will take another request */
+	bool truncated;  /* the body passed the cap */
 	struct http_header h[LIM_HTTP_HEADERS];
 	int nh;
 	struct buf head; /* status line and headers, as received */
 	struct buf body; /* decoded body, capped */
 	/* parser state */
 	int state;
-	bool head_only; /* response to HEAD: no body */
+	bool head_only;     /* response to HEAD: no body */
 	uint64_t remaining; /* of the body or the current chunk */
 	struct buf line;    /* a chunk-size line in progress */
 };
@@ -37,12 +37,11 @@ void http_resp_release(struct http_resp *r);
  * (the rest starts the next one). Returns 0 when the response is complete,
  * EXH_EAGAIN for more, EXH_EINVAL when the bytes are not HTTP, EXH_ELIMIT
  * when the head passes its cap. */
-int http_resp_feed(struct http_resp *r, const char *p, size_t n,
-		   size_t *used);
+int http_resp_feed(struct http_resp *r, const char *p, size_t n, size_t *used);
 /* The peer closed the connection: completes a close-framed body. */
 int http_resp_eof(struct http_resp *r);
 /* First header of that name (case-insensitive), or NULL. */
 const struct view *http_resp_header(const struct http_resp *r,
-				    const char *name);
+                                    const char *name);
 
 #endif

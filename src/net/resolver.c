@@ -35,8 +35,9 @@ static void on_sock(struct loop_io *io, uint32_t ev)
 	struct rsock *s = (struct rsock *)io;
 
 	ares_process_fd(s->r->ch,
-			ev & (EPOLLIN | EPOLLERR | EPOLLHUP) ? io->fd : ARES_SOCKET_BAD,
-			ev & EPOLLOUT ? io->fd : ARES_SOCKET_BAD);
+	                ev & (EPOLLIN | EPOLLERR | EPOLLHUP) ? io->fd
+	                                                     : ARES_SOCKET_BAD,
+	                ev & EPOLLOUT ? io->fd : ARES_SOCKET_BAD);
 }
 
 static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
@@ -96,9 +97,10 @@ int resolver_new(struct resolver **out, struct loop *loop, const char *server)
 		free(r);
 		return EXH_EIO;
 	}
-	if (server && ares_set_servers_ports_csv(r->ch, server) != ARES_SUCCESS) {
+	if (server &&
+	    ares_set_servers_ports_csv(r->ch, server) != ARES_SUCCESS) {
 		log_error("--resolver: '%s': expected ADDRESS or ADDRESS:PORT",
-			  server);
+		          server);
 		ares_destroy(r->ch);
 		free(r);
 		return EXH_EINVAL;
@@ -124,7 +126,8 @@ static void on_host(void *arg, int status, int timeouts, struct hostent *h)
 	q->r->pending--;
 	if (status == ARES_SUCCESS && h && h->h_addrtype == AF_INET &&
 	    h->h_addr_list[0]) {
-		const unsigned char *a = (const unsigned char *)h->h_addr_list[0];
+		const unsigned char *a =
+		    (const unsigned char *)h->h_addr_list[0];
 		ip = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
 		     (uint32_t)a[2] << 8 | a[3];
 		q->cb(q->arg, 0, ip, NULL);
@@ -138,7 +141,7 @@ static void on_host(void *arg, int status, int timeouts, struct hostent *h)
 }
 
 int resolver_lookup(struct resolver *r, const char *name, resolver_cb cb,
-		    void *arg)
+                    void *arg)
 {
 	struct query *q = malloc(sizeof *q);
 

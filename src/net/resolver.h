@@ -11,14 +11,14 @@ struct resolver;
  * freed first; otherwise a c-ares error text in err. */
 #define RESOLVER_CANCELLED (-1000)
 typedef void (*resolver_cb)(void *arg, int status, uint32_t ip,
-			    const char *err);
+                            const char *err);
 
 int resolver_new(struct resolver **out, struct loop *loop, const char *server);
 void resolver_free(struct resolver *r);
 /* Starts a lookup; cb runs from resolver_tick or the loop, never inside
  * this call. */
 int resolver_lookup(struct resolver *r, const char *name, resolver_cb cb,
-		    void *arg);
+                    void *arg);
 /* Handles timeouts; call every few tens of milliseconds. */
 void resolver_tick(struct resolver *r);
 int resolver_pending(const struct resolver *r);

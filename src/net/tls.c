@@ -17,9 +17,9 @@ SSL_CTX *tls_client_ctx_new(void)
 	SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
-				      SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	                          SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT |
-					 SSL_OP_IGNORE_UNEXPECTED_EOF);
+	                             SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	/* Our requests are small: a small write buffer saves ~15 KiB per
 	 * connection, which matters at 10,000 connections. */
@@ -46,7 +46,7 @@ SSL_CTX *tls_server_ctx_new(const char *cn)
 	X509_set_pubkey(x, key);
 	name = X509_get_subject_name(x);
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-				   (const unsigned char *)cn, -1, -1, 0);
+	                           (const unsigned char *)cn, -1, -1, 0);
 	X509_set_issuer_name(x, name);
 	if (!X509_sign(x, key, EVP_sha256()))
 		goto fail;
@@ -84,6 +84,6 @@ void tls_peer_cert(SSL *ssl, char sha256[65], char *cn, size_t cap)
 			snprintf(sha256 + 2 * i, 3, "%02x", md[i]);
 	if (cap)
 		X509_NAME_get_text_by_NID(X509_get_subject_name(x),
-					  NID_commonName, cn, (int)cap);
+		                          NID_commonName, cn, (int)cap);
 	X509_free(x);
 }

@@ -44,7 +44,7 @@ struct conn {
 	struct probe probe;
 	struct probe_req req;
 	bool have_req, retried, tls_seen, resp_active;
-	int served;     /* responses on the current connection */
+	int served; /* responses on the current connection */
 	int reconnects;
 	struct buf out;
 	size_t out_off;
@@ -53,9 +53,9 @@ struct conn {
 	int64_t phase_deadline, deadline;
 	char host[LIM_HOSTNAME + 1];
 	int next_free;
-	uint32_t gen; /* bumped per target, so late DNS answers are ignored */
-	bool hs_active;        /* holds one of the handshake slots */
-	int hs_prev, hs_next;  /* in the handshake queue when CS_HS_WAIT */
+	uint32_t gen;   /* bumped per target, so late DNS answers are ignored */
+	bool hs_active; /* holds one of the handshake slots */
+	int hs_prev, hs_next; /* in the handshake queue when CS_HS_WAIT */
 };
 
 struct lookup {
@@ -156,15 +156,15 @@ static void fail(struct conn *c, const char *what, const char *detail)
 {
 	if (!c->obs.error[0])
 		snprintf(c->obs.error, sizeof c->obs.error, "%s%s%.100s", what,
-			 detail[0] && what[0] ? ": " : "", detail);
+		         detail[0] && what[0] ? ": " : "", detail);
 	finish(c);
 }
 
 static void open_conn(struct conn *c)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET,
-				 .sin_port = htons((uint16_t)c->e->o->port),
-				 .sin_addr.s_addr = htonl(c->obs.ip)};
+	                         .sin_port = htons((uint16_t)c->e->o->port),
+	                         .sin_addr.s_addr = htonl(c->obs.ip)};
 	int fd, one = 1;
 
 	if (c->reconnects++ > LIM_RECONNECTS) {
@@ -179,7 +179,8 @@ static void open_conn(struct conn *c)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c->io.fd = fd;
 	c->io.cb = conn_io;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) && errno != EINPROGRESS) {
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) &&
+	    errno != EINPROGRESS) {
 		fail(c, "connect", strerror(errno));
 		return;
 	}
@@ -224,7 +225,7 @@ static void on_resolved(void *arg, int status, uint32_t ip, const char *err)
 	struct lookup *l = arg;
 	struct conn *c = l->c;
 	bool current = status != RESOLVER_CANCELLED && c->state == CS_RESOLVE &&
-		       c->gen == l->gen;
+	               c->gen == l->gen;
 
 	free(l);
 	if (!current)
@@ -250,9 +251,10 @@ static void begin_request(struct conn *c)
 	}
 	buf_reset(&c->out);
 	if (buf_printf(&c->out,
-		       "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n"
-		       "Accept: */*\r\nConnection: keep-alive\r\n%s\r\n",
-		       c->req.path, c->host, e->o->user_agent, c->req.headers)) {
+	               "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n"
+	               "Accept: */*\r\nConnection: keep-alive\r\n%s\r\n",
+	               c->req.path, c->host, e->o->user_agent,
+	               c->req.headers)) {
 		fail(c, "request too large", "");
 		return;
 	}
@@ -322,7 +324,7 @@ static void tls_fail(struct conn *c)
 		snprintf(msg, sizeof msg, "%s", ERR_reason_error_string(err));
 	else
 		snprintf(msg, sizeof msg, "%s",
-			 errno ? strerror(errno) : "connection closed");
+		         errno ? strerror(errno) : "connection closed");
 	fail(c, "tls: handshake failed", msg);
 }
 
@@ -447,9 +449,9 @@ static void handshake(struct conn *c)
 		if (!c->tls_seen) {
 			c->tls_seen = true;
 			snprintf(c->obs.tls_version, sizeof c->obs.tls_version,
-				 "%s", SSL_get_version(c->ssl));
-			tls_peer_cert(c->ssl, c->obs.cert_sha256, c->obs.cert_cn,
-				      sizeof c->obs.cert_cn);
+			         "%s", SSL_get_version(c->ssl));
+			tls_peer_cert(c->ssl, c->obs.cert_sha256,
+			              c->obs.cert_cn, sizeof c->obs.cert_cn);
 		}
 		begin_request(c);
 		return;
@@ -516,23 +518,16 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 	struct conn *c = (struct conn *)io;
 
 	switch (c->state) {
-	case CS_CONNECT:
-		connected(c);
-		break;
+	case CS_CONNECT: connected(c); break;
 	case CS_HS_WAIT:
 		/* Only errors and hang-ups arrive while waiting. */
 		if (ev & (EPOLLERR | EPOLLHUP))
-			fail(c, "connect", "closed by the server before the handshake");
+			fail(c, "connect",
+			     "closed by the server before the handshake");
 		break;
-	case CS_HANDSHAKE:
-		handshake(c);
-		break;
-	case CS_SEND:
-		on_writable(c);
-		break;
-	case CS_RECV:
-		on_readable(c);
-		break;
+	case CS_HANDSHAKE: handshake(c); break;
+	case CS_SEND: on_writable(c); break;
+	case CS_RECV: on_readable(c); break;
 	}
 }
 
@@ -600,10 +595,12 @@ static void sweep(struct engine *e, int64_t now)
 			continue;
 		if (now >= c->deadline) {
 			fail(c, "timeout", "target deadline passed");
-		} else if ((c->state == CS_CONNECT || c->state == CS_HANDSHAKE) &&
-			   now >= c->phase_deadline) {
+		} else if ((c->state == CS_CONNECT ||
+		            c->state == CS_HANDSHAKE) &&
+		           now >= c->phase_deadline) {
 			fail(c, "timeout",
-			     c->state == CS_CONNECT ? "connect" : "tls handshake");
+			     c->state == CS_CONNECT ? "connect"
+			                            : "tls handshake");
 		}
 	}
 }
@@ -620,7 +617,7 @@ static uint64_t low_water(const struct engine *e, const struct order *ord)
 }
 
 static void progress(const struct engine *e, const struct order *ord,
-		     int64_t started, bool final)
+                     int64_t started, bool final)
 {
 	double secs = (double)(now_ms() - started) / 1000.0;
 	double frac = ord->npos ? (double)ord->pos / (double)ord->npos : 1;
@@ -628,22 +625,23 @@ static void progress(const struct engine *e, const struct order *ord,
 	double eta = frac > 0 && frac < 1 ? secs / frac * (1 - frac) : 0;
 
 	fprintf(stderr,
-		"\rexhunt: scan %5.1f%%  %llu done  %.0f/s  exchange %llu  "
-		"in flight %d  ETA %02d:%02d   %s",
-		frac * 100, (unsigned long long)e->st->done, rate,
-		(unsigned long long)e->st->exchange, e->active,
-		(int)eta / 60, (int)eta % 60, final ? "\n" : "");
+	        "\rexhunt: scan %5.1f%%  %llu done  %.0f/s  exchange %llu  "
+	        "in flight %d  ETA %02d:%02d   %s",
+	        frac * 100, (unsigned long long)e->st->done, rate,
+	        (unsigned long long)e->st->exchange, e->active, (int)eta / 60,
+	        (int)eta % 60, final ? "\n" : "");
 	fflush(stderr);
 }
 
 int engine_run(const struct engine_opts *o, const struct kb *kb,
-	       const struct targets *t, struct order *ord,
-	       const struct engine_sink *sink, struct engine_stats *st)
+               const struct targets *t, struct order *ord,
+               const struct engine_sink *sink, struct engine_stats *st)
 {
 	struct engine e;
 	int64_t started = now_ms(), last_tick = started, last_ckpt = started,
-		last_sweep = started, last_progress = started;
+	        last_sweep = started, last_progress = started;
 	double tokens = 1;
+	int64_t first_launch = 0, last_launch = 0;
 	bool exhausted = false;
 	int i, rc = 0;
 
@@ -656,7 +654,8 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 	e.st = st;
 	if (raise_fd_limit(o->concurrency + 256) < o->concurrency + 16) {
 		log_error("--concurrency %d needs a higher open-file limit "
-			  "(ulimit -n)", o->concurrency);
+		          "(ulimit -n)",
+		          o->concurrency);
 		return EXH_EINVAL;
 	}
 	if (loop_init(&e.loop))
@@ -708,6 +707,9 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 			}
 			if (o->rate > 0)
 				tokens -= 1;
+			last_launch = now_ms();
+			if (!first_launch)
+				first_launch = last_launch;
 			start_target(&e, index, pos);
 		}
 		if ((uint64_t)e.active > st->peak_inflight)
@@ -752,6 +754,7 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 		progress(&e, ord, started, true);
 out:
 	st->seconds = (double)(now_ms() - started) / 1000.0;
+	st->launch_seconds = (double)(last_launch - first_launch) / 1000.0;
 	if (e.conns)
 		for (i = 0; i < e.nconns; i++)
 			if (e.conns[i].state != CS_FREE) {

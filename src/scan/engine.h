@@ -16,14 +16,14 @@ struct engine_opts {
 	bool tls;
 	unsigned checks;
 	int concurrency;
-	int max_handshakes;      /* TLS handshakes in progress; 0: 1024 */
-	double rate;             /* new targets per second; 0 unlimited */
-	int connect_timeout_ms;  /* connect and TLS handshake, each */
-	int timeout_ms;          /* whole target */
-	const char *resolver;    /* "ip:port" or NULL for the system's */
-	const struct ipset *allow;   /* special-purpose ranges let through */
-	const struct ipset *block;   /* never probed */
-	bool progress;           /* a status line on stderr */
+	int max_handshakes;        /* TLS handshakes in progress; 0: 1024 */
+	double rate;               /* new targets per second; 0 unlimited */
+	int connect_timeout_ms;    /* connect and TLS handshake, each */
+	int timeout_ms;            /* whole target */
+	const char *resolver;      /* "ip:port" or NULL for the system's */
+	const struct ipset *allow; /* special-purpose ranges let through */
+	const struct ipset *block; /* never probed */
+	bool progress;             /* a status line on stderr */
 	volatile sig_atomic_t *stop;
 	const char *user_agent;
 };
@@ -33,6 +33,7 @@ struct engine_stats {
 	uint64_t refused_special, refused_block, skipped_done;
 	uint64_t peak_inflight;
 	uint64_t handshakes, requests;
+	double launch_seconds; /* from the first new target to the last */
 	double seconds;
 };
 
@@ -53,7 +54,7 @@ const char *engine_refusal(const struct engine_opts *o, uint32_t ip);
 /* Runs the scan over the order's walk. Returns 0 when the walk finished,
  * EXH_EAGAIN when stopped by *stop (resumable), or an error. */
 int engine_run(const struct engine_opts *o, const struct kb *kb,
-	       const struct targets *t, struct order *ord,
-	       const struct engine_sink *sink, struct engine_stats *st);
+               const struct targets *t, struct order *ord,
+               const struct engine_sink *sink, struct engine_stats *st);
 
 #endif

@@ -43,7 +43,7 @@ static int dotted(struct view v, build_t *out, size_t *used)
 bool fp_owa_path(struct view body, build_t *build, enum precision *prec)
 {
 	static const struct view pre[] = {VIEW_LIT("/owa/auth/"),
-					  VIEW_LIT("/owa/")};
+	                                  VIEW_LIT("/owa/")};
 	size_t k;
 
 	for (k = 0; k < 2; k++) {
@@ -73,12 +73,12 @@ bool fp_owa_path(struct view body, build_t *build, enum precision *prec)
 bool fp_is_owa_page(struct view body)
 {
 	static const struct view marks[] = {
-		VIEW_LIT("OwaPage = ASP.auth_logon_aspx"),
-		VIEW_LIT("<title>Outlook Web App</title>"),
-		VIEW_LIT("<title>Outlook</title>"),
-		VIEW_LIT("function IsOwaPremiumBrowser"),
-		VIEW_LIT("Microsoft Exchange - Outlook Web Access"),
-		VIEW_LIT("<title>Exchange Log In</title>"),
+	    VIEW_LIT("OwaPage = ASP.auth_logon_aspx"),
+	    VIEW_LIT("<title>Outlook Web App</title>"),
+	    VIEW_LIT("<title>Outlook</title>"),
+	    VIEW_LIT("function IsOwaPremiumBrowser"),
+	    VIEW_LIT("Microsoft Exchange - Outlook Web Access"),
+	    VIEW_LIT("<title>Exchange Log In</title>"),
 	};
 	size_t i;
 
@@ -109,8 +109,9 @@ static struct view attr(struct view elem, struct view name)
 	while ((at = view_find(elem, name)) >= 0) {
 		size_t i = (size_t)at + name.len;
 		bool boundary = at == 0 || elem.p[at - 1] == ' ' ||
-				elem.p[at - 1] == '\t' || elem.p[at - 1] == '\n' ||
-				elem.p[at - 1] == '\r';
+		                elem.p[at - 1] == '\t' ||
+		                elem.p[at - 1] == '\n' ||
+		                elem.p[at - 1] == '\r';
 		elem.p += i;
 		elem.len -= i;
 		if (!boundary)
@@ -133,7 +134,7 @@ static struct view attr(struct view elem, struct view name)
 			if (!end)
 				return (struct view){NULL, 0};
 			return (struct view){elem.p + 1,
-					     (size_t)(end - elem.p - 1)};
+			                     (size_t)(end - elem.p - 1)};
 		}
 	}
 	return (struct view){NULL, 0};
@@ -158,7 +159,7 @@ bool fp_manifest(struct view body, build_t *build)
 		ver = attr(elem, VIEW_LIT("version"));
 		if (name.len >= 12 &&
 		    view_eq_ci((struct view){name.p + name.len - 12, 12},
-			       VIEW_LIT(".application")) &&
+		               VIEW_LIT(".application")) &&
 		    dotted(ver, build, &used) == 4 && used == ver.len)
 			return true;
 	}
@@ -262,8 +263,12 @@ bool fp_ntlm(struct view value, struct ntlm_info *out)
 			if (id == 0 || len > left - 4)
 				break;
 			switch (id) {
-			case 1: u16_ascii(p + 4, len, out->netbios_computer); break;
-			case 2: u16_ascii(p + 4, len, out->netbios_domain); break;
+			case 1:
+				u16_ascii(p + 4, len, out->netbios_computer);
+				break;
+			case 2:
+				u16_ascii(p + 4, len, out->netbios_domain);
+				break;
 			case 3: u16_ascii(p + 4, len, out->dns_computer); break;
 			case 4: u16_ascii(p + 4, len, out->dns_domain); break;
 			}

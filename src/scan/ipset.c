@@ -10,25 +10,25 @@
 static const struct {
 	const char *cidr, *name;
 } special[] = {
-	{"0.0.0.0/8", "this network"},
-	{"10.0.0.0/8", "private"},
-	{"100.64.0.0/10", "shared address space"},
-	{"127.0.0.0/8", "loopback"},
-	{"169.254.0.0/16", "link local"},
-	{"172.16.0.0/12", "private"},
-	{"192.0.0.0/24", "IETF protocol assignments"},
-	{"192.0.2.0/24", "documentation (TEST-NET-1)"},
-	{"192.31.196.0/24", "AS112-v4"},
-	{"192.52.193.0/24", "AMT"},
-	{"192.88.99.0/24", "deprecated 6to4 relay anycast"},
-	{"192.168.0.0/16", "private"},
-	{"192.175.48.0/24", "direct delegation AS112"},
-	{"198.18.0.0/15", "benchmarking"},
-	{"198.51.100.0/24", "documentation (TEST-NET-2)"},
-	{"203.0.113.0/24", "documentation (TEST-NET-3)"},
-	{"224.0.0.0/4", "multicast"},
-	{"240.0.0.0/4", "reserved"},
-	{"255.255.255.255/32", "limited broadcast"},
+    {"0.0.0.0/8", "this network"},
+    {"10.0.0.0/8", "private"},
+    {"100.64.0.0/10", "shared address space"},
+    {"127.0.0.0/8", "loopback"},
+    {"169.254.0.0/16", "link local"},
+    {"172.16.0.0/12", "private"},
+    {"192.0.0.0/24", "IETF protocol assignments"},
+    {"192.0.2.0/24", "documentation (TEST-NET-1)"},
+    {"192.31.196.0/24", "AS112-v4"},
+    {"192.52.193.0/24", "AMT"},
+    {"192.88.99.0/24", "deprecated 6to4 relay anycast"},
+    {"192.168.0.0/16", "private"},
+    {"192.175.48.0/24", "direct delegation AS112"},
+    {"198.18.0.0/15", "benchmarking"},
+    {"198.51.100.0/24", "documentation (TEST-NET-2)"},
+    {"203.0.113.0/24", "documentation (TEST-NET-3)"},
+    {"224.0.0.0/4", "multicast"},
+    {"240.0.0.0/4", "reserved"},
+    {"255.255.255.255/32", "limited broadcast"},
 };
 
 void ipset_init(struct ipset *s)
@@ -146,8 +146,7 @@ const char *ipset_special_name(uint32_t ip)
 	return NULL;
 }
 
-int ipset_parse(struct ipset *s, const char *text, size_t len,
-		const char *name)
+int ipset_parse(struct ipset *s, const char *text, size_t len, const char *name)
 {
 	struct view all = {text, len}, line;
 	int lineno = 0;
@@ -167,8 +166,8 @@ int ipset_parse(struct ipset *s, const char *text, size_t len,
 		rc = cidr4_parse(tok, &c, &why);
 		if (rc) {
 			log_error("%s:%d: '%.*s': %s", name, lineno,
-				  (int)(tok.len > 64 ? 64 : tok.len), tok.p,
-				  why);
+			          (int)(tok.len > 64 ? 64 : tok.len), tok.p,
+			          why);
 			return rc;
 		}
 		rc = ipset_add(s, c);

@@ -11,7 +11,7 @@
 struct ipset {
 	struct {
 		uint64_t lo, hi; /* [lo, hi) */
-	} *iv;
+	} * iv;
 	size_t n, cap;
 	bool sorted;
 };
@@ -35,6 +35,6 @@ const char *ipset_special_name(uint32_t ip);
 int ipset_load_file(struct ipset *s, const char *path);
 /* The same, from text (used by ipset_load_file and the fuzz harness). */
 int ipset_parse(struct ipset *s, const char *text, size_t len,
-		const char *name);
+                const char *name);
 
 #endif

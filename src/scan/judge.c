@@ -6,7 +6,7 @@
 const char *verdict_word(enum verdict v)
 {
 	static const char *const w[] = {"vulnerable", "patched",
-					"likely-vulnerable", "unknown"};
+	                                "likely-vulnerable", "unknown"};
 	return w[v];
 }
 
@@ -19,8 +19,8 @@ const char *precision_word(enum precision p)
 const char *check_word(enum check_result r)
 {
 	static const char *const w[] = {"not-run", "vulnerable",
-					"not-vulnerable", "mitigated",
-					"inconclusive"};
+	                                "not-vulnerable", "mitigated",
+	                                "inconclusive"};
 	return w[r];
 }
 
@@ -37,7 +37,7 @@ struct range {
 };
 
 static enum verdict by_range(const struct kb *kb, int c, struct range r,
-			     build_t any)
+                             build_t any)
 {
 	build_t fix = 0;
 	const char *upd;
@@ -49,20 +49,17 @@ static enum verdict by_range(const struct kb *kb, int c, struct range r,
 		if (r.lo >= fix)
 			return V_PATCHED;
 		return V_LIKELY;
-	case FIX_SHIPPED:
-		return V_PATCHED;
-	case FIX_NONE:
-		return V_VULNERABLE;
-	default:
-		return V_UNKNOWN;
+	case FIX_SHIPPED: return V_PATCHED;
+	case FIX_NONE: return V_VULNERABLE;
+	default: return V_UNKNOWN;
 	}
 }
 
 /* Applies one check's result for the CVE it tests, narrowing r. Sets the
  * bit of every CVE fixed by the same update as `cve` in *decided. */
 static void apply_check(const struct kb *kb, const char *cve,
-			enum check_result res, build_t any, struct range *r,
-			unsigned long long *decided, enum verdict *forced)
+                        enum check_result res, build_t any, struct range *r,
+                        unsigned long long *decided, enum verdict *forced)
 {
 	int c = kb_cve_find(kb, cve), k;
 	build_t fix = 0, f2 = 0;
@@ -82,9 +79,10 @@ static void apply_check(const struct kb *kb, const char *cve,
 	}
 	for (k = 0; k < kb->ncves && k < JUDGE_MAX; k++) {
 		enum kb_fix_kind k2 = kb_fix(kb, k, any, &f2, &u2);
-		bool same = k == c ||
-			    (k2 == kind && (kind != FIX_AT_BUILD || f2 == fix) &&
-			     strcmp(kb->cves[k].fix[0], kb->cves[c].fix[0]) == 0);
+		bool same =
+		    k == c ||
+		    (k2 == kind && (kind != FIX_AT_BUILD || f2 == fix) &&
+		     strcmp(kb->cves[k].fix[0], kb->cves[c].fix[0]) == 0);
 		if (!same)
 			continue;
 		*decided |= 1ull << k;
@@ -93,7 +91,7 @@ static void apply_check(const struct kb *kb, const char *cve,
 }
 
 void judge(const struct kb *kb, const struct judge_in *in,
-	   struct judge_out *out)
+           struct judge_out *out)
 {
 	struct range r, r0, r1;
 	unsigned long long by_ssrf = 0, by_ps = 0;
@@ -112,10 +110,10 @@ void judge(const struct kb *kb, const struct judge_in *in,
 	}
 	r0 = r;
 	apply_check(kb, "CVE-2021-26855", in->ssrf, in->build, &r, &by_ssrf,
-		    forced);
+	            forced);
 	r1 = r;
-	apply_check(kb, "CVE-2021-34473", in->proxyshell, in->build, &r,
-		    &by_ps, forced);
+	apply_check(kb, "CVE-2021-34473", in->proxyshell, in->build, &r, &by_ps,
+	            forced);
 	if (r.lo >= r.hi) {
 		/* The checks contradict each other or the build; trust the
 		 * checks for their own CVEs and nothing else. */
@@ -134,7 +132,7 @@ void judge(const struct kb *kb, const struct judge_in *in,
 		if ((by_ssrf | by_ps) & (1ull << c)) {
 			v = forced[c];
 			basis = (by_ps & (1ull << c)) ? "check:proxyshell"
-						      : "check:ssrf-26855";
+			                              : "check:ssrf-26855";
 		} else if (by_range(kb, c, r1, in->build) != v0) {
 			basis = "check:ssrf-26855";
 		} else if (v != v0) {
@@ -148,15 +146,16 @@ void judge(const struct kb *kb, const struct judge_in *in,
 }
 
 int judge_json(const struct kb *kb, const struct judge_out *out, bool basis,
-	       struct buf *b)
+               struct buf *b)
 {
 	int i, rc = buf_addc(b, '{');
 
 	for (i = 0; !rc && i < out->n; i++) {
 		rc = json_key(b, kb->cves[out->v[i].cve].id, i == 0);
 		if (!rc)
-			rc = json_cstr(b, basis ? out->v[i].basis
-						: verdict_word(out->v[i].verdict));
+			rc = json_cstr(b,
+			               basis ? out->v[i].basis
+			                     : verdict_word(out->v[i].verdict));
 	}
 	return rc ? rc : buf_addc(b, '}');
 }

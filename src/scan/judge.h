@@ -51,12 +51,12 @@ const char *check_word(enum check_result r);
 /* Fills out with a verdict for every CVE that affects the product line of
  * in->build. No build seen: no verdicts. */
 void judge(const struct kb *kb, const struct judge_in *in,
-	   struct judge_out *out);
+           struct judge_out *out);
 
 #include "base/buf.h"
 /* Appends {"CVE-...":"word",...} (basis false) or the basis of each
  * verdict (basis true) to b. */
 int judge_json(const struct kb *kb, const struct judge_out *out, bool basis,
-	       struct buf *b);
+               struct buf *b);
 
 #endif

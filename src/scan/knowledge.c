@@ -35,20 +35,20 @@ void build_format(build_t b, bool cu_only, char dst[BUILD_STRLEN])
 {
 	if (cu_only)
 		snprintf(dst, BUILD_STRLEN, "%u.%u.%u", (unsigned)(b >> 48),
-			 (unsigned)(b >> 32) & 0xffff,
-			 (unsigned)(b >> 16) & 0xffff);
+		         (unsigned)(b >> 32) & 0xffff,
+		         (unsigned)(b >> 16) & 0xffff);
 	else
 		snprintf(dst, BUILD_STRLEN, "%u.%u.%u.%u", (unsigned)(b >> 48),
-			 (unsigned)(b >> 32) & 0xffff,
-			 (unsigned)(b >> 16) & 0xffff, (unsigned)b & 0xffff);
+		         (unsigned)(b >> 32) & 0xffff,
+		         (unsigned)(b >> 16) & 0xffff, (unsigned)b & 0xffff);
 }
 
 /* Calls row() for each data line of a CSV table (skipping '#' comments and
  * the header). */
 static int each_row(const char *dir, const char *name, int want_fields,
-		    int (*row)(struct kb *, struct view *, int, const char *,
-			       int),
-		    struct kb *kb)
+                    int (*row)(struct kb *, struct view *, int, const char *,
+                               int),
+                    struct kb *kb)
 {
 	struct buf data;
 	struct view all, line;
@@ -73,7 +73,7 @@ static int each_row(const char *dir, const char *name, int want_fields,
 		n = csv_split(line, ',', f, LIM_CSV_FIELDS);
 		if (n != want_fields) {
 			log_error("%s:%d: expected %d fields, found %d", name,
-				  lineno, want_fields, n);
+			          lineno, want_fields, n);
 			rc = EXH_EINVAL;
 			break;
 		}
@@ -91,7 +91,7 @@ static int each_row(const char *dir, const char *name, int want_fields,
 }
 
 static int field(struct view v, char *dst, size_t cap, const char *name,
-		 int lineno, const char *what)
+                 int lineno, const char *what)
 {
 	if (!view_cstr(view_trim(v), dst, cap)) {
 		log_error("%s:%d: %s is too long", name, lineno, what);
@@ -101,7 +101,7 @@ static int field(struct view v, char *dst, size_t cap, const char *name,
 }
 
 static int product_row(struct kb *kb, struct view *f, int n, const char *name,
-		       int lineno)
+                       int lineno)
 {
 	struct kb_product *p;
 
@@ -116,7 +116,7 @@ static int product_row(struct kb *kb, struct view *f, int n, const char *name,
 		return EXH_EINVAL;
 	if (!build_parse(view_trim(f[1]), false, &p->first)) {
 		log_error("%s:%d: first_build is not a build number", name,
-			  lineno);
+		          lineno);
 		return EXH_EINVAL;
 	}
 	kb->nproducts++;
@@ -124,7 +124,7 @@ static int product_row(struct kb *kb, struct view *f, int n, const char *name,
 }
 
 static int build_row(struct kb *kb, struct view *f, int n, const char *name,
-		     int lineno)
+                     int lineno)
 {
 	struct kb_build *b, *nb;
 	char prod[8];
@@ -140,7 +140,7 @@ static int build_row(struct kb *kb, struct view *f, int n, const char *name,
 	memset(b, 0, sizeof *b);
 	if (!build_parse(view_trim(f[0]), false, &b->build)) {
 		log_error("%s:%d: '%.*s' is not a build number", name, lineno,
-			  (int)f[0].len, f[0].p);
+		          (int)f[0].len, f[0].p);
 		return EXH_EINVAL;
 	}
 	if (field(f[1], prod, sizeof prod, name, lineno, "product") ||
@@ -151,7 +151,7 @@ static int build_row(struct kb *kb, struct view *f, int n, const char *name,
 	b->product = kb_product_find(kb, prod);
 	if (b->product < 0) {
 		log_error("%s:%d: product '%s' is not in products.csv", name,
-			  lineno, prod);
+		          lineno, prod);
 		return EXH_EINVAL;
 	}
 	kb->nbuilds++;
@@ -159,7 +159,7 @@ static int build_row(struct kb *kb, struct view *f, int n, const char *name,
 }
 
 static int cve_row(struct kb *kb, struct view *f, int n, const char *name,
-		   int lineno)
+                   int lineno)
 {
 	struct kb_cve *c, *nc;
 	struct view list, item;
@@ -175,7 +175,7 @@ static int cve_row(struct kb *kb, struct view *f, int n, const char *name,
 	memset(c, 0, sizeof *c);
 	if (field(f[0], c->id, sizeof c->id, name, lineno, "cve") ||
 	    field(f[1], c->campaign, sizeof c->campaign, name, lineno,
-		  "campaign"))
+	          "campaign"))
 		return EXH_EINVAL;
 	list = view_trim(f[2]);
 	while (list.len) {
@@ -186,8 +186,9 @@ static int cve_row(struct kb *kb, struct view *f, int n, const char *name,
 			continue;
 		if (!view_cstr(item, prod, sizeof prod) ||
 		    (p = kb_product_find(kb, prod)) < 0) {
-			log_error("%s:%d: product '%.*s' is not in products.csv",
-				  name, lineno, (int)item.len, item.p);
+			log_error(
+			    "%s:%d: product '%.*s' is not in products.csv",
+			    name, lineno, (int)item.len, item.p);
 			return EXH_EINVAL;
 		}
 		c->products |= 1u << p;
@@ -200,13 +201,14 @@ static int cve_row(struct kb *kb, struct view *f, int n, const char *name,
 		if (c->nfix == KB_MAX_FIXES ||
 		    !view_cstr(item, c->fix[c->nfix], sizeof c->fix[0])) {
 			log_error("%s:%d: too many or too long fix names", name,
-				  lineno);
+			          lineno);
 			return EXH_EINVAL;
 		}
 		c->nfix++;
 	}
 	if (c->nfix == 0 || c->products == 0) {
-		log_error("%s:%d: a CVE needs products and a fix", name, lineno);
+		log_error("%s:%d: a CVE needs products and a fix", name,
+		          lineno);
 		return EXH_EINVAL;
 	}
 	kb->ncves++;
@@ -236,14 +238,16 @@ static int load_paths(struct kb *kb, const char *dir)
 		if (line.len == 0 || line.p[0] == '#')
 			continue;
 		if (line.p[0] != '/' || line.len > 512) {
-			log_error("webshell-paths.txt: '%.*s' is not a URL path",
-				  (int)(line.len > 80 ? 80 : line.len), line.p);
+			log_error(
+			    "webshell-paths.txt: '%.*s' is not a URL path",
+			    (int)(line.len > 80 ? 80 : line.len), line.p);
 			rc = EXH_EINVAL;
 			break;
 		}
 		np = realloc(kb->webshell_paths,
-			     (size_t)(kb->nwebshell_paths + 1) * sizeof *np);
-		if (!np || !(np[kb->nwebshell_paths] = strndup(line.p, line.len))) {
+		             (size_t)(kb->nwebshell_paths + 1) * sizeof *np);
+		if (!np ||
+		    !(np[kb->nwebshell_paths] = strndup(line.p, line.len))) {
 			if (np)
 				kb->webshell_paths = np;
 			rc = EXH_ENOMEM;
@@ -254,6 +258,54 @@ static int load_paths(struct kb *kb, const char *dir)
 	}
 	buf_release(&data);
 	return rc;
+}
+
+/* For each CVE, the CUs that received one of its fixing updates and the
+ * build there (the lowest, where the tables disagree: data/SOURCES.md). */
+static int derive_fixes(struct kb *kb)
+{
+	int c, i, k, j;
+
+	for (c = 0; c < kb->ncves; c++) {
+		struct kb_cve *cve = &kb->cves[c];
+		for (i = 0; i < kb->nbuilds; i++) {
+			const struct kb_build *b = &kb->builds[i];
+			if (!(cve->products & (1u << b->product)))
+				continue;
+			for (k = 0; k < cve->nfix; k++)
+				if (strcmp(b->update, cve->fix[k]) == 0)
+					break;
+			if (k == cve->nfix)
+				continue;
+			if (BUILD_CU(b->build) > cve->top[b->product])
+				cve->top[b->product] = BUILD_CU(b->build);
+			for (j = 0; j < cve->nat; j++)
+				if (cve->at[j].cu == BUILD_CU(b->build))
+					break;
+			if (j < cve->nat) {
+				if (b->build < cve->at[j].fix) {
+					cve->at[j].fix = b->build;
+					cve->at[j].update = b->update;
+				}
+				continue;
+			}
+			if ((cve->nat & (cve->nat - 1)) == 0) {
+				void *p = realloc(
+				    cve->at,
+				    (size_t)(cve->nat ? cve->nat * 2 : 8) *
+				        sizeof *cve->at);
+				if (!p)
+					return EXH_ENOMEM;
+				cve->at = p;
+			}
+			cve->at[cve->nat].product = b->product;
+			cve->at[cve->nat].cu = BUILD_CU(b->build);
+			cve->at[cve->nat].fix = b->build;
+			cve->at[cve->nat].update = b->update;
+			cve->nat++;
+		}
+	}
+	return 0;
 }
 
 int kb_load(const char *dir, struct kb **out)
@@ -275,6 +327,11 @@ int kb_load(const char *dir, struct kb **out)
 		return rc;
 	}
 	qsort(kb->builds, (size_t)kb->nbuilds, sizeof *kb->builds, cmp_build);
+	rc = derive_fixes(kb);
+	if (rc) {
+		kb_free(kb);
+		return rc;
+	}
 	*out = kb;
 	return 0;
 }
@@ -288,6 +345,8 @@ void kb_free(struct kb *kb)
 	for (i = 0; i < kb->nwebshell_paths; i++)
 		free(kb->webshell_paths[i]);
 	free(kb->webshell_paths);
+	for (i = 0; i < kb->ncves; i++)
+		free(kb->cves[i].at);
 	free(kb->builds);
 	free(kb->cves);
 	free(kb);
@@ -309,7 +368,8 @@ int kb_product_of(const struct kb *kb, build_t b)
 
 	for (i = 0; i < kb->nproducts; i++)
 		if (kb->products[i].first <= b &&
-		    (best < 0 || kb->products[i].first > kb->products[best].first))
+		    (best < 0 ||
+		     kb->products[i].first > kb->products[best].first))
 			best = i;
 	return best;
 }
@@ -363,39 +423,22 @@ int kb_cve_find(const struct kb *kb, const char *id)
 }
 
 enum kb_fix_kind kb_fix(const struct kb *kb, int c, build_t b, build_t *fix,
-			const char **update)
+                        const char **update)
 {
 	const struct kb_cve *cve = &kb->cves[c];
-	int p = kb_product_of(kb, b), i, k;
-	build_t top = 0;
-	const struct kb_build *best = NULL;
+	int p = kb_product_of(kb, b), i;
 
 	if (p < 0 || !(cve->products & (1u << p)))
 		return FIX_NOT_AFFECTED;
-	for (i = 0; i < kb->nbuilds; i++) {
-		const struct kb_build *kb_b = &kb->builds[i];
-		if (kb_b->product != p)
-			continue;
-		for (k = 0; k < cve->nfix; k++) {
-			if (strcmp(kb_b->update, cve->fix[k]) != 0)
-				continue;
-			if (BUILD_CU(kb_b->build) > top)
-				top = BUILD_CU(kb_b->build);
-			/* Where the tables disagree on a CU's update build,
-			 * the lower one decides (data/SOURCES.md). */
-			if (BUILD_CU(kb_b->build) == BUILD_CU(b) &&
-			    (!best || kb_b->build < best->build))
-				best = kb_b;
+	for (i = 0; i < cve->nat; i++)
+		if (cve->at[i].product == p && cve->at[i].cu == BUILD_CU(b)) {
+			*fix = cve->at[i].fix;
+			*update = cve->at[i].update;
+			return FIX_AT_BUILD;
 		}
-	}
-	if (best) {
-		*fix = best->build;
-		*update = best->update;
-		return FIX_AT_BUILD;
-	}
 	if (!kb_nearest(kb, b))
 		return FIX_UNKNOWN;
-	if (top && BUILD_CU(b) > top)
+	if (cve->top[p] && BUILD_CU(b) > cve->top[p])
 		return FIX_SHIPPED;
 	return FIX_NONE;
 }

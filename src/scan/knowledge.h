@@ -26,7 +26,7 @@ void build_format(build_t b, bool cu_only, char dst[BUILD_STRLEN]);
 #define KB_MAX_FIXES 4
 
 struct kb_product {
-	char name[8];  /* "2010", "2013", "2016", "2019", "SE" */
+	char name[8]; /* "2010", "2013", "2016", "2019", "SE" */
 	char title[48];
 	build_t first;
 	char eos[11]; /* end of extended support, YYYY-MM-DD */
@@ -34,10 +34,17 @@ struct kb_product {
 
 struct kb_build {
 	build_t build;
-	int product; /* index into kb->products */
-	char cu[8];  /* "CU19", "SP3", "RTM" */
+	int product;     /* index into kb->products */
+	char cu[8];      /* "CU19", "SP3", "RTM" */
 	char update[12]; /* "RTM" for the CU release itself, else "Mar21SU" */
 	char date[11];
+};
+
+struct kb_fix_at {
+	int product;
+	build_t cu;  /* a.b.c.0 */
+	build_t fix; /* lowest build of that CU carrying the fix */
+	const char *update;
 };
 
 struct kb_cve {
@@ -46,6 +53,11 @@ struct kb_cve {
 	unsigned products; /* bit i: affects kb->products[i] */
 	char fix[KB_MAX_FIXES][12];
 	int nfix;
+	/* Derived at load: the CUs that got a fixing update, and per product
+	 * the newest such CU. */
+	struct kb_fix_at *at;
+	int nat;
+	build_t top[KB_MAX_PRODUCTS];
 };
 
 struct kb {
@@ -78,14 +90,14 @@ int kb_cve_find(const struct kb *kb, const char *id);
 enum kb_fix_kind {
 	FIX_NOT_AFFECTED, /* the CVE does not affect this product line */
 	FIX_AT_BUILD,     /* this CU got the fix in an update: see *fix */
-	FIX_SHIPPED,      /* this CU is newer than every CU that got an update */
-	FIX_NONE,         /* this CU is older and got no update: no fix */
-	FIX_UNKNOWN,      /* the CU is not in the build table */
+	FIX_SHIPPED, /* this CU is newer than every CU that got an update */
+	FIX_NONE,    /* this CU is older and got no update: no fix */
+	FIX_UNKNOWN, /* the CU is not in the build table */
 };
 
 /* How CVE c is fixed for the CU of build b. For FIX_AT_BUILD, *fix is the
  * lowest build of that CU that carries it and *update its name. */
 enum kb_fix_kind kb_fix(const struct kb *kb, int c, build_t b, build_t *fix,
-			const char **update);
+                        const char **update);
 
 #endif

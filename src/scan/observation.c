@@ -9,9 +9,13 @@ int checks_parse(const char *list, unsigned *out, const char **bad)
 		const char *name;
 		unsigned bit;
 	} names[] = {
-		{"ssrf-26855", CHECK_SSRF}, {"proxyshell", CHECK_PROXYSHELL},
-		{"mitigation", CHECK_MITIGATION}, {"webshells", CHECK_WEBSHELLS},
-		{"all", CHECK_ALL}, {"safe", CHECK_ALL}, {"none", 0},
+	    {"ssrf-26855", CHECK_SSRF},
+	    {"proxyshell", CHECK_PROXYSHELL},
+	    {"mitigation", CHECK_MITIGATION},
+	    {"webshells", CHECK_WEBSHELLS},
+	    {"all", CHECK_ALL},
+	    {"safe", CHECK_ALL},
+	    {"none", 0},
 	};
 	struct view v = view_of(list), item;
 	unsigned bits = 0;
@@ -38,13 +42,13 @@ int checks_parse(const char *list, unsigned *out, const char **bad)
 }
 
 void observation_judge(const struct kb *kb, const struct observation *o,
-		       struct judge_out *v)
+                       struct judge_out *v)
 {
 	struct judge_in in = {
-		.build = o->build,
-		.precision = o->exchange ? o->precision : PREC_NONE,
-		.ssrf = o->ssrf,
-		.proxyshell = o->proxyshell,
+	    .build = o->build,
+	    .precision = o->exchange ? o->precision : PREC_NONE,
+	    .ssrf = o->ssrf,
+	    .proxyshell = o->proxyshell,
 	};
 
 	judge(kb, &in, v);
@@ -57,5 +61,5 @@ const char *observation_mitigation(const struct observation *o)
 	return o->eomt && o->eems ? "eomt+eems"
 	       : o->eomt          ? "eomt"
 	       : o->eems          ? "eems"
-				  : "none";
+	                          : "none";
 }

@@ -11,32 +11,33 @@
 #define OBS_MAX_SHELLS 16
 
 struct observation {
-	uint64_t index;       /* position in the target space */
+	uint64_t index; /* position in the target space */
 	uint32_t ip;
 	int port;
 	const char *hostname; /* NULL when scanned by address */
 	int64_t time;         /* Unix seconds when the probe finished */
 
 	bool exchange;
-	int product;          /* kb product index, -1 unknown */
+	int product; /* kb product index, -1 unknown */
 	build_t build;
 	enum precision precision;
-	const char *build_source; /* "x-owa-version", "exporttool", "owa-path" */
-	int first_status;     /* status of GET /owa/auth/logon.aspx, 0 none */
+	const char
+	    *build_source; /* "x-owa-version", "exporttool", "owa-path" */
+	int first_status;  /* status of GET /owa/auth/logon.aspx, 0 none */
 	char fe_server[FP_NAME_MAX]; /* X-FEServer */
 	struct ntlm_info ntlm;
 	bool have_ntlm;
 
-	unsigned checks_run;  /* CHECK_* bits */
+	unsigned checks_run; /* CHECK_* bits */
 	enum check_result ssrf, proxyshell;
-	bool eomt, eems;      /* mitigation check: rewrite rules seen */
+	bool eomt, eems;            /* mitigation check: rewrite rules seen */
 	int shells[OBS_MAX_SHELLS]; /* kb->webshell_paths indices */
 	int nshells;
 
 	char tls_version[16];
 	char cert_sha256[65];
 	char cert_cn[128];
-	char error[160];      /* "" when none */
+	char error[160]; /* "" when none */
 	uint64_t bytes;
 };
 
@@ -52,7 +53,7 @@ enum {
 int checks_parse(const char *list, unsigned *out, const char **bad);
 /* Judges the observation (no verdicts unless it is Exchange). */
 void observation_judge(const struct kb *kb, const struct observation *o,
-		       struct judge_out *v);
+                       struct judge_out *v);
 /* The mitigation check's result word, or NULL when it did not run. */
 const char *observation_mitigation(const struct observation *o);
 

@@ -26,7 +26,8 @@ uint64_t order_powmod(uint64_t a, uint64_t e, uint64_t m)
 /* Deterministic Miller-Rabin for all 64-bit n. */
 bool order_is_prime(uint64_t n)
 {
-	static const uint64_t bases[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37};
+	static const uint64_t bases[] = {2,  3,  5,  7,  11, 13,
+	                                 17, 19, 23, 29, 31, 37};
 	uint64_t d = n - 1;
 	int s = 0;
 	size_t i;
@@ -78,7 +79,7 @@ static bool is_generator(uint64_t g, uint64_t p)
 }
 
 int order_init(struct order *o, uint64_t total, uint64_t seed, uint64_t shard,
-	       uint64_t nshards)
+               uint64_t nshards)
 {
 	struct rng r = {rng_mix(seed ^ 0x6578687574ull)};
 	uint64_t q;
@@ -102,7 +103,7 @@ int order_init(struct order *o, uint64_t total, uint64_t seed, uint64_t shard,
 	q = o->p - 1; /* walk positions in the whole group */
 	o->npos = q / nshards + (shard < q % nshards ? 1 : 0);
 	o->first = order_mulmod(1 + rng_below(&r, o->p - 1),
-				order_powmod(o->g, shard, o->p), o->p);
+	                        order_powmod(o->g, shard, o->p), o->p);
 	o->x = o->first;
 	o->pos = 0;
 	return 0;

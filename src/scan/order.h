@@ -21,7 +21,7 @@ struct order {
 
 /* Sets up shard (0-based) of nshards over total indices. */
 int order_init(struct order *o, uint64_t total, uint64_t seed, uint64_t shard,
-	       uint64_t nshards);
+               uint64_t nshards);
 /* Moves to this shard's walk position pos (for resume). */
 void order_seek(struct order *o, uint64_t pos);
 /* The next index, or false when the shard is done. *pos_out gets the walk

@@ -19,22 +19,22 @@
 #define SCHEMA_VERSION 1
 
 static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
-	"CREATE TABLE IF NOT EXISTS scans(\n"
-	"  id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT,\n"
-	"  scope TEXT, options TEXT, shard TEXT);\n"
-	"CREATE TABLE IF NOT EXISTS observations(\n"
-	"  scan_id TEXT NOT NULL REFERENCES scans(id), seq INTEGER NOT NULL,\n"
-	"  time TEXT NOT NULL, ip TEXT, port INTEGER NOT NULL, hostname TEXT,\n"
-	"  exchange INTEGER NOT NULL, product TEXT, build TEXT,\n"
-	"  build_precision TEXT, server_name TEXT, cert_sha256 TEXT,\n"
-	"  webshells INTEGER NOT NULL, error TEXT, record TEXT NOT NULL,\n"
-	"  PRIMARY KEY(scan_id, seq));\n"
-	"CREATE TABLE IF NOT EXISTS verdicts(\n"
-	"  scan_id TEXT NOT NULL, seq INTEGER NOT NULL, cve TEXT NOT NULL,\n"
-	"  verdict TEXT NOT NULL, basis TEXT NOT NULL,\n"
-	"  PRIMARY KEY(scan_id, seq, cve));\n"
-	"CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip);\n";
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS scans(\n"
+    "  id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT,\n"
+    "  scope TEXT, options TEXT, shard TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS observations(\n"
+    "  scan_id TEXT NOT NULL REFERENCES scans(id), seq INTEGER NOT NULL,\n"
+    "  time TEXT NOT NULL, ip TEXT, port INTEGER NOT NULL, hostname TEXT,\n"
+    "  exchange INTEGER NOT NULL, product TEXT, build TEXT,\n"
+    "  build_precision TEXT, server_name TEXT, cert_sha256 TEXT,\n"
+    "  webshells INTEGER NOT NULL, error TEXT, record TEXT NOT NULL,\n"
+    "  PRIMARY KEY(scan_id, seq));\n"
+    "CREATE TABLE IF NOT EXISTS verdicts(\n"
+    "  scan_id TEXT NOT NULL, seq INTEGER NOT NULL, cve TEXT NOT NULL,\n"
+    "  verdict TEXT NOT NULL, basis TEXT NOT NULL,\n"
+    "  PRIMARY KEY(scan_id, seq, cve));\n"
+    "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip);\n";
 
 static int db_exec(struct scan_output *out, const char *sql)
 {
@@ -49,7 +49,7 @@ static int db_exec(struct scan_output *out, const char *sql)
 }
 
 static int db_open(struct scan_output *out, const char *scope,
-		   const char *options, const char *shard)
+                   const char *options, const char *shard)
 {
 	sqlite3_stmt *st = NULL;
 	char t[32];
@@ -60,25 +60,31 @@ static int db_open(struct scan_output *out, const char *scope,
 		return EXH_EIO;
 	}
 	sqlite3_busy_timeout(out->db, 10000);
-	if (db_exec(out, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") ||
+	if (db_exec(out,
+	            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") ||
 	    db_exec(out, schema))
 		return EXH_EIO;
-	if (sqlite3_prepare_v2(out->db, "SELECT value FROM meta WHERE key='schema_version'",
-			       -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(
+	        out->db, "SELECT value FROM meta WHERE key='schema_version'",
+	        -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (version > SCHEMA_VERSION) {
-		log_error("%s: database schema %d is newer than this exhunt (%d)",
-			  out->db_path, version, SCHEMA_VERSION);
+		log_error(
+		    "%s: database schema %d is newer than this exhunt (%d)",
+		    out->db_path, version, SCHEMA_VERSION);
 		return EXH_EINVAL;
 	}
-	if (db_exec(out, "INSERT OR REPLACE INTO meta VALUES('schema_version','1')"))
+	if (db_exec(out,
+	            "INSERT OR REPLACE INTO meta VALUES('schema_version','1')"))
 		return EXH_EIO;
 	record_time(out->started, t);
-	rc = sqlite3_prepare_v2(out->db,
-				"INSERT OR IGNORE INTO scans(id,started,scope,options,shard)"
-				" VALUES(?,?,?,?,?)", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(
+	    out->db,
+	    "INSERT OR IGNORE INTO scans(id,started,scope,options,shard)"
+	    " VALUES(?,?,?,?,?)",
+	    -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
@@ -93,12 +99,13 @@ static int db_open(struct scan_output *out, const char *scope,
 		return EXH_EIO;
 	}
 	if (sqlite3_prepare_v2(out->db,
-			       "INSERT OR REPLACE INTO observations VALUES"
-			       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
-			       (sqlite3_stmt **)&out->ins_obs, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(out->db,
-			       "INSERT OR REPLACE INTO verdicts VALUES(?,?,?,?,?)",
-			       -1, (sqlite3_stmt **)&out->ins_verdict, NULL) != SQLITE_OK) {
+	                       "INSERT OR REPLACE INTO observations VALUES"
+	                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                       -1, (sqlite3_stmt **)&out->ins_obs,
+	                       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+	        out->db, "INSERT OR REPLACE INTO verdicts VALUES(?,?,?,?,?)",
+	        -1, (sqlite3_stmt **)&out->ins_verdict, NULL) != SQLITE_OK) {
 		log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
 		return EXH_EIO;
 	}
@@ -146,6 +153,40 @@ static int done_add(struct scan_output *out, uint64_t index)
 	return 0;
 }
 
+/* The summary so far travels in the state file, so that a resumed scan
+ * reports the whole scan: "sum T E O R B L M N" and "cve ID V L P U". */
+static void read_sum(struct scan_output *out, struct view key, struct view v)
+{
+	uint64_t n[8] = {0};
+	struct view w;
+	int i, c = -1;
+
+	if (view_eq(key, VIEW_LIT("cve"))) {
+		char id[24];
+		view_split(&v, ' ', &w);
+		if (!view_cstr(w, id, sizeof id) ||
+		    (c = kb_cve_find(out->kb, id)) < 0 || c >= JUDGE_MAX)
+			return;
+	}
+	for (i = 0; i < 8 && v.len; i++) {
+		view_split(&v, ' ', &w);
+		if (!view_to_u64(w, UINT64_MAX, &n[i]))
+			return;
+	}
+	if (c >= 0) {
+		memcpy(out->sum.counts[c], n, sizeof out->sum.counts[c]);
+		return;
+	}
+	out->sum.targets = n[0];
+	out->sum.exchange = n[1];
+	out->sum.other = n[2];
+	out->sum.errors = n[3];
+	out->sum.backdoored = n[4];
+	out->sum.eol = n[5];
+	out->sum.eomt = n[6];
+	out->sum.eems = n[7];
+}
+
 /* Reads the state file: "exhunt-scan-state 1", then key value lines. */
 static int read_state(struct scan_output *out, bool *exists)
 {
@@ -177,6 +218,9 @@ static int read_state(struct scan_output *out, bool *exists)
 			fp_ok = view_eq(line, view_of(out->fingerprint));
 		else if (view_eq(key, VIEW_LIT("low_pos")))
 			view_to_u64(line, UINT64_MAX, &out->resume_pos);
+		else if (view_eq(key, VIEW_LIT("sum")) ||
+		         view_eq(key, VIEW_LIT("cve")))
+			read_sum(out, key, line);
 	}
 	buf_release(&b);
 	if (!magic) {
@@ -184,9 +228,10 @@ static int read_state(struct scan_output *out, bool *exists)
 		return EXH_EINVAL;
 	}
 	if (!fp_ok) {
-		log_error("%s: belongs to a different scan (targets, seed, shard, "
-			  "port or checks differ); use another --state file",
-			  out->state_path);
+		log_error(
+		    "%s: belongs to a different scan (targets, seed, shard, "
+		    "port or checks differ); use another --state file",
+		    out->state_path);
 		return EXH_EINVAL;
 	}
 	return 0;
@@ -219,17 +264,18 @@ static int load_done(struct scan_output *out)
 		at = view_find(line, VIEW_LIT("\"seq\":"));
 		if (at < 0)
 			continue;
-		for (i = (size_t)at + 6; i < line.len && line.p[i] >= '0' &&
-					 line.p[i] <= '9'; i++)
+		for (i = (size_t)at + 6;
+		     i < line.len && line.p[i] >= '0' && line.p[i] <= '9'; i++)
 			;
-		if (view_to_u64((struct view){line.p + at + 6, i - (size_t)at - 6},
-				UINT64_MAX, &seq) &&
+		if (view_to_u64(
+		        (struct view){line.p + at + 6, i - (size_t)at - 6},
+		        UINT64_MAX, &seq) &&
 		    (rc = done_add(out, seq)))
 			break;
 	}
 	if (!rc && keep < b.len && truncate(out->jsonl_path, (off_t)keep)) {
 		log_error("%s: cannot cut the partial last record: %s",
-			  out->jsonl_path, strerror(errno));
+		          out->jsonl_path, strerror(errno));
 		rc = EXH_EIO;
 	}
 	buf_release(&b);
@@ -238,16 +284,18 @@ static int load_done(struct scan_output *out)
 
 static int open_append(const char *path, bool truncate_it)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-				    (truncate_it ? O_TRUNC : O_APPEND), 0644);
+	int fd = open(path,
+	              O_WRONLY | O_CREAT | O_CLOEXEC |
+	                  (truncate_it ? O_TRUNC : O_APPEND),
+	              0644);
 	if (fd < 0)
 		log_error("%s: %s", path, strerror(errno));
 	return fd;
 }
 
 int output_open(struct scan_output *out, const struct kb *kb,
-		const char *fingerprint, const char *scope, const char *options,
-		const char *shard, bool *resumed)
+                const char *fingerprint, const char *scope, const char *options,
+                const char *shard, bool *resumed)
 {
 	bool exists = false;
 	int rc;
@@ -262,7 +310,7 @@ int output_open(struct scan_output *out, const struct kb *kb,
 		char t[32];
 		record_time(out->started, t);
 		snprintf(out->scan_id, sizeof out->scan_id, "%s%s%s", t,
-			 shard[0] ? "-" : "", shard);
+		         shard[0] ? "-" : "", shard);
 	}
 	*resumed = false;
 	if (out->state_path) {
@@ -285,9 +333,11 @@ int output_open(struct scan_output *out, const struct kb *kb,
 	}
 	if (out->csv_path) {
 		struct stat sb;
-		bool fresh = !exists || stat(out->csv_path, &sb) || sb.st_size == 0;
+		bool fresh =
+		    !exists || stat(out->csv_path, &sb) || sb.st_size == 0;
 		out->csv_fd = strcmp(out->csv_path, "-") == 0
-				      ? 1 : open_append(out->csv_path, !exists);
+		                  ? 1
+		                  : open_append(out->csv_path, !exists);
 		if (out->csv_fd < 0)
 			return EXH_EIO;
 		if (fresh)
@@ -302,7 +352,7 @@ int output_open(struct scan_output *out, const struct kb *kb,
 }
 
 static void summarise(struct scan_output *out, const struct observation *o,
-		      const struct judge_out *v)
+                      const struct judge_out *v)
 {
 	struct scan_summary *s = &out->sum;
 	int i;
@@ -340,6 +390,8 @@ static int write_all(int fd, const struct buf *b)
 	return 0;
 }
 
+static int write_state(struct scan_output *out);
+
 static int flush(struct scan_output *out)
 {
 	if (out->db && (db_exec(out, "COMMIT") || db_exec(out, "BEGIN")))
@@ -362,11 +414,14 @@ static int flush(struct scan_output *out)
 		}
 	}
 	buf_reset(&out->csv_pending);
+	/* The state follows the files it describes. */
+	if (out->state_path)
+		return write_state(out);
 	return 0;
 }
 
 static int db_insert(struct scan_output *out, const struct observation *o,
-		     const struct judge_out *v, const char *rec, size_t reclen)
+                     const struct judge_out *v, const char *rec, size_t reclen)
 {
 	sqlite3_stmt *st = out->ins_obs;
 	char ip[16], t[32], bs[BUILD_STRLEN];
@@ -390,23 +445,23 @@ static int db_insert(struct scan_output *out, const struct observation *o,
 	sqlite3_bind_int(st, 7, o->exchange);
 	if (o->exchange && o->product >= 0)
 		sqlite3_bind_text(st, 8, out->kb->products[o->product].name, -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 8);
 	if (o->exchange && o->precision != PREC_NONE) {
 		build_format(o->build, o->precision == PREC_CU, bs);
 		sqlite3_bind_text(st, 9, bs, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 10, precision_word(o->precision), -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, 9);
 		sqlite3_bind_null(st, 10);
 	}
 	{
 		const char *name = o->fe_server[0] ? o->fe_server
-				   : o->ntlm.netbios_computer[0]
-					   ? o->ntlm.netbios_computer
-					   : NULL;
+		                   : o->ntlm.netbios_computer[0]
+		                       ? o->ntlm.netbios_computer
+		                       : NULL;
 		if (name)
 			sqlite3_bind_text(st, 11, name, -1, SQLITE_STATIC);
 		else
@@ -431,9 +486,9 @@ static int db_insert(struct scan_output *out, const struct observation *o,
 		sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)o->index);
 		sqlite3_bind_text(st, 3, out->kb->cves[v->v[i].cve].id, -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, verdict_word(v->v[i].verdict), -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, v->v[i].basis, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		if (rc != SQLITE_DONE)
@@ -457,7 +512,7 @@ int output_emit(void *ctx, struct observation *o)
 	rc = record_jsonl(out->kb, out->scan_id, o, &v, &out->jsonl_pending);
 	if (!rc && out->db)
 		rc = db_insert(out, o, &v, out->jsonl_pending.p + start,
-			       out->jsonl_pending.len - start);
+		               out->jsonl_pending.len - start);
 	if (!rc && out->csv_fd >= 0)
 		rc = record_csv(out->kb, o, &v, &out->csv_pending);
 	if (!out->jsonl_path)
@@ -472,26 +527,42 @@ int output_emit(void *ctx, struct observation *o)
 	return 0;
 }
 
+static int write_state(struct scan_output *out)
+{
+	const struct scan_summary *m = &out->sum;
+	struct buf st;
+	int c, rc;
+
+	buf_init(&st, 1 << 16);
+	rc = buf_printf(&st,
+	                "exhunt-scan-state 1\nscan_id %s\nfingerprint %s\n"
+	                "low_pos %" PRIu64 "\nsum %" PRIu64 " %" PRIu64
+	                " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+	                " %" PRIu64 " %" PRIu64 "\n",
+	                out->scan_id, out->fingerprint, out->low_pos,
+	                m->targets, m->exchange, m->other, m->errors,
+	                m->backdoored, m->eol, m->eomt, m->eems);
+	for (c = 0; !rc && c < out->kb->ncves && c < JUDGE_MAX; c++)
+		rc = buf_printf(
+		    &st,
+		    "cve %s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		    out->kb->cves[c].id, m->counts[c][0], m->counts[c][1],
+		    m->counts[c][2], m->counts[c][3]);
+	if (!rc && file_write_atomic(out->state_path, st.p, st.len)) {
+		log_error("%s: cannot write the state file: %s",
+		          out->state_path, strerror(errno));
+		rc = EXH_EIO;
+	}
+	buf_release(&st);
+	return rc;
+}
+
 int output_checkpoint(void *ctx, uint64_t low_pos)
 {
 	struct scan_output *out = ctx;
-	char state[512];
-	int n;
 
-	if (flush(out))
-		return EXH_EIO;
-	if (!out->state_path)
-		return 0;
-	n = snprintf(state, sizeof state,
-		     "exhunt-scan-state 1\nscan_id %s\nfingerprint %s\n"
-		     "low_pos %" PRIu64 "\n",
-		     out->scan_id, out->fingerprint, low_pos);
-	if (file_write_atomic(out->state_path, state, (size_t)n)) {
-		log_error("%s: cannot write the state file: %s", out->state_path,
-			  strerror(errno));
-		return EXH_EIO;
-	}
-	return 0;
+	out->low_pos = low_pos;
+	return flush(out);
 }
 
 bool output_done(void *ctx, uint64_t index)
@@ -508,11 +579,13 @@ int output_close(struct scan_output *out, bool finished)
 			sqlite3_stmt *st;
 			char t[32];
 			record_time((int64_t)time(NULL), t);
-			if (sqlite3_prepare_v2(out->db,
-					       "UPDATE scans SET finished=? WHERE id=?",
-					       -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_prepare_v2(
+			        out->db,
+			        "UPDATE scans SET finished=? WHERE id=?", -1,
+			        &st, NULL) == SQLITE_OK) {
 				sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 2, out->scan_id, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 2, out->scan_id, -1,
+				                  SQLITE_STATIC);
 				sqlite3_step(st);
 				sqlite3_finalize(st);
 			}
@@ -540,30 +613,37 @@ void output_summary(const struct scan_output *out, FILE *f, double seconds)
 	const struct scan_summary *s = &out->sum;
 	int c;
 
-	fprintf(f, "\nexhunt scan %s: %" PRIu64 " targets probed in %.1f s, "
-		   "%" PRIu64 " Exchange servers, %" PRIu64 " other, %" PRIu64
-		   " with errors\n",
-		out->scan_id, s->targets, seconds, s->exchange, s->other, s->errors);
+	fprintf(f,
+	        "\nexhunt scan %s: %" PRIu64 " targets probed in %.1f s, "
+	        "%" PRIu64 " Exchange servers, %" PRIu64 " other, %" PRIu64
+	        " with errors\n",
+	        out->scan_id, s->targets, seconds, s->exchange, s->other,
+	        s->errors);
 	if (out->done_n)
-		fprintf(f, "(resumed: %zu results from before are in %s and not "
-			   "counted here)\n", out->done_n, out->jsonl_path);
+		fprintf(f,
+		        "(resumed: counts include the %zu results written "
+		        "before)\n",
+		        out->done_n);
 	fprintf(f, "\n%-16s %-14s %10s %8s %8s %8s %9s\n", "CVE", "campaign",
-		"vulnerable", "likely", "patched", "unknown", "%patched");
+	        "vulnerable", "likely", "patched", "unknown", "%patched");
 	for (c = 0; c < out->kb->ncves && c < JUDGE_MAX; c++) {
 		const uint64_t *k = s->counts[c];
-		uint64_t all = k[V_VULNERABLE] + k[V_LIKELY] + k[V_PATCHED] +
-			       k[V_UNKNOWN];
+		uint64_t all =
+		    k[V_VULNERABLE] + k[V_LIKELY] + k[V_PATCHED] + k[V_UNKNOWN];
 		if (!all)
 			continue;
-		fprintf(f, "%-16s %-14s %10" PRIu64 " %8" PRIu64 " %8" PRIu64
-			   " %8" PRIu64 " %8.1f%%\n",
-			out->kb->cves[c].id, out->kb->cves[c].campaign,
-			k[V_VULNERABLE], k[V_LIKELY], k[V_PATCHED], k[V_UNKNOWN],
-			100.0 * (double)k[V_PATCHED] / (double)all);
+		fprintf(f,
+		        "%-16s %-14s %10" PRIu64 " %8" PRIu64 " %8" PRIu64
+		        " %8" PRIu64 " %8.1f%%\n",
+		        out->kb->cves[c].id, out->kb->cves[c].campaign,
+		        k[V_VULNERABLE], k[V_LIKELY], k[V_PATCHED],
+		        k[V_UNKNOWN],
+		        100.0 * (double)k[V_PATCHED] / (double)all);
 	}
-	fprintf(f, "\nback-doored (web shells found): %" PRIu64 "\n"
-		   "URL-rewrite mitigation seen: EOMT (ProxyLogon) %" PRIu64
-		   ", EEMS (ProxyNotShell) %" PRIu64 "\n"
-		   "past end of support: %" PRIu64 "\n",
-		s->backdoored, s->eomt, s->eems, s->eol);
+	fprintf(f,
+	        "\nback-doored (web shells found): %" PRIu64 "\n"
+	        "URL-rewrite mitigation seen: EOMT (ProxyLogon) %" PRIu64
+	        ", EEMS (ProxyNotShell) %" PRIu64 "\n"
+	        "past end of support: %" PRIu64 "\n",
+	        s->backdoored, s->eomt, s->eems, s->eol);
 }

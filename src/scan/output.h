@@ -39,7 +39,8 @@ struct scan_output {
 	const char *state_path;
 	char fingerprint[65];
 	uint64_t resume_pos;
-	uint64_t *done; /* open-addressing set of indices + 1 */
+	uint64_t low_pos; /* the last checkpoint's walk position */
+	uint64_t *done;   /* open-addressing set of indices + 1 */
 	size_t done_cap, done_n;
 	struct scan_summary sum;
 };
@@ -48,8 +49,8 @@ struct scan_output {
  * same scan (fingerprint) and loads what is already done; *resumed says
  * so. Errors are printed naming the file. */
 int output_open(struct scan_output *out, const struct kb *kb,
-		const char *fingerprint, const char *scope, const char *options,
-		const char *shard, bool *resumed);
+                const char *fingerprint, const char *scope, const char *options,
+                const char *shard, bool *resumed);
 int output_emit(void *ctx, struct observation *o);
 int output_checkpoint(void *ctx, uint64_t low_pos);
 bool output_done(void *ctx, uint64_t index);

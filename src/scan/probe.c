@@ -4,20 +4,21 @@
 #include "base/banned.h"
 
 enum {
-	S_LOGON,     /* GET /owa/auth/logon.aspx (following redirects) */
-	S_OWA,       /* GET /owa/ for X-OWA-Version */
-	S_MANIFEST,  /* the exporttool ClickOnce manifest */
-	S_NTLM,      /* NTLM NEGOTIATE on /EWS/Exchange.asmx: server names */
-	S_SSRF,      /* ssrf-26855 */
+	S_LOGON,    /* GET /owa/auth/logon.aspx (following redirects) */
+	S_OWA,      /* GET /owa/ for X-OWA-Version */
+	S_MANIFEST, /* the exporttool ClickOnce manifest */
+	S_NTLM,     /* NTLM NEGOTIATE on /EWS/Exchange.asmx: server names */
+	S_SSRF,     /* ssrf-26855 */
 	S_PROXYSHELL,
-	S_MIT_EOMT,  /* mitigation: the EOMT cookie rule */
-	S_MIT_EEMS,  /* mitigation: the autodiscover+powershell rule */
-	S_SHELLS,    /* webshells: one GET per known path */
+	S_MIT_EOMT, /* mitigation: the EOMT cookie rule */
+	S_MIT_EEMS, /* mitigation: the autodiscover+powershell rule */
+	S_SHELLS,   /* webshells: one GET per known path */
 	S_DONE,
 };
 
 /* An NTLM NEGOTIATE_MESSAGE asking for the target info (no credentials). */
-#define NTLM_NEGOTIATE "TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGNFAAAADw=="
+#define NTLM_NEGOTIATE                                                         \
+	"TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGNFAAAADw=="
 #define SSRF_COOKIE                                                            \
 	"Cookie: X-AnonResource=true; "                                        \
 	"X-AnonResource-Backend=localhost/ecp/default.flt?~3; "                \
@@ -30,7 +31,7 @@ enum {
 	"autodiscover.json?a@foo.var&Protocol=XYZ&FooProtocol=Powershell"
 
 void probe_init(struct probe *p, const struct kb *kb, unsigned checks,
-		struct observation *obs)
+                struct observation *obs)
 {
 	memset(p, 0, sizeof *p);
 	p->kb = kb;
@@ -54,8 +55,7 @@ static void advance(struct probe *p)
 		p->step++;
 		p->sub = 0;
 		switch (p->step) {
-		case S_OWA:
-			return;
+		case S_OWA: return;
 		case S_MANIFEST:
 			if (o->exchange && modern(p) && o->precision != PREC_SU)
 				return;
@@ -82,9 +82,7 @@ static void advance(struct probe *p)
 			    p->kb->nwebshell_paths)
 				return;
 			break;
-		default:
-			p->step = S_DONE;
-			return;
+		default: p->step = S_DONE; return;
 		}
 	}
 }
@@ -95,21 +93,22 @@ bool probe_next(struct probe *p, struct probe_req *req)
 	switch (p->step) {
 	case S_LOGON:
 		snprintf(req->path, sizeof req->path, "%s",
-			 p->follow[0] ? p->follow : "/owa/auth/logon.aspx");
+		         p->follow[0] ? p->follow : "/owa/auth/logon.aspx");
 		return true;
 	case S_OWA:
 		snprintf(req->path, sizeof req->path, "%s",
-			 p->follow[0] ? p->follow : "/owa/");
+		         p->follow[0] ? p->follow : "/owa/");
 		return true;
 	case S_MANIFEST:
-		snprintf(req->path, sizeof req->path,
-			 "/ecp/Current/exporttool/microsoft.exchange.ediscovery."
-			 "exporttool.application");
+		snprintf(
+		    req->path, sizeof req->path,
+		    "/ecp/Current/exporttool/microsoft.exchange.ediscovery."
+		    "exporttool.application");
 		return true;
 	case S_NTLM:
 		snprintf(req->path, sizeof req->path, "/EWS/Exchange.asmx");
 		snprintf(req->headers, sizeof req->headers,
-			 "Authorization: NTLM " NTLM_NEGOTIATE "\r\n");
+		         "Authorization: NTLM " NTLM_NEGOTIATE "\r\n");
 		return true;
 	case S_SSRF:
 		snprintf(req->path, sizeof req->path, "/owa/auth/x.js");
@@ -123,15 +122,15 @@ bool probe_next(struct probe *p, struct probe_req *req)
 		 * X-AnonResource=true nothing is routed anywhere. */
 		snprintf(req->path, sizeof req->path, "/owa/auth/x.js");
 		snprintf(req->headers, sizeof req->headers,
-			 "Cookie: X-AnonResource-Backend=localhost/ecp/"
-			 "default.flt?~3\r\n");
+		         "Cookie: X-AnonResource-Backend=localhost/ecp/"
+		         "default.flt?~3\r\n");
 		return true;
 	case S_MIT_EEMS:
 		snprintf(req->path, sizeof req->path, "%s", EEMS_PATH);
 		return true;
 	case S_SHELLS:
 		snprintf(req->path, sizeof req->path, "%s",
-			 p->kb->webshell_paths[p->sub]);
+		         p->kb->webshell_paths[p->sub]);
 		return true;
 	}
 	return false;
@@ -169,9 +168,9 @@ static void note_fe(struct probe *p, const struct http_resp *r)
 		p->fe_header = true;
 		if (!p->obs->fe_server[0])
 			view_cstr((struct view){fe->p, fe->len < FP_NAME_MAX
-							    ? fe->len
-							    : FP_NAME_MAX - 1},
-				  p->obs->fe_server, FP_NAME_MAX);
+			                                   ? fe->len
+			                                   : FP_NAME_MAX - 1},
+			          p->obs->fe_server, FP_NAME_MAX);
 	}
 }
 
@@ -210,7 +209,7 @@ static void decide_exchange(struct probe *p)
 	struct observation *o = p->obs;
 
 	o->exchange = p->owa_page || o->precision != PREC_NONE ||
-		      p->fe_header || p->owa_redirect;
+	              p->fe_header || p->owa_redirect;
 	if (o->exchange && o->precision != PREC_NONE)
 		o->product = kb_product_of(p->kb, o->build);
 }
@@ -232,7 +231,8 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		    p->redirects < LIM_REDIRECTS) {
 			note_fe(p, r);
 			take_version_header(p, r);
-			if (view_find_ci(*v, VIEW_LIT("/owa/auth/logon.aspx")) >= 0)
+			if (view_find_ci(*v,
+			                 VIEW_LIT("/owa/auth/logon.aspx")) >= 0)
 				p->owa_redirect = true;
 			/* /owa/ sends us to the logon page we already have. */
 			if (!(p->step == S_OWA && p->owa_page) &&
@@ -246,7 +246,8 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 	case S_MANIFEST:
 		if (r && r->status == 200) {
 			build_t b;
-			if (fp_manifest((struct view){r->body.p, r->body.len}, &b) &&
+			if (fp_manifest((struct view){r->body.p, r->body.len},
+			                &b) &&
 			    (b >> 48) >= 15) {
 				o->build = b;
 				o->precision = PREC_SU;
@@ -259,7 +260,8 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		if (r && (v = http_resp_header(r, "WWW-Authenticate"))) {
 			int i;
 			for (i = 0; i < r->nh; i++)
-				if (view_eq_ci(r->h[i].name, VIEW_LIT("WWW-Authenticate")) &&
+				if (view_eq_ci(r->h[i].name,
+				               VIEW_LIT("WWW-Authenticate")) &&
 				    fp_ntlm(r->h[i].value, &o->ntlm)) {
 					o->have_ntlm = true;
 					break;
@@ -271,7 +273,7 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		if (!r)
 			o->ssrf = CHK_MITIGATED;
 		else if ((v = http_resp_header(r, "X-CalculatedBETarget")) &&
-			 view_find_ci(*v, VIEW_LIT("localhost")) >= 0)
+		         view_find_ci(*v, VIEW_LIT("localhost")) >= 0)
 			o->ssrf = CHK_VULNERABLE;
 		else
 			o->ssrf = CHK_NOT_VULNERABLE;
@@ -283,7 +285,7 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		else if (r->status == 302)
 			o->proxyshell = CHK_VULNERABLE;
 		else if (r->status == 400 || r->status == 401 ||
-			 r->status == 403)
+		         r->status == 403)
 			o->proxyshell = CHK_NOT_VULNERABLE;
 		else
 			o->proxyshell = CHK_INCONCLUSIVE;
@@ -292,9 +294,7 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		o->checks_run |= CHECK_MITIGATION;
 		o->eomt = !r;
 		break;
-	case S_MIT_EEMS:
-		o->eems = !r;
-		break;
+	case S_MIT_EEMS: o->eems = !r; break;
 	case S_SHELLS:
 		o->checks_run |= CHECK_WEBSHELLS;
 		/* Present: answered with content rather than a redirect to
@@ -306,8 +306,7 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		if (++p->sub < p->kb->nwebshell_paths)
 			return;
 		break;
-	default:
-		return;
+	default: return;
 	}
 	p->follow[0] = '\0';
 	p->redirects = 0;

@@ -22,7 +22,7 @@ struct probe {
 };
 
 void probe_init(struct probe *p, const struct kb *kb, unsigned checks,
-		struct observation *obs);
+                struct observation *obs);
 /* Fills req with the next request; false when the plan is done. */
 bool probe_next(struct probe *p, struct probe_req *req);
 /* Takes the response to the last request; r is NULL when the connection

@@ -7,8 +7,8 @@
 #include "base/banned.h"
 
 const char record_csv_header[] =
-	"timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,"
-	"naics,hostname_source,sector,version,servername,url\n";
+    "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,"
+    "naics,hostname_source,sector,version,servername,url\n";
 
 void record_time(int64_t t, char dst[32])
 {
@@ -34,7 +34,7 @@ bool record_eol(const struct kb *kb, int product, int64_t t)
 static int server_names(const struct observation *o, const char *names[4])
 {
 	const char *cand[] = {o->fe_server, o->ntlm.netbios_computer,
-			      o->ntlm.dns_computer};
+	                      o->ntlm.dns_computer};
 	int n = 0, i, j;
 
 	for (i = 0; i < 3; i++) {
@@ -51,7 +51,7 @@ static int server_names(const struct observation *o, const char *names[4])
 }
 
 static int add_build_name(const struct kb *kb, const struct observation *o,
-			  struct buf *b)
+                          struct buf *b)
 {
 	const struct kb_build *kbb = kb_nearest(kb, o->build);
 	char name[96];
@@ -60,16 +60,16 @@ static int add_build_name(const struct kb *kb, const struct observation *o,
 		return buf_adds(b, "null");
 	if (o->precision == PREC_SU && strcmp(kbb->update, "RTM") != 0)
 		snprintf(name, sizeof name, "%s %s %s",
-			 kb->products[o->product].title, kbb->cu, kbb->update);
+		         kb->products[o->product].title, kbb->cu, kbb->update);
 	else
 		snprintf(name, sizeof name, "%s %s",
-			 kb->products[o->product].title, kbb->cu);
+		         kb->products[o->product].title, kbb->cu);
 	return json_cstr(b, name);
 }
 
 int record_jsonl(const struct kb *kb, const char *scan_id,
-		 const struct observation *o, const struct judge_out *v,
-		 struct buf *b)
+                 const struct observation *o, const struct judge_out *v,
+                 struct buf *b)
 {
 	char ip[IP4_STRLEN], t[32], bs[BUILD_STRLEN];
 	const char *names[4];
@@ -79,13 +79,15 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 	record_time(o->time, t);
 	rc = buf_adds(b, "{\"scan_id\":");
 	rc = rc ? rc : json_cstr(b, scan_id);
-	rc = rc ? rc : buf_printf(b, ",\"seq\":%llu,\"time\":\"%s\",\"ip\":",
-				  (unsigned long long)o->index, t);
+	rc = rc ? rc
+	        : buf_printf(b, ",\"seq\":%llu,\"time\":\"%s\",\"ip\":",
+	                     (unsigned long long)o->index, t);
 	rc = rc ? rc : (o->ip ? json_cstr(b, ip) : buf_adds(b, "null"));
 	rc = rc ? rc : buf_printf(b, ",\"port\":%d,\"hostname\":", o->port);
 	rc = rc ? rc : json_cstr(b, o->hostname);
-	rc = rc ? rc : buf_printf(b, ",\"exchange\":%s,\"product\":",
-				  o->exchange ? "true" : "false");
+	rc = rc ? rc
+	        : buf_printf(b, ",\"exchange\":%s,\"product\":",
+	                     o->exchange ? "true" : "false");
 	if (!rc && o->exchange && o->product >= 0)
 		rc = json_cstr(b, kb->products[o->product].name);
 	else if (!rc)
@@ -93,17 +95,21 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 	rc = rc ? rc : buf_adds(b, ",\"build\":");
 	if (!rc && o->exchange && o->precision != PREC_NONE) {
 		build_format(o->build, o->precision == PREC_CU, bs);
-		rc = buf_printf(b, "\"%s\",\"build_precision\":\"%s\","
-				   "\"build_source\":\"%s\",\"build_name\":",
-				bs, precision_word(o->precision), o->build_source);
+		rc = buf_printf(b,
+		                "\"%s\",\"build_precision\":\"%s\","
+		                "\"build_source\":\"%s\",\"build_name\":",
+		                bs, precision_word(o->precision),
+		                o->build_source);
 		rc = rc ? rc : add_build_name(kb, o, b);
 	} else if (!rc) {
 		rc = buf_adds(b, "null,\"build_precision\":null,"
-				 "\"build_source\":null,\"build_name\":null");
+		                 "\"build_source\":null,\"build_name\":null");
 	}
-	rc = rc ? rc : buf_printf(b, ",\"eol\":%s",
-				  o->exchange && record_eol(kb, o->product, o->time)
-					  ? "true" : "false");
+	rc = rc ? rc
+	        : buf_printf(b, ",\"eol\":%s",
+	                     o->exchange && record_eol(kb, o->product, o->time)
+	                         ? "true"
+	                         : "false");
 	rc = rc ? rc : buf_adds(b, ",\"server_names\":[");
 	n = server_names(o, names);
 	for (i = 0; !rc && i < n; i++) {
@@ -121,9 +127,10 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 		rc = rc ? rc : json_cstr(b, o->ntlm.dns_computer);
 		rc = rc ? rc : buf_adds(b, ",\"dns_domain\":");
 		rc = rc ? rc : json_cstr(b, o->ntlm.dns_domain);
-		rc = rc ? rc : buf_printf(b, ",\"os_build\":\"%u.%u.%u\"}",
-					  o->ntlm.os_major, o->ntlm.os_minor,
-					  o->ntlm.os_build);
+		rc = rc ? rc
+		        : buf_printf(b, ",\"os_build\":\"%u.%u.%u\"}",
+		                     o->ntlm.os_major, o->ntlm.os_minor,
+		                     o->ntlm.os_build);
 	} else if (!rc) {
 		rc = buf_adds(b, "null");
 	}
@@ -135,22 +142,26 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 	{
 		bool first = true;
 		if (!rc && (o->checks_run & CHECK_SSRF)) {
-			rc = buf_printf(b, "\"ssrf-26855\":\"%s\"", check_word(o->ssrf));
+			rc = buf_printf(b, "\"ssrf-26855\":\"%s\"",
+			                check_word(o->ssrf));
 			first = false;
 		}
 		if (!rc && (o->checks_run & CHECK_PROXYSHELL)) {
-			rc = buf_printf(b, "%s\"proxyshell\":\"%s\"", first ? "" : ",",
-					check_word(o->proxyshell));
+			rc = buf_printf(b, "%s\"proxyshell\":\"%s\"",
+			                first ? "" : ",",
+			                check_word(o->proxyshell));
 			first = false;
 		}
 		if (!rc && (o->checks_run & CHECK_MITIGATION)) {
-			rc = buf_printf(b, "%s\"mitigation\":\"%s\"", first ? "" : ",",
-					observation_mitigation(o));
+			rc = buf_printf(b, "%s\"mitigation\":\"%s\"",
+			                first ? "" : ",",
+			                observation_mitigation(o));
 			first = false;
 		}
 		if (!rc && (o->checks_run & CHECK_WEBSHELLS))
-			rc = buf_printf(b, "%s\"webshells\":\"%s\"", first ? "" : ",",
-					o->nshells ? "found" : "none-found");
+			rc = buf_printf(b, "%s\"webshells\":\"%s\"",
+			                first ? "" : ",",
+			                o->nshells ? "found" : "none-found");
 	}
 	rc = rc ? rc : buf_adds(b, "},\"webshells\":[");
 	for (i = 0; !rc && i < o->nshells; i++) {
@@ -160,16 +171,20 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 	}
 	rc = rc ? rc : buf_adds(b, "],\"tls\":");
 	if (!rc && o->tls_version[0]) {
-		rc = buf_printf(b, "{\"version\":\"%s\",\"cert_sha256\":\"%s\","
-				   "\"cert_cn\":",
-				o->tls_version, o->cert_sha256);
+		rc = buf_printf(b,
+		                "{\"version\":\"%s\",\"cert_sha256\":\"%s\","
+		                "\"cert_cn\":",
+		                o->tls_version, o->cert_sha256);
 		rc = rc ? rc : json_cstr(b, o->cert_cn);
 		rc = rc ? rc : buf_addc(b, '}');
 	} else if (!rc) {
 		rc = buf_adds(b, "null");
 	}
-	rc = rc ? rc : buf_printf(b, ",\"http_status\":%d,\"error\":", o->first_status);
-	rc = rc ? rc : (o->error[0] ? json_cstr(b, o->error) : buf_adds(b, "null"));
+	rc = rc ? rc
+	        : buf_printf(b,
+	                     ",\"http_status\":%d,\"error\":", o->first_status);
+	rc = rc ? rc
+	        : (o->error[0] ? json_cstr(b, o->error) : buf_adds(b, "null"));
 	return rc ? rc : buf_adds(b, "}\n");
 }
 
@@ -183,7 +198,9 @@ static int csv_field(struct buf *b, const char *s, bool last)
 		for (; !rc && *s; s++) {
 			if (*s == '"')
 				rc = buf_addc(b, '"');
-			rc = rc ? rc : buf_addc(b, *s == '\r' || *s == '\n' ? ' ' : *s);
+			rc = rc ? rc
+			        : buf_addc(b,
+			                   *s == '\r' || *s == '\n' ? ' ' : *s);
 		}
 		rc = rc ? rc : buf_addc(b, '"');
 	} else {
@@ -193,10 +210,10 @@ static int csv_field(struct buf *b, const char *s, bool last)
 }
 
 int record_csv(const struct kb *kb, const struct observation *o,
-	       const struct judge_out *v, struct buf *b)
+               const struct judge_out *v, struct buf *b)
 {
-	char t[32], ip[IP4_STRLEN], port[8], tag[1024] = "", bs[BUILD_STRLEN] = "",
-						   url[600];
+	char t[32], ip[IP4_STRLEN], port[8], tag[1024] = "",
+	                                     bs[BUILD_STRLEN] = "", url[600];
 	const char *severity = "info", *names[4];
 	size_t tl = 0;
 	int i, rc = 0;
@@ -211,12 +228,13 @@ int record_csv(const struct kb *kb, const struct observation *o,
 	for (i = 0; i < v->n; i++) {
 		if (v->v[i].verdict == V_VULNERABLE) {
 			severity = "critical";
-			tl += (size_t)snprintf(tag + tl, sizeof tag - tl, "%s%s",
-					       tl ? ";" : "", kb->cves[v->v[i].cve].id);
+			tl += (size_t)snprintf(tag + tl, sizeof tag - tl,
+			                       "%s%s", tl ? ";" : "",
+			                       kb->cves[v->v[i].cve].id);
 			if (tl >= sizeof tag)
 				tl = sizeof tag - 1;
 		} else if (v->v[i].verdict == V_LIKELY &&
-			   strcmp(severity, "info") == 0) {
+		           strcmp(severity, "info") == 0) {
 			severity = "high";
 		}
 	}
@@ -227,11 +245,11 @@ int record_csv(const struct kb *kb, const struct observation *o,
 		severity = "critical";
 		snprintf(tag, sizeof tag, "exchange;webshell");
 		snprintf(url, sizeof url, "https://%s%s",
-			 o->hostname ? o->hostname : ip,
-			 kb->webshell_paths[o->shells[0]]);
+		         o->hostname ? o->hostname : ip,
+		         kb->webshell_paths[o->shells[0]]);
 	} else {
 		snprintf(url, sizeof url, "https://%s/owa/",
-			 o->hostname ? o->hostname : ip);
+		         o->hostname ? o->hostname : ip);
 	}
 	if (o->precision != PREC_NONE)
 		build_format(o->build, o->precision == PREC_CU, bs);
@@ -247,6 +265,7 @@ int record_csv(const struct kb *kb, const struct observation *o,
 	rc = rc ? rc : csv_field(b, o->hostname ? "input" : "", false);
 	rc = rc ? rc : csv_field(b, "", false); /* sector */
 	rc = rc ? rc : csv_field(b, bs, false);
-	rc = rc ? rc : csv_field(b, server_names(o, names) ? names[0] : "", false);
+	rc = rc ? rc
+	        : csv_field(b, server_names(o, names) ? names[0] : "", false);
 	return rc ? rc : csv_field(b, url, true);
 }

@@ -10,11 +10,11 @@ extern const char record_csv_header[];
 
 /* Appends one JSON object and a newline. scan_id names the scan. */
 int record_jsonl(const struct kb *kb, const char *scan_id,
-		 const struct observation *o, const struct judge_out *v,
-		 struct buf *out);
+                 const struct observation *o, const struct judge_out *v,
+                 struct buf *out);
 /* Appends one CSV row for an Exchange server (nothing otherwise). */
 int record_csv(const struct kb *kb, const struct observation *o,
-	       const struct judge_out *v, struct buf *out);
+               const struct judge_out *v, struct buf *out);
 /* ISO 8601 UTC time of a Unix time, 21 bytes. */
 void record_time(int64_t t, char dst[32]);
 /* Is the product line past its end of support at time t? */

@@ -27,7 +27,7 @@ static void fingerprint(const struct scan_opts *so, char hex[65])
 	unsigned int n = 0, i;
 	size_t k;
 	uint64_t params[5] = {so->seed, so->shard, so->nshards,
-			      (uint64_t)so->eng.port, so->eng.checks};
+	                      (uint64_t)so->eng.port, so->eng.checks};
 
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	EVP_DigestUpdate(md, params, sizeof params);
@@ -36,7 +36,7 @@ static void fingerprint(const struct scan_opts *so, char hex[65])
 	for (k = 0; k < so->targets.nnames; k++) {
 		EVP_DigestUpdate(md, &so->targets.names[k].ip, 4);
 		EVP_DigestUpdate(md, so->targets.names[k].hostname,
-				 strlen(so->targets.names[k].hostname) + 1);
+		                 strlen(so->targets.names[k].hostname) + 1);
 	}
 	EVP_DigestFinal_ex(md, d, &n);
 	EVP_MD_CTX_free(md);
@@ -77,8 +77,9 @@ static int dry_run(struct scan_opts *so, struct order *ord)
 		fflush(stdout);
 	if (!so->quiet)
 		log_info("dry run: %llu targets in scan order, %llu refused "
-			 "(special-purpose or blocklisted); nothing was sent",
-			 (unsigned long long)printed, (unsigned long long)refused);
+		         "(special-purpose or blocklisted); nothing was sent",
+		         (unsigned long long)printed,
+		         (unsigned long long)refused);
 	return 0;
 }
 
@@ -123,8 +124,9 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 	ipset_finish(&so->allow);
 	ipset_finish(&so->block);
 	if (targets_total(&so->targets) == 0) {
-		log_error("no targets: give addresses, prefixes or host names as "
-			  "arguments, with -i FILE, or on standard input");
+		log_error(
+		    "no targets: give addresses, prefixes or host names as "
+		    "arguments, with -i FILE, or on standard input");
 		return EXIT_USAGE;
 	}
 	if (!so->seed_set) {
@@ -136,34 +138,36 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 		so->seed = strtoull(h + 48, NULL, 16);
 	}
 	if (order_init(&ord, targets_total(&so->targets), so->seed, so->shard,
-		       so->nshards)) {
+	               so->nshards)) {
 		log_error("cannot order %llu targets",
-			  (unsigned long long)targets_total(&so->targets));
+		          (unsigned long long)targets_total(&so->targets));
 		return EXIT_USAGE;
 	}
 	if (so->dry_run)
 		return dry_run(so, &ord);
 	if (so->nshards > 1)
 		snprintf(shard, sizeof shard, "%llu/%llu",
-			 (unsigned long long)so->shard + 1,
-			 (unsigned long long)so->nshards);
+		         (unsigned long long)so->shard + 1,
+		         (unsigned long long)so->nshards);
 	snprintf(options, sizeof options,
-		 "port=%d tls=%d checks=%u concurrency=%d rate=%.0f seed=%llu",
-		 so->eng.port, so->eng.tls, so->eng.checks, so->eng.concurrency,
-		 so->eng.rate, (unsigned long long)so->seed);
+	         "port=%d tls=%d checks=%u concurrency=%d rate=%.0f seed=%llu",
+	         so->eng.port, so->eng.tls, so->eng.checks, so->eng.concurrency,
+	         so->eng.rate, (unsigned long long)so->seed);
 	fingerprint(so, fp);
 	if (output_open(&so->out, kb, fp, so->scope ? so->scope : "", options,
-			shard, &resumed)) {
+	                shard, &resumed)) {
 		output_close(&so->out, false);
 		return EXIT_USAGE;
 	}
 	if (resumed) {
+		so->out.low_pos = so->out.resume_pos;
 		order_seek(&ord, so->out.resume_pos);
 		if (!so->quiet)
-			log_info("resuming scan %s: %zu results kept, continuing "
-				 "from walk position %llu",
-				 so->out.scan_id, so->out.done_n,
-				 (unsigned long long)so->out.resume_pos);
+			log_info(
+			    "resuming scan %s: %zu results kept, continuing "
+			    "from walk position %llu",
+			    so->out.scan_id, so->out.done_n,
+			    (unsigned long long)so->out.resume_pos);
 	}
 	stop_flag = 0;
 	so->eng.stop = &stop_flag;
@@ -176,32 +180,38 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 	if (output_close(&so->out, rc == 0) && rc == 0)
 		rc = EXH_EIO;
 	if (so->stats)
-		fprintf(stderr,
-			"stats: targets %llu, handshakes %llu, requests %llu, "
-			"peak in flight %llu, seconds %.3f\n",
-			(unsigned long long)st.launched,
-			(unsigned long long)st.handshakes,
-			(unsigned long long)st.requests,
-			(unsigned long long)st.peak_inflight, st.seconds);
+		fprintf(
+		    stderr,
+		    "stats: targets %llu, handshakes %llu, requests %llu, "
+		    "peak in flight %llu, seconds %.3f, launch rate %.1f/s\n",
+		    (unsigned long long)st.launched,
+		    (unsigned long long)st.handshakes,
+		    (unsigned long long)st.requests,
+		    (unsigned long long)st.peak_inflight, st.seconds,
+		    st.launch_seconds > 0
+		        ? (double)(st.launched - 1) / st.launch_seconds
+		        : 0.0);
 	if (st.refused_special && !so->quiet)
-		log_warn("%llu targets were not probed: special-purpose ranges "
-			 "(loopback, private, multicast, reserved); name them with "
-			 "--allow to scan them",
-			 (unsigned long long)st.refused_special);
+		log_warn(
+		    "%llu targets were not probed: special-purpose ranges "
+		    "(loopback, private, multicast, reserved); name them with "
+		    "--allow to scan them",
+		    (unsigned long long)st.refused_special);
 	if (st.refused_block && !so->quiet)
 		log_info("%llu targets skipped by the blocklist",
-			 (unsigned long long)st.refused_block);
+		         (unsigned long long)st.refused_block);
 	if (!so->quiet)
 		output_summary(&so->out,
-			       so->out.jsonl_path &&
-					       strcmp(so->out.jsonl_path, "-") == 0
-				       ? stderr
-				       : stdout,
-			       st.seconds);
+		               so->out.jsonl_path &&
+		                       strcmp(so->out.jsonl_path, "-") == 0
+		                   ? stderr
+		                   : stdout,
+		               st.seconds);
 	if (rc == EXH_EAGAIN) {
-		log_warn("interrupted; %s", so->out.state_path
-			 ? "run the same command again to resume"
-			 : "use --state FILE to make a scan resumable");
+		log_warn("interrupted; %s",
+		         so->out.state_path
+		             ? "run the same command again to resume"
+		             : "use --state FILE to make a scan resumable");
 		return EXIT_INTERRUPTED;
 	}
 	if (rc) {

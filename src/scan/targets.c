@@ -178,7 +178,7 @@ int targets_add(struct targets *t, struct view spec, const char **why)
 }
 
 int targets_parse(struct targets *t, const char *text, size_t len,
-		  const char *name)
+                  const char *name)
 {
 	struct view all = {text, len}, line;
 	int lineno = 0;
@@ -192,8 +192,8 @@ int targets_parse(struct targets *t, const char *text, size_t len,
 		if (rc == EXH_EINVAL) {
 			line = view_trim(line);
 			log_error("%s:%d: '%.*s': %s", name, lineno,
-				  (int)(line.len > 80 ? 80 : line.len), line.p,
-				  why);
+			          (int)(line.len > 80 ? 80 : line.len), line.p,
+			          why);
 		}
 		if (rc)
 			return rc;

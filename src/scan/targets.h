@@ -18,7 +18,7 @@ struct targets {
 	struct {
 		uint64_t lo, hi; /* [lo, hi) of addresses, sorted, disjoint */
 		uint64_t first;  /* index of lo */
-	} *iv;
+	} * iv;
 	size_t niv, capiv;
 	struct target_name *names;
 	size_t nnames, capnames;
@@ -44,7 +44,7 @@ void targets_release(struct targets *t);
 int targets_add(struct targets *t, struct view spec, const char **why);
 /* Reads targets, one per line, from text; errors name "name:line". */
 int targets_parse(struct targets *t, const char *text, size_t len,
-		  const char *name);
+                  const char *name);
 /* Reads a file, or standard input when path is "-". */
 int targets_load(struct targets *t, const char *path);
 /* Sorts and merges the ranges; call once after the last add. */

@@ -65,6 +65,9 @@ def main():
                                     f"{t['visible_build']}/{t['build_precision']}")
                 if r["product"] != t["product"]:
                     problems.append(f"product {r['product']} want {t['product']}")
+            if not sni_blind and r["tls"] and "tls_version" in t and \
+                    r["tls"]["version"] != t["tls_version"]:
+                problems.append(f"TLS {r['tls']['version']} want {t['tls_version']}")
             if not sni_blind and r["error"]:
                 problems.append(f"unexpected error: {r['error']}")
             if sni_blind and not r["error"]:

@@ -28,6 +28,10 @@ n=$(sqlite3 "$TMP/scan.db" "select count(*) from observations")
 [ "$n" = 1024 ] || fail "sqlite has $n observations after resume, want 1024"
 [ "$(sqlite3 "$TMP/scan.db" "select count(distinct scan_id) from observations")" = 1 ] \
 	|| fail "a resumed scan must keep its scan id"
+# The summary covers the whole scan, across the interruptions.
+grep -q '^sum 1024 ' "$TMP/state" || fail "summary after resume: $(grep ^sum "$TMP/state")"
+ex=$(grep -c '"exchange":true' "$TMP/scan.jsonl")
+grep -q "^sum 1024 $ex " "$TMP/state" || fail "summary Exchange count"
 # Rerunning a finished scan probes nothing new.
 "${cmd[@]}"
 [ "$(wc -l < "$TMP/scan.jsonl")" = 1024 ] || fail "rerun added results"

@@ -13,7 +13,7 @@ static int check_failures, check_count;
 		if (!(cond)) {                                                 \
 			check_failures++;                                      \
 			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
+			        __LINE__, #cond);                              \
 		}                                                              \
 	} while (0)
 
@@ -24,8 +24,8 @@ static int check_failures, check_count;
 		if (!g_ || !w_ ? g_ != w_ : strcmp(g_, w_) != 0) {             \
 			check_failures++;                                      \
 			fprintf(stderr, "%s:%d: got '%s', want '%s' (%s)\n",   \
-				__FILE__, __LINE__, g_ ? g_ : "(null)",        \
-				w_ ? w_ : "(null)", #got);                     \
+			        __FILE__, __LINE__, g_ ? g_ : "(null)",        \
+			        w_ ? w_ : "(null)", #got);                     \
 		}                                                              \
 	} while (0)
 

@@ -12,21 +12,21 @@ static const struct {
 	const char *build;
 	enum precision prec;
 } owa[] = {
-	/* 2013+: the CU in /owa/auth/<a.b.c>/ */
-	{"<link href=\"/owa/auth/15.0.1395/themes/resources/favicon.ico\">", 1,
-	 "15.0.1395.0", PREC_CU},
-	{"src: url(\"/OWA/AUTH/15.2.1118/themes/resources/segoeui.eot\")", 1,
-	 "15.2.1118.0", PREC_CU},
-	/* 2010: the full build right under /owa/ */
-	{"<link href=\"/owa/14.3.513.0/themes/base/premium.css\">", 1,
-	 "14.3.513.0", PREC_SU},
-	/* Decoys */
-	{"/owa/auth/logon.aspx?replaceCurrent=1", 0, NULL, 0},
-	{"/owa/auth/15.1/themes/x", 0, NULL, 0},           /* two parts */
-	{"/owa/auth/8.3.1234/themes/x", 0, NULL, 0},       /* not 14/15 */
-	{"/owa/auth/15.1.2176", 0, NULL, 0},               /* no slash after */
-	{"/owa/auth/15.1.2176.9.1/", 0, NULL, 0},          /* five parts */
-	{"", 0, NULL, 0},
+    /* 2013+: the CU in /owa/auth/<a.b.c>/ */
+    {"<link href=\"/owa/auth/15.0.1395/themes/resources/favicon.ico\">", 1,
+     "15.0.1395.0", PREC_CU},
+    {"src: url(\"/OWA/AUTH/15.2.1118/themes/resources/segoeui.eot\")", 1,
+     "15.2.1118.0", PREC_CU},
+    /* 2010: the full build right under /owa/ */
+    {"<link href=\"/owa/14.3.513.0/themes/base/premium.css\">", 1, "14.3.513.0",
+     PREC_SU},
+    /* Decoys */
+    {"/owa/auth/logon.aspx?replaceCurrent=1", 0, NULL, 0},
+    {"/owa/auth/15.1/themes/x", 0, NULL, 0},     /* two parts */
+    {"/owa/auth/8.3.1234/themes/x", 0, NULL, 0}, /* not 14/15 */
+    {"/owa/auth/15.1.2176", 0, NULL, 0},         /* no slash after */
+    {"/owa/auth/15.1.2176.9.1/", 0, NULL, 0},    /* five parts */
+    {"", 0, NULL, 0},
 };
 
 static const struct {
@@ -34,18 +34,24 @@ static const struct {
 	int found;
 	const char *build;
 } manifests[] = {
-	/* The .application element, not the dependency that follows. */
-	{"<assemblyIdentity name=\"microsoft.exchange.ediscovery.exporttool.application\" "
-	 "version=\"15.2.986.5\" publicKeyToken=\"b1d1a6c45aa418ce\" />"
-	 "<dependency><assemblyIdentity name=\"microsoft.exchange.ediscovery.exporttool\" "
-	 "version=\"15.2.986.9\" /></dependency>", 1, "15.2.986.5"},
-	/* Dependency first on one line: still the .application one. */
-	{"<assemblyIdentity name=\"microsoft.exchange.ediscovery.exporttool\" version=\"1.2.3.4\"/>"
-	 "<assemblyIdentity version='15.1.2375.7' name='microsoft.exchange.ediscovery.exporttool.application'/>",
-	 1, "15.1.2375.7"},
-	{"<assemblyIdentity name=\"x.application\" myversion=\"15.1.1.1\" />", 0, NULL},
-	{"<assemblyIdentity name=\"x.application\" version=\"15.1.1\" />", 0, NULL},
-	{"<assemblyIdentity name=\"x.application\" version=\"15.1.1.1\"", 0, NULL},
+    /* The .application element, not the dependency that follows. */
+    {"<assemblyIdentity "
+     "name=\"microsoft.exchange.ediscovery.exporttool.application\" "
+     "version=\"15.2.986.5\" publicKeyToken=\"b1d1a6c45aa418ce\" />"
+     "<dependency><assemblyIdentity "
+     "name=\"microsoft.exchange.ediscovery.exporttool\" "
+     "version=\"15.2.986.9\" /></dependency>",
+     1, "15.2.986.5"},
+    /* Dependency first on one line: still the .application one. */
+    {"<assemblyIdentity name=\"microsoft.exchange.ediscovery.exporttool\" "
+     "version=\"1.2.3.4\"/>"
+     "<assemblyIdentity version='15.1.2375.7' "
+     "name='microsoft.exchange.ediscovery.exporttool.application'/>",
+     1, "15.1.2375.7"},
+    {"<assemblyIdentity name=\"x.application\" myversion=\"15.1.1.1\" />", 0,
+     NULL},
+    {"<assemblyIdentity name=\"x.application\" version=\"15.1.1\" />", 0, NULL},
+    {"<assemblyIdentity name=\"x.application\" version=\"15.1.1.1\"", 0, NULL},
 };
 
 int main(void)
@@ -81,7 +87,8 @@ int main(void)
 	CHECK(!fp_version_header(view_of("15.1.2242.12abc"), &b));
 	CHECK(!fp_version_header(view_of("7.0.0.1"), &b));
 	/* Logon-page markers; ordinary pages are not OWA. */
-	CHECK(fp_is_owa_page(view_of("<!-- OwaPage = ASP.auth_logon_aspx -->")));
+	CHECK(
+	    fp_is_owa_page(view_of("<!-- OwaPage = ASP.auth_logon_aspx -->")));
 	CHECK(fp_is_owa_page(view_of("<title>Outlook Web App</title>")));
 	CHECK(!fp_is_owa_page(view_of("<title>Welcome to nginx!</title>")));
 	CHECK(!fp_is_owa_page(view_of("<h1>It works!</h1>")));
@@ -94,9 +101,10 @@ int main(void)
 		struct lab_answer a;
 		struct http_resp r;
 		struct ntlm_info n;
-		const char *get = "GET /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\n"
-				  "Authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAA"
-				  "AAAAAAAAAAAAAAAKAGNFAAAADw==\r\n\r\n";
+		const char *get =
+		    "GET /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\n"
+		    "Authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAA"
+		    "AAAAAAAAAAAAAAAKAGNFAAAADw==\r\n\r\n";
 		size_t used;
 		char want[64];
 		int h, found = 0;
@@ -113,7 +121,8 @@ int main(void)
 		CHECK(http_resp_feed(&r, a.out.p, a.out.len, &used) == 0);
 		CHECK(r.status == 401);
 		for (h = 0; h < r.nh; h++)
-			if (view_eq_ci(r.h[h].name, VIEW_LIT("WWW-Authenticate")) &&
+			if (view_eq_ci(r.h[h].name,
+			               VIEW_LIT("WWW-Authenticate")) &&
 			    fp_ntlm(r.h[h].value, &n))
 				found = 1;
 		CHECK(found);
@@ -130,7 +139,10 @@ int main(void)
 		CHECK(!fp_ntlm(view_of("NTLM"), &n));
 		CHECK(!fp_ntlm(view_of("NTLM !!!!"), &n));
 		/* A target-info offset past the end is refused. */
-		CHECK(!fp_ntlm(view_of("NTLM TlRMTVNTUAACAAAAAAAAAAAAAAAFAomiESIzRFVmd4gAAAAAAAAAAH4AfgD/AAAACgBjRQAAAA8="), &n));
+		CHECK(!fp_ntlm(view_of("NTLM "
+		                       "TlRMTVNTUAACAAAAAAAAAAAAAAAFAomiESIzRFV"
+		                       "md4gAAAAAAAAAAH4AfgD/AAAACgBjRQAAAA8="),
+		               &n));
 	}
 	return check_done();
 }

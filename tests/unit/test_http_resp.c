@@ -12,32 +12,41 @@ static const struct {
 	const char *body, *hname, *hvalue;
 	int keep_alive;
 } cases[] = {
-	{"content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
-	 0, 200, "hello", "content-length", "5", 1},
-	{"chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		    "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n",
-	 0, 200, "hello world", "Transfer-Encoding", "chunked", 1},
-	{"302 no body", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/logon.aspx\r\n"
-			"Content-Length: 0\r\n\r\n",
-	 0, 302, "", "LOCATION", "/owa/auth/logon.aspx", 1},
-	{"bare LF", "HTTP/1.1 200 OK\nX-OWA-Version: 15.1.2176.9\nContent-Length: 2\n\nok",
-	 0, 200, "ok", "x-owa-version", "15.1.2176.9", 1},
-	{"connection close", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx",
-	 0, 200, "x", "Connection", "close", 0},
-	{"HTTP/1.0 default close", "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n",
-	 0, 404, "", NULL, NULL, 0},
-	{"100 continue first", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
-	 0, 204, "", NULL, NULL, 1},
-	{"not http", "SSH-2.0-OpenSSH_9.2\r\n\r\n", EXH_EINVAL, 0, NULL, NULL, NULL, 0},
-	{"bad status", "HTTP/1.1 2x0 OK\r\n\r\n", EXH_EINVAL, 0, NULL, NULL, NULL, 0},
-	{"bad chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-	 EXH_EINVAL, 0, NULL, NULL, NULL, 0},
-	{"bad content-length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-	 EXH_EINVAL, 0, NULL, NULL, NULL, 0},
-	{"header without colon", "HTTP/1.1 200 OK\r\nBroken\r\n\r\n",
-	 EXH_EINVAL, 0, NULL, NULL, NULL, 0},
-	{"incomplete", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
-	 EXH_EAGAIN, 200, NULL, NULL, NULL, 1},
+    {"content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 0,
+     200, "hello", "content-length", "5", 1},
+    {"chunked",
+     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+     "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n",
+     0, 200, "hello world", "Transfer-Encoding", "chunked", 1},
+    {"302 no body",
+     "HTTP/1.1 302 Found\r\nLocation: /owa/auth/logon.aspx\r\n"
+     "Content-Length: 0\r\n\r\n",
+     0, 302, "", "LOCATION", "/owa/auth/logon.aspx", 1},
+    {"bare LF",
+     "HTTP/1.1 200 OK\nX-OWA-Version: 15.1.2176.9\nContent-Length: 2\n\nok", 0,
+     200, "ok", "x-owa-version", "15.1.2176.9", 1},
+    {"connection close",
+     "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx", 0,
+     200, "x", "Connection", "close", 0},
+    {"HTTP/1.0 default close",
+     "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n", 0, 404, "", NULL,
+     NULL, 0},
+    {"100 continue first",
+     "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", 0, 204, "",
+     NULL, NULL, 1},
+    {"not http", "SSH-2.0-OpenSSH_9.2\r\n\r\n", EXH_EINVAL, 0, NULL, NULL, NULL,
+     0},
+    {"bad status", "HTTP/1.1 2x0 OK\r\n\r\n", EXH_EINVAL, 0, NULL, NULL, NULL,
+     0},
+    {"bad chunk size",
+     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", EXH_EINVAL,
+     0, NULL, NULL, NULL, 0},
+    {"bad content-length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+     EXH_EINVAL, 0, NULL, NULL, NULL, 0},
+    {"header without colon", "HTTP/1.1 200 OK\r\nBroken\r\n\r\n", EXH_EINVAL, 0,
+     NULL, NULL, NULL, 0},
+    {"incomplete", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+     EXH_EAGAIN, 200, NULL, NULL, NULL, 1},
 };
 
 static int run(const char *raw, size_t len, size_t step, struct http_resp *r)
@@ -68,18 +77,20 @@ int main(void)
 				ok = r.status == cases[i].status &&
 				     r.body.len == strlen(cases[i].body) &&
 				     (r.body.len == 0 ||
-				      memcmp(r.body.p, cases[i].body, r.body.len) == 0) &&
+				      memcmp(r.body.p, cases[i].body,
+				             r.body.len) == 0) &&
 				     r.keep_alive == cases[i].keep_alive;
 				if (cases[i].hname) {
-					const struct view *v =
-						http_resp_header(&r, cases[i].hname);
+					const struct view *v = http_resp_header(
+					    &r, cases[i].hname);
 					ok = ok && v &&
-					     view_eq(*v, view_of(cases[i].hvalue));
+					     view_eq(*v,
+					             view_of(cases[i].hvalue));
 				}
 			}
 			if (!ok) {
 				fprintf(stderr, "case '%s' step %zu: rc %d\n",
-					cases[i].name, step, rc);
+				        cases[i].name, step, rc);
 				check_failures++;
 				http_resp_release(&r);
 				break;
@@ -103,7 +114,8 @@ int main(void)
 		struct buf big;
 		size_t used, n = LIM_HTTP_BODY_BYTES + 1000;
 		buf_init(&big, n + 100);
-		buf_printf(&big, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", n);
+		buf_printf(&big,
+		           "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", n);
 		while (big.len < big.max - 100 + (big.len - big.len))
 			if (buf_addc(&big, 'a'))
 				break;
@@ -122,7 +134,8 @@ int main(void)
 		buf_init(&big, LIM_HTTP_HEADER_BYTES * 2);
 		buf_adds(&big, "HTTP/1.1 200 OK\r\n");
 		while (big.len < LIM_HTTP_HEADER_BYTES + 100)
-			buf_adds(&big, "X-Filler: aaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+			buf_adds(&big,
+			         "X-Filler: aaaaaaaaaaaaaaaaaaaaaaaa\r\n");
 		http_resp_init(&r, false);
 		CHECK(http_resp_feed(&r, big.p, big.len, &used) == EXH_ELIMIT);
 		http_resp_release(&r);
@@ -136,8 +149,8 @@ int main(void)
 		struct http_resp r;
 		size_t used = 12345;
 		if (file_read(EXHUNT_SOURCE "/tests/golden/fuzz-regressions/"
-					    "http_resp-uninitialised-used",
-			      1 << 20, &b, &why) == 0) {
+		                            "http_resp-uninitialised-used",
+		              1 << 20, &b, &why) == 0) {
 			http_resp_init(&r, false);
 			http_resp_feed(&r, b.p, b.len, &used);
 			CHECK(used <= b.len);

@@ -8,8 +8,8 @@
 static struct kb *kb;
 
 static const char *verdict_of(const char *build, enum precision prec,
-			      enum check_result ssrf, enum check_result ps,
-			      const char *cve, const char **basis)
+                              enum check_result ssrf, enum check_result ps,
+                              const char *cve, const char **basis)
 {
 	struct judge_in in = {0};
 	struct judge_out out;
@@ -36,62 +36,73 @@ static const struct {
 	enum check_result ssrf, ps;
 	const char *cve, *want, *basis;
 } cases[] = {
-	/* ProxyLogon, exact builds. */
-	{"15.1.2176.2", PREC_SU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
-	{"15.1.2176.9", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
-	{"15.1.2176.9", PREC_SU, 0, 0, "CVE-2021-34473", "vulnerable", "build"},
-	{"15.1.2176.12", PREC_SU, 0, 0, "CVE-2021-34473", "patched", "build"},
-	{"15.1.2176.12", PREC_SU, 0, 0, "CVE-2021-31207", "vulnerable", "build"},
-	{"15.1.2176.14", PREC_SU, 0, 0, "CVE-2021-31207", "patched", "build"},
-	/* Older-CU March SU: ProxyLogon fixed, everything later not. */
-	{"15.1.2044.13", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
-	{"15.1.2044.13", PREC_SU, 0, 0, "CVE-2021-34473", "vulnerable", "build"},
-	{"15.1.2044.4", PREC_SU, 0, 0, "CVE-2021-26858", "vulnerable", "build"},
-	/* A CU with no March fix at all. */
-	{"15.1.1261.35", PREC_SU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
-	{"15.0.1263", PREC_CU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
-	/* CU precision: likely where a fix exists for the CU. */
-	{"15.1.2176", PREC_CU, 0, 0, "CVE-2021-26855", "likely-vulnerable", "build"},
-	{"15.0.1497", PREC_CU, 0, 0, "CVE-2022-41082", "likely-vulnerable", "build"},
-	/* CUs that ship the fix. */
-	{"15.1.2242", PREC_CU, 0, 0, "CVE-2021-26855", "patched", "build"},
-	{"15.2.858", PREC_CU, 0, 0, "CVE-2021-27065", "patched", "build"},
-	{"15.2.1258", PREC_CU, 0, 0, "CVE-2022-41040", "patched", "build"},
-	{"15.2.922", PREC_CU, 0, 0, "CVE-2021-31207", "patched", "build"},
-	/* ProxyNotShell, exact. */
-	{"15.2.1118.15", PREC_SU, 0, 0, "CVE-2022-41040", "vulnerable", "build"},
-	{"15.2.1118.20", PREC_SU, 0, 0, "CVE-2022-41040", "patched", "build"},
-	{"15.0.1497.44", PREC_SU, 0, 0, "CVE-2022-41080", "patched", "build"},
-	/* The two disagreements: the lower build decides. */
-	{"15.1.1415.8", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
-	{"15.1.1466.13", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
-	{"15.1.1466.12", PREC_SU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
-	/* Unknown build of a known CU: nearest lower known build. */
-	{"15.2.858.2", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
-	{"15.2.858.11", PREC_SU, 0, 0, "CVE-2021-34473", "patched", "build"},
-	{"15.2.858.11", PREC_SU, 0, 0, "CVE-2021-31207", "vulnerable", "build"},
-	/* Exchange 2010: only 26857, fixed in RU32; ProxyShell absent. */
-	{"14.3.513.0", PREC_SU, 0, 0, "CVE-2021-26857", "patched", "build"},
-	{"14.3.509.0", PREC_SU, 0, 0, "CVE-2021-26857", "vulnerable", "build"},
-	{"14.3.509.0", PREC_SU, 0, 0, "CVE-2021-26855", "absent", NULL},
-	{"14.3.509.0", PREC_SU, 0, 0, "CVE-2021-34473", "absent", NULL},
-	/* Product-restricted CVEs. */
-	{"15.0.1497.2", PREC_SU, 0, 0, "CVE-2021-42321", "absent", NULL},
-	{"15.2.2562.17", PREC_SU, 0, 0, "CVE-2025-59249", "vulnerable", "build"},
-	{"15.2.2562.29", PREC_SU, 0, 0, "CVE-2025-59249", "patched", "build"},
-	{"15.2.2562.29", PREC_SU, 0, 0, "CVE-2021-26855", "absent", NULL},
-	/* A check overrides the build-based guess and says so. */
-	{"15.1.2176", PREC_CU, CHK_VULNERABLE, 0, "CVE-2021-26855", "vulnerable", "check:ssrf-26855"},
-	{"15.1.2176", PREC_CU, CHK_VULNERABLE, 0, "CVE-2021-27065", "vulnerable", "check:ssrf-26855"},
-	/* Updates are cumulative: no March SU means no later one either. */
-	{"15.1.2176", PREC_CU, CHK_VULNERABLE, 0, "CVE-2021-34473", "vulnerable", "check:ssrf-26855"},
-	{"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, 0, "CVE-2021-26855", "patched", "check:ssrf-26855"},
-	{"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, 0, "CVE-2021-34473", "likely-vulnerable", "build"},
-	{"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, CHK_VULNERABLE, "CVE-2021-34473", "vulnerable", "check:proxyshell"},
-	{"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, CHK_VULNERABLE, "CVE-2021-31207", "vulnerable", "check:proxyshell"},
-	{"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, CHK_NOT_VULNERABLE, "CVE-2021-33766", "patched", "check:proxyshell"},
-	/* A mitigated probe proves nothing about the build. */
-	{"15.1.2176", PREC_CU, CHK_MITIGATED, 0, "CVE-2021-26855", "likely-vulnerable", "build"},
+    /* ProxyLogon, exact builds. */
+    {"15.1.2176.2", PREC_SU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
+    {"15.1.2176.9", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
+    {"15.1.2176.9", PREC_SU, 0, 0, "CVE-2021-34473", "vulnerable", "build"},
+    {"15.1.2176.12", PREC_SU, 0, 0, "CVE-2021-34473", "patched", "build"},
+    {"15.1.2176.12", PREC_SU, 0, 0, "CVE-2021-31207", "vulnerable", "build"},
+    {"15.1.2176.14", PREC_SU, 0, 0, "CVE-2021-31207", "patched", "build"},
+    /* Older-CU March SU: ProxyLogon fixed, everything later not. */
+    {"15.1.2044.13", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
+    {"15.1.2044.13", PREC_SU, 0, 0, "CVE-2021-34473", "vulnerable", "build"},
+    {"15.1.2044.4", PREC_SU, 0, 0, "CVE-2021-26858", "vulnerable", "build"},
+    /* A CU with no March fix at all. */
+    {"15.1.1261.35", PREC_SU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
+    {"15.0.1263", PREC_CU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
+    /* CU precision: likely where a fix exists for the CU. */
+    {"15.1.2176", PREC_CU, 0, 0, "CVE-2021-26855", "likely-vulnerable",
+     "build"},
+    {"15.0.1497", PREC_CU, 0, 0, "CVE-2022-41082", "likely-vulnerable",
+     "build"},
+    /* CUs that ship the fix. */
+    {"15.1.2242", PREC_CU, 0, 0, "CVE-2021-26855", "patched", "build"},
+    {"15.2.858", PREC_CU, 0, 0, "CVE-2021-27065", "patched", "build"},
+    {"15.2.1258", PREC_CU, 0, 0, "CVE-2022-41040", "patched", "build"},
+    {"15.2.922", PREC_CU, 0, 0, "CVE-2021-31207", "patched", "build"},
+    /* ProxyNotShell, exact. */
+    {"15.2.1118.15", PREC_SU, 0, 0, "CVE-2022-41040", "vulnerable", "build"},
+    {"15.2.1118.20", PREC_SU, 0, 0, "CVE-2022-41040", "patched", "build"},
+    {"15.0.1497.44", PREC_SU, 0, 0, "CVE-2022-41080", "patched", "build"},
+    /* The two disagreements: the lower build decides. */
+    {"15.1.1415.8", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
+    {"15.1.1466.13", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
+    {"15.1.1466.12", PREC_SU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
+    /* Unknown build of a known CU: nearest lower known build. */
+    {"15.2.858.2", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
+    {"15.2.858.11", PREC_SU, 0, 0, "CVE-2021-34473", "patched", "build"},
+    {"15.2.858.11", PREC_SU, 0, 0, "CVE-2021-31207", "vulnerable", "build"},
+    /* Exchange 2010: only 26857, fixed in RU32; ProxyShell absent. */
+    {"14.3.513.0", PREC_SU, 0, 0, "CVE-2021-26857", "patched", "build"},
+    {"14.3.509.0", PREC_SU, 0, 0, "CVE-2021-26857", "vulnerable", "build"},
+    {"14.3.509.0", PREC_SU, 0, 0, "CVE-2021-26855", "absent", NULL},
+    {"14.3.509.0", PREC_SU, 0, 0, "CVE-2021-34473", "absent", NULL},
+    /* Product-restricted CVEs. */
+    {"15.0.1497.2", PREC_SU, 0, 0, "CVE-2021-42321", "absent", NULL},
+    {"15.2.2562.17", PREC_SU, 0, 0, "CVE-2025-59249", "vulnerable", "build"},
+    {"15.2.2562.29", PREC_SU, 0, 0, "CVE-2025-59249", "patched", "build"},
+    {"15.2.2562.29", PREC_SU, 0, 0, "CVE-2021-26855", "absent", NULL},
+    /* A check overrides the build-based guess and says so. */
+    {"15.1.2176", PREC_CU, CHK_VULNERABLE, 0, "CVE-2021-26855", "vulnerable",
+     "check:ssrf-26855"},
+    {"15.1.2176", PREC_CU, CHK_VULNERABLE, 0, "CVE-2021-27065", "vulnerable",
+     "check:ssrf-26855"},
+    /* Updates are cumulative: no March SU means no later one either. */
+    {"15.1.2176", PREC_CU, CHK_VULNERABLE, 0, "CVE-2021-34473", "vulnerable",
+     "check:ssrf-26855"},
+    {"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, 0, "CVE-2021-26855", "patched",
+     "check:ssrf-26855"},
+    {"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, 0, "CVE-2021-34473",
+     "likely-vulnerable", "build"},
+    {"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, CHK_VULNERABLE, "CVE-2021-34473",
+     "vulnerable", "check:proxyshell"},
+    {"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, CHK_VULNERABLE, "CVE-2021-31207",
+     "vulnerable", "check:proxyshell"},
+    {"15.1.2176", PREC_CU, CHK_NOT_VULNERABLE, CHK_NOT_VULNERABLE,
+     "CVE-2021-33766", "patched", "check:proxyshell"},
+    /* A mitigated probe proves nothing about the build. */
+    {"15.1.2176", PREC_CU, CHK_MITIGATED, 0, "CVE-2021-26855",
+     "likely-vulnerable", "build"},
 };
 
 int main(void)
@@ -104,15 +115,17 @@ int main(void)
 		return check_done();
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *basis = NULL;
-		const char *got = verdict_of(cases[i].build, cases[i].prec,
-					     cases[i].ssrf, cases[i].ps,
-					     cases[i].cve, &basis);
+		const char *got =
+		    verdict_of(cases[i].build, cases[i].prec, cases[i].ssrf,
+		               cases[i].ps, cases[i].cve, &basis);
 		if (strcmp(got, cases[i].want) != 0 ||
-		    (cases[i].basis && (!basis || strcmp(basis, cases[i].basis)))) {
-			fprintf(stderr, "case %zu: %s %s: got %s (%s), want %s (%s)\n",
-				i, cases[i].build, cases[i].cve, got,
-				basis ? basis : "-", cases[i].want,
-				cases[i].basis ? cases[i].basis : "-");
+		    (cases[i].basis &&
+		     (!basis || strcmp(basis, cases[i].basis)))) {
+			fprintf(stderr,
+			        "case %zu: %s %s: got %s (%s), want %s (%s)\n",
+			        i, cases[i].build, cases[i].cve, got,
+			        basis ? basis : "-", cases[i].want,
+			        cases[i].basis ? cases[i].basis : "-");
 			check_failures++;
 		}
 		check_count++;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 static int walk(uint64_t total, uint64_t seed, uint64_t shard, uint64_t n,
-		unsigned char *seen, uint64_t *first)
+                unsigned char *seen, uint64_t *first)
 {
 	struct order o;
 	uint64_t idx, pos, count = 0;
@@ -66,8 +66,9 @@ int main(void)
 			order_next(&o1, &x1, &p1);
 		order_seek(&o2, o1.pos);
 		for (i = 0; i < 100; i++) {
-			CHECK(order_next(&o1, &x1, &p1) && order_next(&o2, &x2, &p2) &&
-			      x1 == x2 && p1 == p2);
+			CHECK(order_next(&o1, &x1, &p1) &&
+			      order_next(&o2, &x2, &p2) && x1 == x2 &&
+			      p1 == p2);
 		}
 	}
 	/* The whole IPv4 space sets up without per-target state. */

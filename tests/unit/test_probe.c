@@ -13,7 +13,7 @@ struct script {
 };
 
 static int run(const struct script *s, size_t n, unsigned checks,
-	       struct observation *o, char *asked, size_t cap)
+               struct observation *o, char *asked, size_t cap)
 {
 	struct probe p;
 	struct probe_req req;
@@ -24,10 +24,12 @@ static int run(const struct script *s, size_t n, unsigned checks,
 	probe_init(&p, kb, checks, o);
 	while (probe_next(&p, &req) && requests < 200) {
 		size_t i, used;
-		const char *raw = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+		const char *raw =
+		    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
 		struct http_resp r;
 		requests++;
-		if (strlen(asked) + strlen(req.path) + 2 < cap && requests < 12) {
+		if (strlen(asked) + strlen(req.path) + 2 < cap &&
+		    requests < 12) {
 			strncat(asked, req.path, cap - strlen(asked) - 1);
 			strncat(asked, " ", cap - strlen(asked) - 1);
 		}
@@ -36,11 +38,13 @@ static int run(const struct script *s, size_t n, unsigned checks,
 			 * with X-BEResource); plain x.js paths the others. */
 			const char *hash = strchr(s[i].path, '#');
 			size_t plen = hash ? (size_t)(hash - s[i].path)
-					   : strlen(s[i].path);
-			bool ssrf_req = strstr(req.headers, "X-BEResource") != NULL;
+			                   : strlen(s[i].path);
+			bool ssrf_req =
+			    strstr(req.headers, "X-BEResource") != NULL;
 			if (strncmp(req.path, s[i].path, plen) != 0)
 				continue;
-			if (strstr(s[i].path, "x.js") && ssrf_req != (hash != NULL))
+			if (strstr(s[i].path, "x.js") &&
+			    ssrf_req != (hash != NULL))
 				continue;
 			raw = s[i].raw;
 			break;
@@ -76,10 +80,15 @@ int main(void)
 	/* CU from the page; the manifest upgrades it to the exact build. */
 	{
 		const struct script s[] = {
-			{"/owa/auth/logon.aspx", PAGE("15.1.2176")},
-			{"/owa/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/logon.aspx\r\nContent-Length: 0\r\n\r\n"},
-			{"/ecp/Current/exporttool/", "HTTP/1.1 200 OK\r\n\r\n"
-			 "<assemblyIdentity name=\"m.application\" version=\"15.1.2176.9\" publicKeyToken=\"b1d1a6c45aa418ce\" />"},
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/",
+		     "HTTP/1.1 302 Found\r\nLocation: "
+		     "/owa/auth/logon.aspx\r\nContent-Length: 0\r\n\r\n"},
+		    {"/ecp/Current/exporttool/",
+		     "HTTP/1.1 200 OK\r\n\r\n"
+		     "<assemblyIdentity name=\"m.application\" "
+		     "version=\"15.1.2176.9\" "
+		     "publicKeyToken=\"b1d1a6c45aa418ce\" />"},
 		};
 		n = run(s, 3, 0, &o, asked, sizeof asked);
 		CHECK(o.exchange && o.precision == PREC_SU &&
@@ -91,7 +100,8 @@ int main(void)
 	}
 	/* Missing X-OWA-Version and no manifest: CU precision. */
 	{
-		const struct script s[] = {{"/owa/auth/logon.aspx", PAGE("15.0.1497")}};
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.0.1497")}};
 		run(s, 1, 0, &o, asked, sizeof asked);
 		build_format(o.build, true, bs);
 		CHECK(o.exchange && o.precision == PREC_CU);
@@ -101,18 +111,25 @@ int main(void)
 	/* X-OWA-Version on /owa/: exact build, no manifest request. */
 	{
 		const struct script s[] = {
-			{"/owa/auth/logon.aspx", PAGE("15.2.858")},
-			{"/owa/", "HTTP/1.1 302 Found\r\nx-owa-version: 15.2.858.12\r\nLocation: /owa/auth/logon.aspx\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/logon.aspx", PAGE("15.2.858")},
+		    {"/owa/",
+		     "HTTP/1.1 302 Found\r\nx-owa-version: "
+		     "15.2.858.12\r\nLocation: "
+		     "/owa/auth/logon.aspx\r\nContent-Length: 0\r\n\r\n"},
 		};
 		run(s, 2, 0, &o, asked, sizeof asked);
-		CHECK(o.precision == PREC_SU && o.build == BUILD(15, 2, 858, 12));
+		CHECK(o.precision == PREC_SU &&
+		      o.build == BUILD(15, 2, 858, 12));
 		CHECK(!strstr(asked, "exporttool"));
 	}
 	/* Redirects are followed (federated or moved logon pages). */
 	{
 		const struct script s[] = {
-			{"/owa/auth/logon.aspx", "HTTP/1.1 302 Found\r\nLocation: https://mail.example.org/owa/auth/moved.aspx?x=1\r\nContent-Length: 0\r\n\r\n"},
-			{"/owa/auth/moved.aspx", PAGE("15.1.2375")},
+		    {"/owa/auth/logon.aspx",
+		     "HTTP/1.1 302 Found\r\nLocation: "
+		     "https://mail.example.org/owa/auth/"
+		     "moved.aspx?x=1\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/moved.aspx", PAGE("15.1.2375")},
 		};
 		run(s, 2, 0, &o, asked, sizeof asked);
 		CHECK(o.exchange && o.precision == PREC_CU &&
@@ -121,8 +138,10 @@ int main(void)
 	}
 	/* Exchange 2010: the four-part build in the page. */
 	{
-		const struct script s[] = {{"/owa/auth/logon.aspx",
-			"HTTP/1.1 200 OK\r\n\r\n<title>Outlook Web App</title><link href=\"/owa/14.3.509.0/\">"}};
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx",
+		     "HTTP/1.1 200 OK\r\n\r\n<title>Outlook Web "
+		     "App</title><link href=\"/owa/14.3.509.0/\">"}};
 		run(s, 1, 0, &o, asked, sizeof asked);
 		CHECK(o.exchange && o.precision == PREC_SU &&
 		      o.build == BUILD(14, 3, 509, 0));
@@ -130,55 +149,77 @@ int main(void)
 	}
 	/* Not Exchange: a catch-all page is asked twice, then nothing. */
 	{
-		const struct script s[] = {{"/", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nIt works!"}};
+		const struct script s[] = {
+		    {"/",
+		     "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nIt works!"}};
 		n = run(s, 1, CHECK_ALL, &o, asked, sizeof asked);
 		CHECK(!o.exchange && n == 2 && o.checks_run == 0);
 	}
 	/* Checks, positive: SSRF echo, ProxyShell 302, web shell 200. */
 	{
 		const struct script s[] = {
-			{"/owa/auth/logon.aspx", PAGE("15.1.2176")},
-			{"/owa/auth/x.js#ssrf", "HTTP/1.1 500 Error\r\nX-CalculatedBETarget: localhost\r\nContent-Length: 0\r\n\r\n"},
-			{"/autodiscover/autodiscover.json?@test.com", "HTTP/1.1 302 Found\r\nLocation: /owa/\r\nContent-Length: 0\r\n\r\n"},
-			{"/aspnet_client/supp0rt.aspx", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
-			{"/owa/auth/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/errorFE.aspx?httpCode=404\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/auth/x.js#ssrf",
+		     "HTTP/1.1 500 Error\r\nX-CalculatedBETarget: "
+		     "localhost\r\nContent-Length: 0\r\n\r\n"},
+		    {"/autodiscover/autodiscover.json?@test.com",
+		     "HTTP/1.1 302 Found\r\nLocation: /owa/\r\nContent-Length: "
+		     "0\r\n\r\n"},
+		    {"/aspnet_client/supp0rt.aspx",
+		     "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/",
+		     "HTTP/1.1 302 Found\r\nLocation: "
+		     "/owa/auth/errorFE.aspx?httpCode=404\r\nContent-Length: "
+		     "0\r\n\r\n"},
 		};
 		run(s, 5, CHECK_ALL, &o, asked, sizeof asked);
-		CHECK(o.ssrf == CHK_VULNERABLE && o.proxyshell == CHK_VULNERABLE);
-		CHECK(o.nshells == 1 &&
-		      !strcmp(kb->webshell_paths[o.shells[0]], "/aspnet_client/supp0rt.aspx"));
+		CHECK(o.ssrf == CHK_VULNERABLE &&
+		      o.proxyshell == CHK_VULNERABLE);
+		CHECK(o.nshells == 1 && !strcmp(kb->webshell_paths[o.shells[0]],
+		                                "/aspnet_client/supp0rt.aspx"));
 		CHECK(!o.eomt && !o.eems);
 		CHECK_STR(observation_mitigation(&o), "none");
 	}
 	/* Checks, negative: patched answers; errorFE redirects are absent. */
 	{
 		const struct script s[] = {
-			{"/owa/auth/logon.aspx", PAGE("15.1.2176")},
-			{"/owa/auth/x.js#ssrf", "HTTP/1.1 302 Found\r\nX-CalculatedBETarget: exch1.corp.example\r\nLocation: /owa/auth/errorFE.aspx\r\nContent-Length: 0\r\n\r\n"},
-			{"/autodiscover/autodiscover.json?@test.com", "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"},
-			{"/owa/auth/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/errorFE.aspx?httpCode=404\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/auth/x.js#ssrf",
+		     "HTTP/1.1 302 Found\r\nX-CalculatedBETarget: "
+		     "exch1.corp.example\r\nLocation: "
+		     "/owa/auth/errorFE.aspx\r\nContent-Length: 0\r\n\r\n"},
+		    {"/autodiscover/autodiscover.json?@test.com",
+		     "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/",
+		     "HTTP/1.1 302 Found\r\nLocation: "
+		     "/owa/auth/errorFE.aspx?httpCode=404\r\nContent-Length: "
+		     "0\r\n\r\n"},
 		};
 		run(s, 4, CHECK_ALL, &o, asked, sizeof asked);
-		CHECK(o.ssrf == CHK_NOT_VULNERABLE && o.proxyshell == CHK_NOT_VULNERABLE);
+		CHECK(o.ssrf == CHK_NOT_VULNERABLE &&
+		      o.proxyshell == CHK_NOT_VULNERABLE);
 		CHECK(o.nshells == 0);
 	}
 	/* Mitigated: the rewrite rules abort the probe URLs only. */
 	{
 		const struct script s[] = {
-			{"/owa/auth/logon.aspx", PAGE("15.1.2176")},
-			{"/owa/auth/x.js#ssrf", NULL},
-			{"/owa/auth/x.js", NULL},
-			{"/autodiscover/autodiscover.json?a@foo.var", NULL},
-			{"/autodiscover/autodiscover.json?@test.com", "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/auth/x.js#ssrf", NULL},
+		    {"/owa/auth/x.js", NULL},
+		    {"/autodiscover/autodiscover.json?a@foo.var", NULL},
+		    {"/autodiscover/autodiscover.json?@test.com",
+		     "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"},
 		};
 		run(s, 5, CHECK_ALL, &o, asked, sizeof asked);
-		CHECK(o.ssrf == CHK_MITIGATED && o.proxyshell == CHK_NOT_VULNERABLE);
+		CHECK(o.ssrf == CHK_MITIGATED &&
+		      o.proxyshell == CHK_NOT_VULNERABLE);
 		CHECK(o.eomt && o.eems);
 		CHECK_STR(observation_mitigation(&o), "eomt+eems");
 	}
 	/* ProxyShell on a server without autodiscover.json: inconclusive. */
 	{
-		const struct script s[] = {{"/owa/auth/logon.aspx", PAGE("15.1.2176")}};
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")}};
 		run(s, 1, CHECK_PROXYSHELL, &o, asked, sizeof asked);
 		CHECK(o.proxyshell == CHK_INCONCLUSIVE);
 	}
