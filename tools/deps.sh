@@ -3,7 +3,8 @@
 # Needs root (or sudo); does nothing when they are all there already.
 set -euo pipefail
 pkgs=(build-essential clang cmake ninja-build pkg-config libssl-dev
-      libc-ares-dev libsqlite3-dev libclang-rt-14-dev python3 sqlite3 curl)
+      libc-ares-dev libsqlite3-dev libyara-dev libclang-rt-14-dev python3 sqlite3
+      yara strace curl)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -59,6 +59,8 @@ int cmd_lab(int argc, char **argv)
 	struct lab_world w;
 	int ch, rc;
 
+	if (argc > 1 && strcmp(argv[1], "host") == 0)
+		return cmd_lab_host(argc - 1, argv + 1);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {

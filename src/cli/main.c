@@ -38,6 +38,8 @@ int main(int argc, char **argv)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lab") == 0)
 		return cmd_lab(argc - 1, argv + 1);
+	if (strcmp(argv[1], "hunt") == 0)
+		return cmd_hunt(argc - 1, argv + 1);
 	if (strcmp(argv[1], "demo") == 0)
 		return cmd_demo(argc - 1, argv + 1);
 	log_error("'%s' is not a command; run 'exhunt --help'", argv[1]);

@@ -24,7 +24,12 @@ expect "no targets" scan --dry-run </dev/null
 expect "--mix: '1999'" lab --mix 1999 --for 1
 expect "only inside 127.0.0.0/8" lab --addresses 10.0.0.0/24
 expect "'frobnicate' is not a command" frobnicate
-mkdir -p "$TMP/data" && cp "$SRC"/data/* "$TMP/data/"
+mkdir -p "$TMP/data" && cp -r "$SRC"/data/. "$TMP/data/"
 printf 'build,product,cu,update,date\n15.1.x,2016,CU1,RTM,2020-01-01\n' >"$TMP/data/builds.csv"
 expect "builds.csv:2: '15.1.x' is not a build number" scan 192.0.2.1 --data "$TMP/data" --dry-run
+# hunt: a missing root, a bad format, extra arguments.
+expect "$TMP/nope: not a folder" hunt "$TMP/nope"
+expect "--format: 'xml'" hunt --format xml "$TMP"
+expect "give one ROOT folder" hunt "$TMP" "$TMP"
+expect "not a scenario" lab host "$TMP/h" --scenario proxylogon-shel
 echo PASS

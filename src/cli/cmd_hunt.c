@@ -1,0 +1,141 @@
+#include "base/err.h"
+#include "base/file.h"
+#include "base/log.h"
+#include "cli/cli.h"
+#include "hunt/detect.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "base/banned.h"
+
+static void hunt_usage(FILE *f)
+{
+	fputs(
+	    "usage: exhunt hunt [OPTIONS] ROOT\n"
+	    "\n"
+	    "ROOT: a server's file system as copied or mounted (a folder with\n"
+	    "Program Files/, inetpub/, ...), a KAPE triage collection, or\n"
+	    "Exchange's own folders. Read only; links are never followed.\n"
+	    "\n"
+	    "  --format FMT   text (default), json or html\n"
+	    "  -o FILE        write the report there ('-': standard output)\n"
+	    "  --all          check every file, not only web roots and logs\n"
+	    "  --data DIR     rules and tables instead of the built-in ones\n"
+	    "  --progress / --no-progress\n"
+	    "\n"
+	    "Exit: 0 nothing above informational, 1 findings, 2 bad input,\n"
+	    "3 failure.\n",
+	    f);
+}
+
+int cmd_hunt(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"all", no_argument, NULL, 'a'},
+	    {"data", required_argument, NULL, 'D'},
+	    {"progress", no_argument, NULL, 'p'},
+	    {"no-progress", no_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *format = "text", *output = NULL, *data = NULL;
+	struct hunt h;
+	struct stat st;
+	int ch, rc = EXIT_USAGE, progress = -1;
+	size_t i;
+
+	memset(&h, 0, sizeof h);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		case 'a': h.all_files = true; break;
+		case 'D': data = optarg; break;
+		case 'p': progress = 1; break;
+		case 'P': progress = 0; break;
+		case 'h': hunt_usage(stdout); return 0;
+		default: hunt_usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		log_error("hunt: give one ROOT folder");
+		return EXIT_USAGE;
+	}
+	if (strcmp(format, "text") && strcmp(format, "json") &&
+	    strcmp(format, "html")) {
+		log_error("--format: '%s': choose text, json or html", format);
+		return EXIT_USAGE;
+	}
+	h.root = argv[optind];
+	if (stat(h.root, &st) || !S_ISDIR(st.st_mode)) {
+		log_error("%s: not a folder", h.root);
+		return EXIT_USAGE;
+	}
+	if (output && strcmp(output, "-") != 0) {
+		/* The report must never land inside the evidence. */
+		char real_root[4096], real_out[4096], dir[4096];
+		const char *slash = strrchr(output, '/');
+		snprintf(dir, sizeof dir, "%.*s",
+		         slash ? (int)(slash - output) : 1,
+		         slash ? output : ".");
+		if (realpath(h.root, real_root) && realpath(dir, real_out) &&
+		    strncmp(real_out, real_root, strlen(real_root)) == 0 &&
+		    (real_out[strlen(real_root)] == '/' ||
+		     !real_out[strlen(real_root)])) {
+			log_error("-o %s: inside the evidence folder %s; "
+			          "hunting never "
+			          "writes there",
+			          output, h.root);
+			return EXIT_USAGE;
+		}
+	}
+	h.progress = progress == 1 || (progress == -1 && isatty(2));
+	if (detect_files_init(&h, data)) {
+		log_error("hunt: the YARA rules did not compile");
+		return EXIT_RUNTIME;
+	}
+	if (hunt_run(&h)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!strcmp(format, "text") && !output) {
+		hunt_report_text(&h, stdout);
+	} else {
+		struct buf b;
+		FILE *f = !output || !strcmp(output, "-") ? stdout
+		                                          : fopen(output, "w");
+		buf_init(&b, (size_t)1 << 31);
+		if (!strcmp(format, "json"))
+			hunt_report_json(&h, &b);
+		else if (!strcmp(format, "html"))
+			hunt_report_html(&h, &b);
+		if (!strcmp(format, "text")) {
+			if (f)
+				hunt_report_text(&h, f);
+		} else if (f) {
+			fwrite(b.p, 1, b.len, f);
+		}
+		buf_release(&b);
+		if (!f || (f != stdout && fclose(f))) {
+			log_error("%s: cannot write the report", output);
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		if (f != stdout)
+			hunt_report_text(&h, stderr);
+	}
+	rc = EXIT_CLEAN;
+	for (i = 0; i < h.nf; i++)
+		if (h.f[i].sev > SEV_INFO)
+			rc = EXIT_FINDINGS;
+out:
+	detect_files_release(&h);
+	hunt_release(&h);
+	return rc;
+}

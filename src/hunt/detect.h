@@ -1,0 +1,42 @@
+/* The detectors: log callbacks (detect_logs.c) and file checks
+ * (detect_files.c). The walker (walk.c) decides which runs on what. */
+#ifndef EXH_HUNT_DETECT_H
+#define EXH_HUNT_DETECT_H
+#include "hunt/hunt.h"
+#include "hunt/logread.h"
+
+struct detect_ctx {
+	struct hunt *h;
+	const char *path;               /* relative to ROOT */
+	const struct log_fields *bound; /* fields the indices were bound to */
+	int i[16];                      /* bound field indices */
+};
+
+int detect_httpproxy(void *d, const struct log_fields *f,
+                     const struct log_rec *r);
+int detect_ecp(void *d, const struct log_fields *f, const struct log_rec *r);
+int detect_oab(void *d, const struct log_fields *f, const struct log_rec *r);
+int detect_iis(void *d, const struct log_fields *f, const struct log_rec *r);
+int detect_cmdlets(void *d, const struct log_fields *f,
+                   const struct log_rec *r);
+
+/* Where a file sits, from its lower-cased relative path. */
+enum file_role {
+	FR_OTHER,
+	FR_OWA_AUTH,      /* FrontEnd/HttpProxy/owa/auth (and subfolders) */
+	FR_ECP_AUTH,      /* FrontEnd/HttpProxy/ecp/auth */
+	FR_OAB,           /* FrontEnd/HttpProxy/oab */
+	FR_ASPNET_CLIENT, /* inetpub/wwwroot/aspnet_client */
+	FR_WEBROOT,       /* other IIS and Exchange web content */
+	FR_TEMP_ASPNET,   /* Temporary ASP.NET Files */
+};
+enum file_role file_role(const char *lower_rel);
+
+/* File checks: fd is open on the file, rel its path. Loads the YARA rules
+ * once (detect_files_init) from the data tables. */
+int detect_files_init(struct hunt *h, const char *data_dir);
+void detect_files_release(struct hunt *h);
+void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
+                 uint64_t size, int64_t mtime);
+
+#endif

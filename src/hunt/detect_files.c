@@ -1,0 +1,387 @@
+/* File checks: YARA rules written for this project (data/yara/), known-bad
+ * hashes and names (data/iocs.csv), files that Exchange does not ship in
+ * folders whose contents are known, look-alike names, and the leftovers of
+ * post-exploitation (LSASS dumps, staged archives, known tools). */
+#include "hunt/detect.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/file.h"
+#include "base/log.h"
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <yara.h>
+#include "base/banned.h"
+
+#define SCAN_CAP (64u << 20) /* bytes of one file held for YARA and hashing */
+
+/* What Exchange ships in the folders attackers drop into (CSS-Exchange
+ * baseline for 15.2.792.5, ../shared/reference/host-hunting.md §2.2). */
+static const char *const owa_auth_ok[] = {
+    "errorfe.aspx",   "expiredpassword.aspx",
+    "frowny.aspx",    "getidtoken.htm",
+    "logoff.aspx",    "logon.aspx",
+    "outlookcn.aspx", "redirsuiteserviceproxy.aspx",
+    "signout.aspx",   NULL,
+};
+static const char *const ecp_auth_ok[] = {"timeoutlogout.aspx", NULL};
+static const char *const oab_ok[] = {"global.asax", "web.config", NULL};
+
+/* Known-bad SHA-256 (Microsoft's HAFNIUM list and MSTIC's feed, §2.6). */
+static const char *const bad_sha256[] = {
+    "b75f163ca9b9240bf4b37ad92bc7556b40a17e27c2b8ed5c8991385fe07d17d0",
+    "097549cf7d0f76f0d99edf8b2d91c60977fd6a96e4b8c3c94b0b1733dc026d3e",
+    "2b6f1ebb2208e93ade4a6424555d6a8341fd6d9f60c25e44afe11008f5c1aad1",
+    "65149e036fff06026d80ac9ad4d156332822dc93142cf1a122b1841ec8de34b5",
+    "511df0e2df9bfa5521b588cc4bb5f8c5a321801b803394ebc493db1ef3c78fa1",
+    "4edc7770464a14f54d17f36dc9d0fe854f68b346b27b35a6f5839adf1f13f8ea",
+    "811157f9c7003ba8d17b45eb3cf09bef2cecd2701cedb675274949296a6a183d",
+    "1631a90eb5395c4e19c7dbcbf611bbe6444ff312eb7937e286e4637cb9e72944",
+    "8e90ed33c7ee82c0b64078ea36ec95f7420ba435c693b3b3dd728b494abf7dfc",
+    "2f0bc81c2ea269643cae307239124d1b6479847867b1adfe9ae712a1d5ef135e",
+    "a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a",
+    "e044d9f2d0f1260c3f4a543a1e67f33fcac265be114a1b135fd575b860d2b8c6",
+    "2b9838da7edb0decd32b086e47a31e8f5733b5981ad8247a2f9508e232589bff",
+    "feb3e6d30ba573ba23f3bd1291ca173b7879706d1fe039c34d53a4fdcdf33ede",
+    "dd29e8d47dde124c7d14e614e03ccaab3ecaa50e0a0bef985ed59e98928bc13d",
+    "201e4e9910dcdc8c4ffad84b60b328978db8848d265c0b9ba8473cf65dcd0c41",
+    "5a5f4a1c7dbac3e1ac900f43415f378e88a7b591aff730d9715b62d6d782bdde",
+    NULL,
+};
+
+/* Names seen as web shells in 2021 (lower case). */
+static const char *const bad_names[] = {
+    "redirsuiteserverproxy.aspx",
+    "supp0rt.aspx",
+    "shellex.aspx",
+    "iistart.aspx",
+    "aspnettest.aspx",
+    "0qwysexe.aspx",
+    "outlooken.aspx",
+    "outlookjp.aspx",
+    "outlookru.aspx",
+    "errorcheck.aspx",
+    "erroree.aspx",
+    "erroreee.aspx",
+    "errorew.aspx",
+    "errorff.aspx",
+    "healthcheck.aspx",
+    "aspnet_www.aspx",
+    "aspnet_client.aspx",
+    "aspnet_iisstart.aspx",
+    "babydraco.aspx",
+    "8lw7tahf9i1pjnro.aspx",
+    "multiup.aspx",
+    NULL,
+};
+
+static const char *const tools[] = {
+    "procdump.exe",      "procdump64.exe", "nc.exe", "nc64.exe", "mimikatz.exe",
+    "opera_browser.exe", "xx.bat",         "cw.exe", NULL,
+};
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+enum file_role file_role(const char *l)
+{
+	if (strstr(l, "frontend/httpproxy/owa/auth/"))
+		return FR_OWA_AUTH;
+	if (strstr(l, "frontend/httpproxy/ecp/auth/"))
+		return FR_ECP_AUTH;
+	if (strstr(l, "frontend/httpproxy/oab/"))
+		return FR_OAB;
+	if (strstr(l, "/aspnet_client/") ||
+	    strncmp(l, "aspnet_client/", 14) == 0)
+		return FR_ASPNET_CLIENT;
+	if (strstr(l, "temporary asp.net files/"))
+		return FR_TEMP_ASPNET;
+	if (strstr(l, "inetpub/wwwroot/") || strstr(l, "frontend/httpproxy/") ||
+	    strstr(l, "clientaccess/"))
+		return FR_WEBROOT;
+	return FR_OTHER;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+static bool is_script(const char *name)
+{
+	static const char *const ext[] = {".aspx", ".ashx",   ".asmx",   ".asp",
+	                                  ".asax", ".cshtml", ".config", NULL};
+	const char *const *e;
+	size_t n = strlen(name);
+
+	for (e = ext; *e; e++) {
+		size_t k = strlen(*e);
+		if (n >= k && strcasecmp(name + n - k, *e) == 0)
+			return true;
+	}
+	/* "shell.aspx.txt"-style double extensions still run if mapped. */
+	return strstr(name, ".aspx") != NULL;
+}
+
+/* Levenshtein distance, capped: small names only. */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	int row[64], prev;
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (int)i;
+		for (j = 1; j <= lb; j++) {
+			int cur = row[j], best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			prev = cur;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+struct ymatch {
+	char rule[64];
+	char chain[16];
+	char desc[160];
+	int n;
+};
+
+static int on_yara(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
+{
+	struct ymatch *m = user;
+	YR_RULE *rule = data;
+	YR_META *meta;
+
+	(void)ctx;
+	if (msg != CALLBACK_MSG_RULE_MATCHING)
+		return CALLBACK_CONTINUE;
+	/* The first rule that names its campaign wins over generic ones. */
+	if (m->n++ == 0 || !m->chain[0]) {
+		const char *chain = "";
+		yr_rule_metas_foreach(rule, meta)
+		{
+			if (meta->type == META_TYPE_STRING &&
+			    strcmp(meta->identifier, "chain") == 0)
+				chain = meta->string;
+		}
+		if (m->n > 1 && !chain[0])
+			return CALLBACK_CONTINUE;
+		snprintf(m->rule, sizeof m->rule, "%s", rule->identifier);
+		yr_rule_metas_foreach(rule, meta)
+		{
+			if (meta->type != META_TYPE_STRING)
+				continue;
+			if (strcmp(meta->identifier, "chain") == 0)
+				snprintf(m->chain, sizeof m->chain, "%s",
+				         meta->string);
+			else if (strcmp(meta->identifier, "description") == 0)
+				snprintf(m->desc, sizeof m->desc, "%s",
+				         meta->string);
+		}
+	}
+	return CALLBACK_CONTINUE;
+}
+
+static void on_compile_error(int level, const char *file, int line,
+                             const YR_RULE *rule, const char *msg, void *user)
+{
+	(void)file;
+	(void)rule;
+	(void)user;
+	if (level == YARA_ERROR_LEVEL_ERROR)
+		log_error("yara/webshells.yar:%d: %s", line, msg);
+}
+
+int detect_files_init(struct hunt *h, const char *data_dir)
+{
+	YR_COMPILER *c = NULL;
+	YR_RULES *rules = NULL;
+	struct buf text;
+	int rc = data_load(data_dir, "yara/webshells.yar", &text);
+
+	if (rc)
+		return rc;
+	if (yr_initialize() != ERROR_SUCCESS ||
+	    yr_compiler_create(&c) != ERROR_SUCCESS) {
+		buf_release(&text);
+		return EXH_ENOMEM;
+	}
+	yr_compiler_set_callback(c, on_compile_error, NULL);
+	if (yr_compiler_add_string(c, text.p, NULL) != 0 ||
+	    yr_compiler_get_rules(c, &rules) != ERROR_SUCCESS)
+		rc = EXH_EINVAL;
+	yr_compiler_destroy(c);
+	buf_release(&text);
+	h->yara_rules = rules;
+	return rc;
+}
+
+void detect_files_release(struct hunt *h)
+{
+	if (h->yara_rules)
+		yr_rules_destroy(h->yara_rules);
+	h->yara_rules = NULL;
+	yr_finalize();
+}
+
+static void iso_time(int64_t t, char dst[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(dst, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static struct finding *file_finding(struct hunt *h, const char *kind, int sev,
+                                    const char *rel, const char *detail,
+                                    int64_t mtime, const char *sha)
+{
+	struct finding *f = hunt_add(h, kind, HC_NONE, HL_NOT_SEEN,
+	                             (enum severity)sev, rel, 0, detail);
+
+	if (f) {
+		iso_time(mtime, f->time);
+		if (sha)
+			snprintf(f->sha256, sizeof f->sha256, "%s", sha);
+	}
+	return f;
+}
+
+void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
+                 uint64_t size, int64_t mtime)
+{
+	enum file_role role = file_role(lower);
+	const char *name = base_name(lower);
+	bool content = role != FR_OTHER && role != FR_TEMP_ASPNET;
+	char sha[65] = "", detail[512];
+	struct buf data;
+	struct ymatch m = {0};
+	struct finding *f;
+
+	/* Post-exploitation leftovers, anywhere. */
+	if (strncmp(name, "lsass", 5) == 0 &&
+	    (strstr(name, ".dmp") || strstr(name, ".zip") ||
+	     strstr(name, ".7z") || strstr(name, ".rar"))) {
+		f = file_finding(h, "lsass-dump", SEV_CRITICAL, rel,
+		                 "LSASS memory dump: credentials were taken",
+		                 mtime, NULL);
+		(void)f;
+	}
+	if ((strncmp(lower, "programdata/", 12) == 0 ||
+	     strstr(lower, "/programdata/")) &&
+	    (strlen(name) > 4) &&
+	    (!strcmp(name + strlen(name) - 4, ".zip") ||
+	     !strcmp(name + strlen(name) - 3, ".7z") ||
+	     !strcmp(name + strlen(name) - 4, ".rar")))
+		file_finding(
+		    h, "staged-archive", SEV_MEDIUM, rel,
+		    "archive in ProgramData (staging for exfiltration, or a "
+		    "product's own file: check it)",
+		    mtime, NULL);
+	if (in_list(tools, name))
+		file_finding(h, "attacker-tool", SEV_HIGH, rel,
+		             "a tool seen in the 2021 intrusions", mtime, NULL);
+	if (!content && !h->all_files)
+		return;
+	if (!is_script(name) && role != FR_ASPNET_CLIENT && !h->all_files)
+		return;
+	/* Read up to the cap; larger files are scanned in part and said so. */
+	buf_init(&data, SCAN_CAP);
+	for (;;) {
+		char *dst = buf_reserve(&data, 1 << 16);
+		ssize_t n;
+		if (!dst)
+			break;
+		n = read(fd, dst, 1 << 16);
+		if (n <= 0)
+			break;
+		buf_commit(&data, (size_t)n);
+	}
+	if (size > SCAN_CAP)
+		hunt_unreadable(
+		    h, rel,
+		    "larger than 64 MiB: only the first 64 MiB were scanned");
+	h->files_scanned++;
+	h->bytes_scanned += data.len;
+	{
+		unsigned char md[32];
+		unsigned int n = 0, i;
+		EVP_Digest(data.p ? data.p : "", data.len, md, &n, EVP_sha256(),
+		           NULL);
+		for (i = 0; i < 32 && n == 32; i++)
+			snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	}
+	if (h->yara_rules)
+		yr_rules_scan_mem(h->yara_rules,
+		                  (const uint8_t *)(data.p ? data.p : ""),
+		                  data.len, 0, on_yara, &m, 10);
+	if (m.n) {
+		snprintf(detail, sizeof detail, "YARA %s: %s", m.rule, m.desc);
+		f = file_finding(h, "webshell", SEV_CRITICAL, rel, detail,
+		                 mtime, sha);
+		if (f) {
+			f->backdoor = true;
+			snprintf(f->chain, sizeof f->chain, "%s", m.chain);
+		}
+	} else if (in_list(bad_sha256, sha)) {
+		f = file_finding(h, "webshell", SEV_CRITICAL, rel,
+		                 "SHA-256 on the known-bad list", mtime, sha);
+		if (f)
+			f->backdoor = true;
+	} else if (in_list(bad_names, name) && is_script(name)) {
+		f = file_finding(h, "webshell-name", SEV_HIGH, rel,
+		                 "a web-shell name seen in 2021", mtime, sha);
+		if (f)
+			f->backdoor = true;
+	} else if (is_script(name) &&
+	           ((role == FR_OWA_AUTH && !in_list(owa_auth_ok, name)) ||
+	            (role == FR_ECP_AUTH && !in_list(ecp_auth_ok, name)) ||
+	            (role == FR_OAB && !in_list(oab_ok, name)) ||
+	            role == FR_ASPNET_CLIENT)) {
+		const char *const *ok = role == FR_OWA_AUTH   ? owa_auth_ok
+		                        : role == FR_ECP_AUTH ? ecp_auth_ok
+		                        : role == FR_OAB      ? oab_ok
+		                                              : NULL;
+		const char *like = NULL;
+		for (; ok && *ok; ok++)
+			if (strlen(name) >= 10 && distance(name, *ok) <= 3)
+				like = *ok;
+		if (like)
+			snprintf(
+			    detail, sizeof detail,
+			    "not shipped by Exchange here; a look-alike of %s",
+			    like);
+		else
+			snprintf(detail, sizeof detail,
+			         "a script file Exchange does not ship in this "
+			         "folder");
+		f = file_finding(h,
+		                 like ? "look-alike-file" : "unexpected-file",
+		                 SEV_HIGH, rel, detail, mtime, sha);
+		if (f)
+			f->backdoor = true;
+	}
+	buf_release(&data);
+}

@@ -1,0 +1,434 @@
+/* Detectors over log records: one callback per log source, each turning
+ * matching records into findings (hunt.h). The patterns follow
+ * ../shared/reference/host-hunting.md §1.4 and §1.8; where an attempt and a
+ * success look alike but for the status, the status decides. */
+#include "hunt/detect.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "base/banned.h"
+
+static bool has_ci(struct view v, const char *s)
+{
+	return view_find_ci(v, view_of(s)) >= 0;
+}
+
+static void copy(char *dst, size_t cap, struct view v)
+{
+	if (v.len >= cap)
+		v.len = cap - 1;
+	memcpy(dst, v.p, v.len);
+	dst[v.len] = '\0';
+}
+
+/* Percent-decodes and lowercases into dst. */
+static struct view decode(struct view v, char *dst, size_t cap)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < v.len && o + 1 < cap; i++) {
+		char c = v.p[i];
+		if (c == '%' && i + 2 < v.len) {
+			int hi = v.p[i + 1], lo = v.p[i + 2], x = 0, k;
+			for (k = 0; k < 2; k++) {
+				int ch = k ? lo : hi;
+				x <<= 4;
+				if (ch >= '0' && ch <= '9')
+					x |= ch - '0';
+				else if ((ch | 32) >= 'a' && (ch | 32) <= 'f')
+					x |= (ch | 32) - 'a' + 10;
+				else
+					x = -1000;
+			}
+			if (x >= 0) {
+				c = (char)x;
+				i += 2;
+			}
+		}
+		dst[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	dst[o] = '\0';
+	return (struct view){dst, o};
+}
+
+static void stamp(struct finding *f, struct view time, struct view ip,
+                  struct view ua)
+{
+	if (!f)
+		return;
+	copy(f->time, sizeof f->time, time);
+	copy(f->client_ip, sizeof f->client_ip, ip);
+	copy(f->user_agent, sizeof f->user_agent, ua);
+}
+
+/* --- HttpProxy (CSV, Exchange 2013+) --------------------------------- */
+
+int detect_httpproxy(void *vctx, const struct log_fields *fl,
+                     const struct log_rec *r)
+{
+	struct detect_ctx *d = vctx;
+	struct view am, cookie, t, ip, ua, st, stem;
+	bool ecp_reset;
+	char iso[32];
+
+	if (!fl)
+		return 0;
+	if (d->bound != fl) {
+		d->bound = fl;
+		d->i[0] = log_field(fl, "DateTime");
+		d->i[1] = log_field(fl, "AnchorMailbox");
+		d->i[2] = log_field(fl, "BackEndCookie");
+		d->i[3] = log_field(fl, "ClientIpAddress");
+		d->i[4] = log_field(fl, "UserAgent");
+		d->i[5] = log_field(fl, "HttpStatus");
+		d->i[6] = log_field(fl, "UrlStem");
+	}
+	t = log_get(r, d->i[0]);
+	copy(iso, sizeof iso, t);
+	hunt_cover(d->h, LS_HTTPPROXY, iso);
+	am = log_get(r, d->i[1]);
+	cookie = log_get(r, d->i[2]);
+	if (!view_starts_ci(am, VIEW_LIT("ServerInfo~")) &&
+	    !view_starts_ci(cookie, VIEW_LIT("Server~")))
+		return 0;
+	ip = log_get(r, d->i[3]);
+	ua = log_get(r, d->i[4]);
+	st = log_get(r, d->i[5]);
+	stem = log_get(r, d->i[6]);
+	/* AnchorMailbox ServerInfo~<host>/<path>: the front end was told
+	 * which back end to call (CVE-2021-26855). Only "/autodiscover" or
+	 * localhost means the attacker found nothing to aim at. */
+	if (view_starts_ci(am, VIEW_LIT("ServerInfo~")) &&
+	    memchr(am.p, '/', am.len)) {
+		bool weak =
+		    has_ci(am, "/autodiscover") ||
+		    view_starts_ci(am, VIEW_LIT("ServerInfo~localhost"));
+		char detail[600];
+		struct finding *f;
+		snprintf(detail, sizeof detail,
+		         "AnchorMailbox %.*s, %.*s status %.*s",
+		         (int)(am.len > 300 ? 300 : am.len), am.p,
+		         (int)(stem.len > 200 ? 200 : stem.len), stem.p,
+		         (int)(st.len > 8 ? 8 : st.len), st.p);
+		f = hunt_add(
+		    d->h, weak ? "ssrf-attempt" : "ssrf-anchor-mailbox",
+		    HC_26855, weak ? HL_ATTEMPTED : HL_EXPLOITED,
+		    weak ? SEV_MEDIUM : SEV_HIGH, d->path, r->line, detail);
+		stamp(f, t, ip, ua);
+		ecp_reset =
+		    has_ci(am, "Reset") && has_ci(am, "VirtualDirectory#");
+		if (ecp_reset && view_eq(st, VIEW_LIT("200"))) {
+			f = hunt_add(d->h, "vdir-reset", HC_27065, HL_EXPLOITED,
+			             SEV_CRITICAL, d->path, r->line,
+			             "Reset*VirtualDirectory through the SSRF, "
+			             "status 200: a file was written");
+			stamp(f, t, ip, ua);
+		}
+		return 0;
+	}
+	if (view_starts_ci(cookie, VIEW_LIT("Server~")) &&
+	    memchr(cookie.p, '/', cookie.len) &&
+	    memchr(cookie.p + 7, '~', cookie.len - 7)) {
+		bool weak =
+		    has_ci(cookie, "/autodiscover") ||
+		    view_starts_ci(cookie, VIEW_LIT("Server~localhost"));
+		char detail[400];
+		struct finding *f;
+		snprintf(detail, sizeof detail, "BackEndCookie %.*s",
+		         (int)(cookie.len > 300 ? 300 : cookie.len), cookie.p);
+		f = hunt_add(
+		    d->h, weak ? "ssrf-attempt" : "ssrf-backend-cookie",
+		    HC_26855, weak ? HL_ATTEMPTED : HL_EXPLOITED,
+		    weak ? SEV_MEDIUM : SEV_HIGH, d->path, r->line, detail);
+		stamp(f, t, ip, ua);
+	}
+	return 0;
+}
+
+/* --- ECP Server log --------------------------------------------------- */
+
+/* Is there a markup element (<x ...> ... </x>) in v? */
+static bool has_tag_pair(struct view v)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < v.len; i++) {
+		unsigned char c = (unsigned char)v.p[i + 1];
+		if (v.p[i] == '<' && ((c | 32) >= 'a' && (c | 32) <= 'z')) {
+			struct view rest = {v.p + i + 2, v.len - i - 2};
+			return view_find(rest, VIEW_LIT("</")) >= 0;
+		}
+	}
+	return false;
+}
+
+int detect_ecp(void *vctx, const struct log_fields *fl, const struct log_rec *r)
+{
+	struct detect_ctx *d = vctx;
+	struct view raw = r->raw, t = {"", 0};
+	char iso[32];
+
+	if (fl) {
+		if (d->bound != fl) {
+			d->bound = fl;
+			d->i[0] = log_field(fl, "TimeStamp");
+		}
+		t = log_get(r, d->i[0]);
+	}
+	copy(iso, sizeof iso, t);
+	hunt_cover(d->h, LS_ECP, iso);
+	if (!has_ci(raw, "VirtualDirectory"))
+		return 0;
+	if (has_ci(raw, "S:CMD=Set-") && has_ci(raw, "Url=") &&
+	    has_tag_pair(raw)) {
+		char detail[700];
+		struct finding *f;
+		snprintf(detail, sizeof detail,
+		         "Set-*VirtualDirectory with markup in a URL: %.*s",
+		         (int)(raw.len > 500 ? 500 : raw.len), raw.p);
+		f = hunt_add(d->h, "vdir-url-script", HC_27065, HL_EXPLOITED,
+		             SEV_CRITICAL, d->path, r->line, detail);
+		stamp(f, t, (struct view){"", 0}, (struct view){"", 0});
+	} else if (has_ci(raw, "S:CMD=Remove-OabVirtualDirectory") ||
+	           has_ci(raw, "S:CMD=New-OabVirtualDirectory")) {
+		struct finding *f = hunt_add(
+		    d->h, "vdir-recreated", HC_NONE, HL_NOT_SEEN, SEV_INFO,
+		    d->path, r->line,
+		    "OAB virtual directory removed or created (clean-up after "
+		    "CVE-2021-27065, or administration)");
+		stamp(f, t, (struct view){"", 0}, (struct view){"", 0});
+	}
+	return 0;
+}
+
+/* --- OABGeneratorLog (text) ------------------------------------------ */
+
+int detect_oab(void *vctx, const struct log_fields *fl, const struct log_rec *r)
+{
+	struct detect_ctx *d = vctx;
+	struct view raw = r->raw;
+	long at =
+	    view_find(raw, VIEW_LIT("Download failed and temporary file "));
+	char iso[32];
+
+	(void)fl;
+	copy(iso, sizeof iso, raw);
+	if (strlen(iso) >= 19)
+		iso[19] = '\0';
+	hunt_cover(d->h, LS_OAB, iso);
+	if (at >= 0) {
+		struct view path = {raw.p + at + 35, raw.len - (size_t)at - 35};
+		long end = view_find(path, VIEW_LIT(" needs to be removed"));
+		if (end >= 0)
+			path.len = (size_t)end;
+		if (!has_ci(path, "\\ClientAccess\\OAB\\")) {
+			char detail[600];
+			struct finding *f;
+			snprintf(detail, sizeof detail,
+			         "OAB generator wrote outside "
+			         "ClientAccess\\OAB: %.*s",
+			         (int)(path.len > 400 ? 400 : path.len),
+			         path.p);
+			f = hunt_add(d->h, "oab-write-outside", HC_26858,
+			             HL_EXPLOITED, SEV_CRITICAL, d->path,
+			             r->line, detail);
+			if (f)
+				snprintf(f->time, sizeof f->time, "%s", iso);
+		}
+	}
+	return 0;
+}
+
+/* --- IIS W3C ----------------------------------------------------------- */
+
+static bool status_in(struct view st, const char *list)
+{
+	char s[8];
+	const char *p;
+
+	copy(s, sizeof s, st);
+	for (p = strstr(list, s); p && s[0]; p = strstr(p + 1, s))
+		if ((p == list || p[-1] == ' ') &&
+		    (p[strlen(s)] == ' ' || p[strlen(s)] == '\0'))
+			return true;
+	return false;
+}
+
+int detect_iis(void *vctx, const struct log_fields *fl, const struct log_rec *r)
+{
+	struct detect_ctx *d = vctx;
+	struct view date, time, method, stem, query, user, ip, ua, st, q, s;
+	char qbuf[2048], sbuf[1024], iso[40], detail[1200];
+	struct finding *f;
+	bool anon;
+
+	if (!fl)
+		return 0;
+	if (d->bound != fl) {
+		d->bound = fl;
+		d->i[0] = log_field(fl, "date");
+		d->i[1] = log_field(fl, "time");
+		d->i[2] = log_field(fl, "cs-method");
+		d->i[3] = log_field(fl, "cs-uri-stem");
+		d->i[4] = log_field(fl, "cs-uri-query");
+		d->i[5] = log_field(fl, "cs-username");
+		d->i[6] = log_field(fl, "c-ip");
+		d->i[7] = log_field(fl, "cs(User-Agent)");
+		d->i[8] = log_field(fl, "sc-status");
+	}
+	date = log_get(r, d->i[0]);
+	time = log_get(r, d->i[1]);
+	snprintf(iso, sizeof iso, "%.*sT%.*sZ",
+	         (int)(date.len > 10 ? 10 : date.len), date.p,
+	         (int)(time.len > 8 ? 8 : time.len), time.p);
+	hunt_cover(d->h, LS_IIS, iso);
+	stem = log_get(r, d->i[3]);
+	/* Cheap rejection first: everything below is about these stems. */
+	if (!has_ci(stem, "autodiscover.json") &&
+	    !has_ci(stem, "/powershell") &&
+	    !(view_starts_ci(stem, VIEW_LIT("/ecp/")) &&
+	      memchr(stem.p, '@', stem.len)))
+		return 0;
+	method = log_get(r, d->i[2]);
+	query = log_get(r, d->i[4]);
+	user = log_get(r, d->i[5]);
+	ip = log_get(r, d->i[6]);
+	ua = log_get(r, d->i[7]);
+	st = log_get(r, d->i[8]);
+	q = decode(query, qbuf, sizeof qbuf);
+	s = decode(stem, sbuf, sizeof sbuf);
+	anon = user.len == 0 || view_eq(user, VIEW_LIT("-"));
+	snprintf(detail, sizeof detail, "%.*s %.*s?%.*s status %.*s user %.*s",
+	         (int)(method.len > 10 ? 10 : method.len), method.p,
+	         (int)(stem.len > 300 ? 300 : stem.len), stem.p,
+	         (int)(query.len > 600 ? 600 : query.len), query.p,
+	         (int)(st.len > 6 ? 6 : st.len), st.p,
+	         (int)(user.len > 100 ? 100 : user.len), user.p);
+	if (has_ci(s, "/autodiscover/autodiscover.json") &&
+	    (memchr(q.p, '@', q.len) || has_ci(q, "email=autodiscover"))) {
+		bool ps = has_ci(q, "powershell");
+		bool backend = ps || has_ci(q, "/mapi/nspi") ||
+		               has_ci(q, "/ews") || has_ci(q, "x-rps-cat") ||
+		               has_ci(q, "/owa/");
+		bool ok = status_in(st, "200 302");
+		bool scanner = has_ci(q, "@test.com") || has_ci(q, "@foo.var");
+		if (!backend)
+			return 0;
+		if (anon) {
+			/* ProxyShell: unauthenticated path confusion. */
+			f = hunt_add(d->h,
+			             scanner ? "proxyshell-scan"
+			             : ok    ? "proxyshell-ssrf"
+			                     : "proxyshell-attempt",
+			             HC_34473,
+			             ok && !scanner ? HL_EXPLOITED
+			                            : HL_ATTEMPTED,
+			             ok && !scanner ? SEV_HIGH : SEV_MEDIUM,
+			             d->path, r->line, detail);
+			stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+			if (ps && !scanner) {
+				f = hunt_add(d->h, "proxyshell-powershell",
+				             HC_34523,
+				             ok ? HL_EXPLOITED : HL_ATTEMPTED,
+				             ok ? SEV_CRITICAL : SEV_MEDIUM,
+				             d->path, r->line, detail);
+				stamp(f, (struct view){iso, strlen(iso)}, ip,
+				      ua);
+			}
+		} else if (ps) {
+			/* ProxyNotShell: the same confusion, authenticated,
+			 * reaching remote PowerShell. */
+			f = hunt_add(d->h,
+			             ok ? "proxynotshell-ssrf"
+			                : "proxynotshell-attempt",
+			             HC_41040, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+			             ok ? SEV_HIGH : SEV_MEDIUM, d->path,
+			             r->line, detail);
+			stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+			f = hunt_add(d->h,
+			             ok ? "proxynotshell-powershell"
+			                : "proxynotshell-attempt",
+			             HC_41082, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+			             ok ? SEV_CRITICAL : SEV_MEDIUM, d->path,
+			             r->line, detail);
+			stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+		}
+		return 0;
+	}
+	/* OWASSRF: POST /owa/<address>/powershell answered 200. */
+	if (view_starts_ci(s, VIEW_LIT("/owa/")) && memchr(s.p, '@', s.len) &&
+	    has_ci(s, "/powershell") && view_eq_ci(method, VIEW_LIT("POST")) &&
+	    !has_ci(ua, "ClientInfo") &&
+	    !has_ci(ua, "Microsoft+WinRM+Client") &&
+	    !has_ci(ua, "Microsoft WinRM Client") &&
+	    !has_ci(ua, "Exchange+BackEnd+Probes") &&
+	    !has_ci(ua, "Exchange BackEnd Probes")) {
+		bool ok = status_in(st, "200");
+		f = hunt_add(d->h, ok ? "owassrf" : "owassrf-attempt", HC_41080,
+		             ok ? HL_EXPLOITED : HL_ATTEMPTED,
+		             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line,
+		             detail);
+		stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+		if (ok) {
+			f = hunt_add(d->h, "owassrf-powershell", HC_41082,
+			             HL_EXPLOITED, SEV_CRITICAL, d->path,
+			             r->line, detail);
+			stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+		}
+		return 0;
+	}
+	/* ProxyToken: /ecp/<x>@<y>/... with a SecurityToken or a new inbox
+	 * rule (a forwarding rule set on someone else's mailbox). */
+	if (view_starts_ci(s, VIEW_LIT("/ecp/")) && memchr(s.p, '@', s.len) &&
+	    (has_ci(s, "inboxrules.svc/newobject") ||
+	     has_ci(q, "securitytoken"))) {
+		bool ok = status_in(st, "200 500");
+		f = hunt_add(d->h, ok ? "proxytoken" : "proxytoken-attempt",
+		             HC_33766, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+		             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line,
+		             detail);
+		stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+	}
+	return 0;
+}
+
+/* --- Cmdlet traces (CmdletInfra, exported MSExchange Management) ------ */
+
+int detect_cmdlets(void *vctx, const struct log_fields *fl,
+                   const struct log_rec *r)
+{
+	struct detect_ctx *d = vctx;
+	struct view raw = r->raw;
+	char detail[700];
+	char iso[32];
+
+	(void)fl;
+	copy(iso, sizeof iso, raw);
+	if (strlen(iso) >= 19)
+		iso[19] = '\0';
+	hunt_cover(d->h, LS_CMDLET, iso);
+	snprintf(detail, sizeof detail, "%.*s",
+	         (int)(raw.len > 500 ? 500 : raw.len), raw.p);
+	if (has_ci(raw, "New-MailboxExportRequest") && has_ci(raw, ".aspx")) {
+		struct finding *f = hunt_add(
+		    d->h, "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED,
+		    SEV_CRITICAL, d->path, r->line, detail);
+		if (f)
+			snprintf(f->time, sizeof f->time, "%s", iso);
+	} else if (has_ci(raw, "New-ManagementRoleAssignment") &&
+	           has_ci(raw, "Mailbox Import Export")) {
+		struct finding *f =
+		    hunt_add(d->h, "import-export-role", HC_34523, HL_EXPLOITED,
+		             SEV_HIGH, d->path, r->line, detail);
+		if (f)
+			snprintf(f->time, sizeof f->time, "%s", iso);
+	} else if (has_ci(raw, "New-ExchangeCertificate") &&
+	           has_ci(raw, "RequestFile") && has_ci(raw, ".aspx")) {
+		struct finding *f = hunt_add(
+		    d->h, "cert-request-to-aspx", HC_31207, HL_EXPLOITED,
+		    SEV_CRITICAL, d->path, r->line, detail);
+		if (f)
+			snprintf(f->time, sizeof f->time, "%s", iso);
+	}
+	return 0;
+}

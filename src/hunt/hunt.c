@@ -1,0 +1,202 @@
+#include "hunt/hunt.h"
+#include "base/err.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/banned.h"
+
+const char *const hunt_cve_ids[HC_COUNT] = {
+    "CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065",
+    "CVE-2021-34473", "CVE-2021-34523", "CVE-2021-31207", "CVE-2021-33766",
+    "CVE-2022-41040", "CVE-2022-41082", "CVE-2022-41080",
+};
+
+const char *const log_source_names[LS_COUNT] = {
+    "httpproxy", "ecp-server", "oab-generator", "iis-w3c", "cmdlet",
+};
+
+const char *hunt_level_word(enum hunt_level l)
+{
+	static const char *const w[] = {"not-seen", "attempted", "exploited",
+	                                "back-doored"};
+	return w[l];
+}
+
+const char *severity_word(enum severity s)
+{
+	static const char *const w[] = {"info", "low", "medium", "high",
+	                                "critical"};
+	return w[s];
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
+                         enum hunt_level level, enum severity sev,
+                         const char *path, uint64_t line, const char *detail)
+{
+	struct finding *f;
+
+	if (h->nf == h->capf) {
+		size_t ncap = h->capf ? h->capf * 2 : 64;
+		struct finding *nf;
+		/* A flood of hits (a scanner hammering the server) is capped
+		 * so memory stays bounded; the count is noted. */
+		if (h->nf >= 1000000)
+			return NULL;
+		nf = realloc(h->f, ncap * sizeof *nf);
+		if (!nf)
+			return NULL;
+		h->f = nf;
+		h->capf = ncap;
+	}
+	f = &h->f[h->nf];
+	memset(f, 0, sizeof *f);
+	snprintf(f->kind, sizeof f->kind, "%s", kind);
+	f->cve = cve;
+	f->level = level;
+	f->sev = sev;
+	f->line = line;
+	f->path = dup_or_empty(path);
+	f->detail = dup_or_empty(detail);
+	if (!f->path || !f->detail) {
+		free(f->path);
+		free(f->detail);
+		return NULL;
+	}
+	h->nf++;
+	return f;
+}
+
+static void push(char ***list, size_t *n, char *s)
+{
+	char **nl;
+
+	if (!s)
+		return;
+	nl = realloc(*list, (*n + 1) * sizeof *nl);
+	if (!nl) {
+		free(s);
+		return;
+	}
+	nl[*n] = s;
+	*list = nl;
+	(*n)++;
+}
+
+void hunt_note(struct hunt *h, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	push(&h->notes, &h->nnotes, s);
+}
+
+void hunt_unreadable(struct hunt *h, const char *path, const char *why)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s: %s", path, why) < 0)
+		s = NULL;
+	push(&h->unreadable, &h->nunreadable, s);
+}
+
+void hunt_cover(struct hunt *h, enum log_source s, const char *iso)
+{
+	struct coverage *c = &h->cov[s];
+
+	/* Only plausible timestamps: "YYYY-MM-DD". */
+	if (strlen(iso) < 10 || iso[4] != '-' || iso[7] != '-' ||
+	    iso[0] < '1' || iso[0] > '2')
+		return;
+	if (!c->oldest[0] || strcmp(iso, c->oldest) < 0)
+		snprintf(c->oldest, sizeof c->oldest, "%s", iso);
+	if (!c->newest[0] || strcmp(iso, c->newest) > 0)
+		snprintf(c->newest, sizeof c->newest, "%s", iso);
+}
+
+/* The chains: CVEs used together to plant a back door. */
+static const int proxylogon[] = {HC_26855, HC_26858, HC_27065, -1};
+static const int proxyshell[] = {HC_34473, HC_34523, HC_31207, -1};
+static const int notshell[] = {HC_41040, HC_41080, HC_41082, -1};
+
+static void backdoor_chain(struct hunt *h, const int *chain, bool force_first)
+{
+	int i;
+
+	for (i = 0; chain[i] >= 0; i++)
+		if (h->verdict[chain[i]] >= HL_EXPLOITED ||
+		    (force_first && i == 0))
+			h->verdict[chain[i]] = HL_BACKDOORED;
+}
+
+static bool any_exploited(const struct hunt *h, const int *chain)
+{
+	int i;
+
+	for (i = 0; chain[i] >= 0; i++)
+		if (h->verdict[chain[i]] >= HL_EXPLOITED)
+			return true;
+	return false;
+}
+
+void hunt_correlate(struct hunt *h)
+{
+	size_t i;
+	int c;
+
+	for (c = 0; c < HC_COUNT; c++)
+		h->verdict[c] = HL_NOT_SEEN;
+	for (i = 0; i < h->nf; i++)
+		if (h->f[i].cve >= 0 && h->f[i].level > h->verdict[h->f[i].cve])
+			h->verdict[h->f[i].cve] = h->f[i].level;
+	/* A back door belongs to the chain whose traces are there: its form
+	 * says so (an OAB dump is ProxyLogon's, a PST export ProxyShell's),
+	 * else the chains seen exploited. */
+	for (i = 0; i < h->nf; i++) {
+		const struct finding *f = &h->f[i];
+		if (!f->backdoor)
+			continue;
+		if (strcmp(f->chain, "proxylogon") == 0)
+			backdoor_chain(h, proxylogon,
+			               !any_exploited(h, proxylogon));
+		else if (strcmp(f->chain, "proxyshell") == 0)
+			backdoor_chain(h, proxyshell,
+			               !any_exploited(h, proxyshell));
+		else {
+			if (any_exploited(h, proxylogon))
+				backdoor_chain(h, proxylogon, false);
+			if (any_exploited(h, proxyshell))
+				backdoor_chain(h, proxyshell, false);
+			if (any_exploited(h, notshell))
+				backdoor_chain(h, notshell, false);
+		}
+	}
+}
+
+void hunt_release(struct hunt *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nf; i++) {
+		free(h->f[i].path);
+		free(h->f[i].detail);
+	}
+	free(h->f);
+	for (i = 0; i < h->nunreadable; i++)
+		free(h->unreadable[i]);
+	free(h->unreadable);
+	for (i = 0; i < h->nnotes; i++)
+		free(h->notes[i]);
+	free(h->notes);
+	h->f = NULL;
+	h->nf = h->capf = 0;
+}

@@ -1,0 +1,114 @@
+/* exhunt hunt: findings on one server's files and logs, the verdict per
+ * CVE, and what to do next. The nouns shared by the readers, detectors,
+ * correlator and report. */
+#ifndef EXH_HUNT_HUNT_H
+#define EXH_HUNT_HUNT_H
+#include "base/buf.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum hunt_cve {
+	HC_26855,
+	HC_26857,
+	HC_26858,
+	HC_27065, /* ProxyLogon */
+	HC_34473,
+	HC_34523,
+	HC_31207, /* ProxyShell */
+	HC_33766, /* ProxyToken */
+	HC_41040,
+	HC_41082, /* ProxyNotShell */
+	HC_41080, /* OWASSRF */
+	HC_COUNT,
+	HC_NONE = -1,
+};
+
+extern const char *const hunt_cve_ids[HC_COUNT];
+
+/* Per CVE, in increasing order of gravity. */
+enum hunt_level {
+	HL_NOT_SEEN,
+	HL_ATTEMPTED,
+	HL_EXPLOITED,
+	HL_BACKDOORED,
+};
+
+enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+
+const char *hunt_level_word(enum hunt_level l);
+const char *severity_word(enum severity s);
+
+struct finding {
+	char kind[40];         /* e.g. "ssrf-anchor-mailbox", "webshell" */
+	int cve;               /* enum hunt_cve or HC_NONE */
+	enum hunt_level level; /* what it shows for its CVE */
+	enum severity sev;
+	char *path;    /* relative to ROOT, forward slashes */
+	uint64_t line; /* 0 when not a line */
+	char time[32]; /* ISO 8601 UTC, "" unknown */
+	char client_ip[64];
+	char user_agent[160];
+	char *detail;
+	char sha256[65]; /* files only */
+	bool backdoor;   /* a file to remove */
+	char chain[16];  /* "proxylogon", "proxyshell", "" */
+};
+
+/* Log sources, for coverage. */
+enum log_source {
+	LS_HTTPPROXY,
+	LS_ECP,
+	LS_OAB,
+	LS_IIS,
+	LS_CMDLET,
+	LS_COUNT,
+};
+extern const char *const log_source_names[LS_COUNT];
+
+struct coverage {
+	uint64_t files, lines, bytes;
+	char oldest[32], newest[32];
+};
+
+struct hunt {
+	const char *root;
+	bool all_files; /* --all: scan every file, not just web roots */
+	struct finding *f;
+	size_t nf, capf;
+	struct coverage cov[LS_COUNT];
+	char **unreadable; /* "path: why" */
+	size_t nunreadable;
+	char **notes; /* what was found and not (layout) */
+	size_t nnotes;
+	char exchange_dir[4096];
+	uint64_t files_seen, files_scanned, bytes_scanned;
+	enum hunt_level verdict[HC_COUNT];
+	void *yara_rules; /* YR_RULES *, owned */
+	bool progress;
+};
+
+/* Adds a finding; strings are copied. Returns it (for extra fields) or
+ * NULL when out of memory. */
+struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
+                         enum hunt_level level, enum severity sev,
+                         const char *path, uint64_t line, const char *detail);
+void hunt_note(struct hunt *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void hunt_unreadable(struct hunt *h, const char *path, const char *why);
+/* Widens a source's coverage with one timestamp ("YYYY-MM-DD..." text). */
+void hunt_cover(struct hunt *h, enum log_source s, const char *iso);
+
+/* Runs everything over h->root. Returns 0, or an EXH_E* error when the
+ * root cannot be read at all. */
+int hunt_run(struct hunt *h);
+/* Verdicts from the findings (the correlator). */
+void hunt_correlate(struct hunt *h);
+void hunt_release(struct hunt *h);
+
+/* Reports. */
+int hunt_report_json(const struct hunt *h, struct buf *out);
+void hunt_report_text(const struct hunt *h, FILE *f);
+int hunt_report_html(const struct hunt *h, struct buf *out);
+
+#endif

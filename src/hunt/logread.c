@@ -1,0 +1,250 @@
+#include "hunt/logread.h"
+#include "base/csv.h"
+#include "base/err.h"
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "base/banned.h"
+
+struct reader {
+	enum log_format fmt;
+	log_cb cb;
+	void *ctx;
+	struct log_stats *st;
+	struct log_fields fields;
+	bool have_fields, header_line_next;
+	int mode; /* 0 unknown, 1 UTF-8, 2 UTF-16LE */
+	unsigned char pending16[1];
+	bool has_pending16;
+	char line[LOG_MAX_LINE];
+	size_t len;
+	bool overflow;
+	bool bom_checked;
+};
+
+int log_field(const struct log_fields *f, const char *name)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcasecmp(f->names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+struct view log_get(const struct log_rec *rec, int index)
+{
+	if (index < 0 || index >= rec->nf)
+		return (struct view){"", 0};
+	return rec->f[index];
+}
+
+static void set_fields(struct reader *r, struct view names, char sep)
+{
+	struct view f[LOG_MAX_FIELDS];
+	int n, i;
+
+	if (sep == ',') {
+		n = csv_split(names, ',', f, LOG_MAX_FIELDS);
+	} else {
+		n = 0;
+		while (names.len && n < LOG_MAX_FIELDS) {
+			struct view w;
+			view_split(&names, ' ', &w);
+			if (w.len)
+				f[n++] = w;
+		}
+	}
+	if (n <= 0)
+		return;
+	r->fields.n = 0;
+	for (i = 0; i < n; i++) {
+		struct view v = view_trim(f[i]);
+		if (v.len >= sizeof r->fields.names[0])
+			v.len = sizeof r->fields.names[0] - 1;
+		memcpy(r->fields.names[i], v.p, v.len);
+		r->fields.names[i][v.len] = '\0';
+		r->fields.n++;
+	}
+	r->have_fields = true;
+}
+
+static int one_line(struct reader *r)
+{
+	struct log_rec rec;
+	struct view v = {r->line, r->len};
+
+	r->st->lines++;
+	if (r->overflow)
+		r->st->long_lines++;
+	if (v.len && v.p[v.len - 1] == '\r')
+		v.len--;
+	rec.line = r->st->lines;
+	rec.raw = v;
+	rec.nf = 0;
+	if (r->fmt == LOG_TEXT) {
+		r->st->records++;
+		return r->cb(r->ctx, NULL, &rec);
+	}
+	if (v.len == 0)
+		return 0;
+	if (v.p[0] == '#') {
+		if (view_starts_ci(v, VIEW_LIT("#Fields:"))) {
+			struct view names = {v.p + 8, v.len - 8};
+			set_fields(r, view_trim(names),
+			           r->fmt == LOG_CSV ? ',' : ' ');
+		}
+		r->header_line_next = r->fmt == LOG_CSV && !r->have_fields;
+		return 0;
+	}
+	if (r->fmt == LOG_CSV && !r->have_fields) {
+		/* No "#Fields:": the first line is the header. */
+		set_fields(r, v, ',');
+		return 0;
+	}
+	if (r->fmt == LOG_CSV && r->have_fields && r->fields.n > 0 &&
+	    view_starts_ci(v, view_of(r->fields.names[0])) &&
+	    v.len > strlen(r->fields.names[0]) &&
+	    v.p[strlen(r->fields.names[0])] == ',') {
+		/* The header repeated after "#Fields:" (some builds). */
+		return 0;
+	}
+	if (r->fmt == LOG_CSV) {
+		rec.nf = csv_split(v, ',', rec.f, LOG_MAX_FIELDS);
+	} else {
+		struct view rest = v;
+		while (rest.len && rec.nf < LOG_MAX_FIELDS) {
+			struct view w;
+			view_split(&rest, ' ', &w);
+			rec.f[rec.nf++] = w;
+		}
+	}
+	if (rec.nf <= 0) {
+		r->st->bad_lines++;
+		return 0;
+	}
+	r->st->records++;
+	return r->cb(r->ctx, r->have_fields ? &r->fields : NULL, &rec);
+}
+
+static int put(struct reader *r, char c)
+{
+	if (c == '\0') {
+		r->st->nul_bytes++;
+		return 0;
+	}
+	if (c == '\n') {
+		int rc = one_line(r);
+		r->len = 0;
+		r->overflow = false;
+		return rc;
+	}
+	if (r->len < sizeof r->line)
+		r->line[r->len++] = c;
+	else
+		r->overflow = true;
+	return 0;
+}
+
+static int feed(struct reader *r, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	int rc = 0;
+
+	r->st->bytes += n;
+	if (!r->bom_checked && n) {
+		r->bom_checked = true;
+		if (n >= 2 && p[0] == 0xff && p[1] == 0xfe) {
+			r->mode = 2;
+			i = 2;
+		} else if (n >= 3 && p[0] == 0xef && p[1] == 0xbb &&
+		           p[2] == 0xbf) {
+			r->mode = 1;
+			i = 3;
+		} else if (n >= 4 && p[1] == 0 && p[3] == 0 && p[0] && p[2]) {
+			r->mode = 2; /* UTF-16LE without a BOM */
+		} else {
+			r->mode = 1;
+		}
+		r->st->utf16 = r->mode == 2;
+	}
+	if (r->mode == 2) {
+		for (; i < n && !rc; i++) {
+			unsigned lo, hi;
+			if (!r->has_pending16) {
+				r->pending16[0] = p[i];
+				r->has_pending16 = true;
+				continue;
+			}
+			r->has_pending16 = false;
+			lo = r->pending16[0];
+			hi = p[i];
+			/* Logs are ASCII in practice; anything else becomes
+			 * '?' rather than a wrong byte. */
+			rc = put(r, hi == 0 ? (char)lo : '?');
+		}
+		return rc;
+	}
+	for (; i < n && !rc; i++)
+		rc = put(r, (char)p[i]);
+	return rc;
+}
+
+static int finish(struct reader *r)
+{
+	if (r->len)
+		return one_line(r);
+	return 0;
+}
+
+static void setup(struct reader *r, enum log_format fmt, log_cb cb, void *ctx,
+                  struct log_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	r->fmt = fmt;
+	r->cb = cb;
+	r->ctx = ctx;
+	r->st = st;
+	r->fields.n = 0;
+	r->have_fields = r->header_line_next = false;
+	r->mode = 0;
+	r->has_pending16 = false;
+	r->len = 0;
+	r->overflow = false;
+	r->bom_checked = false;
+}
+
+int logread_mem(const char *p, size_t n, enum log_format fmt, log_cb cb,
+                void *ctx, struct log_stats *st)
+{
+	static __thread struct reader r;
+	int rc;
+
+	setup(&r, fmt, cb, ctx, st);
+	rc = feed(&r, (const unsigned char *)p, n);
+	return rc ? rc : finish(&r);
+}
+
+int logread_fd(int fd, enum log_format fmt, log_cb cb, void *ctx,
+               struct log_stats *st)
+{
+	static __thread struct reader r;
+	static __thread unsigned char chunk[1 << 20];
+	int rc = 0;
+
+	setup(&r, fmt, cb, ctx, st);
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return EXH_EIO;
+		if (n == 0)
+			break;
+		rc = feed(&r, chunk, (size_t)n);
+		if (rc)
+			return rc;
+	}
+	return finish(&r);
+}

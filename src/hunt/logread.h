@@ -1,0 +1,56 @@
+/* Reading evidence logs as records bound by field name. Handles the two
+ * header conventions Exchange and IIS use ("#Fields:" lines in W3C and in
+ * Exchange's CSV logs; a plain header line as Import-Csv expects), "#"
+ * metadata lines, quoted CSV fields, UTF-16 and UTF-8 with or without a
+ * BOM, CRLF, NUL bytes, and lines longer than the cap (truncated, counted).
+ * Memory is bounded: one chunk and one line at a time. */
+#ifndef EXH_HUNT_LOGREAD_H
+#define EXH_HUNT_LOGREAD_H
+#include "base/view.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LOG_MAX_FIELDS 128
+#define LOG_MAX_LINE (64 * 1024)
+
+enum log_format {
+	LOG_W3C,  /* space-separated, "#Fields:" names them (IIS) */
+	LOG_CSV,  /* comma-separated, quoted (Exchange HttpProxy, ECP) */
+	LOG_TEXT, /* free text lines (OABGeneratorLog) */
+};
+
+struct log_fields {
+	int n;
+	char names[LOG_MAX_FIELDS][48];
+};
+
+struct log_rec {
+	uint64_t line;   /* 1-based line number in the file */
+	struct view raw; /* the whole line (decoded, without EOL) */
+	int nf;          /* fields, for W3C and CSV */
+	struct view f[LOG_MAX_FIELDS];
+};
+
+struct log_stats {
+	uint64_t lines, records, bad_lines, long_lines, nul_bytes, bytes;
+	bool utf16;
+};
+
+/* Called per record; nonzero stops the read. fields is NULL for LOG_TEXT
+ * and until a header has been seen. */
+typedef int (*log_cb)(void *ctx, const struct log_fields *fields,
+                      const struct log_rec *rec);
+
+/* Reads an open file descriptor to its end. */
+int logread_fd(int fd, enum log_format fmt, log_cb cb, void *ctx,
+               struct log_stats *st);
+/* The same over a buffer (tests, fuzzing). */
+int logread_mem(const char *p, size_t n, enum log_format fmt, log_cb cb,
+                void *ctx, struct log_stats *st);
+/* Index of a field by name (case-insensitive), or -1. */
+int log_field(const struct log_fields *f, const char *name);
+/* The field's value in rec, or an empty view when absent ("-" in W3C is
+ * returned as is). */
+struct view log_get(const struct log_rec *rec, int index);
+
+#endif

@@ -1,0 +1,440 @@
+/* The hunt's reports: JSON (docs/hunt-output.md), a terminal summary and a
+ * self-contained HTML page; and the "what to do next" they share. */
+#include "hunt/hunt.h"
+#include "base/json.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/banned.h"
+
+#define MAX_STEPS 16
+
+struct steps {
+	char *s[MAX_STEPS];
+	int n;
+};
+
+__attribute__((format(printf, 2, 3))) static void step(struct steps *st,
+                                                       const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int n;
+
+	if (st->n == MAX_STEPS)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		st->s[st->n++] = s;
+}
+
+static bool any_kind(const struct hunt *h, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < h->nf; i++)
+		if (strcmp(h->f[i].kind, kind) == 0)
+			return true;
+	return false;
+}
+
+static size_t count_backdoors(const struct hunt *h)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < h->nf; i++)
+		n += h->f[i].backdoor;
+	return n;
+}
+
+/* Coverage a verdict needs: ProxyLogon was exploited from January 2021. */
+static bool short_logs(const struct hunt *h, char *why, size_t cap)
+{
+	const struct coverage *c = &h->cov[LS_HTTPPROXY];
+	const struct coverage *i = &h->cov[LS_IIS];
+
+	if (c->files && c->oldest[0] && strcmp(c->oldest, "2021-01-01") > 0) {
+		snprintf(why, cap,
+		         "HttpProxy logs begin %.10s, after January 2021 when "
+		         "ProxyLogon exploitation began: earlier exploitation "
+		         "would leave no trace in them",
+		         c->oldest);
+		return true;
+	}
+	if (!c->files && i->files && i->oldest[0] &&
+	    strcmp(i->oldest, "2021-01-01") > 0) {
+		snprintf(why, cap, "IIS logs begin %.10s, after January 2021",
+		         i->oldest);
+		return true;
+	}
+	return false;
+}
+
+static void next_steps(const struct hunt *h, struct steps *st)
+{
+	size_t i;
+	int c, exploited = 0, chains = 0;
+	bool lsass = any_kind(h, "lsass-dump"),
+	     tools = any_kind(h, "attacker-tool");
+	size_t doors = count_backdoors(h);
+	char why[300];
+
+	for (c = 0; c < HC_COUNT; c++)
+		exploited += h->verdict[c] >= HL_EXPLOITED;
+	chains = (h->verdict[HC_26855] >= HL_EXPLOITED) +
+	         (h->verdict[HC_34473] >= HL_EXPLOITED) +
+	         (h->verdict[HC_41040] >= HL_EXPLOITED ||
+	          h->verdict[HC_41080] >= HL_EXPLOITED);
+	if ((lsass && doors) || tools || chains >= 2)
+		step(st, "Rebuild this server rather than clean it: %s",
+		     lsass && doors
+		         ? "credentials were dumped and a back door was planted"
+		     : tools ? "attacker tools were brought onto it"
+		             : "more than one exploit chain succeeded");
+	for (i = 0; i < h->nf; i++)
+		if (h->f[i].backdoor)
+			step(st,
+			     "Copy %s aside for investigation, then remove it",
+			     h->f[i].path);
+	if (lsass)
+		step(st,
+		     "%sReset every credential used on this server: domain "
+		     "administrators, service accounts, and krbtgt (twice)",
+		     "");
+	if (exploited || doors) {
+		step(st,
+		     "%sLook for persistence: new accounts and group "
+		     "memberships, scheduled tasks, IIS modules and virtual "
+		     "directories (applicationHost.config), transport agents, "
+		     "mailbox export requests and role assignments",
+		     "");
+		step(
+		    st,
+		    "%sRun 'exhunt hunt --all' over the whole file system, and "
+		    "keep this evidence",
+		    "");
+	}
+	if (exploited || doors || any_kind(h, "ssrf-attempt") ||
+	    any_kind(h, "proxyshell-attempt"))
+		step(st,
+		     "%sInstall the latest cumulative and security updates; "
+		     "'exhunt scan' tells which build is running",
+		     "");
+	if (short_logs(h, why, sizeof why))
+		step(st, "Collect older logs if any exist: %s", why);
+	if (!exploited && !doors && h->nf == 0)
+		step(st,
+		     "%sNo trace was found in what was read; keep the server "
+		     "patched and hunt again after the next campaign",
+		     "");
+}
+
+static void free_steps(struct steps *st)
+{
+	int i;
+
+	for (i = 0; i < st->n; i++)
+		free(st->s[i]);
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+	const struct finding *x = *(const struct finding *const *)a;
+	const struct finding *y = *(const struct finding *const *)b;
+
+	return strcmp(x->time, y->time);
+}
+
+/* Distinct values of a field over findings that are not informational. */
+static int distinct(const struct hunt *h, bool ua, struct buf *b)
+{
+	const char *seen[256];
+	int n = 0, rc = 0, k;
+	size_t i;
+
+	for (i = 0; i < h->nf && !rc; i++) {
+		const char *v = ua ? h->f[i].user_agent : h->f[i].client_ip;
+		if (!v[0] || h->f[i].sev == SEV_INFO || !strcmp(v, "-"))
+			continue;
+		for (k = 0; k < n && strcmp(seen[k], v); k++)
+			;
+		if (k < n || n == 256)
+			continue;
+		seen[n] = v;
+		rc = buf_adds(b, n ? "," : "");
+		rc = rc ? rc : json_cstr(b, v);
+		n++;
+	}
+	return rc;
+}
+
+int hunt_report_json(const struct hunt *h, struct buf *b)
+{
+	struct steps st = {0};
+	const struct finding **tl = NULL;
+	size_t i;
+	int c, rc, s;
+	char why[300];
+
+	rc = buf_adds(b, "{\"root\":");
+	rc = rc ? rc : json_cstr(b, h->root);
+	rc = rc ? rc : buf_adds(b, ",\"exchange_install\":");
+	rc =
+	    rc ? rc : json_cstr(b, h->exchange_dir[0] ? h->exchange_dir : NULL);
+	rc = rc ? rc : buf_adds(b, ",\"verdicts\":{");
+	for (c = 0; !rc && c < HC_COUNT; c++) {
+		rc = json_key(b, hunt_cve_ids[c], c == 0);
+		rc = rc ? rc : json_cstr(b, hunt_level_word(h->verdict[c]));
+	}
+	rc = rc ? rc : buf_adds(b, "},\"findings\":[");
+	for (i = 0; !rc && i < h->nf; i++) {
+		const struct finding *f = &h->f[i];
+		rc = buf_adds(b, i ? ",{\"kind\":" : "{\"kind\":");
+		rc = rc ? rc : json_cstr(b, f->kind);
+		rc = rc ? rc : buf_adds(b, ",\"cve\":");
+		rc = rc ? rc
+		        : json_cstr(b,
+		                    f->cve >= 0 ? hunt_cve_ids[f->cve] : NULL);
+		rc = rc ? rc : buf_adds(b, ",\"shows\":");
+		rc = rc ? rc
+		        : json_cstr(b, f->cve >= 0 ? hunt_level_word(f->level)
+		                                   : NULL);
+		rc = rc ? rc
+		        : buf_printf(b, ",\"severity\":\"%s\",\"path\":",
+		                     severity_word(f->sev));
+		rc = rc ? rc : json_cstr(b, f->path);
+		if (!rc && f->line)
+			rc = buf_printf(b, ",\"line\":%llu",
+			                (unsigned long long)f->line);
+		else if (!rc)
+			rc = buf_adds(b, ",\"line\":null");
+		rc = rc ? rc : buf_adds(b, ",\"time\":");
+		rc = rc ? rc : json_cstr(b, f->time[0] ? f->time : NULL);
+		rc = rc ? rc : buf_adds(b, ",\"client_ip\":");
+		rc = rc ? rc
+		        : json_cstr(b, f->client_ip[0] ? f->client_ip : NULL);
+		rc = rc ? rc : buf_adds(b, ",\"user_agent\":");
+		rc = rc ? rc
+		        : json_cstr(b, f->user_agent[0] ? f->user_agent : NULL);
+		rc = rc ? rc : buf_adds(b, ",\"sha256\":");
+		rc = rc ? rc : json_cstr(b, f->sha256[0] ? f->sha256 : NULL);
+		rc = rc ? rc
+		        : buf_printf(b, ",\"backdoor\":%s,\"detail\":",
+		                     f->backdoor ? "true" : "false");
+		rc = rc ? rc : json_cstr(b, f->detail);
+		rc = rc ? rc : buf_addc(b, '}');
+	}
+	rc = rc ? rc : buf_adds(b, "],\"backdoors\":[");
+	for (i = 0, c = 0; !rc && i < h->nf; i++) {
+		const struct finding *f = &h->f[i];
+		if (!f->backdoor)
+			continue;
+		rc = buf_adds(b, c++ ? ",{\"path\":" : "{\"path\":");
+		rc = rc ? rc : json_cstr(b, f->path);
+		rc = rc ? rc : buf_adds(b, ",\"sha256\":");
+		rc = rc ? rc : json_cstr(b, f->sha256[0] ? f->sha256 : NULL);
+		rc = rc ? rc : buf_adds(b, ",\"last_write\":");
+		rc = rc ? rc : json_cstr(b, f->time[0] ? f->time : NULL);
+		rc = rc ? rc : buf_adds(b, ",\"chain\":");
+		rc = rc ? rc : json_cstr(b, f->chain[0] ? f->chain : NULL);
+		rc = rc ? rc : buf_addc(b, '}');
+	}
+	rc = rc ? rc : buf_adds(b, "],\"attackers\":{\"ips\":[");
+	rc = rc ? rc : distinct(h, false, b);
+	rc = rc ? rc : buf_adds(b, "],\"user_agents\":[");
+	rc = rc ? rc : distinct(h, true, b);
+	rc = rc ? rc : buf_adds(b, "]},\"timeline\":[");
+	tl = h->nf ? malloc(h->nf * sizeof *tl) : NULL;
+	if (tl) {
+		size_t n = 0;
+		for (i = 0; i < h->nf; i++)
+			if (h->f[i].time[0] && h->f[i].sev > SEV_INFO)
+				tl[n++] = &h->f[i];
+		qsort(tl, n, sizeof *tl, cmp_time);
+		for (i = 0; !rc && i < n && i < 1000; i++) {
+			rc = buf_adds(b, i ? ",{\"time\":" : "{\"time\":");
+			rc = rc ? rc : json_cstr(b, tl[i]->time);
+			rc = rc ? rc : buf_adds(b, ",\"kind\":");
+			rc = rc ? rc : json_cstr(b, tl[i]->kind);
+			rc = rc ? rc : buf_adds(b, ",\"path\":");
+			rc = rc ? rc : json_cstr(b, tl[i]->path);
+			rc = rc ? rc : buf_addc(b, '}');
+		}
+		free(tl);
+	}
+	rc = rc ? rc : buf_adds(b, "],\"coverage\":{");
+	for (s = 0; !rc && s < LS_COUNT; s++) {
+		const struct coverage *cv = &h->cov[s];
+		rc = json_key(b, log_source_names[s], s == 0);
+		rc = rc ? rc
+		        : buf_printf(b,
+		                     "{\"files\":%llu,\"lines\":%llu,\"bytes\":"
+		                     "%llu,\"oldest\":",
+		                     (unsigned long long)cv->files,
+		                     (unsigned long long)cv->lines,
+		                     (unsigned long long)cv->bytes);
+		rc = rc ? rc : json_cstr(b, cv->oldest[0] ? cv->oldest : NULL);
+		rc = rc ? rc : buf_adds(b, ",\"newest\":");
+		rc = rc ? rc : json_cstr(b, cv->newest[0] ? cv->newest : NULL);
+		rc = rc ? rc : buf_addc(b, '}');
+	}
+	rc = rc ? rc : buf_adds(b, "},\"coverage_warnings\":[");
+	if (!rc && short_logs(h, why, sizeof why))
+		rc = json_cstr(b, why);
+	rc = rc ? rc : buf_adds(b, "],\"next_steps\":[");
+	next_steps(h, &st);
+	for (c = 0; !rc && c < st.n; c++) {
+		rc = buf_adds(b, c ? "," : "");
+		rc = rc ? rc : json_cstr(b, st.s[c]);
+	}
+	free_steps(&st);
+	rc = rc ? rc : buf_adds(b, "],\"unreadable\":[");
+	for (i = 0; !rc && i < h->nunreadable; i++) {
+		rc = buf_adds(b, i ? "," : "");
+		rc = rc ? rc : json_cstr(b, h->unreadable[i]);
+	}
+	rc = rc ? rc : buf_adds(b, "],\"notes\":[");
+	for (i = 0; !rc && i < h->nnotes; i++) {
+		rc = buf_adds(b, i ? "," : "");
+		rc = rc ? rc : json_cstr(b, h->notes[i]);
+	}
+	rc = rc ? rc
+	        : buf_printf(b,
+	                     "],\"files_seen\":%llu,\"files_scanned\":%llu}\n",
+	                     (unsigned long long)h->files_seen,
+	                     (unsigned long long)h->files_scanned);
+	return rc;
+}
+
+void hunt_report_text(const struct hunt *h, FILE *f)
+{
+	struct steps st = {0};
+	size_t i, shown = 0;
+	int c, s;
+
+	fprintf(f, "\nexhunt hunt %s: %llu files, %llu read\n", h->root,
+	        (unsigned long long)h->files_seen,
+	        (unsigned long long)h->files_scanned);
+	for (i = 0; i < h->nnotes; i++)
+		fprintf(f, "  %s\n", h->notes[i]);
+	fprintf(f, "\n%-16s %s\n", "CVE", "verdict");
+	for (c = 0; c < HC_COUNT; c++)
+		fprintf(f, "%-16s %s\n", hunt_cve_ids[c],
+		        hunt_level_word(h->verdict[c]));
+	fprintf(f, "\nfindings (%zu):\n", h->nf);
+	for (i = 0; i < h->nf && shown < 40; i++) {
+		const struct finding *x = &h->f[i];
+		if (x->sev == SEV_INFO)
+			continue;
+		shown++;
+		char line[24] = "";
+		if (x->line)
+			snprintf(line, sizeof line, ":%llu",
+			         (unsigned long long)x->line);
+		fprintf(f, "  [%s] %s %s %s%s %s\n", severity_word(x->sev),
+		        x->kind, x->cve >= 0 ? hunt_cve_ids[x->cve] : "-",
+		        x->path, line, x->time);
+	}
+	if (shown == 40)
+		fprintf(f, "  ... (all of them in the JSON report)\n");
+	fprintf(f, "\nlog coverage:\n");
+	for (s = 0; s < LS_COUNT; s++)
+		fprintf(f, "  %-14s %6llu files  %s .. %s\n",
+		        log_source_names[s],
+		        (unsigned long long)h->cov[s].files,
+		        h->cov[s].oldest[0] ? h->cov[s].oldest : "-",
+		        h->cov[s].newest[0] ? h->cov[s].newest : "-");
+	if (h->nunreadable) {
+		fprintf(f, "\nnot read, or read in part (%zu):\n",
+		        h->nunreadable);
+		for (i = 0; i < h->nunreadable && i < 20; i++)
+			fprintf(f, "  %s\n", h->unreadable[i]);
+	}
+	next_steps(h, &st);
+	fprintf(f, "\nwhat to do next:\n");
+	for (c = 0; c < st.n; c++)
+		fprintf(f, "  %d. %s\n", c + 1, st.s[c]);
+	free_steps(&st);
+}
+
+static int html_text(struct buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; *s && !rc; s++) {
+		switch (*s) {
+		case '<': rc = buf_adds(b, "&lt;"); break;
+		case '>': rc = buf_adds(b, "&gt;"); break;
+		case '&': rc = buf_adds(b, "&amp;"); break;
+		case '"': rc = buf_adds(b, "&quot;"); break;
+		default: rc = buf_addc(b, *s);
+		}
+	}
+	return rc;
+}
+
+int hunt_report_html(const struct hunt *h, struct buf *b)
+{
+	struct steps st = {0};
+	size_t i;
+	int c, rc;
+
+	rc = buf_adds(
+	    b,
+	    "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+	    "<title>exhunt hunt report</title><style>"
+	    "body{font-family:sans-serif;margin:2em;color:#222}"
+	    "table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+	    "padding:4px 8px;text-align:left;vertical-align:top}"
+	    ".back-doored{background:#b00;color:#fff}.exploited{background:#"
+	    "e60;color:#fff}"
+	    ".attempted{background:#fd6}.critical{color:#b00;font-weight:bold}"
+	    "</style></head><body><h1>exhunt hunt</h1><p>");
+	rc = rc ? rc : html_text(b, h->root);
+	rc = rc ? rc
+	        : buf_adds(b, "</p><h2>Verdicts</h2><table><tr><th>CVE</"
+	                      "th><th>verdict</th></tr>");
+	for (c = 0; !rc && c < HC_COUNT; c++)
+		rc = buf_printf(b,
+		                "<tr><td>%s</td><td class=\"%s\">%s</td></tr>",
+		                hunt_cve_ids[c], hunt_level_word(h->verdict[c]),
+		                hunt_level_word(h->verdict[c]));
+	rc = rc ? rc : buf_adds(b, "</table><h2>What to do next</h2><ol>");
+	next_steps(h, &st);
+	for (c = 0; !rc && c < st.n; c++) {
+		rc = buf_adds(b, "<li>");
+		rc = rc ? rc : html_text(b, st.s[c]);
+		rc = rc ? rc : buf_adds(b, "</li>");
+	}
+	free_steps(&st);
+	rc = rc ? rc
+	        : buf_adds(
+	              b, "</ol><h2>Findings</h2><table><tr><th>severity</th>"
+	                 "<th>kind</th><th>CVE</th><th>where</th><th>time</th>"
+	                 "<th>client</th><th>detail</th></tr>");
+	for (i = 0; !rc && i < h->nf && i < 5000; i++) {
+		const struct finding *f = &h->f[i];
+		char line[32] = "";
+		if (f->line)
+			snprintf(line, sizeof line, ":%llu",
+			         (unsigned long long)f->line);
+		rc = buf_printf(b, "<tr><td class=\"%s\">%s</td><td>",
+		                severity_word(f->sev), severity_word(f->sev));
+		rc = rc ? rc : html_text(b, f->kind);
+		rc = rc ? rc
+		        : buf_printf(b, "</td><td>%s</td><td>",
+		                     f->cve >= 0 ? hunt_cve_ids[f->cve] : "");
+		rc = rc ? rc : html_text(b, f->path);
+		rc = rc ? rc : buf_adds(b, line);
+		rc = rc ? rc : buf_adds(b, "</td><td>");
+		rc = rc ? rc : html_text(b, f->time);
+		rc = rc ? rc : buf_adds(b, "</td><td>");
+		rc = rc ? rc : html_text(b, f->client_ip);
+		rc = rc ? rc : buf_adds(b, "</td><td>");
+		rc = rc ? rc : html_text(b, f->detail);
+		rc = rc ? rc : buf_adds(b, "</td></tr>");
+	}
+	return rc ? rc : buf_adds(b, "</table></body></html>\n");
+}

