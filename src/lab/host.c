@@ -278,8 +278,7 @@ static void benign(struct gen *g, double gb)
 	                                    "CORP\\erin"};
 	static const char *const uas[] = {
 	    "Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64)+AppleWebKit/537.36",
-	    "Microsoft+Office/"
-	    "16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.13801)",
+	    "Microsoft+Office/16.0+(Microsoft+Outlook+16.0.13801)",
 	    "Exchange+BackEnd+Probes",
 	    "AMProbe/Local/ClientAccess",
 	};

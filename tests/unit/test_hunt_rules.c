@@ -114,7 +114,7 @@ int main(void)
 			                      ? cases[i].path[k] + 32
 			                      : cases[i].path[k]);
 		lower[k] = '\0';
-		h.nf = 0;
+		hunt_release(&h);
 		detect_file(&h, fd, cases[i].path, lower, len, 0);
 		close(fd);
 		f = h.nf ? &h.f[h.nf - 1] : NULL;
