@@ -12,13 +12,11 @@ struct detect_ctx {
 	int i[16];                      /* bound field indices */
 };
 
-int detect_httpproxy(void *d, const struct log_fields *f,
-                     const struct log_rec *r);
-int detect_ecp(void *d, const struct log_fields *f, const struct log_rec *r);
-int detect_oab(void *d, const struct log_fields *f, const struct log_rec *r);
-int detect_iis(void *d, const struct log_fields *f, const struct log_rec *r);
-int detect_cmdlets(void *d, const struct log_fields *f,
-                   const struct log_rec *r);
+int detect_httpproxy(void *d, const struct log_fields *f, struct log_rec *r);
+int detect_ecp(void *d, const struct log_fields *f, struct log_rec *r);
+int detect_oab(void *d, const struct log_fields *f, struct log_rec *r);
+int detect_iis(void *d, const struct log_fields *f, struct log_rec *r);
+int detect_cmdlets(void *d, const struct log_fields *f, struct log_rec *r);
 
 /* Where a file sits, from its lower-cased relative path. */
 enum file_role {

@@ -13,6 +13,45 @@ static bool has_ci(struct view v, const char *s)
 	return view_find_ci(v, view_of(s)) >= 0;
 }
 
+/* Does v contain needle, in any case? Fast: memchr on the needle's first
+ * letter in both cases, then a compare. needle is lower case. */
+static bool find_fast(struct view v, const char *needle)
+{
+	size_t n = strlen(needle), i;
+	char a = needle[0], b = (char)(a >= 'a' && a <= 'z' ? a - 32 : a);
+
+	if (v.len < n)
+		return false;
+	for (i = 0; i + n <= v.len;) {
+		const char *x = memchr(v.p + i, a, v.len - n + 1 - i);
+		const char *y =
+		    a == b ? NULL : memchr(v.p + i, b, v.len - n + 1 - i);
+		const char *hit = !x ? y : !y ? x : x < y ? x : y;
+		if (!hit)
+			return false;
+		if (((hit[1] | 32) == needle[1] || n == 1) &&
+		    strncasecmp(hit, needle, n) == 0)
+			return true;
+		i = (size_t)(hit - v.p) + 1;
+	}
+	return false;
+}
+
+/* The time at the start of a raw line ("2021-03-03T06:49:53.772Z," or
+ * "2021-03-03 06:49:53 "), when the time is the first field. */
+static void raw_time(struct view raw, char *iso, size_t cap)
+{
+	size_t n = 0;
+
+	while (n < raw.len && n + 1 < cap && raw.p[n] != ',' &&
+	       !(n >= 19 && raw.p[n] == ' '))
+		n++;
+	memcpy(iso, raw.p, n);
+	iso[n] = '\0';
+	if (n >= 19 && iso[10] == ' ')
+		iso[10] = 'T';
+}
+
 static void copy(char *dst, size_t cap, struct view v)
 {
 	if (v.len >= cap)
@@ -63,8 +102,23 @@ static void stamp(struct finding *f, struct view time, struct view ip,
 
 /* --- HttpProxy (CSV, Exchange 2013+) --------------------------------- */
 
-int detect_httpproxy(void *vctx, const struct log_fields *fl,
-                     const struct log_rec *r)
+/* Is there "ServerInfo~" or "Server~" (any case) in the line? */
+static bool server_tilde(struct view raw)
+{
+	const char *p = raw.p, *end = raw.p + raw.len;
+
+	while (p < end && (p = memchr(p, '~', (size_t)(end - p)))) {
+		size_t before = (size_t)(p - raw.p);
+		if ((before >= 10 &&
+		     strncasecmp(p - 10, "serverinfo", 10) == 0) ||
+		    (before >= 6 && strncasecmp(p - 6, "server", 6) == 0))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
 	struct view am, cookie, t, ip, ua, st, stem;
@@ -83,9 +137,17 @@ int detect_httpproxy(void *vctx, const struct log_fields *fl,
 		d->i[5] = log_field(fl, "HttpStatus");
 		d->i[6] = log_field(fl, "UrlStem");
 	}
-	t = log_get(r, d->i[0]);
-	copy(iso, sizeof iso, t);
+	if (d->i[0] == 0) {
+		raw_time(r->raw, iso, sizeof iso);
+	} else {
+		t = log_get(r, d->i[0]);
+		copy(iso, sizeof iso, t);
+	}
 	hunt_cover(d->h, LS_HTTPPROXY, iso);
+	/* Only lines with "ServerInfo~" or "Server~" matter. */
+	if (!server_tilde(r->raw))
+		return 0;
+	t = log_get(r, d->i[0]);
 	am = log_get(r, d->i[1]);
 	cookie = log_get(r, d->i[2]);
 	if (!view_starts_ci(am, VIEW_LIT("ServerInfo~")) &&
@@ -162,23 +224,22 @@ static bool has_tag_pair(struct view v)
 	return false;
 }
 
-int detect_ecp(void *vctx, const struct log_fields *fl, const struct log_rec *r)
+int detect_ecp(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
 	struct view raw = r->raw, t = {"", 0};
 	char iso[32];
 
-	if (fl) {
-		if (d->bound != fl) {
-			d->bound = fl;
-			d->i[0] = log_field(fl, "TimeStamp");
-		}
-		t = log_get(r, d->i[0]);
+	if (fl && d->bound != fl) {
+		d->bound = fl;
+		d->i[0] = log_field(fl, "TimeStamp");
 	}
-	copy(iso, sizeof iso, t);
+	raw_time(raw, iso, sizeof iso);
 	hunt_cover(d->h, LS_ECP, iso);
-	if (!has_ci(raw, "VirtualDirectory"))
+	if (!find_fast(raw, "virtualdirectory"))
 		return 0;
+	if (fl)
+		t = log_get(r, d->i[0]);
 	if (has_ci(raw, "S:CMD=Set-") && has_ci(raw, "Url=") &&
 	    has_tag_pair(raw)) {
 		char detail[700];
@@ -203,7 +264,7 @@ int detect_ecp(void *vctx, const struct log_fields *fl, const struct log_rec *r)
 
 /* --- OABGeneratorLog (text) ------------------------------------------ */
 
-int detect_oab(void *vctx, const struct log_fields *fl, const struct log_rec *r)
+int detect_oab(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
 	struct view raw = r->raw;
@@ -254,7 +315,7 @@ static bool status_in(struct view st, const char *list)
 	return false;
 }
 
-int detect_iis(void *vctx, const struct log_fields *fl, const struct log_rec *r)
+int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
 	struct view date, time, method, stem, query, user, ip, ua, st, q, s;
@@ -276,12 +337,24 @@ int detect_iis(void *vctx, const struct log_fields *fl, const struct log_rec *r)
 		d->i[7] = log_field(fl, "cs(User-Agent)");
 		d->i[8] = log_field(fl, "sc-status");
 	}
-	date = log_get(r, d->i[0]);
-	time = log_get(r, d->i[1]);
-	snprintf(iso, sizeof iso, "%.*sT%.*sZ",
-	         (int)(date.len > 10 ? 10 : date.len), date.p,
-	         (int)(time.len > 8 ? 8 : time.len), time.p);
+	if (d->i[0] == 0 && d->i[1] == 1 && r->raw.len >= 19 &&
+	    r->raw.p[10] == ' ') {
+		memcpy(iso, r->raw.p, 19);
+		iso[10] = 'T';
+		iso[19] = 'Z';
+		iso[20] = '\0';
+	} else {
+		date = log_get(r, d->i[0]);
+		time = log_get(r, d->i[1]);
+		snprintf(iso, sizeof iso, "%.*sT%.*sZ",
+		         (int)(date.len > 10 ? 10 : date.len), date.p,
+		         (int)(time.len > 8 ? 8 : time.len), time.p);
+	}
 	hunt_cover(d->h, LS_IIS, iso);
+	/* Everything below needs one of these in the line. */
+	if (!find_fast(r->raw, "json") && !find_fast(r->raw, "owershell") &&
+	    !memchr(r->raw.p, '@', r->raw.len) && !find_fast(r->raw, "%40"))
+		return 0;
 	stem = log_get(r, d->i[3]);
 	/* Cheap rejection first: everything below is about these stems. */
 	if (!has_ci(stem, "autodiscover.json") &&
@@ -394,8 +467,7 @@ int detect_iis(void *vctx, const struct log_fields *fl, const struct log_rec *r)
 
 /* --- Cmdlet traces (CmdletInfra, exported MSExchange Management) ------ */
 
-int detect_cmdlets(void *vctx, const struct log_fields *fl,
-                   const struct log_rec *r)
+int detect_cmdlets(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
 	struct view raw = r->raw;

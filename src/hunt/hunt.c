@@ -112,15 +112,21 @@ void hunt_unreadable(struct hunt *h, const char *path, const char *why)
 void hunt_cover(struct hunt *h, enum log_source s, const char *iso)
 {
 	struct coverage *c = &h->cov[s];
+	size_t n = strnlen(iso, sizeof c->oldest - 1);
 
-	/* Only plausible timestamps: "YYYY-MM-DD". */
-	if (strlen(iso) < 10 || iso[4] != '-' || iso[7] != '-' ||
-	    iso[0] < '1' || iso[0] > '2')
+	/* Only plausible timestamps: "YYYY-MM-DD". Called per log line:
+	 * no formatting here. */
+	if (n < 10 || iso[4] != '-' || iso[7] != '-' || iso[0] < '1' ||
+	    iso[0] > '2')
 		return;
-	if (!c->oldest[0] || strcmp(iso, c->oldest) < 0)
-		snprintf(c->oldest, sizeof c->oldest, "%s", iso);
-	if (!c->newest[0] || strcmp(iso, c->newest) > 0)
-		snprintf(c->newest, sizeof c->newest, "%s", iso);
+	if (!c->oldest[0] || strcmp(iso, c->oldest) < 0) {
+		memcpy(c->oldest, iso, n);
+		c->oldest[n] = '\0';
+	}
+	if (!c->newest[0] || strcmp(iso, c->newest) > 0) {
+		memcpy(c->newest, iso, n);
+		c->newest[n] = '\0';
+	}
 }
 
 /* The chains: CVEs used together to plant a back door. */

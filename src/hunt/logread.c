@@ -33,8 +33,30 @@ int log_field(const struct log_fields *f, const char *name)
 	return -1;
 }
 
-struct view log_get(const struct log_rec *rec, int index)
+int log_split(struct log_rec *rec)
 {
+	if (rec->nf >= 0)
+		return rec->nf;
+	rec->nf = 0;
+	if (rec->sep == ',') {
+		rec->nf = csv_split(rec->raw, ',', rec->f, LOG_MAX_FIELDS);
+		if (rec->nf < 0)
+			rec->nf = 0;
+	} else {
+		struct view rest = rec->raw;
+		while (rest.len && rec->nf < LOG_MAX_FIELDS) {
+			struct view w;
+			view_split(&rest, ' ', &w);
+			rec->f[rec->nf++] = w;
+		}
+	}
+	return rec->nf;
+}
+
+struct view log_get(struct log_rec *rec, int index)
+{
+	if (rec->nf < 0)
+		log_split(rec);
 	if (index < 0 || index >= rec->nf)
 		return (struct view){"", 0};
 	return rec->f[index];
@@ -83,6 +105,7 @@ static int one_line(struct reader *r)
 	rec.line = r->st->lines;
 	rec.raw = v;
 	rec.nf = 0;
+	rec.sep = ' ';
 	if (r->fmt == LOG_TEXT) {
 		r->st->records++;
 		return r->cb(r->ctx, NULL, &rec);
@@ -110,20 +133,8 @@ static int one_line(struct reader *r)
 		/* The header repeated after "#Fields:" (some builds). */
 		return 0;
 	}
-	if (r->fmt == LOG_CSV) {
-		rec.nf = csv_split(v, ',', rec.f, LOG_MAX_FIELDS);
-	} else {
-		struct view rest = v;
-		while (rest.len && rec.nf < LOG_MAX_FIELDS) {
-			struct view w;
-			view_split(&rest, ' ', &w);
-			rec.f[rec.nf++] = w;
-		}
-	}
-	if (rec.nf <= 0) {
-		r->st->bad_lines++;
-		return 0;
-	}
+	rec.nf = -1;
+	rec.sep = r->fmt == LOG_CSV ? ',' : ' ';
 	r->st->records++;
 	return r->cb(r->ctx, r->have_fields ? &r->fields : NULL, &rec);
 }
@@ -186,8 +197,37 @@ static int feed(struct reader *r, const unsigned char *p, size_t n)
 		}
 		return rc;
 	}
-	for (; i < n && !rc; i++)
-		rc = put(r, (char)p[i]);
+	while (i < n && !rc) {
+		/* A line at a time: find its end, copy what fits, drop NULs. */
+		const unsigned char *nl = memchr(p + i, '\n', n - i);
+		size_t seg = (nl ? (size_t)(nl - (p + i)) : n - i), take = seg;
+		if (take > sizeof r->line - r->len) {
+			take = sizeof r->line - r->len;
+			r->overflow = true;
+		}
+		if (take) {
+			char *dst = r->line + r->len;
+			memcpy(dst, p + i, take);
+			if (memchr(dst, '\0', take)) {
+				size_t k, o = 0;
+				for (k = 0; k < take; k++) {
+					if (dst[k])
+						dst[o++] = dst[k];
+					else
+						r->st->nul_bytes++;
+				}
+				take = o;
+			}
+			r->len += take;
+		}
+		i += seg;
+		if (nl) {
+			rc = one_line(r);
+			r->len = 0;
+			r->overflow = false;
+			i++;
+		}
+	}
 	return rc;
 }
 

@@ -27,7 +27,8 @@ struct log_fields {
 struct log_rec {
 	uint64_t line;   /* 1-based line number in the file */
 	struct view raw; /* the whole line (decoded, without EOL) */
-	int nf;          /* fields, for W3C and CSV */
+	int nf;          /* fields, once split (-1 before) */
+	char sep;        /* ',' or ' ' */
 	struct view f[LOG_MAX_FIELDS];
 };
 
@@ -37,9 +38,14 @@ struct log_stats {
 };
 
 /* Called per record; nonzero stops the read. fields is NULL for LOG_TEXT
- * and until a header has been seen. */
+ * and until a header has been seen. Fields are split only on demand
+ * (log_split, log_get), so a detector can reject a line from its raw text
+ * first: most lines of a log are of no interest. */
 typedef int (*log_cb)(void *ctx, const struct log_fields *fields,
-                      const struct log_rec *rec);
+                      struct log_rec *rec);
+
+/* Splits rec into fields (once); returns the field count. */
+int log_split(struct log_rec *rec);
 
 /* Reads an open file descriptor to its end. */
 int logread_fd(int fd, enum log_format fmt, log_cb cb, void *ctx,
@@ -49,8 +55,8 @@ int logread_mem(const char *p, size_t n, enum log_format fmt, log_cb cb,
                 void *ctx, struct log_stats *st);
 /* Index of a field by name (case-insensitive), or -1. */
 int log_field(const struct log_fields *f, const char *name);
-/* The field's value in rec, or an empty view when absent ("-" in W3C is
- * returned as is). */
-struct view log_get(const struct log_rec *rec, int index);
+/* The field's value in rec (split on demand), or an empty view when
+ * absent ("-" in W3C is returned as is). */
+struct view log_get(struct log_rec *rec, int index);
 
 #endif

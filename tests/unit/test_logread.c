@@ -10,7 +10,7 @@ struct seen {
 	uint64_t last_line;
 };
 
-static int grab(void *ctx, const struct log_fields *f, const struct log_rec *r)
+static int grab(void *ctx, const struct log_fields *f, struct log_rec *r)
 {
 	struct seen *s = ctx;
 	struct view v;

@@ -1,0 +1,162 @@
+/* Each log check on golden lines: what it must find, and look-alikes it
+ * must leave alone. One header per format; the line under test follows. */
+#include "hunt/detect.h"
+#include "check.h"
+#include <stdlib.h>
+
+#define HP                                                                     \
+	"#Fields: "                                                            \
+	"DateTime,ClientIpAddress,UserAgent,AnchorMailbox,HttpStatus,UrlStem," \
+	"BackEndCookie\n"
+#define IIS                                                                    \
+	"#Fields: date time cs-method cs-uri-stem cs-uri-query cs-username "   \
+	"c-ip cs(User-Agent) sc-status\n"
+#define ECP "#Fields: TimeStamp,ServerName,EventId,EventData\n"
+
+enum { F_HP, F_IIS, F_ECP, F_OAB, F_CMD };
+
+static const struct {
+	const char *name;
+	int src;
+	const char *text;
+	const char *kind; /* NULL: nothing above informational */
+	int cve;
+	enum hunt_level level;
+} cases[] = {
+    {"ssrf to mapi", F_HP,
+     HP "2021-03-03T00:00:00Z,1.2.3.4,python,ServerInfo~a]@EX:444/mapi/emsmdb/"
+        "?#,200,/ecp/y.js,\n",
+     "ssrf-anchor-mailbox", HC_26855, HL_EXPLOITED},
+    {"ssrf lower case", F_HP,
+     HP "2021-03-03T00:00:00Z,1.2.3.4,python,serverinfo~a]@EX:444/ecp/"
+        "proxyLogon.ecp?#,241,/ecp/y.js,\n",
+     "ssrf-anchor-mailbox", HC_26855, HL_EXPLOITED},
+    {"ssrf autodiscover only", F_HP,
+     HP "2021-03-03T00:00:00Z,1.2.3.4,python,ServerInfo~a]@EX:444/autodiscover/"
+        "autodiscover.xml?#,500,/ecp/y.js,\n",
+     "ssrf-attempt", HC_26855, HL_ATTEMPTED},
+    {"ssrf localhost", F_HP,
+     HP "2021-03-03T00:00:00Z,1.2.3.4,python,ServerInfo~localhost/ecp/x?#,500,/"
+        "ecp/y.js,\n",
+     "ssrf-attempt", HC_26855, HL_ATTEMPTED},
+    {"backend cookie", F_HP,
+     HP "2021-03-03T00:00:00Z,1.2.3.4,python,,500,/owa/auth/"
+        "x.js,Server~EX.corp/ecp/default.flt?~3\n",
+     "ssrf-backend-cookie", HC_26855, HL_EXPLOITED},
+    {"vdir reset 200", F_HP,
+     HP "2021-03-03T00:00:00Z,1.2.3.4,python,ServerInfo~a]@EX:444/ecp/DDI/"
+        "DDIService.svc/SetObject?schema=ResetOABVirtualDirectory#,200,/ecp/"
+        "y.js,\n",
+     "vdir-reset", HC_27065, HL_EXPLOITED},
+    {"normal anchor", F_HP,
+     HP "2021-03-03T00:00:00Z,10.1.2.3,Outlook,\"Sid~S-1-5-21-1\",200,/owa/,\n",
+     NULL, 0, 0},
+    {"proxyshell success", F_IIS,
+     IIS "2021-08-20 11:00:05 POST /autodiscover/autodiscover.json "
+         "@evil.com/powershell/?X-Rps-CAT=x&Email=autodiscover/"
+         "autodiscover.json%3F@evil.com - 1.2.3.4 python 200\n",
+     "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
+    {"proxyshell 401", F_IIS,
+     IIS "2021-08-20 11:00:05 POST /autodiscover/autodiscover.json "
+         "@evil.com/mapi/nspi/?&Email=autodiscover/"
+         "autodiscover.json%3F@evil.com - 1.2.3.4 python 401\n",
+     "proxyshell-attempt", HC_34473, HL_ATTEMPTED},
+    {"proxyshell %40", F_IIS,
+     IIS "2021-08-20 11:00:05 GET /autodiscover/autodiscover.json "
+         "%40evil.com/mapi/nspi/?&Email=autodiscover/"
+         "autodiscover.json%3F%40evil.com - 1.2.3.4 python 200\n",
+     "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
+    {"scanner probe", F_IIS,
+     IIS "2021-08-20 11:00:05 GET /autodiscover/autodiscover.json "
+         "@test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com - "
+         "1.2.3.4 nmap 302\n",
+     "proxyshell-scan", HC_34473, HL_ATTEMPTED},
+    {"proxynotshell", F_IIS,
+     IIS "2022-10-01 09:10:11 POST /autodiscover/autodiscover.json "
+         "@evil.com/powershell/?&Email=autodiscover/"
+         "autodiscover.json%3F@evil.com&Protocol=Powershell CORP\\alice "
+         "1.2.3.4 python 200\n",
+     "proxynotshell-powershell", HC_41082, HL_EXPLOITED},
+    {"owassrf", F_IIS,
+     IIS "2022-12-05 02:03:04 POST /owa/alice@corp.example/powershell - "
+         "CORP\\alice 1.2.3.4 python 200\n",
+     "owassrf-powershell", HC_41082, HL_EXPLOITED},
+    {"owassrf from winrm", F_IIS,
+     IIS "2022-12-05 02:03:04 POST /owa/alice@corp.example/powershell - "
+         "CORP\\alice 10.1.2.3 Microsoft+WinRM+Client 200\n",
+     NULL, 0, 0},
+    {"proxytoken", F_IIS,
+     IIS "2021-08-30 12:00:00 POST "
+         "/ecp/x@evil.com/RulesEditor/InboxRules.svc/NewObject - - 1.2.3.4 "
+         "python 200\n",
+     "proxytoken", HC_33766, HL_EXPLOITED},
+    {"ordinary autodiscover", F_IIS,
+     IIS "2021-08-30 12:00:00 POST /autodiscover/autodiscover.json "
+         "Email=alice%40corp.example&Protocol=ActiveSync CORP\\alice 10.1.2.3 "
+         "Outlook 200\n",
+     NULL, 0, 0},
+    {"ecp vdir script", F_ECP,
+     ECP "2021-03-03T06:49:53.772Z,EX,ECP.Request,\"S:CMD=Set-"
+         "OabVirtualDirectory.ExternalUrl='http://f/<script "
+         "language=\"\"JScript\"\" runat=\"\"server\"\">x</script>'\"\n",
+     "vdir-url-script", HC_27065, HL_EXPLOITED},
+    {"ecp vdir normal url", F_ECP,
+     ECP "2021-03-03T06:49:53.772Z,EX,ECP.Request,\"S:CMD=Set-"
+         "OabVirtualDirectory.ExternalUrl='https://mail.corp.example/OAB'\"\n",
+     NULL, 0, 0},
+    {"oab outside", F_OAB,
+     "2021-03-03T08:11:02Z Download failed and temporary file "
+     "'C:\\inetpub\\wwwroot\\aspnet_client\\a.aspx' needs to be removed\n",
+     "oab-write-outside", HC_26858, HL_EXPLOITED},
+    {"oab inside", F_OAB,
+     "2021-03-03T08:11:02Z Download failed and temporary file 'C:\\Program "
+     "Files\\Microsoft\\Exchange Server\\V15\\ClientAccess\\OAB\\Temp\\x' "
+     "needs to be removed\n",
+     NULL, 0, 0},
+    {"export to aspx", F_CMD,
+     "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
+     "\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\a.aspx\"\n",
+     "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED},
+    {"export to pst", F_CMD,
+     "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
+     "\"\\\\fs\\exports\\a.pst\"\n",
+     NULL, 0, 0},
+};
+
+int main(void)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct hunt h;
+		struct detect_ctx d;
+		struct log_stats st;
+		static const log_cb cbs[] = {detect_httpproxy, detect_iis,
+		                             detect_ecp, detect_oab,
+		                             detect_cmdlets};
+		static const enum log_format fmts[] = {
+		    LOG_CSV, LOG_W3C, LOG_CSV, LOG_TEXT, LOG_TEXT};
+		const struct finding *hit = NULL;
+		memset(&h, 0, sizeof h);
+		memset(&d, 0, sizeof d);
+		d.h = &h;
+		d.path = "log";
+		logread_mem(cases[i].text, strlen(cases[i].text),
+		            fmts[cases[i].src], cbs[cases[i].src], &d, &st);
+		for (k = 0; k < h.nf; k++)
+			if (h.f[k].sev > SEV_INFO && cases[i].kind &&
+			    !strcmp(h.f[k].kind, cases[i].kind))
+				hit = &h.f[k];
+		check_count++;
+		if (cases[i].kind ? !hit || hit->cve != cases[i].cve ||
+		                        hit->level != cases[i].level ||
+		                        hit->line != 2 - (cases[i].src >= F_OAB)
+		                  : h.nf != 0) {
+			fprintf(stderr, "%s: %zu findings, first %s\n",
+			        cases[i].name, h.nf, h.nf ? h.f[0].kind : "-");
+			check_failures++;
+		}
+		hunt_release(&h);
+	}
+	return check_done();
+}
