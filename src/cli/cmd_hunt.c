@@ -1,6 +1,7 @@
 #include "base/err.h"
 #include "base/file.h"
 #include "base/log.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "hunt/detect.h"
 #include <getopt.h>
@@ -23,6 +24,7 @@ static void hunt_usage(FILE *f)
 	    "  --format FMT   text (default), json or html\n"
 	    "  -o FILE        write the report there ('-': standard output)\n"
 	    "  --all          check every file, not only web roots and logs\n"
+	      "  --threads N    files read at once (default: cores, at most 4)\n"
 	    "  --data DIR     rules and tables instead of the built-in ones\n"
 	    "  --progress / --no-progress\n"
 	    "\n"
@@ -40,6 +42,7 @@ int cmd_hunt(int argc, char **argv)
 	    {"data", required_argument, NULL, 'D'},
 	    {"progress", no_argument, NULL, 'p'},
 	    {"no-progress", no_argument, NULL, 'P'},
+	    {"threads", required_argument, NULL, 't'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -59,6 +62,10 @@ int cmd_hunt(int argc, char **argv)
 		case 'D': data = optarg; break;
 		case 'p': progress = 1; break;
 		case 'P': progress = 0; break;
+		case 't':
+			if (!arg_int("threads", optarg, 1, 32, &h.threads))
+				return EXIT_USAGE;
+			break;
 		case 'h': hunt_usage(stdout); return 0;
 		default: hunt_usage(stderr); return EXIT_USAGE;
 		}
@@ -96,6 +103,10 @@ int cmd_hunt(int argc, char **argv)
 		}
 	}
 	h.progress = progress == 1 || (progress == -1 && isatty(2));
+	if (!h.threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		h.threads = n < 1 ? 1 : n > 4 ? 4 : (int)n;
+	}
 	if (detect_files_init(&h, data)) {
 		log_error("hunt: the YARA rules did not compile");
 		return EXIT_RUNTIME;

@@ -86,6 +86,7 @@ struct hunt {
 	enum hunt_level verdict[HC_COUNT];
 	void *yara_rules; /* YR_RULES *, owned */
 	bool progress;
+	int threads;           /* workers reading files (>= 1) */
 };
 
 /* Adds a finding; strings are copied. Returns it (for extra fields) or

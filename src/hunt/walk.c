@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "net/loop.h"
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,6 +18,23 @@
 #include "base/banned.h"
 
 #define MAX_DEPTH 64
+#define QUEUE_CAP 256
+
+/* A file opened by the walker, to be read by a worker. */
+struct job {
+	int fd;
+	char *rel, *lower;
+	uint64_t size;
+	int64_t mtime;
+};
+
+/* Workers each fill a hunt of their own (findings, coverage, counters),
+ * merged when all are done: no locks around findings. */
+struct worker {
+	pthread_t thread;
+	struct hunt local;
+	struct walk *w;
+};
 
 struct walk {
 	struct hunt *h;
@@ -24,6 +42,11 @@ struct walk {
 	char lower[4096];
 	int64_t last_progress;
 	uint64_t symlinks;
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	struct job q[QUEUE_CAP];
+	size_t head, count;
+	bool done;
 };
 
 static void lower_into(char *dst, const char *src, size_t cap)
@@ -84,22 +107,77 @@ static void progress(struct walk *w, bool final)
 	if (!w->h->progress || (!final && now - w->last_progress < 500))
 		return;
 	w->last_progress = now;
-	fprintf(stderr,
-	        "\rexhunt: hunt: %llu files, %llu scanned (%.1f MB), %zu "
-	        "findings   %s",
-	        (unsigned long long)w->h->files_seen,
-	        (unsigned long long)w->h->files_scanned,
-	        (double)w->h->bytes_scanned / 1e6, w->h->nf, final ? "\n" : "");
+	if (final)
+		fprintf(stderr, "\rexhunt: hunt: %llu files, %llu read (%.1f MB)   \n",
+		        (unsigned long long)w->h->files_seen,
+		        (unsigned long long)w->h->files_scanned,
+		        (double)w->h->bytes_scanned / 1e6);
+	else
+		fprintf(stderr, "\rexhunt: hunt: %llu files so far, at %.60s   ",
+		        (unsigned long long)w->h->files_seen, w->rel);
 	fflush(stderr);
+}
+
+/* Reads one file in a worker: a log through its reader and detector, any
+ * other file through the file checks. */
+static void run_job(struct hunt *h, struct job *j)
+{
+	enum log_source src;
+	enum log_format fmt;
+	log_cb cb;
+
+	if (log_kind(j->lower, &src, &fmt, &cb)) {
+		struct detect_ctx d = {.h = h, .path = j->rel};
+		struct log_stats ls;
+		if (logread_fd(j->fd, fmt, cb, &d, &ls))
+			hunt_unreadable(h, j->rel, strerror(errno));
+		h->cov[src].files++;
+		h->cov[src].lines += ls.lines;
+		h->cov[src].bytes += ls.bytes;
+		h->files_scanned++;
+		h->bytes_scanned += ls.bytes;
+		if (ls.long_lines)
+			hunt_unreadable(h, j->rel,
+			                "lines over 64 KiB were truncated");
+		if (ls.nul_bytes)
+			hunt_note(h, "%s: %llu NUL bytes skipped", j->rel,
+			          (unsigned long long)ls.nul_bytes);
+	} else {
+		detect_file(h, j->fd, j->rel, j->lower, j->size, j->mtime);
+	}
+	close(j->fd);
+	free(j->rel);
+	free(j->lower);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct walk *w = wk->w;
+
+	for (;;) {
+		struct job j;
+		pthread_mutex_lock(&w->mu);
+		while (!w->count && !w->done)
+			pthread_cond_wait(&w->not_empty, &w->mu);
+		if (!w->count) {
+			pthread_mutex_unlock(&w->mu);
+			return NULL;
+		}
+		j = w->q[w->head];
+		w->head = (w->head + 1) % QUEUE_CAP;
+		w->count--;
+		pthread_cond_signal(&w->not_full);
+		pthread_mutex_unlock(&w->mu);
+		run_job(&wk->local, &j);
+	}
 }
 
 static void one_file(struct walk *w, int dirfd, const char *name,
                      const struct stat *st)
 {
 	struct hunt *h = w->h;
-	enum log_source src;
-	enum log_format fmt;
-	log_cb cb;
+	struct job j;
 	int fd;
 
 	h->files_seen++;
@@ -112,27 +190,25 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 		hunt_unreadable(h, w->rel, strerror(errno));
 		return;
 	}
-	if (log_kind(w->lower, &src, &fmt, &cb)) {
-		struct detect_ctx d = {.h = h, .path = w->rel};
-		struct log_stats ls;
-		if (logread_fd(fd, fmt, cb, &d, &ls))
-			hunt_unreadable(h, w->rel, strerror(errno));
-		h->cov[src].files++;
-		h->cov[src].lines += ls.lines;
-		h->cov[src].bytes += ls.bytes;
-		h->files_scanned++;
-		h->bytes_scanned += ls.bytes;
-		if (ls.long_lines)
-			hunt_unreadable(h, w->rel,
-			                "lines over 64 KiB were truncated");
-		if (ls.nul_bytes)
-			hunt_note(h, "%s: %llu NUL bytes skipped", w->rel,
-			          (unsigned long long)ls.nul_bytes);
-	} else {
-		detect_file(h, fd, w->rel, w->lower, (uint64_t)st->st_size,
-		            (int64_t)st->st_mtime);
+	j.fd = fd;
+	j.rel = strdup(w->rel);
+	j.lower = strdup(w->lower);
+	j.size = (uint64_t)st->st_size;
+	j.mtime = (int64_t)st->st_mtime;
+	if (!j.rel || !j.lower) {
+		hunt_unreadable(h, w->rel, "out of memory");
+		free(j.rel);
+		free(j.lower);
+		close(fd);
+		return;
 	}
-	close(fd);
+	pthread_mutex_lock(&w->mu);
+	while (w->count == QUEUE_CAP)
+		pthread_cond_wait(&w->not_full, &w->mu);
+	w->q[(w->head + w->count) % QUEUE_CAP] = j;
+	w->count++;
+	pthread_cond_signal(&w->not_empty);
+	pthread_mutex_unlock(&w->mu);
 	progress(w, false);
 }
 
@@ -194,10 +270,82 @@ static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 	closedir(dir);
 }
 
+static void merge_list(char ***dst, size_t *nd, char **src, size_t ns)
+{
+	char **n;
+	size_t i;
+
+	if (ns == 0) {
+		free(src);
+		return;
+	}
+	n = realloc(*dst, (*nd + ns) * sizeof *n);
+	if (!n) {
+		for (i = 0; i < ns; i++)
+			free(src[i]);
+		free(src);
+		return;
+	}
+	memcpy(n + *nd, src, ns * sizeof *src);
+	*dst = n;
+	*nd += ns;
+	free(src);
+}
+
+/* Moves what a worker found into h. */
+static void merge(struct hunt *h, struct hunt *l)
+{
+	int s;
+
+	if (l->nf) {
+		/* (l->nf > 0, so this never reallocs to zero bytes.) */
+		struct finding *n = realloc(h->f, (h->nf + l->nf) * sizeof *n);
+		if (n) {
+			memcpy(n + h->nf, l->f, l->nf * sizeof *n);
+			h->f = n;
+			h->nf += l->nf;
+			h->capf = h->nf;
+			free(l->f);
+			l->f = NULL;
+			l->nf = l->capf = 0;
+		}
+	}
+	for (s = 0; s < LS_COUNT; s++) {
+		struct coverage *a = &h->cov[s], *b = &l->cov[s];
+		a->files += b->files;
+		a->lines += b->lines;
+		a->bytes += b->bytes;
+		if (b->oldest[0])
+			hunt_cover(h, (enum log_source)s, b->oldest);
+		if (b->newest[0])
+			hunt_cover(h, (enum log_source)s, b->newest);
+	}
+	merge_list(&h->unreadable, &h->nunreadable, l->unreadable, l->nunreadable);
+	merge_list(&h->notes, &h->nnotes, l->notes, l->nnotes);
+	l->unreadable = l->notes = NULL;
+	l->nunreadable = l->nnotes = 0;
+	h->files_scanned += l->files_scanned;
+	h->bytes_scanned += l->bytes_scanned;
+}
+
+/* Findings in a stable order, whatever the threads did. */
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->kind, y->kind);
+}
+
 int hunt_run(struct hunt *h)
 {
 	struct walk *w = calloc(1, sizeof *w);
-	int fd, s;
+	struct worker *wk = NULL;
+	int fd, s, i, n = h->threads > 0 ? h->threads : 1;
 
 	if (!w)
 		return EXH_ENOMEM;
@@ -208,7 +356,40 @@ int hunt_run(struct hunt *h)
 		free(w);
 		return EXH_EINVAL;
 	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->not_empty, NULL);
+	pthread_cond_init(&w->not_full, NULL);
+	wk = calloc((size_t)n, sizeof *wk);
+	for (i = 0; wk && i < n; i++) {
+		wk[i].w = w;
+		wk[i].local.root = h->root;
+		wk[i].local.all_files = h->all_files;
+		wk[i].local.yara_rules = h->yara_rules;
+		if (pthread_create(&wk[i].thread, NULL, worker_main, &wk[i])) {
+			n = i;
+			break;
+		}
+	}
+	if (!wk || n == 0) {
+		free(wk);
+		close(fd);
+		free(w);
+		return EXH_ENOMEM;
+	}
 	walk_dir(w, fd, 0, 0);
+	pthread_mutex_lock(&w->mu);
+	w->done = true;
+	pthread_cond_broadcast(&w->not_empty);
+	pthread_mutex_unlock(&w->mu);
+	for (i = 0; i < n; i++) {
+		pthread_join(wk[i].thread, NULL);
+		merge(h, &wk[i].local);
+		wk[i].local.yara_rules = NULL;
+		hunt_release(&wk[i].local);
+	}
+	free(wk);
+	if (h->nf > 1)
+		qsort(h->f, h->nf, sizeof *h->f, cmp_finding);
 	progress(w, true);
 	if (w->symlinks)
 		hunt_note(h, "%llu symbolic links were not followed",
@@ -216,13 +397,15 @@ int hunt_run(struct hunt *h)
 	if (h->exchange_dir[0])
 		hunt_note(h, "Exchange install: %s", h->exchange_dir);
 	else
-		hunt_note(
-		    h, "no Exchange install folder (Exchange Server/V15) was "
-		       "found; log and web-root checks ran wherever their "
-		       "folders were");
+		hunt_note(h, "no Exchange install folder (Exchange Server/V15) "
+		             "was found; log and web-root checks ran wherever "
+		             "their folders were");
 	for (s = 0; s < LS_COUNT; s++)
 		if (!h->cov[s].files)
 			hunt_note(h, "no %s logs found", log_source_names[s]);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->not_empty);
+	pthread_cond_destroy(&w->not_full);
 	free(w);
 	hunt_correlate(h);
 	return 0;
