@@ -269,6 +269,48 @@ static struct finding *file_finding(struct hunt *h, const char *kind, int sev,
 	return f;
 }
 
+/* ASP.NET keeps a .compiled record per page it compiled, naming the page's
+ * virtual path: a page under /aspnet_client/ or /owa/auth/ that Exchange
+ * does not ship was served, even if its .aspx is gone. */
+static void compiled_leftover(struct hunt *h, int fd, const char *rel,
+                              int64_t mtime)
+{
+	char text[8192], vpath[512], detail[700];
+	ssize_t n = read(fd, text, sizeof text - 1);
+	const char *at, *end, *base;
+	size_t len, k;
+
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	at = strstr(text, "virtualPath=\"");
+	if (!at)
+		return;
+	at += 13;
+	end = strchr(at, '"');
+	if (!end || (len = (size_t)(end - at)) >= sizeof vpath)
+		return;
+	for (k = 0; k < len; k++)
+		vpath[k] =
+		    (char)(at[k] >= 'A' && at[k] <= 'Z' ? at[k] + 32 : at[k]);
+	vpath[len] = '\0';
+	base = strrchr(vpath, '/');
+	base = base ? base + 1 : vpath;
+	if (!((strstr(vpath, "/aspnet_client/") && is_script(base)) ||
+	      (strstr(vpath, "/owa/auth/") && is_script(base) &&
+	       !in_list(owa_auth_ok, base)) ||
+	      (strstr(vpath, "/ecp/auth/") && is_script(base) &&
+	       !in_list(ecp_auth_ok, base))))
+		return;
+	snprintf(
+	    detail, sizeof detail,
+	    "ASP.NET compiled %.*s, a page Exchange does not ship there: a "
+	    "web shell was served (its file may be gone)",
+	    (int)len, at);
+	file_finding(h, "compiled-shell-leftover", SEV_HIGH, rel, detail, mtime,
+	             NULL);
+}
+
 void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
                  uint64_t size, int64_t mtime)
 {
@@ -280,6 +322,11 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	struct ymatch m = {0};
 	struct finding *f;
 
+	if (role == FR_TEMP_ASPNET && strlen(name) > 9 &&
+	    strcmp(name + strlen(name) - 9, ".compiled") == 0) {
+		compiled_leftover(h, fd, rel, mtime);
+		return;
+	}
 	/* Post-exploitation leftovers, anywhere. */
 	if (strncmp(name, "lsass", 5) == 0 &&
 	    (strstr(name, ".dmp") || strstr(name, ".zip") ||
