@@ -177,6 +177,10 @@ static void read_sum(struct scan_output *out, struct view key, struct view v)
 		memcpy(out->sum.counts[c], n, sizeof out->sum.counts[c]);
 		return;
 	}
+	if (view_eq(key, VIEW_LIT("later"))) {
+		memcpy(out->sum.later, n, sizeof out->sum.later);
+		return;
+	}
 	out->sum.targets = n[0];
 	out->sum.exchange = n[1];
 	out->sum.other = n[2];
@@ -219,7 +223,8 @@ static int read_state(struct scan_output *out, bool *exists)
 		else if (view_eq(key, VIEW_LIT("low_pos")))
 			view_to_u64(line, UINT64_MAX, &out->resume_pos);
 		else if (view_eq(key, VIEW_LIT("sum")) ||
-		         view_eq(key, VIEW_LIT("cve")))
+		         view_eq(key, VIEW_LIT("cve")) ||
+		         view_eq(key, VIEW_LIT("later")))
 			read_sum(out, key, line);
 	}
 	buf_release(&b);
@@ -371,8 +376,22 @@ static void summarise(struct scan_output *out, const struct observation *o,
 		s->eol++;
 	s->eomt += o->eomt;
 	s->eems += o->eems;
-	for (i = 0; i < v->n; i++)
-		s->counts[v->v[i].cve][v->v[i].verdict]++;
+	{
+		static const int rank[] = {[V_VULNERABLE] = 3,
+		                           [V_LIKELY] = 2,
+		                           [V_UNKNOWN] = 1,
+		                           [V_PATCHED] = 0};
+		int worst = -1;
+		for (i = 0; i < v->n; i++) {
+			s->counts[v->v[i].cve][v->v[i].verdict]++;
+			if (strcmp(out->kb->cves[v->v[i].cve].campaign, "-") ==
+			        0 &&
+			    (worst < 0 || rank[v->v[i].verdict] > rank[worst]))
+				worst = (int)v->v[i].verdict;
+		}
+		if (worst >= 0)
+			s->later[worst]++;
+	}
 }
 
 static int write_all(int fd, const struct buf *b)
@@ -542,6 +561,11 @@ static int write_state(struct scan_output *out)
 	                out->scan_id, out->fingerprint, out->low_pos,
 	                m->targets, m->exchange, m->other, m->errors,
 	                m->backdoored, m->eol, m->eomt, m->eems);
+	if (!rc)
+		rc = buf_printf(
+		    &st,
+		    "later %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		    m->later[0], m->later[1], m->later[2], m->later[3]);
 	for (c = 0; !rc && c < out->kb->ncves && c < JUDGE_MAX; c++)
 		rc = buf_printf(
 		    &st,
@@ -630,7 +654,7 @@ void output_summary(const struct scan_output *out, FILE *f, double seconds)
 		const uint64_t *k = s->counts[c];
 		uint64_t all =
 		    k[V_VULNERABLE] + k[V_LIKELY] + k[V_PATCHED] + k[V_UNKNOWN];
-		if (!all)
+		if (!all || strcmp(out->kb->cves[c].campaign, "-") == 0)
 			continue;
 		fprintf(f,
 		        "%-16s %-14s %10" PRIu64 " %8" PRIu64 " %8" PRIu64
@@ -639,6 +663,19 @@ void output_summary(const struct scan_output *out, FILE *f, double seconds)
 		        k[V_VULNERABLE], k[V_LIKELY], k[V_PATCHED],
 		        k[V_UNKNOWN],
 		        100.0 * (double)k[V_PATCHED] / (double)all);
+	}
+	{
+		const uint64_t *k = s->later;
+		uint64_t all = k[0] + k[1] + k[2] + k[3];
+		if (all)
+			fprintf(f,
+			        "%-31s %10" PRIu64 " %8" PRIu64 " %8" PRIu64
+			        " %8" PRIu64 " %8.1f%%\n",
+			        "later CVEs (servers, worst)", k[V_VULNERABLE],
+			        k[V_LIKELY], k[V_PATCHED], k[V_UNKNOWN],
+			        100.0 * (double)k[V_PATCHED] / (double)all);
+		fprintf(f, "(every CVE's verdict is in the JSONL and SQLite "
+		           "output)\n");
 	}
 	fprintf(f,
 	        "\nback-doored (web shells found): %" PRIu64 "\n"

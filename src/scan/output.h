@@ -17,6 +17,9 @@ struct scan_summary {
 	uint64_t targets, exchange, other, errors, backdoored, eol;
 	uint64_t eomt, eems;
 	uint64_t counts[JUDGE_MAX][4]; /* per CVE, per verdict */
+	/* Per server, the worst verdict over the CVEs outside the named
+	 * campaigns (vulnerable > likely > unknown > patched). */
+	uint64_t later[4];
 };
 
 struct scan_output {
