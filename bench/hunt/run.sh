@@ -60,8 +60,9 @@ PY
 echo "== log analysis: ${gb} GB of logs, exhunt hunt vs grep -F (same literals)"
 "$ex" lab host "$tmp/logs" --scenario proxylogon-shell,proxyshell-pst --size "$gb" \
 	--truth "$tmp/logs.truth.json"
-bytes=$(find "$tmp/logs" -iname '*.log' -printf '%s\n' | awk '{s+=$1} END {print s}')
-cat "$tmp/logs"/inetpub/logs/LogFiles/W3SVC1/*.log >/dev/null # warm the cache for both
+bytes=$(find "$tmp/logs" -iname '*.log' -printf '%s\n' | awk '{s+=$1} END {printf "%.0f\n", s}')
+# Both read from the page cache: warm it with every log first.
+find "$tmp/logs" -iname "*.log" -exec cat {} + >/dev/null
 measure grep -rF -e 'ServerInfo~' -e 'Server~' -e 'autodiscover.json' -e '/powershell' \
 	-e 'InboxRules.svc' -e 'Download failed and temporary file' -e 'VirtualDirectory' \
 	-e 'New-MailboxExportRequest' -e 'New-ManagementRoleAssignment' \
@@ -71,7 +72,7 @@ measure "$ex" hunt "$tmp/logs" --format json -o "$tmp/logs.json" --no-progress \
 threads=$(nproc); [ "$threads" -gt 4 ] && threads=4
 python3 - "$bytes" "$(secs "$tmp/grep.m")" "$(secs "$tmp/hl.m")" "$(rss "$tmp/hl.m")" "$threads" <<'PY'
 import sys
-b, g, h, m = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+b, g, h, m = int(float(sys.argv[1])), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 t = int(sys.argv[5])
 print(f"log bytes: {b/1e9:.2f} GB")
 print(f"grep -F:     {b/g/1e9:6.2f} GB/s ({g:.2f} s)")

@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "base/file.h"
 #include "base/log.h"
+#include "base/timefmt.h"
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,15 +246,6 @@ void detect_files_release(struct hunt *h)
 	yr_finalize();
 }
 
-static void iso_time(int64_t t, char dst[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(dst, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static struct finding *file_finding(struct hunt *h, const char *kind, int sev,
                                     const char *rel, const char *detail,
                                     int64_t mtime, const char *sha)
@@ -262,7 +254,7 @@ static struct finding *file_finding(struct hunt *h, const char *kind, int sev,
 	                             (enum severity)sev, rel, 0, detail);
 
 	if (f) {
-		iso_time(mtime, f->time);
+		time_iso(mtime, f->time);
 		if (sha)
 			snprintf(f->sha256, sizeof f->sha256, "%s", sha);
 	}

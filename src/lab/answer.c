@@ -6,20 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
-
-static bool vuln(const struct kb *kb, const char *cve, build_t b)
-{
-	int c = kb_cve_find(kb, cve);
-	build_t fix;
-	const char *upd;
-
-	if (c < 0)
-		return false;
-	switch (kb_fix(kb, c, b, &fix, &upd)) {
-	case FIX_AT_BUILD: return b < fix;
-	case FIX_NONE: return true;
-	default: return false;
-	}
 }
 
 /* Percent-decodes v into dst (lowercased), for URL-rewrite style matching. */
@@ -340,7 +326,7 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 	    req->cookie.len &&
 	    view_find_ci(req->cookie, VIEW_LIT("X-BEResource=localhost")) >=
 	        0) {
-		if (vuln(kb, "CVE-2021-26855", p->build)) {
+		if (persona_vulnerable(kb, "CVE-2021-26855", p->build)) {
 			head(o, 500, "Internal Server Error",
 			     "Microsoft-IIS/10.0");
 			buf_adds(o, "X-CalculatedBETarget: localhost\r\n");
@@ -391,7 +377,7 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		/* The path confusion: "@" in the query and a back-end path
 		 * after it reach that back end unauthenticated. */
 		if (query.len && memchr(query.p, '@', query.len) &&
-		    vuln(kb, "CVE-2021-34473", p->build)) {
+		    persona_vulnerable(kb, "CVE-2021-34473", p->build)) {
 			head(o, 302, "Found", "Microsoft-IIS/10.0");
 			buf_adds(
 			    o,

@@ -112,7 +112,7 @@ static build_t pick_build(const struct lab_world *w, int p, struct rng *r)
 	return b[c[lo + (int)rng_below(r, (uint64_t)(hi - lo))]].build;
 }
 
-static bool vulnerable_to(const struct kb *kb, const char *cve, build_t b)
+bool persona_vulnerable(const struct kb *kb, const char *cve, build_t b)
 {
 	int c = kb_cve_find(kb, cve);
 	build_t fix;
@@ -153,9 +153,11 @@ void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p)
 	p->slow = rng_below(&r, 100) < 3;
 	p->owa_header = modern && rng_below(&r, 100) < 45;
 	p->manifest = modern && rng_below(&r, 100) < 30;
-	p->eomt = modern && vulnerable_to(kb, "CVE-2021-26855", p->build) &&
+	p->eomt = modern &&
+	          persona_vulnerable(kb, "CVE-2021-26855", p->build) &&
 	          (int)rng_below(&r, 100) < w->mix->eomt;
-	p->eems = modern && vulnerable_to(kb, "CVE-2022-41040", p->build) &&
+	p->eems = modern &&
+	          persona_vulnerable(kb, "CVE-2022-41040", p->build) &&
 	          (int)rng_below(&r, 100) < w->mix->eems;
 	/* Old Windows under old Exchange: TLS 1.0 only on half the 2010
 	 * servers, 1.1 or 1.2 at most on 2013, 1.2 on some later ones. */
@@ -208,13 +210,14 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 		return;
 	if (p->eomt)
 		c->ssrf = CHK_MITIGATED;
-	else if (modern && vulnerable_to(w->kb, "CVE-2021-26855", p->build))
+	else if (modern &&
+	         persona_vulnerable(w->kb, "CVE-2021-26855", p->build))
 		c->ssrf = CHK_VULNERABLE;
 	else
 		c->ssrf = CHK_NOT_VULNERABLE;
 	if (!modern)
 		c->proxyshell = CHK_INCONCLUSIVE;
-	else if (vulnerable_to(w->kb, "CVE-2021-34473", p->build))
+	else if (persona_vulnerable(w->kb, "CVE-2021-34473", p->build))
 		c->proxyshell = CHK_VULNERABLE;
 	else
 		c->proxyshell = CHK_NOT_VULNERABLE;

@@ -55,6 +55,8 @@ extern const char *const lab_mix_names[];
 int lab_world_init(struct lab_world *w, const struct kb *kb, const char *mix,
                    uint64_t seed);
 void lab_world_release(struct lab_world *w);
+/* Is build b still open to cve (no fix at or below it for its CU)? */
+bool persona_vulnerable(const struct kb *kb, const char *cve, build_t b);
 /* The persona of address ip. */
 void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p);
 

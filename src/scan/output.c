@@ -4,6 +4,7 @@
 #include "base/ip4.h"
 #include "base/log.h"
 #include "scan/record.h"
+#include "base/timefmt.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -79,7 +80,7 @@ static int db_open(struct scan_output *out, const char *scope,
 	if (db_exec(out,
 	            "INSERT OR REPLACE INTO meta VALUES('schema_version','1')"))
 		return EXH_EIO;
-	record_time(out->started, t);
+	time_iso(out->started, t);
 	rc = sqlite3_prepare_v2(
 	    out->db,
 	    "INSERT OR IGNORE INTO scans(id,started,scope,options,shard)"
@@ -313,7 +314,7 @@ int output_open(struct scan_output *out, const struct kb *kb,
 	snprintf(out->fingerprint, sizeof out->fingerprint, "%s", fingerprint);
 	{
 		char t[32];
-		record_time(out->started, t);
+		time_iso(out->started, t);
 		snprintf(out->scan_id, sizeof out->scan_id, "%s%s%s", t,
 		         shard[0] ? "-" : "", shard);
 	}
@@ -447,7 +448,7 @@ static int db_insert(struct scan_output *out, const struct observation *o,
 	int i, rc;
 
 	ip4_format(o->ip, ip);
-	record_time(o->time, t);
+	time_iso(o->time, t);
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)o->index);
@@ -602,7 +603,7 @@ int output_close(struct scan_output *out, bool finished)
 		if (finished) {
 			sqlite3_stmt *st;
 			char t[32];
-			record_time((int64_t)time(NULL), t);
+			time_iso((int64_t)time(NULL), t);
 			if (sqlite3_prepare_v2(
 			        out->db,
 			        "UPDATE scans SET finished=? WHERE id=?", -1,

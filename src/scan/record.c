@@ -1,4 +1,5 @@
 #include "scan/record.h"
+#include "base/timefmt.h"
 #include "base/ip4.h"
 #include "base/json.h"
 #include <stdio.h>
@@ -10,22 +11,13 @@ const char record_csv_header[] =
     "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,"
     "naics,hostname_source,sector,version,servername,url\n";
 
-void record_time(int64_t t, char dst[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(dst, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 bool record_eol(const struct kb *kb, int product, int64_t t)
 {
 	char day[32];
 
 	if (product < 0)
 		return false;
-	record_time(t, day);
+	time_iso(t, day);
 	day[10] = '\0';
 	return strcmp(day, kb->products[product].eos) > 0;
 }
@@ -76,7 +68,7 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 	int rc, i, n;
 
 	ip4_format(o->ip, ip);
-	record_time(o->time, t);
+	time_iso(o->time, t);
 	rc = buf_adds(b, "{\"scan_id\":");
 	rc = rc ? rc : json_cstr(b, scan_id);
 	rc = rc ? rc
@@ -220,7 +212,7 @@ int record_csv(const struct kb *kb, const struct observation *o,
 
 	if (!o->exchange)
 		return 0;
-	record_time(o->time, t);
+	time_iso(o->time, t);
 	t[10] = ' ';
 	t[19] = '\0';
 	ip4_format(o->ip, ip);

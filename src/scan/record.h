@@ -15,8 +15,6 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 /* Appends one CSV row for an Exchange server (nothing otherwise). */
 int record_csv(const struct kb *kb, const struct observation *o,
                const struct judge_out *v, struct buf *out);
-/* ISO 8601 UTC time of a Unix time, 21 bytes. */
-void record_time(int64_t t, char dst[32]);
 /* Is the product line past its end of support at time t? */
 bool record_eol(const struct kb *kb, int product, int64_t t);
 

@@ -1,0 +1,9 @@
+/* Times as people and JSON read them. */
+#ifndef EXH_BASE_TIMEFMT_H
+#define EXH_BASE_TIMEFMT_H
+#include <stdint.h>
+
+/* ISO 8601 UTC ("2021-03-03T06:49:53Z") of a Unix time, into 32 bytes. */
+void time_iso(int64_t t, char dst[32]);
+
+#endif
