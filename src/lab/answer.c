@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
-}
 
 /* Percent-decodes v into dst (lowercased), for URL-rewrite style matching. */
 static size_t decode_lower(struct view v, char *dst, size_t cap)
