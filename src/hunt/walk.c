@@ -73,23 +73,32 @@ static int log_kind(const char *l, enum log_source *src, enum log_format *fmt,
 
 	if (!is_log)
 		return 0;
-	if (strstr(l, "logging/httpproxy/")) {
+	const char *name = strrchr(l, '/');
+
+	name = name ? name + 1 : l;
+	/* By folder where Exchange puts them, and by file name where an
+	 * administrator moved the log folders elsewhere. */
+	if (strstr(l, "logging/httpproxy/") ||
+	    (strstr(l, "httpproxy/") && strncmp(name, "httpproxy_", 10) == 0)) {
 		*src = LS_HTTPPROXY;
 		*fmt = LOG_CSV;
 		*cb = detect_httpproxy;
-	} else if (strstr(l, "logging/ecp/server/")) {
+	} else if (strstr(l, "logging/ecp/server/") ||
+	           strncmp(name, "ecpserver", 9) == 0) {
 		*src = LS_ECP;
 		*fmt = LOG_CSV;
 		*cb = detect_ecp;
-	} else if (strstr(l, "logging/oabgeneratorlog/")) {
+	} else if (strstr(l, "oabgeneratorlog")) {
 		*src = LS_OAB;
 		*fmt = LOG_TEXT;
 		*cb = detect_oab;
-	} else if (strstr(l, "logfiles/w3svc")) {
+	} else if (strstr(l, "logfiles/w3svc") || strstr(l, "/w3svc") ||
+	           (strncmp(name, "u_ex", 4) == 0 && strstr(l, "w3svc"))) {
 		*src = LS_IIS;
 		*fmt = LOG_W3C;
 		*cb = detect_iis;
 	} else if (strstr(l, "logging/cmdletinfra/") ||
+	           strstr(l, "cmdletinfra/") ||
 	           strstr(l, "msexchange management")) {
 		*src = LS_CMDLET;
 		*fmt = LOG_TEXT;
@@ -108,12 +117,14 @@ static void progress(struct walk *w, bool final)
 		return;
 	w->last_progress = now;
 	if (final)
-		fprintf(stderr, "\rexhunt: hunt: %llu files, %llu read (%.1f MB)   \n",
+		fprintf(stderr,
+		        "\rexhunt: hunt: %llu files, %llu read (%.1f MB)   \n",
 		        (unsigned long long)w->h->files_seen,
 		        (unsigned long long)w->h->files_scanned,
 		        (double)w->h->bytes_scanned / 1e6);
 	else
-		fprintf(stderr, "\rexhunt: hunt: %llu files so far, at %.60s   ",
+		fprintf(stderr,
+		        "\rexhunt: hunt: %llu files so far, at %.60s   ",
 		        (unsigned long long)w->h->files_seen, w->rel);
 	fflush(stderr);
 }
@@ -320,7 +331,8 @@ static void merge(struct hunt *h, struct hunt *l)
 		if (b->newest[0])
 			hunt_cover(h, (enum log_source)s, b->newest);
 	}
-	merge_list(&h->unreadable, &h->nunreadable, l->unreadable, l->nunreadable);
+	merge_list(&h->unreadable, &h->nunreadable, l->unreadable,
+	           l->nunreadable);
 	merge_list(&h->notes, &h->nnotes, l->notes, l->nnotes);
 	l->unreadable = l->notes = NULL;
 	l->nunreadable = l->nnotes = 0;

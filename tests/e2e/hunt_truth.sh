@@ -73,6 +73,21 @@ assert r["verdicts"] == t["verdicts"], r["verdicts"]
 assert r["coverage"]["iis-w3c"]["files"] == 1
 PY
 
+# Log folders moved elsewhere by an administrator (another drive, another
+# parent folder) are still found by their own names.
+cp -a "$TMP/proxylogon-shell-1" "$TMP/moved"
+mkdir -p "$TMP/moved/D/ExchangeLogs" "$TMP/moved/E/IISLogs"
+mv "$TMP/moved/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy" \
+	"$TMP/moved/Program Files/Microsoft/Exchange Server/V15/Logging/ECP" "$TMP/moved/D/ExchangeLogs/"
+mv "$TMP/moved/inetpub/logs/LogFiles/W3SVC1" "$TMP/moved/E/IISLogs/"
+"$EXHUNT" hunt "$TMP/moved" --format json -o "$TMP/moved.json" --no-progress 2>/dev/null || true
+python3 - "$TMP/proxylogon-shell-1.truth.json" "$TMP/moved.json" <<'PY' || fail "moved log folders"
+import json, sys
+t = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
+assert r["verdicts"] == t["verdicts"], r["verdicts"]
+assert r["coverage"]["httpproxy"]["files"] == 3 and r["coverage"]["iis-w3c"]["files"] == 1, r["coverage"]
+PY
+
 # The report never goes into the evidence.
 set +e
 "$EXHUNT" hunt "$tree" -o "$tree/report.json" 2>"$TMP/err"
