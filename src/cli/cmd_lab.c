@@ -29,7 +29,9 @@ static void lab_usage(FILE *f)
 	    "  --for SECONDS     stop after this long (default: on a signal)\n"
 	    "  --dns-port N      answer DNS on 127.0.0.1:N (0: any free port)\n"
 	    "  --data DIR        knowledge tables instead of the built-in "
-	    "ones\n",
+	    "ones\n"
+	    "  --epoch K         the fleet K fortnights later: some servers\n"
+	    "                    patched, some back-doored, some cleaned\n",
 	    f);
 }
 
@@ -46,6 +48,7 @@ int cmd_lab(int argc, char **argv)
 	    {"for", required_argument, NULL, 'f'},
 	    {"dns-port", required_argument, NULL, 'D'},
 	    {"data", required_argument, NULL, 'k'},
+	    {"epoch", required_argument, NULL, 'e'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -57,7 +60,7 @@ int cmd_lab(int argc, char **argv)
 	const char *why;
 	struct kb *kb = NULL;
 	struct lab_world w;
-	int ch, rc;
+	int ch, rc, epoch = 0;
 
 	if (argc > 1 && strcmp(argv[1], "host") == 0)
 		return cmd_lab_host(argc - 1, argv + 1);
@@ -95,6 +98,10 @@ int cmd_lab(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'k': data = optarg; break;
+		case 'e':
+			if (!arg_int("epoch", optarg, 0, 1000, &epoch))
+				return EXIT_USAGE;
+			break;
 		case 'h': lab_usage(stdout); return 0;
 		default: lab_usage(stderr); return EXIT_USAGE;
 		}
@@ -134,6 +141,7 @@ int cmd_lab(int argc, char **argv)
 		kb_free(kb);
 		return EXIT_RUNTIME;
 	}
+	w.epoch = (uint32_t)epoch;
 	rc = fleet_run(&w, &fo);
 	lab_world_release(&w);
 	kb_free(kb);

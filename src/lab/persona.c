@@ -127,7 +127,8 @@ bool persona_vulnerable(const struct kb *kb, const char *cve, build_t b)
 	}
 }
 
-void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p)
+static void persona_base(const struct lab_world *w, uint32_t ip,
+                         struct persona *p)
 {
 	struct rng r = {rng_mix(w->seed * 0x100000001b3ull ^ ip)};
 	const struct kb *kb = w->kb;
@@ -235,6 +236,74 @@ const char *persona_tls_name(const struct persona *p)
 	case TLS1_2_VERSION: return "TLSv1.2";
 	default: return "TLSv1.3";
 	}
+}
+
+/* Days since 1970-01-01 of "YYYY-MM-DD" (civil calendar). */
+static long days_of(const char *d)
+{
+	long y = strtol(d, NULL, 10), m = strtol(d + 5, NULL, 10),
+	     dd = strtol(d + 8, NULL, 10), era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/*
+ * Epochs: the fleet a week or two later, and later again. Per epoch and
+ * server, drawn from (seed, address, epoch): an unpatched server installs
+ * the newest update of its CU released by then (35%), or, when its CU has
+ * none, puts on the EOMT mitigation (50%); an unpatched one gains a web
+ * shell (8%); a back-doored one is cleaned (25%). Patching does not remove
+ * a back door, as in 2021.
+ */
+static void evolve(const struct lab_world *w, struct persona *p)
+{
+	const struct kb *kb = w->kb;
+	uint32_t e;
+
+	if (p->kind != P_EXCHANGE || (p->build >> 48) < 15)
+		return;
+	for (e = 1; e <= w->epoch; e++) {
+		struct rng r = {rng_mix((w->seed + e * 0x9e37ull) ^ (uint64_t)p->ip << 20)};
+		long by = days_of(w->mix->date) + 14 * (long)e;
+		bool open = persona_vulnerable(kb, "CVE-2021-26855", p->build);
+		int roll = (int)rng_below(&r, 100), i;
+		if (open && roll < 35) {
+			build_t best = p->build;
+			for (i = 0; i < kb->nbuilds; i++)
+				if (BUILD_CU(kb->builds[i].build) == BUILD_CU(p->build) &&
+				    kb->builds[i].build > best &&
+				    days_of(kb->builds[i].date) <= by)
+					best = kb->builds[i].build;
+			if (best != p->build)
+				p->build = best;
+			else if (rng_below(&r, 2) == 0)
+				p->eomt = true;
+		}
+		roll = (int)rng_below(&r, 100);
+		if (open && !p->nshells && roll < 8 && kb->nwebshell_paths) {
+			p->nshells = 1;
+			p->shells[0] = (int)rng_below(&r, (uint64_t)kb->nwebshell_paths);
+		} else if (p->nshells && roll >= 75) {
+			p->nshells = 0;
+		}
+	}
+	/* EEMS applies only to what is still open to ProxyNotShell. */
+	if (p->eems && !persona_vulnerable(kb, "CVE-2022-41040", p->build))
+		p->eems = false;
+	if (p->eomt && !persona_vulnerable(kb, "CVE-2021-26855", p->build))
+		p->eomt = false;
+}
+
+void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p)
+{
+	persona_base(w, ip, p);
+	if (w->epoch)
+		evolve(w, p);
 }
 
 static const char *kind_word(enum persona_kind k)
