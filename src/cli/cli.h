@@ -8,6 +8,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_hunt(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_lab_host(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ static void usage(FILE *f)
 	    "commands:\n"
 	    "  scan    find Exchange servers, fingerprint builds, judge "
 	    "exposure\n"
+	    "  report  campaign figures and an HTML dashboard from scan databases\n"
 	    "  lab     run an emulated Exchange fleet on loopback\n"
 	    "  demo    start a lab, scan it with the safe checks, summarise\n"
 	    "\n"
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lab") == 0)
 		return cmd_lab(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "hunt") == 0)
 		return cmd_hunt(argc - 1, argv + 1);
 	if (strcmp(argv[1], "demo") == 0)

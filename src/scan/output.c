@@ -315,8 +315,11 @@ int output_open(struct scan_output *out, const struct kb *kb,
 	{
 		char t[32];
 		time_iso(out->started, t);
-		snprintf(out->scan_id, sizeof out->scan_id, "%s%s%s", t,
-		         shard[0] ? "-" : "", shard);
+		/* The start time names the scan; the process id keeps two
+		 * scans started in the same second apart. */
+		snprintf(out->scan_id, sizeof out->scan_id, "%s-%x%s%s", t,
+		         (unsigned)getpid() & 0xffff, shard[0] ? "-" : "",
+		         shard);
 	}
 	*resumed = false;
 	if (out->state_path) {

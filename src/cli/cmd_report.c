@@ -1,0 +1,87 @@
+#include "base/err.h"
+#include "base/log.h"
+#include "cli/cli.h"
+#include "report/report.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "base/banned.h"
+
+static int write_out(const char *path, const struct buf *b)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+
+	if (!f || fwrite(b->p, 1, b->len, f) != b->len ||
+	    (f != stdout && fclose(f))) {
+		log_error("%s: cannot write", path);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"html", required_argument, NULL, 'H'},
+	    {"csv", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *db = NULL, *html = NULL, *csv = NULL;
+	struct report r;
+	int ch, rc = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': db = optarg; break;
+		case 'H': html = optarg; break;
+		case 'c': csv = optarg; break;
+		case 'h':
+			puts("usage: exhunt report --db FILE [--html OUT] "
+			     "[--csv OUT]\n\n"
+			     "Figures per scan from a database that scans "
+			     "appended to\n"
+			     "(exhunt scan --db FILE): Exchange servers, per "
+			     "campaign\n"
+			     "open and patched, the share of the first scan's "
+			     "open\n"
+			     "servers patched since, back-doored, changes "
+			     "since the\n"
+			     "previous scan, end of life. Text on standard "
+			     "output;\n"
+			     "CSV and a self-contained HTML dashboard on "
+			     "request.");
+			return 0;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (!db || optind != argc) {
+		log_error("report: give --db FILE (and nothing else)");
+		return EXIT_USAGE;
+	}
+	if (report_load(db, &r))
+		return EXIT_USAGE;
+	if (r.n == 0) {
+		log_error("%s: holds no scan", db);
+		report_release(&r);
+		return EXIT_USAGE;
+	}
+	report_text(&r, stdout);
+	if (csv) {
+		struct buf b;
+		buf_init(&b, (size_t)1 << 30);
+		rc = report_csv(&r, &b) ? EXIT_RUNTIME : write_out(csv, &b);
+		buf_release(&b);
+	}
+	if (!rc && html) {
+		struct buf b;
+		buf_init(&b, (size_t)1 << 31);
+		rc = report_html(&r, db, &b) ? EXIT_RUNTIME
+		                             : write_out(html, &b);
+		buf_release(&b);
+	}
+	report_release(&r);
+	return rc;
+}

@@ -1,0 +1,273 @@
+/* The dashboard: one self-contained HTML page, charts as SVG written here,
+ * a sortable and filterable server table with a few lines of inline
+ * script; no network fetches. Figures carry data-figure attributes so
+ * tests can read them from the DOM. */
+#include "report/report.h"
+#include "base/err.h"
+#include <sqlite3.h>
+#include <string.h>
+#include "base/banned.h"
+
+static int esc(struct buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; s && *s && !rc; s++) {
+		switch (*s) {
+		case '<': rc = buf_adds(b, "&lt;"); break;
+		case '>': rc = buf_adds(b, "&gt;"); break;
+		case '&': rc = buf_adds(b, "&amp;"); break;
+		case '"': rc = buf_adds(b, "&quot;"); break;
+		default: rc = buf_addc(b, *s);
+		}
+	}
+	return rc;
+}
+
+/* A line chart of up to four series over the scans. */
+static int line_chart(struct buf *b, const struct report *r)
+{
+	static const char *const color[] = {"#c0392b", "#27ae60", "#8e44ad"};
+	static const char *const label[] = {
+	    "ProxyLogon open", "ProxyLogon patched", "back-doored"};
+	const int W = 640, H = 260, L = 50, B = 30, T = 10;
+	uint64_t max = 1;
+	int i, k, rc;
+
+	for (i = 0; i < r->n; i++) {
+		uint64_t v[3] = {r->s[i].vuln[0] + r->s[i].likely[0],
+		                 r->s[i].patched[0], r->s[i].backdoored};
+		for (k = 0; k < 3; k++)
+			if (v[k] > max)
+				max = v[k];
+	}
+	rc = buf_printf(b,
+	                "<svg width=\"%d\" height=\"%d\" role=\"img\" "
+	                "aria-label=\"patch curve\"><rect width=\"100%%\" "
+	                "height=\"100%%\" fill=\"#fff\"/>",
+	                W, H);
+	for (k = 0; !rc && k <= 4; k++) {
+		int y = T + (H - B - T) * k / 4;
+		rc = buf_printf(
+		    b,
+		    "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+		    "stroke=\"#ddd\"/><text x=\"4\" y=\"%d\" "
+		    "font-size=\"10\">%llu</text>",
+		    L, W - 10, y, y, y + 4,
+		    (unsigned long long)(max * (uint64_t)(4 - k) / 4));
+	}
+	for (k = 0; !rc && k < 3; k++) {
+		rc = buf_printf(b,
+		                "<polyline fill=\"none\" stroke=\"%s\" "
+		                "stroke-width=\"2\" points=\"",
+		                color[k]);
+		for (i = 0; !rc && i < r->n; i++) {
+			uint64_t v = k == 0
+			                 ? r->s[i].vuln[0] + r->s[i].likely[0]
+			             : k == 1 ? r->s[i].patched[0]
+			                      : r->s[i].backdoored;
+			int x =
+			    L + (r->n > 1 ? (W - L - 20) * i / (r->n - 1) : 0);
+			int y = T + (int)((double)(H - B - T) *
+			                  (1.0 - (double)v / (double)max));
+			rc = buf_printf(b, "%d,%d ", x, y);
+		}
+		rc = rc ? rc
+		        : buf_printf(
+		              b,
+		              "\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" "
+		              "fill=\"%s\">%s</text>",
+		              L + 10 + 150 * k, H - 8, color[k], label[k]);
+	}
+	return rc ? rc : buf_adds(b, "</svg>");
+}
+
+static int bar_chart(struct buf *b, const struct report *r)
+{
+	uint64_t max = 1;
+	int i, rc, w = 28, H = 200;
+
+	for (i = 0; i < r->ncus; i++)
+		if (r->cus[i].n > max)
+			max = r->cus[i].n;
+	rc = buf_printf(b,
+	                "<svg width=\"%d\" height=\"%d\" role=\"img\" "
+	                "aria-label=\"builds\">",
+	                r->ncus * (w + 6) + 20, H + 90);
+	for (i = 0; !rc && i < r->ncus; i++) {
+		int h = (int)((double)H * (double)r->cus[i].n / (double)max);
+		int x = 10 + i * (w + 6);
+		rc = buf_printf(
+		    b,
+		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		    "fill=\"#2980b9\"><title>",
+		    x, 10 + H - h, w, h);
+		rc = rc ? rc : esc(b, r->cus[i].name);
+		rc = rc ? rc
+		        : buf_printf(b,
+		                     ": %llu</title></rect><text "
+		                     "transform=\"translate(%d,%d) "
+		                     "rotate(60)\" font-size=\"9\">",
+		                     (unsigned long long)r->cus[i].n, x + 4,
+		                     H + 16);
+		rc = rc ? rc : esc(b, r->cus[i].name);
+		rc = rc ? rc : buf_adds(b, "</text>");
+	}
+	return rc ? rc : buf_adds(b, "</svg>");
+}
+
+static int server_table(struct buf *b, const struct report *r,
+                        const char *db_path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = 0, rows = 0;
+
+	rc = buf_adds(
+	    b, "<input id=\"filter\" placeholder=\"filter\" "
+	       "oninput=\"filt(this.value)\"><table id=\"servers\"><thead>"
+	       "<tr><th onclick=\"sortby(0)\">address</th><th "
+	       "onclick=\"sortby(1)\">product</th><th onclick=\"sortby(2)\">"
+	       "build</th><th onclick=\"sortby(3)\">ProxyLogon</th><th "
+	       "onclick=\"sortby(4)\">web shells</th></tr></thead><tbody>");
+	if (!rc && r->n &&
+	    sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_prepare_v2(
+	        db,
+	        "SELECT o.ip, o.product, o.build, (SELECT verdict FROM "
+	        "verdicts v "
+	        "WHERE v.scan_id=o.scan_id AND v.seq=o.seq AND "
+	        "v.cve='CVE-2021-26855'), o.webshells FROM observations o "
+	        "WHERE "
+	        "o.scan_id=?1 AND o.exchange ORDER BY o.ip LIMIT 100000",
+	        -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, r->s[r->n - 1].id, -1, SQLITE_STATIC);
+		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+			int c;
+			rc = buf_adds(b, "<tr>");
+			for (c = 0; !rc && c < 5; c++) {
+				rc = buf_adds(b, "<td>");
+				rc = rc ? rc
+				        : esc(b,
+				              (const char *)sqlite3_column_text(
+				                  st, c));
+				rc = rc ? rc : buf_adds(b, "</td>");
+			}
+			rc = rc ? rc : buf_adds(b, "</tr>");
+			rows++;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	rc = rc ? rc
+	        : buf_printf(b,
+	                     "</tbody></table><p data-figure=\"table-rows\">%d"
+	                     "</p>",
+	                     rows);
+	return rc;
+}
+
+int report_html(const struct report *r, const char *db_path, struct buf *b)
+{
+	int i, k, rc;
+
+	rc = buf_adds(
+	    b,
+	    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>exhunt "
+	    "campaign</title><style>body{font-family:sans-serif;margin:2em;"
+	    "color:#222}table{border-collapse:collapse;margin:1em "
+	    "0}td,th{border:"
+	    "1px solid #ccc;padding:3px 8px;text-align:right}th{cursor:pointer;"
+	    "background:#f4f4f4}.fig{display:inline-block;margin:0 2em 1em 0}"
+	    ".fig b{font-size:2em;display:block}</style></head><body>"
+	    "<h1>Exchange exposure over the campaign</h1>");
+	if (!rc && r->n) {
+		const struct scan_figures *s = &r->s[r->n - 1];
+		rc = buf_printf(
+		    b,
+		    "<div class=\"fig\"><b "
+		    "data-figure=\"exchange\">%llu</b>Exchange "
+		    "servers (last scan)</div><div class=\"fig\"><b "
+		    "data-figure="
+		    "\"open\">%llu</b>open to ProxyLogon</div><div "
+		    "class=\"fig\"><b "
+		    "data-figure=\"patched-pct\">%.1f%%</b>of those open at "
+		    "the first "
+		    "scan now patched</div><div class=\"fig\"><b data-figure="
+		    "\"backdoored\">%llu</b>back-doored</div>",
+		    (unsigned long long)s->exchange,
+		    (unsigned long long)(s->vuln[0] + s->likely[0]),
+		    s->first_open ? 100.0 * (double)s->first_open_patched /
+		                        (double)s->first_open
+		                  : 0.0,
+		    (unsigned long long)s->backdoored);
+	}
+	rc = rc ? rc : buf_adds(b, "<h2>Patch curve</h2>");
+	rc = rc ? rc : line_chart(b, r);
+	rc =
+	    rc ? rc
+	       : buf_adds(
+	             b, "<h2>Per scan</h2><table id=\"scans\"><tr><th>scan</th>"
+	                "<th>Exchange</th>");
+	for (k = 0; !rc && k < REPORT_CVES; k++)
+		rc = buf_printf(b, "<th>%s open</th><th>%s patched</th>",
+		                report_campaigns[k], report_campaigns[k]);
+	rc = rc ? rc
+	        : buf_adds(b,
+	                   "<th>back-doored</th><th>newly patched</th><th>"
+	                   "newly back-doored</th><th>cleaned</th><th>gone</th>"
+	                   "<th>end of life</th></tr>");
+	for (i = 0; !rc && i < r->n; i++) {
+		const struct scan_figures *s = &r->s[i];
+		rc = buf_adds(b, "<tr><td>");
+		rc = rc ? rc : esc(b, s->id);
+		rc = rc ? rc
+		        : buf_printf(
+		              b,
+		              "</td><td data-figure=\"exchange-%d\">%llu</td>",
+		              i, (unsigned long long)s->exchange);
+		for (k = 0; !rc && k < REPORT_CVES; k++)
+			rc = buf_printf(
+			    b,
+			    "<td data-figure=\"open-%d-%d\">%llu</td><td "
+			    "data-figure=\"patched-%d-%d\">%llu</td>",
+			    i, k,
+			    (unsigned long long)(s->vuln[k] + s->likely[k]), i,
+			    k, (unsigned long long)s->patched[k]);
+		rc = rc ? rc
+		        : buf_printf(
+		              b,
+		              "<td "
+		              "data-figure=\"backdoored-%d\">%llu</td><td>%llu"
+		              "</td><td>%llu</td><td>%llu</td><td>%llu</td><td>"
+		              "%llu</td></tr>",
+		              i, (unsigned long long)s->backdoored,
+		              (unsigned long long)s->newly_patched,
+		              (unsigned long long)s->newly_backdoored,
+		              (unsigned long long)s->cleaned,
+		              (unsigned long long)s->disappeared,
+		              (unsigned long long)s->eol);
+	}
+	rc = rc ? rc : buf_adds(b, "</table><h2>Builds (last scan)</h2>");
+	rc = rc ? rc : bar_chart(b, r);
+	rc = rc ? rc : buf_adds(b, "<h2>Servers (last scan)</h2>");
+	rc = rc ? rc : server_table(b, r, db_path);
+	return rc ? rc
+	          : buf_adds(
+	                b, "<script>function sortby(c){var "
+	                   "t=document.getElementById("
+	                   "'servers').tBodies[0],r=Array.from(t.rows);r.sort("
+	                   "function(a,"
+	                   "b){return "
+	                   "a.cells[c].textContent.localeCompare(b.cells[c]."
+	                   "textContent,undefined,{numeric:true})});r.forEach("
+	                   "function(x)"
+	                   "{t.appendChild(x)})}function "
+	                   "filt(q){q=q.toLowerCase();"
+	                   "Array.from(document.getElementById('servers')."
+	                   "tBodies[0].rows)"
+	                   ".forEach(function(x){x.style.display=x.textContent."
+	                   "toLowerCase().indexOf(q)<0?'none':''})}</script></"
+	                   "body></html>\n");
+}

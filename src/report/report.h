@@ -1,0 +1,48 @@
+/* exhunt report: campaign figures over the scans in a database (the scan
+ * SQLite store, docs/scan-output.md), as text, CSV and an HTML dashboard. */
+#ifndef EXH_REPORT_REPORT_H
+#define EXH_REPORT_REPORT_H
+#include "base/buf.h"
+#include <stdint.h>
+#include <stdio.h>
+
+#define REPORT_MAX_SCANS 1000
+#define REPORT_CVES 5
+
+/* The campaigns followed, by the CVE that stands for each. */
+extern const char *const report_cves[REPORT_CVES];
+extern const char *const report_campaigns[REPORT_CVES];
+
+struct scan_figures {
+	char id[64], time[32];
+	uint64_t exchange, backdoored, eol;
+	uint64_t vuln[REPORT_CVES], likely[REPORT_CVES], patched[REPORT_CVES];
+	/* ProxyLogon servers open (vulnerable or likely) at the first scan,
+	 * and how many of those are patched now. */
+	uint64_t first_open, first_open_patched;
+	/* Since the previous scan (by address). */
+	uint64_t newly_patched, newly_backdoored, cleaned, disappeared;
+};
+
+struct cu_count {
+	char name[96];
+	uint64_t n;
+};
+
+struct report {
+	struct scan_figures *s;
+	int n;
+	struct cu_count cus[256]; /* last scan */
+	int ncus;
+};
+
+/* Reads the figures from the database at path. Errors are printed. */
+int report_load(const char *path, struct report *r);
+void report_release(struct report *r);
+void report_text(const struct report *r, FILE *f);
+int report_csv(const struct report *r, struct buf *out);
+/* One self-contained page: SVG charts written here, a sortable server
+ * table of the last scan from the database. */
+int report_html(const struct report *r, const char *db_path, struct buf *out);
+
+#endif
