@@ -7,7 +7,7 @@ for e in 0 1 2; do
 	start_lab --addresses 127.78.96.0/22 --port 9507 --http-port 0 --epoch $e \
 		--seed 5 --truth "$TMP/truth-$e.jsonl"
 	"$EXHUNT" scan 127.78.96.0/22 --port 9507 --allow 127.78.0.0/16 --checks all \
-		--timeout 300 --db "$TMP/campaign.db" -q --no-progress || fail "scan epoch $e"
+		--timeout 300 --connect-timeout 60 --db "$TMP/campaign.db" -q --no-progress || fail "scan epoch $e"
 	stop_lab
 done
 "$EXHUNT" report --db "$TMP/campaign.db" --csv "$TMP/report.csv" \

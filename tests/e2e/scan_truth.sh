@@ -8,7 +8,7 @@ seed=${EXHUNT_TEST_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 echo "seed $seed"
 start_lab --addresses 127.78.0.0/20 --port 9501 --http-port 0 --seed "$seed" \
 	--truth "$TMP/truth.jsonl"
-"$EXHUNT" scan 127.78.0.0/20 --port 9501 --allow 127.78.0.0/16 --checks all --timeout 300 \
+"$EXHUNT" scan 127.78.0.0/20 --port 9501 --allow 127.78.0.0/16 --checks all --timeout 300 --connect-timeout 60 \
 	-c 2000 -o "$TMP/scan.jsonl" --csv "$TMP/scan.csv" --db "$TMP/scan.db" \
 	-q --no-progress || fail "scan exited $?"
 compare "$TMP/truth.jsonl" "$TMP/scan.jsonl" | tail -5
@@ -37,7 +37,7 @@ for mix in 2022-11 current 2021-08; do
 	start_lab --addresses 127.78.32.0/22 --port 9502 --http-port 0 --mix $mix \
 		--seed "$seed" --truth "$TMP/truth-$mix.jsonl"
 	"$EXHUNT" scan 127.78.32.0/22 --port 9502 --allow 127.78.0.0/16 \
-		--checks all --timeout 300 -o "$TMP/scan-$mix.jsonl" -q --no-progress
+		--checks all --timeout 300 --connect-timeout 60 -o "$TMP/scan-$mix.jsonl" -q --no-progress
 	compare "$TMP/truth-$mix.jsonl" "$TMP/scan-$mix.jsonl" | tail -1
 	compare "$TMP/truth-$mix.jsonl" "$TMP/scan-$mix.jsonl" >/dev/null \
 		|| fail "mix $mix differs from truth (seed $seed)"

@@ -18,7 +18,7 @@ print(sum(1 for l in open('$TMP/truth.jsonl') if json.loads(l)['sni_only']))")
 echo "no-such-host.lab.exhunt.test" >>"$TMP/names.txt"
 count=$(( $(wc -l < "$TMP/names.txt") - 1 ))
 "$EXHUNT" scan -i "$TMP/names.txt" --resolver "127.0.0.1:$DNS_PORT" --port 9503 \
-	--allow 127.78.0.0/16 --checks all --timeout 300 -o "$TMP/scan.jsonl" -q
+	--allow 127.78.0.0/16 --checks all --timeout 300 --connect-timeout 60 -o "$TMP/scan.jsonl" -q
 grep '"hostname":"no-such-host' "$TMP/scan.jsonl" | grep -q '"error":"dns: ' \
 	|| fail "an unknown name should give a dns error"
 grep -v no-such-host "$TMP/scan.jsonl" >"$TMP/named.jsonl"
