@@ -19,6 +19,41 @@ static int write_out(const char *path, const struct buf *b)
 	return 0;
 }
 
+/* exhunt report import --db FILE JSONL... */
+static int cmd_report_import(int argc, char **argv)
+{
+	const char *db = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+			continue;
+		}
+		if (!db) {
+			log_error(
+			    "report import: give --db FILE before the JSONL "
+			    "files");
+			return EXIT_USAGE;
+		}
+		{
+			uint64_t added, lines;
+			int rc = report_import(db, argv[i], &added, &lines);
+			if (rc)
+				return rc == EXH_EINVAL ? EXIT_USAGE
+				                        : EXIT_RUNTIME;
+			printf("%s: %llu records, %llu new\n", argv[i],
+			       (unsigned long long)lines,
+			       (unsigned long long)added);
+		}
+	}
+	if (!db) {
+		log_error("report import: give --db FILE and JSONL files");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -32,6 +67,8 @@ int cmd_report(int argc, char **argv)
 	struct report r;
 	int ch, rc = 0;
 
+	if (argc > 1 && strcmp(argv[1], "import") == 0)
+		return cmd_report_import(argc - 1, argv + 1);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {

@@ -45,4 +45,12 @@ int report_csv(const struct report *r, struct buf *out);
  * table of the last scan from the database. */
 int report_html(const struct report *r, const char *db_path, struct buf *out);
 
+/* Imports the JSONL results in path ("-": standard input) into the
+ * database at db_path (created when needed). Idempotent: records already
+ * there are skipped. *added counts new records, *lines all records read.
+ * A malformed line stops the import with an error naming path:line;
+ * batches before it stay imported. */
+int report_import(const char *db_path, const char *path, uint64_t *added,
+                  uint64_t *lines);
+
 #endif

@@ -4,6 +4,7 @@
 #include "base/ip4.h"
 #include "base/log.h"
 #include "scan/record.h"
+#include "store/store.h"
 #include "base/timefmt.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -17,25 +18,6 @@
 #include "base/banned.h"
 
 #define PENDING_FLUSH (4u << 20)
-#define SCHEMA_VERSION 1
-
-static const char schema[] =
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
-    "CREATE TABLE IF NOT EXISTS scans(\n"
-    "  id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT,\n"
-    "  scope TEXT, options TEXT, shard TEXT);\n"
-    "CREATE TABLE IF NOT EXISTS observations(\n"
-    "  scan_id TEXT NOT NULL REFERENCES scans(id), seq INTEGER NOT NULL,\n"
-    "  time TEXT NOT NULL, ip TEXT, port INTEGER NOT NULL, hostname TEXT,\n"
-    "  exchange INTEGER NOT NULL, product TEXT, build TEXT,\n"
-    "  build_precision TEXT, server_name TEXT, cert_sha256 TEXT,\n"
-    "  webshells INTEGER NOT NULL, error TEXT, record TEXT NOT NULL,\n"
-    "  PRIMARY KEY(scan_id, seq));\n"
-    "CREATE TABLE IF NOT EXISTS verdicts(\n"
-    "  scan_id TEXT NOT NULL, seq INTEGER NOT NULL, cve TEXT NOT NULL,\n"
-    "  verdict TEXT NOT NULL, basis TEXT NOT NULL,\n"
-    "  PRIMARY KEY(scan_id, seq, cve));\n"
-    "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip);\n";
 
 static int db_exec(struct scan_output *out, const char *sql)
 {
@@ -54,31 +36,9 @@ static int db_open(struct scan_output *out, const char *scope,
 {
 	sqlite3_stmt *st = NULL;
 	char t[32];
-	int rc, version = 0;
+	int rc;
 
-	if (sqlite3_open(out->db_path, &out->db) != SQLITE_OK) {
-		log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
-		return EXH_EIO;
-	}
-	sqlite3_busy_timeout(out->db, 10000);
-	if (db_exec(out,
-	            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") ||
-	    db_exec(out, schema))
-		return EXH_EIO;
-	if (sqlite3_prepare_v2(
-	        out->db, "SELECT value FROM meta WHERE key='schema_version'",
-	        -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (version > SCHEMA_VERSION) {
-		log_error(
-		    "%s: database schema %d is newer than this exhunt (%d)",
-		    out->db_path, version, SCHEMA_VERSION);
-		return EXH_EINVAL;
-	}
-	if (db_exec(out,
-	            "INSERT OR REPLACE INTO meta VALUES('schema_version','1')"))
+	if (store_open(out->db_path, &out->db))
 		return EXH_EIO;
 	time_iso(out->started, t);
 	rc = sqlite3_prepare_v2(

@@ -1,0 +1,23 @@
+/* The JSON reader (report import reads other runs' records). */
+#include "base/jsonr.h"
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct jdoc doc;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *why;
+	char buf[256];
+	int i;
+
+	if (jsonr_parse(&doc, (struct view){(const char *)data, size}, &why))
+		return 0;
+	for (i = 0; i < doc.count; i++)
+		if (doc.n[i].type == J_STR)
+			(void)jsonr_str(&doc, i, buf, sizeof buf);
+	(void)jsonr_get(&doc, 0, "scan_id");
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* Reading JSON: a bounded parser into a flat array of nodes (no
+ * allocation per node), for records exhunt wrote itself or got from
+ * other runs. Depth, node count and string sizes are capped. */
+#ifndef EXH_BASE_JSONR_H
+#define EXH_BASE_JSONR_H
+#include "base/view.h"
+#include <stdbool.h>
+
+enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct jnode {
+	enum jtype type;
+	struct view raw; /* the text: for strings, without the quotes (still
+	                    escaped) */
+	int key;         /* in an object: index of the key node, else -1 */
+	int parent;
+	int next;   /* next sibling, -1 at the end */
+	int first;  /* first child of an array or object, -1 if none */
+	bool truth; /* J_BOOL */
+};
+
+#define JSONR_MAX_NODES 4096
+#define JSONR_MAX_DEPTH 32
+
+struct jdoc {
+	struct jnode n[JSONR_MAX_NODES];
+	int count;
+};
+
+/* Parses text (one value, surrounding spaces allowed). 0 or EXH_EINVAL
+ * (malformed, or past a cap); *why says what. */
+int jsonr_parse(struct jdoc *d, struct view text, const char **why);
+/* The member named key of object node obj, or -1. */
+int jsonr_get(const struct jdoc *d, int obj, const char *key);
+/* Unescapes a string node into dst (cap bytes, NUL-terminated); \u
+ * escapes outside ASCII become '?'. false if it does not fit. */
+bool jsonr_str(const struct jdoc *d, int node, char *dst, size_t cap);
+
+#endif

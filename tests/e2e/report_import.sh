@@ -1,0 +1,50 @@
+# report import: JSONL from another run becomes the same figures as the
+# scan's own database; importing twice changes nothing; an import killed
+# with -9 midway and run again loses and duplicates nothing; a bad line is
+# named.
+. "$(dirname "$0")/lib.sh"
+start_lab --addresses 127.78.112.0/24 --port 9508 --http-port 0
+"$EXHUNT" scan 127.78.112.0/24 --port 9508 --allow 127.78.0.0/16 --checks all \
+	--timeout 300 --connect-timeout 60 -o "$TMP/scan.jsonl" --db "$TMP/direct.db" -q
+stop_lab
+"$EXHUNT" report import --db "$TMP/imported.db" "$TMP/scan.jsonl" | grep -q "256 records, 256 new" \
+	|| fail "first import"
+"$EXHUNT" report import --db "$TMP/imported.db" "$TMP/scan.jsonl" | grep -q "256 records, 0 new" \
+	|| fail "second import is not idempotent"
+"$EXHUNT" report --db "$TMP/direct.db" --csv "$TMP/direct.csv" >/dev/null
+"$EXHUNT" report --db "$TMP/imported.db" --csv "$TMP/imported.csv" >/dev/null
+# Same figures (the scan's start time differs: the import takes the first
+# record's time).
+cut -d, -f1,3- "$TMP/direct.csv" >"$TMP/a"; cut -d, -f1,3- "$TMP/imported.csv" >"$TMP/b"
+cmp -s "$TMP/a" "$TMP/b" || { diff "$TMP/a" "$TMP/b"; fail "imported figures differ"; }
+for t in observations verdicts; do
+	[ "$(sqlite3 "$TMP/direct.db" "select count(*) from $t")" = \
+	  "$(sqlite3 "$TMP/imported.db" "select count(*) from $t")" ] || fail "$t count"
+done
+# A large import killed midway, then rerun: exactly every record once.
+python3 - "$TMP/scan.jsonl" "$TMP/big.jsonl" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+with open(sys.argv[2], "w") as f:
+    for k in range(800):
+        for l in lines:
+            f.write(l.replace('"scan_id":"', '"scan_id":"copy%03d-' % k, 1) + "\n")
+PY
+"$EXHUNT" report import --db "$TMP/big.db" "$TMP/big.jsonl" >/dev/null &
+pid=$!
+sleep 1.5
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+before=$(sqlite3 "$TMP/big.db" "select count(*) from observations" 2>/dev/null || echo 0)
+[ "$before" -lt 204800 ] || echo "note: the import finished before the kill ($before)"
+"$EXHUNT" report import --db "$TMP/big.db" "$TMP/big.jsonl" >/dev/null || fail "rerun after kill"
+[ "$(sqlite3 "$TMP/big.db" "select count(*) from observations")" = 204800 ] || fail "records lost or duplicated"
+[ "$(sqlite3 "$TMP/big.db" "select count(distinct scan_id) from observations")" = 800 ] || fail "scans"
+# A bad line names the file and line.
+{ head -3 "$TMP/scan.jsonl"; echo '{"scan_id": broken'; } >"$TMP/bad.jsonl"
+set +e
+"$EXHUNT" report import --db "$TMP/bad.db" "$TMP/bad.jsonl" 2>"$TMP/err" >/dev/null
+rc=$?
+set -e
+[ $rc = 2 ] && grep -q "bad.jsonl:4: not JSON" "$TMP/err" || fail "bad line not named ($rc: $(cat "$TMP/err"))"
+echo PASS
