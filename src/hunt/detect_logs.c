@@ -3,6 +3,7 @@
  * ../shared/reference/host-hunting.md §1.4 and §1.8; where an attempt and a
  * success look alike but for the status, the status decides. */
 #include "hunt/detect.h"
+#include "base/text.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -58,36 +59,6 @@ static void copy(char *dst, size_t cap, struct view v)
 		v.len = cap - 1;
 	memcpy(dst, v.p, v.len);
 	dst[v.len] = '\0';
-}
-
-/* Percent-decodes and lowercases into dst. */
-static struct view decode(struct view v, char *dst, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < v.len && o + 1 < cap; i++) {
-		char c = v.p[i];
-		if (c == '%' && i + 2 < v.len) {
-			int hi = v.p[i + 1], lo = v.p[i + 2], x = 0, k;
-			for (k = 0; k < 2; k++) {
-				int ch = k ? lo : hi;
-				x <<= 4;
-				if (ch >= '0' && ch <= '9')
-					x |= ch - '0';
-				else if ((ch | 32) >= 'a' && (ch | 32) <= 'f')
-					x |= (ch | 32) - 'a' + 10;
-				else
-					x = -1000;
-			}
-			if (x >= 0) {
-				c = (char)x;
-				i += 2;
-			}
-		}
-		dst[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-	}
-	dst[o] = '\0';
-	return (struct view){dst, o};
 }
 
 static void stamp(struct finding *f, struct view time, struct view ip,
@@ -368,8 +339,8 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	ip = log_get(r, d->i[6]);
 	ua = log_get(r, d->i[7]);
 	st = log_get(r, d->i[8]);
-	q = decode(query, qbuf, sizeof qbuf);
-	s = decode(stem, sbuf, sizeof sbuf);
+	q = url_decode_lower(query, qbuf, sizeof qbuf);
+	s = url_decode_lower(stem, sbuf, sizeof sbuf);
 	anon = user.len == 0 || view_eq(user, VIEW_LIT("-"));
 	snprintf(detail, sizeof detail, "%.*s %.*s?%.*s status %.*s user %.*s",
 	         (int)(method.len > 10 ? 10 : method.len), method.p,

@@ -2,6 +2,7 @@
  * self-contained HTML page; and the "what to do next" they share. */
 #include "hunt/hunt.h"
 #include "base/json.h"
+#include "base/text.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,22 +360,6 @@ void hunt_report_text(const struct hunt *h, FILE *f)
 	free_steps(&st);
 }
 
-static int html_text(struct buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s && !rc; s++) {
-		switch (*s) {
-		case '<': rc = buf_adds(b, "&lt;"); break;
-		case '>': rc = buf_adds(b, "&gt;"); break;
-		case '&': rc = buf_adds(b, "&amp;"); break;
-		case '"': rc = buf_adds(b, "&quot;"); break;
-		default: rc = buf_addc(b, *s);
-		}
-	}
-	return rc;
-}
-
 int hunt_report_html(const struct hunt *h, struct buf *b)
 {
 	struct steps st = {0};
@@ -392,7 +377,7 @@ int hunt_report_html(const struct hunt *h, struct buf *b)
 	    "e60;color:#fff}"
 	    ".attempted{background:#fd6}.critical{color:#b00;font-weight:bold}"
 	    "</style></head><body><h1>exhunt hunt</h1><p>");
-	rc = rc ? rc : html_text(b, h->root);
+	rc = rc ? rc : html_escape(b, h->root);
 	rc = rc ? rc
 	        : buf_adds(b, "</p><h2>Verdicts</h2><table><tr><th>CVE</"
 	                      "th><th>verdict</th></tr>");
@@ -405,7 +390,7 @@ int hunt_report_html(const struct hunt *h, struct buf *b)
 	next_steps(h, &st);
 	for (c = 0; !rc && c < st.n; c++) {
 		rc = buf_adds(b, "<li>");
-		rc = rc ? rc : html_text(b, st.s[c]);
+		rc = rc ? rc : html_escape(b, st.s[c]);
 		rc = rc ? rc : buf_adds(b, "</li>");
 	}
 	free_steps(&st);
@@ -422,18 +407,18 @@ int hunt_report_html(const struct hunt *h, struct buf *b)
 			         (unsigned long long)f->line);
 		rc = buf_printf(b, "<tr><td class=\"%s\">%s</td><td>",
 		                severity_word(f->sev), severity_word(f->sev));
-		rc = rc ? rc : html_text(b, f->kind);
+		rc = rc ? rc : html_escape(b, f->kind);
 		rc = rc ? rc
 		        : buf_printf(b, "</td><td>%s</td><td>",
 		                     f->cve >= 0 ? hunt_cve_ids[f->cve] : "");
-		rc = rc ? rc : html_text(b, f->path);
+		rc = rc ? rc : html_escape(b, f->path);
 		rc = rc ? rc : buf_adds(b, line);
 		rc = rc ? rc : buf_adds(b, "</td><td>");
-		rc = rc ? rc : html_text(b, f->time);
+		rc = rc ? rc : html_escape(b, f->time);
 		rc = rc ? rc : buf_adds(b, "</td><td>");
-		rc = rc ? rc : html_text(b, f->client_ip);
+		rc = rc ? rc : html_escape(b, f->client_ip);
 		rc = rc ? rc : buf_adds(b, "</td><td>");
-		rc = rc ? rc : html_text(b, f->detail);
+		rc = rc ? rc : html_escape(b, f->detail);
 		rc = rc ? rc : buf_adds(b, "</td></tr>");
 	}
 	return rc ? rc : buf_adds(b, "</table></body></html>\n");

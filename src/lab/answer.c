@@ -2,32 +2,11 @@
  * following ../shared/reference/remote-detection.md §1 and §2. */
 #include "lab/persona.h"
 #include "base/err.h"
+#include "base/text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
-
-/* Percent-decodes v into dst (lowercased), for URL-rewrite style matching. */
-static size_t decode_lower(struct view v, char *dst, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < v.len && o + 1 < cap; i++) {
-		char c = v.p[i];
-		if (c == '%' && i + 2 < v.len) {
-			char hex[3] = {v.p[i + 1], v.p[i + 2], 0};
-			char *end;
-			long x = strtol(hex, &end, 16);
-			if (end == hex + 2) {
-				c = (char)x;
-				i += 2;
-			}
-		}
-		dst[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-	}
-	dst[o] = '\0';
-	return o;
-}
 
 static void head(struct buf *o, int status, const char *reason,
                  const char *server)
@@ -273,7 +252,7 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		if (view_split(&t, '?', &path))
 			query = t;
 	}
-	decode_lower(req->target, dec, sizeof dec);
+	url_decode_lower(req->target, dec, sizeof dec);
 	/* URL-rewrite mitigations run before anything else in IIS. */
 	if (p->eems && strstr(dec, "autodiscover") &&
 	    strstr(dec, "powershell")) {

@@ -4,25 +4,10 @@
  * tests can read them from the DOM. */
 #include "report/report.h"
 #include "base/err.h"
+#include "base/text.h"
 #include <sqlite3.h>
 #include <string.h>
 #include "base/banned.h"
-
-static int esc(struct buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; s && *s && !rc; s++) {
-		switch (*s) {
-		case '<': rc = buf_adds(b, "&lt;"); break;
-		case '>': rc = buf_adds(b, "&gt;"); break;
-		case '&': rc = buf_adds(b, "&amp;"); break;
-		case '"': rc = buf_adds(b, "&quot;"); break;
-		default: rc = buf_addc(b, *s);
-		}
-	}
-	return rc;
-}
 
 /* A line chart of up to four series over the scans. */
 static int line_chart(struct buf *b, const struct report *r)
@@ -102,7 +87,7 @@ static int bar_chart(struct buf *b, const struct report *r)
 		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 		    "fill=\"#2980b9\"><title>",
 		    x, 10 + H - h, w, h);
-		rc = rc ? rc : esc(b, r->cus[i].name);
+		rc = rc ? rc : html_escape(b, r->cus[i].name);
 		rc = rc ? rc
 		        : buf_printf(b,
 		                     ": %llu</title></rect><text "
@@ -110,7 +95,7 @@ static int bar_chart(struct buf *b, const struct report *r)
 		                     "rotate(60)\" font-size=\"9\">",
 		                     (unsigned long long)r->cus[i].n, x + 4,
 		                     H + 16);
-		rc = rc ? rc : esc(b, r->cus[i].name);
+		rc = rc ? rc : html_escape(b, r->cus[i].name);
 		rc = rc ? rc : buf_adds(b, "</text>");
 	}
 	return rc ? rc : buf_adds(b, "</svg>");
@@ -149,7 +134,8 @@ static int server_table(struct buf *b, const struct report *r,
 			for (c = 0; !rc && c < 5; c++) {
 				rc = buf_adds(b, "<td>");
 				rc = rc ? rc
-				        : esc(b,
+				        : html_escape(
+				              b,
 				              (const char *)sqlite3_column_text(
 				                  st, c));
 				rc = rc ? rc : buf_adds(b, "</td>");
@@ -221,7 +207,7 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 	for (i = 0; !rc && i < r->n; i++) {
 		const struct scan_figures *s = &r->s[i];
 		rc = buf_adds(b, "<tr><td>");
-		rc = rc ? rc : esc(b, s->id);
+		rc = rc ? rc : html_escape(b, s->id);
 		rc = rc ? rc
 		        : buf_printf(
 		              b,

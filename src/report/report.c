@@ -42,11 +42,20 @@ static uint64_t count(sqlite3 *db, const char *sql, const char *a,
 	"WHERE v.scan_id=o.scan_id AND v.seq=o.seq AND "                       \
 	"v.cve='CVE-2021-26855')"
 
+/* Addresses open to ProxyLogon in scan ?1 that are patched in scan ?2. */
+#define OPEN_THEN_PATCHED_SQL                                                  \
+	"SELECT count(*) FROM observations o JOIN observations n ON "          \
+	"n.ip=o.ip AND n.port=o.port AND n.scan_id=?2 WHERE o.scan_id=?1 "     \
+	"AND o.exchange AND " STATE_SQL "=1 AND (SELECT v.verdict FROM "       \
+	"verdicts v WHERE v.scan_id=n.scan_id AND v.seq=n.seq AND "            \
+	"v.cve='CVE-2021-26855')='patched'"
+
 int report_load(const char *path, struct report *r)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc = 0, i, k;
+	uint64_t first_open = 0;
 
 	memset(r, 0, sizeof *r);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
@@ -77,6 +86,12 @@ int report_load(const char *path, struct report *r)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (r->n)
+		first_open =
+		    count(db,
+		          "SELECT count(*) FROM observations o WHERE "
+		          "o.scan_id=?1 AND o.exchange AND " STATE_SQL "=1",
+		          r->s[0].id, NULL, NULL);
 	for (i = 0; i < r->n; i++) {
 		struct scan_figures *f = &r->s[i];
 		f->exchange = count(db,
@@ -103,35 +118,13 @@ int report_load(const char *path, struct report *r)
 			f->patched[k] =
 			    count(db, q, f->id, report_cves[k], "patched");
 		}
-		f->first_open = count(db,
-		                      "SELECT count(*) FROM observations o "
-		                      "WHERE o.scan_id=?1 AND "
-		                      "o.exchange AND " STATE_SQL "=1",
-		                      r->s[0].id, NULL, NULL);
-		f->first_open_patched = count(
-		    db,
-		    "SELECT count(*) FROM observations o JOIN observations n "
-		    "ON "
-		    "n.ip=o.ip AND n.port=o.port AND n.scan_id=?2 WHERE "
-		    "o.scan_id=?1 "
-		    "AND o.exchange AND " STATE_SQL
-		    "=1 AND (SELECT v.verdict FROM "
-		    "verdicts v WHERE v.scan_id=n.scan_id AND v.seq=n.seq AND "
-		    "v.cve='CVE-2021-26855')='patched'",
-		    r->s[0].id, f->id, NULL);
+		f->first_open = first_open;
+		f->first_open_patched =
+		    count(db, OPEN_THEN_PATCHED_SQL, r->s[0].id, f->id, NULL);
 		if (i == 0)
 			continue;
-		f->newly_patched = count(
-		    db,
-		    "SELECT count(*) FROM observations o JOIN observations n "
-		    "ON "
-		    "n.ip=o.ip AND n.port=o.port AND n.scan_id=?2 WHERE "
-		    "o.scan_id=?1 "
-		    "AND o.exchange AND " STATE_SQL
-		    "=1 AND (SELECT v.verdict FROM "
-		    "verdicts v WHERE v.scan_id=n.scan_id AND v.seq=n.seq AND "
-		    "v.cve='CVE-2021-26855')='patched'",
-		    r->s[i - 1].id, f->id, NULL);
+		f->newly_patched = count(db, OPEN_THEN_PATCHED_SQL,
+		                         r->s[i - 1].id, f->id, NULL);
 		f->newly_backdoored =
 		    count(db,
 		          "SELECT count(*) FROM observations o JOIN "
