@@ -1,4 +1,5 @@
 #include "base/csv.h"
+#include <string.h>
 #include "base/banned.h"
 
 int csv_split(struct view line, char sep, struct view *fields, int max)
@@ -44,4 +45,25 @@ int csv_split(struct view line, char sep, struct view *fields, int max)
 			return n;
 		i++; /* the separator */
 	}
+}
+
+/* A CSV field: quoted when it holds a separator, quote or line break. */
+int csv_field(struct buf *b, const char *s, bool last)
+{
+	int rc = 0;
+
+	if (strpbrk(s, ",\"\r\n")) {
+		rc = buf_addc(b, '"');
+		for (; !rc && *s; s++) {
+			if (*s == '"')
+				rc = buf_addc(b, '"');
+			rc = rc ? rc
+			        : buf_addc(b,
+			                   *s == '\r' || *s == '\n' ? ' ' : *s);
+		}
+		rc = rc ? rc : buf_addc(b, '"');
+	} else {
+		rc = buf_adds(b, s);
+	}
+	return rc ? rc : buf_addc(b, last ? '\n' : ',');
 }

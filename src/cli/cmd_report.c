@@ -60,10 +60,11 @@ int cmd_report(int argc, char **argv)
 	    {"db", required_argument, NULL, 'd'},
 	    {"html", required_argument, NULL, 'H'},
 	    {"csv", required_argument, NULL, 'c'},
+	    {"groups-csv", required_argument, NULL, 'g'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *db = NULL, *html = NULL, *csv = NULL;
+	const char *db = NULL, *html = NULL, *csv = NULL, *groups = NULL;
 	struct report r;
 	int ch, rc = 0;
 
@@ -75,21 +76,28 @@ int cmd_report(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'H': html = optarg; break;
 		case 'c': csv = optarg; break;
+		case 'g': groups = optarg; break;
 		case 'h':
-			puts("usage: exhunt report --db FILE [--html OUT] "
-			     "[--csv OUT]\n\n"
-			     "Figures per scan from a database that scans "
-			     "appended to\n"
-			     "(exhunt scan --db FILE): Exchange servers, per "
-			     "campaign\n"
-			     "open and patched, the share of the first scan's "
-			     "open\n"
-			     "servers patched since, back-doored, changes "
-			     "since the\n"
-			     "previous scan, end of life. Text on standard "
-			     "output;\n"
-			     "CSV and a self-contained HTML dashboard on "
-			     "request.");
+			puts(
+			    "usage: exhunt report --db FILE [--html OUT] "
+			    "[--csv OUT] [--groups-csv OUT]\n"
+			    "       exhunt report import --db FILE JSONL...\n\n"
+			    "Figures per scan from a database that scans "
+			    "appended to\n"
+			    "(exhunt scan --db FILE): Exchange servers, per "
+			    "campaign\n"
+			    "open and patched, the share of the first scan's "
+			    "open\n"
+			    "servers patched since, back-doored, changes "
+			    "since the\n"
+			    "previous scan, end of life. Text on standard "
+			    "output;\n"
+			    "CSV and a self-contained HTML dashboard on "
+			    "request.\n"
+			    "--groups-csv: every country and network of the "
+			    "last scan\n"
+			    "(when the database has enrichment; "
+			    "docs/report.md).");
 			return 0;
 		default: return EXIT_USAGE;
 		}
@@ -110,6 +118,13 @@ int cmd_report(int argc, char **argv)
 		struct buf b;
 		buf_init(&b, (size_t)1 << 30);
 		rc = report_csv(&r, &b) ? EXIT_RUNTIME : write_out(csv, &b);
+		buf_release(&b);
+	}
+	if (!rc && groups) {
+		struct buf b;
+		buf_init(&b, (size_t)1 << 30);
+		rc = report_groups_csv(&r, &b) ? EXIT_RUNTIME
+		                               : write_out(groups, &b);
 		buf_release(&b);
 	}
 	if (!rc && html) {

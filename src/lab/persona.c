@@ -268,14 +268,16 @@ static void evolve(const struct lab_world *w, struct persona *p)
 	if (p->kind != P_EXCHANGE || (p->build >> 48) < 15)
 		return;
 	for (e = 1; e <= w->epoch; e++) {
-		struct rng r = {rng_mix((w->seed + e * 0x9e37ull) ^ (uint64_t)p->ip << 20)};
+		struct rng r = {
+		    rng_mix((w->seed + e * 0x9e37ull) ^ (uint64_t)p->ip << 20)};
 		long by = days_of(w->mix->date) + 14 * (long)e;
 		bool open = persona_vulnerable(kb, "CVE-2021-26855", p->build);
 		int roll = (int)rng_below(&r, 100), i;
 		if (open && roll < 35) {
 			build_t best = p->build;
 			for (i = 0; i < kb->nbuilds; i++)
-				if (BUILD_CU(kb->builds[i].build) == BUILD_CU(p->build) &&
+				if (BUILD_CU(kb->builds[i].build) ==
+				        BUILD_CU(p->build) &&
 				    kb->builds[i].build > best &&
 				    days_of(kb->builds[i].date) <= by)
 					best = kb->builds[i].build;
@@ -287,7 +289,8 @@ static void evolve(const struct lab_world *w, struct persona *p)
 		roll = (int)rng_below(&r, 100);
 		if (open && !p->nshells && roll < 8 && kb->nwebshell_paths) {
 			p->nshells = 1;
-			p->shells[0] = (int)rng_below(&r, (uint64_t)kb->nwebshell_paths);
+			p->shells[0] =
+			    (int)rng_below(&r, (uint64_t)kb->nwebshell_paths);
 		} else if (p->nshells && roll >= 75) {
 			p->nshells = 0;
 		}
@@ -299,11 +302,40 @@ static void evolve(const struct lab_world *w, struct persona *p)
 		p->eomt = false;
 }
 
+/*
+ * Moves: at each epoch the addresses of a /24 pair up (a with a ^ m, m
+ * drawn per epoch) and 2% of the pairs swap what they host, so a server
+ * shows up at another address under its own name. The address a server
+ * started at (epoch 0) is its origin; its history is drawn from that.
+ */
+static uint32_t origin_of(const struct lab_world *w, uint32_t ip)
+{
+	uint32_t a = ip, e;
+
+	for (e = w->epoch; e >= 1; e--) {
+		uint32_t m =
+		    1 +
+		    (uint32_t)(rng_mix(w->seed ^ (e * 0x5bd1e995ull)) % 255);
+		uint32_t lo = a < (a ^ m) ? a : a ^ m;
+		struct rng r = {rng_mix((w->seed + e * 0x2545f491ull) ^
+		                        ((uint64_t)lo << 24))};
+		if (rng_below(&r, 100) < 2)
+			a ^= m;
+	}
+	return a;
+}
+
 void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p)
 {
-	persona_base(w, ip, p);
-	if (w->epoch)
-		evolve(w, p);
+	if (!w->epoch) {
+		persona_base(w, ip, p);
+		return;
+	}
+	persona_base(w, origin_of(w, ip), p);
+	evolve(w, p);
+	p->ip = ip;
+	snprintf(p->hostname, sizeof p->hostname, "ex-%u-%u-%u-%u." LAB_ZONE,
+	         ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
 }
 
 static const char *kind_word(enum persona_kind k)

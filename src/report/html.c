@@ -5,6 +5,7 @@
 #include "report/report.h"
 #include "base/err.h"
 #include "base/text.h"
+#include "store/store.h"
 #include <sqlite3.h>
 #include <string.h>
 #include "base/banned.h"
@@ -67,71 +68,159 @@ static int line_chart(struct buf *b, const struct report *r)
 	return rc ? rc : buf_adds(b, "</svg>");
 }
 
-static int bar_chart(struct buf *b, const struct report *r)
+struct bar {
+	const char *name;
+	uint64_t n;
+};
+
+/* A bar chart: one bar per entry, names under the bars. */
+static int bar_chart(struct buf *b, const char *label, const struct bar *bars,
+                     int n)
 {
 	uint64_t max = 1;
 	int i, rc, w = 28, H = 200;
 
-	for (i = 0; i < r->ncus; i++)
-		if (r->cus[i].n > max)
-			max = r->cus[i].n;
+	for (i = 0; i < n; i++)
+		if (bars[i].n > max)
+			max = bars[i].n;
 	rc = buf_printf(b,
 	                "<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	                "aria-label=\"builds\">",
-	                r->ncus * (w + 6) + 20, H + 90);
-	for (i = 0; !rc && i < r->ncus; i++) {
-		int h = (int)((double)H * (double)r->cus[i].n / (double)max);
+	                "aria-label=\"%s\">",
+	                n * (w + 6) + 20, H + 90, label);
+	for (i = 0; !rc && i < n; i++) {
+		int h = (int)((double)H * (double)bars[i].n / (double)max);
 		int x = 10 + i * (w + 6);
 		rc = buf_printf(
 		    b,
 		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 		    "fill=\"#2980b9\"><title>",
 		    x, 10 + H - h, w, h);
-		rc = rc ? rc : html_escape(b, r->cus[i].name);
+		rc = rc ? rc : html_escape(b, bars[i].name);
 		rc = rc ? rc
 		        : buf_printf(b,
 		                     ": %llu</title></rect><text "
 		                     "transform=\"translate(%d,%d) "
 		                     "rotate(60)\" font-size=\"9\">",
-		                     (unsigned long long)r->cus[i].n, x + 4,
+		                     (unsigned long long)bars[i].n, x + 4,
 		                     H + 16);
-		rc = rc ? rc : html_escape(b, r->cus[i].name);
+		rc = rc ? rc : html_escape(b, bars[i].name);
 		rc = rc ? rc : buf_adds(b, "</text>");
 	}
 	return rc ? rc : buf_adds(b, "</svg>");
 }
 
+static int cu_chart(struct buf *b, const struct report *r)
+{
+	struct bar bars[REPORT_MAX_CUS];
+	int i;
+
+	for (i = 0; i < r->ncus; i++)
+		bars[i] = (struct bar){r->cus[i].name, r->cus[i].n};
+	return bar_chart(b, "builds", bars, r->ncus);
+}
+
+/* Per country or network: a chart of the top 30, the full table. */
+static int group_section(struct buf *b, const char *title, const char *dim,
+                         const struct group_table *t)
+{
+	struct bar bars[30];
+	size_t i;
+	int n = 0, rc;
+
+	if (t->n == 0)
+		return 0;
+	for (i = 0; i < t->n && n < 30; i++)
+		bars[n++] = (struct bar){t->rows[i].key, t->rows[i].open};
+	rc = buf_printf(b, "<h2>%s (last scan, open servers)</h2>", title);
+	rc = rc ? rc : bar_chart(b, dim, bars, n);
+	rc = rc ? rc
+	        : buf_printf(b,
+	                     "<table id=\"%s\"><tr><th>%s</th><th>name</th>"
+	                     "<th>servers</th><th>open</th><th>back-doored"
+	                     "</th></tr>",
+	                     dim, dim);
+	for (i = 0; !rc && i < t->n; i++) {
+		const struct group_row *g = &t->rows[i];
+		rc = buf_adds(b, "<tr><td>");
+		rc = rc ? rc : html_escape(b, g->key);
+		rc = rc ? rc : buf_adds(b, "</td><td>");
+		rc = rc ? rc : html_escape(b, g->name);
+		rc = rc ? rc
+		        : buf_printf(b,
+		                     "</td><td data-figure=\"%s-servers-%zu\">"
+		                     "%llu</td><td data-figure=\"%s-open-%zu\">"
+		                     "%llu</td><td>%llu</td></tr>",
+		                     dim, i, (unsigned long long)g->servers,
+		                     dim, i, (unsigned long long)g->open,
+		                     (unsigned long long)g->backdoored);
+	}
+	return rc ? rc : buf_adds(b, "</table>");
+}
+
+#define TABLE_MAX 100000
+
+/* The last scan's Exchange servers, the ones needing action first
+ * (back-doored, then open to ProxyLogon), at most TABLE_MAX rows. */
 static int server_table(struct buf *b, const struct report *r,
                         const char *db_path)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	int rc = 0, rows = 0;
+	int rc = 0, rows = 0, total = 0, pos = 0;
 
 	rc = buf_adds(
 	    b, "<input id=\"filter\" placeholder=\"filter\" "
 	       "oninput=\"filt(this.value)\"><table id=\"servers\"><thead>"
 	       "<tr><th onclick=\"sortby(0)\">address</th><th "
-	       "onclick=\"sortby(1)\">product</th><th onclick=\"sortby(2)\">"
-	       "build</th><th onclick=\"sortby(3)\">ProxyLogon</th><th "
-	       "onclick=\"sortby(4)\">web shells</th></tr></thead><tbody>");
+	       "onclick=\"sortby(1)\">server</th><th onclick=\"sortby(2)\">"
+	       "product</th><th onclick=\"sortby(3)\">build</th><th "
+	       "onclick=\"sortby(4)\">ProxyLogon</th><th "
+	       "onclick=\"sortby(5)\">web shells</th></tr></thead><tbody>");
 	if (!rc && r->n &&
 	    sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) ==
 	        SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT idx FROM cves WHERE id=?1", -1, &st,
+	                       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, report_cves[0], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			pos = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		st = NULL;
+		if (sqlite3_prepare_v2(
+		        db,
+		        "SELECT count(*) FROM observations WHERE "
+		        "key BETWEEN ?1 AND ?2 AND exchange",
+		        -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, r->last_no * STORE_SEQ_LIMIT);
+			sqlite3_bind_int64(
+			    st, 2, (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				total = sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+			st = NULL;
+		}
+	}
+	if (!rc && db && r->n &&
 	    sqlite3_prepare_v2(
 	        db,
-	        "SELECT o.ip, o.product, o.build, (SELECT verdict FROM "
-	        "verdicts v "
-	        "WHERE v.scan_id=o.scan_id AND v.seq=o.seq AND "
-	        "v.cve='CVE-2021-26855'), o.webshells FROM observations o "
-	        "WHERE "
-	        "o.scan_id=?1 AND o.exchange ORDER BY o.ip LIMIT 100000",
+	        "SELECT o.ip, s.name, o.product, o.build, CASE "
+	        "substr(o.verdicts,?3,1) WHEN 'V' THEN 'vulnerable' WHEN 'L' "
+	        "THEN 'likely-vulnerable' WHEN 'P' THEN 'patched' WHEN 'U' "
+	        "THEN 'unknown' ELSE '' END v, o.webshells FROM observations "
+	        "o LEFT JOIN servers s ON s.id=o.server_id WHERE o.key "
+	        "BETWEEN ?1 AND ?2 AND o.exchange ORDER BY o.webshells>0 "
+	        "DESC, v IN ('vulnerable','likely-vulnerable') DESC, o.key "
+	        "LIMIT ?4",
 	        -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, r->s[r->n - 1].id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 1, r->last_no * STORE_SEQ_LIMIT);
+		sqlite3_bind_int64(st, 2,
+		                   (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
+		sqlite3_bind_int(st, 3, pos);
+		sqlite3_bind_int(st, 4, TABLE_MAX);
 		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 			int c;
 			rc = buf_adds(b, "<tr>");
-			for (c = 0; !rc && c < 5; c++) {
+			for (c = 0; !rc && c < 6; c++) {
 				rc = buf_adds(b, "<td>");
 				rc = rc ? rc
 				        : html_escape(
@@ -148,9 +237,11 @@ static int server_table(struct buf *b, const struct report *r,
 	sqlite3_close(db);
 	rc = rc ? rc
 	        : buf_printf(b,
-	                     "</tbody></table><p data-figure=\"table-rows\">%d"
-	                     "</p>",
-	                     rows);
+	                     "</tbody></table><p>showing <span "
+	                     "data-figure=\"table-rows\">%d</span> of <span "
+	                     "data-figure=\"table-total\">%d</span> "
+	                     "observations (back-doored and open first)</p>",
+	                     rows, total);
 	return rc;
 }
 
@@ -236,7 +327,9 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 		              (unsigned long long)s->eol);
 	}
 	rc = rc ? rc : buf_adds(b, "</table><h2>Builds (last scan)</h2>");
-	rc = rc ? rc : bar_chart(b, r);
+	rc = rc ? rc : cu_chart(b, r);
+	rc = rc ? rc : group_section(b, "Countries", "country", &r->countries);
+	rc = rc ? rc : group_section(b, "Networks", "network", &r->networks);
 	rc = rc ? rc : buf_adds(b, "<h2>Servers (last scan)</h2>");
 	rc = rc ? rc : server_table(b, r, db_path);
 	return rc ? rc

@@ -1,6 +1,10 @@
 #include "report/report.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "store/store.h"
+#include "base/csv.h"
+#include <stdbool.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,48 +18,217 @@ const char *const report_campaigns[REPORT_CVES] = {
     "ProxyLogon", "ProxyShell", "ProxyToken", "ProxyNotShell", "OWASSRF",
 };
 
-static uint64_t count(sqlite3 *db, const char *sql, const char *a,
-                      const char *b, const char *c)
-{
-	sqlite3_stmt *st;
-	uint64_t n = 0;
+/* A server's state in one scan, one byte: seen as Exchange, ProxyLogon
+ * open / patched, back-doored. */
+enum {
+	ST_SEEN = 1,
+	ST_OPEN = 2,
+	ST_PATCHED = 4,
+	ST_SHELL = 8,
+};
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+static int prepare(sqlite3 *db, const char *path, const char *sql,
+                   sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
 		return 0;
-	if (a)
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	if (c)
-		sqlite3_bind_text(st, 3, c, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	log_error("%s: not an exhunt scan database (%s)", path,
+	          sqlite3_errmsg(db));
+	return EXH_EINVAL;
 }
 
-/* An address's ProxyLogon state in a scan: 0 absent or not Exchange,
- * 1 open (vulnerable or likely), 2 patched, 3 other. */
-#define STATE_SQL                                                              \
-	"(SELECT CASE WHEN v.verdict IN ('vulnerable','likely-vulnerable') "   \
-	"THEN 1 WHEN v.verdict='patched' THEN 2 ELSE 3 END FROM verdicts v "   \
-	"WHERE v.scan_id=o.scan_id AND v.seq=o.seq AND "                       \
-	"v.cve='CVE-2021-26855')"
+/* Positions of the followed CVEs in the verdict strings (0: none). */
+static void cve_positions(sqlite3 *db, int pos[REPORT_CVES])
+{
+	sqlite3_stmt *st;
+	int k;
 
-/* Addresses open to ProxyLogon in scan ?1 that are patched in scan ?2. */
-#define OPEN_THEN_PATCHED_SQL                                                  \
-	"SELECT count(*) FROM observations o JOIN observations n ON "          \
-	"n.ip=o.ip AND n.port=o.port AND n.scan_id=?2 WHERE o.scan_id=?1 "     \
-	"AND o.exchange AND " STATE_SQL "=1 AND (SELECT v.verdict FROM "       \
-	"verdicts v WHERE v.scan_id=n.scan_id AND v.seq=n.seq AND "            \
-	"v.cve='CVE-2021-26855')='patched'"
+	for (k = 0; k < REPORT_CVES; k++) {
+		pos[k] = 0;
+		if (sqlite3_prepare_v2(db, "SELECT idx FROM cves WHERE id=?",
+		                       -1, &st, NULL) != SQLITE_OK)
+			continue;
+		sqlite3_bind_text(st, 1, report_cves[k], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			pos[k] = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+}
+
+static bool is_open(char c)
+{
+	return c == 'V' || c == 'L';
+}
+
+/* One pass over a scan's Exchange observations (a range of keys, in key
+ * order): per-scan counts, and each server's state in cur. A server seen
+ * at several addresses counts once, by its first observation. */
+static int scan_pass(sqlite3_stmt *st, long long no, const int pos[],
+                     uint8_t *cur, size_t nservers, struct scan_figures *f)
+{
+	int k, step;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
+	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+		int vlen = sqlite3_column_bytes(st, 1);
+		uint8_t s = ST_SEEN;
+		if (id <= 0 || (size_t)id >= nservers)
+			continue;
+		if (cur[id] & ST_SEEN) {
+			if (sqlite3_column_int(st, 2) > 0 &&
+			    !(cur[id] & ST_SHELL)) {
+				cur[id] |= ST_SHELL;
+				f->backdoored++;
+			}
+			continue;
+		}
+		f->exchange++;
+		for (k = 0; k < REPORT_CVES; k++) {
+			char c = pos[k] && pos[k] <= vlen ? v[pos[k] - 1] : '-';
+			f->vuln[k] += c == 'V';
+			f->likely[k] += c == 'L';
+			f->patched[k] += c == 'P';
+			if (k == 0)
+				s |= is_open(c) ? ST_OPEN
+				     : c == 'P' ? ST_PATCHED
+				                : 0;
+		}
+		if (sqlite3_column_int(st, 2) > 0) {
+			s |= ST_SHELL;
+			f->backdoored++;
+		}
+		f->eol += sqlite3_column_int(st, 3) != 0;
+		cur[id] = s;
+	}
+	return step == SQLITE_DONE ? 0 : EXH_EIO;
+}
+
+/* Changes between the previous scan and this one, and against the first. */
+static void compare(const uint8_t *first, const uint8_t *prev,
+                    const uint8_t *cur, size_t n, struct scan_figures *f)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		f->first_open += (first[i] & ST_OPEN) != 0;
+		f->first_open_patched +=
+		    (first[i] & ST_OPEN) && (cur[i] & ST_PATCHED);
+		if (!prev)
+			continue;
+		f->newly_patched +=
+		    (prev[i] & ST_OPEN) && (cur[i] & ST_PATCHED);
+		f->newly_backdoored += (prev[i] & ST_SEEN) &&
+		                       !(prev[i] & ST_SHELL) &&
+		                       (cur[i] & ST_SHELL);
+		f->cleaned += (prev[i] & ST_SHELL) && (cur[i] & ST_SEEN) &&
+		              !(cur[i] & ST_SHELL);
+		f->disappeared += (prev[i] & ST_SEEN) && !(cur[i] & ST_SEEN);
+	}
+}
+
+/* Build distribution of the last scan: "2016 CU19" from the build name. */
+static void cu_histogram(sqlite3 *db, long long no, struct report *r)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT build_name b, count(DISTINCT server_id) FROM "
+	        "observations WHERE key BETWEEN ?1 AND ?2 AND exchange AND b "
+	        "IS NOT NULL GROUP BY b",
+	        -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
+	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char name[96], *sp;
+		int j;
+		snprintf(name, sizeof name, "%s", sqlite3_column_text(st, 0));
+		sp = strstr(name, "Exchange Server ");
+		if (sp)
+			memmove(name, sp + 16, strlen(sp + 16) + 1);
+		sp = strchr(name, ' ');
+		if (sp && (sp = strchr(sp + 1, ' ')))
+			*sp = '\0';
+		for (j = 0; j < r->ncus && strcmp(r->cus[j].name, name); j++)
+			;
+		if (j == r->ncus && r->ncus < REPORT_MAX_CUS)
+			snprintf(r->cus[r->ncus++].name, sizeof r->cus[0].name,
+			         "%s", name);
+		if (j < REPORT_MAX_CUS)
+			r->cus[j].n += (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Per country and per network of the last scan, when the addresses
+ * table has enrichment (exhunt notify enrich): distinct servers, open to
+ * any followed campaign, back-doored; largest first. */
+static int by_group(sqlite3 *db, long long no, const int pos[], const char *col,
+                    struct group_table *t)
+{
+	sqlite3_stmt *st;
+	char sql[1024], open[256] = "0";
+	int k, rc = 0;
+
+	for (k = 0; k < REPORT_CVES; k++)
+		if (pos[k])
+			snprintf(
+			    open + strlen(open), sizeof open - strlen(open),
+			    " OR substr(o.verdicts,%d,1) IN ('V','L')", pos[k]);
+	snprintf(sql, sizeof sql,
+	         "SELECT %s, max(a.as_name), count(DISTINCT o.server_id), "
+	         "count(DISTINCT CASE WHEN %s THEN o.server_id END), "
+	         "count(DISTINCT CASE WHEN o.webshells>0 THEN o.server_id "
+	         "END) FROM observations o JOIN addresses a ON a.ip=o.ip "
+	         "WHERE o.key BETWEEN ?1 AND ?2 AND o.exchange GROUP BY 1 "
+	         "ORDER BY 3 DESC, 1",
+	         col, open);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0; /* an older database without enrichment */
+	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
+	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct group_row *g;
+		if (t->n == t->cap) {
+			size_t nc = t->cap ? t->cap * 2 : 64;
+			void *p = realloc(t->rows, nc * sizeof *t->rows);
+			if (!p) {
+				rc = EXH_ENOMEM;
+				break;
+			}
+			t->rows = p;
+			t->cap = nc;
+		}
+		g = &t->rows[t->n++];
+		snprintf(g->key, sizeof g->key, "%s",
+		         sqlite3_column_type(st, 0) == SQLITE_NULL
+		             ? "unknown"
+		             : (const char *)sqlite3_column_text(st, 0));
+		snprintf(g->name, sizeof g->name, "%s",
+		         sqlite3_column_text(st, 1)
+		             ? (const char *)sqlite3_column_text(st, 1)
+		             : "");
+		g->servers = (uint64_t)sqlite3_column_int64(st, 2);
+		g->open = (uint64_t)sqlite3_column_int64(st, 3);
+		g->backdoored = (uint64_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
 
 int report_load(const char *path, struct report *r)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = 0, i, k;
-	uint64_t first_open = 0;
+	sqlite3_stmt *st = NULL, *obs = NULL;
+	long long *nos = NULL;
+	uint8_t *first = NULL, *prev = NULL, *cur = NULL;
+	size_t nservers = 1;
+	int rc = 0, i, pos[REPORT_CVES];
 
 	memset(r, 0, sizeof *r);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
@@ -65,131 +238,111 @@ int report_load(const char *path, struct report *r)
 		return EXH_EIO;
 	}
 	sqlite3_busy_timeout(db, 10000);
-	if (sqlite3_prepare_v2(
-	        db, "SELECT id, started FROM scans ORDER BY started, id", -1,
-	        &st, NULL) != SQLITE_OK) {
-		log_error("%s: not an exhunt scan database (%s)", path,
-		          sqlite3_errmsg(db));
-		sqlite3_close(db);
-		return EXH_EINVAL;
+	/* One read transaction: a scan or import writing meanwhile is not
+	 * seen half-way. */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	if (prepare(db, path,
+	            "SELECT value FROM meta WHERE key='schema_version'", &st)) {
+		rc = EXH_EINVAL;
+		goto out;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_int(st, 0) != STORE_SCHEMA_VERSION) {
+		log_error("%s: schema %d; open it once with this exhunt's scan "
+		          "or report import to migrate it",
+		          path, sqlite3_column_int(st, 0));
+		rc = EXH_EINVAL;
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (prepare(db, path,
+	            "SELECT no, id, started FROM scans ORDER BY started, id",
+	            &st) ||
+	    prepare(db, path,
+	            "SELECT server_id, verdicts, webshells, eol FROM "
+	            "observations WHERE key BETWEEN ?1 AND ?2 AND exchange",
+	            &obs)) {
+		rc = EXH_EINVAL;
+		goto out;
 	}
 	r->s = calloc(REPORT_MAX_SCANS, sizeof *r->s);
-	if (!r->s) {
+	nos = calloc(REPORT_MAX_SCANS, sizeof *nos);
+	if (!r->s || !nos) {
 		rc = EXH_ENOMEM;
 		goto out;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW && r->n < REPORT_MAX_SCANS) {
-		struct scan_figures *f = &r->s[r->n++];
-		snprintf(f->id, sizeof f->id, "%s", sqlite3_column_text(st, 0));
+		struct scan_figures *f = &r->s[r->n];
+		nos[r->n++] = sqlite3_column_int64(st, 0);
+		snprintf(f->id, sizeof f->id, "%s", sqlite3_column_text(st, 1));
 		snprintf(f->time, sizeof f->time, "%s",
-		         sqlite3_column_text(st, 1));
+		         sqlite3_column_text(st, 2));
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (r->n)
-		first_open =
-		    count(db,
-		          "SELECT count(*) FROM observations o WHERE "
-		          "o.scan_id=?1 AND o.exchange AND " STATE_SQL "=1",
-		          r->s[0].id, NULL, NULL);
-	for (i = 0; i < r->n; i++) {
-		struct scan_figures *f = &r->s[i];
-		f->exchange = count(db,
-		                    "SELECT count(*) FROM observations WHERE "
-		                    "scan_id=?1 AND exchange",
-		                    f->id, NULL, NULL);
-		f->backdoored = count(db,
-		                      "SELECT count(*) FROM observations WHERE "
-		                      "scan_id=?1 AND exchange AND webshells>0",
-		                      f->id, NULL, NULL);
-		f->eol =
-		    count(db,
-		          "SELECT count(*) FROM observations WHERE scan_id=?1 "
-		          "AND exchange AND json_extract(record,'$.eol')",
-		          f->id, NULL, NULL);
-		for (k = 0; k < REPORT_CVES; k++) {
-			const char *q =
-			    "SELECT count(*) FROM verdicts WHERE scan_id=?1 "
-			    "AND cve=?2 AND verdict=?3";
-			f->vuln[k] =
-			    count(db, q, f->id, report_cves[k], "vulnerable");
-			f->likely[k] = count(db, q, f->id, report_cves[k],
-			                     "likely-vulnerable");
-			f->patched[k] =
-			    count(db, q, f->id, report_cves[k], "patched");
-		}
-		f->first_open = first_open;
-		f->first_open_patched =
-		    count(db, OPEN_THEN_PATCHED_SQL, r->s[0].id, f->id, NULL);
-		if (i == 0)
-			continue;
-		f->newly_patched = count(db, OPEN_THEN_PATCHED_SQL,
-		                         r->s[i - 1].id, f->id, NULL);
-		f->newly_backdoored =
-		    count(db,
-		          "SELECT count(*) FROM observations o JOIN "
-		          "observations n ON "
-		          "n.ip=o.ip AND n.port=o.port AND n.scan_id=?2 WHERE "
-		          "o.scan_id=?1 "
-		          "AND o.exchange AND o.webshells=0 AND n.webshells>0",
-		          r->s[i - 1].id, f->id, NULL);
-		f->cleaned =
-		    count(db,
-		          "SELECT count(*) FROM observations o JOIN "
-		          "observations n ON "
-		          "n.ip=o.ip AND n.port=o.port AND n.scan_id=?2 WHERE "
-		          "o.scan_id=?1 "
-		          "AND o.webshells>0 AND n.exchange AND n.webshells=0",
-		          r->s[i - 1].id, f->id, NULL);
-		f->disappeared = count(db,
-		                       "SELECT count(*) FROM observations o "
-		                       "WHERE o.scan_id=?1 AND "
-		                       "o.exchange AND NOT EXISTS (SELECT 1 "
-		                       "FROM observations n WHERE "
-		                       "n.scan_id=?2 AND n.ip=o.ip AND "
-		                       "n.port=o.port AND n.exchange)",
-		                       r->s[i - 1].id, f->id, NULL);
+	if (prepare(db, path, "SELECT coalesce(max(id),0)+1 FROM servers",
+	            &st) ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		rc = EXH_EINVAL;
+		goto out;
 	}
-	if (r->n &&
-	    sqlite3_prepare_v2(
-	        db,
-	        "SELECT json_extract(record,'$.build_name') b, count(*) FROM "
-	        "observations WHERE scan_id=?1 AND exchange AND b IS NOT NULL "
-	        "GROUP BY b",
-	        -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, r->s[r->n - 1].id, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			char name[96], *sp;
-			int j;
-			snprintf(name, sizeof name, "%s",
-			         sqlite3_column_text(st, 0));
-			/* "Exchange Server 2016 CU19 Mar21SU" -> "2016 CU19" */
-			sp = strstr(name, "Exchange Server ");
-			if (sp)
-				memmove(name, sp + 16, strlen(sp + 16) + 1);
-			sp = strchr(name, ' ');
-			if (sp && (sp = strchr(sp + 1, ' ')))
-				*sp = '\0';
-			for (j = 0; j < r->ncus && strcmp(r->cus[j].name, name);
-			     j++)
-				;
-			if (j == r->ncus && r->ncus < 256)
-				snprintf(r->cus[r->ncus++].name,
-				         sizeof r->cus[0].name, "%s", name);
-			if (j < 256)
-				r->cus[j].n +=
-				    (uint64_t)sqlite3_column_int64(st, 1);
-		}
+	nservers = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	first = calloc(nservers, 1);
+	prev = calloc(nservers, 1);
+	cur = calloc(nservers, 1);
+	if (!first || !prev || !cur) {
+		rc = EXH_ENOMEM;
+		goto out;
+	}
+	cve_positions(db, pos);
+	for (i = 0; i < r->n && !rc; i++) {
+		uint8_t *t;
+		memset(cur, 0, nservers);
+		rc = scan_pass(obs, nos[i], pos, cur, nservers, &r->s[i]);
+		if (i == 0)
+			memcpy(first, cur, nservers);
+		compare(first, i ? prev : NULL, cur, nservers, &r->s[i]);
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+	if (rc) {
+		log_error("%s: %s", path, sqlite3_errmsg(db));
+		goto out;
+	}
+	if (r->n) {
+		cu_histogram(db, nos[r->n - 1], r);
+		rc = by_group(db, nos[r->n - 1], pos, "a.country",
+		              &r->countries);
+		rc = rc ? rc
+		        : by_group(db, nos[r->n - 1], pos,
+		                   "CASE WHEN a.asn IS NULL THEN NULL ELSE "
+		                   "'AS' || a.asn END",
+		                   &r->networks);
+		r->last_no = nos[r->n - 1];
 	}
 out:
 	sqlite3_finalize(st);
+	sqlite3_finalize(obs);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(db);
+	free(nos);
+	free(first);
+	free(prev);
+	free(cur);
 	return rc;
 }
 
 void report_release(struct report *r)
 {
 	free(r->s);
+	free(r->countries.rows);
+	free(r->networks.rows);
+	memset(&r->countries, 0, sizeof r->countries);
+	memset(&r->networks, 0, sizeof r->networks);
 	r->s = NULL;
 	r->n = 0;
 }
@@ -224,6 +377,22 @@ void report_text(const struct report *r, FILE *f)
 		        (unsigned long long)s->cleaned,
 		        (unsigned long long)s->disappeared,
 		        pct(s->eol, s->exchange));
+	}
+	for (k = 0; k < 2; k++) {
+		const struct group_table *t = k ? &r->networks : &r->countries;
+		size_t j;
+		if (!t->n)
+			continue;
+		fprintf(f, "\n%-10s %9s %9s %9s  (last scan, top 10)\n",
+		        k ? "network" : "country", "servers", "open",
+		        "backdoor");
+		for (j = 0; j < t->n && j < 10; j++)
+			fprintf(f, "%-10s %9llu %9llu %9llu  %s\n",
+			        t->rows[j].key,
+			        (unsigned long long)t->rows[j].servers,
+			        (unsigned long long)t->rows[j].open,
+			        (unsigned long long)t->rows[j].backdoored,
+			        t->rows[j].name);
 	}
 	fprintf(f,
 	        "\n(campaign columns: open (vulnerable + likely) / patched; "
@@ -262,6 +431,28 @@ int report_csv(const struct report *r, struct buf *b)
 		              (unsigned long long)s->cleaned,
 		              (unsigned long long)s->disappeared,
 		              (unsigned long long)s->eol);
+	}
+	return rc;
+}
+
+int report_groups_csv(const struct report *r, struct buf *b)
+{
+	int k, rc = buf_adds(b, "dimension,key,name,servers,open,backdoored\n");
+	size_t j;
+
+	for (k = 0; !rc && k < 2; k++) {
+		const struct group_table *t = k ? &r->networks : &r->countries;
+		for (j = 0; !rc && j < t->n; j++) {
+			const struct group_row *g = &t->rows[j];
+			rc = buf_printf(b, "%s,%s,", k ? "network" : "country",
+			                g->key);
+			rc = rc ? rc : csv_field(b, g->name, false);
+			rc = rc ? rc
+			        : buf_printf(b, "%llu,%llu,%llu\n",
+			                     (unsigned long long)g->servers,
+			                     (unsigned long long)g->open,
+			                     (unsigned long long)g->backdoored);
+		}
 	}
 	return rc;
 }

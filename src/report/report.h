@@ -20,7 +20,7 @@ struct scan_figures {
 	/* ProxyLogon servers open (vulnerable or likely) at the first scan,
 	 * and how many of those are patched now. */
 	uint64_t first_open, first_open_patched;
-	/* Since the previous scan (by address). */
+	/* Since the previous scan (by server identity, docs/report.md). */
 	uint64_t newly_patched, newly_backdoored, cleaned, disappeared;
 };
 
@@ -29,11 +29,28 @@ struct cu_count {
 	uint64_t n;
 };
 
+/* One country or network of the last scan (enrichment joined by
+ * address). */
+struct group_row {
+	char key[32];  /* country code or "AS64500"; "unknown" */
+	char name[96]; /* the network's name, when known */
+	uint64_t servers, open, backdoored;
+};
+
+struct group_table {
+	struct group_row *rows; /* largest first */
+	size_t n, cap;
+};
+
+#define REPORT_MAX_CUS 256
+
 struct report {
 	struct scan_figures *s;
 	int n;
-	struct cu_count cus[256]; /* last scan */
+	long long last_no; /* the last scan's number in the store */
+	struct cu_count cus[REPORT_MAX_CUS]; /* last scan */
 	int ncus;
+	struct group_table countries, networks;
 };
 
 /* Reads the figures from the database at path. Errors are printed. */
@@ -41,6 +58,9 @@ int report_load(const char *path, struct report *r);
 void report_release(struct report *r);
 void report_text(const struct report *r, FILE *f);
 int report_csv(const struct report *r, struct buf *out);
+/* Countries and networks of the last scan, every row:
+ * dimension,key,name,servers,open,backdoored. */
+int report_groups_csv(const struct report *r, struct buf *out);
 /* One self-contained page: SVG charts written here, a sortable server
  * table of the last scan from the database. */
 int report_html(const struct report *r, const char *db_path, struct buf *out);

@@ -59,17 +59,11 @@ static int db_open(struct scan_output *out, const char *scope,
 		log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
 		return EXH_EIO;
 	}
-	if (sqlite3_prepare_v2(out->db,
-	                       "INSERT OR REPLACE INTO observations VALUES"
-	                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	                       -1, (sqlite3_stmt **)&out->ins_obs,
-	                       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(
-	        out->db, "INSERT OR REPLACE INTO verdicts VALUES(?,?,?,?,?)",
-	        -1, (sqlite3_stmt **)&out->ins_verdict, NULL) != SQLITE_OK) {
-		log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
+	out->writer = calloc(1, sizeof *out->writer);
+	if (!out->writer)
+		return EXH_ENOMEM;
+	if (store_writer_init(out->writer, out->db, out->db_path, true))
 		return EXH_EIO;
-	}
 	return db_exec(out, "BEGIN");
 }
 
@@ -403,84 +397,17 @@ static int flush(struct scan_output *out)
 	return 0;
 }
 
-static int db_insert(struct scan_output *out, const struct observation *o,
-                     const struct judge_out *v, const char *rec, size_t reclen)
+static int db_insert(struct scan_output *out, const char *rec, size_t reclen)
 {
-	sqlite3_stmt *st = out->ins_obs;
-	char ip[16], t[32], bs[BUILD_STRLEN];
-	int i, rc;
+	const char *why = NULL;
+	bool added;
+	int rc = store_put(out->writer, (struct view){rec, reclen - 1}, "",
+	                   &added, &why);
 
-	ip4_format(o->ip, ip);
-	time_iso(o->time, t);
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)o->index);
-	sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
-	if (o->ip)
-		sqlite3_bind_text(st, 4, ip, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 4);
-	sqlite3_bind_int(st, 5, o->port);
-	if (o->hostname)
-		sqlite3_bind_text(st, 6, o->hostname, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 6);
-	sqlite3_bind_int(st, 7, o->exchange);
-	if (o->exchange && o->product >= 0)
-		sqlite3_bind_text(st, 8, out->kb->products[o->product].name, -1,
-		                  SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 8);
-	if (o->exchange && o->precision != PREC_NONE) {
-		build_format(o->build, o->precision == PREC_CU, bs);
-		sqlite3_bind_text(st, 9, bs, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 10, precision_word(o->precision), -1,
-		                  SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(st, 9);
-		sqlite3_bind_null(st, 10);
-	}
-	{
-		const char *name = o->fe_server[0] ? o->fe_server
-		                   : o->ntlm.netbios_computer[0]
-		                       ? o->ntlm.netbios_computer
-		                       : NULL;
-		if (name)
-			sqlite3_bind_text(st, 11, name, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, 11);
-	}
-	if (o->cert_sha256[0])
-		sqlite3_bind_text(st, 12, o->cert_sha256, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 12);
-	sqlite3_bind_int(st, 13, o->nshells);
-	if (o->error[0])
-		sqlite3_bind_text(st, 14, o->error, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 14);
-	sqlite3_bind_text(st, 15, rec, (int)reclen - 1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	st = out->ins_verdict;
-	for (i = 0; i < v->n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)o->index);
-		sqlite3_bind_text(st, 3, out->kb->cves[v->v[i].cve].id, -1,
-		                  SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, verdict_word(v->v[i].verdict), -1,
-		                  SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, v->v[i].basis, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_DONE)
-			goto fail;
-	}
-	return 0;
-fail:
-	log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
-	return EXH_EIO;
+	if (rc == EXH_EINVAL)
+		log_error("%s: internal: a record does not read back: %s",
+		          out->db_path, why);
+	return rc;
 }
 
 int output_emit(void *ctx, struct observation *o)
@@ -494,7 +421,7 @@ int output_emit(void *ctx, struct observation *o)
 	summarise(out, o, &v);
 	rc = record_jsonl(out->kb, out->scan_id, o, &v, &out->jsonl_pending);
 	if (!rc && out->db)
-		rc = db_insert(out, o, &v, out->jsonl_pending.p + start,
+		rc = db_insert(out, out->jsonl_pending.p + start,
 		               out->jsonl_pending.len - start);
 	if (!rc && out->csv_fd >= 0)
 		rc = record_csv(out->kb, o, &v, &out->csv_pending);
@@ -580,8 +507,10 @@ int output_close(struct scan_output *out, bool finished)
 		}
 		if (db_exec(out, "COMMIT"))
 			rc = EXH_EIO;
-		sqlite3_finalize(out->ins_obs);
-		sqlite3_finalize(out->ins_verdict);
+		if (out->writer)
+			store_writer_release(out->writer);
+		free(out->writer);
+		out->writer = NULL;
 		sqlite3_close(out->db);
 		out->db = NULL;
 	}

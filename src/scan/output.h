@@ -7,6 +7,7 @@
 #define EXH_SCAN_OUTPUT_H
 #include "base/buf.h"
 #include "scan/observation.h"
+#include "store/store.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,7 +38,7 @@ struct scan_output {
 	/* SQLite */
 	const char *db_path;
 	struct sqlite3 *db;
-	void *ins_obs, *ins_verdict; /* prepared statements */
+	struct store_writer *writer;
 	/* resume */
 	const char *state_path;
 	char fingerprint[65];

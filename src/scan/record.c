@@ -1,4 +1,5 @@
 #include "scan/record.h"
+#include "base/csv.h"
 #include "base/timefmt.h"
 #include "base/ip4.h"
 #include "base/json.h"
@@ -178,27 +179,6 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 	rc = rc ? rc
 	        : (o->error[0] ? json_cstr(b, o->error) : buf_adds(b, "null"));
 	return rc ? rc : buf_adds(b, "}\n");
-}
-
-/* A CSV field: quoted when it holds a separator, quote or line break. */
-static int csv_field(struct buf *b, const char *s, bool last)
-{
-	int rc = 0;
-
-	if (strpbrk(s, ",\"\r\n")) {
-		rc = buf_addc(b, '"');
-		for (; !rc && *s; s++) {
-			if (*s == '"')
-				rc = buf_addc(b, '"');
-			rc = rc ? rc
-			        : buf_addc(b,
-			                   *s == '\r' || *s == '\n' ? ' ' : *s);
-		}
-		rc = rc ? rc : buf_addc(b, '"');
-	} else {
-		rc = buf_adds(b, s);
-	}
-	return rc ? rc : buf_addc(b, last ? '\n' : ',');
 }
 
 int record_csv(const struct kb *kb, const struct observation *o,

@@ -1,0 +1,382 @@
+/* store_put: one scan record (a JSONL line) into the store. The scanner
+ * and `report import` both come through here, so a database says the same
+ * whichever way its records arrived. */
+#include "base/err.h"
+#include "base/log.h"
+#include "store/store.h"
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/banned.h"
+
+enum {
+	C_KEY = 1,
+	C_SCAN,
+	C_SEQ,
+	C_TIME,
+	C_IP,
+	C_PORT,
+	C_HOSTNAME,
+	C_EXCHANGE,
+	C_SERVER,
+	C_PRODUCT,
+	C_BUILD,
+	C_PRECISION,
+	C_SOURCE,
+	C_NAME,
+	C_EOL,
+	C_NAMES,
+	C_NTLM,
+	C_VERDICTS,
+	C_BASIS,
+	C_CHECKS,
+	C_NSHELLS,
+	C_SHELLS,
+	C_TLSV,
+	C_CERT,
+	C_CN,
+	C_STATUS,
+	C_ERROR,
+	C_COUNT = C_ERROR
+};
+
+static int prepare(struct store_writer *w, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(w->db, sql, -1, st, NULL) != SQLITE_OK) {
+		log_error("%s: %s", w->path, sqlite3_errmsg(w->db));
+		return EXH_EIO;
+	}
+	return 0;
+}
+
+int store_writer_init(struct store_writer *w, sqlite3 *db, const char *path,
+                      bool replace)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[160];
+	int i;
+
+	w->db = db;
+	w->path = path;
+	w->replace = replace;
+	w->ncves = 0;
+	w->last_scan[0] = '\0';
+	snprintf(sql, sizeof sql, "INSERT OR %s INTO observations VALUES(",
+	         replace ? "REPLACE" : "IGNORE");
+	for (i = 1; i <= C_COUNT; i++)
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s?",
+		         i > 1 ? "," : "");
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ")");
+	if (prepare(w, sql, &w->obs) ||
+	    prepare(w,
+	            "INSERT OR IGNORE INTO scans(id,started,scope,options,"
+	            "shard) VALUES(?,coalesce(?,''),?,'','')",
+	            &w->scan) ||
+	    prepare(w,
+	            "INSERT INTO servers(key,name) VALUES(?,?) ON "
+	            "CONFLICT(key) DO UPDATE SET name=excluded.name "
+	            "RETURNING id",
+	            &w->server) ||
+	    prepare(w, "SELECT no FROM scans WHERE id=?", &w->scan_no) ||
+	    prepare(w, "INSERT INTO cves(idx,id) VALUES(?,?)", &w->cve) ||
+	    prepare(w, "SELECT idx, id FROM cves ORDER BY idx", &st))
+		return EXH_EIO;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int idx = sqlite3_column_int(st, 0);
+		if (idx >= 1 && idx <= STORE_MAX_CVES) {
+			snprintf(w->cves[idx - 1], sizeof w->cves[0], "%s",
+			         sqlite3_column_text(st, 1));
+			if (idx > w->ncves)
+				w->ncves = idx;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+void store_writer_release(struct store_writer *w)
+{
+	sqlite3_finalize(w->scan);
+	sqlite3_finalize(w->scan_no);
+	sqlite3_finalize(w->obs);
+	sqlite3_finalize(w->server);
+	sqlite3_finalize(w->cve);
+	w->scan = w->scan_no = w->obs = w->server = w->cve = NULL;
+}
+
+/* Binds string node n (or NULL when absent or not a string). Text without
+ * escapes is bound in place: the line outlives the statement's step. */
+static void bind_jstr(struct store_writer *w, int col, int n)
+{
+	const struct jdoc *d = &w->doc;
+	char tmp[1024];
+
+	if (n < 0 || d->n[n].type != J_STR) {
+		sqlite3_bind_null(w->obs, col);
+	} else if (!memchr(d->n[n].raw.p, '\\', d->n[n].raw.len)) {
+		sqlite3_bind_text(w->obs, col, d->n[n].raw.p,
+		                  (int)d->n[n].raw.len, SQLITE_STATIC);
+	} else if (jsonr_str(d, n, tmp, sizeof tmp)) {
+		sqlite3_bind_text(w->obs, col, tmp, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(w->obs, col);
+	}
+}
+
+static void bind_raw(struct store_writer *w, int col, int n)
+{
+	const struct jdoc *d = &w->doc;
+
+	if (n < 0 || d->n[n].type == J_NULL)
+		sqlite3_bind_null(w->obs, col);
+	else
+		sqlite3_bind_text(w->obs, col, d->n[n].raw.p,
+		                  (int)d->n[n].raw.len, SQLITE_STATIC);
+}
+
+static long long num(const struct jdoc *d, int n)
+{
+	return n >= 0 && d->n[n].type == J_NUM
+	           ? strtoll(d->n[n].raw.p, NULL, 10)
+	           : 0;
+}
+
+/* The position of cve in the verdict strings, adding it when new. Records
+ * list CVEs in a fixed order, so the next position is tried first. */
+static int cve_index(struct store_writer *w, const char *cve, int hint)
+{
+	int i;
+
+	if (hint < w->ncves && strcmp(w->cves[hint], cve) == 0)
+		return hint;
+	for (i = 0; i < w->ncves; i++)
+		if (strcmp(w->cves[i], cve) == 0)
+			return i;
+	if (w->ncves == STORE_MAX_CVES)
+		return -1;
+	sqlite3_reset(w->cve);
+	sqlite3_bind_int(w->cve, 1, w->ncves + 1);
+	sqlite3_bind_text(w->cve, 2, cve, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(w->cve) != SQLITE_DONE)
+		return -2;
+	snprintf(w->cves[w->ncves], sizeof w->cves[0], "%s", cve);
+	return w->ncves++;
+}
+
+static char verdict_letter(const char *word)
+{
+	return strcmp(word, "vulnerable") == 0          ? 'V'
+	       : strcmp(word, "patched") == 0           ? 'P'
+	       : strcmp(word, "likely-vulnerable") == 0 ? 'L'
+	                                                : 'U';
+}
+
+static char basis_letter(const char *word)
+{
+	return strcmp(word, "check:ssrf-26855") == 0   ? 's'
+	       : strcmp(word, "check:proxyshell") == 0 ? 'p'
+	                                               : 'b';
+}
+
+static int bind_verdicts(struct store_writer *w, int root)
+{
+	const struct jdoc *d = &w->doc;
+	char vs[STORE_MAX_CVES + 1], bs[STORE_MAX_CVES + 1];
+	int v = jsonr_get(d, root, "verdicts");
+	int bo = jsonr_get(d, root, "verdict_basis");
+	int c, len = 0, hint = 0, i;
+
+	memset(vs, '-', sizeof vs);
+	memset(bs, '-', sizeof bs);
+	for (c = v >= 0 && d->n[v].type == J_OBJ ? d->n[v].first : -1; c >= 0;
+	     c = d->n[c].next) {
+		char cve[24], word[32], b[32] = "build";
+		int k;
+		if (!jsonr_str(d, d->n[c].key, cve, sizeof cve) ||
+		    !jsonr_str(d, c, word, sizeof word))
+			continue;
+		i = cve_index(w, cve, hint);
+		if (i == -2)
+			return EXH_EIO;
+		if (i < 0)
+			continue;
+		hint = i + 1;
+		k = jsonr_get(d, bo, cve);
+		if (k >= 0)
+			jsonr_str(d, k, b, sizeof b);
+		vs[i] = verdict_letter(word);
+		bs[i] = basis_letter(b);
+		if (i + 1 > len)
+			len = i + 1;
+	}
+	sqlite3_bind_text(w->obs, C_VERDICTS, vs, len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(w->obs, C_BASIS, bs, len, SQLITE_TRANSIENT);
+	return 0;
+}
+
+/* The server identity (docs/report.md): the server's own name (X-FEServer
+ * or NTLM, without its domain) with the certificate's subject name, which
+ * survive an address change and a certificate renewal; without a name,
+ * the address and port. */
+static int bind_server(struct store_writer *w, int root, int ip, int port)
+{
+	const struct jdoc *d = &w->doc;
+	int names = jsonr_get(d, root, "server_names");
+	int tls = jsonr_get(d, root, "tls");
+	char name[256] = "", cn[256] = "", key[600], addr[128] = "";
+	size_t i;
+
+	if (names >= 0 && d->n[names].type == J_ARR && d->n[names].first >= 0)
+		jsonr_str(d, d->n[names].first, name, sizeof name);
+	for (i = 0; name[i]; i++) {
+		if (name[i] == '.') {
+			name[i] = '\0';
+			break;
+		}
+		name[i] = (char)toupper((unsigned char)name[i]);
+	}
+	if (tls >= 0 && jsonr_get(d, tls, "cert_cn") >= 0)
+		jsonr_str(d, jsonr_get(d, tls, "cert_cn"), cn, sizeof cn);
+	for (i = 0; cn[i]; i++)
+		cn[i] = (char)tolower((unsigned char)cn[i]);
+	if (name[0]) {
+		snprintf(key, sizeof key, "name:%s|%s", name, cn);
+	} else {
+		if (ip >= 0)
+			jsonr_str(d, ip, addr, sizeof addr);
+		else if (jsonr_get(d, root, "hostname") >= 0)
+			jsonr_str(d, jsonr_get(d, root, "hostname"), addr,
+			          sizeof addr);
+		snprintf(key, sizeof key, "addr:%s:%lld", addr, num(d, port));
+	}
+	sqlite3_reset(w->server);
+	sqlite3_bind_text(w->server, 1, key, -1, SQLITE_TRANSIENT);
+	if (name[0])
+		sqlite3_bind_text(w->server, 2, name, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(w->server, 2);
+	if (sqlite3_step(w->server) != SQLITE_ROW)
+		return EXH_EIO;
+	sqlite3_bind_int64(w->obs, C_SERVER,
+	                   sqlite3_column_int64(w->server, 0));
+	sqlite3_reset(w->server);
+	return 0;
+}
+
+/* The scan's number in the store, the scan added when new. */
+static int scan_number(struct store_writer *w, const char *scan_id, int time,
+                       const char *scope)
+{
+	const struct jdoc *d = &w->doc;
+
+	sqlite3_reset(w->scan);
+	sqlite3_bind_text(w->scan, 1, scan_id, -1, SQLITE_TRANSIENT);
+	if (time >= 0 && d->n[time].type == J_STR)
+		sqlite3_bind_text(w->scan, 2, d->n[time].raw.p,
+		                  (int)d->n[time].raw.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(w->scan, 2);
+	sqlite3_bind_text(w->scan, 3, scope, -1, SQLITE_STATIC);
+	if (sqlite3_step(w->scan) != SQLITE_DONE)
+		return EXH_EIO;
+	sqlite3_reset(w->scan);
+	sqlite3_reset(w->scan_no);
+	sqlite3_bind_text(w->scan_no, 1, scan_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(w->scan_no) != SQLITE_ROW)
+		return EXH_EIO;
+	w->last_no = sqlite3_column_int64(w->scan_no, 0);
+	sqlite3_reset(w->scan_no);
+	snprintf(w->last_scan, sizeof w->last_scan, "%s", scan_id);
+	return 0;
+}
+
+int store_put(struct store_writer *w, struct view line, const char *scope,
+              bool *added, const char **why)
+{
+	struct jdoc *d = &w->doc;
+	int root = 0, id, seq, ex, ip, port, tls, n, k;
+	char scan_id[128];
+	bool exchange;
+
+	*added = false;
+	if (jsonr_parse(d, line, why)) {
+		snprintf(w->why, sizeof w->why, "not JSON: %s", *why);
+		*why = w->why;
+		return EXH_EINVAL;
+	}
+	id = jsonr_get(d, root, "scan_id");
+	seq = jsonr_get(d, root, "seq");
+	ex = jsonr_get(d, root, "exchange");
+	if (d->n[root].type != J_OBJ || id < 0 || seq < 0 ||
+	    d->n[seq].type != J_NUM || ex < 0 || d->n[ex].type != J_BOOL ||
+	    !jsonr_str(d, id, scan_id, sizeof scan_id)) {
+		*why = "not an exhunt scan record (scan_id, seq and exchange "
+		       "are required)";
+		return EXH_EINVAL;
+	}
+	exchange = d->n[ex].truth;
+	n = jsonr_get(d, root, "time");
+	if (strcmp(scan_id, w->last_scan) && scan_number(w, scan_id, n, scope))
+		goto db_error;
+	sqlite3_reset(w->obs);
+	sqlite3_clear_bindings(w->obs);
+	ip = jsonr_get(d, root, "ip");
+	port = jsonr_get(d, root, "port");
+	tls = jsonr_get(d, root, "tls");
+	if (num(d, seq) < 0 || num(d, seq) >= STORE_SEQ_LIMIT) {
+		*why = "seq out of range";
+		return EXH_EINVAL;
+	}
+	sqlite3_bind_int64(w->obs, C_KEY,
+	                   w->last_no * STORE_SEQ_LIMIT + num(d, seq));
+	sqlite3_bind_text(w->obs, C_SCAN, scan_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(w->obs, C_SEQ, num(d, seq));
+	bind_jstr(w, C_TIME, jsonr_get(d, root, "time"));
+	if (n < 0)
+		sqlite3_bind_text(w->obs, C_TIME, "", 0, SQLITE_STATIC);
+	bind_jstr(w, C_IP, ip);
+	sqlite3_bind_int64(w->obs, C_PORT, num(d, port));
+	bind_jstr(w, C_HOSTNAME, jsonr_get(d, root, "hostname"));
+	sqlite3_bind_int(w->obs, C_EXCHANGE, exchange);
+	if (exchange && bind_server(w, root, ip, port))
+		goto db_error;
+	bind_jstr(w, C_PRODUCT, jsonr_get(d, root, "product"));
+	bind_jstr(w, C_BUILD, jsonr_get(d, root, "build"));
+	bind_jstr(w, C_PRECISION, jsonr_get(d, root, "build_precision"));
+	bind_jstr(w, C_SOURCE, jsonr_get(d, root, "build_source"));
+	bind_jstr(w, C_NAME, jsonr_get(d, root, "build_name"));
+	k = jsonr_get(d, root, "eol");
+	sqlite3_bind_int(w->obs, C_EOL,
+	                 k >= 0 && d->n[k].type == J_BOOL && d->n[k].truth);
+	bind_raw(w, C_NAMES, jsonr_get(d, root, "server_names"));
+	bind_raw(w, C_NTLM, jsonr_get(d, root, "ntlm"));
+	if (bind_verdicts(w, root))
+		goto db_error;
+	bind_raw(w, C_CHECKS, jsonr_get(d, root, "checks"));
+	k = jsonr_get(d, root, "webshells");
+	n = 0;
+	if (k >= 0 && d->n[k].type == J_ARR) {
+		int c;
+		for (c = d->n[k].first; c >= 0; c = d->n[c].next)
+			n++;
+	}
+	sqlite3_bind_int(w->obs, C_NSHELLS, n);
+	bind_raw(w, C_SHELLS, n ? k : -1);
+	bind_jstr(w, C_TLSV, tls >= 0 ? jsonr_get(d, tls, "version") : -1);
+	bind_jstr(w, C_CERT, tls >= 0 ? jsonr_get(d, tls, "cert_sha256") : -1);
+	bind_jstr(w, C_CN, tls >= 0 ? jsonr_get(d, tls, "cert_cn") : -1);
+	sqlite3_bind_int64(w->obs, C_STATUS,
+	                   num(d, jsonr_get(d, root, "http_status")));
+	bind_jstr(w, C_ERROR, jsonr_get(d, root, "error"));
+	if (sqlite3_step(w->obs) != SQLITE_DONE)
+		goto db_error;
+	*added = sqlite3_changes(w->db) > 0;
+	sqlite3_reset(w->obs);
+	return 0;
+db_error:
+	log_error("%s: %s", w->path, sqlite3_errmsg(w->db));
+	sqlite3_reset(w->obs);
+	return EXH_EIO;
+}
