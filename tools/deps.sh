@@ -3,8 +3,9 @@
 # Needs root (or sudo); does nothing when they are all there already.
 set -euo pipefail
 pkgs=(build-essential clang cmake ninja-build pkg-config libssl-dev
-      libc-ares-dev libsqlite3-dev libyara-dev libclang-rt-14-dev python3 sqlite3
-      yara strace curl)
+      libc-ares-dev libsqlite3-dev libyara-dev libmaxminddb-dev
+      libcurl4-openssl-dev libclang-rt-14-dev python3 sqlite3 yara strace curl
+      chromium python3-aiosmtpd libmaxmind-db-writer-perl python3-maxminddb)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,12 +1,15 @@
 /* exhunt demo: the quick start's main job. Starts a lab fleet in a child
- * process, scans it with every safe check, checks each result against the
- * lab's truth, prints the summary and leaves the results in a folder. */
+ * process and scans it with every safe check, once per epoch (the fleet
+ * a fortnight later each time), checks each result against the lab's
+ * truth, prints the campaign report and leaves the results and the
+ * dashboard in a folder. */
 #include "base/err.h"
 #include "base/ip4.h"
 #include "base/log.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "lab/persona.h"
+#include "report/report.h"
 #include "scan/scan.h"
 #include <errno.h>
 #include <getopt.h>
@@ -62,28 +65,33 @@ static int check_truth(void *ctx, const struct observation *o)
 static void demo_usage(FILE *f)
 {
 	fputs("usage: exhunt demo [--dir DIR] [--addresses CIDR] [--port N]\n"
-	      "                   [--seed N] [--mix NAME]\n"
+	      "                   [--seed N] [--mix NAME] [--epochs N]\n"
 	      "\n"
 	      "Starts a lab of emulated Exchange servers on loopback (default\n"
-	      "127.77.0.0/20, 4,096 servers), scans it with every safe check,\n"
-	      "compares each verdict with the lab's truth and prints the\n"
-	      "summary. Results stay in DIR (default demo-results/):\n"
-	      "scan.jsonl, scan.csv, scan.db and the lab's truth.jsonl.\n",
+	      "127.77.0.0/20, 4,096 servers) and scans it with every safe\n"
+	      "check once per epoch (default 4: the fleet now and 2, 4, 6\n"
+	      "weeks later, patching, back-doored, cleaned, moving), compares\n"
+	      "each verdict with the lab's truth and prints the campaign\n"
+	      "report. Results stay in DIR (default demo-results/):\n"
+	      "scan-K.jsonl, scan-K.csv and truth-K.jsonl per epoch, scan.db\n"
+	      "(all scans) and dashboard.html.\n",
 	      f);
 }
 
 static pid_t start_lab(const char *self, const char *addresses, int port,
-                       uint64_t seed, const char *mix, const char *truth)
+                       uint64_t seed, const char *mix, int epoch,
+                       const char *truth)
 {
 	int fds[2];
 	pid_t pid;
-	char portarg[16], seedarg[32], line[256];
+	char portarg[16], seedarg[32], epocharg[16], line[256];
 	FILE *r;
 
 	if (pipe(fds))
 		return -1;
 	snprintf(portarg, sizeof portarg, "%d", port);
 	snprintf(seedarg, sizeof seedarg, "%llu", (unsigned long long)seed);
+	snprintf(epocharg, sizeof epocharg, "%d", epoch);
 	pid = fork();
 	if (pid == 0) {
 		dup2(fds[1], 1);
@@ -91,7 +99,8 @@ static pid_t start_lab(const char *self, const char *addresses, int port,
 		close(fds[1]);
 		execl(self, self, "lab", "--addresses", addresses, "--port",
 		      portarg, "--http-port", "0", "--seed", seedarg, "--mix",
-		      mix, "--truth", truth, "--for", "600", (char *)NULL);
+		      mix, "--epoch", epocharg, "--truth", truth, "--for",
+		      "600", (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -119,14 +128,16 @@ int cmd_demo(int argc, char **argv)
 	    {"port", required_argument, NULL, 'p'},
 	    {"seed", required_argument, NULL, 's'},
 	    {"mix", required_argument, NULL, 'm'},
+	    {"epochs", required_argument, NULL, 'e'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = "demo-results", *addresses = "127.77.0.0/20";
 	const char *mix = "2021-03";
 	char self[4096], jsonl[4200], csv[4200], db[4200], truth[4200];
-	uint64_t seed = 1;
-	int port = 9443, ch, rc = EXIT_RUNTIME;
+	char html[4200];
+	uint64_t seed = 1, compared = 0, mismatched = 0;
+	int port = 9443, ch, rc = EXIT_RUNTIME, epochs = 4, e;
 	ssize_t n;
 	struct kb *kb = NULL;
 	struct scan_opts so;
@@ -149,6 +160,10 @@ int cmd_demo(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'm': mix = optarg; break;
+		case 'e':
+			if (!arg_int("epochs", optarg, 1, 26, &epochs))
+				return EXIT_USAGE;
+			break;
 		case 'h': demo_usage(stdout); return 0;
 		default: demo_usage(stderr); return EXIT_USAGE;
 		}
@@ -169,12 +184,17 @@ int cmd_demo(int argc, char **argv)
 		log_error("%s: %s", dir, strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	snprintf(jsonl, sizeof jsonl, "%s/scan.jsonl", dir);
-	snprintf(csv, sizeof csv, "%s/scan.csv", dir);
 	snprintf(db, sizeof db, "%s/scan.db", dir);
-	snprintf(truth, sizeof truth, "%s/truth.jsonl", dir);
-	unlink(jsonl);
-	unlink(csv);
+	snprintf(html, sizeof html, "%s/dashboard.html", dir);
+	/* A demo starts its campaign afresh. */
+	unlink(db);
+	{
+		char side[4300];
+		snprintf(side, sizeof side, "%s-wal", db);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", db);
+		unlink(side);
+	}
 	if (kb_load(NULL, &kb))
 		return EXIT_RUNTIME;
 	if (lab_world_init(&tc.w, kb, mix, seed)) {
@@ -183,56 +203,100 @@ int cmd_demo(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	tc.kb = kb;
-	tc.compared = tc.mismatched = 0;
-	printf("exhunt demo: starting a lab of %llu emulated servers on %s "
-	       "(mix %s, seed %llu)\n",
+	printf("exhunt demo: a lab of %llu emulated servers on %s (mix %s, "
+	       "seed %llu), scanned %d times, a fortnight apart\n",
 	       (unsigned long long)cidr4_size(c), addresses, mix,
-	       (unsigned long long)seed);
+	       (unsigned long long)seed, epochs);
 	fflush(stdout);
-	lab = start_lab(self, addresses, port, seed, mix, truth);
-	if (lab < 0) {
-		log_error("demo: the lab did not start (is port %d free?)",
-		          port);
-		goto out;
+	for (e = 0; e < epochs; e++) {
+		snprintf(jsonl, sizeof jsonl, "%s/scan-%d.jsonl", dir, e);
+		snprintf(csv, sizeof csv, "%s/scan-%d.csv", dir, e);
+		snprintf(truth, sizeof truth, "%s/truth-%d.jsonl", dir, e);
+		unlink(jsonl);
+		unlink(csv);
+		tc.w.epoch = (uint32_t)e;
+		tc.compared = tc.mismatched = 0;
+		lab = start_lab(self, addresses, port, seed, mix, e, truth);
+		if (lab < 0) {
+			log_error("demo: the lab did not start (is port %d "
+			          "free?)",
+			          port);
+			goto out;
+		}
+		memset(&so, 0, sizeof so);
+		targets_init(&so.targets);
+		ipset_init(&so.allow);
+		ipset_init(&so.block);
+		targets_add(&so.targets, view_of(addresses), &why);
+		ipset_add(&so.allow, c);
+		so.scope = addresses;
+		so.nshards = 1;
+		so.eng.port = port;
+		so.eng.tls = true;
+		so.eng.checks = CHECK_ALL;
+		so.eng.concurrency = 2000;
+		so.eng.timeout_ms = 120000;
+		so.eng.connect_timeout_ms = 5000;
+		so.eng.allow = &so.allow;
+		so.eng.block = &so.block;
+		so.eng.progress = isatty(2);
+		so.eng.user_agent = "exhunt/" EXHUNT_VERSION " (demo)";
+		so.out.jsonl_path = jsonl;
+		so.out.csv_path = csv;
+		so.out.db_path = db;
+		so.quiet = e + 1 < epochs;
+		so.also = check_truth;
+		so.also_ctx = &tc;
+		printf("\n== epoch %d: scanning with checks ssrf-26855, "
+		       "proxyshell, mitigation, webshells\n",
+		       e);
+		fflush(stdout);
+		rc = scan_run(&so, kb);
+		kill(lab, SIGTERM);
+		waitpid(lab, NULL, 0);
+		targets_release(&so.targets);
+		ipset_release(&so.allow);
+		ipset_release(&so.block);
+		printf("truth check, epoch %d: %llu of %llu addresses match "
+		       "the lab's truth\n",
+		       e, (unsigned long long)(tc.compared - tc.mismatched),
+		       (unsigned long long)tc.compared);
+		compared += tc.compared;
+		mismatched += tc.mismatched;
+		if (rc)
+			goto out;
 	}
-	memset(&so, 0, sizeof so);
-	targets_init(&so.targets);
-	ipset_init(&so.allow);
-	ipset_init(&so.block);
-	targets_add(&so.targets, view_of(addresses), &why);
-	ipset_add(&so.allow, c);
-	so.scope = addresses;
-	so.nshards = 1;
-	so.eng.port = port;
-	so.eng.tls = true;
-	so.eng.checks = CHECK_ALL;
-	so.eng.concurrency = 2000;
-	so.eng.timeout_ms = 120000;
-	so.eng.connect_timeout_ms = 5000;
-	so.eng.allow = &so.allow;
-	so.eng.block = &so.block;
-	so.eng.progress = isatty(2);
-	so.eng.user_agent = "exhunt/" EXHUNT_VERSION " (demo)";
-	so.out.jsonl_path = jsonl;
-	so.out.csv_path = csv;
-	so.out.db_path = db;
-	so.also = check_truth;
-	so.also_ctx = &tc;
-	printf("exhunt demo: scanning with checks ssrf-26855, proxyshell, "
-	       "mitigation, webshells\n");
-	fflush(stdout);
-	rc = scan_run(&so, kb);
-	kill(lab, SIGTERM);
-	waitpid(lab, NULL, 0);
-	targets_release(&so.targets);
-	ipset_release(&so.allow);
-	ipset_release(&so.block);
-	printf("\ntruth check: %llu of %llu addresses match the lab's truth\n",
-	       (unsigned long long)(tc.compared - tc.mismatched),
-	       (unsigned long long)tc.compared);
-	printf("results: %s (JSONL), %s (CSV), %s (SQLite); lab truth: %s\n",
-	       jsonl, csv, db, truth);
-	if (rc == 0 && tc.mismatched)
+	{
+		struct report r;
+		struct buf b;
+		FILE *f;
+		printf("\n== the campaign (exhunt report --db %s)\n", db);
+		if (report_load(db, &r)) {
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		report_text(&r, stdout);
+		buf_init(&b, (size_t)1 << 30);
+		f = NULL;
+		if (report_html(&r, db, &b) || !(f = fopen(html, "w")) ||
+		    fwrite(b.p, 1, b.len, f) != b.len) {
+			log_error("%s: cannot write the dashboard", html);
+			rc = EXIT_RUNTIME;
+		}
+		if (f && fclose(f))
+			rc = EXIT_RUNTIME;
+		buf_release(&b);
+		report_release(&r);
+	}
+	printf("\ntruth check: %llu of %llu addresses match the lab's truth "
+	       "over %d scans\n",
+	       (unsigned long long)(compared - mismatched),
+	       (unsigned long long)compared, epochs);
+	printf("results: %s/ (scan-K.jsonl, scan-K.csv, truth-K.jsonl per "
+	       "epoch, scan.db)\ndashboard: %s (open it in a browser; it "
+	       "fetches nothing)\n",
+	       dir, html);
+	if (rc == 0 && mismatched)
 		rc = EXIT_FINDINGS;
 out:
 	lab_world_release(&tc.w);

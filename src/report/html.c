@@ -7,6 +7,7 @@
 #include "base/text.h"
 #include "store/store.h"
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <string.h>
 #include "base/banned.h"
 
@@ -16,7 +17,7 @@ static int line_chart(struct buf *b, const struct report *r)
 	static const char *const color[] = {"#c0392b", "#27ae60", "#8e44ad"};
 	static const char *const label[] = {
 	    "ProxyLogon open", "ProxyLogon patched", "back-doored"};
-	const int W = 640, H = 260, L = 50, B = 30, T = 10;
+	const int W = 640, H = 280, L = 50, B = 46, T = 10;
 	uint64_t max = 1;
 	int i, k, rc;
 
@@ -41,6 +42,18 @@ static int line_chart(struct buf *b, const struct report *r)
 		    "font-size=\"10\">%llu</text>",
 		    L, W - 10, y, y, y + 4,
 		    (unsigned long long)(max * (uint64_t)(4 - k) / 4));
+	}
+	/* Scan dates under the axis (every one when few, else a sample). */
+	for (i = 0; !rc && i<r->n; i += r->n> 8 ? (r->n + 7) / 8 : 1) {
+		int x = L + (r->n > 1 ? (W - L - 20) * i / (r->n - 1) : 0);
+		bool one_day =
+		    strlen(r->s[i].time) >= 16 &&
+		    strncmp(r->s[0].time, r->s[r->n - 1].time, 10) == 0;
+		rc = buf_printf(b,
+		                "<text x=\"%d\" y=\"%d\" font-size=\"10\" "
+		                "text-anchor=\"middle\">%.*s</text>",
+		                x, H - B + 14, one_day ? 5 : 10,
+		                r->s[i].time + (one_day ? 11 : 0));
 	}
 	for (k = 0; !rc && k < 3; k++) {
 		rc = buf_printf(b,

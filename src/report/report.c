@@ -356,14 +356,14 @@ void report_text(const struct report *r, FILE *f)
 {
 	int i, k;
 
-	fprintf(f, "%-22s %9s", "scan", "Exchange");
+	fprintf(f, "%-30s %9s", "scan", "Exchange");
 	for (k = 0; k < REPORT_CVES; k++)
 		fprintf(f, " %14s", report_campaigns[k]);
 	fprintf(f, " %9s %9s %8s %8s %8s %8s %5s\n", "patched%", "backdoor",
 	        "+patched", "+backdr", "cleaned", "gone", "EoL%");
 	for (i = 0; i < r->n; i++) {
 		const struct scan_figures *s = &r->s[i];
-		fprintf(f, "%-22.22s %9llu", s->id,
+		fprintf(f, "%-30.30s %9llu", s->id,
 		        (unsigned long long)s->exchange);
 		for (k = 0; k < REPORT_CVES; k++)
 			fprintf(f, " %6llu/%-7llu",

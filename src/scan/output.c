@@ -269,11 +269,16 @@ int output_open(struct scan_output *out, const struct kb *kb,
 	{
 		char t[32];
 		time_iso(out->started, t);
-		/* The start time names the scan; the process id keeps two
-		 * scans started in the same second apart. */
-		snprintf(out->scan_id, sizeof out->scan_id, "%s-%x%s%s", t,
-		         (unsigned)getpid() & 0xffff, shard[0] ? "-" : "",
-		         shard);
+		/* The start time names the scan; the process id (and a count
+		 * within the process) keep two scans started in the same
+		 * second apart. */
+		static unsigned nth; /* scans this process started */
+		char again[16] = "";
+		if (nth++)
+			snprintf(again, sizeof again, ".%u", nth);
+		snprintf(out->scan_id, sizeof out->scan_id, "%s-%x%s%s%s", t,
+		         (unsigned)getpid() & 0xffff, again,
+		         shard[0] ? "-" : "", shard);
 	}
 	*resumed = false;
 	if (out->state_path) {
