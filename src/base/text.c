@@ -46,3 +46,10 @@ struct view url_decode_lower(struct view v, char *dst, size_t cap)
 	dst[o] = '\0';
 	return (struct view){dst, o};
 }
+
+uint64_t text_hash(const char *s, uint64_t h)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}

@@ -2,6 +2,7 @@
 #ifndef EXH_BASE_TEXT_H
 #define EXH_BASE_TEXT_H
 #include "base/buf.h"
+#include <stdint.h>
 #include "base/view.h"
 #include <stddef.h>
 
@@ -11,5 +12,10 @@ int html_escape(struct buf *b, const char *s);
  * truncated to fit); a '%' not followed by two hex digits stays as is.
  * Returns the decoded view (it may hold NUL bytes). */
 struct view url_decode_lower(struct view v, char *dst, size_t cap);
+
+/* FNV-1a over the string, continuing from h (start with
+ * TEXT_HASH_START): stable names for messages and reports, not security. */
+#define TEXT_HASH_START 0xcbf29ce484222325ull
+uint64_t text_hash(const char *s, uint64_t h);
 
 #endif

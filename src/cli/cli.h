@@ -10,5 +10,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_hunt(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_lab_host(int argc, char **argv);
+int cmd_notify(int argc, char **argv);
 
 #endif

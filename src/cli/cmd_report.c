@@ -61,10 +61,12 @@ int cmd_report(int argc, char **argv)
 	    {"html", required_argument, NULL, 'H'},
 	    {"csv", required_argument, NULL, 'c'},
 	    {"groups-csv", required_argument, NULL, 'g'},
+	    {"funnel-csv", required_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *html = NULL, *csv = NULL, *groups = NULL;
+	const char *funnel = NULL;
 	struct report r;
 	int ch, rc = 0;
 
@@ -77,10 +79,12 @@ int cmd_report(int argc, char **argv)
 		case 'H': html = optarg; break;
 		case 'c': csv = optarg; break;
 		case 'g': groups = optarg; break;
+		case 'f': funnel = optarg; break;
 		case 'h':
 			puts(
 			    "usage: exhunt report --db FILE [--html OUT] "
 			    "[--csv OUT] [--groups-csv OUT]\n"
+			    "                     [--funnel-csv OUT]\n"
 			    "       exhunt report import --db FILE JSONL...\n\n"
 			    "Figures per scan from a database that scans "
 			    "appended to\n"
@@ -125,6 +129,13 @@ int cmd_report(int argc, char **argv)
 		buf_init(&b, (size_t)1 << 30);
 		rc = report_groups_csv(&r, &b) ? EXIT_RUNTIME
 		                               : write_out(groups, &b);
+		buf_release(&b);
+	}
+	if (!rc && funnel) {
+		struct buf b;
+		buf_init(&b, (size_t)1 << 30);
+		rc = report_funnel_csv(&r, &b) ? EXIT_RUNTIME
+		                               : write_out(funnel, &b);
 		buf_release(&b);
 	}
 	if (!rc && html) {

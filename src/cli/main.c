@@ -13,7 +13,9 @@ static void usage(FILE *f)
 	    "commands:\n"
 	    "  scan    find Exchange servers, fingerprint builds, judge "
 	    "exposure\n"
+	    "  hunt    find back doors and exploitation traces on one server\n"
 	    "  report  campaign figures and an HTML dashboard from scan databases\n"
+	    "  notify  enrich, route findings to network owners, send, follow up\n"
 	    "  lab     run an emulated Exchange fleet on loopback\n"
 	    "  demo    start a lab, scan it with the safe checks, summarise\n"
 	    "\n"
@@ -43,6 +45,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "hunt") == 0)
 		return cmd_hunt(argc - 1, argv + 1);
+	if (strcmp(argv[1], "notify") == 0)
+		return cmd_notify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "demo") == 0)
 		return cmd_demo(argc - 1, argv + 1);
 	log_error("'%s' is not a command; run 'exhunt --help'", argv[1]);

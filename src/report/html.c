@@ -170,6 +170,56 @@ static int group_section(struct buf *b, const char *title, const char *dim,
 	return rc ? rc : buf_adds(b, "</table>");
 }
 
+/* The follow-up of notices: found, notified, patched, clean as bars;
+ * per contact as a table. */
+static int funnel_section(struct buf *b, const struct funnel *fu)
+{
+	struct bar bars[4] = {{"found", fu->found},
+	                      {"notified", fu->all.notified},
+	                      {"patched", fu->all.patched},
+	                      {"clean", fu->all.clean}};
+	size_t i;
+	int rc;
+
+	if (!fu->all.notified)
+		return 0;
+	rc = buf_printf(
+	    b,
+	    "<h2>Follow-up of notices (last scan)</h2><div class=\"fig\"><b "
+	    "data-figure=\"funnel-notified\">%llu</b>servers notified</div>"
+	    "<div class=\"fig\"><b data-figure=\"funnel-patched\">%llu</b>"
+	    "patched since</div><div class=\"fig\"><b "
+	    "data-figure=\"funnel-clean\">%llu</b>also clean</div><div "
+	    "class=\"fig\"><b data-figure=\"funnel-median-days\">%.1f</b>"
+	    "days from notice to patch (median)</div>",
+	    (unsigned long long)fu->all.notified,
+	    (unsigned long long)fu->all.patched,
+	    (unsigned long long)fu->all.clean, fu->all.days_median);
+	rc = rc ? rc : bar_chart(b, "funnel", bars, 4);
+	rc = rc ? rc
+	        : buf_adds(b, "<table id=\"funnel\"><tr><th>contact</th><th>"
+	                      "notified</th><th>patched</th><th>clean</th>"
+	                      "<th>still back-doored</th><th>gone</th><th>"
+	                      "days to patch (median)</th></tr>");
+	for (i = 0; !rc && i < fu->n; i++) {
+		const struct funnel_row *f = &fu->rows[i];
+		rc = buf_adds(b, "<tr><td>");
+		rc = rc ? rc : html_escape(b, f->contact);
+		rc = rc ? rc
+		        : buf_printf(b,
+		                     "</td><td>%llu</td><td>%llu</td><td>%llu"
+		                     "</td><td>%llu</td><td>%llu</td><td>%.1f"
+		                     "</td></tr>",
+		                     (unsigned long long)f->notified,
+		                     (unsigned long long)f->patched,
+		                     (unsigned long long)f->clean,
+		                     (unsigned long long)f->still_backdoored,
+		                     (unsigned long long)f->gone,
+		                     f->days_median);
+	}
+	return rc ? rc : buf_adds(b, "</table>");
+}
+
 #define TABLE_MAX 100000
 
 /* The last scan's Exchange servers, the ones needing action first
@@ -343,6 +393,7 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 	rc = rc ? rc : cu_chart(b, r);
 	rc = rc ? rc : group_section(b, "Countries", "country", &r->countries);
 	rc = rc ? rc : group_section(b, "Networks", "network", &r->networks);
+	rc = rc ? rc : funnel_section(b, &r->funnel);
 	rc = rc ? rc : buf_adds(b, "<h2>Servers (last scan)</h2>");
 	rc = rc ? rc : server_table(b, r, db_path);
 	return rc ? rc

@@ -221,6 +221,144 @@ static int by_group(sqlite3 *db, long long no, const int pos[], const char *col,
 	return rc;
 }
 
+/* Per notified server: its contact, when it was first notified, its
+ * state at the last scan, and when (if) it was first seen patched of
+ * every CVE it was notified about. */
+#define FUNNEL_SQL                                                             \
+	"WITH nf AS (SELECT contact, server_id, sent, CASE WHEN finding LIKE " \
+	"'%:webshell:%' THEN NULL ELSE substr(finding, instr(finding, ':') + " \
+	"1) END AS cve FROM notices), lastobs AS (SELECT server_id, "          \
+	"verdicts, webshells FROM observations WHERE key BETWEEN ?1 AND ?2 "   \
+	"AND exchange), pair AS (SELECT nf.contact, nf.server_id, nf.sent, "   \
+	"nf.cve, (SELECT min(s.started) FROM observations o JOIN scans s ON "  \
+	"s.id=o.scan_id JOIN cves c ON c.id=nf.cve WHERE "                     \
+	"o.server_id=nf.server_id AND o.exchange AND s.started > nf.sent AND " \
+	"substr(o.verdicts, c.idx, 1) NOT IN ('V','L')) AS fixed FROM nf) "    \
+	"SELECT p.contact, p.server_id, min(p.sent), (SELECT count(*) FROM "   \
+	"lastobs lo WHERE lo.server_id=p.server_id), (SELECT count(*) FROM "   \
+	"lastobs lo JOIN cves c ON c.id IN (SELECT cve FROM nf n2 WHERE "      \
+	"n2.server_id=p.server_id AND n2.contact=p.contact) WHERE "            \
+	"lo.server_id=p.server_id AND substr(lo.verdicts, c.idx, 1) IN "       \
+	"('V','L')), (SELECT count(*) FROM lastobs lo WHERE "                  \
+	"lo.server_id=p.server_id AND lo.webshells>0), CASE WHEN "             \
+	"count(p.cve)=count(p.fixed) AND count(p.cve)>0 THEN "                 \
+	"julianday(max(p.fixed))-julianday(min(p.sent)) END FROM pair p "      \
+	"GROUP BY p.contact, p.server_id ORDER BY p.contact"
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void funnel_finish(struct funnel_row *f, double *days, size_t n)
+{
+	size_t i;
+	double sum = 0;
+
+	f->timed = n;
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		sum += days[i];
+	qsort(days, n, sizeof *days, by_double);
+	f->days_mean = sum / (double)n;
+	f->days_median =
+	    n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2;
+}
+
+static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
+{
+	sqlite3_stmt *st;
+	double *all = NULL, *one = NULL;
+	size_t nall = 0, none = 0, cap = 0;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT count(DISTINCT server_id) FROM routes",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return 0; /* a database notify never touched */
+	if (sqlite3_step(st) == SQLITE_ROW)
+		fu->found = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, FUNNEL_SQL, -1, &st, NULL) != SQLITE_OK) {
+		log_error("funnel: %s", sqlite3_errmsg(db));
+		return EXH_EIO;
+	}
+	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
+	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	snprintf(fu->all.contact, sizeof fu->all.contact, "(all)");
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *contact = (const char *)sqlite3_column_text(st, 0);
+		bool seen = sqlite3_column_int(st, 3) > 0;
+		bool open = sqlite3_column_int(st, 4) > 0;
+		bool shell = sqlite3_column_int(st, 5) > 0;
+		struct funnel_row *f, *both[2];
+		int k;
+		if (!fu->n || strcmp(fu->rows[fu->n - 1].contact, contact)) {
+			void *p =
+			    realloc(fu->rows, (fu->n + 1) * sizeof *fu->rows);
+			if (!p) {
+				rc = EXH_ENOMEM;
+				break;
+			}
+			fu->rows = p;
+			if (fu->n)
+				funnel_finish(&fu->rows[fu->n - 1], one, none);
+			none = 0;
+			memset(&fu->rows[fu->n], 0, sizeof fu->rows[0]);
+			snprintf(fu->rows[fu->n].contact,
+			         sizeof fu->rows[0].contact, "%s", contact);
+			fu->n++;
+		}
+		f = &fu->rows[fu->n - 1];
+		both[0] = f;
+		both[1] = &fu->all;
+		for (k = 0; k < 2; k++) {
+			both[k]->notified++;
+			both[k]->gone += !seen;
+			both[k]->patched += seen && !open;
+			both[k]->clean += seen && !open && !shell;
+			both[k]->still_backdoored += seen && shell;
+		}
+		if (seen && !open &&
+		    sqlite3_column_type(st, 6) != SQLITE_NULL) {
+			double d = sqlite3_column_double(st, 6);
+			if (nall == cap) {
+				size_t nc = cap ? cap * 2 : 256;
+				void *p1 = realloc(all, nc * sizeof *all);
+				void *p2 =
+				    p1 ? realloc(one, nc * sizeof *one) : NULL;
+				if (!p1 || !p2) {
+					free(p1 ? p1 : all);
+					all = NULL;
+					rc = EXH_ENOMEM;
+					break;
+				}
+				all = p1;
+				one = p2;
+				cap = nc;
+			}
+			all[nall++] = d;
+			one[none++] = d;
+		}
+	}
+	if (!rc && step != SQLITE_DONE) {
+		log_error("funnel: %s", sqlite3_errmsg(db));
+		rc = EXH_EIO;
+	}
+	if (!rc) {
+		if (fu->n)
+			funnel_finish(&fu->rows[fu->n - 1], one, none);
+		funnel_finish(&fu->all, all, nall);
+	}
+	sqlite3_finalize(st);
+	free(all);
+	free(one);
+	return rc;
+}
+
 int report_load(const char *path, struct report *r)
 {
 	sqlite3 *db = NULL;
@@ -323,6 +461,7 @@ int report_load(const char *path, struct report *r)
 		                   "'AS' || a.asn END",
 		                   &r->networks);
 		r->last_no = nos[r->n - 1];
+		rc = rc ? rc : funnel_load(db, r->last_no, &r->funnel);
 	}
 out:
 	sqlite3_finalize(st);
@@ -340,6 +479,8 @@ void report_release(struct report *r)
 {
 	free(r->s);
 	free(r->countries.rows);
+	free(r->funnel.rows);
+	memset(&r->funnel, 0, sizeof r->funnel);
 	free(r->networks.rows);
 	memset(&r->countries, 0, sizeof r->countries);
 	memset(&r->networks, 0, sizeof r->networks);
@@ -393,6 +534,25 @@ void report_text(const struct report *r, FILE *f)
 			        (unsigned long long)t->rows[j].open,
 			        (unsigned long long)t->rows[j].backdoored,
 			        t->rows[j].name);
+	}
+	if (r->funnel.all.notified) {
+		const struct funnel_row *a = &r->funnel.all;
+		fprintf(
+		    f,
+		    "\nfollow-up of notices (last scan): %llu servers with "
+		    "findings, %llu notified, %llu patched of what they were "
+		    "told (%llu of those clean), %llu still back-doored, "
+		    "%llu gone",
+		    (unsigned long long)r->funnel.found,
+		    (unsigned long long)a->notified,
+		    (unsigned long long)a->patched,
+		    (unsigned long long)a->clean,
+		    (unsigned long long)a->still_backdoored,
+		    (unsigned long long)a->gone);
+		if (a->timed)
+			fprintf(f, "; notice to patch: median %.1f days",
+			        a->days_median);
+		fputc('\n', f);
 	}
 	fprintf(f,
 	        "\n(campaign columns: open (vulnerable + likely) / patched; "
@@ -453,6 +613,31 @@ int report_groups_csv(const struct report *r, struct buf *b)
 			                     (unsigned long long)g->open,
 			                     (unsigned long long)g->backdoored);
 		}
+	}
+	return rc;
+}
+
+int report_funnel_csv(const struct report *r, struct buf *b)
+{
+	size_t i;
+	int rc = buf_adds(b, "contact,notified,gone,patched,clean,"
+	                     "still_backdoored,patched_timed,"
+	                     "days_to_patch_mean,days_to_patch_median\n");
+
+	for (i = 0; !rc && i <= r->funnel.n; i++) {
+		const struct funnel_row *f =
+		    i == 0 ? &r->funnel.all : &r->funnel.rows[i - 1];
+		rc = csv_field(b, f->contact, false);
+		rc = rc ? rc
+		        : buf_printf(
+		              b, "%llu,%llu,%llu,%llu,%llu,%llu,%.2f,%.2f\n",
+		              (unsigned long long)f->notified,
+		              (unsigned long long)f->gone,
+		              (unsigned long long)f->patched,
+		              (unsigned long long)f->clean,
+		              (unsigned long long)f->still_backdoored,
+		              (unsigned long long)f->timed, f->days_mean,
+		              f->days_median);
 	}
 	return rc;
 }

@@ -44,6 +44,25 @@ struct group_table {
 
 #define REPORT_MAX_CUS 256
 
+/* The follow-up of notices (exhunt notify), per contact and overall:
+ * servers notified, and their state at the last scan. A server counts as
+ * patched when none of the CVEs it was notified about is open any more,
+ * clean when also no web shell answers; days_to_patch is from the
+ * notice to the first later scan that saw it patched. */
+struct funnel_row {
+	char contact[256];
+	uint64_t notified, gone, patched, clean, still_backdoored;
+	uint64_t timed; /* patched servers with a time to patch */
+	double days_mean, days_median;
+};
+
+struct funnel {
+	uint64_t found; /* servers with a finding in a notified round */
+	struct funnel_row all;
+	struct funnel_row *rows; /* per contact, most notified first */
+	size_t n;
+};
+
 struct report {
 	struct scan_figures *s;
 	int n;
@@ -51,6 +70,7 @@ struct report {
 	struct cu_count cus[REPORT_MAX_CUS]; /* last scan */
 	int ncus;
 	struct group_table countries, networks;
+	struct funnel funnel;
 };
 
 /* Reads the figures from the database at path. Errors are printed. */
@@ -61,6 +81,10 @@ int report_csv(const struct report *r, struct buf *out);
 /* Countries and networks of the last scan, every row:
  * dimension,key,name,servers,open,backdoored. */
 int report_groups_csv(const struct report *r, struct buf *out);
+/* The follow-up: contact,notified,gone,patched,clean,still_backdoored,
+ * patched_timed,days_to_patch_mean,days_to_patch_median; the first row
+ * is "(all)". */
+int report_funnel_csv(const struct report *r, struct buf *out);
 /* One self-contained page: SVG charts written here, a sortable server
  * table of the last scan from the database. */
 int report_html(const struct report *r, const char *db_path, struct buf *out);

@@ -10,9 +10,57 @@ for e in 0 1 2; do
 	"$EXHUNT" scan 127.78.96.0/22 --port 9507 --allow 127.78.0.0/16 --checks all \
 		--timeout 300 --connect-timeout 60 --db "$TMP/campaign.db" -q --no-progress || fail "scan epoch $e"
 	stop_lab
+	if [ $e = 0 ]; then
+		# Notices after the first scan (to a maildir); the report
+		# follows them up over the later scans.
+		printf '127.78.96.0/23,noc@low.example\n127.78.98.0/23,noc@high.example\n' >"$TMP/contacts.csv"
+		"$EXHUNT" notify send --db "$TMP/campaign.db" --contacts "$TMP/contacts.csv" \
+			--from scans@cert.example --dry-run --maildir "$TMP/mail" \
+			--cve CVE-2021-26855,CVE-2021-26857,CVE-2021-26858,CVE-2021-27065 >/dev/null || fail "notify"
+		sleep 1 # the next scan starts after the notices
+	fi
 done
-"$EXHUNT" report --db "$TMP/campaign.db" --csv "$TMP/report.csv" \
+"$EXHUNT" report --db "$TMP/campaign.db" --csv "$TMP/report.csv" --funnel-csv "$TMP/funnel.csv" \
 	--html "$TMP/report.html" >"$TMP/report.txt" || fail "report"
+python3 - "$TMP" <<'PY' || fail "follow-up of notices differs from the truth"
+import csv, json, sys
+tmp = sys.argv[1]
+def load(e):
+    out = {}
+    for l in open(f"{tmp}/truth-{e}.jsonl"):
+        t = json.loads(l)
+        if t["exchange"] and not t["sni_only"]:
+            out[t["server_name"]] = t
+    return out
+first, last = load(0), load(2)
+OPEN = ("vulnerable", "likely-vulnerable")
+PROXYLOGON = {"CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065"}
+want = {}
+for name, t in first.items():
+    cves = {c for c, v in t["verdicts"].items() if v in OPEN and c in PROXYLOGON}
+    if not cves and not t["webshells"]:
+        continue
+    contact = "noc@low.example" if int(t["ip"].split(".")[2]) < 98 else "noc@high.example"
+    for key in (contact, "(all)"):
+        w = want.setdefault(key, dict(notified=0, gone=0, patched=0, clean=0, still_backdoored=0, patched_timed=0))
+        w["notified"] += 1
+        now = last.get(name)
+        if now is None:
+            w["gone"] += 1
+            continue
+        patched = not any(now["verdicts"].get(c) in OPEN for c in cves)
+        w["patched"] += patched
+        w["patched_timed"] += patched and bool(cves)  # shell-only notices have no time to patch
+        w["clean"] += patched and not now["webshells"]
+        w["still_backdoored"] += bool(now["webshells"])
+rows = {r["contact"]: r for r in csv.DictReader(open(f"{tmp}/funnel.csv"))}
+assert set(rows) == set(want), (sorted(rows), sorted(want))
+for k, w in want.items():
+    got = {f: int(rows[k][f]) for f in w}
+    assert got == w, (k, got, w)
+assert want["(all)"]["patched"] > 0
+print("follow-up:", want["(all)"])
+PY
 python3 - "$TMP" <<'PY' || fail "report figures differ from the truth"
 import csv, json, sys
 tmp = sys.argv[1]

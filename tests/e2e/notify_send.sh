@@ -1,0 +1,145 @@
+# exhunt notify end to end, with real parts on loopback: a lab scan; MMDB
+# files built by Debian's MaxMind::DB::Writer; enrichment checked against
+# Python's maxminddb reader; routing by prefix, AS and country with a
+# suppression list; a real SMTP server (aiosmtpd) with STARTTLS and AUTH.
+# A send run killed with -9 midway and rerun delivers every message
+# exactly once; a third run sends nothing; an unreachable server leaves
+# the outbox pending (exit 3) for a later run.
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+$PY -c "import aiosmtpd, maxminddb" || fail "python3-aiosmtpd and python3-maxminddb are needed (tools/deps.sh)"
+start_lab --addresses 127.78.136.0/24 --port 9510 --http-port 0 --seed 21 --truth "$TMP/truth.jsonl"
+"$EXHUNT" scan 127.78.136.0/24 --port 9510 --allow 127.78.0.0/16 --checks all \
+	--timeout 300 --connect-timeout 60 --db "$TMP/n.db" -q --no-progress || fail "scan"
+stop_lab
+
+# Enrichment: AS from an MMDB for two thirds of the space, country from
+# delegated stats.
+printf '127.78.136.0/25 64510 Net Low\n127.78.136.128/26 64511 Net High\n' |
+	perl "$SRC/tests/tools/make-mmdb.pl" "$TMP/asn.mmdb" asn || fail "mmdb"
+printf '2|test|1|1|1|1|+0000\ntest|*|ipv4|*|1|summary\ntest|DE|ipv4|127.78.136.0|256|20200101|allocated\n' >"$TMP/delegated"
+"$EXHUNT" notify enrich --db "$TMP/n.db" --mmdb "$TMP/asn.mmdb" --delegated "$TMP/delegated" >/dev/null || fail "enrich"
+$PY - "$TMP" <<'PY' || fail "enrichment differs from the MMDB as maxminddb reads it"
+import maxminddb, sqlite3, sys
+tmp = sys.argv[1]
+r = maxminddb.open_database(f"{tmp}/asn.mmdb")
+rows = sqlite3.connect(f"{tmp}/n.db").execute("SELECT ip, asn, as_name, country, source FROM addresses").fetchall()
+assert len(rows) > 150, len(rows)
+for ip, asn, name, cc, src in rows:
+    want = r.get(ip)
+    assert (asn, name) == ((want["autonomous_system_number"], want["autonomous_system_organization"]) if want else (None, None)), (ip, asn, want)
+    assert cc == "DE", (ip, cc)
+    assert src == ("mmdb+delegated" if want else "delegated"), (ip, src)
+PY
+
+# Contacts: a /28 each in the low half (three mail domains), the AS of
+# the next quarter, the national CERT for the rest. Opt-outs: one
+# contact, one /28.
+{
+	echo "scope,email,organisation,role"
+	for i in 0 1 2 3 4 5 6 7; do echo "127.78.136.$((i * 16))/28,noc-$i@d$((i % 3)).example,Net $i,abuse"; done
+	echo "AS64511,noc@high.example,Net High,"
+	echo "DE,cert@cert-de.example,CERT-DE,cert"
+} >"$TMP/contacts.csv"
+printf 'noc-3@d0.example\n127.78.136.240/28\n' >"$TMP/suppress"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TMP/key.pem" \
+	-out "$TMP/cert.pem" -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+echo "s3cret" >"$TMP/pw"
+$PY "$SRC/tests/tools/smtp-sink.py" 9526 "$TMP/sink.jsonl" --delay 300 --cert "$TMP/cert.pem" \
+	--key "$TMP/key.pem" --auth bot:s3cret >"$TMP/sink.out" 2>&1 &
+SINK=$!
+trap 'kill $SINK 2>/dev/null; cleanup' EXIT
+for _ in $(seq 50); do grep -q ready "$TMP/sink.out" 2>/dev/null && break; sleep 0.2; done
+grep -q ready "$TMP/sink.out" || fail "smtp sink did not start"
+args=(--db "$TMP/n.db" --contacts "$TMP/contacts.csv" --suppress "$TMP/suppress"
+	--from scans@cert.example --reporter "Test CERT" --smtp smtp://127.0.0.1:9526 --starttls
+	--user bot --password-file "$TMP/pw" --ca-file "$TMP/cert.pem" --rate 6000)
+send() { "$EXHUNT" notify send "${args[@]}" "$@"; }
+: >"$TMP/sink.jsonl"
+"$EXHUNT" notify send "${args[@]}" >"$TMP/run1.out" 2>&1 &
+pid=$!
+# While it runs, a second send on the same database is refused.
+sleep 0.3
+set +e
+send >"$TMP/concurrent.out" 2>&1; rc=$?
+set -e
+[ $rc = 3 ] && grep -q "already running" "$TMP/concurrent.out" || fail "concurrent send not refused ($rc: $(cat "$TMP/concurrent.out"))"
+# Kill while the next message waits on its RCPT, 100 ms after the second
+# delivery (the server takes 300 ms per RCPT).
+for _ in $(seq 1000); do [ "$(wc -l <"$TMP/sink.jsonl")" -ge 2 ] && break; sleep 0.02; done
+sleep 0.1
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+killed_at=$(wc -l <"$TMP/sink.jsonl")
+send >"$TMP/run2.out" 2>&1 || fail "rerun after kill ($(cat "$TMP/run2.out"))"
+send >"$TMP/run3.out" 2>&1 || fail "third run"
+grep -q "0 new messages; 0 delivered" "$TMP/run3.out" || fail "third run sent again: $(cat "$TMP/run3.out")"
+$PY - "$TMP" "$killed_at" <<'PY' || fail "deliveries differ from the routing the truth implies"
+import base64, csv, email, io, ipaddress, json, sqlite3, sys
+from email import policy
+tmp, killed_at = sys.argv[1], int(sys.argv[2])
+def route(ip):
+    last = int(ip.split(".")[3])
+    if last < 128:
+        i = last // 16
+        return None if i == 3 else f"noc-{i}@d{i % 3}.example"
+    if last < 192:
+        return "noc@high.example"
+    return None if last >= 240 else "cert@cert-de.example"
+want = {}
+for l in open(f"{tmp}/truth.jsonl"):
+    t = json.loads(l)
+    if not t["exchange"] or t["sni_only"]:
+        continue
+    if not (t["webshells"] or any(v in ("vulnerable", "likely-vulnerable") for v in t["verdicts"].values())):
+        continue
+    c = route(t["ip"])
+    if c:
+        want.setdefault(c, set()).add(t["ip"])
+got = [json.loads(l) for l in open(f"{tmp}/sink.jsonl")]
+ids = [g["message_id"] for g in got]
+assert len(ids) == len(set(ids)), "a message arrived twice"
+to = [g["to"][0] for g in got]
+assert sorted(to) == sorted(want), (sorted(to), sorted(want))
+assert 0 < killed_at < len(got), f"the kill did not land midway ({killed_at} of {len(got)})"
+for g in got:
+    assert g["tls"] and g["auth"] and g["from"] == "scans@cert.example"
+    m = email.message_from_bytes(base64.b64decode(g["raw"]), policy=policy.default)
+    assert m["To"] == g["to"][0] and m["Auto-Submitted"] == "auto-generated"
+    text = m.get_body(preferencelist=("plain",)).get_content()
+    html = m.get_body(preferencelist=("html",)).get_content()
+    att = {p.get_filename(): p for p in m.iter_attachments()}
+    rows = list(csv.DictReader(io.StringIO(att["exchange-servers.csv"].get_content())))
+    ips = {r["ip"] for r in rows}
+    assert ips == want[g["to"][0]], (g["to"], sorted(ips ^ want[g["to"][0]]))
+    # XARF: one attachment per server, or one JSON Lines file past 50
+    if "xarf-reports.jsonl" in att:
+        reps = [json.loads(l) for l in att["xarf-reports.jsonl"].get_content().splitlines()]
+    else:
+        reps = [json.loads(p.get_content()) for f, p in att.items() if f.startswith("xarf-")]
+    assert sorted(r["source_identifier"] for r in reps) == sorted(ips)
+    for rep in reps:
+        assert rep["xarf_version"] == "4.0.0" and rep["source_port"] == 9510
+        assert (rep["category"], rep["type"]) in (("vulnerability", "cve"), ("infrastructure", "compromised_server"))
+    for ip in ips:
+        assert ip in text and ip in html
+    assert "Test CERT" in text and "exhunt hunt" in text
+db = sqlite3.connect(f"{tmp}/n.db")
+assert db.execute("SELECT count(*) FROM outbox WHERE status != 'sent'").fetchone()[0] == 0
+# every finding of every routed server is recorded once per contact
+n = db.execute("SELECT count(*), count(DISTINCT contact || finding) FROM notices").fetchone()
+assert n[0] == n[1] and n[0] > len(got)
+sup = db.execute("SELECT count(*) FROM routes WHERE via LIKE '%suppressed'").fetchone()[0]
+assert sup > 0
+print(f"{len(got)} messages, each once; the kill landed after {killed_at}")
+PY
+# A server that does not answer: the outbox keeps the messages.
+sed -i 's/cert@cert-de.example/cert@cert2-de.example/' "$TMP/contacts.csv"
+set +e
+send --retries 1 --smtp smtp://127.0.0.1:9599 >"$TMP/run4.out" 2>&1; rc=$?
+set -e
+[ $rc = 3 ] && grep -q "1 not delivered, 1 waiting" "$TMP/run4.out" || fail "unreachable server ($rc: $(cat "$TMP/run4.out"))"
+send >"$TMP/run5.out" 2>&1 || fail "later run"
+grep -q "1 delivered, 0 not delivered, 0 waiting" "$TMP/run5.out" || fail "outbox not delivered later: $(cat "$TMP/run5.out")"
+[ "$(grep -c cert2-de "$TMP/sink.jsonl")" = 1 ] || fail "the new contact got its message $(grep -c cert2-de "$TMP/sink.jsonl") times"
+echo PASS
