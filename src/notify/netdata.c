@@ -309,8 +309,11 @@ int contacts_parse(const char *text, size_t len, const char *name,
 	if (rc)
 		return rc;
 	pmap_finish(&k->prefixes);
-	qsort(k->asns, k->nasns, sizeof *k->asns, by_key);
-	qsort(k->countries, k->ncountries, sizeof *k->countries, by_key);
+	if (k->nasns)
+		qsort(k->asns, k->nasns, sizeof *k->asns, by_key);
+	if (k->ncountries)
+		qsort(k->countries, k->ncountries, sizeof *k->countries,
+		      by_key);
 	return 0;
 }
 

@@ -64,7 +64,8 @@ void pmap_finish(struct pmap *m)
 	/* Remember the insertion order for ties. */
 	for (i = 0; i < m->n; i++)
 		m->e[i].parent = (int32_t)i;
-	qsort(m->e, m->n, sizeof *m->e, by_prefix);
+	if (m->n)
+		qsort(m->e, m->n, sizeof *m->e, by_prefix);
 	for (i = 0; i < m->n; i++) {
 		if (o && m->e[o - 1].base == m->e[i].base &&
 		    m->e[o - 1].len == m->e[i].len)
@@ -138,7 +139,8 @@ static int by_first(const void *a, const void *b)
 
 void ranges_finish(struct ranges *r)
 {
-	qsort(r->e, r->n, sizeof *r->e, by_first);
+	if (r->n)
+		qsort(r->e, r->n, sizeof *r->e, by_first);
 }
 
 const struct range_entry *ranges_lookup(const struct ranges *r, uint32_t ip)

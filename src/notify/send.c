@@ -615,7 +615,9 @@ static int deliver(sqlite3 *db, const struct send_opts *o,
 				np--;
 				break;
 			}
-			memcpy(x->msg, sqlite3_column_blob(q, 3), x->len);
+			if (x->len)
+				memcpy(x->msg, sqlite3_column_blob(q, 3),
+				       x->len);
 		}
 		sqlite3_reset(q);
 		for (i = 0; !rc && i < np; i++) {

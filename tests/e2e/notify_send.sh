@@ -51,6 +51,7 @@ SINK=$!
 trap 'kill $SINK 2>/dev/null; cleanup' EXIT
 for _ in $(seq 50); do grep -q ready "$TMP/sink.out" 2>/dev/null && break; sleep 0.2; done
 grep -q ready "$TMP/sink.out" || fail "smtp sink did not start"
+cp "$TMP/n.db" "$TMP/n0.db"
 args=(--db "$TMP/n.db" --contacts "$TMP/contacts.csv" --suppress "$TMP/suppress"
 	--from scans@cert.example --reporter "Test CERT" --smtp smtp://127.0.0.1:9526 --starttls
 	--user bot --password-file "$TMP/pw" --ca-file "$TMP/cert.pem" --rate 6000)
@@ -142,4 +143,15 @@ set -e
 send >"$TMP/run5.out" 2>&1 || fail "later run"
 grep -q "1 delivered, 0 not delivered, 0 waiting" "$TMP/run5.out" || fail "outbox not delivered later: $(cat "$TMP/run5.out")"
 [ "$(grep -c cert2-de "$TMP/sink.jsonl")" = 1 ] || fail "the new contact got its message $(grep -c cert2-de "$TMP/sink.jsonl") times"
+# Pacing per recipient domain: at 20 a minute, d1.example's three
+# messages are at least 3 s apart.
+: >"$TMP/sink.jsonl"
+"$EXHUNT" notify send "${args[@]}" --db "$TMP/n0.db" --rate 20 >"$TMP/run6.out" 2>&1 || fail "paced run"
+$PY - "$TMP" <<'PY' || fail "per-domain rate not kept"
+import json, sys
+got = [json.loads(l) for l in open(f"{sys.argv[1]}/sink.jsonl")]
+d1 = sorted(g["at"] for g in got if g["to"][0].endswith("@d1.example"))
+assert len(d1) == 3, d1
+assert all(b - a >= 2.9 for a, b in zip(d1, d1[1:])), d1
+PY
 echo PASS

@@ -1,7 +1,7 @@
 # report import: JSONL from another run becomes the same figures as the
 # scan's own database; importing twice changes nothing; an import killed
-# with -9 midway and run again loses and duplicates nothing; a bad line is
-# named.
+# with -9 midway and run again loses and duplicates nothing; readers
+# running during an import see whole batches; a bad line is named.
 . "$(dirname "$0")/lib.sh"
 start_lab --addresses 127.78.112.0/24 --port 9508 --http-port 0
 "$EXHUNT" scan 127.78.112.0/24 --port 9508 --allow 127.78.0.0/16 --checks all \
@@ -40,6 +40,24 @@ before=$(sqlite3 "$TMP/big.db" "select count(*) from observations" 2>/dev/null |
 "$EXHUNT" report import --db "$TMP/big.db" "$TMP/big.jsonl" >/dev/null || fail "rerun after kill"
 [ "$(sqlite3 "$TMP/big.db" "select count(*) from observations")" = 204800 ] || fail "records lost or duplicated"
 [ "$(sqlite3 "$TMP/big.db" "select count(distinct scan_id) from observations")" = 800 ] || fail "scans"
+# Concurrent readers: while an import writes, reports and counts read
+# whole batches only (5,000 records a commit), never fail on a lock.
+"$EXHUNT" report import --db "$TMP/big2.db" "$TMP/big.jsonl" >/dev/null &
+pid=$!
+reads=0
+while kill -0 $pid 2>/dev/null; do
+	set +e
+	"$EXHUNT" report --db "$TMP/big2.db" --csv "$TMP/r.csv" >/dev/null 2>"$TMP/rerr"; rc=$?
+	set -e
+	[ $rc = 0 ] || { [ $rc = 2 ] && grep -q "holds no scan\|no such table" "$TMP/rerr"; } \
+		|| fail "report during an import ($rc: $(cat "$TMP/rerr"))"
+	n=$(sqlite3 "$TMP/big2.db" "select count(*) from observations" 2>/dev/null || echo 0)
+	[ $((n % 5000)) = 0 ] || [ "$n" = 204800 ] || fail "a reader saw half a batch ($n)"
+	reads=$((reads + 1))
+done
+wait $pid || fail "import with readers"
+[ "$reads" -ge 2 ] || echo "note: only $reads reads during the import"
+[ "$(sqlite3 "$TMP/big2.db" "select count(*) from observations")" = 204800 ] || fail "records lost with readers"
 # A bad line names the file and line.
 { head -3 "$TMP/scan.jsonl"; echo '{"scan_id": broken'; } >"$TMP/bad.jsonl"
 set +e

@@ -33,7 +33,7 @@ class Sink:
             f.write(json.dumps({
                 "from": envelope.mail_from, "to": envelope.rcpt_tos,
                 "message_id": msg["Message-ID"], "tls": session.ssl is not None,
-                "auth": bool(session.authenticated),
+                "auth": bool(session.authenticated), "at": time.time(),
                 "raw": base64.b64encode(envelope.content).decode()}) + "\n")
             f.flush()
         return "250 OK"
