@@ -44,6 +44,11 @@ before=$(sqlite3 "$TMP/big.db" "select count(*) from observations" 2>/dev/null |
 # whole batches only (5,000 records a commit), never fail on a lock.
 "$EXHUNT" report import --db "$TMP/big2.db" "$TMP/big.jsonl" >/dev/null &
 pid=$!
+# (readers start once the importer has created the database's schema)
+for _ in $(seq 600); do
+	[ -s "$TMP/big2.db" ] && sqlite3 "$TMP/big2.db" "select count(*) from scans" >/dev/null 2>&1 && break
+	sleep 0.05
+done
 reads=0
 while kill -0 $pid 2>/dev/null; do
 	set +e
