@@ -78,6 +78,25 @@ print(f"same answers: {'yes' if same else 'NO'}")
 print(f"ratio: {ps/es:.2f}x (target: at least 1,000,000 lookups/s per core: {'met' if es <= 1.0 else 'missed'})")
 PY
 
+echo "== lookups, one database (ASN only): exhunt vs python3 maxminddb"
+measure "$ex" notify lookup --mmdb "$tmp/asn.mmdb" <"$tmp/ips.txt" >/dev/null 2>"$tmp/ex1.m"
+cat >"$tmp/py1.py" <<'PY'
+import sys, maxminddb
+asn = maxminddb.open_database(sys.argv[1], maxminddb.MODE_MMAP_EXT)
+out = []
+for line in sys.stdin:
+    ip = line.strip()
+    out.append("%s,%s\n" % (ip, (asn.get(ip) or {}).get("autonomous_system_number", "")))
+sys.stdout.write("".join(out))
+PY
+measure $PY "$tmp/py1.py" "$tmp/asn.mmdb" <"$tmp/ips.txt" >/dev/null 2>"$tmp/py1.m"
+$PY - "$(secs "$tmp/ex1.m")" "$(secs "$tmp/py1.m")" <<'PY'
+import sys
+es, ps = float(sys.argv[1]), float(sys.argv[2])
+print(f"exhunt: {es:6.2f} s, {1e6/es:10.0f} lookups/s; python: {ps:6.2f} s, {1e6/ps:10.0f} lookups/s; "
+      f"ratio {ps/es:.2f}x (target 1,000,000/s per core: {'met' if es <= 1.0 else 'missed'})")
+PY
+
 echo "== rendering 10,000 messages"
 "$ex" lab --addresses 127.79.32.0/20 --port 9612 --http-port 0 --seed 12 >/dev/null 2>&1 &
 lab=$!

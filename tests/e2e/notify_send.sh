@@ -52,6 +52,7 @@ trap 'kill $SINK 2>/dev/null; cleanup' EXIT
 for _ in $(seq 50); do grep -q ready "$TMP/sink.out" 2>/dev/null && break; sleep 0.2; done
 grep -q ready "$TMP/sink.out" || fail "smtp sink did not start"
 cp "$TMP/n.db" "$TMP/n0.db"
+cp "$TMP/n.db" "$TMP/n1.db"
 args=(--db "$TMP/n.db" --contacts "$TMP/contacts.csv" --suppress "$TMP/suppress"
 	--from scans@cert.example --reporter "Test CERT" --smtp smtp://127.0.0.1:9526 --starttls
 	--user bot --password-file "$TMP/pw" --ca-file "$TMP/cert.pem" --rate 6000)
@@ -153,5 +154,22 @@ got = [json.loads(l) for l in open(f"{sys.argv[1]}/sink.jsonl")]
 d1 = sorted(g["at"] for g in got if g["to"][0].endswith("@d1.example"))
 assert len(d1) == 3, d1
 assert all(b - a >= 2.9 for a, b in zip(d1, d1[1:])), d1
+PY
+# Templates are the user's: a changed subject and body reach the message.
+mkdir -p "$TMP/tpl"
+cp "$SRC/data/notify/body.html" "$TMP/tpl/"
+echo 'Ticket for {{recipient_org}}: {{count}} servers <b>' >"$TMP/tpl/subject.txt"
+printf 'Dear {{recipient_org}},\n{{servers_text}}\nRegards, {{reporter}}\n' >"$TMP/tpl/body.txt"
+"$EXHUNT" notify send --db "$TMP/n1.db" --contacts "$TMP/contacts.csv" --from scans@cert.example \
+	--reporter "Test CERT" --templates "$TMP/tpl" --dry-run --maildir "$TMP/md" >/dev/null || fail "templates"
+$PY - "$TMP" <<'PY' || fail "templates not used"
+import email, glob, sys
+from email import policy
+ms = [email.message_from_binary_file(open(f, "rb"), policy=policy.default) for f in glob.glob(f"{sys.argv[1]}/md/new/*")]
+assert ms
+for m in ms:
+    assert m["Subject"].startswith("Ticket for Net") or m["Subject"].startswith("Ticket for CERT"), m["Subject"]
+    body = m.get_body(preferencelist=("plain",)).get_content()
+    assert body.startswith("Dear ") and "Regards, Test CERT" in body and "Server 1:" in body
 PY
 echo PASS
