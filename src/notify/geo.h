@@ -11,11 +11,30 @@
 
 #define GEO_MAX_MMDB 8
 
+/* Bulk lookups: past GEO_FLATTEN_AFTER lookups, the IPv4 part of the
+ * MMDB files is read once (libmaxminddb's node API) into sorted ranges
+ * with every file's answers merged, so that a lookup is one binary search
+ * instead of a tree walk per file. The answers are the same. */
+#define GEO_FLATTEN_AFTER 16384
+
+struct geo_range {
+	uint32_t first, last;
+	uint32_t asn;
+	uint32_t name; /* offset into names, 0: none */
+	char cc[2];    /* "\0\0": none */
+};
+
 struct geo {
 	MMDB_s db[GEO_MAX_MMDB];
 	int ndb;
 	struct pmap pfx;   /* prefix2as */
 	struct ranges rir; /* delegated stats */
+	uint64_t lookups;
+	int flat_state; /* 0 not yet, 1 built, -1 failed (tree walks stay) */
+	struct geo_range *flat;
+	size_t nflat;
+	char *names; /* AS names, NUL-separated; offset 0 is "" */
+	size_t names_len;
 };
 
 struct geo_answer {
@@ -36,6 +55,10 @@ void geo_finish(struct geo *g);
 bool geo_empty(const struct geo *g);
 /* Fills *a from the MMDB files first (in the order given), then the
  * text tables for what they left unknown. */
-void geo_lookup(const struct geo *g, uint32_t ip, struct geo_answer *a);
+void geo_lookup(struct geo *g, uint32_t ip, struct geo_answer *a);
+/* Builds the flat ranges now (geo_lookup does it by itself past
+ * GEO_FLATTEN_AFTER lookups). EXH_ENOMEM or EXH_EINVAL (a file whose
+ * tree does not read) leave the tree walks in use. */
+int geo_flatten(struct geo *g);
 
 #endif

@@ -32,6 +32,32 @@ for ip, asn, name, cc, src in rows:
     assert src == ("mmdb+delegated" if want else "delegated"), (ip, src)
 PY
 
+# Bulk lookups switch from tree walks to flattened ranges after 16,384
+# addresses: 40,000 addresses (around and inside the networks) give the
+# answers Python's maxminddb gives, in both modes.
+printf '127.78.136.0/24 DE\n127.78.137.0/25 FR\n' | perl "$SRC/tests/tools/make-mmdb.pl" "$TMP/cc.mmdb" country
+$PY - "$TMP" <<'PY'
+import random, sys
+random.seed(7)
+with open(f"{sys.argv[1]}/ips.txt", "w") as f:
+    for i in range(40000):
+        f.write("127.78.%d.%d\n" % (random.choice([135, 136, 136, 137, 138]), random.randint(0, 255)))
+PY
+"$EXHUNT" notify lookup --mmdb "$TMP/asn.mmdb" --mmdb "$TMP/cc.mmdb" <"$TMP/ips.txt" >"$TMP/lookup.csv" || fail "lookup"
+$PY - "$TMP" <<'PY' || fail "bulk lookups differ from maxminddb's"
+import csv, maxminddb, sys
+tmp = sys.argv[1]
+a, c = maxminddb.open_database(f"{tmp}/asn.mmdb"), maxminddb.open_database(f"{tmp}/cc.mmdb")
+rows = list(csv.reader(open(f"{tmp}/lookup.csv")))
+assert len(rows) == 40000
+for i, (ip, asn, name, cc, src) in enumerate(rows):
+    x, y = a.get(ip) or {}, c.get(ip) or {}
+    want = (str(x.get("autonomous_system_number", "")), x.get("autonomous_system_organization", ""),
+            y.get("country", {}).get("iso_code", ""))
+    assert (asn, name, cc) == want, (i, ip, asn, name, cc, want)
+    assert src == ("mmdb" if any(want) else "none"), (ip, src)
+PY
+
 # Contacts: a /28 each in the low half (three mail domains), the AS of
 # the next quarter, the national CERT for the rest. Opt-outs: one
 # contact, one /28.
