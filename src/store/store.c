@@ -47,6 +47,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS outbox_findings(message_id TEXT NOT NULL,\n"
     "  finding TEXT NOT NULL, server_id INTEGER, ip TEXT,\n"
     "  PRIMARY KEY(message_id, finding));\n"
+    "CREATE INDEX IF NOT EXISTS outbox_contact ON outbox(contact, status);\n"
     "CREATE TABLE IF NOT EXISTS notices(contact TEXT NOT NULL,\n"
     "  finding TEXT NOT NULL, server_id INTEGER, round TEXT NOT NULL,\n"
     "  message_id TEXT NOT NULL, sent TEXT NOT NULL,\n"
