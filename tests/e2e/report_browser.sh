@@ -1,8 +1,9 @@
 # The dashboard in a real browser: headless Chromium (Debian's chromium)
 # renders the page offline, in an empty network namespace when one can be
 # made; a screenshot is taken; the figures in the rendered DOM equal what
-# SQL over the database says, and the page's script ran (the table's
-# filter and sort functions exist and the rows are all there).
+# SQL over the database says (the follow-up of notices too), and the
+# page's script ran (the table's filter and sort functions exist and the
+# rows are all there).
 . "$(dirname "$0")/lib.sh"
 browser=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$browser" ] || fail "chromium is not installed (tools/deps.sh installs it)"
@@ -11,6 +12,12 @@ for e in 0 1; do
 	"$EXHUNT" scan 127.78.120.0/24 --port 9509 --allow 127.78.0.0/16 --checks all \
 		--timeout 300 --connect-timeout 60 --db "$TMP/c.db" -q --no-progress || fail "scan $e"
 	stop_lab
+	if [ $e = 0 ]; then
+		printf '127.78.120.0/24,noc@lab.example\n' >"$TMP/contacts.csv"
+		"$EXHUNT" notify send --db "$TMP/c.db" --contacts "$TMP/contacts.csv" --from s@cert.example \
+			--cve CVE-2021-26855 --dry-run --maildir "$TMP/mail" >/dev/null || fail "notify"
+		sleep 1
+	fi
 done
 "$EXHUNT" report --db "$TMP/c.db" --html "$TMP/dash.html" >/dev/null || fail "report"
 net=()
@@ -54,6 +61,8 @@ last = scans[-1]
 want["exchange"] = want["exchange-1"]
 want["backdoored"] = want["backdoored-1"]
 want["open"] = want["open-1-0"]
+want["funnel-notified"] = q("SELECT count(DISTINCT server_id) FROM notices")
+assert want["funnel-notified"] > 0
 want["table-total"] = q("SELECT count(*) FROM observations WHERE scan_id=? AND exchange", last)
 bad = [f"{k}: page {fig.get(k)}, database {v}" for k, v in want.items() if fig.get(k) != str(v)]
 assert not bad, bad
