@@ -84,7 +84,7 @@ static int enrich(int argc, char **argv)
 	const char *db = NULL;
 	struct geo g;
 	struct enrich_stats st;
-	int ch, rc = 0;
+	int ch, rc = 0, given = 0;
 
 	geo_init(&g);
 	optind = 1;
@@ -92,8 +92,14 @@ static int enrich(int argc, char **argv)
 		switch (ch) {
 		case 'd': db = optarg; break;
 		case 'm': rc = geo_add_mmdb(&g, optarg); break;
-		case 'p': rc = geo_add_prefix2as(&g, optarg); break;
-		case 'r': rc = geo_add_delegated(&g, optarg); break;
+		case 'p':
+			rc = geo_add_prefix2as(&g, optarg);
+			given++;
+			break;
+		case 'r':
+			rc = geo_add_delegated(&g, optarg);
+			given++;
+			break;
 		case 'h':
 			usage(stdout);
 			geo_release(&g);
@@ -102,8 +108,11 @@ static int enrich(int argc, char **argv)
 		}
 	}
 	if (!rc && (!db || optind != argc || geo_empty(&g))) {
-		log_error("notify enrich: give --db FILE and at least one of "
-		          "--mmdb, --prefix2as, --delegated");
+		log_error(
+		    geo_empty(&g) && g.ndb + given
+		        ? "notify enrich: the data files hold no networks"
+		        : "notify enrich: give --db FILE and at least one "
+		          "of --mmdb, --prefix2as, --delegated");
 		rc = EXH_EINVAL;
 	}
 	if (rc) {
@@ -138,7 +147,7 @@ static int lookup(int argc, char **argv)
 	size_t cap = 0;
 	ssize_t n;
 	long lineno = 0;
-	int ch, rc = 0;
+	int ch, rc = 0, given = 0;
 	struct buf out;
 
 	geo_init(&g);
@@ -146,8 +155,14 @@ static int lookup(int argc, char **argv)
 	while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'm': rc = geo_add_mmdb(&g, optarg); break;
-		case 'p': rc = geo_add_prefix2as(&g, optarg); break;
-		case 'r': rc = geo_add_delegated(&g, optarg); break;
+		case 'p':
+			rc = geo_add_prefix2as(&g, optarg);
+			given++;
+			break;
+		case 'r':
+			rc = geo_add_delegated(&g, optarg);
+			given++;
+			break;
 		case 'h':
 			usage(stdout);
 			geo_release(&g);
@@ -156,9 +171,11 @@ static int lookup(int argc, char **argv)
 		}
 	}
 	if (!rc && (optind != argc || geo_empty(&g))) {
-		log_error("notify lookup: give at least one of --mmdb, "
-		          "--prefix2as, --delegated; addresses on standard "
-		          "input");
+		log_error(geo_empty(&g) && given
+		              ? "notify lookup: the data files hold no networks"
+		              : "notify lookup: give at least one of --mmdb, "
+		                "--prefix2as, --delegated; addresses on "
+		                "standard input");
 		rc = EXH_EINVAL;
 	}
 	if (rc) {
