@@ -71,6 +71,15 @@ static int load_file(const char *path, struct buf *b)
 	return 0;
 }
 
+/* --mmdb, --prefix2as, --delegated (enrich and lookup share them). */
+static int geo_option(struct geo *g, int ch, const char *arg, int *given)
+{
+	(*given)++;
+	return ch == 'm'   ? geo_add_mmdb(g, arg)
+	       : ch == 'p' ? geo_add_prefix2as(g, arg)
+	                   : geo_add_delegated(g, arg);
+}
+
 static int enrich(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -91,15 +100,9 @@ static int enrich(int argc, char **argv)
 	while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;
-		case 'm': rc = geo_add_mmdb(&g, optarg); break;
+		case 'm':
 		case 'p':
-			rc = geo_add_prefix2as(&g, optarg);
-			given++;
-			break;
-		case 'r':
-			rc = geo_add_delegated(&g, optarg);
-			given++;
-			break;
+		case 'r': rc = geo_option(&g, ch, optarg, &given); break;
 		case 'h':
 			usage(stdout);
 			geo_release(&g);
@@ -154,15 +157,9 @@ static int lookup(int argc, char **argv)
 	optind = 1;
 	while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'm': rc = geo_add_mmdb(&g, optarg); break;
+		case 'm':
 		case 'p':
-			rc = geo_add_prefix2as(&g, optarg);
-			given++;
-			break;
-		case 'r':
-			rc = geo_add_delegated(&g, optarg);
-			given++;
-			break;
+		case 'r': rc = geo_option(&g, ch, optarg, &given); break;
 		case 'h':
 			usage(stdout);
 			geo_release(&g);

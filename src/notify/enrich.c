@@ -10,8 +10,7 @@
 #include <string.h>
 #include "base/banned.h"
 
-int notify_enrich(const char *db_path, struct geo *g,
-                  struct enrich_stats *st)
+int notify_enrich(const char *db_path, struct geo *g, struct enrich_stats *st)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *sel = NULL, *ins = NULL;

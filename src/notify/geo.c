@@ -5,6 +5,7 @@
 #include "notify/netdata.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,15 +407,9 @@ int geo_flatten(struct geo *g)
 
 static const struct geo_range *flat_find(const struct geo *g, uint32_t ip)
 {
-	size_t lo = 0, hi = g->nflat;
+	size_t lo = upper_bound_u32(g->flat, g->nflat, sizeof *g->flat,
+	                            offsetof(struct geo_range, first), ip);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (g->flat[mid].first <= ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo > 0 && ip <= g->flat[lo - 1].last ? &g->flat[lo - 1] : NULL;
 }
 

@@ -13,8 +13,7 @@ struct enrich_stats {
 };
 
 /* Fills table addresses for every Exchange address in the database. */
-int notify_enrich(const char *db_path, struct geo *g,
-                  struct enrich_stats *st);
+int notify_enrich(const char *db_path, struct geo *g, struct enrich_stats *st);
 
 #include "notify/message.h"
 struct kb;

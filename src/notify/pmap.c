@@ -1,6 +1,8 @@
 #include "notify/pmap.h"
 #include "base/err.h"
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include "base/banned.h"
 
 void pmap_init(struct pmap *m)
@@ -83,20 +85,33 @@ void pmap_finish(struct pmap *m)
 	}
 }
 
-const struct pmap_entry *pmap_lookup(const struct pmap *m, uint32_t ip)
+size_t upper_bound_u32(const void *base, size_t n, size_t size, size_t off,
+                       uint32_t key)
 {
-	size_t lo = 0, hi = m->n;
-	int32_t i;
+	const unsigned char *p = base;
+	size_t lo = 0, hi = n;
 
-	/* the last entry whose base is <= ip */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (m->e[mid].base <= ip)
+		uint32_t v;
+		memcpy(&v, p + mid * size + off, sizeof v);
+		if (v <= key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (i = (int32_t)lo - 1; i >= 0; i = m->e[i].parent)
+	return lo;
+}
+
+const struct pmap_entry *pmap_lookup(const struct pmap *m, uint32_t ip)
+{
+	/* from the last entry whose base is <= ip, up its parents */
+	int32_t i =
+	    (int32_t)upper_bound_u32(m->e, m->n, sizeof *m->e,
+	                             offsetof(struct pmap_entry, base), ip) -
+	    1;
+
+	for (; i >= 0; i = m->e[i].parent)
 		if (contains(&m->e[i], ip))
 			return &m->e[i];
 	return NULL;
@@ -145,15 +160,9 @@ void ranges_finish(struct ranges *r)
 
 const struct range_entry *ranges_lookup(const struct ranges *r, uint32_t ip)
 {
-	size_t lo = 0, hi = r->n;
+	size_t lo = upper_bound_u32(r->e, r->n, sizeof *r->e,
+	                            offsetof(struct range_entry, first), ip);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->e[mid].first <= ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	/* delegated ranges do not overlap: the last one starting at or
 	 * below ip is the only candidate */
 	if (lo > 0 && ip <= r->e[lo - 1].last)

@@ -29,6 +29,11 @@ void pmap_finish(struct pmap *m);
 /* The most specific prefix containing ip, or NULL. */
 const struct pmap_entry *pmap_lookup(const struct pmap *m, uint32_t ip);
 
+/* How many of the n elements (each size bytes, sorted by the uint32_t at
+ * offset off) have that key <= key: the index after the last such one. */
+size_t upper_bound_u32(const void *base, size_t n, size_t size, size_t off,
+                       uint32_t key);
+
 struct range_entry {
 	uint32_t first, last;
 	uint32_t value;
