@@ -1,4 +1,5 @@
 #include "hunt/hunt.h"
+#include "base/array.h"
 #include "base/err.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,19 +42,12 @@ struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
 {
 	struct finding *f;
 
-	if (h->nf == h->capf) {
-		size_t ncap = h->capf ? h->capf * 2 : 64;
-		struct finding *nf;
-		/* A flood of hits (a scanner hammering the server) is capped
-		 * so memory stays bounded; the count is noted. */
-		if (h->nf >= 1000000)
-			return NULL;
-		nf = realloc(h->f, ncap * sizeof *nf);
-		if (!nf)
-			return NULL;
-		h->f = nf;
-		h->capf = ncap;
-	}
+	/* A flood of hits (a scanner hammering the server) is capped so
+	 * memory stays bounded; the count is noted. */
+	if (h->nf == h->capf && h->nf >= 1000000)
+		return NULL;
+	if (array_reserve(&h->f, &h->capf, h->nf + 1, sizeof *h->f, 64))
+		return NULL;
 	f = &h->f[h->nf];
 	memset(f, 0, sizeof *f);
 	snprintf(f->kind, sizeof f->kind, "%s", kind);

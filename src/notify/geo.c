@@ -1,4 +1,5 @@
 #include "notify/geo.h"
+#include "base/array.h"
 #include "base/err.h"
 #include "base/file.h"
 #include "base/log.h"
@@ -170,16 +171,13 @@ struct rec_cache {
 
 static int names_add(struct geo *g, const char *s, size_t n, uint32_t *at)
 {
-	void *p;
-
 	if (n == 0) {
 		*at = 0;
 		return 0;
 	}
-	p = realloc(g->names, g->names_len + n + 1);
-	if (!p)
+	if (array_reserve(&g->names, &g->names_cap, g->names_len + n + 1, 1,
+	                  4096))
 		return EXH_ENOMEM;
-	g->names = p;
 	memcpy(g->names + g->names_len, s, n);
 	g->names[g->names_len + n] = '\0';
 	*at = (uint32_t)g->names_len;
@@ -230,14 +228,8 @@ static int record_answer(struct geo *g, struct rec_cache *c, MMDB_entry_s *e,
 
 static int push_range(struct file_ranges *f, const struct geo_range *r)
 {
-	if (f->n == f->cap) {
-		size_t nc = f->cap ? f->cap * 2 : 4096;
-		void *p = realloc(f->r, nc * sizeof *f->r);
-		if (!p)
-			return EXH_ENOMEM;
-		f->r = p;
-		f->cap = nc;
-	}
+	if (array_reserve(&f->r, &f->cap, f->n + 1, sizeof *f->r, 4096))
+		return EXH_ENOMEM;
 	f->r[f->n++] = *r;
 	return 0;
 }
@@ -338,9 +330,9 @@ int geo_flatten(struct geo *g)
 
 	memset(fr, 0, sizeof fr);
 	if (!g->names) { /* offset 0 is "" */
-		g->names = calloc(1, 1);
-		if (!g->names)
+		if (array_reserve(&g->names, &g->names_cap, 1, 1, 4096))
 			return EXH_ENOMEM;
+		g->names[0] = '\0';
 		g->names_len = 1;
 	}
 	for (i = 0; i < g->ndb && !rc; i++)
@@ -383,16 +375,10 @@ int geo_flatten(struct geo *g)
 			    memcmp(g->flat[g->nflat - 1].cc, r.cc, 2) == 0) {
 				g->flat[g->nflat - 1].last = r.last;
 			} else {
-				if (g->nflat == cap) {
-					size_t nc = cap ? cap * 2 : 65536;
-					void *p = realloc(g->flat,
-					                  nc * sizeof *g->flat);
-					if (!p) {
-						rc = EXH_ENOMEM;
-						break;
-					}
-					g->flat = p;
-					cap = nc;
+				if (array_reserve(&g->flat, &cap, g->nflat + 1,
+				                  sizeof *g->flat, 65536)) {
+					rc = EXH_ENOMEM;
+					break;
 				}
 				g->flat[g->nflat++] = r;
 			}

@@ -34,7 +34,7 @@ struct geo {
 	struct geo_range *flat;
 	size_t nflat;
 	char *names; /* AS names, NUL-separated; offset 0 is "" */
-	size_t names_len;
+	size_t names_len, names_cap;
 };
 
 struct geo_answer {

@@ -1,4 +1,5 @@
 #include "notify/message.h"
+#include "base/array.h"
 #include "base/csv.h"
 #include "base/err.h"
 #include "base/file.h"
@@ -15,14 +16,8 @@
 
 int notice_add(struct notice *nt, const struct notice_server *s)
 {
-	if (nt->n == nt->cap) {
-		size_t nc = nt->cap ? nt->cap * 2 : 8;
-		void *p = realloc(nt->s, nc * sizeof *nt->s);
-		if (!p)
-			return EXH_ENOMEM;
-		nt->s = p;
-		nt->cap = nc;
-	}
+	if (array_reserve(&nt->s, &nt->cap, nt->n + 1, sizeof *nt->s, 8))
+		return EXH_ENOMEM;
 	nt->s[nt->n++] = *s;
 	return 0;
 }

@@ -1,4 +1,5 @@
 #include "notify/netdata.h"
+#include "base/array.h"
 #include "base/csv.h"
 #include "base/err.h"
 #include "base/ip4.h"
@@ -205,14 +206,11 @@ bool email_plain(const char *s)
 	return true;
 }
 
-static int push_key(struct asn_contact **arr, size_t *n, uint32_t key,
-                    uint32_t index)
+static int push_key(struct asn_contact **arr, size_t *n, size_t *cap,
+                    uint32_t key, uint32_t index)
 {
-	void *p = realloc(*arr, (*n + 1) * sizeof **arr);
-
-	if (!p)
+	if (array_reserve(arr, cap, *n + 1, sizeof **arr, 64))
 		return EXH_ENOMEM;
-	*arr = p;
 	(*arr)[(*n)++] = (struct asn_contact){key, index};
 	return 0;
 }
@@ -256,18 +254,12 @@ static int contact_line(void *ctx, struct view line, const char *name,
 		          lineno, c.role);
 		return EXH_EINVAL;
 	}
-	if (k->n == k->cap) {
-		size_t nc = k->cap ? k->cap * 2 : 64;
-		void *p = realloc(k->c, nc * sizeof *k->c);
-		if (!p)
-			return EXH_ENOMEM;
-		k->c = p;
-		k->cap = nc;
-	}
+	if (array_reserve(&k->c, &k->cap, k->n + 1, sizeof *k->c, 64))
+		return EXH_ENOMEM;
 	if ((c.scope[0] == 'A' || c.scope[0] == 'a') &&
 	    (c.scope[1] == 'S' || c.scope[1] == 's') &&
 	    view_to_u64(view_of(c.scope + 2), UINT32_MAX, &asn)) {
-		rc = push_key(&k->asns, &k->nasns, (uint32_t)asn,
+		rc = push_key(&k->asns, &k->nasns, &k->asns_cap, (uint32_t)asn,
 		              (uint32_t)k->n);
 	} else if (strlen(c.scope) == 2 && isalpha((unsigned char)c.scope[0]) &&
 	           isalpha((unsigned char)c.scope[1])) {
@@ -275,8 +267,8 @@ static int contact_line(void *ctx, struct view line, const char *name,
 		c.scope[1] = (char)toupper((unsigned char)c.scope[1]);
 		if (!c.role[0])
 			snprintf(c.role, sizeof c.role, "cert");
-		rc = push_key(&k->countries, &k->ncountries, cc_pack(c.scope),
-		              (uint32_t)k->n);
+		rc = push_key(&k->countries, &k->ncountries, &k->countries_cap,
+		              cc_pack(c.scope), (uint32_t)k->n);
 	} else if (cidr4_parse(view_of(c.scope), &pfx, &why) == 0) {
 		rc = pmap_add(&k->prefixes, pfx.base, pfx.len, (uint32_t)k->n);
 	} else {
@@ -358,7 +350,7 @@ int contacts_route(const struct contacts *k, uint32_t ip, uint32_t asn,
 void suppress_init(struct suppress *s)
 {
 	s->emails = NULL;
-	s->n = 0;
+	s->n = s->cap = 0;
 	pmap_init(&s->nets);
 }
 
@@ -402,13 +394,9 @@ static int suppress_line(void *ctx, struct view line, const char *name,
 		          name, lineno, e);
 		return EXH_EINVAL;
 	}
-	{
-		void *p = realloc(s->emails, (s->n + 1) * sizeof *s->emails);
-		if (!p)
-			return EXH_ENOMEM;
-		s->emails = p;
-		snprintf(s->emails[s->n++], sizeof s->emails[0], "%s", e);
-	}
+	if (array_reserve(&s->emails, &s->cap, s->n + 1, sizeof *s->emails, 16))
+		return EXH_ENOMEM;
+	snprintf(s->emails[s->n++], sizeof s->emails[0], "%s", e);
 	return 0;
 }
 

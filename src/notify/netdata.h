@@ -57,9 +57,9 @@ struct contacts {
 	size_t n, cap;
 	struct pmap prefixes;     /* value: index into c */
 	struct asn_contact *asns; /* sorted by asn */
-	size_t nasns;
+	size_t nasns, asns_cap;
 	struct asn_contact *countries; /* asn field: cc_pack */
-	size_t ncountries;
+	size_t ncountries, countries_cap;
 };
 
 void contacts_init(struct contacts *k);
@@ -77,7 +77,7 @@ int contacts_route(const struct contacts *k, uint32_t ip, uint32_t asn,
  * ("192.0.2.0/24", "192.0.2.7"); '#' starts a comment. */
 struct suppress {
 	char (*emails)[256]; /* lower case; "@domain" for a domain */
-	size_t n;
+	size_t n, cap;
 	struct pmap nets;
 };
 

@@ -1,4 +1,5 @@
 #include "notify/pmap.h"
+#include "base/array.h"
 #include "base/err.h"
 #include <stddef.h>
 #include <stdlib.h>
@@ -26,14 +27,8 @@ int pmap_add(struct pmap *m, uint32_t base, uint8_t len, uint32_t value)
 {
 	if (len > 32)
 		return EXH_EINVAL;
-	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 1024;
-		void *p = realloc(m->e, nc * sizeof *m->e);
-		if (!p)
-			return EXH_ENOMEM;
-		m->e = p;
-		m->cap = nc;
-	}
+	if (array_reserve(&m->e, &m->cap, m->n + 1, sizeof *m->e, 1024))
+		return EXH_ENOMEM;
 	m->e[m->n++] = (struct pmap_entry){base & mask(len), len, -1, value};
 	return 0;
 }
@@ -133,14 +128,8 @@ int ranges_add(struct ranges *r, uint32_t first, uint32_t last, uint32_t value)
 {
 	if (last < first)
 		return EXH_EINVAL;
-	if (r->n == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 1024;
-		void *p = realloc(r->e, nc * sizeof *r->e);
-		if (!p)
-			return EXH_ENOMEM;
-		r->e = p;
-		r->cap = nc;
-	}
+	if (array_reserve(&r->e, &r->cap, r->n + 1, sizeof *r->e, 1024))
+		return EXH_ENOMEM;
 	r->e[r->n++] = (struct range_entry){first, last, value};
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* exhunt notify send: plan the round's notices into the outbox, then
  * deliver them (SMTP through libcurl, or a maildir for --dry-run). */
+#include "base/array.h"
 #include "base/err.h"
 #include "base/ip4.h"
 #include "base/log.h"
@@ -527,8 +528,8 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void pace(struct domain_clock **clk, size_t *n, const char *domain,
-                 double per_min)
+static void pace(struct domain_clock **clk, size_t *n, size_t *cap,
+                 const char *domain, double per_min)
 {
 	size_t i;
 	double now = mono(), gap = per_min > 0 ? 60.0 / per_min : 0;
@@ -536,10 +537,8 @@ static void pace(struct domain_clock **clk, size_t *n, const char *domain,
 	for (i = 0; i < *n && strcmp((*clk)[i].domain, domain); i++)
 		;
 	if (i == *n) {
-		void *p = realloc(*clk, (*n + 1) * sizeof **clk);
-		if (!p)
+		if (array_reserve(clk, cap, *n + 1, sizeof **clk, 8))
 			return;
-		*clk = p;
 		snprintf((*clk)[i].domain, sizeof(*clk)[0].domain, "%s",
 		         domain);
 		(*clk)[i].next = now;
@@ -559,7 +558,7 @@ static int deliver(sqlite3 *db, const struct send_opts *o,
 {
 	sqlite3_stmt *q = NULL, *ok = NULL, *bad = NULL, *note = NULL;
 	struct domain_clock *clk = NULL;
-	size_t nclk = 0;
+	size_t nclk = 0, clk_cap = 0;
 	int rc = 0, step;
 
 	if (sqlite3_prepare_v2(db,
@@ -594,15 +593,14 @@ static int deliver(sqlite3 *db, const struct send_opts *o,
 			void *msg;
 			size_t len;
 		} *pend = NULL;
-		size_t np = 0, i;
+		size_t np = 0, pend_cap = 0, i;
 		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 			struct pending *x;
-			void *p = realloc(pend, (np + 1) * sizeof *pend);
-			if (!p) {
+			if (array_reserve(&pend, &pend_cap, np + 1,
+			                  sizeof *pend, 16)) {
 				rc = EXH_ENOMEM;
 				break;
 			}
-			pend = p;
 			x = &pend[np++];
 			snprintf(x->id, sizeof x->id, "%s", col(q, 0));
 			snprintf(x->contact, sizeof x->contact, "%s",
@@ -636,7 +634,7 @@ static int deliver(sqlite3 *db, const struct send_opts *o,
 					                x->msg, x->len, err,
 					                sizeof err);
 				} else {
-					pace(&clk, &nclk, x->domain,
+					pace(&clk, &nclk, &clk_cap, x->domain,
 					     o->per_domain_per_min);
 					r = smtp_send(o, x->contact, x->msg,
 					              x->len, err, sizeof err);

@@ -2,6 +2,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "store/store.h"
+#include "base/array.h"
 #include "base/csv.h"
 #include <stdbool.h>
 #include <stdio.h>
@@ -194,15 +195,10 @@ static int by_group(sqlite3 *db, long long no, const int pos[], const char *col,
 	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct group_row *g;
-		if (t->n == t->cap) {
-			size_t nc = t->cap ? t->cap * 2 : 64;
-			void *p = realloc(t->rows, nc * sizeof *t->rows);
-			if (!p) {
-				rc = EXH_ENOMEM;
-				break;
-			}
-			t->rows = p;
-			t->cap = nc;
+		if (array_reserve(&t->rows, &t->cap, t->n + 1, sizeof *t->rows,
+		                  64)) {
+			rc = EXH_ENOMEM;
+			break;
 		}
 		g = &t->rows[t->n++];
 		snprintf(g->key, sizeof g->key, "%s",
@@ -272,7 +268,7 @@ static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
 {
 	sqlite3_stmt *st;
 	double *all = NULL, *one = NULL;
-	size_t nall = 0, none = 0, cap = 0;
+	size_t nall = 0, none = 0, all_cap = 0, one_cap = 0;
 	int rc = 0, step;
 
 	if (sqlite3_prepare_v2(db,
@@ -297,13 +293,11 @@ static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
 		struct funnel_row *f, *both[2];
 		int k;
 		if (!fu->n || strcmp(fu->rows[fu->n - 1].contact, contact)) {
-			void *p =
-			    realloc(fu->rows, (fu->n + 1) * sizeof *fu->rows);
-			if (!p) {
+			if (array_reserve(&fu->rows, &fu->cap, fu->n + 1,
+			                  sizeof *fu->rows, 16)) {
 				rc = EXH_ENOMEM;
 				break;
 			}
-			fu->rows = p;
 			if (fu->n)
 				funnel_finish(&fu->rows[fu->n - 1], one, none);
 			none = 0;
@@ -325,20 +319,12 @@ static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
 		if (seen && !open &&
 		    sqlite3_column_type(st, 6) != SQLITE_NULL) {
 			double d = sqlite3_column_double(st, 6);
-			if (nall == cap) {
-				size_t nc = cap ? cap * 2 : 256;
-				void *p1 = realloc(all, nc * sizeof *all);
-				void *p2 =
-				    p1 ? realloc(one, nc * sizeof *one) : NULL;
-				if (!p1 || !p2) {
-					free(p1 ? p1 : all);
-					all = NULL;
-					rc = EXH_ENOMEM;
-					break;
-				}
-				all = p1;
-				one = p2;
-				cap = nc;
+			if (array_reserve(&all, &all_cap, nall + 1, sizeof *all,
+			                  256) ||
+			    array_reserve(&one, &one_cap, none + 1, sizeof *one,
+			                  256)) {
+				rc = EXH_ENOMEM;
+				break;
 			}
 			all[nall++] = d;
 			one[none++] = d;

@@ -59,8 +59,8 @@ struct funnel_row {
 struct funnel {
 	uint64_t found; /* servers with a finding in a notified round */
 	struct funnel_row all;
-	struct funnel_row *rows; /* per contact, most notified first */
-	size_t n;
+	struct funnel_row *rows; /* per contact, by contact address */
+	size_t n, cap;
 };
 
 struct report {
