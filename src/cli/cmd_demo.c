@@ -4,6 +4,7 @@
  * truth, prints the campaign report and leaves the results and the
  * dashboard in a folder. */
 #include "base/err.h"
+#include "base/file.h"
 #include "base/ip4.h"
 #include "base/log.h"
 #include "cli/args.h"
@@ -269,7 +270,6 @@ int cmd_demo(int argc, char **argv)
 	{
 		struct report r;
 		struct buf b;
-		FILE *f;
 		printf("\n== the campaign (exhunt report --db %s)\n", db);
 		if (report_load(db, &r)) {
 			rc = EXIT_RUNTIME;
@@ -277,14 +277,11 @@ int cmd_demo(int argc, char **argv)
 		}
 		report_text(&r, stdout);
 		buf_init(&b, (size_t)1 << 30);
-		f = NULL;
-		if (report_html(&r, db, &b) || !(f = fopen(html, "w")) ||
-		    fwrite(b.p, 1, b.len, f) != b.len) {
+		if (report_html(&r, db, &b) ||
+		    file_write_atomic(html, b.p, b.len)) {
 			log_error("%s: cannot write the dashboard", html);
 			rc = EXIT_RUNTIME;
 		}
-		if (f && fclose(f))
-			rc = EXIT_RUNTIME;
 		buf_release(&b);
 		report_release(&r);
 	}

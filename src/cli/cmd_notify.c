@@ -71,16 +71,11 @@ static int load_file(const char *path, struct buf *b)
 	return 0;
 }
 
-/* --mmdb, --prefix2as, --delegated (enrich and lookup share them). */
-static int geo_option(struct geo *g, int ch, const char *arg, int *given)
-{
-	(*given)++;
-	return ch == 'm'   ? geo_add_mmdb(g, arg)
-	       : ch == 'p' ? geo_add_prefix2as(g, arg)
-	                   : geo_add_delegated(g, arg);
-}
-
-static int enrich(int argc, char **argv)
+/* The options enrich and lookup share: --mmdb, --prefix2as, --delegated
+ * into g (*given counts the files), and --db when db is not NULL (enrich).
+ * 0, 1 after --help (usage printed), or EXH_EINVAL. */
+static int geo_args(int argc, char **argv, struct geo *g, const char **db,
+                    int *given)
 {
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},
@@ -90,29 +85,48 @@ static int enrich(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *db = NULL;
-	struct geo g;
-	struct enrich_stats st;
-	int ch, rc = 0, given = 0;
+	int ch, rc = 0;
 
-	geo_init(&g);
 	optind = 1;
 	while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		(*given) += ch == 'm' || ch == 'p' || ch == 'r';
 		switch (ch) {
-		case 'd': db = optarg; break;
-		case 'm':
-		case 'p':
-		case 'r': rc = geo_option(&g, ch, optarg, &given); break;
-		case 'h':
-			usage(stdout);
-			geo_release(&g);
-			return 0;
+		case 'd':
+			if (db) {
+				*db = optarg;
+			} else {
+				log_error(
+				    "notify lookup: --db is not one of its "
+				    "options");
+				rc = EXH_EINVAL;
+			}
+			break;
+		case 'm': rc = geo_add_mmdb(g, optarg); break;
+		case 'p': rc = geo_add_prefix2as(g, optarg); break;
+		case 'r': rc = geo_add_delegated(g, optarg); break;
+		case 'h': usage(stdout); return 1;
 		default: rc = EXH_EINVAL;
 		}
 	}
+	return rc;
+}
+
+static int enrich(int argc, char **argv)
+{
+	const char *db = NULL;
+	struct geo g;
+	struct enrich_stats st;
+	int rc, given = 0;
+
+	geo_init(&g);
+	rc = geo_args(argc, argv, &g, &db, &given);
+	if (rc == 1) {
+		geo_release(&g);
+		return 0;
+	}
 	if (!rc && (!db || optind != argc || geo_empty(&g))) {
 		log_error(
-		    geo_empty(&g) && g.ndb + given
+		    geo_empty(&g) && given
 		        ? "notify enrich: the data files hold no networks"
 		        : "notify enrich: give --db FILE and at least one "
 		          "of --mmdb, --prefix2as, --delegated");
@@ -138,34 +152,19 @@ static int enrich(int argc, char **argv)
  * "ip,asn,as_name,country,source" on standard output. */
 static int lookup(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"mmdb", required_argument, NULL, 'm'},
-	    {"prefix2as", required_argument, NULL, 'p'},
-	    {"delegated", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct geo g;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	long lineno = 0;
-	int ch, rc = 0, given = 0;
+	int rc, given = 0;
 	struct buf out;
 
 	geo_init(&g);
-	optind = 1;
-	while (!rc && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm':
-		case 'p':
-		case 'r': rc = geo_option(&g, ch, optarg, &given); break;
-		case 'h':
-			usage(stdout);
-			geo_release(&g);
-			return 0;
-		default: rc = EXH_EINVAL;
-		}
+	rc = geo_args(argc, argv, &g, NULL, &given);
+	if (rc == 1) {
+		geo_release(&g);
+		return 0;
 	}
 	if (!rc && (optind != argc || geo_empty(&g))) {
 		log_error(geo_empty(&g) && given

@@ -19,6 +19,19 @@ static int write_out(const char *path, const struct buf *b)
 	return 0;
 }
 
+/* One of the report's CSV tables, rendered by fn, to path. */
+static int write_table(const char *path, const struct report *r,
+                       int (*fn)(const struct report *, struct buf *))
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, (size_t)1 << 30);
+	rc = fn(r, &b) ? EXIT_RUNTIME : write_out(path, &b);
+	buf_release(&b);
+	return rc;
+}
+
 /* exhunt report import --db FILE JSONL... */
 static int cmd_report_import(int argc, char **argv)
 {
@@ -118,26 +131,12 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	report_text(&r, stdout);
-	if (csv) {
-		struct buf b;
-		buf_init(&b, (size_t)1 << 30);
-		rc = report_csv(&r, &b) ? EXIT_RUNTIME : write_out(csv, &b);
-		buf_release(&b);
-	}
-	if (!rc && groups) {
-		struct buf b;
-		buf_init(&b, (size_t)1 << 30);
-		rc = report_groups_csv(&r, &b) ? EXIT_RUNTIME
-		                               : write_out(groups, &b);
-		buf_release(&b);
-	}
-	if (!rc && funnel) {
-		struct buf b;
-		buf_init(&b, (size_t)1 << 30);
-		rc = report_funnel_csv(&r, &b) ? EXIT_RUNTIME
-		                               : write_out(funnel, &b);
-		buf_release(&b);
-	}
+	if (csv)
+		rc = write_table(csv, &r, report_csv);
+	if (!rc && groups)
+		rc = write_table(groups, &r, report_groups_csv);
+	if (!rc && funnel)
+		rc = write_table(funnel, &r, report_funnel_csv);
 	if (!rc && html) {
 		struct buf b;
 		buf_init(&b, (size_t)1 << 31);
