@@ -42,6 +42,82 @@ enum {
 	C_COUNT = C_ERROR
 };
 
+/* The record's members, in the order exhunt writes them
+ * (docs/scan-output.md). */
+enum {
+	F_SCAN_ID,
+	F_SEQ,
+	F_TIME,
+	F_IP,
+	F_PORT,
+	F_HOSTNAME,
+	F_EXCHANGE,
+	F_PRODUCT,
+	F_BUILD,
+	F_PRECISION,
+	F_SOURCE,
+	F_BUILD_NAME,
+	F_EOL,
+	F_NAMES,
+	F_NTLM,
+	F_VERDICTS,
+	F_BASIS,
+	F_CHECKS,
+	F_SHELLS,
+	F_TLS,
+	F_STATUS,
+	F_ERROR,
+	F_COUNT
+};
+
+static const char *const field_names[F_COUNT] = {
+    "scan_id",       "seq",
+    "time",          "ip",
+    "port",          "hostname",
+    "exchange",      "product",
+    "build",         "build_precision",
+    "build_source",  "build_name",
+    "eol",           "server_names",
+    "ntlm",          "verdicts",
+    "verdict_basis", "checks",
+    "webshells",     "tls",
+    "http_status",   "error",
+};
+
+static bool key_is(const struct jdoc *d, int member, const char *name)
+{
+	const struct view k = d->n[d->n[member].key].raw;
+
+	return k.len == strlen(name) && memcmp(k.p, name, k.len) == 0;
+}
+
+/* Finds each member of the record in one pass (out[F_...], -1 when
+ * absent; the first of a repeated key, as jsonr_get). Members usually
+ * come in the written order, so the next expected name is tried first. */
+static void record_members(const struct jdoc *d, int obj, int out[F_COUNT])
+{
+	int c, f, next = 0;
+
+	for (f = 0; f < F_COUNT; f++)
+		out[f] = -1;
+	if (obj < 0 || d->n[obj].type != J_OBJ)
+		return;
+	for (c = d->n[obj].first; c >= 0; c = d->n[c].next) {
+		if (next < F_COUNT && key_is(d, c, field_names[next])) {
+			f = next;
+		} else {
+			for (f = 0;
+			     f < F_COUNT && !key_is(d, c, field_names[f]); f++)
+				;
+			if (f == F_COUNT)
+				continue;
+		}
+		if (out[f] < 0)
+			out[f] = c;
+		next = f + 1;
+	}
+}
+
 static int prepare(struct store_writer *w, const char *sql, sqlite3_stmt **st)
 {
 	if (sqlite3_prepare_v2(w->db, sql, -1, st, NULL) != SQLITE_OK) {
@@ -60,7 +136,6 @@ int store_writer_init(struct store_writer *w, sqlite3 *db, const char *path,
 
 	w->db = db;
 	w->path = path;
-	w->replace = replace;
 	w->ncves = 0;
 	w->last_scan[0] = '\0';
 	snprintf(sql, sizeof sql, "INSERT OR %s INTO observations VALUES(",
@@ -180,13 +255,13 @@ static char basis_letter(const char *word)
 	                                               : 'b';
 }
 
-static int bind_verdicts(struct store_writer *w, int root)
+static int bind_verdicts(struct store_writer *w, int v, int bo)
 {
 	const struct jdoc *d = &w->doc;
 	char vs[STORE_MAX_CVES + 1], bs[STORE_MAX_CVES + 1];
-	int v = jsonr_get(d, root, "verdicts");
-	int bo = jsonr_get(d, root, "verdict_basis");
 	int c, len = 0, hint = 0, i;
+	/* the basis object lists the CVEs in the verdicts' order */
+	int bc = bo >= 0 && d->n[bo].type == J_OBJ ? d->n[bo].first : -1;
 
 	memset(vs, '-', sizeof vs);
 	memset(bs, '-', sizeof bs);
@@ -203,7 +278,12 @@ static int bind_verdicts(struct store_writer *w, int root)
 		if (i < 0)
 			continue;
 		hint = i + 1;
-		k = jsonr_get(d, bo, cve);
+		if (bc >= 0 && key_is(d, bc, cve)) {
+			k = bc;
+			bc = d->n[bc].next;
+		} else {
+			k = jsonr_get(d, bo, cve);
+		}
 		if (k >= 0)
 			jsonr_str(d, k, b, sizeof b);
 		vs[i] = verdict_letter(word);
@@ -220,11 +300,11 @@ static int bind_verdicts(struct store_writer *w, int root)
  * or NTLM, without its domain) with the certificate's subject name, which
  * survive an address change and a certificate renewal; without a name,
  * the address and port. */
-static int bind_server(struct store_writer *w, int root, int ip, int port)
+static int bind_server(struct store_writer *w, const int f[F_COUNT],
+                       int cn_node)
 {
 	const struct jdoc *d = &w->doc;
-	int names = jsonr_get(d, root, "server_names");
-	int tls = jsonr_get(d, root, "tls");
+	int names = f[F_NAMES];
 	char name[256] = "", cn[256] = "", key[600], addr[128] = "";
 	size_t i;
 
@@ -237,19 +317,19 @@ static int bind_server(struct store_writer *w, int root, int ip, int port)
 		}
 		name[i] = (char)toupper((unsigned char)name[i]);
 	}
-	if (tls >= 0 && jsonr_get(d, tls, "cert_cn") >= 0)
-		jsonr_str(d, jsonr_get(d, tls, "cert_cn"), cn, sizeof cn);
+	if (cn_node >= 0)
+		jsonr_str(d, cn_node, cn, sizeof cn);
 	for (i = 0; cn[i]; i++)
 		cn[i] = (char)tolower((unsigned char)cn[i]);
 	if (name[0]) {
 		snprintf(key, sizeof key, "name:%s|%s", name, cn);
 	} else {
-		if (ip >= 0)
-			jsonr_str(d, ip, addr, sizeof addr);
-		else if (jsonr_get(d, root, "hostname") >= 0)
-			jsonr_str(d, jsonr_get(d, root, "hostname"), addr,
-			          sizeof addr);
-		snprintf(key, sizeof key, "addr:%s:%lld", addr, num(d, port));
+		if (f[F_IP] >= 0)
+			jsonr_str(d, f[F_IP], addr, sizeof addr);
+		else if (f[F_HOSTNAME] >= 0)
+			jsonr_str(d, f[F_HOSTNAME], addr, sizeof addr);
+		snprintf(key, sizeof key, "addr:%s:%lld", addr,
+		         num(d, f[F_PORT]));
 	}
 	sqlite3_reset(w->server);
 	sqlite3_bind_text(w->server, 1, key, -1, SQLITE_TRANSIENT);
@@ -296,7 +376,7 @@ int store_put(struct store_writer *w, struct view line, const char *scope,
               bool *added, const char **why)
 {
 	struct jdoc *d = &w->doc;
-	int root = 0, id, seq, ex, ip, port, tls, n, k;
+	int f[F_COUNT], tls[3], k, n;
 	char scan_id[128];
 	bool exchange;
 
@@ -306,56 +386,55 @@ int store_put(struct store_writer *w, struct view line, const char *scope,
 		*why = w->why;
 		return EXH_EINVAL;
 	}
-	id = jsonr_get(d, root, "scan_id");
-	seq = jsonr_get(d, root, "seq");
-	ex = jsonr_get(d, root, "exchange");
-	if (d->n[root].type != J_OBJ || id < 0 || seq < 0 ||
-	    d->n[seq].type != J_NUM || ex < 0 || d->n[ex].type != J_BOOL ||
-	    !jsonr_str(d, id, scan_id, sizeof scan_id)) {
+	record_members(d, 0, f);
+	if (d->n[0].type != J_OBJ || f[F_SCAN_ID] < 0 || f[F_SEQ] < 0 ||
+	    d->n[f[F_SEQ]].type != J_NUM || f[F_EXCHANGE] < 0 ||
+	    d->n[f[F_EXCHANGE]].type != J_BOOL ||
+	    !jsonr_str(d, f[F_SCAN_ID], scan_id, sizeof scan_id)) {
 		*why = "not an exhunt scan record (scan_id, seq and exchange "
 		       "are required)";
 		return EXH_EINVAL;
 	}
-	exchange = d->n[ex].truth;
-	n = jsonr_get(d, root, "time");
-	if (strcmp(scan_id, w->last_scan) && scan_number(w, scan_id, n, scope))
+	exchange = d->n[f[F_EXCHANGE]].truth;
+	if (strcmp(scan_id, w->last_scan) &&
+	    scan_number(w, scan_id, f[F_TIME], scope))
 		goto db_error;
 	sqlite3_reset(w->obs);
 	sqlite3_clear_bindings(w->obs);
-	ip = jsonr_get(d, root, "ip");
-	port = jsonr_get(d, root, "port");
-	tls = jsonr_get(d, root, "tls");
-	if (num(d, seq) < 0 || num(d, seq) >= STORE_SEQ_LIMIT) {
+	if (num(d, f[F_SEQ]) < 0 || num(d, f[F_SEQ]) >= STORE_SEQ_LIMIT) {
 		*why = "seq out of range";
 		return EXH_EINVAL;
 	}
+	tls[0] = jsonr_get(d, f[F_TLS], "version");
+	tls[1] = jsonr_get(d, f[F_TLS], "cert_sha256");
+	tls[2] = jsonr_get(d, f[F_TLS], "cert_cn");
 	sqlite3_bind_int64(w->obs, C_KEY,
-	                   w->last_no * STORE_SEQ_LIMIT + num(d, seq));
+	                   w->last_no * STORE_SEQ_LIMIT + num(d, f[F_SEQ]));
 	sqlite3_bind_text(w->obs, C_SCAN, scan_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(w->obs, C_SEQ, num(d, seq));
-	bind_jstr(w, C_TIME, jsonr_get(d, root, "time"));
-	if (n < 0)
+	sqlite3_bind_int64(w->obs, C_SEQ, num(d, f[F_SEQ]));
+	bind_jstr(w, C_TIME, f[F_TIME]);
+	if (f[F_TIME] < 0)
 		sqlite3_bind_text(w->obs, C_TIME, "", 0, SQLITE_STATIC);
-	bind_jstr(w, C_IP, ip);
-	sqlite3_bind_int64(w->obs, C_PORT, num(d, port));
-	bind_jstr(w, C_HOSTNAME, jsonr_get(d, root, "hostname"));
+	bind_jstr(w, C_IP, f[F_IP]);
+	sqlite3_bind_int64(w->obs, C_PORT, num(d, f[F_PORT]));
+	bind_jstr(w, C_HOSTNAME, f[F_HOSTNAME]);
 	sqlite3_bind_int(w->obs, C_EXCHANGE, exchange);
-	if (exchange && bind_server(w, root, ip, port))
+	if (exchange && bind_server(w, f, tls[2]))
 		goto db_error;
-	bind_jstr(w, C_PRODUCT, jsonr_get(d, root, "product"));
-	bind_jstr(w, C_BUILD, jsonr_get(d, root, "build"));
-	bind_jstr(w, C_PRECISION, jsonr_get(d, root, "build_precision"));
-	bind_jstr(w, C_SOURCE, jsonr_get(d, root, "build_source"));
-	bind_jstr(w, C_NAME, jsonr_get(d, root, "build_name"));
-	k = jsonr_get(d, root, "eol");
+	bind_jstr(w, C_PRODUCT, f[F_PRODUCT]);
+	bind_jstr(w, C_BUILD, f[F_BUILD]);
+	bind_jstr(w, C_PRECISION, f[F_PRECISION]);
+	bind_jstr(w, C_SOURCE, f[F_SOURCE]);
+	bind_jstr(w, C_NAME, f[F_BUILD_NAME]);
+	k = f[F_EOL];
 	sqlite3_bind_int(w->obs, C_EOL,
 	                 k >= 0 && d->n[k].type == J_BOOL && d->n[k].truth);
-	bind_raw(w, C_NAMES, jsonr_get(d, root, "server_names"));
-	bind_raw(w, C_NTLM, jsonr_get(d, root, "ntlm"));
-	if (bind_verdicts(w, root))
+	bind_raw(w, C_NAMES, f[F_NAMES]);
+	bind_raw(w, C_NTLM, f[F_NTLM]);
+	if (bind_verdicts(w, f[F_VERDICTS], f[F_BASIS]))
 		goto db_error;
-	bind_raw(w, C_CHECKS, jsonr_get(d, root, "checks"));
-	k = jsonr_get(d, root, "webshells");
+	bind_raw(w, C_CHECKS, f[F_CHECKS]);
+	k = f[F_SHELLS];
 	n = 0;
 	if (k >= 0 && d->n[k].type == J_ARR) {
 		int c;
@@ -364,12 +443,11 @@ int store_put(struct store_writer *w, struct view line, const char *scope,
 	}
 	sqlite3_bind_int(w->obs, C_NSHELLS, n);
 	bind_raw(w, C_SHELLS, n ? k : -1);
-	bind_jstr(w, C_TLSV, tls >= 0 ? jsonr_get(d, tls, "version") : -1);
-	bind_jstr(w, C_CERT, tls >= 0 ? jsonr_get(d, tls, "cert_sha256") : -1);
-	bind_jstr(w, C_CN, tls >= 0 ? jsonr_get(d, tls, "cert_cn") : -1);
-	sqlite3_bind_int64(w->obs, C_STATUS,
-	                   num(d, jsonr_get(d, root, "http_status")));
-	bind_jstr(w, C_ERROR, jsonr_get(d, root, "error"));
+	bind_jstr(w, C_TLSV, tls[0]);
+	bind_jstr(w, C_CERT, tls[1]);
+	bind_jstr(w, C_CN, tls[2]);
+	sqlite3_bind_int64(w->obs, C_STATUS, num(d, f[F_STATUS]));
+	bind_jstr(w, C_ERROR, f[F_ERROR]);
 	if (sqlite3_step(w->obs) != SQLITE_DONE)
 		goto db_error;
 	*added = sqlite3_changes(w->db) > 0;

@@ -28,8 +28,6 @@ int store_open(const char *path, struct sqlite3 **db);
 struct store_writer {
 	struct sqlite3 *db;
 	const char *path; /* for messages */
-	bool replace;     /* a record already there: replace (scan) or keep
-	                     (import) */
 	struct sqlite3_stmt *scan, *scan_no, *obs, *server, *cve;
 	char last_scan[128]; /* the scan of the last record, and its number */
 	long long last_no;
