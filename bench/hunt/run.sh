@@ -17,9 +17,7 @@ ex=$build/exhunt
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 command -v yara >/dev/null || { echo "bench/hunt needs yara (apt-get install yara)"; exit 2; }
-measure() { python3 "$top/bench/scan/measure.py" "$@"; }
-secs() { sed -n 's/^measure: \([0-9.]*\) .*/\1/p' "$1"; }
-rss() { sed -n 's/^measure: [0-9.]* \([0-9.]*\)/\1/p' "$1"; }
+. "$top/bench/lib.sh"
 
 echo "== web-shell scan: $nfiles files, exhunt hunt vs yara -r (same rules)"
 python3 - "$tmp/files" "$nfiles" <<'PY'

@@ -16,12 +16,9 @@ build=${1:-$top/build}
 ex=$build/exhunt
 PY=/usr/bin/python3
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/exhunt-bench-notify.XXXXXX")
-lab=""
-trap '[ -n "$lab" ] && kill $lab 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "${lab_pid:-}" ] && kill $lab_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 $PY -c "import maxminddb" || { echo "bench/notify needs python3-maxminddb"; exit 2; }
-measure() { python3 "$top/bench/scan/measure.py" "$@"; }
-secs() { sed -n 's/^measure: \([0-9.]*\) .*/\1/p' "$1"; }
-rss() { sed -n 's/^measure: [0-9.]* \([0-9.]*\)/\1/p' "$1"; }
+. "$top/bench/lib.sh"
 
 echo "== data: 200,000 networks, 1,000,000 addresses"
 $PY - "$tmp" <<'PY'
@@ -98,12 +95,7 @@ print(f"exhunt: {es:6.2f} s, {1e6/es:10.0f} lookups/s; python: {ps:6.2f} s, {1e6
 PY
 
 echo "== rendering 10,000 messages"
-"$ex" lab --addresses 127.79.32.0/20 --port 9612 --http-port 0 --seed 12 >/dev/null 2>&1 &
-lab=$!
-sleep 1
-"$ex" scan 127.79.32.0/20 --port 9612 --allow 127.79.0.0/16 --checks all \
-	--timeout 300 --connect-timeout 60 -o "$tmp/lab.jsonl" -q --no-progress
-kill $lab; wait $lab 2>/dev/null || true; lab=""
+lab_scan 127.79.32.0/20 9612 12 "$tmp/lab.jsonl"
 $PY - "$tmp" <<'PY'
 import json, sys
 tmp = sys.argv[1]

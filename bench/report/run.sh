@@ -15,20 +15,12 @@ build=${1:-$top/build}
 n=${2:-1000000}
 ex=$build/exhunt
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/exhunt-bench-report.XXXXXX")
-lab=""
-trap '[ -n "$lab" ] && kill $lab 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "${lab_pid:-}" ] && kill $lab_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 command -v sqlite3 >/dev/null || { echo "bench/report needs sqlite3 (apt-get install sqlite3)"; exit 2; }
-measure() { python3 "$top/bench/scan/measure.py" "$@"; }
-secs() { sed -n 's/^measure: \([0-9.]*\) .*/\1/p' "$1"; }
-rss() { sed -n 's/^measure: [0-9.]* \([0-9.]*\)/\1/p' "$1"; }
+. "$top/bench/lib.sh"
 
 echo "== records: a lab scan of 4,096 addresses, repeated to $n"
-"$ex" lab --addresses 127.79.0.0/20 --port 9611 --http-port 0 --seed 11 >/dev/null 2>&1 &
-lab=$!
-sleep 1
-"$ex" scan 127.79.0.0/20 --port 9611 --allow 127.79.0.0/16 --checks all \
-	--timeout 300 --connect-timeout 60 -o "$tmp/lab.jsonl" -q --no-progress
-kill $lab; wait $lab 2>/dev/null || true; lab=""
+lab_scan 127.79.0.0/20 9611 11 "$tmp/lab.jsonl"
 python3 - "$tmp/lab.jsonl" "$tmp/records.jsonl" "$tmp/records.csv" "$n" <<'PY'
 import csv, json, sys
 src, out, outcsv, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
