@@ -30,6 +30,9 @@ enum file_role {
 };
 enum file_role file_role(const char *lower_rel);
 
+/* True for a (lower-case) file name IIS or ASP.NET would run as code. */
+bool detect_is_code_name(const char *lower_name);
+
 /* File checks: fd is open on the file, rel its path. Loads the YARA rules
  * once (detect_files_init) from the data tables. */
 int detect_files_init(struct hunt *h, const char *data_dir);

