@@ -19,5 +19,7 @@
 #define LIM_REQ_BYTES (16 * 1024)         /* a request the lab accepts */
 #define LIM_DNS_PACKET 512                /* a DNS query the lab accepts */
 #define LIM_TARGET_ENTRIES (64u * 1024 * 1024) /* ranges + names in a scan */
+#define LIM_RULE_FILES 10000 /* --rules: files taken from one folder tree */
+#define LIM_RULE_HITS_PER_FILE 16 /* --rules: findings per file, then a count */
 
 #endif

@@ -26,6 +26,8 @@ static void hunt_usage(FILE *f)
 	    "  --all          check every file, not only web roots and logs\n"
 	      "  --threads N    files read at once (default: cores, at most 4)\n"
 	    "  --data DIR     rules and tables instead of the built-in ones\n"
+	    "  --rules PATH   also run these YARA rules (a file, or every\n"
+	    "                 .yar/.yara under a folder) over every file\n"
 	    "  --progress / --no-progress\n"
 	    "\n"
 	    "Exit: 0 nothing above informational, 1 findings, 2 bad input,\n"
@@ -43,10 +45,12 @@ int cmd_hunt(int argc, char **argv)
 	    {"progress", no_argument, NULL, 'p'},
 	    {"no-progress", no_argument, NULL, 'P'},
 	    {"threads", required_argument, NULL, 't'},
+	    {"rules", required_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *format = "text", *output = NULL, *data = NULL;
+	const char *rules = NULL;
 	struct hunt h;
 	struct stat st;
 	int ch, rc = EXIT_USAGE, progress = -1;
@@ -60,6 +64,7 @@ int cmd_hunt(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'a': h.all_files = true; break;
 		case 'D': data = optarg; break;
+		case 'R': rules = optarg; break;
 		case 'p': progress = 1; break;
 		case 'P': progress = 0; break;
 		case 't':
@@ -110,6 +115,10 @@ int cmd_hunt(int argc, char **argv)
 	if (detect_files_init(&h, data)) {
 		log_error("hunt: the YARA rules did not compile");
 		return EXIT_RUNTIME;
+	}
+	if (rules && detect_rules_load(&h, rules)) {
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	if (hunt_run(&h)) {
 		rc = EXIT_USAGE;

@@ -40,4 +40,14 @@ void detect_files_release(struct hunt *h);
 void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
                  uint64_t size, int64_t mtime);
 
+/* Rules a responder brings: every .yar/.yara file under path (or the file
+ * itself). A file that does not compile is named (log and note) and
+ * skipped. Returns 0, or EXH_EINVAL when none compiled or path cannot be
+ * read, EXH_ENOMEM. */
+int detect_rules_load(struct hunt *h, const char *path);
+/* Runs the responder's rules over the whole file fd (any position):
+ * each matching rule is a finding naming the rule and its meta. */
+void detect_rules_scan(struct hunt *h, int fd, const char *rel,
+                       const char *lower, int64_t mtime);
+
 #endif

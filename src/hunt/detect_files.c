@@ -8,7 +8,10 @@
 #include "base/err.h"
 #include "base/file.h"
 #include "base/log.h"
+#include "base/limits.h"
 #include "base/timefmt.h"
+#include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -261,7 +264,9 @@ void detect_files_release(struct hunt *h)
 {
 	if (h->yara_rules)
 		yr_rules_destroy(h->yara_rules);
-	h->yara_rules = NULL;
+	if (h->user_rules)
+		yr_rules_destroy(h->user_rules);
+	h->yara_rules = h->user_rules = NULL;
 	yr_finalize();
 }
 
@@ -538,4 +543,288 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 			f->backdoor = true;
 	}
 	free(c);
+}
+
+/* --- Rules a responder brings (--rules) ------------------------------ */
+
+/* The externals community rule sets expect (Loki and THOR define them);
+ * rules that use them would not compile without. */
+static const char *const rule_externals[] = {
+    "filename", "filepath", "extension", "filetype", "md5", "owner", NULL,
+};
+
+struct rule_err {
+	char file[512];
+	char msg[1200];
+	int n;
+};
+
+static void on_user_compile_error(int level, const char *file, int line,
+                                  const YR_RULE *rule, const char *msg,
+                                  void *user)
+{
+	struct rule_err *e = user;
+
+	(void)rule;
+	if (level != YARA_ERROR_LEVEL_ERROR)
+		return;
+	if (e->n++ == 0)
+		snprintf(e->msg, sizeof e->msg, "%s:%d: %s", file ? file : e->file,
+		         line, msg);
+}
+
+static YR_COMPILER *rules_compiler(struct rule_err *e)
+{
+	YR_COMPILER *c = NULL;
+	int k;
+
+	if (yr_compiler_create(&c) != ERROR_SUCCESS)
+		return NULL;
+	yr_compiler_set_callback(c, on_user_compile_error, e);
+	for (k = 0; rule_externals[k]; k++)
+		yr_compiler_define_string_variable(c, rule_externals[k], "");
+	return c;
+}
+
+static int add_rule_file(YR_COMPILER *c, const char *path, struct rule_err *e)
+{
+	FILE *f = fopen(path, "r");
+	int errs;
+
+	if (!f) {
+		snprintf(e->msg, sizeof e->msg, "%s: %s", path, strerror(errno));
+		e->n++;
+		return -1;
+	}
+	snprintf(e->file, sizeof e->file, "%s", path);
+	/* One namespace per file: two sets may reuse a rule name. */
+	errs = yr_compiler_add_file(c, f, path, path);
+	fclose(f);
+	return errs ? -1 : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects rule files under path (a file, or a folder walked in name
+ * order, at most LIM_RULE_FILES). */
+static int collect_rule_files(const char *path, char ***out, size_t *n,
+                              int depth)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t nn = 0, i;
+	int rc = 0;
+
+	if (stat(path, &st))
+		return EXH_EINVAL;
+	if (!S_ISDIR(st.st_mode)) {
+		char **g = realloc(*out, (*n + 1) * sizeof *g);
+		if (!g || !(g[*n] = strdup(path))) {
+			*out = g ? g : *out;
+			return EXH_ENOMEM;
+		}
+		*out = g;
+		(*n)++;
+		return 0;
+	}
+	if (depth > 16 || !(d = opendir(path)))
+		return depth > 16 ? 0 : EXH_EINVAL;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		char **g;
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_type != DT_DIR &&
+		    !(l > 4 && (!strcasecmp(de->d_name + l - 4, ".yar") ||
+		                (l > 5 && !strcasecmp(de->d_name + l - 5,
+		                                      ".yara")))))
+			continue;
+		if (nn >= LIM_RULE_FILES)
+			break;
+		g = realloc(names, (nn + 1) * sizeof *g);
+		if (!g) {
+			rc = EXH_ENOMEM;
+			break;
+		}
+		names = g;
+		if (!(names[nn] = malloc(strlen(path) + l + 2))) {
+			rc = EXH_ENOMEM;
+			break;
+		}
+		snprintf(names[nn], strlen(path) + l + 2, "%s/%s", path,
+		         de->d_name);
+		nn++;
+	}
+	closedir(d);
+	if (nn > 1)
+		qsort(names, nn, sizeof *names, cmp_str);
+	for (i = 0; i < nn; i++) {
+		if (!rc && *n < LIM_RULE_FILES)
+			rc = collect_rule_files(names[i], out, n, depth + 1);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int detect_rules_load(struct hunt *h, const char *path)
+{
+	char **files = NULL;
+	size_t nfiles = 0, i, good = 0;
+	YR_COMPILER *all = NULL;
+	YR_RULES *rules = NULL;
+	struct rule_err e;
+	int rc;
+
+	rc = collect_rule_files(path, &files, &nfiles, 0);
+	if (rc) {
+		log_error("--rules %s: %s", path,
+		          rc == EXH_ENOMEM ? "out of memory"
+		                           : "cannot read it");
+		goto out;
+	}
+	memset(&e, 0, sizeof e);
+	all = rules_compiler(&e);
+	if (!all) {
+		rc = EXH_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++) {
+		/* Each file alone first: one that fails is named and skipped
+		 * (a compiler that saw an error cannot be used further). */
+		struct rule_err one;
+		YR_COMPILER *c;
+		memset(&one, 0, sizeof one);
+		c = rules_compiler(&one);
+		if (!c) {
+			rc = EXH_ENOMEM;
+			goto out;
+		}
+		if (add_rule_file(c, files[i], &one)) {
+			log_warn("--rules: %s skipped: %s", files[i],
+			         one.msg[0] ? one.msg : "does not compile");
+			hunt_note(h, "rule file %s skipped: %s", files[i],
+			          one.msg[0] ? one.msg : "does not compile");
+			yr_compiler_destroy(c);
+			continue;
+		}
+		yr_compiler_destroy(c);
+		if (add_rule_file(all, files[i], &e)) {
+			log_error("--rules: %s: %s", files[i], e.msg);
+			rc = EXH_EINVAL;
+			goto out;
+		}
+		good++;
+	}
+	if (!good) {
+		log_error("--rules %s: no rule file compiled", path);
+		rc = EXH_EINVAL;
+		goto out;
+	}
+	if (yr_compiler_get_rules(all, &rules) != ERROR_SUCCESS) {
+		rc = EXH_ENOMEM;
+		goto out;
+	}
+	h->user_rules = rules;
+	hunt_note(h, "%zu of %zu rule files from %s in use", good, nfiles,
+	          path);
+out:
+	if (all)
+		yr_compiler_destroy(all);
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	return rc;
+}
+
+struct user_hits {
+	struct hunt *h;
+	const char *rel;
+	int64_t mtime;
+	bool code;
+	int n;
+};
+
+static int on_user_rule(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
+{
+	struct user_hits *u = user;
+	YR_RULE *rule = data;
+	YR_META *meta;
+	char detail[700];
+	size_t at;
+	struct finding *f;
+
+	(void)ctx;
+	if (msg != CALLBACK_MSG_RULE_MATCHING)
+		return CALLBACK_CONTINUE;
+	if (u->n++ >= LIM_RULE_HITS_PER_FILE)
+		return CALLBACK_CONTINUE;
+	at = (size_t)snprintf(detail, sizeof detail, "rule %s:%s",
+	                      rule->ns ? rule->ns->name : "",
+	                      rule->identifier);
+	yr_rule_metas_foreach(rule, meta)
+	{
+		if (at >= sizeof detail - 1)
+			break;
+		if (meta->type == META_TYPE_STRING &&
+		    (!strcmp(meta->identifier, "description") ||
+		     !strcmp(meta->identifier, "author") ||
+		     !strcmp(meta->identifier, "reference") ||
+		     !strcmp(meta->identifier, "date")))
+			at += (size_t)snprintf(detail + at, sizeof detail - at,
+			                       "; %s: %s", meta->identifier,
+			                       meta->string);
+		else if (meta->type == META_TYPE_INTEGER &&
+		         !strcmp(meta->identifier, "score"))
+			at += (size_t)snprintf(detail + at, sizeof detail - at,
+			                       "; score: %lld",
+			                       (long long)meta->integer);
+	}
+	f = file_finding(u->h, "rule-match", SEV_HIGH, u->rel, detail,
+	                 u->mtime, NULL);
+	if (f)
+		f->backdoor = u->code;
+	return CALLBACK_CONTINUE;
+}
+
+void detect_rules_scan(struct hunt *h, int fd, const char *rel,
+                       const char *lower, int64_t mtime)
+{
+	YR_SCANNER *s = NULL;
+	struct user_hits u = {h, rel, mtime, false, 0};
+	const char *name = base_name(rel), *dot;
+	char dir[4096];
+	int err;
+
+	if (!h->user_rules)
+		return;
+	u.code = is_script(base_name(lower));
+	if (yr_scanner_create(h->user_rules, &s) != ERROR_SUCCESS) {
+		hunt_unreadable(h, rel, "out of memory for --rules");
+		return;
+	}
+	dot = strrchr(name, '.');
+	snprintf(dir, sizeof dir, "%.*s", (int)(name - rel), rel);
+	yr_scanner_define_string_variable(s, "filename", name);
+	yr_scanner_define_string_variable(s, "filepath", dir);
+	yr_scanner_define_string_variable(s, "extension", dot ? dot : "");
+	yr_scanner_set_callback(s, on_user_rule, &u);
+	yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE);
+	/* No time-out: the answer must not depend on the machine's load. */
+	yr_scanner_set_timeout(s, 0);
+	err = yr_scanner_scan_fd(s, fd);
+	if (err != ERROR_SUCCESS && err != ERROR_COULD_NOT_MAP_FILE)
+		hunt_unreadable(h, rel, "--rules: the scan stopped early");
+	if (u.n > LIM_RULE_HITS_PER_FILE) {
+		char d[200];
+		snprintf(d, sizeof d, "%d more rules matched this file",
+		         u.n - LIM_RULE_HITS_PER_FILE);
+		file_finding(h, "rule-match", SEV_HIGH, rel, d, mtime, NULL);
+	}
+	yr_scanner_destroy(s);
 }

@@ -85,6 +85,7 @@ struct hunt {
 	uint64_t files_seen, files_scanned, bytes_scanned;
 	enum hunt_level verdict[HC_COUNT];
 	void *yara_rules; /* YR_RULES *, owned */
+	void *user_rules; /* YR_RULES * from --rules, owned; NULL without */
 	bool progress;
 	int threads;           /* workers reading files (>= 1) */
 };

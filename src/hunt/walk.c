@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "base/banned.h"
 
@@ -42,6 +44,7 @@ struct walk {
 	char lower[4096];
 	int64_t last_progress;
 	uint64_t symlinks;
+	int rootfd;
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	struct job q[QUEUE_CAP];
@@ -156,6 +159,7 @@ static void run_job(struct hunt *h, struct job *j)
 	} else {
 		detect_file(h, j->fd, j->rel, j->lower, j->size, j->mtime);
 	}
+	detect_rules_scan(h, j->fd, j->rel, j->lower, j->mtime);
 	close(j->fd);
 	free(j->rel);
 	free(j->lower);
@@ -223,6 +227,69 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 	progress(w, false);
 }
 
+/* A link where IIS serves code: named with its target, and the target
+ * read when it lies inside ROOT. The kernel resolves it confined to ROOT
+ * (an absolute target is taken from ROOT, as on the server's own drive),
+ * so nothing outside the evidence is ever opened. */
+static void one_link(struct walk *w, int dirfd, const char *name)
+{
+	struct hunt *h = w->h;
+	char target[1024], detail[1400];
+	const char *base = strrchr(w->lower, '/');
+	ssize_t n;
+	struct open_how how;
+	struct stat st;
+	struct finding *f;
+	int fd;
+
+	w->symlinks++;
+	base = base ? base + 1 : w->lower;
+	if (file_role(w->lower) == FR_OTHER && !detect_is_code_name(base))
+		return;
+	n = readlinkat(dirfd, name, target, sizeof target - 1);
+	if (n < 0)
+		n = 0;
+	target[n] = '\0';
+	memset(&how, 0, sizeof how);
+	how.flags = O_RDONLY | O_CLOEXEC | O_NOATIME;
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+	fd = (int)syscall(SYS_openat2, w->rootfd, w->rel, &how, sizeof how);
+	if (fd < 0 && errno == EPERM) {
+		how.flags &= ~(uint64_t)O_NOATIME;
+		fd = (int)syscall(SYS_openat2, w->rootfd, w->rel, &how,
+		                  sizeof how);
+	}
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	snprintf(detail, sizeof detail,
+	         "a link where IIS serves code, to %s (%s)", target,
+	         fd >= 0 ? "its target inside the evidence was read"
+	                 : "its target is not in the evidence: check it on "
+	                   "the server");
+	f = hunt_add(h, "link", HC_NONE, HL_NOT_SEEN, SEV_HIGH, w->rel, 0,
+	             detail);
+	(void)f;
+	if (fd >= 0) {
+		struct job j = {fd, strdup(w->rel), strdup(w->lower),
+		                (uint64_t)st.st_size, (int64_t)st.st_mtime};
+		if (!j.rel || !j.lower) {
+			free(j.rel);
+			free(j.lower);
+			close(fd);
+			return;
+		}
+		pthread_mutex_lock(&w->mu);
+		while (w->count == QUEUE_CAP)
+			pthread_cond_wait(&w->not_full, &w->mu);
+		w->q[(w->head + w->count) % QUEUE_CAP] = j;
+		w->count++;
+		pthread_cond_signal(&w->not_empty);
+		pthread_mutex_unlock(&w->mu);
+	}
+}
+
 static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 {
 	DIR *dir;
@@ -256,7 +323,7 @@ static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
 			hunt_unreadable(w->h, w->rel, strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
-			w->symlinks++; /* never followed: it may leave ROOT */
+			one_link(w, dirfd(dir), de->d_name);
 		} else if (S_ISDIR(st.st_mode)) {
 			int sub = openat(dirfd(dir), de->d_name,
 			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -377,6 +444,7 @@ int hunt_run(struct hunt *h)
 		wk[i].local.root = h->root;
 		wk[i].local.all_files = h->all_files;
 		wk[i].local.yara_rules = h->yara_rules;
+		wk[i].local.user_rules = h->user_rules;
 		if (pthread_create(&wk[i].thread, NULL, worker_main, &wk[i])) {
 			n = i;
 			break;
@@ -388,6 +456,7 @@ int hunt_run(struct hunt *h)
 		free(w);
 		return EXH_ENOMEM;
 	}
+	w->rootfd = dup(fd);
 	walk_dir(w, fd, 0, 0);
 	pthread_mutex_lock(&w->mu);
 	w->done = true;
@@ -397,6 +466,7 @@ int hunt_run(struct hunt *h)
 		pthread_join(wk[i].thread, NULL);
 		merge(h, &wk[i].local);
 		wk[i].local.yara_rules = NULL;
+		wk[i].local.user_rules = NULL;
 		hunt_release(&wk[i].local);
 	}
 	free(wk);
@@ -415,6 +485,8 @@ int hunt_run(struct hunt *h)
 	for (s = 0; s < LS_COUNT; s++)
 		if (!h->cov[s].files)
 			hunt_note(h, "no %s logs found", log_source_names[s]);
+	if (w->rootfd >= 0)
+		close(w->rootfd);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->not_empty);
 	pthread_cond_destroy(&w->not_full);
