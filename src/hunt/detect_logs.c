@@ -71,6 +71,12 @@ static void stamp(struct finding *f, struct view time, struct view ip,
 	copy(f->user_agent, sizeof f->user_agent, ua);
 }
 
+static bool status_in(struct view st, const char *list);
+static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
+                              const char *iso, struct view s, struct view q,
+                              struct view st, bool anon, struct view ip,
+                              struct view ua, const char *detail);
+
 /* --- HttpProxy (CSV, Exchange 2013+) --------------------------------- */
 
 /* Is there "ServerInfo~" or "Server~" (any case) in the line? */
@@ -107,6 +113,9 @@ int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		d->i[4] = log_field(fl, "UserAgent");
 		d->i[5] = log_field(fl, "HttpStatus");
 		d->i[6] = log_field(fl, "UrlStem");
+		d->i[7] = log_field(fl, "UrlQuery");
+		d->i[8] = log_field(fl, "AuthenticatedUser");
+		d->i[9] = log_field(fl, "Method");
 	}
 	if (d->i[0] == 0) {
 		raw_time(r->raw, iso, sizeof iso);
@@ -115,6 +124,26 @@ int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		copy(iso, sizeof iso, t);
 	}
 	hunt_cover(d->h, LS_HTTPPROXY, iso);
+	/* ProxyShell and ProxyNotShell as the Autodiscover proxy saw them. */
+	if (find_fast(r->raw, "autodiscover.json")) {
+		char qbuf[2048], sbuf[1024], detail[1200];
+		struct view q, s, user = log_get(r, d->i[8]);
+		struct view m = log_get(r, d->i[9]), query = log_get(r, d->i[7]);
+		stem = log_get(r, d->i[6]);
+		st = log_get(r, d->i[5]);
+		q = url_decode_lower(query, qbuf, sizeof qbuf);
+		s = url_decode_lower(stem, sbuf, sizeof sbuf);
+		snprintf(detail, sizeof detail,
+		         "%.*s %.*s%.*s status %.*s user %.*s",
+		         (int)(m.len > 10 ? 10 : m.len), m.p,
+		         (int)(stem.len > 300 ? 300 : stem.len), stem.p,
+		         (int)(query.len > 600 ? 600 : query.len), query.p,
+		         (int)(st.len > 6 ? 6 : st.len), st.p,
+		         (int)(user.len > 100 ? 100 : user.len), user.p);
+		if (autodiscover_ssrf(d, r, iso, s, q, st, user.len == 0, log_get(r, d->i[3]),
+		                      log_get(r, d->i[4]), detail))
+			return 0;
+	}
 	/* Only lines with "ServerInfo~" or "Server~" matter. */
 	if (!server_tilde(r->raw))
 		return 0;
@@ -286,6 +315,119 @@ static bool status_in(struct view st, const char *list)
 	return false;
 }
 
+/* The user a forged X-Rps-CAT token names (ProxyShell, CVE-2021-34523):
+ * the token is Base64 of a serialised identity; its readable runs are the
+ * user's address and SID. */
+static void rps_cat_user(struct view q, char *out, size_t cap)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	long at = view_find_ci(q, VIEW_LIT("x-rps-cat="));
+	unsigned char dec[768];
+	size_t i, n = 0, o = 0, run = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	out[0] = '\0';
+	if (at < 0)
+		return;
+	for (i = (size_t)at + 10; i < q.len && n < sizeof dec; i++) {
+		const char *c = q.p[i] ? strchr(b64, q.p[i]) : NULL;
+		if (!c)
+			break;
+		acc = (acc << 6) | (uint32_t)(c - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			dec[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	for (i = 0; i <= n && o + 2 < cap; i++) {
+		bool pr = i < n && dec[i] >= 0x21 && dec[i] < 0x7f;
+		if (pr) {
+			run++;
+			continue;
+		}
+		if (run >= 6) {
+			size_t k = run < cap - o - 2 ? run : cap - o - 2;
+			if (o)
+				out[o++] = ' ';
+			memcpy(out + o, dec + i - run, k);
+			o += k;
+		}
+		run = 0;
+	}
+	out[o] = '\0';
+}
+
+/* ProxyShell and ProxyNotShell: the autodiscover.json path confusion
+ * ("?@x/<back end>&Email=autodiscover/autodiscover.json%3F@x") in any log
+ * that keeps the decoded lower-case stem s, query q and status. A back
+ * end's 200 is success; 302 (the error page of a vulnerable server) and
+ * 401 are attempts; the public scanners' own addresses stay attempts.
+ * Returns true when the line was this shape. */
+static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
+                              const char *iso, struct view s, struct view q,
+                              struct view st, bool anon, struct view ip,
+                              struct view ua, const char *detail)
+{
+	bool ps, rps, backend, ok, scanner;
+	struct finding *f;
+	struct view t = {iso, strlen(iso)};
+	char who[200], full[1600];
+
+	if (!has_ci(s, "/autodiscover/autodiscover.json") ||
+	    !(memchr(q.p, '@', q.len) || has_ci(q, "email=autodiscover")))
+		return false;
+	ps = has_ci(q, "powershell");
+	rps = has_ci(q, "x-rps-cat=");
+	backend = ps || rps || has_ci(q, "/mapi/") || has_ci(q, "/ews") ||
+	          has_ci(q, "/owa") || has_ci(q, "/ecp") ||
+	          has_ci(q, "autodiscover.xml") || has_ci(q, "/oab") ||
+	          has_ci(q, "/rpc") || has_ci(q, "/microsoft-server-activesync");
+	ok = status_in(st, "200");
+	scanner = has_ci(q, "@test.com") || has_ci(q, "@foo.var");
+	if (!backend)
+		return true;
+	rps_cat_user(q, who, sizeof who);
+	snprintf(full, sizeof full, "%s%s%s", detail,
+	         who[0] ? "; token impersonates " : "", who);
+	if (anon || rps) {
+		/* ProxyShell: unauthenticated (or a forged token). */
+		f = hunt_add(d->h,
+		             scanner ? "proxyshell-scan"
+		             : ok    ? "proxyshell-ssrf"
+		                     : "proxyshell-attempt",
+		             HC_34473, ok && !scanner ? HL_EXPLOITED : HL_ATTEMPTED,
+		             ok && !scanner ? SEV_HIGH : SEV_MEDIUM, d->path,
+		             r->line, full);
+		stamp(f, t, ip, ua);
+		if ((ps || rps) && !scanner) {
+			f = hunt_add(d->h, "proxyshell-powershell", HC_34523,
+			             ok ? HL_EXPLOITED : HL_ATTEMPTED,
+			             ok ? SEV_CRITICAL : SEV_MEDIUM, d->path,
+			             r->line, full);
+			stamp(f, t, ip, ua);
+		}
+	} else if (ps) {
+		/* ProxyNotShell: the same confusion, authenticated,
+		 * reaching remote PowerShell. */
+		f = hunt_add(d->h,
+		             ok ? "proxynotshell-ssrf" : "proxynotshell-attempt",
+		             HC_41040, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+		             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, full);
+		stamp(f, t, ip, ua);
+		f = hunt_add(d->h,
+		             ok ? "proxynotshell-powershell"
+		                : "proxynotshell-attempt",
+		             HC_41082, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+		             ok ? SEV_CRITICAL : SEV_MEDIUM, d->path, r->line,
+		             full);
+		stamp(f, t, ip, ua);
+	}
+	return true;
+}
+
 int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
@@ -348,53 +490,27 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	         (int)(query.len > 600 ? 600 : query.len), query.p,
 	         (int)(st.len > 6 ? 6 : st.len), st.p,
 	         (int)(user.len > 100 ? 100 : user.len), user.p);
-	if (has_ci(s, "/autodiscover/autodiscover.json") &&
-	    (memchr(q.p, '@', q.len) || has_ci(q, "email=autodiscover"))) {
-		bool ps = has_ci(q, "powershell");
-		bool backend = ps || has_ci(q, "/mapi/nspi") ||
-		               has_ci(q, "/ews") || has_ci(q, "x-rps-cat") ||
-		               has_ci(q, "/owa/");
-		bool ok = status_in(st, "200 302");
-		bool scanner = has_ci(q, "@test.com") || has_ci(q, "@foo.var");
-		if (!backend)
-			return 0;
-		if (anon) {
-			/* ProxyShell: unauthenticated path confusion. */
-			f = hunt_add(d->h,
-			             scanner ? "proxyshell-scan"
-			             : ok    ? "proxyshell-ssrf"
-			                     : "proxyshell-attempt",
-			             HC_34473,
-			             ok && !scanner ? HL_EXPLOITED
-			                            : HL_ATTEMPTED,
-			             ok && !scanner ? SEV_HIGH : SEV_MEDIUM,
-			             d->path, r->line, detail);
-			stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
-			if (ps && !scanner) {
-				f = hunt_add(d->h, "proxyshell-powershell",
-				             HC_34523,
-				             ok ? HL_EXPLOITED : HL_ATTEMPTED,
-				             ok ? SEV_CRITICAL : SEV_MEDIUM,
-				             d->path, r->line, detail);
-				stamp(f, (struct view){iso, strlen(iso)}, ip,
-				      ua);
-			}
-		} else if (ps) {
-			/* ProxyNotShell: the same confusion, authenticated,
-			 * reaching remote PowerShell. */
-			f = hunt_add(d->h,
-			             ok ? "proxynotshell-ssrf"
-			                : "proxynotshell-attempt",
-			             HC_41040, ok ? HL_EXPLOITED : HL_ATTEMPTED,
-			             ok ? SEV_HIGH : SEV_MEDIUM, d->path,
-			             r->line, detail);
-			stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
-			f = hunt_add(d->h,
-			             ok ? "proxynotshell-powershell"
-			                : "proxynotshell-attempt",
-			             HC_41082, ok ? HL_EXPLOITED : HL_ATTEMPTED,
-			             ok ? SEV_CRITICAL : SEV_MEDIUM, d->path,
-			             r->line, detail);
+	if (autodiscover_ssrf(d, r, iso, s, q, st, anon, ip, ua, detail))
+		return 0;
+	/* The back-end site's view of ProxyShell: /powershell with the
+	 * forged token in the query (W3SVC2, port 444). */
+	if (view_starts_ci(s, VIEW_LIT("/powershell")) &&
+	    has_ci(q, "x-rps-cat=")) {
+		char who[200], full[1600];
+		bool ok = status_in(st, "200");
+		rps_cat_user(q, who, sizeof who);
+		snprintf(full, sizeof full, "%s%s%s", detail,
+		         who[0] ? "; token impersonates " : "", who);
+		f = hunt_add(d->h, ok ? "proxyshell-powershell"
+		                      : "proxyshell-attempt",
+		             HC_34523, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+		             ok ? SEV_CRITICAL : SEV_MEDIUM, d->path, r->line,
+		             full);
+		stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+		if (ok) {
+			f = hunt_add(d->h, "proxyshell-ssrf", HC_34473,
+			             HL_EXPLOITED, SEV_HIGH, d->path, r->line,
+			             full);
 			stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
 		}
 		return 0;
@@ -438,6 +554,50 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 
 /* --- Cmdlet traces (CmdletInfra, exported MSExchange Management) ------ */
 
+/* Does the value after flag (quoted or not) end in a type IIS runs as
+ * code, or point into a web folder? */
+static bool to_script_path(struct view raw, const char *flag)
+{
+	long at = view_find_ci(raw, view_of(flag));
+	char path[512];
+	size_t i, n = 0;
+
+	if (at < 0)
+		return false;
+	i = (size_t)at + strlen(flag);
+	while (i < raw.len && (raw.p[i] == ' ' || raw.p[i] == '"' ||
+	                       raw.p[i] == '\'' || raw.p[i] == ':'))
+		i++;
+	while (i < raw.len && n + 1 < sizeof path && raw.p[i] != '"' &&
+	       raw.p[i] != '\'' && !(raw.p[i] == ' ' && raw.p[i + 1] == '-')) {
+		char c = raw.p[i++];
+		path[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	path[n] = '\0';
+	while (n && path[n - 1] == ' ')
+		path[--n] = '\0';
+	{
+		const char *base = strrchr(path, '\\');
+		base = base ? base + 1 : path;
+		if (detect_is_code_name(base))
+			return true;
+	}
+	return strstr(path, "\\inetpub\\") || strstr(path, "\\httpproxy\\") ||
+	       strstr(path, "aspnet_client") || strstr(path, "\\clientaccess\\");
+}
+
+static void add_cmdlet(struct detect_ctx *d, struct log_rec *r,
+                       const char *iso, const char *kind, int cve,
+                       enum hunt_level level, enum severity sev,
+                       const char *detail)
+{
+	struct finding *f =
+	    hunt_add(d->h, kind, cve, level, sev, d->path, r->line, detail);
+
+	if (f)
+		snprintf(f->time, sizeof f->time, "%s", iso);
+}
+
 int detect_cmdlets(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
@@ -452,26 +612,32 @@ int detect_cmdlets(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	hunt_cover(d->h, LS_CMDLET, iso);
 	snprintf(detail, sizeof detail, "%.*s",
 	         (int)(raw.len > 500 ? 500 : raw.len), raw.p);
-	if (has_ci(raw, "New-MailboxExportRequest") && has_ci(raw, ".aspx")) {
-		struct finding *f = hunt_add(
-		    d->h, "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED,
-		    SEV_CRITICAL, d->path, r->line, detail);
-		if (f)
-			snprintf(f->time, sizeof f->time, "%s", iso);
+	if (has_ci(raw, "New-MailboxExportRequest")) {
+		/* ProxyShell's drop: a mailbox exported as a script. */
+		if (to_script_path(raw, "-FilePath"))
+			add_cmdlet(d, r, iso, "mailbox-export-to-aspx", HC_31207,
+			           HL_EXPLOITED, SEV_CRITICAL, detail);
 	} else if (has_ci(raw, "New-ManagementRoleAssignment") &&
 	           has_ci(raw, "Mailbox Import Export")) {
-		struct finding *f =
-		    hunt_add(d->h, "import-export-role", HC_34523, HL_EXPLOITED,
-		             SEV_HIGH, d->path, r->line, detail);
-		if (f)
-			snprintf(f->time, sizeof f->time, "%s", iso);
+		add_cmdlet(d, r, iso, "import-export-role", HC_34523,
+		           HL_EXPLOITED, SEV_HIGH, detail);
+	} else if (has_ci(raw, "Remove-MailboxExportRequest")) {
+		add_cmdlet(d, r, iso, "export-request-removed", HC_NONE,
+		           HL_NOT_SEEN, SEV_MEDIUM,
+		           detail);
 	} else if (has_ci(raw, "New-ExchangeCertificate") &&
-	           has_ci(raw, "RequestFile") && has_ci(raw, ".aspx")) {
-		struct finding *f = hunt_add(
-		    d->h, "cert-request-to-aspx", HC_31207, HL_EXPLOITED,
-		    SEV_CRITICAL, d->path, r->line, detail);
-		if (f)
-			snprintf(f->time, sizeof f->time, "%s", iso);
+	           has_ci(raw, "RequestFile") &&
+	           to_script_path(raw, "-RequestFile")) {
+		add_cmdlet(d, r, iso, "cert-request-to-aspx", HC_31207,
+		           HL_EXPLOITED, SEV_CRITICAL, detail);
+	} else if (has_ci(raw, "VirtualDirectory") && has_ci(raw, "Set-") &&
+	           has_ci(raw, "<script")) {
+		add_cmdlet(d, r, iso, "vdir-url-script", HC_27065, HL_EXPLOITED,
+		           SEV_CRITICAL, detail);
+	} else if (has_ci(raw, "Install-TransportAgent") ||
+	           has_ci(raw, "Enable-TransportAgent")) {
+		add_cmdlet(d, r, iso, "transport-agent", HC_NONE, HL_NOT_SEEN,
+		           SEV_HIGH, detail);
 	}
 	return 0;
 }

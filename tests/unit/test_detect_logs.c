@@ -11,6 +11,9 @@
 #define IIS                                                                    \
 	"#Fields: date time cs-method cs-uri-stem cs-uri-query cs-username "   \
 	"c-ip cs(User-Agent) sc-status\n"
+#define HPA                                                                    \
+	"#Fields: DateTime,Method,UrlStem,UrlQuery,AuthenticatedUser,"         \
+	"ClientIpAddress,UserAgent,HttpStatus\n"
 #define ECP "#Fields: TimeStamp,ServerName,EventId,EventData\n"
 
 enum { F_HP, F_IIS, F_ECP, F_OAB, F_CMD };
@@ -117,6 +120,57 @@ static const struct {
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
      "\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\a.aspx\"\n",
      "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED},
+    {"proxyshell in the autodiscover proxy log", F_HP,
+     HPA "2021-08-20T11:00:01.000Z,POST,/autodiscover/autodiscover.json,"
+         "?@evil.com/mapi/nspi/?&Email=autodiscover/"
+         "autodiscover.json%3F@evil.com,,203.0.113.9,python-requests,200\n",
+     "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
+    {"proxyshell powershell in the proxy log", F_HP,
+     HPA "2021-08-20T11:00:05.000Z,POST,/autodiscover/autodiscover.json,"
+         "?@evil.com/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBhBZG1pbmlzdHJhdG9yQGNvcnAuZXhhbXBsZQ==&Email=autodiscover/"
+         "autodiscover.json%3F@evil.com,,203.0.113.9,python-requests,200\n",
+     "proxyshell-powershell", HC_34523, HL_EXPLOITED},
+    {"proxyshell first step, autodiscover.xml", F_IIS,
+     IIS "2021-08-20 11:00:00 POST /autodiscover/autodiscover.json "
+         "@evil.com/autodiscover/autodiscover.xml?&Email=autodiscover/"
+         "autodiscover.json%3F@evil.com&CorrelationID=<empty>;&cafeReqId=1; - "
+         "203.0.113.9 python-requests/2.26.0 200\n",
+     "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
+    {"proxyshell emsmdb with a forged token", F_IIS,
+     IIS "2021-08-20 11:00:02 POST /autodiscover/autodiscover.json "
+         "@evil.com/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/"
+         "autodiscover.json%3F@evil.com CORP\\Administrator "
+         "203.0.113.9 python-requests/2.26.0 200\n",
+     "proxyshell-powershell", HC_34523, HL_EXPLOITED},
+    {"proxyshell back end powershell", F_IIS,
+     IIS "2021-08-20 11:00:03 POST /powershell "
+         "X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/"
+         "autodiscover.json%3F@evil.com CORP\\Administrator "
+         "10.0.0.5 python-requests/2.26.0 200\n",
+     "proxyshell-powershell", HC_34523, HL_EXPLOITED},
+    {"proxyshell 302 from a probe is only an attempt", F_IIS,
+     IIS "2021-08-20 10:00:01 GET /autodiscover/autodiscover.json "
+         "@fuzz.example/owa/?&Email=autodiscover/"
+         "autodiscover.json%3F@fuzz.example - 198.51.100.3 curl 302\n",
+     "proxyshell-attempt", HC_34473, HL_ATTEMPTED},
+    {"export to ashx", F_CMD,
+     "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
+     "'\\\\localhost\\c$\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\x.ashx'\n",
+     "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED},
+    {"export request removed", F_CMD,
+     "2021-08-20T11:01:00Z Remove-MailboxExportRequest -Identity a\\x "
+     "-Confirm:$false\n",
+     "export-request-removed", HC_NONE, HL_NOT_SEEN},
+    {"cert request to a web folder", F_CMD,
+     "2021-08-20T11:02:00Z New-ExchangeCertificate -GenerateRequest "
+     "-BinaryEncoded -RequestFile "
+     "\"\\\\localhost\\c$\\inetpub\\wwwroot\\aspnet_client\\r.aspx\" "
+     "-SubjectName \"c=US\"\n",
+     "cert-request-to-aspx", HC_31207, HL_EXPLOITED},
+    {"transport agent installed", F_CMD,
+     "2021-09-01T10:00:00Z Install-TransportAgent -Name \"Filter\" "
+     "-TransportAgentFactory X.Factory -AssemblyPath C:\\ProgramData\\f.dll\n",
+     "transport-agent", HC_NONE, HL_NOT_SEEN},
     {"export to pst", F_CMD,
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
      "\"\\\\fs\\exports\\a.pst\"\n",
