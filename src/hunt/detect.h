@@ -49,5 +49,7 @@ int detect_rules_load(struct hunt *h, const char *path);
  * each matching rule is a finding naming the rule and its meta. */
 void detect_rules_scan(struct hunt *h, int fd, const char *rel,
                        const char *lower, int64_t mtime);
+/* Frees what a worker kept between files for the responder's rules. */
+void detect_rules_worker_done(struct hunt *h);
 
 #endif

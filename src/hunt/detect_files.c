@@ -356,20 +356,24 @@ static void read_content(struct hunt *h, int fd, const char *name,
 {
 	struct script_scan sc;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	uint8_t *win = malloc(WINDOW + OVERLAP);
+	/* A small file needs no full window (a file that grows while read
+	 * still fits: the loop reads at most cap bytes at a time). */
+	size_t cap = size + 1 < WINDOW + OVERLAP ? (size_t)size + 1
+	                                         : WINDOW + OVERLAP;
+	uint8_t *win = malloc(cap);
 	size_t have = 0;
 	bool first = true;
 	size_t k = strlen(name);
 
-	memset(&sc, 0, sizeof sc);
-	sc.is_config = k >= 7 && strcmp(name + k - 7, ".config") == 0;
+	(void)k;
+	script_scan_init(&sc, name);
 	if (!md || !win || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
 		c->partial = true;
 		snprintf(c->why, sizeof c->why, "out of memory");
 		goto out;
 	}
 	for (;;) {
-		ssize_t n = read(fd, win + have, WINDOW + OVERLAP - have);
+		ssize_t n = read(fd, win + have, cap - have);
 		bool eof = n <= 0;
 		if (n < 0) {
 			c->partial = true;
@@ -380,7 +384,7 @@ static void read_content(struct hunt *h, int fd, const char *name,
 			EVP_DigestUpdate(md, win + have, (size_t)n);
 			have += (size_t)n;
 			c->scanned += (uint64_t)n;
-			if (have < WINDOW + OVERLAP)
+			if (have < cap)
 				continue;
 		}
 		if (have) {
@@ -392,15 +396,30 @@ static void read_content(struct hunt *h, int fd, const char *name,
 			}
 			if (first && h->yara_rules)
 				yr_rules_scan_mem(h->yara_rules, win, have,
-				                  SCAN_FLAGS_FAST_MODE, on_yara,
-				                  &c->m, 0);
+				                  SCAN_FLAGS_FAST_MODE |
+				                      SCAN_FLAGS_NO_TRYCATCH |
+				                      SCAN_FLAGS_REPORT_RULES_MATCHING,
+				                  on_yara, &c->m, 0);
 			first = false;
 		}
 		if (eof)
 			break;
 		/* Keep the tail, so code across a window edge is seen. */
-		memmove(win, win + have - OVERLAP, OVERLAP);
-		have = OVERLAP;
+		if (cap < WINDOW + OVERLAP) {
+			/* The file grew: go on in full windows. */
+			uint8_t *g = realloc(win, WINDOW + OVERLAP);
+			if (!g) {
+				c->partial = true;
+				snprintf(c->why, sizeof c->why, "out of memory");
+				break;
+			}
+			win = g;
+			cap = WINDOW + OVERLAP;
+		}
+		if (have > OVERLAP) {
+			memmove(win, win + have - OVERLAP, OVERLAP);
+			have = OVERLAP;
+		}
 	}
 	if (first && h->yara_rules) /* an empty file */
 		yr_rules_scan_mem(h->yara_rules, (const uint8_t *)"", 0,
@@ -799,25 +818,60 @@ void detect_rules_scan(struct hunt *h, int fd, const char *rel,
 	struct user_hits u = {h, rel, mtime, false, 0};
 	const char *name = base_name(rel), *dot;
 	char dir[4096];
+	struct stat st;
 	int err;
 
 	if (!h->user_rules)
 		return;
 	u.code = is_script(base_name(lower));
-	if (yr_scanner_create(h->user_rules, &s) != ERROR_SUCCESS) {
+	s = h->rules_scanner;
+	if (!s && yr_scanner_create(h->user_rules, &s) != ERROR_SUCCESS) {
 		hunt_unreadable(h, rel, "out of memory for --rules");
 		return;
 	}
+	h->rules_scanner = s;
 	dot = strrchr(name, '.');
 	snprintf(dir, sizeof dir, "%.*s", (int)(name - rel), rel);
 	yr_scanner_define_string_variable(s, "filename", name);
 	yr_scanner_define_string_variable(s, "filepath", dir);
 	yr_scanner_define_string_variable(s, "extension", dot ? dot : "");
 	yr_scanner_set_callback(s, on_user_rule, &u);
-	yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE);
+	yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE |
+	                            SCAN_FLAGS_REPORT_RULES_MATCHING);
 	/* No time-out: the answer must not depend on the machine's load. */
 	yr_scanner_set_timeout(s, 0);
-	err = yr_scanner_scan_fd(s, fd);
+	/* Files up to a few MiB are read into a buffer the worker keeps:
+	 * cheaper than a map and unmap per file. */
+	err = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size <= LIM_RULES_READ) {
+		size_t want = (size_t)st.st_size, got = 0;
+		if (want + 1 > h->rules_cap) {
+			unsigned char *g = realloc(h->rules_buf, want + 1);
+			if (g) {
+				h->rules_buf = g;
+				h->rules_cap = want + 1;
+			}
+		}
+		if (h->rules_cap >= want + 1) {
+			ssize_t r;
+			while (got < want &&
+			       (r = pread(fd, h->rules_buf + got, want - got,
+			                  (off_t)got)) > 0)
+				got += (size_t)r;
+			/* Our own heap memory: no mapped file to vanish under
+			 * the scan, so no signal handlers per file. */
+			yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE |
+			                            SCAN_FLAGS_NO_TRYCATCH |
+			                            SCAN_FLAGS_REPORT_RULES_MATCHING);
+			if (got == want)
+				err = yr_scanner_scan_mem(s, h->rules_buf, got);
+			yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE |
+			                            SCAN_FLAGS_REPORT_RULES_MATCHING);
+		}
+	}
+	if (err == -1)
+		err = yr_scanner_scan_fd(s, fd);
 	if (err != ERROR_SUCCESS && err != ERROR_COULD_NOT_MAP_FILE)
 		hunt_unreadable(h, rel, "--rules: the scan stopped early");
 	if (u.n > LIM_RULE_HITS_PER_FILE) {
@@ -826,5 +880,11 @@ void detect_rules_scan(struct hunt *h, int fd, const char *rel,
 		         u.n - LIM_RULE_HITS_PER_FILE);
 		file_finding(h, "rule-match", SEV_HIGH, rel, d, mtime, NULL);
 	}
-	yr_scanner_destroy(s);
+}
+
+void detect_rules_worker_done(struct hunt *h)
+{
+	if (h->rules_scanner)
+		yr_scanner_destroy(h->rules_scanner);
+	h->rules_scanner = NULL;
 }

@@ -191,6 +191,9 @@ void hunt_release(struct hunt *h)
 		free(h->f[i].detail);
 	}
 	free(h->f);
+	free(h->rules_buf);
+	h->rules_buf = NULL;
+	h->rules_cap = 0;
 	for (i = 0; i < h->nunreadable; i++)
 		free(h->unreadable[i]);
 	free(h->unreadable);

@@ -86,6 +86,9 @@ struct hunt {
 	enum hunt_level verdict[HC_COUNT];
 	void *yara_rules; /* YR_RULES *, owned */
 	void *user_rules; /* YR_RULES * from --rules, owned; NULL without */
+	unsigned char *rules_buf; /* a worker's reusable read buffer */
+	void *rules_scanner;      /* a worker's YR_SCANNER, reused */
+	size_t rules_cap;
 	bool progress;
 	int threads;           /* workers reading files (>= 1) */
 };

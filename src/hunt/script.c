@@ -273,6 +273,8 @@ static const struct pat pats[] = {
 /* Patterns indexed by their first two bytes: one table look-up per
  * position, then a compare for the few patterns in that bucket. */
 static uint16_t bucket_start[65537];
+static uint8_t pat_len[sizeof pats / sizeof pats[0]];
+static uint64_t bucket_used[65536 / 64]; /* fits in L1: most pairs miss */
 static uint16_t bucket_list[NPATS];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -286,8 +288,10 @@ static void table_build(void)
 	size_t i, k;
 	unsigned count[65536] = {0};
 
-	for (i = 0; i < NPATS; i++)
+	for (i = 0; i < NPATS; i++) {
 		count[key2(pats[i].s)]++;
+		pat_len[i] = (uint8_t)strlen(pats[i].s);
+	}
 	bucket_start[0] = 0;
 	for (k = 0; k < 65536; k++)
 		bucket_start[k + 1] = (uint16_t)(bucket_start[k] + count[k]);
@@ -295,6 +299,7 @@ static void table_build(void)
 	for (i = 0; i < NPATS; i++) {
 		unsigned b = key2(pats[i].s);
 		bucket_list[bucket_start[b] + count[b]++] = (uint16_t)i;
+		bucket_used[b >> 6] |= UINT64_C(1) << (b & 63);
 	}
 }
 
@@ -382,17 +387,39 @@ static void put_char(uint8_t *out, size_t *o, unsigned v)
 /* Pass 1: whitespace and NULs (UTF-16 text) dropped, comments dropped
  * when strip_comments, escapes, entities and character codes decoded.
  * out has room for n bytes: nothing here grows the text. */
+/* Bytes that may start something pass_decode rewrites; every other byte
+ * is copied as it is, in a tight loop. */
+static bool special[256];
+static pthread_once_t special_once = PTHREAD_ONCE_INIT;
+
+static void special_build(void)
+{
+	static const char s[] = " \t\r\n\v\f<%/\\&(cCsS@$";
+
+	for (size_t k = 0; k < sizeof s - 1; k++)
+		special[(unsigned char)s[k]] = true;
+	special[0] = true;
+}
+
 static size_t pass_decode(const uint8_t *p, size_t n, uint8_t *out,
-                          uint8_t *gap, bool strip_comments)
+                          uint8_t *gap, bool strip_comments, bool *stripped)
 {
 	size_t i = 0, o = 0;
 	bool no_block_end = false, no_aspx_end = false;
 
+	pthread_once(&special_once, special_build);
 	while (i < n) {
 		uint8_t c = p[i];
 		unsigned v;
 		size_t j;
 
+		if (!special[c]) {
+			out[o++] = c;
+			i++;
+			while (i < n && !special[p[i]])
+				out[o++] = p[i++];
+			continue;
+		}
 		if (is_space(c)) {
 			GAP_SET(gap, o);
 			i++;
@@ -402,6 +429,7 @@ static size_t pass_decode(const uint8_t *p, size_t n, uint8_t *out,
 		    at_ci(p, n, i, "<%--")) {
 			const uint8_t *e = memmem(p + i + 4, n - i - 4, "--%>", 4);
 			if (e) {
+				*stripped = true;
 				i = (size_t)(e - p) + 4;
 				continue;
 			}
@@ -411,6 +439,7 @@ static size_t pass_decode(const uint8_t *p, size_t n, uint8_t *out,
 		    !no_block_end) {
 			const uint8_t *e = memmem(p + i + 2, n - i - 2, "*/", 2);
 			if (e) {
+				*stripped = true;
 				i = (size_t)(e - p) + 2;
 				continue;
 			}
@@ -533,28 +562,36 @@ static size_t pass_join(uint8_t *t, uint8_t *gap, size_t n)
 
 	while (i < n) {
 		uint8_t c = t[i];
-		if ((c == '"' || c == '\'') && i + 2 < n &&
-		    (t[i + 1] == '+' || t[i + 1] == '&') &&
-		    (t[i + 2] == '"' || t[i + 2] == '\'')) {
+		if (c != '"' && c != '\'' && c != '(' && c != ')') {
+			if (o == i) {
+				/* Nothing removed yet: nothing to move. */
+				i++;
+				o++;
+				continue;
+			}
+		} else if ((c == '"' || c == '\'') && i + 2 < n &&
+		           (t[i + 1] == '+' || t[i + 1] == '&') &&
+		           (t[i + 2] == '"' || t[i + 2] == '\'')) {
 			i += 3;
 			continue;
-		}
-		if (in_concat && (c == '"' || c == '\'') && i + 2 < n &&
-		    t[i + 1] == ',' && (t[i + 2] == '"' || t[i + 2] == '\'')) {
+		} else if (in_concat && (c == '"' || c == '\'') && i + 2 < n &&
+		           t[i + 1] == ',' &&
+		           (t[i + 2] == '"' || t[i + 2] == '\'')) {
 			i += 3;
 			continue;
-		}
-		if (c == '(' && i >= 6 && lc(t[i - 1]) == 't' &&
-		    at_ci(t, n, i - 6, "concat("))
-			in_concat = true;
-		else if (c == ')')
+		} else if (c == '(') {
+			in_concat = i >= 6 && lc(t[i - 1]) == 't' &&
+			            at_ci(t, n, i - 6, "concat(");
+		} else if (c == ')') {
 			in_concat = false;
+		}
 		if (o != i) {
 			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
 			if (GAP_GET(gap, i))
 				GAP_SET(gap, o);
+			t[o] = c;
 		}
-		t[o++] = c;
+		o++;
 		i++;
 	}
 	return o;
@@ -647,7 +684,7 @@ static int decode_literals(const uint8_t *t, size_t n, int depth,
 
 /* Canonical text of p, in a buffer the caller frees. */
 static int canonical(const uint8_t *p, size_t n, bool strip, uint8_t **out,
-                     uint8_t **gapp, size_t *len)
+                     uint8_t **gapp, size_t *len, bool *stripped)
 {
 	uint8_t *t = malloc(n ? n : 1);
 	uint8_t *gap = calloc(n / 8 + 2, 1);
@@ -660,11 +697,15 @@ static int canonical(const uint8_t *p, size_t n, bool strip, uint8_t **out,
 	}
 	/* NULs first: UTF-16 text (either order) and wide strings inside
 	 * binary containers read as plain text from here on. */
-	for (i = 0; i < n; i++)
-		if (p[i])
-			t[m++] = p[i];
-	/* In place: pass_decode never writes past what it has read. */
-	m = pass_decode(t, m, t, gap, strip);
+	if (memchr(p, 0, n)) {
+		for (i = 0; i < n; i++)
+			if (p[i])
+				t[m++] = p[i];
+		/* In place: pass_decode never writes past what it read. */
+		m = pass_decode(t, m, t, gap, strip, stripped);
+	} else {
+		m = pass_decode(p, n, t, gap, strip, stripped);
+	}
 	m = pass_join(t, gap, m);
 	*out = t;
 	*gapp = gap;
@@ -675,7 +716,7 @@ static int canonical(const uint8_t *p, size_t n, bool strip, uint8_t **out,
 static void lower_in_place(uint8_t *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		t[i] = (uint8_t)lc(t[i]);
+		t[i] = (uint8_t)(t[i] + ((uint8_t)(t[i] - 'A') < 26u ? 32 : 0));
 }
 
 /* Both readings of the text: comments stripped (defeats eval(...) split
@@ -685,13 +726,15 @@ static int analyse_text(const uint8_t *p, size_t n, int depth,
                         struct feats *fs)
 {
 	int pass, rc = 0;
+	bool stripped = false;
 
 	if (depth > 2)
 		return 0;
-	for (pass = 0; pass < 2 && !rc; pass++) {
+	/* The second reading only matters when the first removed one. */
+	for (pass = 0; pass < 2 && !rc && (pass == 0 || stripped); pass++) {
 		uint8_t *t, *gap;
 		size_t m;
-		rc = canonical(p, n, pass == 0, &t, &gap, &m);
+		rc = canonical(p, n, pass == 0, &t, &gap, &m, &stripped);
 		if (rc)
 			break;
 		if (pass == 0)
@@ -758,10 +801,16 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 	for (i = 0; i + 1 < n; i++) {
 		unsigned b = ((unsigned)t[i] << 8) | t[i + 1];
 		unsigned k;
+
+		if (!((bucket_used[b >> 6] >> (b & 63)) & 1))
+			continue;
 		for (k = bucket_start[b]; k < bucket_start[b + 1]; k++) {
 			const struct pat *pt = &pats[bucket_list[k]];
-			size_t len = strlen(pt->s);
-			if (n - i < len || memcmp(t + i, pt->s, len) != 0)
+			size_t len = pat_len[bucket_list[k]];
+			/* The bucket vouches for the first two bytes. */
+			if (n - i < len ||
+			    (len > 2 && (t[i + 2] != (uint8_t)pt->s[2] ||
+			                 memcmp(t + i + 3, pt->s + 3, len - 3))))
 				continue;
 			if (needs_word_start(pt->s) &&
 			    !word_start(t, gap, i, pt->s[0] == 'r'))
@@ -782,10 +831,148 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 
 /* --- Feeding and judging -------------------------------------------- */
 
+/* Case-insensitive search for a lower-case word; linear up to the word's
+ * length. */
+static bool ci_find(const uint8_t *p, size_t n, const char *w)
+{
+	size_t k = strlen(w), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (lc(p[i]) == w[0] && at_ci(p, n, i, w))
+			return true;
+	return false;
+}
+
+/* The server-side code of a page: what ASP.NET and classic ASP execute.
+ * <% %> blocks (with <%-- --%> comments inside them dropped), <script
+ * runat=server> tags and their bodies, and the tags of server controls
+ * (a posted-back text box is a source). HTML text and client-side script
+ * are left out: they cannot run on the server, and leaving them out keeps
+ * the analysis to the code however large the page. Each '<' is looked at
+ * once: a tag is only what lies between it and the next '>' with no other
+ * '<' between. Returns the length written to out (room for n + n/2 + 16:
+ * one separator per region, and every region is at least two bytes). */
+static size_t extract_code(const uint8_t *p, size_t n, uint8_t *out,
+                           uint64_t *feat)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		const uint8_t *q = memchr(p + i, '<', n - i);
+		size_t j, e;
+		if (!q)
+			break;
+		j = (size_t)(q - p);
+		if (j + 1 < n && p[j + 1] == '%') {
+			if (j + 3 < n && p[j + 2] == '-' && p[j + 3] == '-') {
+				const uint8_t *c =
+				    memmem(p + j + 4, n - j - 4, "--%>", 4);
+				i = c ? (size_t)(c - p) + 4 : n;
+				continue;
+			}
+			*feat |= BIT(F_SERVER);
+			/* Copy to the closing %>, dropping inner comments. */
+			e = j;
+			while (e < n) {
+				if (p[e] == '%' && e + 1 < n && p[e + 1] == '>' &&
+				    e > j + 1) {
+					out[o++] = '%';
+					out[o++] = '>';
+					e += 2;
+					break;
+				}
+				if (p[e] == '<' && e + 3 < n && p[e + 1] == '%' &&
+				    p[e + 2] == '-' && p[e + 3] == '-' && e > j) {
+					const uint8_t *c = memmem(
+					    p + e + 4, n - e - 4, "--%>", 4);
+					e = c ? (size_t)(c - p) + 4 : n;
+					continue;
+				}
+				out[o++] = p[e++];
+			}
+			out[o++] = '\n';
+			i = e;
+			continue;
+		}
+		if (j + 1 >= n ||
+		    !((p[j + 1] | 32) >= 'a' && (p[j + 1] | 32) <= 'z')) {
+			i = j + 1;
+			continue;
+		}
+		{
+			const uint8_t *gt = memchr(p + j, '>', n - j);
+			const uint8_t *lt2;
+			size_t end = gt ? (size_t)(gt - p) : n;
+			bool script;
+			lt2 = memchr(p + j + 1, '<', end - j - 1);
+			if (lt2) { /* not a tag: resume at the inner '<' */
+				i = (size_t)(lt2 - p);
+				continue;
+			}
+			script = at_ci(p, n, j, "<script");
+			if (!gt || !ci_find(p + j, end - j, "runat")) {
+				i = end < n ? end + 1 : n;
+				if (script) { /* client-side: its body too */
+					size_t k;
+					for (k = i; k + 8 <= n; k++)
+						if (p[k] == '<' &&
+						    at_ci(p, n, k, "</script"))
+							break;
+					i = k + 8 <= n ? k : n;
+				}
+				continue;
+			}
+			*feat |= BIT(F_SERVER);
+			memcpy(out + o, p + j, end + 1 - j);
+			o += end + 1 - j;
+			i = end + 1;
+			if (script) {
+				*feat |= BIT(F_SCRIPTTAG);
+				e = i;
+				while (e < n && !(p[e] == '<' &&
+				                  at_ci(p, n, e, "</script")))
+					out[o++] = p[e++];
+				i = e;
+			}
+			out[o++] = '\n';
+		}
+	}
+	return o;
+}
+
+/* File types whose whole text is code (handlers, services, Razor,
+ * configuration). */
+static bool whole_code(const char *name)
+{
+	static const char *const ext[] = {".ashx", ".asmx", ".svc", ".cs",
+	                                  ".vb", ".cshtml", ".vbhtml",
+	                                  ".config", ".xamlx", ".soap",
+	                                  ".rem", ".xoml", NULL};
+	size_t n = name ? strlen(name) : 0;
+
+	for (int k = 0; ext[k]; k++) {
+		size_t l = strlen(ext[k]);
+		if (n >= l && !strcmp(name + n - l, ext[k]))
+			return true;
+	}
+	return false;
+}
+
+void script_scan_init(struct script_scan *s, const char *lower_name)
+{
+	size_t k = lower_name ? strlen(lower_name) : 0;
+
+	memset(s, 0, sizeof *s);
+	s->is_config = k >= 7 && strcmp(lower_name + k - 7, ".config") == 0;
+	s->whole = whole_code(lower_name);
+}
+
 int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 {
 	struct feats fs = {0, 0};
-	int rc;
+	uint8_t *flat = NULL, *code = NULL;
+	size_t m = 0, i;
+	int rc = 0;
 
 	if (!s->first_done) {
 		s->first_done = true;
@@ -794,7 +981,37 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 		else if (n >= 2 && p[0] == 0x30 && p[1] == 0x82)
 			s->feat |= BIT(F_DER);
 	}
-	rc = analyse_text(p, n, 0, &fs);
+	if (s->whole) {
+		rc = analyse_text(p, n, 0, &fs);
+		if (!s->is_config)
+			fs.feat |= BIT(F_SERVER);
+		goto out;
+	}
+	if (memchr(p, 0, n)) {
+		if (!(flat = malloc(n ? n : 1)))
+			return EXH_ENOMEM;
+		for (i = 0; i < n; i++)
+			if (p[i])
+				flat[m++] = p[i];
+		p = flat;
+		n = m;
+	}
+	if (!(code = malloc(n + n / 2 + 16))) {
+		rc = EXH_ENOMEM;
+		goto out;
+	}
+	m = extract_code(p, n, code, &fs.feat);
+	if (m)
+		rc = analyse_text(code, m, 0, &fs);
+	/* The OAB dump's properties lie outside the script. */
+	if ((fs.feat & BIT(F_SCRIPTTAG)) && ci_find(p, n, "externalurl") &&
+	    (ci_find(p, n, "internalauthenticationmethods") ||
+	     ci_find(p, n, "offlineaddressbooks") ||
+	     ci_find(p, n, "extendedprotectiontokenchecking")))
+		fs.feat |= BIT(F_EXTURL) | BIT(F_OABPROP);
+out:
+	free(flat);
+	free(code);
 	s->feat |= fs.feat;
 	s->fileops |= fs.fileops;
 	return rc;
@@ -910,12 +1127,9 @@ int script_analyse(const uint8_t *p, size_t n, const char *name,
                    struct script_result *r)
 {
 	struct script_scan s;
-	size_t k;
 	int rc;
 
-	memset(&s, 0, sizeof s);
-	k = name ? strlen(name) : 0;
-	s.is_config = k >= 7 && strcmp(name + k - 7, ".config") == 0;
+	script_scan_init(&s, name);
 	rc = script_scan_feed(&s, p, n);
 	script_scan_judge(&s, r);
 	return rc;
@@ -925,7 +1139,8 @@ int script_canonical(const uint8_t *p, size_t n, char **out, size_t *outlen)
 {
 	uint8_t *t, *gap;
 	size_t m;
-	int rc = canonical(p, n, true, &t, &gap, &m);
+	bool stripped = false;
+	int rc = canonical(p, n, true, &t, &gap, &m, &stripped);
 
 	if (rc)
 		return rc;

@@ -39,14 +39,20 @@ struct script_result {
 };
 
 /* One file's (or one window's) features, accumulated over windows so a
- * file of any size is judged whole. Zero it to start. */
+ * file of any size is judged whole. */
 struct script_scan {
 	uint64_t feat;
 	unsigned fileops;   /* distinct file operations seen */
 	unsigned container; /* what the first bytes say (PST, DER, binary) */
 	bool is_config;     /* the file is a .config */
+	bool whole;         /* its whole text is code (handler, config) */
 	bool first_done;
 };
+
+/* Starts a scan of the file named lower_name (its lower-case base name,
+ * or NULL): the name says whether its whole text is code or only its
+ * server blocks are. */
+void script_scan_init(struct script_scan *s, const char *lower_name);
 
 /* Feeds one window of the file (windows may overlap a little). Bounded:
  * linear in n, scratch memory a small multiple of n. Returns 0, or

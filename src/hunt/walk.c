@@ -464,6 +464,7 @@ int hunt_run(struct hunt *h)
 	pthread_mutex_unlock(&w->mu);
 	for (i = 0; i < n; i++) {
 		pthread_join(wk[i].thread, NULL);
+		detect_rules_worker_done(&wk[i].local);
 		merge(h, &wk[i].local);
 		wk[i].local.yara_rules = NULL;
 		wk[i].local.user_rules = NULL;
