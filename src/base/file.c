@@ -1,4 +1,5 @@
 #include "base/file.h"
+#include <sys/stat.h>
 #include "base/embedded.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -107,4 +108,79 @@ int file_write_atomic(const char *path, const void *data, size_t len)
 		return EXH_EIO;
 	}
 	return 0;
+}
+
+int file_open_outside(const char *path, int root_fd, const char **why)
+{
+	struct stat root, st, cur, up;
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char parent[4096];
+	int fd = -1, pdir, dir, depth;
+
+	if (fstat(root_fd, &root)) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (!*base) {
+		*why = "it names a folder";
+		return -1;
+	}
+	if (slash && slash != path)
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - path),
+		         path);
+	else
+		snprintf(parent, sizeof parent, "%s", slash ? "/" : ".");
+	/* The folders first, before anything is created: the folder that
+	 * will hold the file and every folder above it. */
+	pdir = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pdir < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	dir = dup(pdir);
+	for (depth = 0; dir >= 0 && depth < 4096; depth++) {
+		int next;
+		if (fstat(dir, &cur))
+			break;
+		if (cur.st_dev == root.st_dev && cur.st_ino == root.st_ino) {
+			*why = "it lies inside the evidence folder";
+			close(dir);
+			close(pdir);
+			return -1;
+		}
+		next = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (next < 0 || fstat(next, &up) ||
+		    (up.st_dev == cur.st_dev && up.st_ino == cur.st_ino)) {
+			if (next >= 0)
+				close(next);
+			break; /* the top */
+		}
+		close(dir);
+		dir = next;
+	}
+	if (dir >= 0)
+		close(dir);
+	fd = openat(pdir, base,
+	            O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+	close(pdir);
+	if (fd < 0) {
+		*why = errno == ELOOP ? "it is a symbolic link" : strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		close(fd);
+		return -1;
+	}
+	if (st.st_nlink > 1) {
+		*why = "the file has other names (a hard link)";
+		close(fd);
+		return -1;
+	}
+	if (ftruncate(fd, 0)) {
+		*why = strerror(errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

@@ -12,4 +12,13 @@ int data_load(const char *dir, const char *name, struct buf *out);
 /* Writes data to path atomically (temp file, fsync, rename). */
 int file_write_atomic(const char *path, const void *data, size_t len);
 
+/* Opens path for writing a report that must never land in the evidence
+ * at root_fd: without following a link, refusing a file with other names
+ * (a hard link), a file that is not a regular file, and a file whose
+ * folder or any folder above it is root_fd's folder (whatever path or
+ * bind mount leads there, compared by device and inode). The file is
+ * truncated only after these checks. Returns the descriptor, or -1 with
+ * *why set. */
+int file_open_outside(const char *path, int root_fd, const char **why);
+
 #endif

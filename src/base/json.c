@@ -1,45 +1,13 @@
 #include "base/json.h"
+#include "base/text.h"
 #include <string.h>
 #include "base/banned.h"
-
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 int json_str(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, k;
+	uint32_t cp;
 	int rc = buf_addc(b, '"');
 
 	while (!rc && i < n) {
@@ -51,9 +19,15 @@ int json_str(struct buf *b, const char *s, size_t n)
 		} else if (c < 0x20 || c == 0x7f) {
 			rc = buf_printf(b, "\\u%04x", c);
 			i++;
-		} else if ((k = utf8_len(u + i, n - i)) == 0) {
-			rc = buf_printf(b, "\\u%04x", c);
+		} else if ((k = utf8_decode(u + i, n - i, &cp)) == 0) {
+			/* Not UTF-8: the byte as a lone low surrogate (Python's
+			 * surrogateescape), lossless and never mistaken for
+			 * the character of the same number. */
+			rc = buf_printf(b, "\\udc%02x", c);
 			i++;
+		} else if (text_unsafe_cp(cp)) {
+			rc = buf_printf(b, "\\u%04x", (unsigned)cp);
+			i += k;
 		} else {
 			rc = buf_add(b, u + i, k);
 			i += k;

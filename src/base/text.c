@@ -1,20 +1,132 @@
 #include "base/text.h"
+#include <stdio.h>
+#include <string.h>
 #include "base/banned.h"
+
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp_out)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp_out = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*cp_out = cp;
+	return len;
+}
+
+bool text_unsafe_cp(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+	       cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+/* The visible escapes shared by the terminal and HTML writers. Returns
+ * the bytes consumed and writes the escape, or 0 when u[0] is safe to
+ * show as it is (its length then in *safe). */
+static size_t visible_escape(struct buf *b, const unsigned char *u, size_t n,
+                             size_t *safe, int *rc)
+{
+	uint32_t cp;
+	size_t k = utf8_decode(u, n, &cp);
+
+	*safe = 0;
+	if (k == 0) {
+		*rc = buf_printf(b, "\\x%02x", u[0]);
+		return 1;
+	}
+	if (text_unsafe_cp(cp)) {
+		*rc = cp < 0x100 ? buf_printf(b, "\\x%02x", (unsigned)cp)
+		                 : buf_printf(b, "\\u{%04x}", (unsigned)cp);
+		return k;
+	}
+	*safe = k;
+	return 0;
+}
 
 int html_escape(struct buf *b, const char *s)
 {
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0, k, safe;
 	int rc = 0;
 
-	for (; s && *s && !rc; s++) {
-		switch (*s) {
-		case '<': rc = buf_adds(b, "&lt;"); break;
-		case '>': rc = buf_adds(b, "&gt;"); break;
-		case '&': rc = buf_adds(b, "&amp;"); break;
-		case '"': rc = buf_adds(b, "&quot;"); break;
-		default: rc = buf_addc(b, *s);
+	while (i < n && !rc) {
+		switch (u[i]) {
+		case '<': rc = buf_adds(b, "&lt;"); i++; continue;
+		case '>': rc = buf_adds(b, "&gt;"); i++; continue;
+		case '&': rc = buf_adds(b, "&amp;"); i++; continue;
+		case '"': rc = buf_adds(b, "&quot;"); i++; continue;
+		case '\'': rc = buf_adds(b, "&#39;"); i++; continue;
+		default: break;
 		}
+		if ((k = visible_escape(b, u + i, n - i, &safe, &rc)) != 0) {
+			i += k;
+			continue;
+		}
+		rc = buf_add(b, u + i, safe);
+		i += safe;
 	}
 	return rc;
+}
+
+int term_escape(struct buf *b, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0, k, safe;
+	int rc = 0;
+
+	while (i < n && !rc) {
+		if (u[i] == '\\') {
+			rc = buf_adds(b, "\\\\");
+			i++;
+			continue;
+		}
+		if ((k = visible_escape(b, u + i, n - i, &safe, &rc)) != 0) {
+			i += k;
+			continue;
+		}
+		rc = buf_add(b, u + i, safe);
+		i += safe;
+	}
+	return rc;
+}
+
+void term_print(FILE *f, const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	if (term_escape(&b, s) == 0 && b.len)
+		fwrite(b.p, 1, b.len, f);
+	buf_release(&b);
 }
 
 static int hexval(char c)

@@ -4,6 +4,8 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "hunt/detect.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +55,7 @@ int cmd_hunt(int argc, char **argv)
 	const char *rules = NULL;
 	struct hunt h;
 	struct stat st;
-	int ch, rc = EXIT_USAGE, progress = -1;
+	int ch, rc = EXIT_USAGE, progress = -1, out_fd = -1;
 	size_t i;
 
 	memset(&h, 0, sizeof h);
@@ -90,20 +92,18 @@ int cmd_hunt(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (output && strcmp(output, "-") != 0) {
-		/* The report must never land inside the evidence. */
-		char real_root[4096], real_out[4096], dir[4096];
-		const char *slash = strrchr(output, '/');
-		snprintf(dir, sizeof dir, "%.*s",
-		         slash ? (int)(slash - output) : 1,
-		         slash ? output : ".");
-		if (realpath(h.root, real_root) && realpath(dir, real_out) &&
-		    strncmp(real_out, real_root, strlen(real_root)) == 0 &&
-		    (real_out[strlen(real_root)] == '/' ||
-		     !real_out[strlen(real_root)])) {
-			log_error("-o %s: inside the evidence folder %s; "
-			          "hunting never "
-			          "writes there",
-			          output, h.root);
+		/* The report must never land inside the evidence: checked on
+		 * the opened file itself, before anything is read. */
+		int root_fd = open(h.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		const char *why = "cannot open the evidence folder";
+		if (root_fd >= 0)
+			out_fd = file_open_outside(output, root_fd, &why);
+		if (root_fd >= 0)
+			close(root_fd);
+		if (out_fd < 0) {
+			log_error("-o %s: %s; hunting never writes into the "
+			          "evidence %s",
+			          output, why, h.root);
 			return EXIT_USAGE;
 		}
 	}
@@ -124,26 +124,37 @@ int cmd_hunt(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (!strcmp(format, "text") && !output) {
-		hunt_report_text(&h, stdout);
-	} else {
+	{
+		/* The whole report is written or the command fails. */
+		FILE *f = out_fd >= 0 ? fdopen(out_fd, "w") : stdout;
 		struct buf b;
-		FILE *f = !output || !strcmp(output, "-") ? stdout
-		                                          : fopen(output, "w");
-		buf_init(&b, (size_t)1 << 31);
-		if (!strcmp(format, "json"))
-			hunt_report_json(&h, &b);
-		else if (!strcmp(format, "html"))
-			hunt_report_html(&h, &b);
-		if (!strcmp(format, "text")) {
-			if (f)
-				hunt_report_text(&h, f);
-		} else if (f) {
-			fwrite(b.p, 1, b.len, f);
+		int wrc = 0;
+		if (!f) {
+			log_error("%s: %s", output, strerror(errno));
+			rc = EXIT_RUNTIME;
+			goto out;
 		}
+		out_fd = -1; /* f owns it now */
+		buf_init(&b, (size_t)1 << 40);
+		if (!strcmp(format, "json"))
+			wrc = hunt_report_json(&h, &b);
+		else if (!strcmp(format, "html"))
+			wrc = hunt_report_html(&h, &b);
+		if (!strcmp(format, "text"))
+			hunt_report_text(&h, f);
+		else if (!wrc && b.len && fwrite(b.p, 1, b.len, f) != b.len)
+			wrc = EXH_EIO;
 		buf_release(&b);
-		if (!f || (f != stdout && fclose(f))) {
-			log_error("%s: cannot write the report", output);
+		if (fflush(f) || ferror(f))
+			wrc = wrc ? wrc : EXH_EIO;
+		if (f != stdout && fclose(f))
+			wrc = wrc ? wrc : EXH_EIO;
+		if (wrc) {
+			log_error("%s: the report could not be written in "
+			          "full (%s)",
+			          output ? output : "standard output",
+			          wrc == EXH_ENOMEM ? "out of memory"
+			                            : strerror(errno));
 			rc = EXIT_RUNTIME;
 			goto out;
 		}
@@ -155,6 +166,8 @@ int cmd_hunt(int argc, char **argv)
 		if (h.f[i].sev > SEV_INFO)
 			rc = EXIT_FINDINGS;
 out:
+	if (out_fd >= 0)
+		close(out_fd);
 	detect_files_release(&h);
 	hunt_release(&h);
 	return rc;

@@ -1,6 +1,7 @@
 /* The hunt's reports: JSON (docs/hunt-output.md), a terminal summary and a
  * self-contained HTML page; and the "what to do next" they share. */
 #include "hunt/hunt.h"
+#include "base/buf.h"
 #include "base/json.h"
 #include "base/text.h"
 #include <stdarg.h>
@@ -73,14 +74,19 @@ static bool short_logs(const struct hunt *h, char *why, size_t cap)
 	return false;
 }
 
+/* What to do next, most important first: whether to rebuild, which
+ * credentials to reset and where persistence may hide come before the
+ * files to remove, and the files are one step however many there are, so
+ * no number of planted decoys can push a critical step out of the list. */
 static void next_steps(const struct hunt *h, struct steps *st)
 {
-	size_t i;
+	size_t i, listed = 0, trojans = 0;
 	int c, exploited = 0, chains = 0;
 	bool lsass = any_kind(h, "lsass-dump"),
 	     tools = any_kind(h, "attacker-tool");
 	size_t doors = count_backdoors(h);
 	char why[300];
+	struct buf files;
 
 	for (c = 0; c < HC_COUNT; c++)
 		exploited += h->verdict[c] >= HL_EXPLOITED;
@@ -94,42 +100,63 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		         ? "credentials were dumped and a back door was planted"
 		     : tools ? "attacker tools were brought onto it"
 		             : "more than one exploit chain succeeded");
-	for (i = 0; i < h->nf; i++)
-		if (h->f[i].backdoor)
-			step(st,
-			     "Copy %s aside for investigation, then remove it",
-			     h->f[i].path);
 	if (lsass)
 		step(st,
-		     "%sReset every credential used on this server: domain "
-		     "administrators, service accounts, and krbtgt (twice)",
-		     "");
-	if (exploited || doors) {
+		     "Reset every credential used on this server: domain "
+		     "administrators, service accounts, and krbtgt (twice)");
+	else if (doors)
+		step(st, "Reset the passwords of the accounts that logged on "
+		         "to this server or ran Exchange cmdlets since the "
+		         "first trace: a web shell runs as SYSTEM");
+	if (exploited || doors)
 		step(st,
-		     "%sLook for persistence: new accounts and group "
+		     "Look for persistence: new accounts and group "
 		     "memberships, scheduled tasks, IIS modules and virtual "
 		     "directories (applicationHost.config), transport agents, "
-		     "mailbox export requests and role assignments",
-		     "");
-		step(
-		    st,
-		    "%sRun 'exhunt hunt --all' over the whole file system, and "
-		    "keep this evidence",
-		    "");
+		     "mailbox export requests and role assignments");
+	/* One step for every file to remove, in path order, a few named. */
+	buf_init(&files, 1 << 16);
+	for (i = 0; i < h->nf; i++) {
+		const struct finding *f = &h->f[i];
+		if (!f->backdoor || (i && h->f[i - 1].backdoor &&
+		                     strcmp(h->f[i - 1].path, f->path) == 0))
+			continue;
+		if (f->detail && strstr(f->detail, "trojanised"))
+			trojans++;
+		if (listed++ < 8)
+			buf_printf(&files, "%s%s", listed > 1 ? "; " : "",
+			           f->path);
 	}
+	if (listed)
+		step(st,
+		     "Copy %zu back-door file%s aside for investigation, then "
+		     "remove %s%s: %.*s%s",
+		     listed, listed == 1 ? "" : "s",
+		     listed == 1 ? "it" : "them",
+		     trojans ? " (replace the shipped pages among them from "
+		               "the install media of the same build)"
+		             : "",
+		     (int)files.len, files.p ? files.p : "",
+		     listed > 8 ? "; and the rest listed under back doors" : "");
+	buf_release(&files);
+	if (exploited || doors)
+		step(st,
+		     "Run 'exhunt hunt --all' over the whole file system, and "
+		     "keep this evidence");
 	if (exploited || doors || any_kind(h, "ssrf-attempt") ||
 	    any_kind(h, "proxyshell-attempt"))
 		step(st,
-		     "%sInstall the latest cumulative and security updates; "
-		     "'exhunt scan' tells which build is running",
-		     "");
+		     "Install the latest cumulative and security updates; "
+		     "'exhunt scan' tells which build is running");
 	if (short_logs(h, why, sizeof why))
 		step(st, "Collect older logs if any exist: %s", why);
+	if (h->nunreadable)
+		step(st, "Some files could not be read in full (listed): read "
+		         "them again from the original evidence");
 	if (!exploited && !doors && h->nf == 0)
 		step(st,
-		     "%sNo trace was found in what was read; keep the server "
-		     "patched and hunt again after the next campaign",
-		     "");
+		     "No trace was found in what was read; keep the server "
+		     "patched and hunt again after the next campaign");
 }
 
 static void free_steps(struct steps *st)
@@ -315,11 +342,16 @@ void hunt_report_text(const struct hunt *h, FILE *f)
 	size_t i, shown = 0;
 	int c, s;
 
-	fprintf(f, "\nexhunt hunt %s: %llu files, %llu read\n", h->root,
+	fprintf(f, "\nexhunt hunt ");
+	term_print(f, h->root);
+	fprintf(f, ": %llu files, %llu read\n",
 	        (unsigned long long)h->files_seen,
 	        (unsigned long long)h->files_scanned);
-	for (i = 0; i < h->nnotes; i++)
-		fprintf(f, "  %s\n", h->notes[i]);
+	for (i = 0; i < h->nnotes; i++) {
+		fprintf(f, "  ");
+		term_print(f, h->notes[i]);
+		fprintf(f, "\n");
+	}
 	fprintf(f, "\n%-16s %s\n", "CVE", "verdict");
 	for (c = 0; c < HC_COUNT; c++)
 		fprintf(f, "%-16s %s\n", hunt_cve_ids[c],
@@ -334,29 +366,44 @@ void hunt_report_text(const struct hunt *h, FILE *f)
 		if (x->line)
 			snprintf(line, sizeof line, ":%llu",
 			         (unsigned long long)x->line);
-		fprintf(f, "  [%s] %s %s %s%s %s\n", severity_word(x->sev),
-		        x->kind, x->cve >= 0 ? hunt_cve_ids[x->cve] : "-",
-		        x->path, line, x->time);
+		fprintf(f, "  [%s] %s %s ", severity_word(x->sev), x->kind,
+		        x->cve >= 0 ? hunt_cve_ids[x->cve] : "-");
+		term_print(f, x->path);
+		fprintf(f, "%s ", line);
+		term_print(f, x->time);
+		fprintf(f, "\n");
 	}
 	if (shown == 40)
 		fprintf(f, "  ... (all of them in the JSON report)\n");
 	fprintf(f, "\nlog coverage:\n");
 	for (s = 0; s < LS_COUNT; s++)
-		fprintf(f, "  %-14s %6llu files  %s .. %s\n",
-		        log_source_names[s],
-		        (unsigned long long)h->cov[s].files,
-		        h->cov[s].oldest[0] ? h->cov[s].oldest : "-",
-		        h->cov[s].newest[0] ? h->cov[s].newest : "-");
+	{
+		fprintf(f, "  %-14s %6llu files  ", log_source_names[s],
+		        (unsigned long long)h->cov[s].files);
+		term_print(f, h->cov[s].oldest[0] ? h->cov[s].oldest : "-");
+		fprintf(f, " .. ");
+		term_print(f, h->cov[s].newest[0] ? h->cov[s].newest : "-");
+		fprintf(f, "\n");
+	}
 	if (h->nunreadable) {
 		fprintf(f, "\nnot read, or read in part (%zu):\n",
 		        h->nunreadable);
-		for (i = 0; i < h->nunreadable && i < 20; i++)
-			fprintf(f, "  %s\n", h->unreadable[i]);
+		for (i = 0; i < h->nunreadable && i < 20; i++) {
+			fprintf(f, "  ");
+			term_print(f, h->unreadable[i]);
+			fprintf(f, "\n");
+		}
+		if (h->nunreadable > 20)
+			fprintf(f, "  ... %zu more in the JSON report\n",
+			        h->nunreadable - 20);
 	}
 	next_steps(h, &st);
 	fprintf(f, "\nwhat to do next:\n");
-	for (c = 0; c < st.n; c++)
-		fprintf(f, "  %d. %s\n", c + 1, st.s[c]);
+	for (c = 0; c < st.n; c++) {
+		fprintf(f, "  %d. ", c + 1);
+		term_print(f, st.s[c]);
+		fprintf(f, "\n");
+	}
 	free_steps(&st);
 }
 
@@ -394,9 +441,41 @@ int hunt_report_html(const struct hunt *h, struct buf *b)
 		rc = rc ? rc : buf_adds(b, "</li>");
 	}
 	free_steps(&st);
+	rc = rc ? rc : buf_adds(b, "</ol><h2>Back doors</h2><ul>");
+	for (i = 0; !rc && i < h->nf; i++) {
+		if (!h->f[i].backdoor)
+			continue;
+		rc = buf_adds(b, "<li>");
+		rc = rc ? rc : html_escape(b, h->f[i].path);
+		rc = rc ? rc : buf_adds(b, ": ");
+		rc = rc ? rc : html_escape(b, h->f[i].detail);
+		rc = rc ? rc : buf_adds(b, "</li>");
+	}
+	rc = rc ? rc : buf_adds(b, "</ul><h2>Notes</h2><ul>");
+	for (i = 0; !rc && i < h->nnotes; i++) {
+		rc = buf_adds(b, "<li>");
+		rc = rc ? rc : html_escape(b, h->notes[i]);
+		rc = rc ? rc : buf_adds(b, "</li>");
+	}
+	rc = rc ? rc
+	        : buf_printf(b, "</ul><h2>Not read, or read in part (%zu)</h2>"
+	                        "<ul>",
+	                     h->nunreadable);
+	for (i = 0; !rc && i < h->nunreadable; i++) {
+		rc = buf_adds(b, "<li>");
+		rc = rc ? rc : html_escape(b, h->unreadable[i]);
+		rc = rc ? rc : buf_adds(b, "</li>");
+	}
+	rc = rc ? rc : buf_adds(b, "</ul><h2>Findings</h2>");
+	if (!rc && h->nf > 5000)
+		rc = buf_printf(b,
+		                "<p>The first 5000 of %zu findings are shown; "
+		                "the JSON report (--format json) has them "
+		                "all.</p>",
+		                h->nf);
 	rc = rc ? rc
 	        : buf_adds(
-	              b, "</ol><h2>Findings</h2><table><tr><th>severity</th>"
+	              b, "<table><tr><th>severity</th>"
 	                 "<th>kind</th><th>CVE</th><th>where</th><th>time</th>"
 	                 "<th>client</th><th>detail</th></tr>");
 	for (i = 0; !rc && i < h->nf && i < 5000; i++) {

@@ -45,6 +45,7 @@ struct walk {
 	int64_t last_progress;
 	uint64_t symlinks;
 	int rootfd;
+	bool atime_kept; /* false once the kernel refused O_NOATIME */
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	struct job q[QUEUE_CAP];
@@ -199,8 +200,10 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 	/* O_NOATIME keeps even the access times of the evidence as they
 	 * were; it is refused for files we do not own, so fall back. */
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
+	if (fd < 0 && errno == EPERM) {
+		w->atime_kept = false;
 		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (fd < 0) {
 		hunt_unreadable(h, w->rel, strerror(errno));
 		return;
@@ -327,7 +330,13 @@ static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 		} else if (S_ISDIR(st.st_mode)) {
 			int sub = openat(dirfd(dir), de->d_name,
 			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-			                     O_CLOEXEC);
+			                     O_CLOEXEC | O_NOATIME);
+			if (sub < 0 && errno == EPERM) {
+				w->atime_kept = false;
+				sub = openat(dirfd(dir), de->d_name,
+				             O_RDONLY | O_DIRECTORY |
+				                 O_NOFOLLOW | O_CLOEXEC);
+			}
 			if (strstr(w->lower, "exchange server/v15") &&
 			    !w->h->exchange_dir[0] &&
 			    ends_with(w->lower, "exchange server/v15"))
@@ -429,7 +438,15 @@ int hunt_run(struct hunt *h)
 	if (!w)
 		return EXH_ENOMEM;
 	w->h = h;
-	fd = open(h->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* O_NOATIME for folders too: listing one would change its access
+	 * time. The kernel refuses it on files we do not own (unless root);
+	 * then we say so, once. */
+	w->atime_kept = true;
+	fd = open(h->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME);
+	if (fd < 0 && errno == EPERM) {
+		w->atime_kept = false;
+		fd = open(h->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (fd < 0) {
 		log_error("%s: %s", h->root, strerror(errno));
 		free(w);
@@ -474,6 +491,11 @@ int hunt_run(struct hunt *h)
 	if (h->nf > 1)
 		qsort(h->f, h->nf, sizeof *h->f, cmp_finding);
 	progress(w, true);
+	if (!w->atime_kept)
+		hunt_note(h, "access times of some files or folders may have "
+		             "changed: the kernel allows O_NOATIME only to their "
+		             "owner or root (run as root, or from a read-only "
+		             "mount, to keep them)");
 	if (w->symlinks)
 		hunt_note(h, "%llu symbolic links were not followed",
 		          (unsigned long long)w->symlinks);

@@ -94,7 +94,7 @@ set +e
 "$EXHUNT" hunt "$tree" -o "$tree/report.json" 2>"$TMP/err"
 rc=$?
 set -e
-[ $rc = 2 ] && grep -q "hunting never writes there" "$TMP/err" || fail "report inside evidence"
+[ $rc = 2 ] && grep -q "hunting never writes into the evidence" "$TMP/err" || fail "report inside evidence"
 [ ! -e "$tree/report.json" ] || fail "report written into evidence"
 # Links are not followed out of ROOT.
 ln -s /etc "$TMP/proxytoken-1/etc-link"

