@@ -21,6 +21,8 @@
 #define LIM_TARGET_ENTRIES (64u * 1024 * 1024) /* ranges + names in a scan */
 #define LIM_RULE_FILES 10000 /* --rules: files taken from one folder tree */
 #define LIM_RULE_HITS_PER_FILE 16 /* --rules: findings per file, then a count */
+#define LIM_FINDING_EXAMPLES 50 /* hunt: findings kept per kind, CVE, level and file; more are counted */
+#define LIM_AGG_KEYS (1u << 22) /* hunt: distinct keys counted apart; past it, one key per kind and level */
 #define LIM_RULES_READ (16u << 20) /* --rules: files read into memory up to this, mapped past it */
 
 #endif

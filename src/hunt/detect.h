@@ -9,6 +9,7 @@ struct detect_ctx {
 	struct hunt *h;
 	const char *path;               /* relative to ROOT */
 	const struct log_fields *bound; /* fields the indices were bound to */
+	unsigned gen;                   /* ... and their generation */
 	int i[16];                      /* bound field indices */
 };
 

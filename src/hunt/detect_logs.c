@@ -104,8 +104,9 @@ int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 
 	if (!fl)
 		return 0;
-	if (d->bound != fl) {
+	if (d->bound != fl || d->gen != fl->gen) {
 		d->bound = fl;
+		d->gen = fl->gen;
 		d->i[0] = log_field(fl, "DateTime");
 		d->i[1] = log_field(fl, "AnchorMailbox");
 		d->i[2] = log_field(fl, "BackEndCookie");
@@ -230,8 +231,9 @@ int detect_ecp(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	struct view raw = r->raw, t = {"", 0};
 	char iso[32];
 
-	if (fl && d->bound != fl) {
+	if (fl && (d->bound != fl || d->gen != fl->gen)) {
 		d->bound = fl;
+		d->gen = fl->gen;
 		d->i[0] = log_field(fl, "TimeStamp");
 	}
 	raw_time(raw, iso, sizeof iso);
@@ -438,8 +440,9 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 
 	if (!fl)
 		return 0;
-	if (d->bound != fl) {
+	if (d->bound != fl || d->gen != fl->gen) {
 		d->bound = fl;
+		d->gen = fl->gen;
 		d->i[0] = log_field(fl, "date");
 		d->i[1] = log_field(fl, "time");
 		d->i[2] = log_field(fl, "cs-method");

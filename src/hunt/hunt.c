@@ -1,6 +1,7 @@
 #include "hunt/hunt.h"
 #include "base/array.h"
 #include "base/err.h"
+#include "base/limits.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,16 +37,81 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
+static uint64_t mix(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+/* The slot of a finding's key (open addressing, grown by doubling up to
+ * LIM_AGG_KEYS; past that the file is left out of the key, so memory
+ * stays bounded whatever the input). NULL only when out of memory. */
+static struct agg_slot *agg_find(struct hunt *h, const char *kind, int cve,
+                                 int level, const char *path)
+{
+	uint64_t key = 0xcbf29ce484222325ull;
+	size_t i, mask;
+
+	key = mix(key, kind);
+	key = (key ^ (uint64_t)(cve + 2)) * 0x100000001b3ull;
+	key = (key ^ (uint64_t)level) * 0x100000001b3ull;
+	if (h->agg_used < LIM_AGG_KEYS)
+		key = mix(key, path);
+	key |= 1; /* never 0 */
+	if (h->agg_used * 2 >= h->agg_cap) {
+		size_t cap = h->agg_cap ? h->agg_cap * 2 : 1024, k;
+		struct agg_slot *n;
+		if (h->agg_cap >= (size_t)LIM_AGG_KEYS * 2)
+			goto look; /* full size: keys past the limit share */
+		n = calloc(cap, sizeof *n);
+		if (!n)
+			return NULL;
+		for (k = 0; k < h->agg_cap; k++) {
+			struct agg_slot *o = &h->agg[k];
+			if (!o->key)
+				continue;
+			for (i = o->key & (cap - 1); n[i].key;
+			     i = (i + 1) & (cap - 1))
+				;
+			n[i] = *o;
+		}
+		free(h->agg);
+		h->agg = n;
+		h->agg_cap = cap;
+	}
+look:
+	mask = h->agg_cap - 1;
+	for (i = key & mask; h->agg[i].key; i = (i + 1) & mask)
+		if (h->agg[i].key == key)
+			return &h->agg[i];
+	if (h->agg_used * 2 >= h->agg_cap + h->agg_cap / 2)
+		return NULL; /* table full: keep the finding */
+	h->agg[i].key = key;
+	h->agg_used++;
+	return &h->agg[i];
+}
+
 struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
                          enum hunt_level level, enum severity sev,
                          const char *path, uint64_t line, const char *detail)
 {
 	struct finding *f;
+	struct agg_slot *slot;
 
-	/* A flood of hits (a scanner hammering the server) is capped so
-	 * memory stays bounded; the count is noted. */
-	if (h->nf == h->capf && h->nf >= 1000000)
+	/* A flood of alike hits (anyone on the internet can cause one) is
+	 * counted, never dropped: past the first examples of a kind, CVE,
+	 * level and file, the last example kept carries the count and the
+	 * last line. Memory stays bounded by the distinct keys. */
+	slot = agg_find(h, kind, cve, level, path);
+	if (slot && slot->n >= LIM_FINDING_EXAMPLES) {
+		struct finding *last = &h->f[slot->last];
+		last->more++;
+		if (line > last->last_line)
+			last->last_line = line;
+		h->aggregated++;
 		return NULL;
+	}
 	if (array_reserve(&h->f, &h->capf, h->nf + 1, sizeof *h->f, 64))
 		return NULL;
 	f = &h->f[h->nf];
@@ -61,6 +127,10 @@ struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
 		free(f->path);
 		free(f->detail);
 		return NULL;
+	}
+	if (slot) {
+		slot->n++;
+		slot->last = h->nf;
 	}
 	h->nf++;
 	return f;
@@ -191,6 +261,9 @@ void hunt_release(struct hunt *h)
 		free(h->f[i].detail);
 	}
 	free(h->f);
+	free(h->agg);
+	h->agg = NULL;
+	h->agg_cap = h->agg_used = 0;
 	free(h->rules_buf);
 	h->rules_buf = NULL;
 	h->rules_cap = 0;

@@ -40,7 +40,9 @@ const char *hunt_level_word(enum hunt_level l);
 const char *severity_word(enum severity s);
 
 struct finding {
-	char kind[40];         /* e.g. "ssrf-anchor-mailbox", "webshell" */
+	char kind[40];
+	uint64_t more;         /* aggregated: how many more like it were seen */
+	uint64_t last_line;    /* aggregated: the last one's line */         /* e.g. "ssrf-anchor-mailbox", "webshell" */
 	int cve;               /* enum hunt_cve or HC_NONE */
 	enum hunt_level level; /* what it shows for its CVE */
 	enum severity sev;
@@ -65,6 +67,12 @@ enum log_source {
 	LS_COUNT,
 };
 extern const char *const log_source_names[LS_COUNT];
+
+struct agg_slot {
+	uint64_t key; /* 0: empty */
+	uint32_t n;   /* findings kept for this key */
+	size_t last;  /* index of the last one kept */
+};
 
 struct coverage {
 	uint64_t files, lines, bytes;
@@ -91,6 +99,11 @@ struct hunt {
 	size_t rules_cap;
 	bool progress;
 	int threads;           /* workers reading files (>= 1) */
+	/* Repeated findings (same kind, CVE, level and file) past the first
+	 * LIM_FINDING_EXAMPLES are counted on the last example kept. */
+	struct agg_slot *agg;
+	size_t agg_cap, agg_used;
+	uint64_t aggregated;
 };
 
 /* Adds a finding; strings are copied. Returns it (for extra fields) or

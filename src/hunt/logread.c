@@ -13,7 +13,7 @@ struct reader {
 	void *ctx;
 	struct log_stats *st;
 	struct log_fields fields;
-	bool have_fields, header_line_next;
+	bool have_fields;
 	int mode; /* 0 unknown, 1 UTF-8, 2 UTF-16LE */
 	unsigned char pending16[1];
 	bool has_pending16;
@@ -21,6 +21,7 @@ struct reader {
 	size_t len;
 	bool overflow;
 	bool bom_checked;
+	unsigned nul_run; /* NUL bytes in a row */
 };
 
 int log_field(const struct log_fields *f, const char *name)
@@ -64,6 +65,7 @@ struct view log_get(struct log_rec *rec, int index)
 
 static void set_fields(struct reader *r, struct view names, char sep)
 {
+	r->fields.gen++;
 	struct view f[LOG_MAX_FIELDS];
 	int n, i;
 
@@ -118,7 +120,6 @@ static int one_line(struct reader *r)
 			set_fields(r, view_trim(names),
 			           r->fmt == LOG_CSV ? ',' : ' ');
 		}
-		r->header_line_next = r->fmt == LOG_CSV && !r->have_fields;
 		return 0;
 	}
 	if (r->fmt == LOG_CSV && !r->have_fields) {
@@ -143,8 +144,18 @@ static int put(struct reader *r, char c)
 {
 	if (c == '\0') {
 		r->st->nul_bytes++;
+		/* A run of NULs (a log preallocated, then an unclean
+		 * shutdown) ends the line before it: what follows the run
+		 * starts a line of its own. */
+		if (++r->nul_run == 2 && r->len) {
+			int rc = one_line(r);
+			r->len = 0;
+			r->overflow = false;
+			return rc;
+		}
 		return 0;
 	}
+	r->nul_run = 0;
 	if (c == '\n') {
 		int rc = one_line(r);
 		r->len = 0;
@@ -184,6 +195,13 @@ static int feed(struct reader *r, const unsigned char *p, size_t n)
 		for (; i < n && !rc; i++) {
 			unsigned lo, hi;
 			if (!r->has_pending16) {
+				/* A zero where a character should start is a
+				 * NUL run: skipping it byte by byte keeps the
+				 * pairs aligned whatever the run's length. */
+				if (p[i] == 0) {
+					rc = put(r, '\0');
+					continue;
+				}
 				r->pending16[0] = p[i];
 				r->has_pending16 = true;
 				continue;
@@ -201,23 +219,23 @@ static int feed(struct reader *r, const unsigned char *p, size_t n)
 		/* A line at a time: find its end, copy what fits, drop NULs. */
 		const unsigned char *nl = memchr(p + i, '\n', n - i);
 		size_t seg = (nl ? (size_t)(nl - (p + i)) : n - i), take = seg;
+		if (seg && memchr(p + i, '\0', seg)) {
+			/* Byte by byte through put(): NULs are dropped before
+			 * the line's cap is counted, and a run of them ends
+			 * the line before it. */
+			size_t k;
+			for (k = 0; k < seg && !rc; k++)
+				rc = put(r, (char)p[i + k]);
+			take = 0;
+		} else if (seg) {
+			r->nul_run = 0;
+		}
 		if (take > sizeof r->line - r->len) {
 			take = sizeof r->line - r->len;
 			r->overflow = true;
 		}
 		if (take) {
-			char *dst = r->line + r->len;
-			memcpy(dst, p + i, take);
-			if (memchr(dst, '\0', take)) {
-				size_t k, o = 0;
-				for (k = 0; k < take; k++) {
-					if (dst[k])
-						dst[o++] = dst[k];
-					else
-						r->st->nul_bytes++;
-				}
-				take = o;
-			}
+			memcpy(r->line + r->len, p + i, take);
 			r->len += take;
 		}
 		i += seg;
@@ -247,12 +265,13 @@ static void setup(struct reader *r, enum log_format fmt, log_cb cb, void *ctx,
 	r->ctx = ctx;
 	r->st = st;
 	r->fields.n = 0;
-	r->have_fields = r->header_line_next = false;
+	r->have_fields = false;
 	r->mode = 0;
 	r->has_pending16 = false;
 	r->len = 0;
 	r->overflow = false;
 	r->bom_checked = false;
+	r->nul_run = 0;
 }
 
 int logread_mem(const char *p, size_t n, enum log_format fmt, log_cb cb,

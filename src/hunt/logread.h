@@ -20,6 +20,8 @@ enum log_format {
 };
 
 struct log_fields {
+	unsigned gen; /* changes with every "#Fields:" or header line: a
+	               * detector binds its indices again when it differs */
 	int n;
 	char names[LOG_MAX_FIELDS][48];
 };

@@ -252,9 +252,16 @@ int hunt_report_json(const struct hunt *h, struct buf *b)
 		        : buf_printf(b, ",\"backdoor\":%s,\"detail\":",
 		                     f->backdoor ? "true" : "false");
 		rc = rc ? rc : json_cstr(b, f->detail);
+		if (!rc && f->more)
+			rc = buf_printf(b,
+			                ",\"more\":%llu,\"last_line\":%llu",
+			                (unsigned long long)f->more,
+			                (unsigned long long)f->last_line);
 		rc = rc ? rc : buf_addc(b, '}');
 	}
-	rc = rc ? rc : buf_adds(b, "],\"backdoors\":[");
+	rc = rc ? rc
+	        : buf_printf(b, "],\"aggregated\":%llu,\"backdoors\":[",
+	                     (unsigned long long)h->aggregated);
 	for (i = 0, c = 0; !rc && i < h->nf; i++) {
 		const struct finding *f = &h->f[i];
 		if (!f->backdoor)
@@ -371,6 +378,10 @@ void hunt_report_text(const struct hunt *h, FILE *f)
 		term_print(f, x->path);
 		fprintf(f, "%s ", line);
 		term_print(f, x->time);
+		if (x->more)
+			fprintf(f, " (and %llu more like it, to line %llu)",
+			        (unsigned long long)x->more,
+			        (unsigned long long)x->last_line);
 		fprintf(f, "\n");
 	}
 	if (shown == 40)

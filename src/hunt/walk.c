@@ -413,6 +413,7 @@ static void merge(struct hunt *h, struct hunt *l)
 	l->unreadable = l->notes = NULL;
 	l->nunreadable = l->nnotes = 0;
 	h->files_scanned += l->files_scanned;
+	h->aggregated += l->aggregated;
 	h->bytes_scanned += l->bytes_scanned;
 }
 
@@ -426,7 +427,16 @@ static int cmp_finding(const void *a, const void *b)
 		return c;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
-	return strcmp(x->kind, y->kind);
+	if ((c = strcmp(x->kind, y->kind)) != 0)
+		return c;
+	if (x->cve != y->cve)
+		return x->cve < y->cve ? -1 : 1;
+	return strcmp(x->detail, y->detail);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int hunt_run(struct hunt *h)
@@ -490,7 +500,19 @@ int hunt_run(struct hunt *h)
 	free(wk);
 	if (h->nf > 1)
 		qsort(h->f, h->nf, sizeof *h->f, cmp_finding);
+	/* The workers' notes and unreadable files in one order too: the
+	 * report is the same whatever the threads did. */
+	if (h->nnotes > 1)
+		qsort(h->notes, h->nnotes, sizeof *h->notes, cmp_cstr);
+	if (h->nunreadable > 1)
+		qsort(h->unreadable, h->nunreadable, sizeof *h->unreadable,
+		      cmp_cstr);
 	progress(w, true);
+	if (h->aggregated)
+		hunt_note(h, "%llu findings alike to others in the same file "
+		             "were counted on the last example kept (\"more\" "
+		             "in the JSON report), not listed one by one",
+		          (unsigned long long)h->aggregated);
 	if (!w->atime_kept)
 		hunt_note(h, "access times of some files or folders may have "
 		             "changed: the kernel allows O_NOATIME only to their "

