@@ -5,11 +5,13 @@
 #include "cli/cli.h"
 #include "hunt/detect.h"
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "base/banned.h"
@@ -26,7 +28,8 @@ static void hunt_usage(FILE *f)
 	    "  --format FMT   text (default), json or html\n"
 	    "  -o FILE        write the report there ('-': standard output)\n"
 	    "  --all          check every file, not only web roots and logs\n"
-	      "  --threads N    files read at once (default: cores, at most 4)\n"
+	    "  --threads N    files read at once (default: the CPUs this\n"
+	    "                 process may use, at most 8)\n"
 	    "  --data DIR     rules and tables instead of the built-in ones\n"
 	    "  --rules PATH   also run these YARA rules (a file, or every\n"
 	    "                 .yar/.yara under a folder) over every file\n"
@@ -35,6 +38,37 @@ static void hunt_usage(FILE *f)
 	    "Exit: 0 nothing above informational, 1 findings, 2 bad input,\n"
 	    "3 failure.\n",
 	    f);
+}
+
+/* The CPUs this process may use: its affinity mask, and a cgroup (v2)
+ * quota when one is set; not the machine's count. */
+static int usable_cpus(void)
+{
+	cpu_set_t set;
+	int n = 0;
+	FILE *f;
+
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		n = CPU_COUNT(&set);
+	if (n < 1) {
+		long k = sysconf(_SC_NPROCESSORS_ONLN);
+		n = k < 1 ? 1 : (int)k;
+	}
+	f = fopen("/sys/fs/cgroup/cpu.max", "r");
+	if (f) {
+		char line[64], *end;
+		if (fgets(line, sizeof line, f) && strncmp(line, "max", 3)) {
+			long long quota = strtoll(line, &end, 10);
+			long long period = strtoll(end, NULL, 10);
+			if (quota > 0 && period > 0) {
+				long long c = (quota + period - 1) / period;
+				if (c < n)
+					n = (int)c;
+			}
+		}
+		fclose(f);
+	}
+	return n < 1 ? 1 : n;
 }
 
 int cmd_hunt(int argc, char **argv)
@@ -108,9 +142,18 @@ int cmd_hunt(int argc, char **argv)
 		}
 	}
 	h.progress = progress == 1 || (progress == -1 && isatty(2));
+	{
+		/* Deep trees hold a folder open per level (and workers a file
+		 * each): take the descriptors the system allows. */
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	if (!h.threads) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		h.threads = n < 1 ? 1 : n > 4 ? 4 : (int)n;
+		int n = usable_cpus();
+		h.threads = n > 8 ? 8 : n;
 	}
 	if (detect_files_init(&h, data)) {
 		log_error("hunt: the YARA rules did not compile");

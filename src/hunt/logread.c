@@ -1,4 +1,5 @@
 #include "hunt/logread.h"
+#include <zlib.h>
 #include "base/csv.h"
 #include "base/err.h"
 #include <errno.h>
@@ -306,4 +307,54 @@ int logread_fd(int fd, enum log_format fmt, log_cb cb, void *ctx,
 			return rc;
 	}
 	return finish(&r);
+}
+
+int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb,
+               void *ctx, struct log_stats *st)
+{
+	static __thread struct reader r;
+	static __thread unsigned char chunk[1 << 20];
+	uint64_t cap = size > (UINT64_C(1) << 30) / 200 ? size * 200
+	                                                : UINT64_C(1) << 30;
+	uint64_t total = 0;
+	int rc = 0, dfd = dup(fd);
+	gzFile gz;
+
+	setup(&r, fmt, cb, ctx, st);
+	if (dfd < 0)
+		return EXH_EIO;
+	gz = gzdopen(dfd, "rb");
+	if (!gz) {
+		close(dfd);
+		return EXH_EIO;
+	}
+	for (;;) {
+		int n = gzread(gz, chunk, sizeof chunk);
+		if (n < 0) {
+			rc = EXH_EIO;
+			break;
+		}
+		if (n == 0) {
+			int err = Z_OK;
+			/* A stream cut short ends like a clean one: ask. */
+			gzerror(gz, &err);
+			if (err != Z_OK && err != Z_STREAM_END)
+				rc = EXH_EIO;
+			break;
+		}
+		total += (uint64_t)n;
+		rc = feed(&r, chunk, (size_t)n);
+		if (rc)
+			break;
+		if (total > cap) {
+			rc = EXH_ELIMIT;
+			break;
+		}
+	}
+	gzclose(gz);
+	if (!rc)
+		rc = finish(&r);
+	else
+		finish(&r);
+	return rc;
 }

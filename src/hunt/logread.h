@@ -49,6 +49,12 @@ typedef int (*log_cb)(void *ctx, const struct log_fields *fields,
 /* Splits rec into fields (once); returns the field count. */
 int log_split(struct log_rec *rec);
 
+/* Reads a gzip-compressed log (zlib) the same way; the decompressed
+ * bytes are capped at 200 times the file's size (at least 1 GiB): past
+ * that, EXH_ELIMIT (read in part). EXH_EIO when the stream is damaged
+ * (what came before is read). */
+int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb,
+               void *ctx, struct log_stats *st);
 /* Reads an open file descriptor to its end. */
 int logread_fd(int fd, enum log_format fmt, log_cb cb, void *ctx,
                struct log_stats *st);

@@ -19,8 +19,13 @@
 #include <unistd.h>
 #include "base/banned.h"
 
-#define MAX_DEPTH 64
+#define MAX_DEPTH 512 /* folders below this are named, not entered */
 #define QUEUE_CAP 256
+
+struct inode_slot {
+	uint64_t dev, ino;
+	char *first; /* NULL: empty */
+};
 
 /* A file opened by the walker, to be read by a worker. */
 struct job {
@@ -46,12 +51,56 @@ struct walk {
 	uint64_t symlinks;
 	int rootfd;
 	bool atime_kept; /* false once the kernel refused O_NOATIME */
+	/* Files with several names: (device, inode) -> the first name read;
+	 * later names are aliases, given the first's findings at the end. */
+	struct inode_slot *inodes;
+	size_t inode_cap, inode_used;
+	char **alias, **alias_of;
+	size_t nalias;
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	struct job q[QUEUE_CAP];
 	size_t head, count;
 	bool done;
 };
+
+/* The first name of a file with several names, or NULL when this is the
+ * first (then it is remembered). */
+static const char *seen_inode(struct walk *w, const struct stat *st)
+{
+	size_t i, mask;
+
+	if (w->inode_used * 2 >= w->inode_cap) {
+		size_t cap = w->inode_cap ? w->inode_cap * 2 : 256, k;
+		struct inode_slot *n = calloc(cap, sizeof *n);
+		if (!n)
+			return NULL;
+		for (k = 0; k < w->inode_cap; k++) {
+			struct inode_slot *o = &w->inodes[k];
+			if (!o->first)
+				continue;
+			for (i = (o->ino * 31 + o->dev) & (cap - 1); n[i].first;
+			     i = (i + 1) & (cap - 1))
+				;
+			n[i] = *o;
+		}
+		free(w->inodes);
+		w->inodes = n;
+		w->inode_cap = cap;
+	}
+	mask = w->inode_cap - 1;
+	for (i = ((uint64_t)st->st_ino * 31 + (uint64_t)st->st_dev) & mask;
+	     w->inodes[i].first; i = (i + 1) & mask)
+		if (w->inodes[i].ino == (uint64_t)st->st_ino &&
+		    w->inodes[i].dev == (uint64_t)st->st_dev)
+			return w->inodes[i].first;
+	w->inodes[i].dev = (uint64_t)st->st_dev;
+	w->inodes[i].ino = (uint64_t)st->st_ino;
+	w->inodes[i].first = strdup(w->rel);
+	if (w->inodes[i].first)
+		w->inode_used++;
+	return NULL;
+}
 
 static void lower_into(char *dst, const char *src, size_t cap)
 {
@@ -70,10 +119,28 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* "u_ex210301.log.1", "x.log.3.gz": a rotated copy, as responders get
+ * them. */
+static bool rotated_log(const char *l)
+{
+	const char *p = strstr(l, ".log.");
+
+	if (!p)
+		return false;
+	p += 5;
+	if (!(*p >= '0' && *p <= '9'))
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0' || strcmp(p, ".gz") == 0;
+}
+
 static int log_kind(const char *l, enum log_source *src, enum log_format *fmt,
                     log_cb *cb)
 {
-	bool is_log = ends_with(l, ".log") || ends_with(l, ".txt");
+	bool is_log = ends_with(l, ".log") || ends_with(l, ".txt") ||
+	              ends_with(l, ".log.gz") || ends_with(l, ".txt.gz") ||
+	              rotated_log(l);
 
 	if (!is_log)
 		return 0;
@@ -144,8 +211,19 @@ static void run_job(struct hunt *h, struct job *j)
 	if (log_kind(j->lower, &src, &fmt, &cb)) {
 		struct detect_ctx d = {.h = h, .path = j->rel};
 		struct log_stats ls;
-		if (logread_fd(j->fd, fmt, cb, &d, &ls))
-			hunt_unreadable(h, j->rel, strerror(errno));
+		int lrc = ends_with(j->lower, ".gz")
+		              ? logread_gz(j->fd, j->size, fmt, cb, &d, &ls)
+		              : logread_fd(j->fd, fmt, cb, &d, &ls);
+		if (lrc == EXH_ELIMIT)
+			hunt_unreadable(h, j->rel,
+			                "decompressed past its limit (200 times "
+			                "its size, at least 1 GiB): read in part");
+		else if (lrc)
+			hunt_unreadable(h, j->rel,
+			                ends_with(j->lower, ".gz")
+			                    ? "not a readable gzip file (read in "
+			                      "part)"
+			                    : strerror(errno));
 		h->cov[src].files++;
 		h->cov[src].lines += ls.lines;
 		h->cov[src].bytes += ls.bytes;
@@ -158,6 +236,11 @@ static void run_job(struct hunt *h, struct job *j)
 			hunt_note(h, "%s: %llu NUL bytes skipped", j->rel,
 			          (unsigned long long)ls.nul_bytes);
 	} else {
+		if ((ends_with(j->lower, ".zip") || ends_with(j->lower, ".7z")) &&
+		    (strstr(j->lower, "log") || strstr(j->lower, "w3svc")))
+			hunt_note(h, "%s: an archive of logs is not opened; unpack "
+			             "it into the evidence copy to hunt it",
+			          j->rel);
 		detect_file(h, j->fd, j->rel, j->lower, j->size, j->mtime);
 	}
 	detect_rules_scan(h, j->fd, j->rel, j->lower, j->mtime);
@@ -197,6 +280,26 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 	int fd;
 
 	h->files_seen++;
+	if (st->st_nlink > 1) {
+		/* Read once however many names it has; every name is
+		 * reported (the first's findings are copied at the end). */
+		const char *first = seen_inode(w, st);
+		if (first) {
+			char **a = realloc(w->alias, (w->nalias + 1) * sizeof *a);
+			char **b = realloc(w->alias_of,
+			                   (w->nalias + 1) * sizeof *b);
+			if (a)
+				w->alias = a;
+			if (b)
+				w->alias_of = b;
+			if (a && b && (a[w->nalias] = strdup(w->rel)) &&
+			    (b[w->nalias] = strdup(first)))
+				w->nalias++;
+			else if (a && a[w->nalias])
+				free(a[w->nalias]);
+			return;
+		}
+	}
 	/* O_NOATIME keeps even the access times of the evidence as they
 	 * were; it is refused for files we do not own, so fall back. */
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
@@ -439,6 +542,48 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Every name of a file read once gets the findings of the name read. */
+static void aliases(struct walk *w)
+{
+	struct hunt *h = w->h;
+	size_t a, i, n = h->nf;
+
+	for (a = 0; a < w->nalias; a++) {
+		for (i = 0; i < n; i++) {
+			const struct finding *f = &h->f[i];
+			char detail[1200], kind[sizeof f->kind];
+			struct finding *g;
+			if (strcmp(f->path, w->alias_of[a]) != 0 || f->line)
+				continue;
+			/* hunt_add may move the array: copy what it reads. */
+			memcpy(kind, f->kind, sizeof kind);
+			snprintf(detail, sizeof detail,
+			         "%s (another name of %s: the same file)",
+			         f->detail, w->alias_of[a]);
+			g = hunt_add(h, kind, f->cve, f->level, f->sev,
+			             w->alias[a], 0, detail);
+			if (g) {
+				f = &h->f[i]; /* the array may have moved */
+				memcpy(g->time, f->time, sizeof g->time);
+				memcpy(g->sha256, f->sha256, sizeof g->sha256);
+				memcpy(g->chain, f->chain, sizeof g->chain);
+				g->backdoor = f->backdoor;
+			}
+		}
+		free(w->alias[a]);
+		free(w->alias_of[a]);
+	}
+	free(w->alias);
+	free(w->alias_of);
+	for (i = 0; i < w->inode_cap; i++)
+		free(w->inodes[i].first);
+	free(w->inodes);
+	if (w->nalias)
+		hunt_note(h, "%zu files have more than one name; each was "
+		             "read once and every name is reported",
+		          w->nalias);
+}
+
 int hunt_run(struct hunt *h)
 {
 	struct walk *w = calloc(1, sizeof *w);
@@ -498,6 +643,7 @@ int hunt_run(struct hunt *h)
 		hunt_release(&wk[i].local);
 	}
 	free(wk);
+	aliases(w);
 	if (h->nf > 1)
 		qsort(h->f, h->nf, sizeof *h->f, cmp_finding);
 	/* The workers' notes and unreadable files in one order too: the

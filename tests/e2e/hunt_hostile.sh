@@ -4,7 +4,9 @@
 # shells never push "reset every credential" out of the advice; the HTML
 # page has the back doors, notes and unreadable sections; the report is
 # never written through a link, a hard link or into the evidence; a full
-# disk or a closed pipe is a failure (exit 3), never a quiet success.
+# disk or a closed pipe is a failure (exit 3), never a quiet success; a
+# file with two names is read once and both are reported; a folder deeper
+# than the walk goes is named.
 . "$(dirname "$0")/lib.sh"
 tree="$TMP/ev"
 web="$tree/inetpub/wwwroot/aspnet_client"
@@ -16,6 +18,13 @@ printf '%s' "$shell" > "$web/$(printf 'cod\xe2\x80\xaexpsa.aspx')"
 printf '%s' "$shell" > "$web/$(printf 'latin\xe9.aspx')"
 for i in $(seq 1 300); do printf '%s' "$shell" > "$web/decoy$i.aspx"; done
 printf 'MDMP' > "$tree/Windows/Temp/lsass.dmp"
+# One file, two names: read once, both reported.
+mkdir -p "$tree/ProgramData/x"
+printf '%s' "$shell" > "$tree/ProgramData/x/first.aspx"
+ln "$tree/ProgramData/x/first.aspx" "$web/second.aspx"
+# Deeper than the walk goes: the folder is named, never lost silently.
+deep="$tree/deep"; for i in $(seq 1 600); do deep="$deep/d"; done
+mkdir -p "$deep" && printf '%s' "$shell" > "$deep/bottom.aspx"
 snap() { (cd "$tree" && find . -printf '%p %s %T@ %A@\n' | sort | sha256sum); }
 # Under relatime the first listing of a new folder moves its access time:
 # let our own find do that before the snapshot that counts.
@@ -49,6 +58,11 @@ got = {p.encode("utf-8", "surrogateescape").split(b"/")[-1] for p in paths if p.
 missing = want - got
 if missing:
     print("names not kept losslessly:", sorted(missing)[:5]); sys.exit(1)
+names = {f["path"] for f in r["findings"] if f["kind"] == "webshell"}
+if not {"ProgramData/x/first.aspx", "inetpub/wwwroot/aspnet_client/second.aspx"} <= names:
+    print("hard link names:", [n for n in names if "first" in n or "second" in n]); sys.exit(1)
+if not any("nested too deep" in u for u in r["unreadable"]):
+    print("deep folder not named"); sys.exit(1)
 steps = " ".join(r["next_steps"])
 if "Reset every credential" not in steps:
     print("steps:", r["next_steps"]); sys.exit(1)
