@@ -51,6 +51,7 @@ enum feat {
 	F_CONFIG_UNHIDE, /* .config / web.config unhidden */
 	F_SCRIPTPROC,  /* scriptProcessor= */
 	F_EMBED_PE,    /* a Base64 literal holding a PE (computed) */
+	F_HANDLER,     /* a .config registers a foreign handler or module */
 	F_PST,         /* container: PST (ProxyShell mailbox export) */
 	F_DER,         /* container: DER certificate request */
 	F_COUNT,
@@ -940,6 +941,58 @@ static size_t extract_code(const uint8_t *p, size_t n, uint8_t *out,
 	return o;
 }
 
+/* A handler or module registered in a .config (<handlers>, <modules>,
+ * <httpHandlers>, <httpModules>) whose type is not .NET's or Microsoft's
+ * own: a web.config that makes IIS run code the attacker dropped. The
+ * first such type is copied to type. */
+static bool foreign_handler(const uint8_t *p, size_t n, char *type,
+                            size_t cap)
+{
+	static const char *const opens[] = {"<handlers", "<httphandlers",
+	                                    "<modules", "<httpmodules", NULL};
+	size_t i = 0;
+
+	while (i < n) {
+		const uint8_t *q = memchr(p + i, '<', n - i);
+		size_t j, end;
+		int k;
+		if (!q)
+			return false;
+		j = (size_t)(q - p);
+		for (k = 0; opens[k]; k++)
+			if (at_ci(p, n, j, opens[k]))
+				break;
+		if (!opens[k]) {
+			i = j + 1;
+			continue;
+		}
+		/* The section runs to its closing tag. */
+		for (end = j + 1; end + 2 < n; end++)
+			if (p[end] == '<' && p[end + 1] == '/')
+				if (at_ci(p, n, end + 2, opens[k] + 1))
+					break;
+		for (i = j + 1; i + 6 < end; i++) {
+			size_t v, w;
+			if (!(lc(p[i]) == 't' && at_ci(p, n, i, "type=\"") &&
+			      (p[i - 1] == ' ' || p[i - 1] == '\t' ||
+			       p[i - 1] == '\n' || p[i - 1] == '\r')))
+				continue;
+			v = i + 6;
+			for (w = v; w < end && p[w] != '"'; w++)
+				;
+			if (w == v || at_ci(p, w, v, "system.") ||
+			    at_ci(p, w, v, "microsoft."))
+				continue;
+			snprintf(type, cap, "%.*s",
+			         (int)(w - v > 120 ? 120 : w - v),
+			         (const char *)p + v);
+			return true;
+		}
+		i = end + 1;
+	}
+	return false;
+}
+
 /* File types whose whole text is code (handlers, services, Razor,
  * configuration). */
 static bool whole_code(const char *name)
@@ -981,12 +1034,6 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 		else if (n >= 2 && p[0] == 0x30 && p[1] == 0x82)
 			s->feat |= BIT(F_DER);
 	}
-	if (s->whole) {
-		rc = analyse_text(p, n, 0, &fs);
-		if (!s->is_config)
-			fs.feat |= BIT(F_SERVER);
-		goto out;
-	}
 	if (memchr(p, 0, n)) {
 		if (!(flat = malloc(n ? n : 1)))
 			return EXH_ENOMEM;
@@ -995,6 +1042,15 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 				flat[m++] = p[i];
 		p = flat;
 		n = m;
+	}
+	if (s->is_config && foreign_handler(p, n, s->handler_type,
+	                                    sizeof s->handler_type))
+		fs.feat |= BIT(F_HANDLER);
+	if (s->whole) {
+		rc = analyse_text(p, n, 0, &fs);
+		if (!s->is_config)
+			fs.feat |= BIT(F_SERVER);
+		goto out;
 	}
 	if (!(code = malloc(n + n / 2 + 16))) {
 		rc = EXH_ENOMEM;
@@ -1045,6 +1101,12 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_CONFIG;
 		what = srv ? "web.config carrying server-side script"
 		           : "web.config that makes .config files run as script";
+	} else if (s->is_config && HAS(F_HANDLER)) {
+		fam = SF_CONFIG;
+		snprintf(r->what, sizeof r->what,
+		         "web.config registering a handler or module of a type "
+		         "that is not .NET's or Microsoft's: %.100s",
+		         s->handler_type);
 	} else if (srv && HAS(F_SCRIPTTAG) && HAS(F_EXTURL) && HAS(F_OABPROP)) {
 		fam = SF_OAB_DUMP;
 		what = "OAB virtual-directory settings dumped to a page with a "

@@ -46,6 +46,7 @@ struct script_scan {
 	unsigned container; /* what the first bytes say (PST, DER, binary) */
 	bool is_config;     /* the file is a .config */
 	bool whole;         /* its whole text is code (handler, config) */
+	char handler_type[128]; /* a foreign handler type a .config names */
 	bool first_done;
 };
 
