@@ -23,7 +23,24 @@ static void usage(FILE *f)
 	    f);
 }
 
-int main(int argc, char **argv)
+/* Every command's standard output is flushed and closed here and its
+ * errors checked: a full disk or a closed pipe is a failure (exit 3), never
+ * a quiet success. */
+static int finish(int rc)
+{
+	int bad = fflush(stdout) != 0 || ferror(stdout);
+
+	if (fclose(stdout) != 0)
+		bad = 1;
+	if (bad && (rc == EXIT_CLEAN || rc == EXIT_FINDINGS)) {
+		log_error("standard output: the output could not be written "
+		          "in full");
+		return EXIT_RUNTIME;
+	}
+	return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -51,4 +68,9 @@ int main(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	log_error("'%s' is not a command; run 'exhunt --help'", argv[1]);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	return finish(dispatch(argc, argv));
 }

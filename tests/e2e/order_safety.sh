@@ -16,6 +16,11 @@ sort "$TMP/all.txt" | cmp -s - "$TMP/union.txt" || fail "shard union differs fro
 [ "$(sort -u "$TMP/union.txt" | wc -l)" = 65536 ] || fail "shards overlap"
 # Order is seeded: another seed, another order; same seed, same order.
 "${ns[@]}" "$EXHUNT" scan 1.0.0.0/16 --seed 8 --dry-run -q >"$TMP/o8.txt"
+# A dry run whose output cannot be written fails (exit 3), never 0.
+set +e
+"${ns[@]}" "$EXHUNT" scan 1.0.0.0/16 --seed 8 --dry-run -q >/dev/full 2>/dev/null; rc=$?
+set -e
+[ $rc = 3 ] || fail "dry run to a full disk: exit $rc, want 3"
 cmp -s "$TMP/all.txt" "$TMP/o8.txt" && fail "seed does not change the order"
 "${ns[@]}" "$EXHUNT" scan 1.0.0.0/16 --seed 7 --dry-run -q >"$TMP/o7.txt"
 cmp -s "$TMP/all.txt" "$TMP/o7.txt" || fail "same seed, different order"

@@ -13,6 +13,11 @@ stop_lab
 	|| fail "second import is not idempotent"
 "$EXHUNT" report --db "$TMP/direct.db" --csv "$TMP/direct.csv" >/dev/null
 "$EXHUNT" report --db "$TMP/imported.db" --csv "$TMP/imported.csv" >/dev/null
+# Figures that cannot be written are a failure (exit 3), never 0.
+set +e
+"$EXHUNT" report --db "$TMP/imported.db" --csv - >/dev/full 2>/dev/null; rc=$?
+set -e
+[ $rc = 3 ] || fail "report --csv - to a full disk: exit $rc, want 3"
 # Same figures (the scan's start time differs: the import takes the first
 # record's time).
 cut -d, -f1,3- "$TMP/direct.csv" >"$TMP/a"; cut -d, -f1,3- "$TMP/imported.csv" >"$TMP/b"
