@@ -1,4 +1,5 @@
 #include "base/view.h"
+#include <stdint.h>
 #include <ctype.h>
 #include <string.h>
 #include "base/banned.h"
@@ -53,25 +54,14 @@ static unsigned char fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* Knuth-Morris-Pratt over case-folded bytes, with memchr jumping to the
- * next possible start while nothing is matched: linear in the haystack
- * whatever it holds (a 16 KB run of one letter costs what any 16 KB
- * costs), and as fast as memchr on ordinary text. */
-long view_find_ci(struct view hay, struct view needle)
+/* Knuth-Morris-Pratt over case-folded bytes: linear whatever the
+ * haystack holds. */
+static long find_ci_kmp(struct view hay, struct view needle)
 {
 	unsigned char nd[256];
 	unsigned short fail[256];
 	size_t m = needle.len, i, k, q = 0;
-	unsigned char a, b;
 
-	if (m == 0)
-		return 0;
-	if (m > sizeof nd || hay.len < m) {
-		for (i = 0; hay.len >= m && i <= hay.len - m; i++)
-			if (strncasecmp(hay.p + i, needle.p, m) == 0)
-				return (long)i;
-		return -1;
-	}
 	for (i = 0; i < m; i++)
 		nd[i] = fold((unsigned char)needle.p[i]);
 	fail[0] = 0;
@@ -82,20 +72,8 @@ long view_find_ci(struct view hay, struct view needle)
 			k++;
 		fail[i] = (unsigned short)k;
 	}
-	a = nd[0];
-	b = (a >= 'a' && a <= 'z') ? (unsigned char)(a - 32) : a;
 	for (i = 0; i < hay.len; i++) {
-		unsigned char c;
-		if (q == 0) {
-			const char *x = memchr(hay.p + i, a, hay.len - i);
-			const char *y =
-			    a == b ? NULL : memchr(hay.p + i, b, hay.len - i);
-			const char *hit = !x ? y : !y ? x : x < y ? x : y;
-			if (!hit)
-				return -1;
-			i = (size_t)(hit - hay.p);
-		}
-		c = fold((unsigned char)hay.p[i]);
+		unsigned char c = fold((unsigned char)hay.p[i]);
 		while (q && c != nd[q])
 			q = fail[q - 1];
 		if (c == nd[q])
@@ -103,6 +81,66 @@ long view_find_ci(struct view hay, struct view needle)
 		if (q == m)
 			return (long)(i + 1 - m);
 	}
+	return -1;
+}
+
+/* memchr jumps to each place the first letter (either case) appears,
+ * then a compare: as fast as memchr on ordinary text. Each compare costs
+ * at most the needle's length; when they add up past a few times the
+ * haystack (a 16 KB run of one letter), the rest goes to KMP, so the
+ * whole search stays linear whatever the line holds. */
+long view_find_ci(struct view hay, struct view needle)
+{
+	size_t m = needle.len, i = 0, na = 0, nb = 0;
+	size_t budget = 4 * hay.len + 256;
+	unsigned char a, b;
+	bool fa = false, fb;
+
+	if (m == 0)
+		return 0;
+	if (hay.len < m)
+		return -1;
+	a = fold((unsigned char)needle.p[0]);
+	b = (a >= 'a' && a <= 'z') ? (unsigned char)(a - 32) : a;
+	fb = b == a;
+	if (fb)
+		nb = SIZE_MAX;
+	while (i + m <= hay.len) {
+		size_t hit;
+		if (!fa || (na != SIZE_MAX && na < i)) {
+			const char *x = memchr(hay.p + i, a, hay.len - i);
+			na = x ? (size_t)(x - hay.p) : SIZE_MAX;
+			fa = true;
+		}
+		if (!fb || (nb != SIZE_MAX && nb < i)) {
+			const char *y = memchr(hay.p + i, b, hay.len - i);
+			nb = y ? (size_t)(y - hay.p) : SIZE_MAX;
+			fb = true;
+		}
+		hit = na < nb ? na : nb;
+		if (hit == SIZE_MAX || hit + m > hay.len)
+			return -1;
+		/* The second letter first: most candidates end there. */
+		if ((m == 1 || fold((unsigned char)hay.p[hit + 1]) ==
+		                   fold((unsigned char)needle.p[1])) &&
+		    strncasecmp(hay.p + hit, needle.p, m) == 0)
+			return (long)hit;
+		if (budget < m) {
+			long r;
+			if (m > 256)
+				break;
+			r = find_ci_kmp((struct view){hay.p + hit + 1,
+			                              hay.len - hit - 1},
+			                needle);
+			return r < 0 ? -1 : r + (long)hit + 1;
+		}
+		budget -= m;
+		i = hit + 1;
+	}
+	/* Needles past 256 bytes (none in exhunt): plain search. */
+	for (; i + m <= hay.len; i++)
+		if (strncasecmp(hay.p + i, needle.p, m) == 0)
+			return (long)i;
 	return -1;
 }
 

@@ -327,6 +327,10 @@ static void compiled_leftover(struct hunt *h, int fd, const char *rel,
 	             NULL);
 }
 
+static void rules_scan(struct hunt *h, int fd, const uint8_t *mem,
+                       size_t memlen, const char *rel, const char *lower,
+                       int64_t mtime);
+
 /* Shipped page names: code found in one of these is a trojanised copy. */
 static const char *const shipped_pages[] = {
     "errorfe.aspx",  "expiredpassword.aspx", "frowny.aspx",
@@ -352,7 +356,8 @@ struct content {
  * still read where its code is); our YARA rules see the first window,
  * where their structural anchors (magic numbers) are. */
 static void read_content(struct hunt *h, int fd, const char *name,
-                         uint64_t size, struct content *c)
+                         uint64_t size, struct content *c, const char *rel,
+                         const char *lower, int64_t mtime)
 {
 	struct script_scan sc;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -402,8 +407,15 @@ static void read_content(struct hunt *h, int fd, const char *name,
 				                  on_yara, &c->m, 0);
 			first = false;
 		}
-		if (eof)
+		if (eof) {
+			/* The whole file is in this one window: the
+			 * responder's rules read it from here too. */
+			if (h->user_rules && c->scanned == have && !c->partial) {
+				rules_scan(h, fd, win, have, rel, lower, mtime);
+				h->rules_done = true;
+			}
 			break;
+		}
 		/* Keep the tail, so code across a window edge is seen. */
 		if (cap < WINDOW + OVERLAP) {
 			/* The file grew: go on in full windows. */
@@ -488,7 +500,7 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		hunt_unreadable(h, rel, "out of memory");
 		return;
 	}
-	read_content(h, fd, name, size, c);
+	read_content(h, fd, name, size, c, rel, lower, mtime);
 	h->files_scanned++;
 	h->bytes_scanned += c->scanned;
 	if (c->partial) {
@@ -814,6 +826,19 @@ static int on_user_rule(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 void detect_rules_scan(struct hunt *h, int fd, const char *rel,
                        const char *lower, int64_t mtime)
 {
+	if (h->rules_done) {
+		h->rules_done = false;
+		return;
+	}
+	rules_scan(h, fd, NULL, 0, rel, lower, mtime);
+}
+
+/* Runs the responder's rules over mem when given (the whole file, already
+ * read), else over the file fd. */
+static void rules_scan(struct hunt *h, int fd, const uint8_t *mem,
+                       size_t memlen, const char *rel, const char *lower,
+                       int64_t mtime)
+{
 	YR_SCANNER *s = NULL;
 	struct user_hits u = {h, rel, mtime, false, 0};
 	const char *name = base_name(rel), *dot;
@@ -843,8 +868,15 @@ void detect_rules_scan(struct hunt *h, int fd, const char *rel,
 	/* Files up to a few MiB are read into a buffer the worker keeps:
 	 * cheaper than a map and unmap per file. */
 	err = -1;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size <= LIM_RULES_READ) {
+	if (mem) {
+		yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE |
+		                            SCAN_FLAGS_NO_TRYCATCH |
+		                            SCAN_FLAGS_REPORT_RULES_MATCHING);
+		err = yr_scanner_scan_mem(s, mem, memlen);
+		yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE |
+		                            SCAN_FLAGS_REPORT_RULES_MATCHING);
+	} else if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	           (uint64_t)st.st_size <= LIM_RULES_READ) {
 		size_t want = (size_t)st.st_size, got = 0;
 		if (want + 1 > h->rules_cap) {
 			unsigned char *g = realloc(h->rules_buf, want + 1);

@@ -109,7 +109,7 @@ int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	}
 	hunt_cover(d->h, LS_HTTPPROXY, iso);
 	/* ProxyShell and ProxyNotShell as the Autodiscover proxy saw them. */
-	if (find_fast(r->raw, "autodiscover.json")) {
+	if (find_fast(r->raw, "json") && find_fast(r->raw, "autodiscover.json")) {
 		char qbuf[2048], sbuf[1024], detail[1200];
 		struct view q, s, user = log_get(r, d->i[8]);
 		struct view m = log_get(r, d->i[9]), query = log_get(r, d->i[7]);

@@ -96,6 +96,7 @@ struct hunt {
 	void *user_rules; /* YR_RULES * from --rules, owned; NULL without */
 	unsigned char *rules_buf; /* a worker's reusable read buffer */
 	void *rules_scanner;      /* a worker's YR_SCANNER, reused */
+	bool rules_done;          /* the current file's --rules scan is done */
 	size_t rules_cap;
 	bool progress;
 	int threads;           /* workers reading files (>= 1) */
