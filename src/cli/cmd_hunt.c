@@ -159,7 +159,7 @@ int cmd_hunt(int argc, char **argv)
 		log_error("hunt: the YARA rules did not compile");
 		return EXIT_RUNTIME;
 	}
-	if (rules && detect_rules_load(&h, rules)) {
+	if (rules && detect_rules_load(&h, rules, data)) {
 		rc = EXIT_USAGE;
 		goto out;
 	}

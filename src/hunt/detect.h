@@ -43,9 +43,10 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 
 /* Rules a responder brings: every .yar/.yara file under path (or the file
  * itself). A file that does not compile is named (log and note) and
- * skipped. Returns 0, or EXH_EINVAL when none compiled or path cannot be
- * read, EXH_ENOMEM. */
-int detect_rules_load(struct hunt *h, const char *path);
+ * skipped. Our own rules (data_dir, or built in) join the same compiled set
+ * in their own namespace, so one scan of a file serves both. Returns 0, or
+ * EXH_EINVAL when none compiled or path cannot be read, EXH_ENOMEM. */
+int detect_rules_load(struct hunt *h, const char *path, const char *data_dir);
 /* Runs the responder's rules over the whole file fd (any position):
  * each matching rule is a finding naming the rule and its meta. */
 void detect_rules_scan(struct hunt *h, int fd, const char *rel,

@@ -329,7 +329,7 @@ static void compiled_leftover(struct hunt *h, int fd, const char *rel,
 
 static void rules_scan(struct hunt *h, int fd, const uint8_t *mem,
                        size_t memlen, const char *rel, const char *lower,
-                       int64_t mtime);
+                       int64_t mtime, struct ymatch *own);
 
 /* Shipped page names: code found in one of these is a trojanised copy. */
 static const char *const shipped_pages[] = {
@@ -399,7 +399,14 @@ static void read_content(struct hunt *h, int fd, const char *name,
 				         "out of memory for the behavioural "
 				         "checks");
 			}
-			if (first && h->yara_rules)
+			if (first && eof && h->user_rules &&
+			    c->scanned == have) {
+				/* The whole file in one window: one scan with
+				 * both rule sets. */
+				rules_scan(h, fd, win, have, rel, lower, mtime,
+				           &c->m);
+				h->rules_done = true;
+			} else if (first && h->yara_rules)
 				yr_rules_scan_mem(h->yara_rules, win, have,
 				                  SCAN_FLAGS_FAST_MODE |
 				                      SCAN_FLAGS_NO_TRYCATCH |
@@ -407,15 +414,8 @@ static void read_content(struct hunt *h, int fd, const char *name,
 				                  on_yara, &c->m, 0);
 			first = false;
 		}
-		if (eof) {
-			/* The whole file is in this one window: the
-			 * responder's rules read it from here too. */
-			if (h->user_rules && c->scanned == have && !c->partial) {
-				rules_scan(h, fd, win, have, rel, lower, mtime);
-				h->rules_done = true;
-			}
+		if (eof)
 			break;
-		}
 		/* Keep the tail, so code across a window edge is seen. */
 		if (cap < WINDOW + OVERLAP) {
 			/* The file grew: go on in full windows. */
@@ -578,6 +578,10 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 
 /* --- Rules a responder brings (--rules) ------------------------------ */
 
+/* Our own rules travel in the same compiled set as the responder's, in
+ * their own namespace, so one scan of a file serves both. */
+#define OWN_NS "exhunt"
+
 /* The externals community rule sets expect (Loki and THOR define them);
  * rules that use them would not compile without. */
 static const char *const rule_externals[] = {
@@ -703,7 +707,7 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 	return rc;
 }
 
-int detect_rules_load(struct hunt *h, const char *path)
+int detect_rules_load(struct hunt *h, const char *path, const char *data_dir)
 {
 	char **files = NULL;
 	size_t nfiles = 0, i, good = 0;
@@ -724,6 +728,17 @@ int detect_rules_load(struct hunt *h, const char *path)
 	if (!all) {
 		rc = EXH_ENOMEM;
 		goto out;
+	}
+	{
+		struct buf own;
+		if (data_load(data_dir, "yara/webshells.yar", &own) ||
+		    yr_compiler_add_string(all, own.p, OWN_NS) != 0) {
+			buf_release(&own);
+			log_error("--rules: our own rules did not compile");
+			rc = EXH_EINVAL;
+			goto out;
+		}
+		buf_release(&own);
 	}
 	for (i = 0; i < nfiles; i++) {
 		/* Each file alone first: one that fails is named and skipped
@@ -779,7 +794,9 @@ struct user_hits {
 	int64_t mtime;
 	bool code;
 	int n;
+	struct ymatch *own; /* our rules' hits go here (NULL: ignored) */
 };
+
 
 static int on_user_rule(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 {
@@ -790,9 +807,11 @@ static int on_user_rule(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 	size_t at;
 	struct finding *f;
 
-	(void)ctx;
 	if (msg != CALLBACK_MSG_RULE_MATCHING)
 		return CALLBACK_CONTINUE;
+	if (rule->ns && strcmp(rule->ns->name, OWN_NS) == 0)
+		return u->own ? on_yara(ctx, msg, data, u->own)
+		              : CALLBACK_CONTINUE;
 	if (u->n++ >= LIM_RULE_HITS_PER_FILE)
 		return CALLBACK_CONTINUE;
 	at = (size_t)snprintf(detail, sizeof detail, "rule %s:%s",
@@ -830,17 +849,17 @@ void detect_rules_scan(struct hunt *h, int fd, const char *rel,
 		h->rules_done = false;
 		return;
 	}
-	rules_scan(h, fd, NULL, 0, rel, lower, mtime);
+	rules_scan(h, fd, NULL, 0, rel, lower, mtime, NULL);
 }
 
 /* Runs the responder's rules over mem when given (the whole file, already
  * read), else over the file fd. */
 static void rules_scan(struct hunt *h, int fd, const uint8_t *mem,
                        size_t memlen, const char *rel, const char *lower,
-                       int64_t mtime)
+                       int64_t mtime, struct ymatch *own)
 {
 	YR_SCANNER *s = NULL;
-	struct user_hits u = {h, rel, mtime, false, 0};
+	struct user_hits u = {h, rel, mtime, false, 0, own};
 	const char *name = base_name(rel), *dot;
 	char dir[4096];
 	struct stat st;
