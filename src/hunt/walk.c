@@ -51,6 +51,7 @@ struct walk {
 	uint64_t symlinks;
 	int rootfd;
 	bool atime_kept; /* false once the kernel refused O_NOATIME */
+	uint64_t links_read; /* links read to name their targets */
 	/* Files with several names: (device, inode) -> the first name read;
 	 * later names are aliases, given the first's findings at the end. */
 	struct inode_slot *inodes;
@@ -302,10 +303,23 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 	}
 	/* O_NOATIME keeps even the access times of the evidence as they
 	 * were; it is refused for files we do not own, so fall back. */
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+	/* O_NONBLOCK and a second look after opening: a file swapped for a
+	 * FIFO or a device between the listing and the open is not read. */
+	fd = openat(dirfd, name,
+	            O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
 	if (fd < 0 && errno == EPERM) {
 		w->atime_kept = false;
-		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(dirfd, name,
+		            O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	}
+	if (fd >= 0) {
+		struct stat now;
+		if (fstat(fd, &now) || !S_ISREG(now.st_mode)) {
+			close(fd);
+			hunt_unreadable(h, w->rel,
+			                "no longer a regular file when opened");
+			return;
+		}
 	}
 	if (fd < 0) {
 		hunt_unreadable(h, w->rel, strerror(errno));
@@ -352,12 +366,14 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 	base = base ? base + 1 : w->lower;
 	if (file_role(w->lower) == FR_OTHER && !detect_is_code_name(base))
 		return;
+	w->links_read++;
 	n = readlinkat(dirfd, name, target, sizeof target - 1);
 	if (n < 0)
 		n = 0;
 	target[n] = '\0';
 	memset(&how, 0, sizeof how);
-	how.flags = O_RDONLY | O_CLOEXEC | O_NOATIME;
+	/* O_NONBLOCK: a link to a FIFO must not hang the walk. */
+	how.flags = O_RDONLY | O_CLOEXEC | O_NOATIME | O_NONBLOCK;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
 	fd = (int)syscall(SYS_openat2, w->rootfd, w->rel, &how, sizeof how);
 	if (fd < 0 && errno == EPERM) {
@@ -659,6 +675,12 @@ int hunt_run(struct hunt *h)
 		             "were counted on the last example kept (\"more\" "
 		             "in the JSON report), not listed one by one",
 		          (unsigned long long)h->aggregated);
+	if (w->links_read)
+		hunt_note(h, "%llu links where IIS serves code were read to name "
+		             "their targets; the kernel sets a link's own access "
+		             "time when it is read (O_NOATIME does not apply to "
+		             "links), so theirs may have changed",
+		          (unsigned long long)w->links_read);
 	if (!w->atime_kept)
 		hunt_note(h, "access times of some files or folders may have "
 		             "changed: the kernel allows O_NOATIME only to their "
