@@ -27,6 +27,7 @@
  * OVERLAP bytes (longer than any construct the checks join). */
 #define WINDOW (8u << 20)
 #define OVERLAP (64u << 10)
+#define HOLE_MIN (1u << 20) /* holes skipped from this size on */
 
 /* What Exchange ships in the folders attackers drop into (CSS-Exchange
  * baseline for 15.2.792.5, ../shared/reference/host-hunting.md §2.2). */
@@ -347,6 +348,7 @@ struct content {
 	struct ymatch m;
 	char sha[65];
 	uint64_t scanned;
+	uint64_t holes; /* bytes of holes skipped in a sparse file */
 	bool partial;
 	char why[160];
 };
@@ -367,10 +369,15 @@ static void read_content(struct hunt *h, int fd, const char *name,
 	                                         : WINDOW + OVERLAP;
 	uint8_t *win = malloc(cap);
 	size_t have = 0;
-	bool first = true;
-	size_t k = strlen(name);
+	bool first = true, sparse = false;
+	struct stat st;
 
-	(void)k;
+	/* A sparse file (allocated far below its size) has its holes
+	 * skipped: they read as NULs, which the checks drop anyway, and a
+	 * terabyte of them must not stall the hunt. It is then not hashed. */
+	if (fstat(fd, &st) == 0 && st.st_size > (off_t)HOLE_MIN &&
+	    (uint64_t)st.st_blocks * 512 + HOLE_MIN < (uint64_t)st.st_size)
+		sparse = true;
 	script_scan_init(&sc, name);
 	if (!md || !win || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
 		c->partial = true;
@@ -378,8 +385,27 @@ static void read_content(struct hunt *h, int fd, const char *name,
 		goto out;
 	}
 	for (;;) {
-		ssize_t n = read(fd, win + have, cap - have);
-		bool eof = n <= 0;
+		ssize_t n;
+		bool eof;
+		if (sparse) {
+			off_t here = lseek(fd, 0, SEEK_CUR);
+			off_t data = here < 0 ? -1 : lseek(fd, here, SEEK_DATA);
+			if (data < 0 && errno == ENXIO) {
+				/* A hole to the end. */
+				c->holes += size > (uint64_t)here
+				                ? size - (uint64_t)here
+				                : 0;
+				n = 0;
+				goto got;
+			}
+			if (data >= here + (off_t)HOLE_MIN)
+				c->holes += (uint64_t)(data - here);
+			else if (data != here && here >= 0)
+				lseek(fd, here, SEEK_SET);
+		}
+		n = read(fd, win + have, cap - have);
+	got:
+		eof = n <= 0;
 		if (n < 0) {
 			c->partial = true;
 			snprintf(c->why, sizeof c->why, "read error: %s",
@@ -443,7 +469,9 @@ static void read_content(struct hunt *h, int fd, const char *name,
 			for (i = 0; i < 32; i++)
 				snprintf(c->sha + 2 * i, 3, "%02x", d[i]);
 	}
-	if (!c->partial && c->scanned < size) {
+	if (c->holes)
+		c->sha[0] = '\0'; /* the holes were not read: no hash */
+	if (!c->partial && c->scanned + c->holes < size) {
 		c->partial = true;
 		snprintf(c->why, sizeof c->why,
 		         "the file shrank while it was read");
@@ -503,6 +531,10 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	read_content(h, fd, name, size, c, rel, lower, mtime);
 	h->files_scanned++;
 	h->bytes_scanned += c->scanned;
+	if (c->holes)
+		hunt_note(h, "%s: sparse, %llu bytes of holes skipped (they hold "
+		             "no data); not hashed",
+		          rel, (unsigned long long)c->holes);
 	if (c->partial) {
 		snprintf(detail, sizeof detail, "not fully scanned: %s",
 		         c->why);

@@ -23,6 +23,9 @@ printf 'MDMP' > "$tree/Windows/Temp/lsass.dmp"
 mkdir -p "$tree/ProgramData/x"
 printf '%s' "$shell" > "$tree/ProgramData/x/first.aspx"
 ln "$tree/ProgramData/x/first.aspx" "$web/second.aspx"
+# A sparse file of 200 GB with the shell after its hole: found, quickly.
+truncate -s 200G "$tree/inetpub/wwwroot/huge.aspx"
+printf '%s' "$shell" >> "$tree/inetpub/wwwroot/huge.aspx"
 # A FIFO, and links to it and to a device: never opened, never a hang.
 mkfifo "$web/pipe.aspx"
 ln -s pipe.aspx "$web/topipe.aspx"
@@ -70,6 +73,8 @@ if missing:
 names = {f["path"] for f in r["findings"] if f["kind"] == "webshell"}
 if not {"ProgramData/x/first.aspx", "inetpub/wwwroot/aspnet_client/second.aspx"} <= names:
     print("hard link names:", [n for n in names if "first" in n or "second" in n]); sys.exit(1)
+if not any(f["path"] == "inetpub/wwwroot/huge.aspx" and f["kind"] == "webshell" for f in r["findings"]):
+    print("the shell after a 200 GB hole was not found"); sys.exit(1)
 if not any("nested too deep" in u for u in r["unreadable"]):
     print("deep folder not named"); sys.exit(1)
 steps = " ".join(r["next_steps"])
