@@ -23,6 +23,7 @@
 #define LIM_RULE_HITS_PER_FILE 16 /* --rules: findings per file, then a count */
 #define LIM_FINDING_EXAMPLES 50 /* hunt: findings kept per kind, CVE, level and file; more are counted */
 #define LIM_AGG_KEYS (1u << 22) /* hunt: distinct keys counted apart; past it, one key per kind and level */
+#define LIM_ARCHIVE_MEMBERS 100000 /* hunt: members of one .zip looked at */
 #define LIM_RULES_READ (16u << 20) /* --rules: files read into memory up to this, mapped past it */
 
 #endif

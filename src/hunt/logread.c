@@ -358,3 +358,31 @@ int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb,
 		finish(&r);
 	return rc;
 }
+
+int logread_source(logread_next_fn next, void *src, enum log_format fmt,
+                   log_cb cb, void *ctx, struct log_stats *st)
+{
+	static __thread struct reader r;
+	int rc = 0;
+
+	setup(&r, fmt, cb, ctx, st);
+	for (;;) {
+		const void *p;
+		size_t n;
+		int k = next(src, &p, &n);
+		if (k < 0) {
+			rc = k;
+			break;
+		}
+		if (k == 0)
+			break;
+		rc = feed(&r, p, n);
+		if (rc)
+			break;
+	}
+	if (!rc)
+		rc = finish(&r);
+	else
+		finish(&r);
+	return rc;
+}

@@ -55,6 +55,12 @@ int log_split(struct log_rec *rec);
  * (what came before is read). */
 int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb,
                void *ctx, struct log_stats *st);
+/* The next block of a log from another source (an archive member): 1 with
+ * *p and *n set, 0 at the end, or a negative EXH_E* code. */
+typedef int (*logread_next_fn)(void *src, const void **p, size_t *n);
+/* Reads a log block by block from next (same bounds as the others). */
+int logread_source(logread_next_fn next, void *src, enum log_format fmt,
+                   log_cb cb, void *ctx, struct log_stats *st);
 /* Reads an open file descriptor to its end. */
 int logread_fd(int fd, enum log_format fmt, log_cb cb, void *ctx,
                struct log_stats *st);

@@ -4,8 +4,11 @@
  * through hunt_run's dispatch. */
 #include "hunt/detect.h"
 #include "base/err.h"
+#include "base/limits.h"
 #include "base/log.h"
 #include "net/loop.h"
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
@@ -201,6 +204,110 @@ static void progress(struct walk *w, bool final)
 	fflush(stderr);
 }
 
+/* An archive member read block by block, capped in decompressed bytes. */
+struct member_src {
+	struct archive *a;
+	uint64_t total, cap;
+};
+
+static int member_next(void *v, const void **p, size_t *n)
+{
+	struct member_src *m = v;
+	la_int64_t off;
+	int r = archive_read_data_block(m->a, p, n, &off);
+
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r < ARCHIVE_WARN)
+		return EXH_EIO;
+	m->total += *n;
+	if (m->total > m->cap)
+		return EXH_ELIMIT;
+	return 1;
+}
+
+/* Logs inside a .zip (libarchive), as collections often bring them:
+ * every member whose path (under the archive's own) names a log is read
+ * like that log; a damaged member or one past its bound is listed. */
+static void read_archive(struct hunt *h, struct job *j)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	uint64_t cap = j->size > (UINT64_C(1) << 30) / 200
+	                   ? j->size * 200
+	                   : UINT64_C(1) << 30;
+	int members = 0, read = 0;
+
+	if (!a) {
+		hunt_unreadable(h, j->rel, "out of memory for the archive");
+		return;
+	}
+	archive_read_support_format_zip(a);
+	archive_read_support_filter_all(a);
+	/* libarchive reads (and may seek) the worker's descriptor; it does
+	 * not close it. The caller rewinds it for the file checks. */
+	if (archive_read_open_fd(a, j->fd, 1 << 16) != ARCHIVE_OK) {
+		hunt_unreadable(h, j->rel, "not a readable zip archive");
+		archive_read_free(a);
+		return;
+	}
+	while (members < LIM_ARCHIVE_MEMBERS) {
+		char rel[4096], lower[4096];
+		enum log_source src;
+		enum log_format fmt;
+		log_cb cb;
+		int r = archive_read_next_header(a, &e);
+		size_t k;
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			hunt_unreadable(h, j->rel,
+			                "the archive is damaged: read in part");
+			break;
+		}
+		members++;
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		snprintf(rel, sizeof rel, "%s/%s", j->rel,
+		         archive_entry_pathname(e) ? archive_entry_pathname(e)
+		                                   : "?");
+		for (k = 0; rel[k]; k++)
+			lower[k] = (char)(rel[k] >= 'A' && rel[k] <= 'Z'
+			                      ? rel[k] + 32
+			                      : rel[k]);
+		lower[k] = '\0';
+		if (ends_with(lower, ".gz") ||
+		    !log_kind(lower, &src, &fmt, &cb))
+			continue;
+		{
+			struct detect_ctx d = {.h = h, .path = rel};
+			struct member_src m = {a, 0, cap};
+			struct log_stats ls;
+			int lrc = logread_source(member_next, &m, fmt, cb, &d,
+			                         &ls);
+			if (lrc == EXH_ELIMIT)
+				hunt_unreadable(h, rel,
+				                "decompressed past its limit: read "
+				                "in part");
+			else if (lrc)
+				hunt_unreadable(h, rel,
+				                "damaged in the archive: read in "
+				                "part");
+			h->cov[src].files++;
+			h->cov[src].lines += ls.lines;
+			h->cov[src].bytes += ls.bytes;
+			h->bytes_scanned += ls.bytes;
+			read++;
+		}
+	}
+	if (members >= LIM_ARCHIVE_MEMBERS)
+		hunt_unreadable(h, j->rel, "more members than the limit: read "
+		                           "in part");
+	if (read)
+		hunt_note(h, "%s: %d logs read from the archive", j->rel, read);
+	archive_read_free(a);
+}
+
 /* Reads one file in a worker: a log through its reader and detector, any
  * other file through the file checks. */
 static void run_job(struct hunt *h, struct job *j)
@@ -237,10 +344,13 @@ static void run_job(struct hunt *h, struct job *j)
 			hunt_note(h, "%s: %llu NUL bytes skipped", j->rel,
 			          (unsigned long long)ls.nul_bytes);
 	} else {
-		if ((ends_with(j->lower, ".zip") || ends_with(j->lower, ".7z")) &&
-		    (strstr(j->lower, "log") || strstr(j->lower, "w3svc")))
-			hunt_note(h, "%s: an archive of logs is not opened; unpack "
-			             "it into the evidence copy to hunt it",
+		if (ends_with(j->lower, ".zip")) {
+			read_archive(h, j);
+			lseek(j->fd, 0, SEEK_SET);
+		} else if (ends_with(j->lower, ".7z") &&
+		           (strstr(j->lower, "log") || strstr(j->lower, "w3svc")))
+			hunt_note(h, "%s: a 7-Zip archive of logs is not opened; "
+			             "unpack it into the evidence copy to hunt it",
 			          j->rel);
 		detect_file(h, j->fd, j->rel, j->lower, j->size, j->mtime);
 	}

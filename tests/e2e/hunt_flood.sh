@@ -4,14 +4,14 @@
 # shell are still found; a second #Fields header applies from its line
 # on; a run of NUL bytes (unclean shutdown) does not swallow the lines
 # after it, in UTF-8 and UTF-16 logs; rotated and gzip-compressed logs are
-# read and a damaged one is listed; the same tree hunted with 1, 2 and 8
+# read (.gz, and logs inside a .zip) and a damaged one is listed; the same tree hunted with 1, 2 and 8
 # threads (on a loaded machine) gives byte-identical JSON.
 . "$(dirname "$0")/lib.sh"
 tree="$TMP/ev"
 logs="$tree/inetpub/logs/LogFiles/W3SVC1"
 mkdir -p "$logs" "$tree/inetpub/wwwroot/aspnet_client"
 python3 - "$logs" "${FLOOD_LINES:-1200000}" <<'PY'
-import sys
+import os, sys
 d, n = sys.argv[1], int(sys.argv[2])
 hdr = "#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status\r\n"
 scan = "2021-08-10 00:%02d:%02d 10.0.0.5 GET /autodiscover/autodiscover.json @test.com/owa/?&Email=autodiscover/autodiscover.json%%3F@test.com 443 - 198.51.100.%d Mozilla/5.0 302\r\n"
@@ -38,6 +38,10 @@ open(d + "/u_ex221205.log.1", "w", newline="").write(hdr + "2022-12-05 02:03:04 
 with gzip.open(d + "/u_ex221001.log.2.gz", "wt", newline="") as g:
     g.write(hdr + "2022-10-01 09:10:11 10.0.0.5 POST /autodiscover/autodiscover.json @evil.com/powershell/?&Email=autodiscover/autodiscover.json%3F@evil.com&Protocol=Powershell 443 CORP\\alice 203.0.113.66 python-requests 200\r\n")
 open(d + "/u_ex221002.log.gz", "wb").write(b"\x1f\x8b\x08\x00broken")
+# A collection's zip of logs.
+import zipfile
+with zipfile.ZipFile(os.path.join(os.path.dirname(d), "W3SVC2-logs.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("W3SVC2/u_ex210830.log", hdr + "2021-08-30 12:00:00 10.0.0.5 POST /ecp/x@evil.com/RulesEditor/InboxRules.svc/NewObject msExchEcpCanary=1 443 - 203.0.113.77 python-requests 200\r\n")
 PY
 printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["q"],"unsafe");%%>' > "$tree/inetpub/wwwroot/aspnet_client/x.aspx"
 
@@ -52,6 +56,7 @@ if v["CVE-2021-34523"] != "back-doored": problems.append(f"34523 after a NUL run
 if v["CVE-2021-33766"] != "exploited": problems.append(f"33766 after a UTF-16 NUL run: {v['CVE-2021-33766']}")
 if v["CVE-2022-41080"] == "not-seen": problems.append("rotated .log.1 not read")
 if v["CVE-2022-41040"] == "not-seen": problems.append("compressed .log.2.gz not read")
+if not any("W3SVC2-logs.zip/W3SVC2/u_ex210830.log" in f["path"] and f["kind"] == "proxytoken" for f in r["findings"]): problems.append("log inside a zip not read")
 if not any("u_ex221002.log.gz" in u for u in r.get("unreadable", [])): problems.append(f"damaged gzip not listed: {r.get('unreadable')}")
 if not any(b["path"].endswith("x.aspx") for b in r["backdoors"]): problems.append("shell missing")
 scans = [f for f in r["findings"] if f["kind"] == "proxyshell-scan"]
