@@ -1,4 +1,5 @@
 #include "base/csv.h"
+#include "base/text.h"
 #include <string.h>
 #include "base/banned.h"
 
@@ -48,22 +49,62 @@ int csv_split(struct view line, char sep, struct view *fields, int max)
 }
 
 /* A CSV field: quoted when it holds a separator, quote or line break. */
+/* A cell a spreadsheet would read as a formula: = + - @ tab or CR first
+ * (a plain number such as -5 is left alone). */
+static bool formula_like(const char *s)
+{
+	const char *p = s + 1;
+
+	if (!(*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+	      *s == '\r'))
+		return false;
+	if (*s == '-' || *s == '+') {
+		bool digits = false;
+		for (; (*p >= '0' && *p <= '9') || *p == '.'; p++)
+			digits = true;
+		if (digits && !*p)
+			return false;
+	}
+	return true;
+}
+
 int csv_field(struct buf *b, const char *s, bool last)
 {
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	bool formula = formula_like(s);
 	int rc = 0;
 
-	if (strpbrk(s, ",\"\r\n")) {
+	if (formula || strpbrk(s, ",\"\r\n")) {
 		rc = buf_addc(b, '"');
-		for (; !rc && *s; s++) {
-			if (*s == '"')
-				rc = buf_addc(b, '"');
-			rc = rc ? rc
-			        : buf_addc(b,
-			                   *s == '\r' || *s == '\n' ? ' ' : *s);
-		}
-		rc = rc ? rc : buf_addc(b, '"');
-	} else {
-		rc = buf_adds(b, s);
+		/* Bytes from servers and evidence: a formula is defused by a
+		 * leading apostrophe (what spreadsheet makers advise). */
+		if (!rc && formula)
+			rc = buf_addc(b, '\'');
 	}
+	while (!rc && i < n) {
+		uint32_t cp;
+		size_t k = utf8_decode(u + i, n - i, &cp);
+		if (k == 0) {
+			rc = buf_printf(b, "\\x%02x", u[i]);
+			i++;
+		} else if (cp == '\r' || cp == '\n') {
+			rc = buf_addc(b, ' ');
+			i++;
+		} else if (cp == '"') {
+			rc = buf_add(b, "\"\"", 2);
+			i++;
+		} else if (text_unsafe_cp(cp)) {
+			/* Controls and bidi overrides shown, not obeyed. */
+			rc = cp < 0x100 ? buf_printf(b, "\\x%02x", (unsigned)cp)
+			                : buf_printf(b, "\\u{%04x}", (unsigned)cp);
+			i += k;
+		} else {
+			rc = buf_add(b, u + i, k);
+			i += k;
+		}
+	}
+	if (!rc && (formula || strpbrk(s, ",\"\r\n")))
+		rc = buf_addc(b, '"');
 	return rc ? rc : buf_addc(b, last ? '\n' : ',');
 }

@@ -232,6 +232,49 @@ static void ntlm_challenge(const struct persona *p, struct buf *o)
 	finish(o, "", "");
 }
 
+/* What a WAF in front sends for an attack-shaped request. */
+static void waf_answer(const struct persona *p, struct buf *o,
+                       struct lab_answer *a)
+{
+	char body[512];
+
+	switch (p->front) {
+	case FRONT_WAF_RESET: a->abort = true; return;
+	case FRONT_WAF_REDIRECT:
+		head(o, 302, "Moved Temporarily", "BigIP");
+		buf_adds(o, "Location: https://portal.corp.example/blocked.html"
+		            "\r\nConnection: close\r\n");
+		finish(o, "", "");
+		return;
+	default:
+		snprintf(body, sizeof body,
+		         "<html><head><title>Request Rejected</title></head>"
+		         "<body>The requested URL was rejected. Please consult "
+		         "with your administrator.<br><br>Your support ID is: "
+		         "%u</body></html>",
+		         (unsigned)(p->ip * 2654435761u) % 1000000000u);
+		if (p->block_200)
+			head(o, 200, "OK", "");
+		else
+			head(o, 403, "Forbidden", "");
+		buf_adds(o, "Cache-Control: no-cache\r\nConnection: close\r\n");
+		finish(o, "text/html", body);
+		return;
+	}
+}
+
+/* A site-wide rule that answers 200 to any path (a portal in front, a
+ * custom error page served as 200). */
+static void catch_all_page(const struct persona *p, struct buf *o)
+{
+	head(o, 200, "OK", "Microsoft-IIS/10.0");
+	buf_printf(o, "X-FEServer: %s\r\n", p->name);
+	finish(o, "text/html",
+	       "<html><head><title>Contoso Intranet</title></head><body>"
+	       "<h1>Page not available</h1><p>Please go back to the "
+	       "start page.</p></body></html>");
+}
+
 void persona_answer(const struct lab_world *w, const struct persona *p,
                     const struct http_req *req, struct lab_answer *a)
 {
@@ -253,6 +296,15 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 			query = t;
 	}
 	url_decode_lower(req->target, dec, sizeof dec);
+	/* A device in front answers what looks like an attack itself. */
+	if (p->front != FRONT_NONE &&
+	    ((req->cookie.len &&
+	      (view_find_ci(req->cookie, VIEW_LIT("X-AnonResource")) >= 0 ||
+	       view_find_ci(req->cookie, VIEW_LIT("X-BEResource")) >= 0)) ||
+	     (strstr(dec, "autodiscover.json") && strchr(dec, '@')))) {
+		waf_answer(p, o, a);
+		return;
+	}
 	/* URL-rewrite mitigations run before anything else in IIS. */
 	if (p->eems && strstr(dec, "autodiscover") &&
 	    strstr(dec, "powershell")) {
@@ -356,10 +408,19 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		 * after it reach that back end unauthenticated. */
 		if (query.len && memchr(query.p, '@', query.len) &&
 		    persona_vulnerable(kb, "CVE-2021-34473", p->build)) {
+			/* As real OWA answers: the back end's OWA has no
+			 * such user and redirects to its error page, which
+			 * names the exception, the build and the server. */
+			char bs[BUILD_STRLEN];
+			build_format(p->build, false, bs);
 			head(o, 302, "Found", "Microsoft-IIS/10.0");
-			buf_adds(
-			    o,
-			    "Location: /owa/auth/logon.aspx?url=%2fowa%2f\r\n");
+			buf_printf(o,
+			           "Location: https://mail.corp.example/owa/auth/"
+			           "errorfe.aspx?httpCode=500&msg=2945803327&owaError="
+			           "Microsoft.Exchange.Clients.Owa2.Server.Core."
+			           "OwaADUserNotFoundException&owaVer=%s&be=%s&"
+			           "ts=133100000000000000\r\n",
+			           bs, p->name);
 			buf_printf(o,
 			           "X-FEServer: %s\r\nX-CalculatedBETarget: "
 			           "%s.corp.example\r\n",
@@ -375,6 +436,10 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		}
 		buf_printf(o, "X-FEServer: %s\r\n", p->name);
 		finish(o, "", "");
+		return;
+	}
+	if (p->catch_all) {
+		catch_all_page(p, o);
 		return;
 	}
 	if (view_starts_ci(path, VIEW_LIT("/owa/auth/")) ||

@@ -17,17 +17,22 @@ struct lab_mix {
 	int eomt;         /* percent of ProxyLogon-vulnerable Exchange */
 	int eems;         /* percent of ProxyNotShell-vulnerable Exchange */
 	int shells;       /* percent of Exchange 2013+ with web shells */
+	int fronts;       /* percent of Exchange 2013+ behind a WAF (3 kinds) */
+	int catch_all;    /* percent of Exchange 2013+ answering 200 anywhere */
 };
 
 static const struct lab_mix mixes[] = {
-    {"2021-03", "2021-03-16", {10, 28, 42, 20, 0}, 12, 15, 0, 12},
-    {"2021-08", "2021-08-10", {8, 25, 45, 22, 0}, 12, 5, 0, 8},
-    {"2022-11", "2022-11-15", {5, 20, 45, 30, 0}, 12, 2, 40, 5},
-    {"current", "2026-11-01", {3, 12, 40, 35, 10}, 12, 0, 10, 3},
+    {"2021-03", "2021-03-16", {10, 28, 42, 20, 0}, 12, 15, 0, 12, 3, 2},
+    {"2021-08", "2021-08-10", {8, 25, 45, 22, 0}, 12, 5, 0, 8, 3, 2},
+    {"2022-11", "2022-11-15", {5, 20, 45, 30, 0}, 12, 2, 40, 5, 3, 2},
+    {"current", "2026-11-01", {3, 12, 40, 35, 10}, 12, 0, 10, 3, 3, 2},
+    /* What the real internet adds to a plain fleet, often enough to
+     * test on a small range: devices in front, catch-all sites. */
+    {"variety", "2021-08-10", {8, 25, 45, 22, 0}, 10, 5, 0, 15, 45, 15},
 };
 
 const char *const lab_mix_names[] = {"2021-03", "2021-08", "2022-11", "current",
-                                     NULL};
+                                     "variety", NULL};
 
 int lab_world_init(struct lab_world *w, const struct kb *kb, const char *mix,
                    uint64_t seed)
@@ -182,6 +187,18 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 			p->shells[k] = s;
 		}
 	}
+	p->proxyshell_open =
+	    modern && persona_vulnerable(kb, "CVE-2021-34473", p->build);
+	/* Drawn last, so the rest of a fleet stays what it was. */
+	if (modern) {
+		k = (int)rng_below(&r, 100);
+		if (k < w->mix->fronts) {
+			p->front = (enum persona_front)(1 + k % 3);
+			p->block_200 = (k / 3) % 2;
+		} else if (k < w->mix->fronts + w->mix->catch_all) {
+			p->catch_all = true;
+		}
+	}
 }
 
 void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
@@ -192,7 +209,10 @@ void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
 		return;
 	}
 	*b = p->build;
-	if ((p->build >> 48) < 15 || p->owa_header || p->manifest) {
+	/* The ProxyShell check's answer names the exact build (owaVer in
+	 * the error page's address) when nothing stands in front. */
+	if ((p->build >> 48) < 15 || p->owa_header || p->manifest ||
+	    (p->front == FRONT_NONE && p->proxyshell_open)) {
 		*pr = PREC_SU;
 	} else {
 		*pr = PREC_CU;
@@ -207,9 +227,17 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 
 	c->ssrf = c->proxyshell = CHK_NOT_RUN;
 	c->mitigation = NULL;
+	c->webshells = NULL;
 	if (p->kind != P_EXCHANGE)
 		return;
-	if (p->eomt)
+	c->webshells = p->catch_all ? "cannot-tell"
+	               : p->nshells ? "found"
+	                            : "none-found";
+	if (p->front == FRONT_WAF_RESET)
+		c->ssrf = CHK_MITIGATED; /* a reset, as the EOMT rule does */
+	else if (p->front != FRONT_NONE)
+		c->ssrf = CHK_BLOCKED;
+	else if (p->eomt)
 		c->ssrf = CHK_MITIGATED;
 	else if (modern &&
 	         persona_vulnerable(w->kb, "CVE-2021-26855", p->build))
@@ -218,14 +246,23 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 		c->ssrf = CHK_NOT_VULNERABLE;
 	if (!modern)
 		c->proxyshell = CHK_INCONCLUSIVE;
+	else if (p->front != FRONT_NONE)
+		c->proxyshell = CHK_BLOCKED;
 	else if (persona_vulnerable(w->kb, "CVE-2021-34473", p->build))
 		c->proxyshell = CHK_VULNERABLE;
 	else
 		c->proxyshell = CHK_NOT_VULNERABLE;
-	c->mitigation = p->eomt && p->eems ? "eomt+eems"
-	                : p->eomt          ? "eomt"
-	                : p->eems          ? "eems"
-	                                   : "none";
+	/* Behind a device that resets attack-shaped requests, the
+	 * mitigation probes see resets too. */
+	if (p->front == FRONT_WAF_RESET)
+		c->mitigation = "eomt+eems";
+	else if (p->front != FRONT_NONE)
+		c->mitigation = "none";
+	else
+		c->mitigation = p->eomt && p->eems ? "eomt+eems"
+		                : p->eomt          ? "eomt"
+		                : p->eems          ? "eems"
+		                                   : "none";
 }
 
 const char *persona_tls_name(const struct persona *p)
@@ -300,6 +337,7 @@ static void evolve(const struct lab_world *w, struct persona *p)
 		p->eems = false;
 	if (p->eomt && !persona_vulnerable(kb, "CVE-2021-26855", p->build))
 		p->eomt = false;
+	p->proxyshell_open = persona_vulnerable(kb, "CVE-2021-34473", p->build);
 }
 
 /*
@@ -336,6 +374,13 @@ void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p)
 	p->ip = ip;
 	snprintf(p->hostname, sizeof p->hostname, "ex-%u-%u-%u-%u." LAB_ZONE,
 	         ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+}
+
+static const char *front_word(enum persona_front f)
+{
+	static const char *const w[] = {"none", "waf-block", "waf-redirect",
+	                                "waf-reset"};
+	return w[f];
 }
 
 static const char *kind_word(enum persona_kind k)
@@ -409,8 +454,13 @@ int persona_truth(const struct lab_world *w, const struct persona *p,
 	        : buf_printf(out, ",\"sni_only\":%s,\"slow\":%s",
 	                     p->sni_only ? "true" : "false",
 	                     p->slow ? "true" : "false");
+	if (!rc && p->kind == P_EXCHANGE)
+		rc = buf_printf(out, ",\"front\":\"%s\",\"catch_all\":%s",
+		                front_word(p->front),
+		                p->catch_all ? "true" : "false");
 	rc = rc ? rc : buf_adds(out, ",\"webshells\":[");
-	for (k = 0; !rc && k < p->nshells; k++) {
+	/* Behind a catch-all site a scanner cannot tell shells apart. */
+	for (k = 0; !rc && !p->catch_all && k < p->nshells; k++) {
 		if (k)
 			rc = buf_addc(out, ',');
 		rc = rc ? rc : json_cstr(out, kb->webshell_paths[p->shells[k]]);
@@ -419,9 +469,9 @@ int persona_truth(const struct lab_world *w, const struct persona *p,
 	if (!rc && p->kind == P_EXCHANGE)
 		rc = buf_printf(out,
 		                "\"ssrf-26855\":\"%s\",\"proxyshell\":\"%s\","
-		                "\"mitigation\":\"%s\"",
+		                "\"mitigation\":\"%s\",\"webshells\":\"%s\"",
 		                check_word(c.ssrf), check_word(c.proxyshell),
-		                c.mitigation);
+		                c.mitigation, c.webshells);
 	/* verdicts: what a scan by address alone reaches; an SNI-only server
 	 * shows nothing without its name. verdicts_by_name: with the name. */
 	rc = rc ? rc : buf_adds(out, "},\"verdicts\":");

@@ -13,6 +13,15 @@
 
 enum persona_kind { P_EXCHANGE, P_IIS, P_NGINX, P_DEFAULT };
 
+/* A device in front of Exchange that answers attack-shaped requests (the
+ * safe checks' probes) itself. */
+enum persona_front {
+	FRONT_NONE,
+	FRONT_WAF_BLOCK,    /* its own block page: 403, or 200, support ID */
+	FRONT_WAF_REDIRECT, /* a redirect to a fixed URL of its own */
+	FRONT_WAF_RESET,    /* the connection reset */
+};
+
 #define PERSONA_MAX_SHELLS 3
 #define LAB_ZONE "lab.exhunt.test"
 
@@ -31,6 +40,10 @@ struct persona {
 	int shells[PERSONA_MAX_SHELLS]; /* indices into kb->webshell_paths */
 	int tls_max;       /* highest TLS version: TLS1_VERSION ... */
 	char name[16];     /* NetBIOS computer name, e.g. EXCH-004D2A */
+	enum persona_front front;
+	bool block_200;    /* FRONT_WAF_BLOCK answers 200 rather than 403 */
+	bool catch_all;    /* unknown paths answer 200 (a site-wide rule) */
+	bool proxyshell_open; /* open to CVE-2021-34473 (kept with the build) */
 	char hostname[64]; /* DNS name served by the lab resolver */
 };
 
@@ -73,6 +86,7 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 struct persona_checks {
 	enum check_result ssrf, proxyshell;
 	const char *mitigation; /* "none", "eomt", "eems", "eomt+eems" */
+	const char *webshells;  /* "found", "none-found", "cannot-tell" */
 };
 void persona_checks(const struct lab_world *w, const struct persona *p,
                     struct persona_checks *c);

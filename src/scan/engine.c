@@ -283,6 +283,11 @@ static void aborted(struct conn *c)
 	}
 	c->retried = false;
 	c->have_req = false;
+	if (c->probe.answered == 0) {
+		/* Nothing ever answered: an error, not "not Exchange". */
+		fail(c, "closed before any answer", "");
+		return;
+	}
 	probe_feed(&c->probe, NULL);
 	if (!probe_next(&c->probe, &c->req)) {
 		finish(c);

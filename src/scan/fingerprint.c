@@ -40,6 +40,20 @@ static int dotted(struct view v, build_t *out, size_t *used)
 	return n;
 }
 
+bool fp_plausible(build_t b)
+{
+	unsigned major = (unsigned)(b >> 48), minor = (unsigned)(b >> 32) & 0xffff,
+	         bld = (unsigned)(b >> 16) & 0xffff, rev = (unsigned)b & 0xffff;
+
+	/* Exchange 2007 (8.0-8.3), 2010 (14.0-14.3), 2013 to SE
+	 * (15.0-15.2); build and revision numbers far above any released
+	 * (15.2.2562 is SE's RTM) are crafted, not a product. */
+	if (!((major == 8 && minor <= 3) || (major == 14 && minor <= 3) ||
+	      (major == 15 && minor <= 2)))
+		return false;
+	return bld <= 9999 && rev <= 2999;
+}
+
 bool fp_owa_path(struct view body, build_t *build, enum precision *prec)
 {
 	static const struct view pre[] = {VIEW_LIT("/owa/auth/"),
@@ -60,7 +74,8 @@ bool fp_owa_path(struct view body, build_t *build, enum precision *prec)
 				continue;
 			/* 2013 and later write the CU (3 parts) under auth/;
 			 * 2010 writes the full build right under /owa/. */
-			if ((b >> 48) < 14 || (b >> 48) > 15)
+			if ((b >> 48) < 14 || (b >> 48) > 15 ||
+			    !fp_plausible(b))
 				continue;
 			*build = b;
 			*prec = parts == 4 ? PREC_SU : PREC_CU;
@@ -98,7 +113,8 @@ bool fp_version_header(struct view value, build_t *build)
 		value.len -= 9;
 	}
 	return dotted(value, build, &used) == 4 && used == value.len &&
-	       (*build >> 48) >= 14 && (*build >> 48) <= 15;
+	       (*build >> 48) >= 14 && (*build >> 48) <= 15 &&
+	       fp_plausible(*build);
 }
 
 /* Value of attribute `name` inside one element's text, or an empty view. */
@@ -160,7 +176,8 @@ bool fp_manifest(struct view body, build_t *build)
 		if (name.len >= 12 &&
 		    view_eq_ci((struct view){name.p + name.len - 12, 12},
 		               VIEW_LIT(".application")) &&
-		    dotted(ver, build, &used) == 4 && used == ver.len)
+		    dotted(ver, build, &used) == 4 && used == ver.len &&
+		    fp_plausible(*build))
 			return true;
 	}
 	return false;

@@ -9,6 +9,9 @@
 /* The OWA logon page's resource paths: "/owa/auth/15.1.2176/themes/..."
  * gives the CU (PREC_CU); "/owa/14.3.513.0/themes/..." (Exchange 2010)
  * gives the build (PREC_SU). Returns false when no such path is there. */
+/* Could b be a real Exchange build (2007 to SE, numbers in the ranges
+ * released)? A crafted 15.9.65535.65535 cannot. */
+bool fp_plausible(build_t b);
 bool fp_owa_path(struct view body, build_t *build, enum precision *prec);
 /* Markers of an OWA logon page (title, OwaPage comment, scripts). */
 bool fp_is_owa_page(struct view body);

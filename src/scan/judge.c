@@ -18,9 +18,9 @@ const char *precision_word(enum precision p)
 
 const char *check_word(enum check_result r)
 {
-	static const char *const w[] = {"not-run", "vulnerable",
+	static const char *const w[] = {"not-run",   "vulnerable",
 	                                "not-vulnerable", "mitigated",
-	                                "inconclusive"};
+	                                "inconclusive", "blocked"};
 	return w[r];
 }
 
@@ -90,17 +90,87 @@ static void apply_check(const struct kb *kb, const char *cve,
 	}
 }
 
+/* Is CVE c fixed by the same update as `cve` for build b's CU? */
+static bool same_fix(const struct kb *kb, int c, const char *cve, build_t b)
+{
+	int k = kb_cve_find(kb, cve);
+	build_t f1 = 0, f2 = 0;
+	const char *u1, *u2;
+
+	if (k < 0)
+		return false;
+	if (k == c)
+		return true;
+	return kb_fix(kb, k, b, &f1, &u1) == FIX_AT_BUILD &&
+	       kb_fix(kb, c, b, &f2, &u2) == FIX_AT_BUILD && f1 == f2 &&
+	       strcmp(kb->cves[k].fix[0], kb->cves[c].fix[0]) == 0;
+}
+
+/* Does a conclusive check contradict what the exact build says? */
+static bool disagrees(const struct kb *kb, const char *cve,
+                      enum check_result res, struct range r, build_t b)
+{
+	int c = kb_cve_find(kb, cve);
+	enum verdict v;
+
+	if (c < 0 || (res != CHK_VULNERABLE && res != CHK_NOT_VULNERABLE))
+		return false;
+	v = by_range(kb, c, r, b);
+	return (res == CHK_VULNERABLE && v == V_PATCHED) ||
+	       (res == CHK_NOT_VULNERABLE && v == V_VULNERABLE);
+}
+
+/* No build seen (a federated logon page shows none): the checks still
+ * decide their own campaign's CVEs, which one update fixed for every CU
+ * (March 2021 for ProxyLogon, April 2021 for ProxyShell's first two). */
+static void judge_no_build(const struct kb *kb, const struct judge_in *in,
+                           struct judge_out *out)
+{
+	static const char *const proxylogon[] = {
+	    "CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858",
+	    "CVE-2021-27065", NULL};
+	static const char *const proxyshell[] = {"CVE-2021-34473",
+	                                         "CVE-2021-34523", NULL};
+	const struct {
+		enum check_result res;
+		const char *const *cves;
+		const char *basis;
+	} sets[] = {{in->ssrf, proxylogon, "check:ssrf-26855"},
+	            {in->proxyshell, proxyshell, "check:proxyshell"}};
+
+	for (size_t k = 0; k < 2; k++) {
+		if (sets[k].res != CHK_VULNERABLE &&
+		    sets[k].res != CHK_NOT_VULNERABLE)
+			continue;
+		for (int i = 0; sets[k].cves[i] && out->n < JUDGE_MAX; i++) {
+			int c = kb_cve_find(kb, sets[k].cves[i]);
+			if (c < 0)
+				continue;
+			out->v[out->n].cve = c;
+			out->v[out->n].verdict = sets[k].res == CHK_VULNERABLE
+			                             ? V_VULNERABLE
+			                             : V_PATCHED;
+			out->v[out->n].basis = sets[k].basis;
+			out->n++;
+		}
+	}
+}
+
 void judge(const struct kb *kb, const struct judge_in *in,
            struct judge_out *out)
 {
 	struct range r, r0, r1;
 	unsigned long long by_ssrf = 0, by_ps = 0;
 	enum verdict forced[JUDGE_MAX];
+	enum check_result ssrf, ps, incons_ssrf = CHK_NOT_RUN,
+	                            incons_ps = CHK_NOT_RUN;
 	int c;
 
 	out->n = 0;
-	if (in->precision == PREC_NONE)
+	if (in->precision == PREC_NONE) {
+		judge_no_build(kb, in, out);
 		return;
+	}
 	if (in->precision == PREC_SU) {
 		r.lo = in->build;
 		r.hi = in->build + 1;
@@ -109,11 +179,25 @@ void judge(const struct kb *kb, const struct judge_in *in,
 		r.hi = BUILD_CU(in->build) + 0x10000;
 	}
 	r0 = r;
-	apply_check(kb, "CVE-2021-26855", in->ssrf, in->build, &r, &by_ssrf,
+	/* A check never overrides an exact build silently: when they
+	 * disagree, both facts go into the basis and the worse verdict
+	 * stands. */
+	ssrf = in->ssrf;
+	ps = in->proxyshell;
+	if (in->precision == PREC_SU) {
+		if (disagrees(kb, "CVE-2021-26855", ssrf, r0, in->build)) {
+			incons_ssrf = ssrf;
+			ssrf = CHK_NOT_RUN;
+		}
+		if (disagrees(kb, "CVE-2021-34473", ps, r0, in->build)) {
+			incons_ps = ps;
+			ps = CHK_NOT_RUN;
+		}
+	}
+	apply_check(kb, "CVE-2021-26855", ssrf, in->build, &r, &by_ssrf,
 	            forced);
 	r1 = r;
-	apply_check(kb, "CVE-2021-34473", in->proxyshell, in->build, &r, &by_ps,
-	            forced);
+	apply_check(kb, "CVE-2021-34473", ps, in->build, &r, &by_ps, forced);
 	if (r.lo >= r.hi) {
 		/* The checks contradict each other or the build; trust the
 		 * checks for their own CVEs and nothing else. */
@@ -137,6 +221,24 @@ void judge(const struct kb *kb, const struct judge_in *in,
 			basis = "check:ssrf-26855";
 		} else if (v != v0) {
 			basis = "check:proxyshell";
+		}
+		if (incons_ssrf != CHK_NOT_RUN &&
+		    same_fix(kb, c, "CVE-2021-26855", in->build)) {
+			basis = incons_ssrf == CHK_VULNERABLE
+			            ? "inconsistent:check:ssrf-26855=vulnerable,"
+			              "build=patched"
+			            : "inconsistent:check:ssrf-26855=not-"
+			              "vulnerable,build=vulnerable";
+			v = V_VULNERABLE;
+		}
+		if (incons_ps != CHK_NOT_RUN &&
+		    same_fix(kb, c, "CVE-2021-34473", in->build)) {
+			basis = incons_ps == CHK_VULNERABLE
+			            ? "inconsistent:check:proxyshell=vulnerable,"
+			              "build=patched"
+			            : "inconsistent:check:proxyshell=not-"
+			              "vulnerable,build=vulnerable";
+			v = V_VULNERABLE;
 		}
 		out->v[out->n].cve = c;
 		out->v[out->n].verdict = v;

@@ -24,6 +24,8 @@ enum check_result {
 	CHK_NOT_VULNERABLE,
 	CHK_MITIGATED, /* the probe was aborted by a URL-rewrite rule */
 	CHK_INCONCLUSIVE,
+	CHK_BLOCKED, /* something not Exchange answered the probe (a WAF's
+	              * block page or redirect, a reset): no verdict */
 };
 
 struct judge_in {

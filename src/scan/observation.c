@@ -63,3 +63,16 @@ const char *observation_mitigation(const struct observation *o)
 	       : o->eems          ? "eems"
 	                          : "none";
 }
+
+const char *observation_shells(const struct observation *o)
+{
+	if (!(o->checks_run & CHECK_WEBSHELLS))
+		return NULL;
+	if (o->shells_catch_all)
+		return "cannot-tell"; /* every path answers: no verdict */
+	if (o->nshells)
+		return "found";
+	if (o->shells_checked < o->shells_total)
+		return "incomplete"; /* cut short: absence is not shown */
+	return "none-found";
+}

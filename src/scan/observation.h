@@ -33,6 +33,9 @@ struct observation {
 	bool eomt, eems;            /* mitigation check: rewrite rules seen */
 	int shells[OBS_MAX_SHELLS]; /* kb->webshell_paths indices */
 	int nshells;
+	int shells_total;      /* paths the check meant to ask */
+	int shells_checked;    /* paths answered */
+	bool shells_catch_all; /* a random path answered with content */
 
 	char tls_version[16];
 	char cert_sha256[65];
@@ -54,6 +57,11 @@ int checks_parse(const char *list, unsigned *out, const char **bad);
 /* Judges the observation (no verdicts unless it is Exchange). */
 void observation_judge(const struct kb *kb, const struct observation *o,
                        struct judge_out *v);
+/* The web-shell check's result word: "found", "none-found" (every path
+ * answered, none with content), "cannot-tell" (a random path answered
+ * with content: a catch-all), "incomplete" (cut short by a deadline, a
+ * cap or a reset); NULL when it did not run. */
+const char *observation_shells(const struct observation *o);
 /* The mitigation check's result word, or NULL when it did not run. */
 const char *observation_mitigation(const struct observation *o);
 

@@ -12,6 +12,7 @@ enum {
 	S_PROXYSHELL,
 	S_MIT_EOMT, /* mitigation: the EOMT cookie rule */
 	S_MIT_EEMS, /* mitigation: the autodiscover+powershell rule */
+	S_SHELL_CONTROL, /* webshells: a random path first (a catch-all?) */
 	S_SHELLS,   /* webshells: one GET per known path */
 	S_DONE,
 };
@@ -77,9 +78,17 @@ static void advance(struct probe *p)
 			if (o->exchange && (p->checks & CHECK_MITIGATION))
 				return;
 			break;
-		case S_SHELLS:
+		case S_SHELL_CONTROL:
 			if (o->exchange && (p->checks & CHECK_WEBSHELLS) &&
-			    p->kb->nwebshell_paths)
+			    p->kb->nwebshell_paths) {
+				o->checks_run |= CHECK_WEBSHELLS;
+				o->shells_total = p->kb->nwebshell_paths;
+				return;
+			}
+			break;
+		case S_SHELLS:
+			if ((o->checks_run & CHECK_WEBSHELLS) &&
+			    !o->shells_catch_all)
 				return;
 			break;
 		default: p->step = S_DONE; return;
@@ -128,12 +137,85 @@ bool probe_next(struct probe *p, struct probe_req *req)
 	case S_MIT_EEMS:
 		snprintf(req->path, sizeof req->path, "%s", EEMS_PATH);
 		return true;
+	case S_SHELL_CONTROL: {
+		/* A name no server has: what a missing page looks like here.
+		 * Derived from the address, so reruns ask the same. */
+		uint32_t h = p->obs->ip * 2654435761u ^ 0x5bd1e995u;
+		snprintf(req->path, sizeof req->path,
+		         "/aspnet_client/exh%08x%04x.aspx", h,
+		         (unsigned)(h >> 7) & 0xffff);
+		return true;
+	}
 	case S_SHELLS:
 		snprintf(req->path, sizeof req->path, "%s",
 		         p->kb->webshell_paths[p->sub]);
 		return true;
 	}
 	return false;
+}
+
+/* Does the answer come from Exchange (or the IIS in front of it) rather
+ * than from a device of its own? Only then may a "not vulnerable" be read
+ * from it. */
+static bool exchange_shaped(const struct http_resp *r)
+{
+	static const char *const h[] = {
+	    "X-FEServer", "X-BEServer", "X-CalculatedBETarget", "X-OWA-Version",
+	    "X-DiagInfo", "request-id", "X-BackEndCookie", NULL};
+	const struct view *srv, *loc;
+	int k;
+
+	for (k = 0; h[k]; k++)
+		if (http_resp_header(r, h[k]))
+			return true;
+	/* Exchange 2013's front end answers this probe from IIS itself;
+	 * OWA's own error page is Exchange's answer too. */
+	srv = http_resp_header(r, "Server");
+	if (r->status >= 300 && r->status < 400 &&
+	    (loc = http_resp_header(r, "Location")) &&
+	    view_find_ci(*loc, VIEW_LIT("/owa/auth/errorfe.aspx")) >= 0)
+		return true;
+	return srv && view_starts_ci(*srv, VIEW_LIT("Microsoft-IIS/")) &&
+	       (r->status == 400 || r->status == 401 || r->status == 404) &&
+	       r->body.len < 2048;
+}
+
+/* The real shape of a ProxyShell-vulnerable answer: the back end's OWA
+ * found no such user and redirected to its error page naming the
+ * exception (or showed it, or the MAPI endpoint answered). A bare
+ * redirect proves nothing: a WAF or a site rule redirects too. */
+static bool proxyshell_shape(const struct http_resp *r, const struct view *loc)
+{
+	struct view body = {r->body.p, r->body.len};
+
+	if (r->status >= 300 && r->status < 400 && loc &&
+	    view_find_ci(*loc, VIEW_LIT("errorfe.aspx")) >= 0 &&
+	    (view_find_ci(*loc, VIEW_LIT("OwaADUserNotFoundException")) >= 0 ||
+	     (view_find_ci(*loc, VIEW_LIT("httpCode=500")) >= 0 &&
+	      view_find_ci(*loc, VIEW_LIT("owaError=")) >= 0)))
+		return true;
+	if (view_find(body, VIEW_LIT("OwaADUserNotFoundException")) >= 0)
+		return true;
+	return r->status == 200 &&
+	       view_find(body, VIEW_LIT("Exchange MAPI/HTTP Connectivity "
+	                                "Endpoint")) >= 0;
+}
+
+/* owaVer=<build> in the error page's address: the back end's exact build. */
+static bool owa_ver(const struct view *loc, build_t *b)
+{
+	long at = view_find_ci(*loc, VIEW_LIT("owaVer="));
+	struct view v;
+	size_t n = 0;
+
+	if (at < 0)
+		return false;
+	v.p = loc->p + at + 7;
+	v.len = loc->len - (size_t)at - 7;
+	while (n < v.len && ((v.p[n] >= '0' && v.p[n] <= '9') || v.p[n] == '.'))
+		n++;
+	v.len = n;
+	return fp_version_header(v, b);
 }
 
 /* A same-host Location as a path to request next, or false. */
@@ -158,6 +240,18 @@ static bool same_host_path(const struct view *loc, char *dst, size_t cap)
 	if (v.len == 0 || v.p[0] != '/' || v.len >= cap)
 		return false;
 	return view_cstr(v, dst, cap);
+}
+
+/* A Location with spaces or control bytes is never followed: written
+ * into our next request line it could smuggle headers into it. */
+static bool clean_location(const struct view *loc)
+{
+	for (size_t i = 0; i < loc->len; i++) {
+		unsigned char c = (unsigned char)loc->p[i];
+		if (c <= 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
 }
 
 static void note_fe(struct probe *p, const struct http_resp *r)
@@ -219,6 +313,8 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 	struct observation *o = p->obs;
 	const struct view *v;
 
+	if (r)
+		p->answered++;
 	switch (p->step) {
 	case S_LOGON:
 	case S_OWA:
@@ -228,7 +324,7 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 			o->first_status = r->status;
 		if (r->status >= 300 && r->status < 400 &&
 		    (v = http_resp_header(r, "Location")) &&
-		    p->redirects < LIM_REDIRECTS) {
+		    clean_location(v) && p->redirects < LIM_REDIRECTS) {
 			note_fe(p, r);
 			take_version_header(p, r);
 			if (view_find_ci(*v,
@@ -275,31 +371,51 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		else if ((v = http_resp_header(r, "X-CalculatedBETarget")) &&
 		         view_find_ci(*v, VIEW_LIT("localhost")) >= 0)
 			o->ssrf = CHK_VULNERABLE;
-		else
+		else if (exchange_shaped(r))
 			o->ssrf = CHK_NOT_VULNERABLE;
+		else
+			o->ssrf = CHK_BLOCKED; /* a device answered, not Exchange */
 		break;
 	case S_PROXYSHELL:
 		o->checks_run |= CHECK_PROXYSHELL;
-		if (!r)
-			o->proxyshell = CHK_MITIGATED;
-		else if (r->status == 302)
+		v = r ? http_resp_header(r, "Location") : NULL;
+		if (!r) {
+			o->proxyshell = CHK_BLOCKED;
+		} else if (proxyshell_shape(r, v)) {
+			build_t b;
 			o->proxyshell = CHK_VULNERABLE;
-		else if (r->status == 400 || r->status == 401 ||
-		         r->status == 403)
+			if (v && o->precision != PREC_SU && owa_ver(v, &b)) {
+				o->build = b;
+				o->precision = PREC_SU;
+				o->build_source = "proxyshell-owaver";
+				o->product = kb_product_of(p->kb, b);
+			}
+		} else if (!exchange_shaped(r)) {
+			o->proxyshell = CHK_BLOCKED;
+		} else if (r->status == 400 || r->status == 401 ||
+		           r->status == 403) {
 			o->proxyshell = CHK_NOT_VULNERABLE;
-		else
+		} else {
 			o->proxyshell = CHK_INCONCLUSIVE;
+		}
 		break;
 	case S_MIT_EOMT:
 		o->checks_run |= CHECK_MITIGATION;
 		o->eomt = !r;
 		break;
 	case S_MIT_EEMS: o->eems = !r; break;
+	case S_SHELL_CONTROL:
+		/* A page no server has answered with content: every path
+		 * would; a shell cannot be told from it. */
+		if (r && (r->status == 200 || r->status == 500))
+			o->shells_catch_all = true;
+		break;
 	case S_SHELLS:
-		o->checks_run |= CHECK_WEBSHELLS;
 		/* Present: answered with content rather than a redirect to
 		 * errorFE.aspx or a 404. A GET without parameters runs no
 		 * command in the shells seen in 2021. */
+		if (r)
+			o->shells_checked++;
 		if (r && (r->status == 200 || r->status == 500) &&
 		    o->nshells < OBS_MAX_SHELLS)
 			o->shells[o->nshells++] = p->sub;

@@ -17,6 +17,7 @@ struct probe {
 	unsigned checks;
 	struct observation *obs;
 	int step, sub, redirects;
+	unsigned answered; /* responses seen for this target */
 	bool owa_page, owa_redirect, fe_header;
 	char follow[768]; /* a same-host redirect to follow next */
 };

@@ -153,8 +153,7 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 		}
 		if (!rc && (o->checks_run & CHECK_WEBSHELLS))
 			rc = buf_printf(b, "%s\"webshells\":\"%s\"",
-			                first ? "" : ",",
-			                o->nshells ? "found" : "none-found");
+			                first ? "" : ",", observation_shells(o));
 	}
 	rc = rc ? rc : buf_adds(b, "},\"webshells\":[");
 	for (i = 0; !rc && i < o->nshells; i++) {

@@ -33,7 +33,7 @@ rows=$(( $(wc -l < "$TMP/scan.csv") - 1 ))
 grep -q ',exchange;webshell,' "$TMP/scan.csv" || fail "no web-shell rows in CSV"
 stop_lab
 
-for mix in 2022-11 current 2021-08; do
+for mix in 2022-11 current 2021-08 variety; do
 	start_lab --addresses 127.78.32.0/22 --port 9502 --http-port 0 --mix $mix \
 		--seed "$seed" --truth "$TMP/truth-$mix.jsonl"
 	"$EXHUNT" scan 127.78.32.0/22 --port 9502 --allow 127.78.0.0/16 \
@@ -43,4 +43,21 @@ for mix in 2022-11 current 2021-08; do
 		|| fail "mix $mix differs from truth (seed $seed)"
 	stop_lab
 done
+# The variety mix really holds what it is for: servers behind a WAF that
+# blocks, redirects or resets the checks (the checks say "blocked", never
+# "not-vulnerable"), catch-all sites (web shells "cannot-tell"), and the
+# ProxyShell answer in its real shape (the exact build read from it).
+python3 - "$TMP/truth-variety.jsonl" "$TMP/scan-variety.jsonl" <<'PY' || fail "variety mix"
+import json, sys
+t = [json.loads(l) for l in open(sys.argv[1])]
+r = {x["ip"]: x for x in map(json.loads, open(sys.argv[2]))}
+fronts = {f: sum(1 for x in t if x.get("front") == f) for f in ("waf-block", "waf-redirect", "waf-reset")}
+catch = sum(1 for x in t if x.get("catch_all"))
+blocked = sum(1 for x in r.values() if x["checks"].get("proxyshell") == "blocked")
+cannot = sum(1 for x in r.values() if x["checks"].get("webshells") == "cannot-tell")
+owaver = sum(1 for x in r.values() if x.get("build_source") == "proxyshell-owaver")
+print("fronts", fronts, "catch-all", catch, "blocked", blocked, "cannot-tell", cannot, "owaVer", owaver)
+if min(fronts.values()) < 5 or catch < 5 or blocked < 15 or cannot < 5 or owaver < 5:
+    sys.exit(1)
+PY
 echo PASS

@@ -103,6 +103,33 @@ static const struct {
     /* A mitigated probe proves nothing about the build. */
     {"15.1.2176", PREC_CU, CHK_MITIGATED, 0, "CVE-2021-26855",
      "likely-vulnerable", "build"},
+    /* Nor does a blocked one (a WAF answered): never "patched". */
+    {"15.1.2176", PREC_CU, CHK_BLOCKED, CHK_BLOCKED, "CVE-2021-26855",
+     "likely-vulnerable", "build"},
+    {"15.1.2176", PREC_CU, CHK_BLOCKED, CHK_BLOCKED, "CVE-2021-34473",
+     "likely-vulnerable", "build"},
+    /* A check that contradicts an exact build is reported as such, both
+     * facts named, and the worse verdict stands. */
+    {"15.1.2176.9", PREC_SU, CHK_VULNERABLE, 0, "CVE-2021-26855",
+     "vulnerable", "inconsistent:check:ssrf-26855=vulnerable,build=patched"},
+    {"15.1.2176.12", PREC_SU, 0, CHK_VULNERABLE, "CVE-2021-34473",
+     "vulnerable", "inconsistent:check:proxyshell=vulnerable,build=patched"},
+    {"15.1.2176.2", PREC_SU, CHK_NOT_VULNERABLE, 0, "CVE-2021-26855",
+     "vulnerable",
+     "inconsistent:check:ssrf-26855=not-vulnerable,build=vulnerable"},
+    /* A check that agrees with the exact build changes nothing. */
+    {"15.1.2176.2", PREC_SU, CHK_VULNERABLE, 0, "CVE-2021-26855",
+     "vulnerable", "check:ssrf-26855"},
+    /* No build visible (federated logon): the checks still decide their
+     * own campaign's CVEs. */
+    {"0.0.0.0", PREC_NONE, CHK_VULNERABLE, 0, "CVE-2021-26855", "vulnerable",
+     "check:ssrf-26855"},
+    {"0.0.0.0", PREC_NONE, CHK_NOT_VULNERABLE, 0, "CVE-2021-27065", "patched",
+     "check:ssrf-26855"},
+    {"0.0.0.0", PREC_NONE, 0, CHK_VULNERABLE, "CVE-2021-34523", "vulnerable",
+     "check:proxyshell"},
+    {"0.0.0.0", PREC_NONE, CHK_BLOCKED, CHK_BLOCKED, "CVE-2021-26855",
+     "absent", NULL},
 };
 
 int main(void)

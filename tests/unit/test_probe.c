@@ -96,6 +96,7 @@ int main(void)
 		CHECK_STR(o.build_source, "exporttool");
 		CHECK(strstr(asked, "/ecp/Current/exporttool/") != NULL);
 		CHECK(n == 4); /* logon, owa, manifest, ntlm */
+		if (n != 4) fprintf(stderr, "asked: %s\n", asked);
 		CHECK_STR(o.fe_server, "FE1");
 	}
 	/* Missing X-OWA-Version and no manifest: CU precision. */
@@ -163,8 +164,11 @@ int main(void)
 		     "HTTP/1.1 500 Error\r\nX-CalculatedBETarget: "
 		     "localhost\r\nContent-Length: 0\r\n\r\n"},
 		    {"/autodiscover/autodiscover.json?@test.com",
-		     "HTTP/1.1 302 Found\r\nLocation: /owa/\r\nContent-Length: "
-		     "0\r\n\r\n"},
+		     "HTTP/1.1 302 Found\r\nLocation: https://m.example/owa/"
+		     "auth/errorfe.aspx?httpCode=500&owaError=Microsoft."
+		     "Exchange.Clients.Owa2.Server.Core."
+		     "OwaADUserNotFoundException&owaVer=15.1.2176.2&be=EX1\r\n"
+		     "X-FEServer: EX1\r\nContent-Length: 0\r\n\r\n"},
 		    {"/aspnet_client/supp0rt.aspx",
 		     "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
 		    {"/owa/auth/",
@@ -175,6 +179,11 @@ int main(void)
 		run(s, 5, CHECK_ALL, &o, asked, sizeof asked);
 		CHECK(o.ssrf == CHK_VULNERABLE &&
 		      o.proxyshell == CHK_VULNERABLE);
+		/* The error page's owaVer is the exact build. */
+		CHECK(o.precision == PREC_SU &&
+		      o.build == BUILD(15, 1, 2176, 2));
+		CHECK_STR(o.build_source, "proxyshell-owaver");
+		CHECK_STR(observation_shells(&o), "found");
 		CHECK(o.nshells == 1 && !strcmp(kb->webshell_paths[o.shells[0]],
 		                                "/aspnet_client/supp0rt.aspx"));
 		CHECK(!o.eomt && !o.eems);
@@ -189,7 +198,8 @@ int main(void)
 		     "exch1.corp.example\r\nLocation: "
 		     "/owa/auth/errorFE.aspx\r\nContent-Length: 0\r\n\r\n"},
 		    {"/autodiscover/autodiscover.json?@test.com",
-		     "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"},
+		     "HTTP/1.1 401 Unauthorized\r\nServer: Microsoft-IIS/10.0\r\n"
+		     "Content-Length: 0\r\n\r\n"},
 		    {"/owa/auth/",
 		     "HTTP/1.1 302 Found\r\nLocation: "
 		     "/owa/auth/errorFE.aspx?httpCode=404\r\nContent-Length: "
@@ -199,6 +209,74 @@ int main(void)
 		CHECK(o.ssrf == CHK_NOT_VULNERABLE &&
 		      o.proxyshell == CHK_NOT_VULNERABLE);
 		CHECK(o.nshells == 0);
+		CHECK_STR(observation_shells(&o), "none-found");
+	}
+	/* A bare redirect is not the vulnerable shape: from Exchange it is
+	 * inconclusive; from a device in front, blocked. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/autodiscover/autodiscover.json?@test.com",
+		     "HTTP/1.1 302 Found\r\nLocation: /owa/\r\nX-FEServer: "
+		     "EX1\r\nContent-Length: 0\r\n\r\n"}};
+		run(s, 2, CHECK_PROXYSHELL, &o, asked, sizeof asked);
+		CHECK(o.proxyshell == CHK_INCONCLUSIVE);
+	}
+	/* A WAF's block page (403 or 200 with a support ID) or its own
+	 * redirect: blocked, never "not vulnerable". */
+	{
+		static const char *const waf[] = {
+		    "HTTP/1.1 403 Forbidden\r\n\r\n"
+		    "<html>Request Rejected. Your support ID is: 123</html>",
+		    "HTTP/1.1 200 OK\r\n\r\n"
+		    "<html>Request Rejected. Your support ID is: 123</html>",
+		    "HTTP/1.1 302 Found\r\nServer: BigIP\r\nLocation: "
+		    "https://portal.example/blocked.html\r\nContent-Length: "
+		    "0\r\n\r\n"};
+		for (int k = 0; k < 3; k++) {
+			const struct script s[] = {
+			    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+			    {"/owa/auth/x.js#ssrf", waf[k]},
+			    {"/autodiscover/autodiscover.json?@test.com", waf[k]}};
+			run(s, 3, CHECK_SSRF | CHECK_PROXYSHELL, &o, asked,
+			    sizeof asked);
+			CHECK(o.ssrf == CHK_BLOCKED &&
+			      o.proxyshell == CHK_BLOCKED);
+		}
+	}
+	/* A catch-all: the random control path answers 200, so no shell
+	 * can be told from it: "cannot-tell", nothing listed. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/aspnet_client/",
+		     "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nhome"}};
+		n = run(s, 2, CHECK_WEBSHELLS, &o, asked, sizeof asked);
+		CHECK(o.nshells == 0);
+		CHECK_STR(observation_shells(&o), "cannot-tell");
+		CHECK(n < 10);
+	}
+	/* Shell paths cut short (resets): incomplete, never none-found. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/aspnet_client/exh", "HTTP/1.1 404 Not Found\r\n"
+		                           "Content-Length: 0\r\n\r\n"},
+		    {"/aspnet_client/", NULL}};
+		run(s, 3, CHECK_WEBSHELLS, &o, asked, sizeof asked);
+		CHECK_STR(observation_shells(&o), "incomplete");
+	}
+	/* A Location with a space or line break is never followed; a
+	 * crafted version is no build. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx",
+		     "HTTP/1.1 302 Found\r\nLocation: /owa/auth/x.aspx "
+		     "HTTP/1.1\r\nX-OWA-Version: 15.9.65535.65535\r\n"
+		     "Content-Length: 0\r\n\r\n"}};
+		run(s, 1, 0, &o, asked, sizeof asked);
+		CHECK(strstr(asked, "x.aspx") == NULL);
+		CHECK(o.precision == PREC_NONE && !o.exchange);
 	}
 	/* Mitigated: the rewrite rules abort the probe URLs only. */
 	{
@@ -208,7 +286,8 @@ int main(void)
 		    {"/owa/auth/x.js", NULL},
 		    {"/autodiscover/autodiscover.json?a@foo.var", NULL},
 		    {"/autodiscover/autodiscover.json?@test.com",
-		     "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"},
+		     "HTTP/1.1 400 Bad Request\r\nServer: Microsoft-IIS/10.0\r\n"
+		     "Content-Length: 0\r\n\r\n"},
 		};
 		run(s, 5, CHECK_ALL, &o, asked, sizeof asked);
 		CHECK(o.ssrf == CHK_MITIGATED &&
@@ -219,8 +298,11 @@ int main(void)
 	/* ProxyShell on a server without autodiscover.json: inconclusive. */
 	{
 		const struct script s[] = {
-		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")}};
-		run(s, 1, CHECK_PROXYSHELL, &o, asked, sizeof asked);
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/autodiscover/", "HTTP/1.1 404 Not Found\r\nServer: "
+		                       "Microsoft-IIS/10.0\r\nContent-Length: "
+		                       "0\r\n\r\n"}};
+		run(s, 2, CHECK_PROXYSHELL, &o, asked, sizeof asked);
 		CHECK(o.proxyshell == CHK_INCONCLUSIVE);
 	}
 	kb_free(kb);
