@@ -45,11 +45,16 @@ static int check_truth(void *ctx, const struct observation *o)
 	persona_checks(&tc->w, &p, &pc);
 	in.ssrf = pc.ssrf;
 	in.proxyshell = pc.proxyshell;
-	if (p.sni_only && !o->hostname)
+	if (p.sni_only && !o->hostname) {
+		/* By address an SNI-only server shows nothing, checks
+		 * included. */
 		in.precision = PREC_NONE;
+		in.ssrf = in.proxyshell = CHK_NOT_RUN;
+	}
 	judge(tc->kb, &in, &want);
 	observation_judge(tc->kb, o, &got);
-	ok = want.n == got.n && o->nshells == (p.sni_only ? 0 : p.nshells);
+	ok = want.n == got.n &&
+	     o->nshells == (p.sni_only || p.catch_all ? 0 : p.nshells);
 	for (i = 0; ok && i < want.n; i++)
 		ok = want.v[i].cve == got.v[i].cve &&
 		     want.v[i].verdict == got.v[i].verdict;
