@@ -118,4 +118,21 @@ set +e
 "$EXHUNT" hunt "$tree" --no-progress --format json -o - > /dev/full 2>/dev/null; rc2=$?
 set -e
 [ $rc = 3 ] && [ $rc2 = 3 ] || fail "writing to a full disk: exits $rc $rc2, want 3"
+# Files made to be slow for the web-shell checks (each was quadratic once:
+# a run of "<a" with no '>', calls that never close) finish like any file:
+# a guard against a hang, not a timing (bench/hunt measures the ratios).
+p="$TMP/patho/inetpub/wwwroot"; mkdir -p "$p"
+python3 - "$p" <<'PY'
+import sys
+d = sys.argv[1]; n = 4 << 20
+open(d + "/a.aspx", "w").write("<a" * (n // 2))
+open(d + "/b.aspx", "w").write("<%" + "eval(" * (n // 5))
+open(d + "/c.aspx", "w").write("<script runat=server " * (n // 21))
+open(d + "/d.aspx", "w").write("<%" + ("streamwriter(" * 20 + "request[") * (n // 268))
+open(d + "/e.config", "w").write('<configuration><handlers><add type="a" ' * (n // 40))
+PY
+set +e
+timeout 120 "$EXHUNT" hunt "$TMP/patho" --no-progress >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 0 ] || [ $rc = 1 ] || fail "pathological files: exit $rc (124 is a hang)"
 echo "hunt_hostile: ok"
