@@ -32,37 +32,45 @@ static int write_table(const char *path, const struct report *r,
 	return rc;
 }
 
-/* exhunt report import --db FILE JSONL... */
+static void import_usage(FILE *f)
+{
+	fputs("usage: exhunt report import --db FILE JSONL...\n\n"
+	      "Adds the scan records of each JSONL file (exhunt scan -o) to the\n"
+	      "database; rerunning adds nothing twice. Options may come in any\n"
+	      "order.\n",
+	      f);
+}
+
+/* exhunt report import --db FILE JSONL..., parsed like every command. */
 static int cmd_report_import(int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
 	const char *db = NULL;
-	int i;
+	int i, ch;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-			db = argv[++i];
-			continue;
-		}
-		if (!db) {
-			log_error(
-			    "report import: give --db FILE before the JSONL "
-			    "files");
-			return EXIT_USAGE;
-		}
-		{
-			uint64_t added, lines;
-			int rc = report_import(db, argv[i], &added, &lines);
-			if (rc)
-				return rc == EXH_EINVAL ? EXIT_USAGE
-				                        : EXIT_RUNTIME;
-			printf("%s: %llu records, %llu new\n", argv[i],
-			       (unsigned long long)lines,
-			       (unsigned long long)added);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': db = optarg; break;
+		case 'h': import_usage(stdout); return 0;
+		default: import_usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (!db) {
+	if (!db || optind >= argc) {
 		log_error("report import: give --db FILE and JSONL files");
 		return EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++) {
+		uint64_t added, lines;
+		int rc = report_import(db, argv[i], &added, &lines);
+		if (rc)
+			return rc == EXH_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		printf("%s: %llu records, %llu new\n", argv[i],
+		       (unsigned long long)lines, (unsigned long long)added);
 	}
 	return 0;
 }

@@ -32,4 +32,11 @@ expect "$TMP/nope: not a folder" hunt "$TMP/nope"
 expect "--format: 'xml'" hunt --format xml "$TMP"
 expect "give one ROOT folder" hunt "$TMP" "$TMP"
 expect "not a scenario" lab host "$TMP/h" --scenario proxylogon-shel
+# report import: the same option parser as every command.
+"$EXHUNT" report import --help | grep -q "usage: exhunt report import" || fail "report import --help"
+expect "unrecognized option" report import --bogus x.jsonl
+expect "give --db FILE and JSONL files" report import x.jsonl
+: > "$TMP/empty.jsonl"
+"$EXHUNT" report import "$TMP/empty.jsonl" --db "$TMP/any-order.db" >/dev/null \
+	|| fail "report import with --db after the files"
 echo PASS
