@@ -1,4 +1,6 @@
 #include "base/jsonr.h"
+#include <errno.h>
+#include <stdlib.h>
 #include "base/err.h"
 #include <string.h>
 #include "base/banned.h"
@@ -168,13 +170,43 @@ static int value(struct p *p, int parent, int key, int depth)
 		return -1;
 	}
 	default:
+		/* RFC 8259's number, strictly: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?
+		 * (no NUL, no stray sign, nothing a converter would read
+		 * differently). */
 		start = p->s;
-		while (p->s < p->e && (strchr("+-.eE", *p->s) ||
-		                       (*p->s >= '0' && *p->s <= '9')))
+		if (p->s < p->e && *p->s == '-')
 			p->s++;
-		if (p->s == start) {
-			p->why = "unexpected character";
+		if (p->s < p->e && *p->s == '0') {
+			p->s++;
+		} else if (p->s < p->e && *p->s >= '1' && *p->s <= '9') {
+			while (p->s < p->e && *p->s >= '0' && *p->s <= '9')
+				p->s++;
+		} else {
+			p->why = start == p->s ? "unexpected character"
+			                       : "a number without digits";
 			return -1;
+		}
+		if (p->s < p->e && *p->s == '.') {
+			const char *d0 = ++p->s;
+			while (p->s < p->e && *p->s >= '0' && *p->s <= '9')
+				p->s++;
+			if (p->s == d0) {
+				p->why = "a number without digits after '.'";
+				return -1;
+			}
+		}
+		if (p->s < p->e && (*p->s == 'e' || *p->s == 'E')) {
+			const char *d0;
+			p->s++;
+			if (p->s < p->e && (*p->s == '+' || *p->s == '-'))
+				p->s++;
+			d0 = p->s;
+			while (p->s < p->e && *p->s >= '0' && *p->s <= '9')
+				p->s++;
+			if (p->s == d0) {
+				p->why = "a number without an exponent";
+				return -1;
+			}
 		}
 		id = node(p, J_NUM, parent, key);
 		if (id >= 0)
@@ -257,5 +289,27 @@ bool jsonr_str(const struct jdoc *d, int node, char *dst, size_t cap)
 		dst[o++] = c;
 	}
 	dst[o] = '\0';
+	return true;
+}
+
+bool jsonr_int(const struct jdoc *d, int node, long long *out)
+{
+	char tmp[32], *end;
+	long long v;
+	const struct view *r;
+
+	if (node < 0 || d->n[node].type != J_NUM)
+		return false;
+	r = &d->n[node].raw;
+	if (r->len == 0 || r->len >= sizeof tmp)
+		return false;
+	/* Converted from a terminated copy, never from the document. */
+	memcpy(tmp, r->p, r->len);
+	tmp[r->len] = '\0';
+	errno = 0;
+	v = strtoll(tmp, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
 	return true;
 }

@@ -35,5 +35,8 @@ int jsonr_get(const struct jdoc *d, int obj, const char *key);
 /* Unescapes a string node into dst (cap bytes, NUL-terminated); \u
  * escapes outside ASCII become '?'. false if it does not fit. */
 bool jsonr_str(const struct jdoc *d, int node, char *dst, size_t cap);
+/* The integer a number node holds (no fraction or exponent, in range),
+ * or false. */
+bool jsonr_int(const struct jdoc *d, int node, long long *out);
 
 #endif

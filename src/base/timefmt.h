@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 /* ISO 8601 UTC ("2021-03-03T06:49:53Z") of a Unix time, into 32 bytes. */
+/* t as "YYYY-MM-DDTHH:MM:SSZ", or "" when it cannot be printed. */
 void time_iso(int64_t t, char dst[32]);
 
 #endif

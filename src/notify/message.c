@@ -480,8 +480,10 @@ int notice_render(const struct notice *nt, const struct notice_opts *o,
 		rc = rc ? rc : crlf(&text, &tmp);
 		rc = rc ? rc : expand(&html, &t->html, f, nf, true);
 	}
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	if (!gmtime_r(&now, &tm) ||
+	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm) ==
+	        0)
+		snprintf(date, sizeof date, "Thu, 01 Jan 1970 00:00:00 +0000");
 	snprintf(
 	    mixed, sizeof mixed, "=_exhunt_mixed_%016llx",
 	    (unsigned long long)text_hash(message_id, 1469598103934665603ull));

@@ -213,9 +213,9 @@ static void bind_raw(struct store_writer *w, int col, int n)
 
 static long long num(const struct jdoc *d, int n)
 {
-	return n >= 0 && d->n[n].type == J_NUM
-	           ? strtoll(d->n[n].raw.p, NULL, 10)
-	           : 0;
+	long long v = 0;
+
+	return jsonr_int(d, n, &v) ? v : 0;
 }
 
 /* The position of cve in the verdict strings, adding it when new. Records

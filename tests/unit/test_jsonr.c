@@ -37,6 +37,34 @@ int main(void)
 	CHECK(jsonr_parse(&d, view_of("[1,2] x"), &why) != 0 &&
 	      !strcmp(why, "text after the value"));
 	CHECK(jsonr_parse(&d, view_of("\"abc"), &why) != 0);
+	/* Numbers follow the grammar strictly; a NUL is never part of one;
+	 * conversion reads a terminated copy and refuses what is not an
+	 * integer in range. */
+	{
+		static const char *const bad[] = {"[01]", "[-]", "[1.]",
+		                                  "[.5]", "[1e]", "[+1]",
+		                                  "[1-2]", "[--1]", "[1e+]"};
+		static const char *const good[] = {"[0]", "[-0]", "[12.5]",
+		                                   "[1e9]", "[-3E-2]"};
+		char nul[] = "[12\0\0]";
+		long long n;
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+			CHECK(jsonr_parse(&d, view_of(bad[i]), &why) != 0);
+		for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+			CHECK(jsonr_parse(&d, view_of(good[i]), &why) == 0);
+		CHECK(jsonr_parse(&d, (struct view){nul, 6}, &why) != 0);
+		CHECK(jsonr_parse(&d, view_of("[-42, 9223372036854775807, "
+		                              "9223372036854775808, 1.5]"),
+		                  &why) == 0);
+		v = d.n[0].first;
+		CHECK(jsonr_int(&d, v, &n) && n == -42);
+		v = d.n[v].next;
+		CHECK(jsonr_int(&d, v, &n) && n == 9223372036854775807LL);
+		v = d.n[v].next;
+		CHECK(!jsonr_int(&d, v, &n)); /* out of range */
+		v = d.n[v].next;
+		CHECK(!jsonr_int(&d, v, &n)); /* not an integer */
+	}
 	{
 		char deep[200];
 		memset(deep, '[', sizeof deep - 1);
