@@ -28,7 +28,8 @@ static void usage(FILE *f)
 	    "                          [--reporter NAME] [--help-text TEXT]\n"
 	    "                          [--templates DIR] [--suppress FILE]\n"
 	    "                          [--starttls] [--user NAME]\n"
-	    "                          [--password-file FILE] [--ca-file "
+	    "                          [--password-file FILE] "
+	    "[--allow-plaintext-password] [--ca-file "
 	    "FILE]\n"
 	    "                          [--rate N] [--retries N] [--cve LIST]\n"
 	    "\n"
@@ -231,6 +232,7 @@ static int notify_send_cmd(int argc, char **argv, bool plan_only)
 	    {"user", required_argument, NULL, 'u'},
 	    {"password-file", required_argument, NULL, 'P'},
 	    {"ca-file", required_argument, NULL, 'C'},
+	    {"allow-plaintext-password", no_argument, NULL, 'A'},
 	    {"rate", required_argument, NULL, 'r'},
 	    {"retries", required_argument, NULL, 'y'},
 	    {"cve", required_argument, NULL, 'V'},
@@ -243,7 +245,7 @@ static int notify_send_cmd(int argc, char **argv, bool plan_only)
 	struct suppress sup;
 	struct buf file, pw;
 	const char *contacts = NULL, *suppress = NULL, *pwfile = NULL;
-	bool dry = false;
+	bool dry = false, plaintext_ok = false;
 	struct kb *kb = NULL;
 	int ch, rate = 30, rc = 0;
 
@@ -271,6 +273,7 @@ static int notify_send_cmd(int argc, char **argv, bool plan_only)
 		case 'u': o.user = optarg; break;
 		case 'P': pwfile = optarg; break;
 		case 'C': o.ca_file = optarg; break;
+		case 'A': plaintext_ok = true; break;
 		case 'r':
 			if (!arg_int("rate", optarg, 1, 100000, &rate))
 				return EXIT_USAGE;
@@ -305,6 +308,16 @@ static int notify_send_cmd(int argc, char **argv, bool plan_only)
 	    strncmp(o.smtp_url, "smtps://", 8)) {
 		log_error("--smtp: '%s' is not smtp://HOST[:PORT] or "
 		          "smtps://HOST[:PORT]",
+		          o.smtp_url);
+		return EXIT_USAGE;
+	}
+	/* A password never crosses the network in the clear unless the
+	 * user says so in as many words. */
+	if (o.smtp_url && (o.user || pwfile) && !o.starttls &&
+	    strncmp(o.smtp_url, "smtps://", 8) != 0 && !plaintext_ok) {
+		log_error("--smtp %s: refusing to send a password over a "
+		          "connection that is not TLS; use --starttls or "
+		          "smtps://, or --allow-plaintext-password",
 		          o.smtp_url);
 		return EXIT_USAGE;
 	}

@@ -32,6 +32,11 @@ expect "$TMP/nope: not a folder" hunt "$TMP/nope"
 expect "--format: 'xml'" hunt --format xml "$TMP"
 expect "give one ROOT folder" hunt "$TMP" "$TMP"
 expect "not a scenario" lab host "$TMP/h" --scenario proxylogon-shel
+# notify send: no password over a connection that is not TLS.
+printf 'secret\n' > "$TMP/pw"
+expect "refusing to send a password over a connection that is not TLS" \
+	notify send --db "$TMP/n.db" --contacts "$TMP/c.csv" --from a@cert.example \
+	--smtp smtp://127.0.0.1:2525 --user bot --password-file "$TMP/pw"
 # report import: the same option parser as every command.
 "$EXHUNT" report import --help | grep -q "usage: exhunt report import" || fail "report import --help"
 expect "unrecognized option" report import --bogus x.jsonl
