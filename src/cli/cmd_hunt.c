@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "hunt/detect.h"
 #include <errno.h>
+#include <signal.h>
 #include <sched.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -38,6 +39,12 @@ static void hunt_usage(FILE *f)
 	    "Exit: 0 nothing above informational, 1 findings, 2 bad input,\n"
 	    "3 failure.\n",
 	    f);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	hunt_stop = 1;
 }
 
 /* The CPUs this process may use: its affinity mask, and a cgroup (v2)
@@ -163,6 +170,16 @@ int cmd_hunt(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	{
+		/* SIGINT and SIGTERM end the walk early; what was read is
+		 * reported (marked partial) and the exit code is 4. */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	if (hunt_run(&h)) {
 		rc = EXIT_USAGE;
 		goto out;
@@ -208,6 +225,8 @@ int cmd_hunt(int argc, char **argv)
 	for (i = 0; i < h.nf; i++)
 		if (h.f[i].sev > SEV_INFO)
 			rc = EXIT_FINDINGS;
+	if (h.interrupted)
+		rc = EXIT_INTERRUPTED;
 out:
 	if (out_fd >= 0)
 		close(out_fd);

@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 enum hunt_cve {
@@ -105,6 +106,7 @@ struct hunt {
 	struct agg_slot *agg;
 	size_t agg_cap, agg_used;
 	uint64_t aggregated;
+	bool interrupted; /* stopped by hunt_stop: the report is partial */
 };
 
 /* Adds a finding; strings are copied. Returns it (for extra fields) or
@@ -117,6 +119,11 @@ void hunt_note(struct hunt *h, const char *fmt, ...)
 void hunt_unreadable(struct hunt *h, const char *path, const char *why);
 /* Widens a source's coverage with one timestamp ("YYYY-MM-DD..." text). */
 void hunt_cover(struct hunt *h, enum log_source s, const char *iso);
+
+/* Set (from a signal handler) to stop a running hunt: the walk stops
+ * taking new files, the files being read are finished, and the report
+ * says it is partial. */
+extern volatile sig_atomic_t hunt_stop;
 
 /* Runs everything over h->root. Returns 0, or an EXH_E* error when the
  * root cannot be read at all. */

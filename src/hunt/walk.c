@@ -522,6 +522,8 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 	}
 }
 
+volatile sig_atomic_t hunt_stop;
+
 static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 {
 	DIR *dir;
@@ -539,7 +541,7 @@ static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 		close(fd);
 		return;
 	}
-	while ((de = readdir(dir))) {
+	while (!hunt_stop && (de = readdir(dir))) {
 		struct stat st;
 		size_t n = strlen(de->d_name);
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -780,6 +782,12 @@ int hunt_run(struct hunt *h)
 		qsort(h->unreadable, h->nunreadable, sizeof *h->unreadable,
 		      cmp_cstr);
 	progress(w, true);
+	if (hunt_stop) {
+		h->interrupted = true;
+		hunt_note(h, "interrupted by a signal: the walk stopped early, "
+		             "so this report is partial (run the hunt again to "
+		             "the end)");
+	}
 	if (h->aggregated)
 		hunt_note(h, "%llu findings alike to others in the same file "
 		             "were counted on the last example kept (\"more\" "

@@ -5,7 +5,8 @@
 # on; a run of NUL bytes (unclean shutdown) does not swallow the lines
 # after it, in UTF-8 and UTF-16 logs; rotated and gzip-compressed logs are
 # read (.gz, and logs inside a .zip) and a damaged one is listed; the same tree hunted with 1, 2 and 8
-# threads (on a loaded machine) gives byte-identical JSON.
+# threads (on a loaded machine) gives byte-identical JSON; SIGTERM mid-hunt
+# gives the partial report, marked so, and exit 4.
 . "$(dirname "$0")/lib.sh"
 tree="$TMP/ev"
 logs="$tree/inetpub/logs/LogFiles/W3SVC1"
@@ -73,4 +74,29 @@ for t in 2 8; do
 	cmp -s "$TMP/1.json" "$TMP/$t.json" || { kill $busy; fail "JSON differs with $t threads"; }
 done
 kill $busy 2>/dev/null || true
+# SIGTERM mid-hunt: what was read is reported, marked partial, exit 4.
+python3 - "$tree/inetpub/wwwroot/many" <<'PY'
+import os, sys
+d = sys.argv[1]
+for i in range(40000):
+    sub = os.path.join(d, "s%03d" % (i % 400))
+    os.makedirs(sub, exist_ok=True)
+    open(os.path.join(sub, "p%05d.aspx" % i), "w").write("<%@ Page Language=\"C#\" %><html>" + "x" * 200 + "</html>")
+PY
+got=""
+for delay in 0.4 0.2 0.1 0.05 0.02; do
+	"$EXHUNT" hunt "$tree" --format json -o "$TMP/int.json" --no-progress 2>/dev/null &
+	pid=$!
+	sleep $delay
+	kill -TERM $pid 2>/dev/null || true
+	set +e; wait $pid; rc=$?; set -e
+	if [ $rc = 4 ]; then got=yes; break; fi
+	[ $rc = 1 ] || [ $rc = 143 ] || fail "SIGTERM: exit $rc"
+done
+[ "$got" = yes ] || fail "SIGTERM never landed mid-hunt (exit $rc)"
+python3 - "$TMP/int.json" <<'PY' || fail "the partial report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+if not any("interrupted by a signal" in n for n in r["notes"]): sys.exit(1)
+PY
 echo "hunt_flood: ok"
