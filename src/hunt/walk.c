@@ -383,6 +383,18 @@ static void *worker_main(void *arg)
 	}
 }
 
+/* Hands an opened file to the workers, waiting while the queue is full. */
+static void enqueue(struct walk *w, const struct job *j)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->count == QUEUE_CAP)
+		pthread_cond_wait(&w->not_full, &w->mu);
+	w->q[(w->head + w->count) % QUEUE_CAP] = *j;
+	w->count++;
+	pthread_cond_signal(&w->not_empty);
+	pthread_mutex_unlock(&w->mu);
+}
+
 static void one_file(struct walk *w, int dirfd, const char *name,
                      const struct stat *st)
 {
@@ -447,13 +459,7 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 		close(fd);
 		return;
 	}
-	pthread_mutex_lock(&w->mu);
-	while (w->count == QUEUE_CAP)
-		pthread_cond_wait(&w->not_full, &w->mu);
-	w->q[(w->head + w->count) % QUEUE_CAP] = j;
-	w->count++;
-	pthread_cond_signal(&w->not_empty);
-	pthread_mutex_unlock(&w->mu);
+	enqueue(w, &j);
 	progress(w, false);
 }
 
@@ -512,13 +518,7 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 			close(fd);
 			return;
 		}
-		pthread_mutex_lock(&w->mu);
-		while (w->count == QUEUE_CAP)
-			pthread_cond_wait(&w->not_full, &w->mu);
-		w->q[(w->head + w->count) % QUEUE_CAP] = j;
-		w->count++;
-		pthread_cond_signal(&w->not_empty);
-		pthread_mutex_unlock(&w->mu);
+		enqueue(w, &j);
 	}
 }
 
