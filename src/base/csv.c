@@ -83,25 +83,15 @@ int csv_field(struct buf *b, const char *s, bool last)
 			rc = buf_addc(b, '\'');
 	}
 	while (!rc && i < n) {
-		uint32_t cp;
-		size_t k = utf8_decode(u + i, n - i, &cp);
-		if (k == 0) {
-			rc = buf_printf(b, "\\x%02x", u[i]);
-			i++;
-		} else if (cp == '\r' || cp == '\n') {
+		if (u[i] == '\r' || u[i] == '\n') {
 			rc = buf_addc(b, ' ');
 			i++;
-		} else if (cp == '"') {
+		} else if (u[i] == '"') {
 			rc = buf_add(b, "\"\"", 2);
 			i++;
-		} else if (text_unsafe_cp(cp)) {
-			/* Controls and bidi overrides shown, not obeyed. */
-			rc = cp < 0x100 ? buf_printf(b, "\\x%02x", (unsigned)cp)
-			                : buf_printf(b, "\\u{%04x}", (unsigned)cp);
-			i += k;
 		} else {
-			rc = buf_add(b, u + i, k);
-			i += k;
+			/* Controls and bidi overrides shown, not obeyed. */
+			i += text_put_visible(b, u + i, n - i, &rc);
 		}
 	}
 	if (!rc && (formula || strpbrk(s, ",\"\r\n")))

@@ -49,33 +49,28 @@ bool text_unsafe_cp(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
-/* The visible escapes shared by the terminal and HTML writers. Returns
- * the bytes consumed and writes the escape, or 0 when u[0] is safe to
- * show as it is (its length then in *safe). */
-static size_t visible_escape(struct buf *b, const unsigned char *u, size_t n,
-                             size_t *safe, int *rc)
+size_t text_put_visible(struct buf *b, const unsigned char *u, size_t n,
+                        int *rc)
 {
 	uint32_t cp;
 	size_t k = utf8_decode(u, n, &cp);
 
-	*safe = 0;
 	if (k == 0) {
 		*rc = buf_printf(b, "\\x%02x", u[0]);
 		return 1;
 	}
-	if (text_unsafe_cp(cp)) {
+	if (text_unsafe_cp(cp))
 		*rc = cp < 0x100 ? buf_printf(b, "\\x%02x", (unsigned)cp)
 		                 : buf_printf(b, "\\u{%04x}", (unsigned)cp);
-		return k;
-	}
-	*safe = k;
-	return 0;
+	else
+		*rc = buf_add(b, u, k);
+	return k;
 }
 
 int html_escape(struct buf *b, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n = s ? strlen(s) : 0, i = 0, k, safe;
+	size_t n = s ? strlen(s) : 0, i = 0;
 	int rc = 0;
 
 	while (i < n && !rc) {
@@ -85,14 +80,8 @@ int html_escape(struct buf *b, const char *s)
 		case '&': rc = buf_adds(b, "&amp;"); i++; continue;
 		case '"': rc = buf_adds(b, "&quot;"); i++; continue;
 		case '\'': rc = buf_adds(b, "&#39;"); i++; continue;
-		default: break;
+		default: i += text_put_visible(b, u + i, n - i, &rc);
 		}
-		if ((k = visible_escape(b, u + i, n - i, &safe, &rc)) != 0) {
-			i += k;
-			continue;
-		}
-		rc = buf_add(b, u + i, safe);
-		i += safe;
 	}
 	return rc;
 }
@@ -100,21 +89,16 @@ int html_escape(struct buf *b, const char *s)
 int term_escape(struct buf *b, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n = s ? strlen(s) : 0, i = 0, k, safe;
+	size_t n = s ? strlen(s) : 0, i = 0;
 	int rc = 0;
 
 	while (i < n && !rc) {
 		if (u[i] == '\\') {
 			rc = buf_adds(b, "\\\\");
 			i++;
-			continue;
+		} else {
+			i += text_put_visible(b, u + i, n - i, &rc);
 		}
-		if ((k = visible_escape(b, u + i, n - i, &safe, &rc)) != 0) {
-			i += k;
-			continue;
-		}
-		rc = buf_add(b, u + i, safe);
-		i += safe;
 	}
 	return rc;
 }
@@ -129,13 +113,53 @@ void term_print(FILE *f, const char *s)
 	buf_release(&b);
 }
 
-static int hexval(char c)
+int text_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if ((c | 32) >= 'a' && (c | 32) <= 'f')
 		return (c | 32) - 'a' + 10;
 	return -1;
+}
+
+int text_b64_digit(int c, bool url_safe)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || (url_safe && c == '-'))
+		return 62;
+	if (c == '/' || (url_safe && c == '_'))
+		return 63;
+	return -1;
+}
+
+size_t text_b64_decode(struct view in, bool url_safe, unsigned char *out,
+                       size_t cap, size_t *used)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0, i;
+
+	for (i = 0; i < in.len; i++) {
+		int v = text_b64_digit((unsigned char)in.p[i], url_safe);
+		if (v < 0)
+			break;
+		if (bits + 6 >= 8 && o == cap)
+			break; /* this digit would complete a byte past cap */
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (used)
+		*used = i;
+	return o;
 }
 
 struct view url_decode_lower(struct view v, char *dst, size_t cap)
@@ -147,7 +171,8 @@ struct view url_decode_lower(struct view v, char *dst, size_t cap)
 	for (i = 0; i < v.len && o + 1 < cap; i++) {
 		char c = v.p[i];
 		if (c == '%' && i + 2 < v.len) {
-			int hi = hexval(v.p[i + 1]), lo = hexval(v.p[i + 2]);
+			int hi = text_hexval((unsigned char)v.p[i + 1]),
+			    lo = text_hexval((unsigned char)v.p[i + 2]);
 			if (hi >= 0 && lo >= 0) {
 				c = (char)(hi * 16 + lo);
 				i += 2;

@@ -19,6 +19,22 @@ int html_escape(struct buf *b, const char *s);
 int term_escape(struct buf *b, const char *s);
 /* term_escape of s written to f. */
 void term_print(FILE *f, const char *s);
+/* Writes the character at u (n > 0 bytes left) to b: as it is when it is
+ * safe to show, else visibly escaped (\xNN for a byte that is not UTF-8
+ * and for code points below 0x100, \u{NNNN} above). Returns the bytes
+ * consumed (at least 1); a buffer error goes to *rc. The one place the
+ * terminal, HTML and CSV writers escape what could fool a reader. */
+size_t text_put_visible(struct buf *b, const unsigned char *u, size_t n,
+                        int *rc);
+/* The value of a hex digit, or -1. */
+int text_hexval(int c);
+/* The value of a Base64 digit (with url_safe, '-' and '_' too), or -1. */
+int text_b64_digit(int c, bool url_safe);
+/* Decodes the Base64 digits at the start of in, up to the first byte that
+ * is not one ('=' included) or until out holds cap bytes. Returns the
+ * bytes written; *used (may be NULL) the digits read. */
+size_t text_b64_decode(struct view in, bool url_safe, unsigned char *out,
+                       size_t cap, size_t *used);
 /* The length of the valid UTF-8 sequence at s (n bytes left) and its code
  * point, or 0 when it is not one (overlong, surrogate, cut short). */
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);

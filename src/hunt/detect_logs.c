@@ -305,28 +305,15 @@ static bool status_in(struct view st, const char *list)
  * user's address and SID. */
 static void rps_cat_user(struct view q, char *out, size_t cap)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	long at = view_find_ci(q, VIEW_LIT("x-rps-cat="));
 	unsigned char dec[768];
-	size_t i, n = 0, o = 0, run = 0;
-	uint32_t acc = 0;
-	int bits = 0;
+	size_t i, n, o = 0, run = 0;
 
 	out[0] = '\0';
 	if (at < 0)
 		return;
-	for (i = (size_t)at + 10; i < q.len && n < sizeof dec; i++) {
-		const char *c = q.p[i] ? strchr(b64, q.p[i]) : NULL;
-		if (!c)
-			break;
-		acc = (acc << 6) | (uint32_t)(c - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			dec[n++] = (unsigned char)(acc >> bits);
-		}
-	}
+	n = text_b64_decode((struct view){q.p + at + 10, q.len - (size_t)at - 10},
+	                    false, dec, sizeof dec, NULL);
 	for (i = 0; i <= n && o + 2 < cap; i++) {
 		bool pr = i < n && dec[i] >= 0x21 && dec[i] < 0x7f;
 		if (pr) {

@@ -2,6 +2,7 @@
 #include "base/array.h"
 #include "base/err.h"
 #include "base/limits.h"
+#include "base/text.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,27 +38,20 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
-static uint64_t mix(uint64_t h, const char *s)
-{
-	for (; s && *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
-}
-
 /* The slot of a finding's key (open addressing, grown by doubling up to
  * LIM_AGG_KEYS; past that the file is left out of the key, so memory
  * stays bounded whatever the input). NULL only when out of memory. */
 static struct agg_slot *agg_find(struct hunt *h, const char *kind, int cve,
                                  int level, const char *path)
 {
-	uint64_t key = 0xcbf29ce484222325ull;
+	uint64_t key = TEXT_HASH_START;
 	size_t i, mask;
 
-	key = mix(key, kind);
+	key = text_hash(kind, key);
 	key = (key ^ (uint64_t)(cve + 2)) * 0x100000001b3ull;
 	key = (key ^ (uint64_t)level) * 0x100000001b3ull;
 	if (h->agg_used < LIM_AGG_KEYS)
-		key = mix(key, path);
+		key = text_hash(path ? path : "", key);
 	key |= 1; /* never 0 */
 	if (h->agg_used * 2 >= h->agg_cap) {
 		size_t cap = h->agg_cap ? h->agg_cap * 2 : 1024, k;

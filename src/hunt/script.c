@@ -5,6 +5,8 @@
  * step is linear in the input; scratch memory is a few copies of it. */
 #include "hunt/script.h"
 #include "base/err.h"
+#include "base/text.h"
+#include "base/view.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -317,17 +319,6 @@ const char *shell_family_name(enum shell_family f)
 
 /* --- The canonical form ---------------------------------------------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
@@ -363,8 +354,8 @@ static size_t parse_code(const uint8_t *p, size_t n, size_t i, unsigned *v)
 		i++;
 	if (i + 2 < n && p[i] == '0' && lc(p[i + 1]) == 'x') {
 		start = i += 2;
-		while (i < n && hexval(p[i]) >= 0 && i - start < 6)
-			x = x * 16 + (unsigned)hexval(p[i++]);
+		while (i < n && text_hexval(p[i]) >= 0 && i - start < 6)
+			x = x * 16 + (unsigned)text_hexval(p[i++]);
 	} else {
 		start = i;
 		while (i < n && p[i] >= '0' && p[i] <= '9' && i - start < 7)
@@ -448,26 +439,26 @@ static size_t pass_decode(const uint8_t *p, size_t n, uint8_t *out,
 			no_block_end = true;
 		}
 		if (c == '\\' && i + 3 < n && lc(p[i + 1]) == 'x' &&
-		    hexval(p[i + 2]) >= 0 && hexval(p[i + 3]) >= 0) {
+		    text_hexval(p[i + 2]) >= 0 && text_hexval(p[i + 3]) >= 0) {
 			put_char(out, &o,
-			         (unsigned)(hexval(p[i + 2]) * 16 +
-			                    hexval(p[i + 3])));
+			         (unsigned)(text_hexval(p[i + 2]) * 16 +
+			                    text_hexval(p[i + 3])));
 			i += 4;
 			continue;
 		}
 		if ((c == '\\' || c == '%') && i + 5 < n && lc(p[i + 1]) == 'u' &&
-		    hexval(p[i + 2]) >= 0 && hexval(p[i + 3]) >= 0 &&
-		    hexval(p[i + 4]) >= 0 && hexval(p[i + 5]) >= 0) {
+		    text_hexval(p[i + 2]) >= 0 && text_hexval(p[i + 3]) >= 0 &&
+		    text_hexval(p[i + 4]) >= 0 && text_hexval(p[i + 5]) >= 0) {
 			v = 0;
 			for (j = 2; j < 6; j++)
-				v = v * 16 + (unsigned)hexval(p[i + j]);
+				v = v * 16 + (unsigned)text_hexval(p[i + j]);
 			put_char(out, &o, v);
 			i += 6;
 			continue;
 		}
-		if (c == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 &&
-		    hexval(p[i + 2]) >= 0) {
-			v = (unsigned)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+		if (c == '%' && i + 2 < n && text_hexval(p[i + 1]) >= 0 &&
+		    text_hexval(p[i + 2]) >= 0) {
+			v = (unsigned)(text_hexval(p[i + 1]) * 16 + text_hexval(p[i + 2]));
 			if (v >= 0x20 && v < 0x7f) {
 				out[o++] = (uint8_t)v;
 				i += 3;
@@ -482,10 +473,10 @@ static size_t pass_decode(const uint8_t *p, size_t n, uint8_t *out,
 				k++;
 			j = k;
 			while (k < n && k - j < 7 &&
-			       (hex ? hexval(p[k]) >= 0
+			       (hex ? text_hexval(p[k]) >= 0
 			            : (p[k] >= '0' && p[k] <= '9')))
 				v = v * (hex ? 16 : 10) +
-				    (unsigned)(hex ? hexval(p[k]) : p[k] - '0'),
+				    (unsigned)(hex ? text_hexval(p[k]) : p[k] - '0'),
 				k++;
 			if (k > j && k < n && p[k] == ';') {
 				put_char(out, &o, v);
@@ -599,41 +590,6 @@ static size_t pass_join(uint8_t *t, uint8_t *gap, size_t n)
 	return o;
 }
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-static size_t b64_decode(const uint8_t *s, size_t n, uint8_t *out)
-{
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t o = 0, i;
-
-	for (i = 0; i < n; i++) {
-		int v = b64val(s[i]);
-		if (v < 0)
-			break;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	return o;
-}
-
 struct feats {
 	uint64_t feat;
 	uint32_t fileops;
@@ -660,7 +616,7 @@ static int decode_literals(const uint8_t *t, size_t n, int depth,
 			break;
 		s = (size_t)(q - t) + 1;
 		e = s;
-		while (e < n && b64val(t[e]) >= 0)
+		while (e < n && text_b64_digit(t[e], true) >= 0)
 			e++;
 		while (e < n && t[e] == '=')
 			e++;
@@ -668,7 +624,8 @@ static int decode_literals(const uint8_t *t, size_t n, int depth,
 			size_t m;
 			if (!dec && !(dec = malloc(n)))
 				return EXH_ENOMEM;
-			m = b64_decode(t + s, e - s, dec);
+			m = text_b64_decode((struct view){(const char *)t + s, e - s},
+			                     true, dec, n, NULL);
 			if (m >= 2 && dec[0] == 'M' && dec[1] == 'Z')
 				fs->feat |= BIT(F_EMBED_PE);
 			else if (m)
@@ -862,16 +819,9 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 
 /* --- Feeding and judging -------------------------------------------- */
 
-/* Case-insensitive search for a lower-case word; linear up to the word's
- * length. */
 static bool ci_find(const uint8_t *p, size_t n, const char *w)
 {
-	size_t k = strlen(w), i;
-
-	for (i = 0; i + k <= n; i++)
-		if (lc(p[i]) == w[0] && at_ci(p, n, i, w))
-			return true;
-	return false;
+	return view_find_ci((struct view){(const char *)p, n}, view_of(w)) >= 0;
 }
 
 /* The server-side code of a page: what ASP.NET and classic ASP execute.

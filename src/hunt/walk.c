@@ -257,7 +257,6 @@ static void read_archive(struct hunt *h, struct job *j)
 		enum log_format fmt;
 		log_cb cb;
 		int r = archive_read_next_header(a, &e);
-		size_t k;
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
@@ -271,11 +270,7 @@ static void read_archive(struct hunt *h, struct job *j)
 		snprintf(rel, sizeof rel, "%s/%s", j->rel,
 		         archive_entry_pathname(e) ? archive_entry_pathname(e)
 		                                   : "?");
-		for (k = 0; rel[k]; k++)
-			lower[k] = (char)(rel[k] >= 'A' && rel[k] <= 'Z'
-			                      ? rel[k] + 32
-			                      : rel[k]);
-		lower[k] = '\0';
+		lower_into(lower, rel, sizeof lower);
 		if (ends_with(lower, ".gz") ||
 		    !log_kind(lower, &src, &fmt, &cb))
 			continue;
@@ -475,7 +470,6 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 	ssize_t n;
 	struct open_how how;
 	struct stat st;
-	struct finding *f;
 	int fd;
 
 	w->symlinks++;
@@ -506,9 +500,7 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 	         fd >= 0 ? "its target inside the evidence was read"
 	                 : "its target is not in the evidence: check it on "
 	                   "the server");
-	f = hunt_add(h, "link", HC_NONE, HL_NOT_SEEN, SEV_HIGH, w->rel, 0,
-	             detail);
-	(void)f;
+	hunt_add(h, "link", HC_NONE, HL_NOT_SEEN, SEV_HIGH, w->rel, 0, detail);
 	if (fd >= 0) {
 		struct job j = {fd, strdup(w->rel), strdup(w->lower),
 		                (uint64_t)st.st_size, (int64_t)st.st_mtime};

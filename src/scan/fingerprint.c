@@ -1,5 +1,6 @@
 #include "scan/fingerprint.h"
 #include "base/limits.h"
+#include "base/text.h"
 #include <string.h>
 #include "base/banned.h"
 
@@ -183,44 +184,13 @@ bool fp_manifest(struct view body, build_t *build)
 	return false;
 }
 
-static int b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
+/* The whole of in (up to '=' padding) decoded into out, or 0 when it
+ * holds anything else or more than cap bytes. */
 static size_t b64decode(struct view in, unsigned char *out, size_t cap)
 {
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t n = 0, i;
+	size_t used, n = text_b64_decode(in, false, out, cap, &used);
 
-	for (i = 0; i < in.len; i++) {
-		int v;
-		if (in.p[i] == '=')
-			break;
-		v = b64val((unsigned char)in.p[i]);
-		if (v < 0)
-			return 0;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n == cap)
-				return 0;
-			out[n++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return n;
+	return used == in.len || in.p[used] == '=' ? n : 0;
 }
 
 static unsigned le16(const unsigned char *p)

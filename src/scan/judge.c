@@ -164,6 +164,18 @@ void judge(const struct kb *kb, const struct judge_in *in,
 	enum verdict forced[JUDGE_MAX];
 	enum check_result ssrf, ps, incons_ssrf = CHK_NOT_RUN,
 	                            incons_ps = CHK_NOT_RUN;
+	/* A check that contradicted the exact build: both facts named. */
+	struct {
+		enum check_result res;
+		const char *cve, *vuln, *not_vuln;
+	} incons[2] = {
+	    {CHK_NOT_RUN, "CVE-2021-26855",
+	     "inconsistent:check:ssrf-26855=vulnerable,build=patched",
+	     "inconsistent:check:ssrf-26855=not-vulnerable,build=vulnerable"},
+	    {CHK_NOT_RUN, "CVE-2021-34473",
+	     "inconsistent:check:proxyshell=vulnerable,build=patched",
+	     "inconsistent:check:proxyshell=not-vulnerable,build=vulnerable"},
+	};
 	int c;
 
 	out->n = 0;
@@ -194,6 +206,8 @@ void judge(const struct kb *kb, const struct judge_in *in,
 			ps = CHK_NOT_RUN;
 		}
 	}
+	incons[0].res = incons_ssrf;
+	incons[1].res = incons_ps;
 	apply_check(kb, "CVE-2021-26855", ssrf, in->build, &r, &by_ssrf,
 	            forced);
 	r1 = r;
@@ -222,22 +236,12 @@ void judge(const struct kb *kb, const struct judge_in *in,
 		} else if (v != v0) {
 			basis = "check:proxyshell";
 		}
-		if (incons_ssrf != CHK_NOT_RUN &&
-		    same_fix(kb, c, "CVE-2021-26855", in->build)) {
-			basis = incons_ssrf == CHK_VULNERABLE
-			            ? "inconsistent:check:ssrf-26855=vulnerable,"
-			              "build=patched"
-			            : "inconsistent:check:ssrf-26855=not-"
-			              "vulnerable,build=vulnerable";
-			v = V_VULNERABLE;
-		}
-		if (incons_ps != CHK_NOT_RUN &&
-		    same_fix(kb, c, "CVE-2021-34473", in->build)) {
-			basis = incons_ps == CHK_VULNERABLE
-			            ? "inconsistent:check:proxyshell=vulnerable,"
-			              "build=patched"
-			            : "inconsistent:check:proxyshell=not-"
-			              "vulnerable,build=vulnerable";
+		for (size_t k = 0; k < 2; k++) {
+			if (incons[k].res == CHK_NOT_RUN ||
+			    !same_fix(kb, c, incons[k].cve, in->build))
+				continue;
+			basis = incons[k].res == CHK_VULNERABLE ? incons[k].vuln
+			                                        : incons[k].not_vuln;
 			v = V_VULNERABLE;
 		}
 		out->v[out->n].cve = c;
