@@ -40,17 +40,19 @@ with open(sys.argv[2], newline="") as f:
         if b in ms and upd != "RTM":
             update_dates.setdefault(upd, ms[b])
 
-name_re = re.compile(r"^Exchange (2010|2013|2016|2019|SE) (?:(SP\d|CU\d+|RTM)\s*)?(.*)$")
+name_re = re.compile(r"^Exchange (2007|2010|2013|2016|2019|SE) (?:(SP\d|CU\d+|RTM)\s*)?(.*)$")
 for name, b, d in ms_rows:
     m = name_re.match(name)
     if not m or b in rows:
         continue
     prod, cu, rest = m.group(1), m.group(2) or "RTM", m.group(3).strip()
-    if prod == "2010":
-        # 2010's service packs play the role of CUs; rollups are its updates.
-        if not b.startswith("14.3."):
-            continue
-        cu, upd = "SP3", (rest.replace("SP3", "").strip() or "RTM")
+    if prod in ("2007", "2010"):
+        # Service packs play the role of CUs (the release itself is "RTM"),
+        # rollups are their updates; "v2", "v3" re-releases keep their name.
+        # A service pack never received a later pack's rollups.
+        sp = "SP%s" % b.split(".")[1] if b.split(".")[1] != "0" else "RTM"
+        cu = sp
+        upd = rest.replace(sp, "").strip() or "RTM"
         if upd.startswith("RTM"):
             upd = "RTM"
     else:

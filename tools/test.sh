@@ -9,4 +9,4 @@ if [ ! -f "$dir/build.ninja" ]; then
 	cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
 ninja -C "$dir"
-ctest --test-dir "$dir" --output-on-failure -j2
+ctest --test-dir "$dir" --output-on-failure --no-tests=error -j2

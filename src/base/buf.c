@@ -12,6 +12,7 @@ void buf_init(struct buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->err = 0;
 }
 
 void buf_release(struct buf *b)
@@ -23,6 +24,7 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
+	b->err = 0;
 	if (b->p)
 		b->p[0] = '\0';
 }

@@ -10,6 +10,7 @@ struct buf {
 	size_t len; /* bytes in use */
 	size_t cap; /* bytes allocated */
 	size_t max; /* appends that would pass this fail with EXH_ELIMIT */
+	int err;    /* the first error latched by buf_latch, 0 if none */
 };
 
 /* Prepares an empty buffer that will never hold more than max bytes. */
@@ -28,6 +29,19 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* A sequence of writes checked once, as stdio's ferror: each write's
+ * result goes through buf_latch, which keeps the first error; buf_error
+ * gives it at the end. buf_init and buf_reset clear it. */
+static inline int buf_latch(struct buf *b, int rc)
+{
+	if (rc && !b->err)
+		b->err = rc;
+	return b->err;
+}
+static inline int buf_error(const struct buf *b)
+{
+	return b->err;
+}
 /* Removes the first n bytes. */
 void buf_consume(struct buf *b, size_t n);
 /* Makes room for n more bytes and returns where they go (not counted in

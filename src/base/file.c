@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "base/banned.h"
@@ -82,38 +83,67 @@ int data_load(const char *dir, const char *name, struct buf *out)
 
 int file_write_atomic(const char *path, const void *data, size_t len)
 {
-	char tmp[4096];
-	int fd;
-	const char *p = data;
+	char tmp[4096], dir[4096];
+	const char *p = data, *slash;
+	int fd, dfd, rc = 0;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+	/* A unique name created exclusively (mkostemp: O_CREAT|O_EXCL, so
+	 * never through a link planted in its place), written, synced and
+	 * closed whatever happens, renamed over the target; then the folder
+	 * is synced so the rename itself survives a crash. */
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
 		return EXH_ELIMIT;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return EXH_EIO;
-	while (len) {
+	if (fchmod(fd, 0644))
+		rc = EXH_EIO;
+	while (!rc && len) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			close(fd);
-			unlink(tmp);
-			return EXH_EIO;
+			rc = EXH_EIO;
+			break;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) || close(fd) || rename(tmp, path)) {
+	if (!rc && fsync(fd))
+		rc = EXH_EIO;
+	if (close(fd) && !rc)
+		rc = EXH_EIO;
+	if (!rc && rename(tmp, path))
+		rc = EXH_EIO;
+	if (rc) {
+		int e = errno;
 		unlink(tmp);
-		return EXH_EIO;
+		errno = e;
+		return rc;
 	}
-	return 0;
+	slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		/* Some file systems cannot sync a folder (EINVAL): the data
+		 * is synced, which is what they offer. */
+		if (fsync(dfd) && errno != EINVAL)
+			rc = EXH_EIO;
+		close(dfd);
+	}
+	return rc;
 }
 
 int file_open_outside(const char *path, int root_fd, const char **why)
 {
 	struct stat root, st, cur, up;
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	const char *slash = strrchr(path, '/'),
+	           *base = slash ? slash + 1 : path;
 	char parent[4096];
 	int fd = -1, pdir, dir, depth;
 
@@ -161,10 +191,12 @@ int file_open_outside(const char *path, int root_fd, const char **why)
 	if (dir >= 0)
 		close(dir);
 	fd = openat(pdir, base,
-	            O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+	            O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+	            0644);
 	close(pdir);
 	if (fd < 0) {
-		*why = errno == ELOOP ? "it is a symbolic link" : strerror(errno);
+		*why =
+		    errno == ELOOP ? "it is a symbolic link" : strerror(errno);
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {

@@ -9,7 +9,10 @@ int file_read(const char *path, size_t max, struct buf *out, const char **why);
 /* Loads data table name: from dir when dir is set (the --data override),
  * else from the copy compiled into the binary. */
 int data_load(const char *dir, const char *name, struct buf *out);
-/* Writes data to path atomically (temp file, fsync, rename). */
+/* Writes data to path atomically: a unique temporary name beside it
+ * created exclusively (never through a link), fsync, rename, fsync of the
+ * folder. The descriptor is closed and the temporary removed on every
+ * failure. */
 int file_write_atomic(const char *path, const void *data, size_t len);
 
 /* Opens path for writing a report that must never land in the evidence

@@ -22,7 +22,7 @@ static int node(struct p *p, enum jtype t, int parent, int key)
 {
 	struct jnode *n;
 
-	if (p->d->count == JSONR_MAX_NODES) {
+	if (p->d->count == LIM_JSON_NODES) {
 		p->why = "too many values";
 		return -1;
 	}
@@ -90,7 +90,7 @@ static int value(struct p *p, int parent, int key, int depth)
 		p->why = "unexpected end";
 		return -1;
 	}
-	if (depth > JSONR_MAX_DEPTH) {
+	if (depth > LIM_JSON_DEPTH) {
 		p->why = "nested too deep";
 		return -1;
 	}
@@ -170,9 +170,9 @@ static int value(struct p *p, int parent, int key, int depth)
 		return -1;
 	}
 	default:
-		/* RFC 8259's number, strictly: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?
-		 * (no NUL, no stray sign, nothing a converter would read
-		 * differently). */
+		/* RFC 8259's number, strictly:
+		 * -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? (no NUL, no stray sign,
+		 * nothing a converter would read differently). */
 		start = p->s;
 		if (p->s < p->e && *p->s == '-')
 			p->s++;

@@ -3,6 +3,7 @@
  * other runs. Depth, node count and string sizes are capped. */
 #ifndef EXH_BASE_JSONR_H
 #define EXH_BASE_JSONR_H
+#include "base/limits.h"
 #include "base/view.h"
 #include <stdbool.h>
 
@@ -19,11 +20,8 @@ struct jnode {
 	bool truth; /* J_BOOL */
 };
 
-#define JSONR_MAX_NODES 4096
-#define JSONR_MAX_DEPTH 32
-
 struct jdoc {
-	struct jnode n[JSONR_MAX_NODES];
+	struct jnode n[LIM_JSON_NODES];
 	int count;
 };
 

@@ -3,27 +3,89 @@
 #ifndef EXH_BASE_LIMITS_H
 #define EXH_BASE_LIMITS_H
 
-#define LIM_HTTP_HEADER_BYTES (64 * 1024) /* status line and headers */
-#define LIM_HTTP_HEADERS 64               /* header lines per response */
-#define LIM_HTTP_BODY_BYTES (256 * 1024)  /* body kept per response */
-#define LIM_HTTP_CHUNK_LINE 64            /* chunk-size line length */
-#define LIM_HOST_BYTES (4 * 1024 * 1024)  /* bytes read per target */
-#define LIM_REDIRECTS 3                   /* redirects followed per probe */
-#define LIM_RECONNECTS 8                  /* new connections per target */
-#define LIM_LINE_BYTES 4096               /* one line of a target list */
-#define LIM_HOSTNAME 253                  /* DNS name length */
-#define LIM_CSV_FIELDS 32                 /* fields per data/ CSV row */
-#define LIM_DATA_ROWS 100000              /* rows per data/ table */
-#define LIM_NTLM_BYTES 4096               /* decoded NTLM challenge */
-#define LIM_SERVER_NAMES 8                /* server names per target */
-#define LIM_REQ_BYTES (16 * 1024)         /* a request the lab accepts */
-#define LIM_DNS_PACKET 512                /* a DNS query the lab accepts */
+/* Status line and headers. Exchange and IIS send 1 to 3 KB; 16 KB is what
+ * common servers accept from clients. A head past it is an error for that
+ * target, never a bigger buffer: 10,000 hostile connections must fit in
+ * 256 MB. */
+#define LIM_HTTP_HEADER_BYTES (16 * 1024)
+#define LIM_HTTP_HEADERS 64 /* header lines per response */
+/* Body kept per response (the rest is read, counted and dropped): every
+ * fact exhunt reads from a body sits in its first kilobytes (logon page
+ * head, manifest, error pages). */
+#define LIM_HTTP_BODY_BYTES (16 * 1024)
+#define LIM_HTTP_CHUNK_LINE 64           /* chunk-size line length */
+#define LIM_HOST_BYTES (4 * 1024 * 1024) /* bytes read per target */
+#define LIM_REDIRECTS 3                  /* redirects followed per probe */
+#define LIM_RECONNECTS 8                 /* new connections per target */
+#define LIM_LINE_BYTES 4096              /* one line of a target list */
+#define LIM_RECORD_BYTES                                                       \
+	(1u << 20)                /* one JSONL result record (resume,          \
+	                           * report import); ours are < 16 KB */
+#define LIM_HOSTNAME 253          /* DNS name length */
+#define LIM_CSV_FIELDS 32         /* fields per data/ CSV row */
+#define LIM_DATA_ROWS 100000      /* rows per data/ table */
+#define LIM_NTLM_BYTES 4096       /* decoded NTLM challenge */
+#define LIM_SERVER_NAMES 8        /* server names per target */
+#define LIM_REQ_BYTES (16 * 1024) /* a request the lab accepts */
+#define LIM_DNS_PACKET 512        /* a DNS query the lab accepts */
 #define LIM_TARGET_ENTRIES (64u * 1024 * 1024) /* ranges + names in a scan */
 #define LIM_RULE_FILES 10000 /* --rules: files taken from one folder tree */
-#define LIM_RULE_HITS_PER_FILE 16 /* --rules: findings per file, then a count */
-#define LIM_FINDING_EXAMPLES 50 /* hunt: findings kept per kind, CVE, level and file; more are counted */
-#define LIM_AGG_KEYS (1u << 22) /* hunt: distinct keys counted apart; past it, one key per kind and level */
+#define LIM_RULE_HITS_PER_FILE 16 /* --rules: findings per file, then a count  \
+	                           */
+#define LIM_FINDING_EXAMPLES                                                   \
+	50 /* hunt: findings kept per kind, CVE, level and file; more are      \
+	      counted */
+#define LIM_AGG_KEYS                                                           \
+	(1u << 22) /* hunt: distinct keys counted apart; past it, one key per  \
+	              kind and level */
 #define LIM_ARCHIVE_MEMBERS 100000 /* hunt: members of one .zip looked at */
-#define LIM_RULES_READ (16u << 20) /* --rules: files read into memory up to this, mapped past it */
+#define LIM_RULES_READ                                                         \
+	(16u << 20) /* --rules: files read into memory up to this, mapped past \
+	               it */
+
+/* hunt: folder depth entered; deeper folders are named in the report, not
+ * entered (a crafted tree cannot exhaust descriptors or stack) */
+#define LIM_WALK_DEPTH 512
+/* hunt: files queued between the walker and the readers (memory stays flat on
+ * any tree) */
+#define LIM_WALK_QUEUE 256
+/* hunt: bytes of a file read and judged at once; files of any size are read
+ * window by window */
+#define LIM_SCAN_WINDOW (8u << 20)
+/* hunt: bytes windows overlap by, so a pattern across a window edge is seen */
+#define LIM_SCAN_OVERLAP (64u << 10)
+/* hunt: sparse-file holes skipped from this size on (a crafted 1 TB sparse file
+ * is not read) */
+#define LIM_HOLE_MIN (1u << 20)
+/* hunt: fields of one log line (W3C #Fields and CSV logs have at most ~50) */
+#define LIM_LOG_FIELDS 128
+/* hunt: one log line; longer lines are cut there and counted */
+#define LIM_LOG_LINE (64 * 1024)
+/* notify: one line of prefix2as, delegated stats or contacts files */
+#define LIM_NETDATA_LINE 4096
+/* report: servers listed in the dashboard table (the HTML stays usable) */
+#define LIM_HTML_TABLE_ROWS 100000
+/* report: scans followed in one campaign */
+#define LIM_REPORT_SCANS 1000
+/* report: distinct CUs charted */
+#define LIM_REPORT_CUS 256
+/* report import: records per transaction (a failed or interrupted import leaves
+ * whole batches) */
+#define LIM_IMPORT_BATCH 5000
+/* notify: XARF reports attached one per server; past it one JSON Lines file */
+#define LIM_XARF_PARTS 50
+/* scan: result bytes held before a checkpoint writes them */
+#define LIM_SCAN_PENDING (4u << 20)
+/* JSON reader: values in one document (our records have ~150) */
+#define LIM_JSON_NODES 4096
+/* JSON reader: nesting depth (ours is 3; recursion stays shallow) */
+#define LIM_JSON_DEPTH 32
+/* scan: web-shell paths listed per server (a catch-all would list every path)
+ */
+#define LIM_OBS_SHELLS 16
+/* notify: --mmdb files at once */
+#define LIM_MMDB_FILES 8
+/* notify send: pending messages held in memory at once */
+#define LIM_SEND_PAGE 100
 
 #endif

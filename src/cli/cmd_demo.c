@@ -38,14 +38,14 @@ static int check_truth(void *ctx, const struct observation *o)
 	struct judge_in in = {0};
 	struct judge_out want, got;
 	bool ok;
-	int i;
+	int i, shells = 0;
 
 	persona_make(&tc->w, o->ip, &p);
 	persona_visible(&p, &in.build, &in.precision);
 	persona_checks(&tc->w, &p, &pc);
 	in.ssrf = pc.ssrf;
 	in.proxyshell = pc.proxyshell;
-	if (p.sni_only && !o->hostname) {
+	if ((p.sni_only || p.sni_foreign) && !o->hostname) {
 		/* By address an SNI-only server shows nothing, checks
 		 * included. */
 		in.precision = PREC_NONE;
@@ -53,8 +53,13 @@ static int check_truth(void *ctx, const struct observation *o)
 	}
 	judge(tc->kb, &in, &want);
 	observation_judge(tc->kb, o, &got);
-	ok = want.n == got.n &&
-	     o->nshells == (p.sni_only || p.catch_all ? 0 : p.nshells);
+	for (i = 0; !p.sni_only && !p.catch_all && persona_seen(&p) &&
+	            !(p.sni_foreign && !o->hostname) && i < p.nshells;
+	     i++)
+		shells += persona_path_served(&tc->w, &p, p.shells[i]);
+	ok = want.n == got.n && o->nshells == shells &&
+	     o->exchange == (persona_seen(&p) &&
+	                     !((p.sni_only || p.sni_foreign) && !o->hostname));
 	for (i = 0; ok && i < want.n; i++)
 		ok = want.v[i].cve == got.v[i].cve &&
 		     want.v[i].verdict == got.v[i].verdict;

@@ -1,6 +1,7 @@
 #include "base/err.h"
 #include "base/file.h"
 #include "base/log.h"
+#include "base/sig.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "hunt/detect.h"
@@ -39,12 +40,6 @@ static void hunt_usage(FILE *f)
 	    "Exit: 0 nothing above informational, 1 findings, 2 bad input,\n"
 	    "3 failure.\n",
 	    f);
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	hunt_stop = 1;
 }
 
 /* The CPUs this process may use: its affinity mask, and a cgroup (v2)
@@ -153,7 +148,8 @@ int cmd_hunt(int argc, char **argv)
 		/* Deep trees hold a folder open per level (and workers a file
 		 * each): take the descriptors the system allows. */
 		struct rlimit rl;
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		    rl.rlim_cur < rl.rlim_max) {
 			rl.rlim_cur = rl.rlim_max;
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
@@ -170,16 +166,9 @@ int cmd_hunt(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	{
-		/* SIGINT and SIGTERM end the walk early; what was read is
-		 * reported (marked partial) and the exit code is 4. */
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
+	/* SIGINT and SIGTERM end the walk early; what was read is reported
+	 * (marked partial) and the exit code is 4. */
+	sig_stop_catch(&hunt_stop);
 	if (hunt_run(&h)) {
 		rc = EXIT_USAGE;
 		goto out;

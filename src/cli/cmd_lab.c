@@ -15,7 +15,8 @@ static void lab_usage(FILE *f)
 	fputs(
 	    "usage: exhunt lab [--addresses CIDR] [--port N] [--http-port N]\n"
 	    "                  [--seed N] [--mix NAME] [--truth FILE]\n"
-	    "                  [--delay MS] [--for SECONDS] [--dns-port N]\n"
+	    "                  [--delay MS] [--slow-ms MS] [--for SECONDS]\n"
+	    "                  [--dns-port N]\n"
 	    "                  [--data DIR]\n"
 	    "\n"
 	    "Serves an emulated Exchange fleet, one persona per address.\n"
@@ -23,10 +24,13 @@ static void lab_usage(FILE *f)
 	    "  --port N          HTTPS port (default 443)\n"
 	    "  --http-port N     HTTP port (default 80; 0 for none)\n"
 	    "  --seed N          persona seed (default 1)\n"
-	    "  --mix NAME        2021-03 (default), 2021-08, 2022-11, current,\n"
+	    "  --mix NAME        2021-03 (default), 2021-08, 2022-11, "
+	    "current,\n"
 	    "                    variety (WAFs and catch-all sites, often)\n"
 	    "  --truth FILE      write the ground truth as JSONL\n"
 	    "  --delay MS        add latency to every response\n"
+	    "  --slow-ms MS      time per answer of the slow personas (default "
+	    "400)\n"
 	    "  --for SECONDS     stop after this long (default: on a signal)\n"
 	    "  --dns-port N      answer DNS on 127.0.0.1:N (0: any free port)\n"
 	    "  --data DIR        knowledge tables instead of the built-in "
@@ -46,6 +50,7 @@ int cmd_lab(int argc, char **argv)
 	    {"mix", required_argument, NULL, 'm'},
 	    {"truth", required_argument, NULL, 't'},
 	    {"delay", required_argument, NULL, 'd'},
+	    {"slow-ms", required_argument, NULL, 'S'},
 	    {"for", required_argument, NULL, 'f'},
 	    {"dns-port", required_argument, NULL, 'D'},
 	    {"data", required_argument, NULL, 'k'},
@@ -53,8 +58,10 @@ int cmd_lab(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct fleet_opts fo = {
-	    .https_port = 443, .http_port = 80, .dns_port = -1};
+	struct fleet_opts fo = {.https_port = 443,
+	                        .http_port = 80,
+	                        .dns_port = -1,
+	                        .slow_ms = LAB_SLOW_MS};
 	const char *addresses = "127.77.0.0/22", *mix = NULL, *data = NULL;
 	uint64_t seed = 1;
 	struct cidr4 c;
@@ -86,6 +93,10 @@ int cmd_lab(int argc, char **argv)
 		case 't': fo.truth = optarg; break;
 		case 'd':
 			if (!arg_int("delay", optarg, 0, 60000, &fo.delay_ms))
+				return EXIT_USAGE;
+			break;
+		case 'S':
+			if (!arg_int("slow-ms", optarg, 0, 60000, &fo.slow_ms))
 				return EXIT_USAGE;
 			break;
 		case 'f':

@@ -358,6 +358,13 @@ static int notify_send_cmd(int argc, char **argv, bool plan_only)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = notify_send(&o, kb, &st);
 	curl_global_cleanup();
+	if (rc == EXH_EAGAIN) {
+		log_warn("notify send: interrupted after %llu delivered; the "
+		         "rest waits in the outbox, a rerun sends it",
+		         (unsigned long long)st.sent);
+		rc = EXIT_INTERRUPTED;
+		goto out;
+	}
 	if (rc) {
 		rc = rc == EXH_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 		goto out;

@@ -34,11 +34,12 @@ static int write_table(const char *path, const struct report *r,
 
 static void import_usage(FILE *f)
 {
-	fputs("usage: exhunt report import --db FILE JSONL...\n\n"
-	      "Adds the scan records of each JSONL file (exhunt scan -o) to the\n"
-	      "database; rerunning adds nothing twice. Options may come in any\n"
-	      "order.\n",
-	      f);
+	fputs(
+	    "usage: exhunt report import --db FILE JSONL...\n\n"
+	    "Adds the scan records of each JSONL file (exhunt scan -o) to the\n"
+	    "database; rerunning adds nothing twice. Options may come in any\n"
+	    "order.\n",
+	    f);
 }
 
 /* exhunt report import --db FILE JSONL..., parsed like every command. */
@@ -67,6 +68,8 @@ static int cmd_report_import(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		uint64_t added, lines;
 		int rc = report_import(db, argv[i], &added, &lines);
+		if (rc == EXH_EAGAIN)
+			return EXIT_INTERRUPTED;
 		if (rc)
 			return rc == EXH_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 		printf("%s: %llu records, %llu new\n", argv[i],

@@ -36,7 +36,7 @@ static void scan_usage(FILE *f)
 	    "cap)\n"
 	    "      --max-handshakes N  TLS handshakes in progress (default "
 	    "1024)\n"
-	    "      --timeout S         whole-target deadline (default 30)\n"
+	    "      --timeout S         whole-target deadline (default 60)\n"
 	    "      --connect-timeout S connect and TLS deadline (default 5)\n"
 	    "      --seed N            order seed (default: from the targets)\n"
 	    "      --shard I/N         this machine's share of N\n"
@@ -108,7 +108,7 @@ int cmd_scan(int argc, char **argv)
 	const char *format = "jsonl", *output = NULL, *data = NULL;
 	const char *inputs[64];
 	int ninputs = 0, ch, i, rc = EXIT_USAGE, progress = -1, plain = -1;
-	int timeout_s = 30, connect_s = 5;
+	int timeout_s = 60, connect_s = 5;
 	uint64_t u;
 	struct cidr4 c;
 	const char *why, *bad;

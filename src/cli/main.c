@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 #include "base/err.h"
 #include "base/log.h"
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include "base/banned.h"
@@ -14,8 +15,10 @@ static void usage(FILE *f)
 	    "  scan    find Exchange servers, fingerprint builds, judge "
 	    "exposure\n"
 	    "  hunt    find back doors and exploitation traces on one server\n"
-	    "  report  campaign figures and an HTML dashboard from scan databases\n"
-	    "  notify  enrich, route findings to network owners, send, follow up\n"
+	    "  report  campaign figures and an HTML dashboard from scan "
+	    "databases\n"
+	    "  notify  enrich, route findings to network owners, send, follow "
+	    "up\n"
 	    "  lab     run an emulated Exchange fleet on loopback\n"
 	    "  demo    start a lab, scan it with the safe checks, summarise\n"
 	    "\n"
@@ -72,5 +75,13 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* A closed pipe is a write error that every command reports with
+	 * exit 3 (docs/exit-codes.md), not a silent death by SIGPIPE. */
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
 	return finish(dispatch(argc, argv));
 }

@@ -24,10 +24,7 @@
 #include "base/banned.h"
 
 /* Files are read in windows of this size, each overlapping the last by
- * OVERLAP bytes (longer than any construct the checks join). */
-#define WINDOW (8u << 20)
-#define OVERLAP (64u << 10)
-#define HOLE_MIN (1u << 20) /* holes skipped from this size on */
+ * LIM_SCAN_OVERLAP bytes (longer than any construct the checks join). */
 
 /* What Exchange ships in the folders attackers drop into (CSS-Exchange
  * baseline for 15.2.792.5, ../shared/reference/host-hunting.md §2.2). */
@@ -132,10 +129,10 @@ static const char *base_name(const char *p)
  * of a default IIS with ASP.NET and classic ASP, and the build providers
  * of ASP.NET 4). */
 static const char *const code_ext[] = {
-    ".aspx",  ".ashx",   ".asmx", ".asax",  ".ascx",  ".master", ".asp",
-    ".asa",   ".cer",    ".cdx",  ".cshtml", ".vbhtml", ".svc",  ".xamlx",
-    ".soap",  ".rem",    ".config", ".aspq", ".xoml",  ".rules", ".axd",
-    ".shtml", ".shtm",   ".stm",  ".idc",   ".htr",   NULL,
+    ".aspx",  ".ashx", ".asmx",   ".asax",   ".ascx",   ".master", ".asp",
+    ".asa",   ".cer",  ".cdx",    ".cshtml", ".vbhtml", ".svc",    ".xamlx",
+    ".soap",  ".rem",  ".config", ".aspq",   ".xoml",   ".rules",  ".axd",
+    ".shtml", ".shtm", ".stm",    ".idc",    ".htr",    NULL,
 };
 
 static bool is_script(const char *name)
@@ -334,11 +331,20 @@ static void rules_scan(struct hunt *h, int fd, const uint8_t *mem,
 
 /* Shipped page names: code found in one of these is a trojanised copy. */
 static const char *const shipped_pages[] = {
-    "errorfe.aspx",  "expiredpassword.aspx", "frowny.aspx",
-    "logoff.aspx",   "logon.aspx",           "outlookcn.aspx",
-    "redirsuiteserviceproxy.aspx", "signout.aspx", "timeoutlogout.aspx",
-    "global.asax",   "default.aspx",          "web.config",
-    "iisstart.htm",  NULL,
+    "errorfe.aspx",
+    "expiredpassword.aspx",
+    "frowny.aspx",
+    "logoff.aspx",
+    "logon.aspx",
+    "outlookcn.aspx",
+    "redirsuiteserviceproxy.aspx",
+    "signout.aspx",
+    "timeoutlogout.aspx",
+    "global.asax",
+    "default.aspx",
+    "web.config",
+    "iisstart.htm",
+    NULL,
 };
 
 /* What one file's content showed: the behavioural judgement, the first
@@ -365,8 +371,9 @@ static void read_content(struct hunt *h, int fd, const char *name,
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	/* A small file needs no full window (a file that grows while read
 	 * still fits: the loop reads at most cap bytes at a time). */
-	size_t cap = size + 1 < WINDOW + OVERLAP ? (size_t)size + 1
-	                                         : WINDOW + OVERLAP;
+	size_t cap = size + 1 < LIM_SCAN_WINDOW + LIM_SCAN_OVERLAP
+	                 ? (size_t)size + 1
+	                 : LIM_SCAN_WINDOW + LIM_SCAN_OVERLAP;
 	uint8_t *win = malloc(cap);
 	size_t have = 0;
 	bool first = true, sparse = false;
@@ -375,8 +382,8 @@ static void read_content(struct hunt *h, int fd, const char *name,
 	/* A sparse file (allocated far below its size) has its holes
 	 * skipped: they read as NULs, which the checks drop anyway, and a
 	 * terabyte of them must not stall the hunt. It is then not hashed. */
-	if (fstat(fd, &st) == 0 && st.st_size > (off_t)HOLE_MIN &&
-	    (uint64_t)st.st_blocks * 512 + HOLE_MIN < (uint64_t)st.st_size)
+	if (fstat(fd, &st) == 0 && st.st_size > (off_t)LIM_HOLE_MIN &&
+	    (uint64_t)st.st_blocks * 512 + LIM_HOLE_MIN < (uint64_t)st.st_size)
 		sparse = true;
 	script_scan_init(&sc, name);
 	if (!md || !win || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
@@ -398,7 +405,7 @@ static void read_content(struct hunt *h, int fd, const char *name,
 				n = 0;
 				goto got;
 			}
-			if (data >= here + (off_t)HOLE_MIN)
+			if (data >= here + (off_t)LIM_HOLE_MIN)
 				c->holes += (uint64_t)(data - here);
 			else if (data != here && here >= 0)
 				lseek(fd, here, SEEK_SET);
@@ -433,30 +440,34 @@ static void read_content(struct hunt *h, int fd, const char *name,
 				           &c->m);
 				h->rules_done = true;
 			} else if (first && h->yara_rules)
-				yr_rules_scan_mem(h->yara_rules, win, have,
-				                  SCAN_FLAGS_FAST_MODE |
-				                      SCAN_FLAGS_NO_TRYCATCH |
-				                      SCAN_FLAGS_REPORT_RULES_MATCHING,
-				                  on_yara, &c->m, 0);
+				yr_rules_scan_mem(
+				    h->yara_rules, win, have,
+				    SCAN_FLAGS_FAST_MODE |
+				        SCAN_FLAGS_NO_TRYCATCH |
+				        SCAN_FLAGS_REPORT_RULES_MATCHING,
+				    on_yara, &c->m, 0);
 			first = false;
 		}
 		if (eof)
 			break;
 		/* Keep the tail, so code across a window edge is seen. */
-		if (cap < WINDOW + OVERLAP) {
+		if (cap < LIM_SCAN_WINDOW + LIM_SCAN_OVERLAP) {
 			/* The file grew: go on in full windows. */
-			uint8_t *g = realloc(win, WINDOW + OVERLAP);
+			uint8_t *g =
+			    realloc(win, LIM_SCAN_WINDOW + LIM_SCAN_OVERLAP);
 			if (!g) {
 				c->partial = true;
-				snprintf(c->why, sizeof c->why, "out of memory");
+				snprintf(c->why, sizeof c->why,
+				         "out of memory");
 				break;
 			}
 			win = g;
-			cap = WINDOW + OVERLAP;
+			cap = LIM_SCAN_WINDOW + LIM_SCAN_OVERLAP;
 		}
-		if (have > OVERLAP) {
-			memmove(win, win + have - OVERLAP, OVERLAP);
-			have = OVERLAP;
+		if (have > LIM_SCAN_OVERLAP) {
+			memmove(win, win + have - LIM_SCAN_OVERLAP,
+			        LIM_SCAN_OVERLAP);
+			have = LIM_SCAN_OVERLAP;
 		}
 	}
 	if (first && h->yara_rules) /* an empty file */
@@ -532,8 +543,9 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	h->files_scanned++;
 	h->bytes_scanned += c->scanned;
 	if (c->holes)
-		hunt_note(h, "%s: sparse, %llu bytes of holes skipped (they hold "
-		             "no data); not hashed",
+		hunt_note(h,
+		          "%s: sparse, %llu bytes of holes skipped (they hold "
+		          "no data); not hashed",
 		          rel, (unsigned long long)c->holes);
 	if (c->partial) {
 		snprintf(detail, sizeof detail, "not fully scanned: %s",
@@ -543,8 +555,8 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		hunt_unreadable(h, rel, c->why);
 	}
 	if (c->beh.family != SF_NONE) {
-		bool trojan = in_list(shipped_pages, name) && role != FR_OTHER &&
-		              role != FR_TEMP_ASPNET;
+		bool trojan = in_list(shipped_pages, name) &&
+		              role != FR_OTHER && role != FR_TEMP_ASPNET;
 		snprintf(detail, sizeof detail, "%s [%s]%s%s%s", c->beh.what,
 		         shell_family_name(c->beh.family),
 		         trojan ? "; a shipped page name with code added "
@@ -569,12 +581,14 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		}
 	} else if (in_list(bad_sha256, c->sha)) {
 		f = file_finding(h, "webshell", SEV_CRITICAL, rel,
-		                 "SHA-256 on the known-bad list", mtime, c->sha);
+		                 "SHA-256 on the known-bad list", mtime,
+		                 c->sha);
 		if (f)
 			f->backdoor = true;
 	} else if (in_list(bad_names, name) && code) {
 		f = file_finding(h, "webshell-name", SEV_HIGH, rel,
-		                 "a web-shell name seen in 2021", mtime, c->sha);
+		                 "a web-shell name seen in 2021", mtime,
+		                 c->sha);
 		if (f)
 			f->backdoor = true;
 	} else if (code &&
@@ -636,8 +650,8 @@ static void on_user_compile_error(int level, const char *file, int line,
 	if (level != YARA_ERROR_LEVEL_ERROR)
 		return;
 	if (e->n++ == 0)
-		snprintf(e->msg, sizeof e->msg, "%s:%d: %s", file ? file : e->file,
-		         line, msg);
+		snprintf(e->msg, sizeof e->msg, "%s:%d: %s",
+		         file ? file : e->file, line, msg);
 }
 
 static YR_COMPILER *rules_compiler(struct rule_err *e)
@@ -659,7 +673,8 @@ static int add_rule_file(YR_COMPILER *c, const char *path, struct rule_err *e)
 	int errs;
 
 	if (!f) {
-		snprintf(e->msg, sizeof e->msg, "%s: %s", path, strerror(errno));
+		snprintf(e->msg, sizeof e->msg, "%s: %s", path,
+		         strerror(errno));
 		e->n++;
 		return -1;
 	}
@@ -707,9 +722,9 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_type != DT_DIR &&
-		    !(l > 4 && (!strcasecmp(de->d_name + l - 4, ".yar") ||
-		                (l > 5 && !strcasecmp(de->d_name + l - 5,
-		                                      ".yara")))))
+		    !(l > 4 &&
+		      (!strcasecmp(de->d_name + l - 4, ".yar") ||
+		       (l > 5 && !strcasecmp(de->d_name + l - 5, ".yara")))))
 			continue;
 		if (nn >= LIM_RULE_FILES)
 			break;
@@ -829,7 +844,6 @@ struct user_hits {
 	struct ymatch *own; /* our rules' hits go here (NULL: ignored) */
 };
 
-
 static int on_user_rule(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 {
 	struct user_hits *u = user;
@@ -847,8 +861,7 @@ static int on_user_rule(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 	if (u->n++ >= LIM_RULE_HITS_PER_FILE)
 		return CALLBACK_CONTINUE;
 	at = (size_t)snprintf(detail, sizeof detail, "rule %s:%s",
-	                      rule->ns ? rule->ns->name : "",
-	                      rule->identifier);
+	                      rule->ns ? rule->ns->name : "", rule->identifier);
 	yr_rule_metas_foreach(rule, meta)
 	{
 		if (at >= sizeof detail - 1)
@@ -867,8 +880,8 @@ static int on_user_rule(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *user)
 			                       "; score: %lld",
 			                       (long long)meta->integer);
 	}
-	f = file_finding(u->h, "rule-match", SEV_HIGH, u->rel, detail,
-	                 u->mtime, NULL);
+	f = file_finding(u->h, "rule-match", SEV_HIGH, u->rel, detail, u->mtime,
+	                 NULL);
 	if (f)
 		f->backdoor = u->code;
 	return CALLBACK_CONTINUE;
@@ -944,13 +957,14 @@ static void rules_scan(struct hunt *h, int fd, const uint8_t *mem,
 				got += (size_t)r;
 			/* Our own heap memory: no mapped file to vanish under
 			 * the scan, so no signal handlers per file. */
-			yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE |
-			                            SCAN_FLAGS_NO_TRYCATCH |
-			                            SCAN_FLAGS_REPORT_RULES_MATCHING);
+			yr_scanner_set_flags(
+			    s, SCAN_FLAGS_FAST_MODE | SCAN_FLAGS_NO_TRYCATCH |
+			           SCAN_FLAGS_REPORT_RULES_MATCHING);
 			if (got == want)
 				err = yr_scanner_scan_mem(s, h->rules_buf, got);
-			yr_scanner_set_flags(s, SCAN_FLAGS_FAST_MODE |
-			                            SCAN_FLAGS_REPORT_RULES_MATCHING);
+			yr_scanner_set_flags(
+			    s, SCAN_FLAGS_FAST_MODE |
+			           SCAN_FLAGS_REPORT_RULES_MATCHING);
 		}
 	}
 	if (err == -1)

@@ -18,7 +18,7 @@ struct reader {
 	int mode; /* 0 unknown, 1 UTF-8, 2 UTF-16LE */
 	unsigned char pending16[1];
 	bool has_pending16;
-	char line[LOG_MAX_LINE];
+	char line[LIM_LOG_LINE];
 	size_t len;
 	bool overflow;
 	bool bom_checked;
@@ -41,12 +41,12 @@ int log_split(struct log_rec *rec)
 		return rec->nf;
 	rec->nf = 0;
 	if (rec->sep == ',') {
-		rec->nf = csv_split(rec->raw, ',', rec->f, LOG_MAX_FIELDS);
+		rec->nf = csv_split(rec->raw, ',', rec->f, LIM_LOG_FIELDS);
 		if (rec->nf < 0)
 			rec->nf = 0;
 	} else {
 		struct view rest = rec->raw;
-		while (rest.len && rec->nf < LOG_MAX_FIELDS) {
+		while (rest.len && rec->nf < LIM_LOG_FIELDS) {
 			struct view w;
 			view_split(&rest, ' ', &w);
 			rec->f[rec->nf++] = w;
@@ -67,14 +67,14 @@ struct view log_get(struct log_rec *rec, int index)
 static void set_fields(struct reader *r, struct view names, char sep)
 {
 	r->fields.gen++;
-	struct view f[LOG_MAX_FIELDS];
+	struct view f[LIM_LOG_FIELDS];
 	int n, i;
 
 	if (sep == ',') {
-		n = csv_split(names, ',', f, LOG_MAX_FIELDS);
+		n = csv_split(names, ',', f, LIM_LOG_FIELDS);
 	} else {
 		n = 0;
-		while (names.len && n < LOG_MAX_FIELDS) {
+		while (names.len && n < LIM_LOG_FIELDS) {
 			struct view w;
 			view_split(&names, ' ', &w);
 			if (w.len)
@@ -309,13 +309,13 @@ int logread_fd(int fd, enum log_format fmt, log_cb cb, void *ctx,
 	return finish(&r);
 }
 
-int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb,
-               void *ctx, struct log_stats *st)
+int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb, void *ctx,
+               struct log_stats *st)
 {
 	static __thread struct reader r;
 	static __thread unsigned char chunk[1 << 20];
-	uint64_t cap = size > (UINT64_C(1) << 30) / 200 ? size * 200
-	                                                : UINT64_C(1) << 30;
+	uint64_t cap =
+	    size > (UINT64_C(1) << 30) / 200 ? size * 200 : UINT64_C(1) << 30;
 	uint64_t total = 0;
 	int rc = 0, dfd = dup(fd);
 	gzFile gz;

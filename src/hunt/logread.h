@@ -6,12 +6,10 @@
  * Memory is bounded: one chunk and one line at a time. */
 #ifndef EXH_HUNT_LOGREAD_H
 #define EXH_HUNT_LOGREAD_H
+#include "base/limits.h"
 #include "base/view.h"
 #include <stdbool.h>
 #include <stdint.h>
-
-#define LOG_MAX_FIELDS 128
-#define LOG_MAX_LINE (64 * 1024)
 
 enum log_format {
 	LOG_W3C,  /* space-separated, "#Fields:" names them (IIS) */
@@ -23,7 +21,7 @@ struct log_fields {
 	unsigned gen; /* changes with every "#Fields:" or header line: a
 	               * detector binds its indices again when it differs */
 	int n;
-	char names[LOG_MAX_FIELDS][48];
+	char names[LIM_LOG_FIELDS][48];
 };
 
 struct log_rec {
@@ -31,7 +29,7 @@ struct log_rec {
 	struct view raw; /* the whole line (decoded, without EOL) */
 	int nf;          /* fields, once split (-1 before) */
 	char sep;        /* ',' or ' ' */
-	struct view f[LOG_MAX_FIELDS];
+	struct view f[LIM_LOG_FIELDS];
 };
 
 struct log_stats {
@@ -53,8 +51,8 @@ int log_split(struct log_rec *rec);
  * bytes are capped at 200 times the file's size (at least 1 GiB): past
  * that, EXH_ELIMIT (read in part). EXH_EIO when the stream is damaged
  * (what came before is read). */
-int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb,
-               void *ctx, struct log_stats *st);
+int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb, void *ctx,
+               struct log_stats *st);
 /* The next block of a log from another source (an archive member): 1 with
  * *p and *n set, 0 at the end, or a negative EXH_E* code. */
 typedef int (*logread_next_fn)(void *src, const void **p, size_t *n);

@@ -22,9 +22,6 @@
 #include <unistd.h>
 #include "base/banned.h"
 
-#define MAX_DEPTH 512 /* folders below this are named, not entered */
-#define QUEUE_CAP 256
-
 struct inode_slot {
 	uint64_t dev, ino;
 	char *first; /* NULL: empty */
@@ -53,7 +50,7 @@ struct walk {
 	int64_t last_progress;
 	uint64_t symlinks;
 	int rootfd;
-	bool atime_kept; /* false once the kernel refused O_NOATIME */
+	bool atime_kept;     /* false once the kernel refused O_NOATIME */
 	uint64_t links_read; /* links read to name their targets */
 	/* Files with several names: (device, inode) -> the first name read;
 	 * later names are aliases, given the first's findings at the end. */
@@ -63,7 +60,7 @@ struct walk {
 	size_t nalias;
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
-	struct job q[QUEUE_CAP];
+	struct job q[LIM_WALK_QUEUE];
 	size_t head, count;
 	bool done;
 };
@@ -233,9 +230,8 @@ static void read_archive(struct hunt *h, struct job *j)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
-	uint64_t cap = j->size > (UINT64_C(1) << 30) / 200
-	                   ? j->size * 200
-	                   : UINT64_C(1) << 30;
+	uint64_t cap = j->size > (UINT64_C(1) << 30) / 200 ? j->size * 200
+	                                                   : UINT64_C(1) << 30;
 	int members = 0, read = 0;
 
 	if (!a) {
@@ -278,16 +274,18 @@ static void read_archive(struct hunt *h, struct job *j)
 			struct detect_ctx d = {.h = h, .path = rel};
 			struct member_src m = {a, 0, cap};
 			struct log_stats ls;
-			int lrc = logread_source(member_next, &m, fmt, cb, &d,
-			                         &ls);
+			int lrc =
+			    logread_source(member_next, &m, fmt, cb, &d, &ls);
 			if (lrc == EXH_ELIMIT)
-				hunt_unreadable(h, rel,
-				                "decompressed past its limit: read "
-				                "in part");
+				hunt_unreadable(
+				    h, rel,
+				    "decompressed past its limit: read "
+				    "in part");
 			else if (lrc)
-				hunt_unreadable(h, rel,
-				                "damaged in the archive: read in "
-				                "part");
+				hunt_unreadable(
+				    h, rel,
+				    "damaged in the archive: read in "
+				    "part");
 			h->cov[src].files++;
 			h->cov[src].lines += ls.lines;
 			h->cov[src].bytes += ls.bytes;
@@ -296,8 +294,9 @@ static void read_archive(struct hunt *h, struct job *j)
 		}
 	}
 	if (members >= LIM_ARCHIVE_MEMBERS)
-		hunt_unreadable(h, j->rel, "more members than the limit: read "
-		                           "in part");
+		hunt_unreadable(h, j->rel,
+		                "more members than the limit: read "
+		                "in part");
 	if (read)
 		hunt_note(h, "%s: %d logs read from the archive", j->rel, read);
 	archive_read_free(a);
@@ -318,15 +317,17 @@ static void run_job(struct hunt *h, struct job *j)
 		              ? logread_gz(j->fd, j->size, fmt, cb, &d, &ls)
 		              : logread_fd(j->fd, fmt, cb, &d, &ls);
 		if (lrc == EXH_ELIMIT)
-			hunt_unreadable(h, j->rel,
-			                "decompressed past its limit (200 times "
-			                "its size, at least 1 GiB): read in part");
+			hunt_unreadable(
+			    h, j->rel,
+			    "decompressed past its limit (200 times "
+			    "its size, at least 1 GiB): read in part");
 		else if (lrc)
-			hunt_unreadable(h, j->rel,
-			                ends_with(j->lower, ".gz")
-			                    ? "not a readable gzip file (read in "
-			                      "part)"
-			                    : strerror(errno));
+			hunt_unreadable(
+			    h, j->rel,
+			    ends_with(j->lower, ".gz")
+			        ? "not a readable gzip file (read in "
+			          "part)"
+			        : strerror(errno));
 		h->cov[src].files++;
 		h->cov[src].lines += ls.lines;
 		h->cov[src].bytes += ls.bytes;
@@ -343,9 +344,11 @@ static void run_job(struct hunt *h, struct job *j)
 			read_archive(h, j);
 			lseek(j->fd, 0, SEEK_SET);
 		} else if (ends_with(j->lower, ".7z") &&
-		           (strstr(j->lower, "log") || strstr(j->lower, "w3svc")))
-			hunt_note(h, "%s: a 7-Zip archive of logs is not opened; "
-			             "unpack it into the evidence copy to hunt it",
+		           (strstr(j->lower, "log") ||
+		            strstr(j->lower, "w3svc")))
+			hunt_note(h,
+			          "%s: a 7-Zip archive of logs is not opened; "
+			          "unpack it into the evidence copy to hunt it",
 			          j->rel);
 		detect_file(h, j->fd, j->rel, j->lower, j->size, j->mtime);
 	}
@@ -370,7 +373,7 @@ static void *worker_main(void *arg)
 			return NULL;
 		}
 		j = w->q[w->head];
-		w->head = (w->head + 1) % QUEUE_CAP;
+		w->head = (w->head + 1) % LIM_WALK_QUEUE;
 		w->count--;
 		pthread_cond_signal(&w->not_full);
 		pthread_mutex_unlock(&w->mu);
@@ -382,9 +385,9 @@ static void *worker_main(void *arg)
 static void enqueue(struct walk *w, const struct job *j)
 {
 	pthread_mutex_lock(&w->mu);
-	while (w->count == QUEUE_CAP)
+	while (w->count == LIM_WALK_QUEUE)
 		pthread_cond_wait(&w->not_full, &w->mu);
-	w->q[(w->head + w->count) % QUEUE_CAP] = *j;
+	w->q[(w->head + w->count) % LIM_WALK_QUEUE] = *j;
 	w->count++;
 	pthread_cond_signal(&w->not_empty);
 	pthread_mutex_unlock(&w->mu);
@@ -403,9 +406,10 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 		 * reported (the first's findings are copied at the end). */
 		const char *first = seen_inode(w, st);
 		if (first) {
-			char **a = realloc(w->alias, (w->nalias + 1) * sizeof *a);
-			char **b = realloc(w->alias_of,
-			                   (w->nalias + 1) * sizeof *b);
+			char **a =
+			    realloc(w->alias, (w->nalias + 1) * sizeof *a);
+			char **b =
+			    realloc(w->alias_of, (w->nalias + 1) * sizeof *b);
 			if (a)
 				w->alias = a;
 			if (b)
@@ -521,7 +525,7 @@ static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 	DIR *dir;
 	struct dirent *de;
 
-	if (depth > MAX_DEPTH) {
+	if (depth > LIM_WALK_DEPTH) {
 		hunt_unreadable(w->h, w->rel, "folders nested too deep");
 		close(fd);
 		return;
@@ -699,8 +703,9 @@ static void aliases(struct walk *w)
 		free(w->inodes[i].first);
 	free(w->inodes);
 	if (w->nalias)
-		hunt_note(h, "%zu files have more than one name; each was "
-		             "read once and every name is reported",
+		hunt_note(h,
+		          "%zu files have more than one name; each was "
+		          "read once and every name is reported",
 		          w->nalias);
 }
 
@@ -781,21 +786,24 @@ int hunt_run(struct hunt *h)
 		             "the end)");
 	}
 	if (h->aggregated)
-		hunt_note(h, "%llu findings alike to others in the same file "
-		             "were counted on the last example kept (\"more\" "
-		             "in the JSON report), not listed one by one",
+		hunt_note(h,
+		          "%llu findings alike to others in the same file "
+		          "were counted on the last example kept (\"more\" "
+		          "in the JSON report), not listed one by one",
 		          (unsigned long long)h->aggregated);
 	if (w->links_read)
-		hunt_note(h, "%llu links where IIS serves code were read to name "
-		             "their targets; the kernel sets a link's own access "
-		             "time when it is read (O_NOATIME does not apply to "
-		             "links), so theirs may have changed",
+		hunt_note(h,
+		          "%llu links where IIS serves code were read to name "
+		          "their targets; the kernel sets a link's own access "
+		          "time when it is read (O_NOATIME does not apply to "
+		          "links), so theirs may have changed",
 		          (unsigned long long)w->links_read);
 	if (!w->atime_kept)
-		hunt_note(h, "access times of some files or folders may have "
-		             "changed: the kernel allows O_NOATIME only to their "
-		             "owner or root (run as root, or from a read-only "
-		             "mount, to keep them)");
+		hunt_note(h,
+		          "access times of some files or folders may have "
+		          "changed: the kernel allows O_NOATIME only to their "
+		          "owner or root (run as root, or from a read-only "
+		          "mount, to keep them)");
 	if (w->symlinks)
 		hunt_note(h, "%llu symbolic links were not followed",
 		          (unsigned long long)w->symlinks);

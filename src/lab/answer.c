@@ -8,6 +8,18 @@
 #include <string.h>
 #include "base/banned.h"
 
+/* The IIS of the Windows each product ran on: 2007 and 2010 on Windows
+ * 2008 R2 (7.5), 2013 on 2012 R2 (8.5), 2016 and later on 2016+ (10.0). */
+static const char *iis(const struct persona *p)
+{
+	unsigned major = (unsigned)(p->build >> 48),
+	         minor = (unsigned)(p->build >> 32) & 0xffff;
+
+	if (major < 15)
+		return "Microsoft-IIS/7.5";
+	return minor == 0 ? "Microsoft-IIS/8.5" : "Microsoft-IIS/10.0";
+}
+
 static void head(struct buf *o, int status, const char *reason,
                  const char *server)
 {
@@ -71,31 +83,37 @@ static void plain_answer(const struct persona *p, const struct http_req *req,
 
 static void redirect(struct buf *o, const struct persona *p, const char *loc)
 {
-	head(o, 302, "Found", "Microsoft-IIS/10.0");
+	head(o, 302, "Found", iis(p));
 	buf_printf(o, "Location: %s\r\n", loc);
 	if ((p->build >> 48) >= 15)
 		buf_printf(o, "X-FEServer: %s\r\n", p->name);
 	finish(o, "", "");
 }
 
-static void not_found(struct buf *o)
+static void not_found(const struct persona *p, struct buf *o)
 {
-	head(o, 404, "Not Found", "Microsoft-IIS/10.0");
+	head(o, 404, "Not Found", iis(p));
 	finish(o, "text/html",
 	       "<html><body><h2>404 - File or directory not found.</h2>"
 	       "</body></html>");
 }
 
+/* OWA's logon page as each product shows it, at its real size (about
+ * 25 to 60 KB of inline script and style), build in the resource paths:
+ * a.b.c under /owa/auth/ for 2013 and later, a.b.c.d under /owa/ before. */
 static void logon_page(const struct lab_world *w, const struct persona *p,
                        struct buf *o)
 {
-	char bs[BUILD_STRLEN], path[64], page[2048];
-	bool modern = (p->build >> 48) >= 15;
-	const char *title = !modern ? "Outlook Web App"
-	                    : (p->build >> 32) == ((15ull << 16) | 0)
+	char bs[BUILD_STRLEN], path[64];
+	bool modern = (p->build >> 48) >= 15, old = (p->build >> 48) < 14;
+	const char *title = old ? "Microsoft Exchange - Outlook Web Access"
+	                    : !modern || (p->build >> 32) == ((15ull << 16) | 0)
 	                        ? "Outlook Web App"
 	                        : "Outlook";
+	struct buf page;
+	int i, n;
 
+	(void)w;
 	if (modern) {
 		build_format(p->build, true, bs);
 		snprintf(path, sizeof path, "/owa/auth/%s", bs);
@@ -103,32 +121,59 @@ static void logon_page(const struct lab_world *w, const struct persona *p,
 		build_format(p->build, false, bs);
 		snprintf(path, sizeof path, "/owa/%s", bs);
 	}
-	snprintf(
-	    page, sizeof page,
+	buf_init(&page, 1 << 20);
+	buf_printf(
+	    &page,
 	    "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n"
 	    "<!-- OwaPage = ASP.auth_logon_aspx -->\n<html><head>\n"
 	    "<meta http-equiv=\"X-UA-Compatible\" content=\"IE=10\" />\n"
 	    "<link rel=\"shortcut icon\" href=\"%s/themes/resources/"
 	    "favicon.ico\" type=\"image/x-icon\">\n<title>%s</title>\n"
 	    "<style>@font-face{font-family:\"Segoe UI WPC\";src:url(\"%s/"
-	    "themes/resources/segoeui-regular.eot?#iefix\")}</style>\n"
-	    "<script>function IsOwaPremiumBrowser(){return true;}</script>\n"
-	    "</head><body><noscript>To use Outlook, browser settings must "
-	    "allow scripts to run.</noscript><form action=\"/owa/auth.owa\" "
-	    "method=\"POST\" name=\"logonForm\"></form></body></html>\n",
+	    "themes/resources/segoeui-regular.eot?#iefix\")}\n",
 	    path, title, path);
-	head(o, 200, "OK", "Microsoft-IIS/10.0");
+	/* The bulk of the real page: style rules and script, none of which
+	 * names a build. */
+	n = 300 + (int)(p->ip % 400);
+	for (i = 0; i < n; i++)
+		buf_printf(&page,
+		           ".signInInputText%d{border:1px solid #%06x;"
+		           "padding:%dpx}\n",
+		           i, (unsigned)(i * 2654435761u) & 0xffffff, i % 9);
+	buf_adds(&page, "</style>\n<script>function IsOwaPremiumBrowser()"
+	                "{return true;}\n");
+	for (i = 0; i < n / 2; i++)
+		buf_printf(&page,
+		           "function g_fLogon%d(a){var b=a+%d;return "
+		           "b.toString(16);}\n",
+		           i, i);
+	buf_adds(&page,
+	         "</script>\n</head><body><noscript>To use Outlook, browser "
+	         "settings must allow scripts to run.</noscript><form "
+	         "action=\"/owa/auth.owa\" method=\"POST\" "
+	         "name=\"logonForm\"></form></body></html>\n");
+	head(o, 200, "OK", iis(p));
 	if (modern)
 		buf_printf(o, "X-FEServer: %s\r\n", p->name);
 	buf_adds(o, "Cache-Control: no-cache, no-store\r\n");
-	finish(o, "text/html; charset=utf-8", page);
+	buf_printf(o,
+	           "Content-Type: text/html; charset=utf-8\r\n"
+	           "Content-Length: %zu\r\n\r\n",
+	           page.len);
+	buf_add(o, page.p, page.len);
+	buf_release(&page);
 }
 
-static void manifest(const struct persona *p, struct buf *o)
+/* The manifest names the CU's release build, as every public example
+ * does; whether an update changes it is not known, so the lab does not
+ * pretend it does. */
+static void manifest(const struct lab_world *w, const struct persona *p,
+                     struct buf *o)
 {
 	char bs[BUILD_STRLEN], xml[1024];
+	const struct kb_build *rel = kb_cu_release(w->kb, BUILD_CU(p->build));
 
-	build_format(p->build, false, bs);
+	build_format(rel ? rel->build : p->build, false, bs);
 	snprintf(
 	    xml, sizeof xml,
 	    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<asmv1:assembly "
@@ -146,7 +191,7 @@ static void manifest(const struct persona *p, struct buf *o)
 	    "\"b1d1a6c45aa418ce\" /></dependentAssembly></dependency>"
 	    "</asmv1:assembly>\r\n",
 	    bs, bs);
-	head(o, 200, "OK", "Microsoft-IIS/10.0");
+	head(o, 200, "OK", iis(p));
 	buf_printf(o, "X-FEServer: %s\r\n", p->name);
 	finish(o, "application/x-ms-application", xml);
 }
@@ -225,7 +270,7 @@ static void ntlm_challenge(const struct persona *p, struct buf *o)
 	m[43] = m[41];
 	m[44] = (unsigned char)ti;
 	/* Target name (the domain) is not sent; its fields stay zero. */
-	head(o, 401, "Unauthorized", "Microsoft-IIS/10.0");
+	head(o, 401, "Unauthorized", iis(p));
 	buf_adds(o, "WWW-Authenticate: NTLM ");
 	b64(m, end, o);
 	buf_printf(o, "\r\nX-FEServer: %s\r\n", p->name);
@@ -267,12 +312,156 @@ static void waf_answer(const struct persona *p, struct buf *o,
  * custom error page served as 200). */
 static void catch_all_page(const struct persona *p, struct buf *o)
 {
-	head(o, 200, "OK", "Microsoft-IIS/10.0");
+	head(o, 200, "OK", iis(p));
 	buf_printf(o, "X-FEServer: %s\r\n", p->name);
 	finish(o, "text/html",
 	       "<html><head><title>Contoso Intranet</title></head><body>"
 	       "<h1>Page not available</h1><p>Please go back to the "
 	       "start page.</p></body></html>");
+}
+
+/* An Exchange Online front door: every browser is sent to Azure AD; the
+ * headers name cloud front ends and a 15.20 build. */
+static void online_answer(const struct persona *p, const struct http_req *req,
+                          struct buf *o)
+{
+	unsigned h = p->ip * 2654435761u;
+	bool owa = view_starts_ci(req->target, VIEW_LIT("/owa"));
+
+	if (owa) {
+		head(o, 302, "Found", "Microsoft-IIS/10.0");
+		buf_adds(o,
+		         "Location: https://login.microsoftonline.com/common/"
+		         "oauth2/authorize?client_id=00000002-0000-0ff1-ce00-"
+		         "000000000000&redirect_uri=https%3a%2f%2foutlook."
+		         "office365.com%2fowa%2f&resource=00000002-0000-0ff1-"
+		         "ce00-000000000000&response_mode=form_post\r\n");
+		buf_printf(o, "X-OWA-Version: 15.20.%u.%u\r\n", 7000 + h % 900,
+		           10 + h % 40);
+	} else {
+		head(o, 401, "Unauthorized", "Microsoft-IIS/10.0");
+		buf_adds(o,
+		         "WWW-Authenticate: Bearer client_id=\"00000002-0000-"
+		         "0ff1-ce00-000000000000\", trusted_issuers=\"00000001-"
+		         "0000-0000-c000-000000000000@*\"\r\n");
+	}
+	buf_printf(
+	    o,
+	    "request-id: %08x-1d2e-4c3b-9a8f-%012x\r\n"
+	    "X-CalculatedFETarget: MN2PR%02uCU%03u.internal.outlook."
+	    "com\r\nX-BackEndHttpStatus: %d\r\n"
+	    "X-FEServer: MN2PR%02uCA%04u\r\nX-Proxy-RoutingCorrectness: 1"
+	    "\r\nX-FirstHopCafeEFZ: MNZ\r\n",
+	    h, h & 0xfffffff, h % 20, h % 1000, owa ? 302 : 401, (h >> 8) % 20,
+	    (h >> 4) % 10000);
+	finish(o, "", "");
+}
+
+/* The AD FS claims login: OWA's and ECP's answer to a browser. */
+static void adfs_redirect(const struct persona *p, struct buf *o,
+                          const char *vdir)
+{
+	head(o, 302, "Found", iis(p));
+	buf_printf(
+	    o,
+	    "Location: https://adfs.corp%02u.example/adfs/ls/?wa=wsignin1.0"
+	    "&wtrealm=https%%3a%%2f%%2f%s%%2f%s%%2f&wctx=rm%%3d0%%26id%%3d"
+	    "passive%%26ru%%3d%%252f%s%%252f\r\n",
+	    (unsigned)(p->ip & 63), p->hostname, vdir, vdir);
+	buf_printf(o, "X-FEServer: %s\r\n", p->name);
+	finish(o, "", "");
+}
+
+/* A pre-authenticating reverse proxy: its own login page for everything. */
+static void preauth_answer(const struct persona *p, const struct http_req *req,
+                           struct buf *o)
+{
+	(void)p;
+	if (view_starts_ci(req->target, VIEW_LIT("/my.policy"))) {
+		head(o, 200, "OK", "BigIP");
+		buf_adds(o, "Set-Cookie: MRHSession=0; path=/; secure\r\n");
+		finish(o, "text/html",
+		       "<html><head><title>Secure Logon for Contoso</title>"
+		       "</head><body><form method=\"post\" action=\"/my."
+		       "policy\"><input name=\"username\"><input type=\""
+		       "password\" name=\"password\"></form></body></html>");
+		return;
+	}
+	head(o, 302, "Found", "BigIP");
+	buf_adds(o, "Location: /my.policy\r\nSet-Cookie: LastMRH_Session=0; "
+	            "path=/; secure\r\n");
+	finish(o, "", "");
+}
+
+/* Payloads a hostile server puts in every field it controls: a
+ * spreadsheet formula, terminal escapes, a right-to-left override, JSON,
+ * CSV and HTML breakers, a NUL-free control run. */
+#define INJECT_NAME                                                            \
+	"=HYPERLINK(\"http://x\")\x1b[2J\xe2\x80\xae\"},\"a\":\"<b>,\x01"
+
+static void hostile_answer(const struct lab_world *w, const struct persona *p,
+                           const struct http_req *req, struct lab_answer *a)
+{
+	struct buf *o = &a->out;
+	static const char *const away[] = {
+	    "https://10.20.30.40/owa/auth/logon.aspx", "//203.0.113.9/owa/",
+	    "http://[2001:db8::1]/owa/auth/logon.aspx",
+	    "https://192.0.2.1:8443/owa/"};
+
+	switch (p->hostile) {
+	case H_LOOP:
+		/* Every path sends to the next one of its own. */
+		head(o, 302, "Found", "Microsoft-IIS/10.0");
+		buf_printf(o, "Location: /owa/auth/logon.aspx?loop=%d\r\n",
+		           a->member + 1);
+		buf_adds(o, "X-FEServer: LOOPER\r\n");
+		finish(o, "", "");
+		return;
+	case H_OFFHOST:
+		head(o, 302, "Found", "Microsoft-IIS/10.0");
+		buf_printf(o, "Location: %s\r\nX-FEServer: AWAY\r\n",
+		           away[a->member % 4]);
+		finish(o, "", "");
+		return;
+	default: break;
+	}
+	/* H_INJECT: Exchange-shaped, every server-controlled field a
+	 * payload; a Location a naive client would write into its next
+	 * request line. */
+	if (view_starts_ci(req->target, VIEW_LIT("/owa/auth/logon.aspx"))) {
+		head(o, 200, "OK", "Microsoft-IIS/10.0\x1b]0;pwned\x07");
+		buf_adds(o, "X-FEServer: " INJECT_NAME "\r\n"
+		            "X-OWA-Version: 15.9.65535.65535\r\n");
+		finish(
+		    o, "text/html",
+		    "<!-- OwaPage = ASP.auth_logon_aspx --><link href=\"/owa/"
+		    "auth/15.1.2176/themes/resources/favicon.ico\"><title>"
+		    "Outlook</title><script>alert(1)</script>");
+		return;
+	}
+	if (view_starts_ci(req->target, VIEW_LIT("/owa"))) {
+		head(o, 302, "Found", "Microsoft-IIS/10.0");
+		buf_adds(
+		    o, "Location: /owa/auth/logon.aspx HTTP/1.1\x0bX-Smuggled:"
+		       " 1\r\nX-OWA-Version: 15.9.65535.65535\r\n"
+		       "X-FEServer: " INJECT_NAME "\r\n");
+		finish(o, "", "");
+		return;
+	}
+	if (view_starts_ci(req->target, VIEW_LIT("/autodiscover/"))) {
+		head(o, 302, "Found", "Microsoft-IIS/10.0");
+		buf_adds(
+		    o, "Location: https://x/owa/auth/errorfe.aspx?httpCode=500"
+		       "&owaError=Microsoft.Exchange.Clients.Owa2.Server.Core."
+		       "OwaADUserNotFoundException&owaVer=15.9.65535.65535&be="
+		       "\x1b[31mRED\r\nX-FEServer: " INJECT_NAME "\r\n");
+		finish(o, "", "");
+		return;
+	}
+	(void)w;
+	head(o, 200, "OK", "Microsoft-IIS/10.0");
+	buf_adds(o, "X-FEServer: " INJECT_NAME "\r\n");
+	finish(o, "text/html", "<html>" INJECT_NAME "</html>");
 }
 
 void persona_answer(const struct lab_world *w, const struct persona *p,
@@ -283,12 +472,52 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 	struct view path = req->target, query = {NULL, 0};
 	char dec[2048];
 	bool modern = (p->build >> 48) >= 15;
+	struct persona other;
 	int k;
 
 	a->abort = false;
+	if (p->kind == P_HOSTILE) {
+		hostile_answer(w, p, req, a);
+		return;
+	}
+	if (p->kind == P_ONLINE) {
+		online_answer(p, req, o);
+		return;
+	}
 	if (p->kind != P_EXCHANGE) {
 		plain_answer(p, req, o);
 		return;
+	}
+	if (p->deploy == DEP_PREAUTH) {
+		preauth_answer(p, req, o);
+		return;
+	}
+	if (a->plain && p->http == HTTP_SSL_REQUIRED) {
+		/* OWA's default: Require SSL on the virtual directories. */
+		head(o, 403, "Forbidden", iis(p));
+		finish(o, "text/html",
+		       "<html><head><title>403 - Forbidden: Access is denied."
+		       "</title></head><body><h2>403.4 - SSL required.</h2>"
+		       "<h3>The page you are trying to access is secured with "
+		       "Secure Sockets Layer (SSL).</h3></body></html>");
+		return;
+	}
+	if (a->plain && p->http == HTTP_TO_HTTPS) {
+		char loc[160];
+		snprintf(loc, sizeof loc, "https://%s%.*s", p->hostname,
+		         (int)req->target.len, req->target.p);
+		head(o, 301, "Moved Permanently", iis(p));
+		buf_printf(o, "Location: %s\r\n", loc);
+		finish(o, "", "");
+		return;
+	}
+	if (p->pool_build && a->member % 2) {
+		/* The other member of the pool answers this one. */
+		other = *p;
+		other.build = p->pool_build;
+		memcpy(other.name, p->pool_name, sizeof other.name);
+		p = &other;
+		modern = true;
 	}
 	{
 		struct view t = req->target;
@@ -322,12 +551,41 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		a->abort = true;
 		return;
 	}
+	/* An IIS HTTP redirect on the site root that every virtual
+	 * directory but /owa inherited ("redirect all requests to exact
+	 * destination"): it runs after URL rewrite, before any handler. */
+	if (p->deploy == DEP_REDIRECT &&
+	    !view_starts_ci(path, VIEW_LIT("/owa"))) {
+		char loc[128];
+		snprintf(loc, sizeof loc, "https://%s/owa/", p->hostname);
+		head(o, 302, "Redirect", iis(p));
+		buf_printf(o, "Location: %s\r\n", loc);
+		finish(o, "text/html",
+		       "<head><title>Document Moved</title></head>\n<body><h1>"
+		       "Object Moved</h1>This document may be found <a HREF="
+		       "\"/owa/\">here</a></body>");
+		return;
+	}
+	if (p->deploy == DEP_FEDERATED) {
+		if (view_eq_ci(path, VIEW_LIT("/owa/auth/logon.aspx")) ||
+		    view_eq_ci(path, VIEW_LIT("/owa")) ||
+		    view_eq_ci(path, VIEW_LIT("/owa/")) ||
+		    view_eq_ci(path, VIEW_LIT("/owa/service"))) {
+			adfs_redirect(p, o, "owa");
+			return;
+		}
+		if (view_starts_ci(path, VIEW_LIT("/ecp/")) &&
+		    !view_starts_ci(path, VIEW_LIT("/ecp/auth/"))) {
+			adfs_redirect(p, o, "ecp");
+			return;
+		}
+	}
 	for (k = 0; k < p->nshells; k++) {
 		if (view_eq_ci(path,
 		               view_of(kb->webshell_paths[p->shells[k]]))) {
 			/* A China Chopper page without its parameter: an
 			 * empty 200. */
-			head(o, 200, "OK", "Microsoft-IIS/10.0");
+			head(o, 200, "OK", iis(p));
 			buf_adds(o, "X-Powered-By: ASP.NET\r\n");
 			finish(o, "text/html", "");
 			return;
@@ -339,7 +597,7 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 	}
 	if (view_eq_ci(path, VIEW_LIT("/owa")) ||
 	    view_eq_ci(path, VIEW_LIT("/owa/"))) {
-		head(o, 302, "Found", "Microsoft-IIS/10.0");
+		head(o, 302, "Found", iis(p));
 		buf_adds(o, "Location: "
 		            "/owa/auth/logon.aspx?url=%2fowa%2f&reason=0\r\n");
 		if (p->owa_header) {
@@ -352,20 +610,45 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		finish(o, "", "");
 		return;
 	}
+	if (view_eq_ci(path, VIEW_LIT("/owa/service")) && modern) {
+		head(o, 302, "Found", iis(p));
+		buf_adds(o,
+		         "Location: /owa/auth/logon.aspx?url=%2fowa%2fservice"
+		         "&reason=0\r\n");
+		if (p->owa_header || p->owa_service) {
+			char bs[BUILD_STRLEN];
+			build_format(p->build, false, bs);
+			buf_printf(o, "X-OWA-Version: %s\r\n", bs);
+		}
+		buf_printf(o, "X-FEServer: %s\r\n", p->name);
+		finish(o, "", "");
+		return;
+	}
 	if (view_eq_ci(path, VIEW_LIT("/owa/auth/x.js")) && modern &&
 	    req->cookie.len &&
 	    view_find_ci(req->cookie, VIEW_LIT("X-BEResource=localhost")) >=
 	        0) {
 		if (persona_vulnerable(kb, "CVE-2021-26855", p->build)) {
-			head(o, 500, "Internal Server Error",
-			     "Microsoft-IIS/10.0");
+			head(o, 500, "Internal Server Error", iis(p));
 			buf_adds(o, "X-CalculatedBETarget: localhost\r\n");
 			buf_printf(o, "X-FEServer: %s\r\n", p->name);
-			finish(o, "text/html",
-			       "NegotiateSecurityContext failed with for host "
-			       "'localhost' with status 'TargetUnknown'");
+			/* 2013's front end fails without naming the
+			 * negotiation (CSS-Exchange issue #107); 2016 and
+			 * 2019 name it. */
+			if ((p->build >> 32) == ((15ull << 16) | 0))
+				finish(
+				    o, "text/html",
+				    "<html><head><title>Runtime Error</title>"
+				    "</head><body><h2>Server Error in '/owa'"
+				    " Application.</h2></body></html>");
+			else
+				finish(
+				    o, "text/html",
+				    "NegotiateSecurityContext failed with for "
+				    "host 'localhost' with status "
+				    "'TargetUnknown'");
 		} else {
-			head(o, 302, "Found", "Microsoft-IIS/10.0");
+			head(o, 302, "Found", iis(p));
 			buf_adds(o, "Location: "
 			            "/owa/auth/errorFE.aspx?httpCode=404\r\n");
 			buf_printf(o,
@@ -380,9 +663,9 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 	                        "microsoft.exchange.ediscovery.exporttool."
 	                        "application"))) {
 		if (p->manifest)
-			manifest(p, o);
+			manifest(w, p, o);
 		else
-			not_found(o);
+			not_found(p, o);
 		return;
 	}
 	if (view_eq_ci(path, VIEW_LIT("/ews/exchange.asmx")) ||
@@ -391,7 +674,7 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 			ntlm_challenge(p, o);
 			return;
 		}
-		head(o, 401, "Unauthorized", "Microsoft-IIS/10.0");
+		head(o, 401, "Unauthorized", iis(p));
 		buf_adds(o, "WWW-Authenticate: Negotiate\r\nWWW-Authenticate: "
 		            "NTLM\r\n");
 		if (modern)
@@ -401,7 +684,7 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 	}
 	if (view_eq_ci(path, VIEW_LIT("/autodiscover/autodiscover.json"))) {
 		if (!modern) {
-			not_found(o);
+			not_found(p, o);
 			return;
 		}
 		/* The path confusion: "@" in the query and a back-end path
@@ -413,14 +696,15 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 			 * names the exception, the build and the server. */
 			char bs[BUILD_STRLEN];
 			build_format(p->build, false, bs);
-			head(o, 302, "Found", "Microsoft-IIS/10.0");
-			buf_printf(o,
-			           "Location: https://mail.corp.example/owa/auth/"
-			           "errorfe.aspx?httpCode=500&msg=2945803327&owaError="
-			           "Microsoft.Exchange.Clients.Owa2.Server.Core."
-			           "OwaADUserNotFoundException&owaVer=%s&be=%s&"
-			           "ts=133100000000000000\r\n",
-			           bs, p->name);
+			head(o, 302, "Found", iis(p));
+			buf_printf(
+			    o,
+			    "Location: https://mail.corp.example/owa/auth/"
+			    "errorfe.aspx?httpCode=500&msg=2945803327&owaError="
+			    "Microsoft.Exchange.Clients.Owa2.Server.Core."
+			    "OwaADUserNotFoundException&owaVer=%s&be=%s&"
+			    "ts=133100000000000000\r\n",
+			    bs, p->name);
 			buf_printf(o,
 			           "X-FEServer: %s\r\nX-CalculatedBETarget: "
 			           "%s.corp.example\r\n",
@@ -429,10 +713,10 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 			return;
 		}
 		if (strcmp(kb->products[p->product].name, "2016") == 0) {
-			head(o, 401, "Unauthorized", "Microsoft-IIS/10.0");
+			head(o, 401, "Unauthorized", iis(p));
 			buf_adds(o, "WWW-Authenticate: Basic realm=\"\"\r\n");
 		} else {
-			head(o, 400, "Bad Request", "Microsoft-IIS/10.0");
+			head(o, 400, "Bad Request", iis(p));
 		}
 		buf_printf(o, "X-FEServer: %s\r\n", p->name);
 		finish(o, "", "");
@@ -447,5 +731,5 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		redirect(o, p, "/owa/auth/errorFE.aspx?httpCode=404");
 		return;
 	}
-	not_found(o);
+	not_found(p, o);
 }

@@ -3,6 +3,7 @@
 #include "base/ip4.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/sig.h"
 #include "lab/dns.h"
 #include "net/http_req.h"
 #include "net/loop.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -33,7 +35,19 @@ struct listener {
 	bool tls;
 };
 
-enum { C_HANDSHAKE, C_READ, C_WAIT, C_WRITE };
+/* C_STALL: silent until the client gives up; C_FLOOD: TLS tickets
+ * forever; C_STREAM: a generated answer that never ends; C_DRIP: the same,
+ * one byte a second (hostile personas). */
+enum {
+	C_HANDSHAKE,
+	C_READ,
+	C_WAIT,
+	C_WRITE,
+	C_STALL,
+	C_FLOOD,
+	C_STREAM,
+	C_DRIP
+};
 
 struct conn {
 	struct loop_io io;
@@ -45,6 +59,8 @@ struct conn {
 	int state;
 	int64_t ready_at, last_active;
 	bool keep_alive, abort, in_queue;
+	unsigned nreq; /* requests answered on this connection */
+	uint64_t sent; /* bytes of a generated stream sent so far */
 	struct buf in, out;
 	size_t out_off;
 };
@@ -57,19 +73,17 @@ struct fleet {
 	struct conn *all;
 	struct {
 		struct conn *head, *tail;
-	} q[2]; /* responses waiting: [0] opts delay, [1] slow personas */
+	} q[3]; /* responses waiting: [0] opts delay, [1] slow personas,
+	         * [2] slowloris drips */
 	long nconns;
 	struct loop_io dns_io;
 	int dns_port;
+	/* Certificates made on first use, per address: the server's own
+	 * and, for a server behind another site, that site's. */
+	X509 **certs, **foreign;
 };
 
 static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
 
 static void conn_close(struct conn *c)
 {
@@ -109,6 +123,167 @@ static void want(struct conn *c, uint32_t ev)
 
 static void conn_io(struct loop_io *io, uint32_t ev);
 
+#define DRIP_MS 1000
+
+/* The next bytes of a hostile persona's endless answer, from offset
+ * c->sent; 0 when it has said all it will (then it stalls). */
+static size_t hostile_bytes(struct conn *c, char *dst, size_t cap)
+{
+	static const char big_head[] = "HTTP/1.1 200 OK\r\nServer: "
+	                               "Microsoft-IIS/10.0\r\n";
+	size_t n = 0;
+
+	switch (c->p.hostile) {
+	case H_SLOWLORIS: {
+		static const char hdr[] = "HTTP/1.1 200 OK\r\nX-Slow: ";
+		(void)cap;
+		dst[0] = c->sent < sizeof hdr - 1 ? hdr[c->sent] : 'a';
+		return 1;
+	}
+	case H_HEADERS:
+		if (c->sent == 0)
+			n = (size_t)snprintf(dst, cap, "%s", big_head);
+		while (n + 128 < cap)
+			n += (size_t)snprintf(
+			    dst + n, cap - n, "X-Pad-%llu: %064d\r\n",
+			    (unsigned long long)(c->sent + n), 0);
+		return n;
+	case H_CHUNKS:
+		if (c->sent == 0)
+			n = (size_t)snprintf(
+			    dst, cap,
+			    "HTTP/1.1 200 OK\r\nTransfer-Encoding:"
+			    " chunked\r\n\r\n");
+		while (n + 4200 < cap) {
+			n += (size_t)snprintf(dst + n, cap - n, "1000\r\n");
+			memset(dst + n, 'C', 4096);
+			n += 4096;
+			memcpy(dst + n, "\r\n", 2);
+			n += 2;
+		}
+		return n;
+	case H_LENGTH:
+		if (c->sent == 0)
+			n = (size_t)snprintf(
+			    dst, cap,
+			    "HTTP/1.1 200 OK\r\nContent-Length: "
+			    "99999999999999\r\n\r\n");
+		memset(dst + n, 'L', cap - n);
+		return cap;
+	case H_BIG_STALL:
+		/* 15 KB of headers, then 1 MB of a 50 MB body, then silence. */
+		if (c->sent == 0) {
+			int k;
+			n = (size_t)snprintf(dst, cap, "%s", big_head);
+			for (k = 0; k < 14; k++)
+				n += (size_t)snprintf(
+				    dst + n, cap - n,
+				    "Set-Cookie: c%d=%01000d\r\n", k, 0);
+			n += (size_t)snprintf(
+			    dst + n, cap - n,
+			    "Content-Length: 50000000\r\n\r\n");
+			return n;
+		}
+		if (c->sent > (1u << 20))
+			return 0;
+		memset(dst, 'S', cap);
+		return cap;
+	default: return 0;
+	}
+}
+
+/* Writes the endless answer while the socket takes it. */
+static void stream_out(struct conn *c)
+{
+	char chunk[16384];
+	int rounds;
+
+	for (rounds = 0; rounds < 64; rounds++) {
+		size_t n = hostile_bytes(c, chunk, sizeof chunk), off = 0;
+		if (n == 0) {
+			c->state = C_STALL;
+			want(c, 0);
+			return;
+		}
+		while (off < n) {
+			int r;
+			ssize_t w;
+			if (c->ssl) {
+				ERR_clear_error();
+				r = SSL_write(c->ssl, chunk + off,
+				              (int)(n - off));
+				if (r <= 0) {
+					int e = SSL_get_error(c->ssl, r);
+					if (e == SSL_ERROR_WANT_WRITE ||
+					    e == SSL_ERROR_WANT_READ) {
+						/* The rest is regenerated
+						 * from c->sent. */
+						c->sent += off;
+						want(c, EPOLLOUT);
+						return;
+					}
+					conn_close(c);
+					return;
+				}
+				w = r;
+			} else {
+				w = write(c->io.fd, chunk + off, n - off);
+				if (w < 0 && errno == EAGAIN) {
+					c->sent += off;
+					want(c, EPOLLOUT);
+					return;
+				}
+				if (w <= 0) {
+					conn_close(c);
+					return;
+				}
+			}
+			off += (size_t)w;
+		}
+		c->sent += n;
+		if (c->state == C_DRIP) {
+			c->ready_at = now_ms() + DRIP_MS;
+			c->qnext = NULL;
+			c->in_queue = true;
+			if (c->f->q[2].tail)
+				c->f->q[2].tail->qnext = c;
+			else
+				c->f->q[2].head = c;
+			c->f->q[2].tail = c;
+			want(c, 0);
+			return;
+		}
+	}
+	want(c, EPOLLOUT);
+}
+
+/* Session tickets, as many as the client will take. */
+static void ticket_flood(struct conn *c)
+{
+	int rounds;
+
+	for (rounds = 0; rounds < 64; rounds++) {
+		int r;
+		ERR_clear_error();
+		if (SSL_new_session_ticket(c->ssl) != 1) {
+			conn_close(c);
+			return;
+		}
+		r = SSL_do_handshake(c->ssl);
+		if (r <= 0) {
+			int e = SSL_get_error(c->ssl, r);
+			if (e == SSL_ERROR_WANT_WRITE ||
+			    e == SSL_ERROR_WANT_READ) {
+				want(c, EPOLLOUT);
+				return;
+			}
+			conn_close(c);
+			return;
+		}
+	}
+	want(c, EPOLLOUT);
+}
+
 /* Runs the request in c->in, if complete, into c->out. */
 static void serve(struct conn *c)
 {
@@ -127,15 +302,33 @@ static void serve(struct conn *c)
 		         "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
 		         "Connection: close\r\n\r\n");
 		c->keep_alive = false;
+	} else if (c->p.kind == P_HOSTILE &&
+	           (c->p.hostile == H_SLOWLORIS || c->p.hostile == H_HEADERS ||
+	            c->p.hostile == H_CHUNKS || c->p.hostile == H_LENGTH ||
+	            c->p.hostile == H_BIG_STALL)) {
+		buf_reset(&c->in);
+		c->state = c->p.hostile == H_SLOWLORIS ? C_DRIP : C_STREAM;
+		stream_out(c);
+		return;
 	} else {
 		buf_init(&a.out, 1 << 20);
+		a.member = (int)c->nreq++;
+		a.plain = !c->ssl;
 		persona_answer(c->f->w, &c->p, &req, &a);
 		c->abort = a.abort;
 		buf_reset(&c->out);
-		if (!a.abort)
+		if (!a.abort && c->p.close_each) {
+			/* HTTP/1.0 style: says so, then closes. */
+			const char *eol = memchr(a.out.p, '\n', a.out.len);
+			size_t n = eol ? (size_t)(eol - a.out.p) + 1 : 0;
+			buf_add(&c->out, a.out.p, n);
+			buf_adds(&c->out, "Connection: close\r\n");
+			buf_add(&c->out, a.out.p + n, a.out.len - n);
+		} else if (!a.abort) {
 			buf_add(&c->out, a.out.p, a.out.len);
+		}
 		buf_release(&a.out);
-		c->keep_alive = req.keep_alive;
+		c->keep_alive = req.keep_alive && !c->p.close_each;
 		buf_consume(&c->in, req.head_len);
 	}
 	c->out_off = 0;
@@ -143,7 +336,7 @@ static void serve(struct conn *c)
 	if (c->f->o->delay_ms || c->p.slow) {
 		c->state = C_WAIT;
 		c->ready_at = now_ms() + c->f->o->delay_ms +
-		              (c->p.slow ? LAB_SLOW_MS : 0);
+		              (c->p.slow ? c->f->o->slow_ms : 0);
 		c->qnext = NULL;
 		c->in_queue = true;
 		if (c->f->q[qi].tail)
@@ -188,6 +381,11 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 		case C_HANDSHAKE:
 			ERR_clear_error();
 			r = SSL_accept(c->ssl);
+			if (r == 1 && c->p.hostile == H_TICKETS) {
+				c->state = C_FLOOD;
+				ticket_flood(c);
+				return;
+			}
 			if (r == 1) {
 				c->state = C_READ;
 				continue;
@@ -226,7 +424,11 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 			serve(c);
 			return;
 		}
-		case C_WAIT: return;
+		case C_WAIT:
+		case C_STALL: return;
+		case C_FLOOD: ticket_flood(c); return; /* never reads */
+		case C_STREAM:
+		case C_DRIP: stream_out(c); return;
 		case C_WRITE:
 			if (c->abort) {
 				conn_close(c);
@@ -275,20 +477,77 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 	}
 }
 
-static int sni_only_cb(SSL *ssl, int *al, void *arg)
+/* The certificate of the server at ip (foreign: of the other site it
+ * hides behind), made once. */
+static X509 *cert_for(struct fleet *f, const struct persona *p, bool foreign)
+{
+	uint64_t i = p->ip - f->o->base;
+	X509 **slot = foreign ? &f->foreign[i] : &f->certs[i];
+
+	if (!*slot) {
+		char cn[96], san[400];
+		if (p->kind == P_HOSTILE && p->hostile == H_INJECT) {
+			/* The certificate is the server's to craft too. */
+			snprintf(cn, sizeof cn,
+			         "=HYPERLINK(\"x\")\x1b[2J\xe2\x80\xae\"},\x01");
+			snprintf(san, sizeof san, "%s", p->hostname);
+		} else if (foreign) {
+			snprintf(cn, sizeof cn, "www.%.40s", p->cert_cn + 5);
+			snprintf(san, sizeof san, "%s", cn);
+		} else if (p->kind == P_EXCHANGE) {
+			snprintf(cn, sizeof cn, "%s", p->cert_cn);
+			snprintf(san, sizeof san, "%s,autodiscover.%.40s,%s",
+			         p->cert_cn, p->cert_cn + 5, p->hostname);
+		} else {
+			snprintf(cn, sizeof cn, "%s", p->hostname);
+			snprintf(san, sizeof san, "%s", p->hostname);
+		}
+		*slot = tls_server_cert(f->ctx, cn, san, (long)i + 2);
+	}
+	return *slot;
+}
+
+/* Reads the ClientHello's server name (SNI) into name; false if none. */
+static bool hello_name(SSL *ssl, char *name, size_t cap)
+{
+	const unsigned char *ext;
+	size_t len, n;
+
+	if (!SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext,
+	                               &len) ||
+	    len < 5 || ext[2] != 0)
+		return false;
+	n = (size_t)ext[3] << 8 | ext[4];
+	if (n + 5 > len || n >= cap)
+		return false;
+	memcpy(name, ext + 5, n);
+	name[n] = '\0';
+	return true;
+}
+
+static int client_hello_cb(SSL *ssl, int *al, void *arg)
 {
 	struct conn *c = SSL_get_app_data(ssl);
-	const unsigned char *ext;
-	size_t len;
+	char name[256];
+	bool named;
 
 	(void)arg;
-	if (c && c->p.sni_only &&
-	    !SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext,
-	                               &len)) {
+	if (!c)
+		return SSL_CLIENT_HELLO_SUCCESS;
+	named = hello_name(ssl, name, sizeof name);
+	if (c->p.sni_only && !named) {
 		/* As IIS with only SNI bindings: no certificate for a client
 		 * that names no server. */
 		*al = SSL_AD_UNRECOGNIZED_NAME;
 		return SSL_CLIENT_HELLO_ERROR;
+	}
+	if (c->p.sni_foreign && (!named || strcasecmp(name, c->p.hostname))) {
+		/* The IIS default binding: another site, its certificate,
+		 * its default page. */
+		X509 *x = cert_for(c->f, &c->p, true);
+		if (x)
+			SSL_use_certificate(ssl, x);
+		c->p.kind = P_IIS;
 	}
 	return SSL_CLIENT_HELLO_SUCCESS;
 }
@@ -320,6 +579,15 @@ static void on_accept(struct loop_io *io, uint32_t ev)
 		persona_make(f->w, l->ip, &c->p);
 		c->last_active = now_ms();
 		c->keep_alive = true;
+		if (c->p.hostile == H_RESET) {
+			struct linger lg = {1, 0};
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+			close(fd);
+			buf_release(&c->in);
+			buf_release(&c->out);
+			free(c);
+			continue;
+		}
 		if (l->tls) {
 			c->ssl = SSL_new(f->ctx);
 			if (!c->ssl) {
@@ -329,17 +597,27 @@ static void on_accept(struct loop_io *io, uint32_t ev)
 			}
 			SSL_set_fd(c->ssl, fd);
 			SSL_set_app_data(c->ssl, c);
+			{
+				X509 *x = cert_for(f, &c->p, false);
+				if (x)
+					SSL_use_certificate(c->ssl, x);
+			}
 			SSL_set_max_proto_version(c->ssl, c->p.tls_max);
+			if (c->p.hostile == H_TICKETS)
+				SSL_clear_options(c->ssl, SSL_OP_NO_TICKET);
 			c->state = C_HANDSHAKE;
 		} else {
 			c->state = C_READ;
 		}
+		if (c->p.hostile == H_STALL_TLS)
+			c->state = C_STALL; /* never reads the ClientHello */
 		c->next = f->all;
 		if (f->all)
 			f->all->prev = c;
 		f->all = c;
 		f->nconns++;
-		if (loop_add(&f->loop, &c->io, EPOLLIN)) {
+		if (loop_add(&f->loop, &c->io,
+		             c->state == C_STALL ? 0 : EPOLLIN)) {
 			conn_close(c);
 			continue;
 		}
@@ -390,7 +668,7 @@ static void run_queues(struct fleet *f, int64_t now)
 {
 	int qi;
 
-	for (qi = 0; qi < 2; qi++) {
+	for (qi = 0; qi < 3; qi++) {
 		while (f->q[qi].head && f->q[qi].head->ready_at <= now) {
 			struct conn *c = f->q[qi].head;
 			f->q[qi].head = c->qnext;
@@ -399,6 +677,10 @@ static void run_queues(struct fleet *f, int64_t now)
 			c->in_queue = false;
 			if (c->io.fd < 0) {
 				free(c);
+				continue;
+			}
+			if (qi == 2) {
+				stream_out(c);
 				continue;
 			}
 			c->state = C_WRITE;
@@ -466,9 +748,11 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 		log_error("lab: could not create the TLS certificate");
 		goto out;
 	}
-	SSL_CTX_set_client_hello_cb(f.ctx, sni_only_cb, NULL);
+	SSL_CTX_set_client_hello_cb(f.ctx, client_hello_cb, NULL);
 	ls = calloc(o->count * (uint64_t)ports, sizeof *ls);
-	if (!ls)
+	f.certs = calloc(o->count, sizeof *f.certs);
+	f.foreign = calloc(o->count, sizeof *f.foreign);
+	if (!ls || !f.certs || !f.foreign)
 		goto out;
 	for (i = 0; i < o->count; i++) {
 		int k;
@@ -512,9 +796,9 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 		if (loop_add(&f.loop, &f.dns_io, EPOLLIN))
 			goto out;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* SIGINT and SIGTERM are how a lab is stopped: it closes every
+	 * connection and exits 0. */
+	sig_stop_catch(&stop_flag);
 	ip4_format(o->base, first);
 	ip4_format((uint32_t)(o->base + o->count - 1), last);
 	printf(
@@ -527,7 +811,7 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 		int qi;
 		if (end && now >= end)
 			break;
-		for (qi = 0; qi < 2; qi++)
+		for (qi = 0; qi < 3; qi++)
 			if (f.q[qi].head) {
 				int64_t d = f.q[qi].head->ready_at - now;
 				if (d < wait)
@@ -542,7 +826,7 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 			last_sweep = now;
 			for (; c; c = next) {
 				next = c->next;
-				if (c->state != C_WAIT &&
+				if (c->state != C_WAIT && c->state != C_DRIP &&
 				    now - c->last_active > IDLE_MS)
 					conn_close(c);
 			}
@@ -552,7 +836,7 @@ int fleet_run(const struct lab_world *w, const struct fleet_opts *o)
 out:
 	while (f.all)
 		conn_close(f.all);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		while (f.q[i].head) {
 			struct conn *c = f.q[i].head;
 			f.q[i].head = c->qnext;
@@ -563,6 +847,12 @@ out:
 	free(ls);
 	if (f.dns_io.fd >= 0)
 		close(f.dns_io.fd);
+	for (i = 0; f.certs && i < o->count; i++)
+		X509_free(f.certs[i]);
+	for (i = 0; f.foreign && i < o->count; i++)
+		X509_free(f.foreign[i]);
+	free(f.certs);
+	free(f.foreign);
 	SSL_CTX_free(f.ctx);
 	loop_release(&f.loop);
 	return rc;

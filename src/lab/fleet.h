@@ -12,6 +12,8 @@ struct fleet_opts {
 	int http_port;     /* 0: none */
 	int dns_port;      /* -1: none, 0: any free port */
 	int delay_ms;      /* added to every response */
+	int slow_ms;       /* a slow persona's time per answer (default
+	                    * LAB_SLOW_MS, 400) */
 	int run_for_s;     /* 0: until signalled */
 	const char *truth; /* path of the truth JSONL, or NULL */
 };

@@ -12,27 +12,73 @@
 struct lab_mix {
 	const char *name;
 	const char *date; /* builds released after this are unknown */
-	int weight[5];    /* 2010, 2013, 2016, 2019, SE (percent) */
+	int weight[6];    /* 2007, 2010, 2013, 2016, 2019, SE (percent) */
 	int not_exchange; /* percent of addresses */
 	int eomt;         /* percent of ProxyLogon-vulnerable Exchange */
 	int eems;         /* percent of ProxyNotShell-vulnerable Exchange */
 	int shells;       /* percent of Exchange 2013+ with web shells */
 	int fronts;       /* percent of Exchange 2013+ behind a WAF (3 kinds) */
 	int catch_all;    /* percent of Exchange 2013+ answering 200 anywhere */
+	int online;       /* percent of the others: Exchange Online doors */
+	int deploys;      /* percent of Exchange 2013+ federated, behind a
+	                   * pre-authenticating proxy or an inherited
+	                   * redirect (a third each) */
+	int pools;        /* percent of Exchange 2013+ in a mixed pool */
+	int close_each;   /* percent of Exchange closing after each answer */
+	bool hostile;     /* every address a hostile persona */
+	int hostile_kind; /* that kind only (enum hostile); 0: each in turn */
+	int sni_foreign;  /* percent of Exchange behind another site without
+	                   * SNI */
+	int twins;        /* percent of address pairs that are twins */
+	int http_refused; /* percent of Exchange refusing plain HTTP (403.4
+	                   * or a redirect to HTTPS, half each) */
 };
 
+/* Each mix names its fields: a new field is 0 in the mixes that do not
+ * set it. */
+/* clang-format off */
 static const struct lab_mix mixes[] = {
-    {"2021-03", "2021-03-16", {10, 28, 42, 20, 0}, 12, 15, 0, 12, 3, 2},
-    {"2021-08", "2021-08-10", {8, 25, 45, 22, 0}, 12, 5, 0, 8, 3, 2},
-    {"2022-11", "2022-11-15", {5, 20, 45, 30, 0}, 12, 2, 40, 5, 3, 2},
-    {"current", "2026-11-01", {3, 12, 40, 35, 10}, 12, 0, 10, 3, 3, 2},
+    {.name = "2021-03", .date = "2021-03-16",
+     .weight = {1, 10, 28, 41, 20, 0}, .not_exchange = 12, .eomt = 15,
+     .shells = 12, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
+     .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
+     .http_refused = 10},
+    {.name = "2021-08", .date = "2021-08-10",
+     .weight = {1, 8, 25, 44, 22, 0}, .not_exchange = 12, .eomt = 5,
+     .shells = 8, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
+     .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
+     .http_refused = 10},
+    {.name = "2022-11", .date = "2022-11-15",
+     .weight = {1, 5, 20, 44, 30, 0}, .not_exchange = 12, .eomt = 2,
+     .eems = 40, .shells = 5, .fronts = 3, .catch_all = 2, .online = 10,
+     .deploys = 3, .pools = 2, .close_each = 3, .sni_foreign = 2,
+     .twins = 1, .http_refused = 10},
+    {.name = "current", .date = "2026-11-01",
+     .weight = {0, 3, 12, 40, 35, 10}, .not_exchange = 12, .eems = 10,
+     .shells = 3, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
+     .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
+     .http_refused = 10},
     /* What the real internet adds to a plain fleet, often enough to
-     * test on a small range: devices in front, catch-all sites. */
-    {"variety", "2021-08-10", {8, 25, 45, 22, 0}, 10, 5, 0, 15, 45, 15},
+     * test on a small range: devices in front, catch-all sites, old
+     * products, federated and pre-authenticated logins, pools. */
+    {.name = "variety", .date = "2021-08-10",
+     .weight = {6, 10, 25, 37, 22, 0}, .not_exchange = 10, .eomt = 5,
+     .shells = 15, .fronts = 30, .catch_all = 10, .online = 40,
+     .deploys = 30, .pools = 15, .close_each = 15, .sni_foreign = 8,
+     .twins = 8, .http_refused = 40},
+    /* Servers built against scanners, every kind in turn by address. */
+    {.name = "hostile", .date = "2021-08-10",
+     .weight = {0, 0, 0, 100, 0, 0}, .hostile = true},
+    /* Only the memory attack: 15 KB of headers, a large body, a stall. */
+    {.name = "hostile-stall", .date = "2021-08-10",
+     .weight = {0, 0, 0, 100, 0, 0}, .hostile = true,
+     .hostile_kind = H_BIG_STALL},
 };
+/* clang-format on */
 
-const char *const lab_mix_names[] = {"2021-03", "2021-08", "2022-11", "current",
-                                     "variety", NULL};
+const char *const lab_mix_names[] = {"2021-03",       "2021-08", "2022-11",
+                                     "current",       "variety", "hostile",
+                                     "hostile-stall", NULL};
 
 int lab_world_init(struct lab_world *w, const struct kb *kb, const char *mix,
                    uint64_t seed)
@@ -74,11 +120,11 @@ void lab_world_release(struct lab_world *w)
 
 static int weight_product(const struct lab_world *w, struct rng *r)
 {
-	static const char *const names[] = {"2010", "2013", "2016", "2019",
-	                                    "SE"};
+	static const char *const names[] = {"2007", "2010", "2013",
+	                                    "2016", "2019", "SE"};
 	int roll = (int)rng_below(r, 100), k;
 
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 6; k++) {
 		int p = kb_product_find(w->kb, names[k]);
 		roll -= w->mix->weight[k];
 		if (roll < 0 && p >= 0 && w->ncands[p])
@@ -132,6 +178,33 @@ bool persona_vulnerable(const struct kb *kb, const char *cve, build_t b)
 	}
 }
 
+/* A second server of the same CU at another update that stands as p does
+ * to the checks (the same answer to the ProxyLogon and ProxyShell probes),
+ * so the pool's checks do not depend on which member answers. */
+static void make_pool(const struct lab_world *w, struct persona *p,
+                      struct rng *r)
+{
+	const struct kb *kb = w->kb;
+	const int *c = w->cands[p->product];
+	int n = w->ncands[p->product], i, pick = -1, seen = 0;
+
+	for (i = 0; i < n; i++) {
+		build_t b = kb->builds[c[i]].build;
+		if (BUILD_CU(b) != BUILD_CU(p->build) || b == p->build ||
+		    persona_vulnerable(kb, "CVE-2021-26855", b) !=
+		        persona_vulnerable(kb, "CVE-2021-26855", p->build) ||
+		    persona_vulnerable(kb, "CVE-2021-34473", b) !=
+		        persona_vulnerable(kb, "CVE-2021-34473", p->build))
+			continue;
+		if (rng_below(r, (uint64_t)++seen) == 0)
+			pick = c[i];
+	}
+	if (pick < 0)
+		return;
+	p->pool_build = kb->builds[pick].build;
+	snprintf(p->pool_name, sizeof p->pool_name, "%.11s-B", p->name);
+}
+
 static void persona_base(const struct lab_world *w, uint32_t ip,
                          struct persona *p)
 {
@@ -147,8 +220,26 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 	snprintf(p->name, sizeof p->name, "EXCH-%06X",
 	         (unsigned)(rng_mix(ip ^ w->seed) & 0xffffff));
 	p->tls_max = TLS1_3_VERSION;
-	if ((int)rng_below(&r, 100) < w->mix->not_exchange) {
-		p->kind = (enum persona_kind)(1 + rng_below(&r, 3));
+	if (w->mix->hostile) {
+		p->kind = P_HOSTILE;
+		p->hostile = w->mix->hostile_kind
+		                 ? (enum hostile)w->mix->hostile_kind
+		                 : (enum hostile)(1 + ip % (H_COUNT - 1));
+		p->build = BUILD(15, 1, 2176, 2);
+		p->product = kb_product_find(w->kb, "2016");
+		return;
+	}
+	snprintf(p->cert_cn, sizeof p->cert_cn, "mail.o%06x.example",
+	         (unsigned)(rng_mix(ip * 0x9e3779b9ull ^ w->seed) & 0xffffff));
+	{
+		/* Twins come in pairs of addresses, both Exchange. */
+		struct rng t = {rng_mix((w->seed ^ 0x7417ull) + (ip & ~1u))};
+		p->twin = (int)rng_below(&t, 100) < w->mix->twins;
+	}
+	if ((int)rng_below(&r, 100) < w->mix->not_exchange && !p->twin) {
+		k = (int)rng_below(&r, 100);
+		p->kind = k < w->mix->online ? P_ONLINE
+		                             : (enum persona_kind)(1 + k % 3);
 		return;
 	}
 	p->kind = P_EXCHANGE;
@@ -198,26 +289,77 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 		} else if (k < w->mix->fronts + w->mix->catch_all) {
 			p->catch_all = true;
 		}
+		k = (int)rng_below(&r, 100);
+		if (k < w->mix->deploys)
+			p->deploy = (enum persona_deploy)(1 + k % 3);
+		p->owa_service = !p->owa_header && rng_below(&r, 100) < 30;
+		if ((int)rng_below(&r, 100) < w->mix->pools)
+			make_pool(w, p, &r);
 	}
+	p->close_each = (int)rng_below(&r, 100) < w->mix->close_each &&
+	                !p->pool_build && !p->slow;
+	p->sni_foreign = (int)rng_below(&r, 100) < w->mix->sni_foreign &&
+	                 !p->sni_only && !p->twin;
+	k = (int)rng_below(&r, 100);
+	p->http = k < w->mix->http_refused / 2       ? HTTP_SSL_REQUIRED
+	          : k < w->mix->http_refused ? HTTP_TO_HTTPS
+	                                     : HTTP_SERVE;
+	if (p->twin) {
+		snprintf(p->name, sizeof p->name, "EXCHANGE");
+		snprintf(p->cert_cn, sizeof p->cert_cn, "mail.o%06x.example",
+		         (unsigned)(rng_mix((ip & ~1u) ^ w->seed) & 0xffffff));
+		p->sni_only = false;
+	}
+}
+
+bool persona_seen(const struct persona *p)
+{
+	return p->kind == P_EXCHANGE && p->deploy != DEP_PREAUTH;
 }
 
 void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
 {
-	if (p->kind != P_EXCHANGE) {
-		*pr = PREC_NONE;
-		*b = 0;
+	/* The ProxyShell check's answer names the exact build (owaVer in
+	 * the error page's address) when nothing stands in front and the
+	 * autodiscover path is not redirected away. */
+	bool owaver = p->front == FRONT_NONE && p->proxyshell_open &&
+	              p->deploy != DEP_REDIRECT;
+
+	*pr = PREC_NONE;
+	*b = 0;
+	if (!persona_seen(p))
+		return;
+	*b = p->build;
+	if (p->deploy == DEP_FEDERATED) {
+		/* OWA and ECP send every browser to AD FS: no logon page, no
+		 * manifest, no version header; only the ProxyShell answer,
+		 * which comes from the back end, names the build. */
+		if (owaver && !p->pool_build) {
+			*pr = PREC_SU;
+		} else if (owaver) {
+			*pr = PREC_CU;
+			*b = BUILD_CU(p->build);
+		} else {
+			*b = 0;
+		}
 		return;
 	}
-	*b = p->build;
-	/* The ProxyShell check's answer names the exact build (owaVer in
-	 * the error page's address) when nothing stands in front. */
-	if ((p->build >> 48) < 15 || p->owa_header || p->manifest ||
-	    (p->front == FRONT_NONE && p->proxyshell_open)) {
+	if ((p->build >> 48) < 15 ||
+	    ((p->owa_header || p->owa_service || owaver) && !p->pool_build)) {
 		*pr = PREC_SU;
 	} else {
+		/* A pool's members differ in their update: one member's
+		 * exact build does not speak for the address. */
 		*pr = PREC_CU;
 		*b = BUILD_CU(p->build);
 	}
+}
+
+bool persona_path_served(const struct lab_world *w, const struct persona *p,
+                         int k)
+{
+	return p->deploy != DEP_REDIRECT ||
+	       strncmp(w->kb->webshell_paths[k], "/owa/", 5) == 0;
 }
 
 void persona_checks(const struct lab_world *w, const struct persona *p,
@@ -225,14 +367,20 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 {
 	bool modern = (p->build >> 48) >= 15;
 
+	int k, served = 0;
+
 	c->ssrf = c->proxyshell = CHK_NOT_RUN;
 	c->mitigation = NULL;
 	c->webshells = NULL;
-	if (p->kind != P_EXCHANGE)
+	if (!persona_seen(p))
 		return;
-	c->webshells = p->catch_all ? "cannot-tell"
-	               : p->nshells ? "found"
-	                            : "none-found";
+	for (k = 0; k < p->nshells; k++)
+		served += persona_path_served(w, p, p->shells[k]);
+	/* Paths redirected away by a site-wide rule cannot be told. */
+	c->webshells = p->catch_all                ? "cannot-tell"
+	               : served                    ? "found"
+	               : p->deploy == DEP_REDIRECT ? "incomplete"
+	                                           : "none-found";
 	if (p->front == FRONT_WAF_RESET)
 		c->ssrf = CHK_MITIGATED; /* a reset, as the EOMT rule does */
 	else if (p->front != FRONT_NONE)
@@ -246,7 +394,7 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 		c->ssrf = CHK_NOT_VULNERABLE;
 	if (!modern)
 		c->proxyshell = CHK_INCONCLUSIVE;
-	else if (p->front != FRONT_NONE)
+	else if (p->front != FRONT_NONE || p->deploy == DEP_REDIRECT)
 		c->proxyshell = CHK_BLOCKED;
 	else if (persona_vulnerable(w->kb, "CVE-2021-34473", p->build))
 		c->proxyshell = CHK_VULNERABLE;
@@ -338,6 +486,14 @@ static void evolve(const struct lab_world *w, struct persona *p)
 	if (p->eomt && !persona_vulnerable(kb, "CVE-2021-26855", p->build))
 		p->eomt = false;
 	p->proxyshell_open = persona_vulnerable(kb, "CVE-2021-34473", p->build);
+	if (p->pool_build &&
+	    (BUILD_CU(p->pool_build) != BUILD_CU(p->build) ||
+	     p->pool_build == p->build ||
+	     persona_vulnerable(kb, "CVE-2021-26855", p->pool_build) !=
+	         persona_vulnerable(kb, "CVE-2021-26855", p->build) ||
+	     persona_vulnerable(kb, "CVE-2021-34473", p->pool_build) !=
+	         p->proxyshell_open))
+		p->pool_build = 0; /* the pool was patched as one */
 }
 
 /*
@@ -383,10 +539,18 @@ static const char *front_word(enum persona_front f)
 	return w[f];
 }
 
+static const char *deploy_word(enum persona_deploy d)
+{
+	static const char *const w[] = {"plain", "federated", "preauth-proxy",
+	                                "inherited-redirect"};
+	return w[d];
+}
+
 static const char *kind_word(enum persona_kind k)
 {
-	static const char *const w[] = {"exchange", "iis", "nginx",
-	                                "default-page"};
+	static const char *const w[] = {"exchange",        "iis",
+	                                "nginx",           "default-page",
+	                                "exchange-online", "hostile"};
 	return w[k];
 }
 
@@ -398,7 +562,7 @@ int persona_truth(const struct lab_world *w, const struct persona *p,
 	struct judge_in in = {0};
 	struct judge_out v;
 	struct persona_checks c;
-	int rc, k;
+	int k, n;
 
 	ip4_format(p->ip, ip);
 	persona_visible(p, &in.build, &in.precision);
@@ -406,80 +570,125 @@ int persona_truth(const struct lab_world *w, const struct persona *p,
 	in.ssrf = c.ssrf;
 	in.proxyshell = c.proxyshell;
 	judge(kb, &in, &v);
-	rc = buf_printf(out, "{\"ip\":\"%s\",\"hostname\":", ip);
-	rc = rc ? rc : json_cstr(out, p->hostname);
-	rc = rc ? rc
-	        : buf_printf(out, ",\"persona\":\"%s\"", kind_word(p->kind));
-	rc = rc ? rc
-	        : buf_printf(out, ",\"exchange\":%s",
-	                     p->kind == P_EXCHANGE ? "true" : "false");
+	buf_latch(out, buf_printf(out, "{\"ip\":\"%s\",\"hostname\":", ip));
+	buf_latch(out, json_cstr(out, p->hostname));
+	buf_latch(out,
+	          buf_printf(out, ",\"persona\":\"%s\"", kind_word(p->kind)));
+	if (p->kind == P_HOSTILE) {
+		static const char *const hw[] = {
+		    "",          "tickets", "slowloris", "headers",
+		    "chunks",    "length",  "big-stall", "reset",
+		    "stall-tls", "loop",    "offhost",   "inject"};
+		buf_latch(out, buf_printf(out, ",\"hostile\":\"%s\"",
+		                          hw[p->hostile]));
+	}
+	buf_latch(out, buf_printf(out, ",\"exchange\":%s,\"visible\":%s",
+	                          p->kind == P_EXCHANGE ? "true" : "false",
+	                          persona_seen(p) ? "true" : "false"));
 	if (p->kind == P_EXCHANGE) {
 		const struct kb_build *kbb = kb_nearest(kb, p->build);
 		build_format(p->build, false, bs);
-		rc =
-		    rc ? rc
-		       : buf_printf(out, ",\"product\":\"%s\",\"build\":\"%s\"",
-		                    kb->products[p->product].name, bs);
-		rc =
-		    rc ? rc
-		       : buf_printf(out, ",\"cu\":\"%s\",\"update\":\"%s\"",
-		                    kbb ? kbb->cu : "", kbb ? kbb->update : "");
+		buf_latch(
+		    out, buf_printf(out, ",\"product\":\"%s\",\"build\":\"%s\"",
+		                    kb->products[p->product].name, bs));
+		buf_latch(out, buf_printf(
+		                   out, ",\"cu\":\"%s\",\"update\":\"%s\"",
+		                   kbb ? kbb->cu : "", kbb ? kbb->update : ""));
 		build_format(in.build, in.precision == PREC_CU, bs);
-		rc = rc ? rc
-		        : buf_printf(out,
-		                     ",\"visible_build\":\"%s\",\"build_"
-		                     "precision\":\"%s\"",
-		                     bs, precision_word(in.precision));
-		rc = rc ? rc
-		        : buf_printf(out,
-		                     ",\"shows\":{\"x_owa_version\":%s,"
-		                     "\"exporttool_manifest\":%s}",
-		                     p->owa_header ? "true" : "false",
-		                     p->manifest ? "true" : "false");
-		rc = rc ? rc
-		        : buf_printf(
+		if (in.precision == PREC_NONE)
+			buf_latch(out,
+			          buf_adds(out, ",\"visible_build\":null,"
+			                        "\"build_precision\":null"));
+		else
+			buf_latch(
+			    out, buf_printf(out,
+			                    ",\"visible_build\":\"%s\",\"build_"
+			                    "precision\":\"%s\"",
+			                    bs, precision_word(in.precision)));
+		buf_latch(out, buf_printf(out,
+		                          ",\"shows\":{\"x_owa_version\":%s,"
+		                          "\"exporttool_manifest\":%s}",
+		                          p->owa_header ? "true" : "false",
+		                          p->manifest ? "true" : "false"));
+		buf_latch(out,
+		          buf_printf(
 		              out, ",\"mitigations\":{\"eomt\":%s,\"eems\":%s}",
 		              p->eomt ? "true" : "false",
-		              p->eems ? "true" : "false");
-		rc = rc ? rc
-		        : buf_printf(out, ",\"server_name\":\"%s\"", p->name);
+		              p->eems ? "true" : "false"));
+		buf_latch(out,
+		          buf_printf(out, ",\"server_name\":\"%s\"", p->name));
+		buf_latch(
+		    out,
+		    buf_printf(out,
+		               ",\"deploy\":\"%s\",\"owa_service_header\":%s",
+		               deploy_word(p->deploy),
+		               p->owa_service ? "true" : "false"));
+		if (p->pool_build) {
+			build_format(p->pool_build, false, bs);
+			buf_latch(
+			    out, buf_printf(out,
+			                    ",\"pool\":{\"server_name\":\"%s\","
+			                    "\"build\":\"%s\"}",
+			                    p->pool_name, bs));
+		}
 	} else {
-		rc =
-		    rc ? rc : buf_adds(out, ",\"product\":null,\"build\":null");
+		buf_latch(out,
+		          buf_adds(out, ",\"product\":null,\"build\":null"));
 	}
-	rc = rc ? rc
-	        : buf_printf(out, ",\"tls_version\":\"%s\"",
-	                     persona_tls_name(p));
-	rc = rc ? rc
-	        : buf_printf(out, ",\"sni_only\":%s,\"slow\":%s",
-	                     p->sni_only ? "true" : "false",
-	                     p->slow ? "true" : "false");
-	if (!rc && p->kind == P_EXCHANGE)
-		rc = buf_printf(out, ",\"front\":\"%s\",\"catch_all\":%s",
-		                front_word(p->front),
-		                p->catch_all ? "true" : "false");
-	rc = rc ? rc : buf_adds(out, ",\"webshells\":[");
+	buf_latch(out, buf_printf(out, ",\"tls_version\":\"%s\"",
+	                          persona_tls_name(p)));
+	if (p->kind == P_EXCHANGE) {
+		buf_latch(out, buf_adds(out, ",\"cert_cn\":"));
+		buf_latch(out, json_cstr(out, p->cert_cn));
+		buf_latch(out,
+		          buf_printf(out, ",\"sni_foreign\":%s,\"twin\":%s",
+		                     p->sni_foreign ? "true" : "false",
+		                     p->twin ? "true" : "false"));
+		buf_latch(out, buf_printf(out, ",\"http\":\"%s\"",
+		                          p->http == HTTP_SSL_REQUIRED ? "403.4"
+		                          : p->http == HTTP_TO_HTTPS
+		                              ? "redirect-https"
+		                              : "serve"));
+	}
+	buf_latch(
+	    out, buf_printf(
+	             out, ",\"sni_only\":%s,\"slow\":%s,\"close_each\":%s",
+	             p->sni_only ? "true" : "false", p->slow ? "true" : "false",
+	             p->close_each ? "true" : "false"));
+	if (p->kind == P_EXCHANGE)
+		buf_latch(out,
+		          buf_printf(out, ",\"front\":\"%s\",\"catch_all\":%s",
+		                     front_word(p->front),
+		                     p->catch_all ? "true" : "false"));
+	buf_latch(out, buf_adds(out, ",\"webshells\":["));
 	/* Behind a catch-all site a scanner cannot tell shells apart. */
-	for (k = 0; !rc && !p->catch_all && k < p->nshells; k++) {
-		if (k)
-			rc = buf_addc(out, ',');
-		rc = rc ? rc : json_cstr(out, kb->webshell_paths[p->shells[k]]);
+	for (k = 0, n = 0; !p->catch_all && persona_seen(p) && k < p->nshells;
+	     k++) {
+		if (!persona_path_served(w, p, p->shells[k]))
+			continue;
+		if (n++)
+			buf_latch(out, buf_addc(out, ','));
+		buf_latch(out,
+		          json_cstr(out, kb->webshell_paths[p->shells[k]]));
 	}
-	rc = rc ? rc : buf_adds(out, "],\"checks\":{");
-	if (!rc && p->kind == P_EXCHANGE)
-		rc = buf_printf(out,
-		                "\"ssrf-26855\":\"%s\",\"proxyshell\":\"%s\","
-		                "\"mitigation\":\"%s\",\"webshells\":\"%s\"",
-		                check_word(c.ssrf), check_word(c.proxyshell),
-		                c.mitigation, c.webshells);
+	buf_latch(out, buf_adds(out, "],\"checks\":{"));
+	if (persona_seen(p))
+		buf_latch(
+		    out,
+		    buf_printf(out,
+		               "\"ssrf-26855\":\"%s\",\"proxyshell\":\"%s\","
+		               "\"mitigation\":\"%s\",\"webshells\":\"%s\"",
+		               check_word(c.ssrf), check_word(c.proxyshell),
+		               c.mitigation, c.webshells));
 	/* verdicts: what a scan by address alone reaches; an SNI-only server
 	 * shows nothing without its name. verdicts_by_name: with the name. */
-	rc = rc ? rc : buf_adds(out, "},\"verdicts\":");
-	if (!rc && p->sni_only)
-		rc = buf_adds(out, "{}");
-	else if (!rc)
-		rc = judge_json(kb, &v, false, out);
-	rc = rc ? rc : buf_adds(out, ",\"verdicts_by_name\":");
-	rc = rc ? rc : judge_json(kb, &v, false, out);
-	return rc ? rc : buf_adds(out, "}\n");
+	buf_latch(out, buf_adds(out, "},\"verdicts\":"));
+	if ((p->sni_only || p->sni_foreign))
+		buf_latch(out, buf_adds(out, "{}"));
+	else
+		buf_latch(out, judge_json(kb, &v, false, out));
+	buf_latch(out, buf_adds(out, ",\"verdicts_by_name\":"));
+	buf_latch(out, judge_json(kb, &v, false, out));
+	buf_latch(out, buf_adds(out, "}\n"));
+	return buf_error(out);
 }

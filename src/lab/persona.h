@@ -11,7 +11,47 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum persona_kind { P_EXCHANGE, P_IIS, P_NGINX, P_DEFAULT };
+/* P_ONLINE: an Exchange Online front door (outlook.office365.com), which a
+ * scan of an organisation's addresses meets through its DNS names; it is
+ * not an on-premises server and must not be counted as one. */
+enum persona_kind {
+	P_EXCHANGE,
+	P_IIS,
+	P_NGINX,
+	P_DEFAULT,
+	P_ONLINE,
+	P_HOSTILE, /* a server built against scanners: see enum hostile */
+};
+
+/* The hostile personas (mix "hostile"): each attacks one way a scanner
+ * can be stalled, bloated or fed bytes meant for another format. */
+enum hostile {
+	H_NONE,
+	H_TICKETS,   /* after the handshake, TLS session tickets forever */
+	H_SLOWLORIS, /* answers one byte a second, forever */
+	H_HEADERS,   /* header lines, endless and fast */
+	H_CHUNKS,    /* a chunked body that never ends */
+	H_LENGTH,    /* Content-Length of 100 TB, then bytes forever */
+	H_BIG_STALL, /* 15 KB of headers, a 1 MB body, then silence */
+	H_RESET,     /* resets every connection at once */
+	H_STALL_TLS, /* accepts and never answers the ClientHello */
+	H_LOOP,      /* every path redirects to another of its own */
+	H_OFFHOST,   /* redirects to other hosts, public and private */
+	H_INJECT,    /* Exchange-shaped, with injection payloads in every
+	              * field it controls */
+	H_COUNT,
+};
+
+/* How the organisation publishes OWA. */
+enum persona_deploy {
+	DEP_PLAIN,
+	DEP_FEDERATED, /* AD FS claims login: OWA and ECP redirect to AD FS,
+	                * no logon page, no build on it */
+	DEP_PREAUTH,   /* a reverse proxy that shows its own login page for
+	                * every path: Exchange cannot be seen */
+	DEP_REDIRECT,  /* an IIS HTTP redirect on the site root, inherited
+	                * by every virtual directory but /owa */
+};
 
 /* A device in front of Exchange that answers attack-shaped requests (the
  * safe checks' probes) itself. */
@@ -38,16 +78,35 @@ struct persona {
 	bool eems;       /* ProxyNotShell URL-rewrite mitigation (EEMS) */
 	int nshells;
 	int shells[PERSONA_MAX_SHELLS]; /* indices into kb->webshell_paths */
-	int tls_max;       /* highest TLS version: TLS1_VERSION ... */
-	char name[16];     /* NetBIOS computer name, e.g. EXCH-004D2A */
+	int tls_max;   /* highest TLS version: TLS1_VERSION ... */
+	char name[16]; /* NetBIOS computer name, e.g. EXCH-004D2A */
 	enum persona_front front;
-	bool block_200;    /* FRONT_WAF_BLOCK answers 200 rather than 403 */
-	bool catch_all;    /* unknown paths answer 200 (a site-wide rule) */
+	bool block_200;       /* FRONT_WAF_BLOCK answers 200 rather than 403 */
+	bool catch_all;       /* unknown paths answer 200 (a site-wide rule) */
 	bool proxyshell_open; /* open to CVE-2021-34473 (kept with the build) */
-	char hostname[64]; /* DNS name served by the lab resolver */
+	char hostname[64];    /* DNS name served by the lab resolver */
+	enum persona_deploy deploy;
+	enum hostile hostile; /* P_HOSTILE only */
+	char cert_cn[64];     /* its certificate's subject, e.g.
+	                         mail.o1a2b3c.example */
+	/* TLS without its name (SNI) reaches another site on the same IIS:
+	 * that site's certificate and default page. */
+	bool sni_foreign;
+	/* One of two servers (addresses a and a^1) installed from the same
+	 * image: same computer name, same certificate name. */
+	bool twin;
+	/* Plain HTTP: served like HTTPS, refused with IIS's 403.4 (SSL
+	 * required, the OWA default) or redirected to HTTPS. */
+	enum { HTTP_SERVE, HTTP_SSL_REQUIRED, HTTP_TO_HTTPS } http;
+	bool owa_service; /* X-OWA-Version on /owa/service only */
+	bool close_each;  /* closes the connection after every answer */
+	/* A load-balanced pool: a second server of the same CU at another
+	 * update answers every other request (0: no pool). */
+	build_t pool_build;
+	char pool_name[16];
 };
 
-#define LAB_SLOW_MS 150
+#define LAB_SLOW_MS 400
 
 /* A mix: the era a fleet resembles. */
 struct lab_mix;
@@ -76,6 +135,8 @@ void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p);
 /* How the persona answers: either abort (reset the connection, as an IIS
  * URL-rewrite AbortRequest rule does) or a complete response in out. */
 struct lab_answer {
+	int member; /* in: which pool member answers (the request count) */
+	bool plain; /* in: the request came over plain HTTP */
 	bool abort;
 	struct buf out; /* status line, headers and body */
 };
@@ -86,7 +147,8 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 struct persona_checks {
 	enum check_result ssrf, proxyshell;
 	const char *mitigation; /* "none", "eomt", "eems", "eomt+eems" */
-	const char *webshells;  /* "found", "none-found", "cannot-tell" */
+	const char *webshells;  /* "found", "none-found", "cannot-tell",
+	                         * "incomplete" */
 };
 void persona_checks(const struct lab_world *w, const struct persona *p,
                     struct persona_checks *c);
@@ -95,6 +157,13 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 const char *persona_tls_name(const struct persona *p);
 /* What the fingerprint can reach: build and precision. */
 void persona_visible(const struct persona *p, build_t *b, enum precision *pr);
+/* Can a scanner see that this is Exchange at all? (Not behind a
+ * pre-authenticating proxy.) */
+bool persona_seen(const struct persona *p);
+/* Is web-shell path k (kb->webshell_paths) reachable, rather than
+ * redirected away by a site-wide rule? */
+bool persona_path_served(const struct lab_world *w, const struct persona *p,
+                         int k);
 /* One line of the truth file (JSONL, docs/lab.md), newline included. */
 int persona_truth(const struct lab_world *w, const struct persona *p,
                   struct buf *out);

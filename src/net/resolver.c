@@ -1,4 +1,5 @@
 #include "net/resolver.h"
+#include "base/array.h"
 #include "base/err.h"
 #include "base/log.h"
 #include <ares.h>
@@ -9,8 +10,6 @@
 #include <sys/epoll.h>
 #include "base/banned.h"
 
-#define MAX_SOCKS 64
-
 struct rsock {
 	struct loop_io io;
 	struct resolver *r;
@@ -20,7 +19,10 @@ struct rsock {
 struct resolver {
 	ares_channel ch;
 	struct loop *loop;
-	struct rsock socks[MAX_SOCKS];
+	/* Every socket c-ares opens, each watched (allocated one by one:
+	 * the event loop holds their addresses). */
+	struct rsock **socks;
+	size_t nsocks, socks_cap;
 	int pending;
 };
 
@@ -44,28 +46,44 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
 	struct resolver *r = data;
 	uint32_t ev = (readable ? EPOLLIN : 0) | (writable ? EPOLLOUT : 0);
-	int i, free_slot = -1;
+	struct rsock *s = NULL, *free_slot = NULL;
+	size_t i;
 
-	for (i = 0; i < MAX_SOCKS; i++) {
-		if (r->socks[i].used && r->socks[i].io.fd == fd) {
-			if (ev)
-				loop_mod(r->loop, &r->socks[i].io, ev);
-			else {
-				loop_del(r->loop, &r->socks[i].io);
-				r->socks[i].used = false;
-			}
+	for (i = 0; i < r->nsocks; i++) {
+		if (r->socks[i]->used && r->socks[i]->io.fd == fd) {
+			s = r->socks[i];
+			break;
+		}
+		if (!r->socks[i]->used && !free_slot)
+			free_slot = r->socks[i];
+	}
+	if (s) {
+		if (!ev) {
+			loop_del(r->loop, &s->io);
+			s->used = false;
+		} else if (loop_mod(r->loop, &s->io, ev)) {
+			log_error("resolver: cannot watch a DNS socket");
+		}
+		return;
+	}
+	if (!ev)
+		return;
+	if (!free_slot) {
+		if (array_reserve(&r->socks, &r->socks_cap, r->nsocks + 1,
+		                  sizeof *r->socks, 8) ||
+		    !(free_slot = calloc(1, sizeof *free_slot))) {
+			log_error("resolver: out of memory for a DNS socket");
 			return;
 		}
-		if (!r->socks[i].used && free_slot < 0)
-			free_slot = i;
+		r->socks[r->nsocks++] = free_slot;
 	}
-	if (ev && free_slot >= 0) {
-		struct rsock *s = &r->socks[free_slot];
-		s->used = true;
-		s->r = r;
-		s->io.fd = fd;
-		s->io.cb = on_sock;
-		loop_add(r->loop, &s->io, ev);
+	free_slot->used = true;
+	free_slot->r = r;
+	free_slot->io.fd = fd;
+	free_slot->io.cb = on_sock;
+	if (loop_add(r->loop, &free_slot->io, ev)) {
+		free_slot->used = false;
+		log_error("resolver: cannot watch a DNS socket");
 	}
 }
 
@@ -111,9 +129,14 @@ int resolver_new(struct resolver **out, struct loop *loop, const char *server)
 
 void resolver_free(struct resolver *r)
 {
+	size_t i;
+
 	if (!r)
 		return;
 	ares_destroy(r->ch);
+	for (i = 0; i < r->nsocks; i++)
+		free(r->socks[i]);
+	free(r->socks);
 	free(r);
 }
 

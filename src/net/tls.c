@@ -1,4 +1,5 @@
 #include "net/tls.h"
+#include <openssl/x509v3.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -21,6 +22,11 @@ SSL_CTX *tls_client_ctx_new(void)
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT |
 	                             SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	/* SSL_read returns after each record that carries no data (a
+	 * session ticket, a key update) instead of looping inside OpenSSL:
+	 * a server flooding such records cannot hold the event loop, and
+	 * every record passes our byte count and deadline. */
+	SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
 	/* Our requests are small: a small write buffer saves ~15 KiB per
 	 * connection, which matters at 10,000 connections. */
 	SSL_CTX_set_max_send_fragment(ctx, 1024);
@@ -29,32 +35,17 @@ SSL_CTX *tls_client_ctx_new(void)
 
 SSL_CTX *tls_server_ctx_new(const char *cn)
 {
-	SSL_CTX *ctx = NULL;
-	EVP_PKEY *key = NULL;
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	EVP_PKEY *key = EVP_EC_gen("P-256");
 	X509 *x = NULL;
-	X509_NAME *name;
 
-	key = EVP_EC_gen("P-256");
-	x = X509_new();
-	ctx = SSL_CTX_new(TLS_server_method());
-	if (!key || !x || !ctx)
+	if (!key || !ctx || SSL_CTX_use_PrivateKey(ctx, key) != 1)
 		goto fail;
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 365);
-	X509_set_pubkey(x, key);
-	name = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	                           (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(x, name);
-	if (!X509_sign(x, key, EVP_sha256()))
+	x = tls_server_cert(ctx, cn, NULL, 1);
+	if (!x || SSL_CTX_use_certificate(ctx, x) != 1)
 		goto fail;
 	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
 	SSL_CTX_set_security_level(ctx, 0);
-	if (SSL_CTX_use_certificate(ctx, x) != 1 ||
-	    SSL_CTX_use_PrivateKey(ctx, key) != 1)
-		goto fail;
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
@@ -86,4 +77,54 @@ void tls_peer_cert(SSL *ssl, char sha256[65], char *cn, size_t cap)
 		X509_NAME_get_text_by_NID(X509_get_subject_name(x),
 		                          NID_commonName, cn, (int)cap);
 	X509_free(x);
+}
+
+X509 *tls_server_cert(SSL_CTX *ctx, const char *cn, const char *san,
+                      long serial)
+{
+	EVP_PKEY *key = SSL_CTX_get0_privatekey(ctx);
+	X509 *x = X509_new();
+	X509_NAME *name;
+
+	if (!key || !x)
+		goto fail;
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
+	X509_gmtime_adj(X509_getm_notBefore(x), -86400L * 30);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 365);
+	X509_set_pubkey(x, key);
+	name = X509_get_subject_name(x);
+	if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+	                                (const unsigned char *)cn, -1, -1, 0))
+		goto fail;
+	X509_set_issuer_name(x, name);
+	if (san) {
+		char list[600];
+		X509_EXTENSION *ext;
+		snprintf(list, sizeof list, "%s", san);
+		/* "DNS:a,DNS:b" from "a,b" */
+		{
+			char v[700] = "";
+			char *save = NULL, *tok = strtok_r(list, ",", &save);
+			while (tok) {
+				size_t l = strlen(v);
+				snprintf(v + l, sizeof v - l, "%sDNS:%s",
+				         l ? "," : "", tok);
+				tok = strtok_r(NULL, ",", &save);
+			}
+			ext = X509V3_EXT_conf_nid(NULL, NULL,
+			                          NID_subject_alt_name, v);
+		}
+		if (!ext || !X509_add_ext(x, ext, -1)) {
+			X509_EXTENSION_free(ext);
+			goto fail;
+		}
+		X509_EXTENSION_free(ext);
+	}
+	if (!X509_sign(x, key, EVP_sha256()))
+		goto fail;
+	return x;
+fail:
+	X509_free(x);
+	return NULL;
 }

@@ -36,8 +36,8 @@ int geo_add_mmdb(struct geo *g, const char *path)
 {
 	int rc;
 
-	if (g->ndb == GEO_MAX_MMDB) {
-		log_error("%s: at most %d MMDB files", path, GEO_MAX_MMDB);
+	if (g->ndb == LIM_MMDB_FILES) {
+		log_error("%s: at most %d MMDB files", path, LIM_MMDB_FILES);
 		return EXH_EINVAL;
 	}
 	rc = MMDB_open(path, MMDB_MODE_MMAP, &g->db[g->ndb]);
@@ -323,8 +323,8 @@ out:
  * country the country, as geo_lookup's tree walks do. */
 int geo_flatten(struct geo *g)
 {
-	struct file_ranges fr[GEO_MAX_MMDB];
-	size_t at[GEO_MAX_MMDB] = {0}, cap = 0;
+	struct file_ranges fr[LIM_MMDB_FILES];
+	size_t at[LIM_MMDB_FILES] = {0}, cap = 0;
 	uint64_t pos = 0;
 	int i, rc = 0;
 

@@ -4,12 +4,11 @@
  * prefix2as (AS) and RIR delegated stats (registry country). */
 #ifndef EXH_NOTIFY_GEO_H
 #define EXH_NOTIFY_GEO_H
+#include "base/limits.h"
 #include "notify/pmap.h"
 #include <maxminddb.h>
 #include <stdbool.h>
 #include <stdint.h>
-
-#define GEO_MAX_MMDB 8
 
 /* Bulk lookups: past GEO_FLATTEN_AFTER lookups, the IPv4 part of the
  * MMDB files is read once (libmaxminddb's node API) into sorted ranges
@@ -25,7 +24,7 @@ struct geo_range {
 };
 
 struct geo {
-	MMDB_s db[GEO_MAX_MMDB];
+	MMDB_s db[LIM_MMDB_FILES];
 	int ndb;
 	struct pmap pfx;   /* prefix2as */
 	struct ranges rir; /* delegated stats */

@@ -1,4 +1,5 @@
 #include "notify/message.h"
+#include "base/limits.h"
 #include "base/array.h"
 #include "base/csv.h"
 #include "base/err.h"
@@ -11,8 +12,6 @@
 #include <string.h>
 #include <time.h>
 #include "base/banned.h"
-
-#define XARF_PARTS 50
 
 int notice_add(struct notice *nt, const struct notice_server *s)
 {
@@ -518,9 +517,9 @@ int notice_render(const struct notice *nt, const struct notice_opts *o,
 	        : part_header(out, mixed, "text/csv; charset=utf-8",
 	                      "exchange-servers.csv");
 	rc = rc ? rc : base64_lines(out, csv.p, csv.len);
-	/* One XARF report per server; past XARF_PARTS servers, the reports
+	/* One XARF report per server; past LIM_XARF_PARTS servers, the reports
 	 * travel as one JSON Lines attachment. */
-	if (nt->n <= XARF_PARTS) {
+	if (nt->n <= LIM_XARF_PARTS) {
 		for (i = 0; !rc && i < nt->n; i++) {
 			buf_reset(&tmp);
 			rc = xarf(&tmp, &nt->s[i], o);

@@ -13,7 +13,7 @@
 #include "base/banned.h"
 
 /* Calls fn on each line (without its end) of text; stops at the first
- * error. Lines longer than NETDATA_MAX_LINE are an error. */
+ * error. Lines longer than LIM_NETDATA_LINE are an error. */
 static int each_line(const char *text, size_t len, const char *name,
                      int (*fn)(void *, struct view, const char *, long),
                      void *ctx)
@@ -29,9 +29,9 @@ static int each_line(const char *text, size_t len, const char *name,
 		lineno++;
 		if (line.len && line.p[line.len - 1] == '\r')
 			line.len--;
-		if (line.len > NETDATA_MAX_LINE) {
+		if (line.len > LIM_NETDATA_LINE) {
 			log_error("%s:%ld: line longer than %d bytes", name,
-			          lineno, NETDATA_MAX_LINE);
+			          lineno, LIM_NETDATA_LINE);
 			return EXH_EINVAL;
 		}
 		rc = fn(ctx, line, name, lineno);

@@ -5,12 +5,11 @@
  * file, the line and what is wrong (docs/notify.md has the formats). */
 #ifndef EXH_NOTIFY_NETDATA_H
 #define EXH_NOTIFY_NETDATA_H
+#include "base/limits.h"
 #include "notify/pmap.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#define NETDATA_MAX_LINE 4096
 
 /* prefix2as: "a.b.c.d<TAB>len<TAB>AS" per line; multi-origin AS fields
  * ("64500_64501", "64500,64501") give their first AS; IPv6 lines are

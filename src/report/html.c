@@ -3,6 +3,7 @@
  * script; no network fetches. Figures carry data-figure attributes so
  * tests can read them from the DOM. */
 #include "report/report.h"
+#include "base/limits.h"
 #include "base/err.h"
 #include "base/text.h"
 #include "store/store.h"
@@ -124,7 +125,7 @@ static int bar_chart(struct buf *b, const char *label, const struct bar *bars,
 
 static int cu_chart(struct buf *b, const struct report *r)
 {
-	struct bar bars[REPORT_MAX_CUS];
+	struct bar bars[LIM_REPORT_CUS];
 	int i;
 
 	for (i = 0; i < r->ncus; i++)
@@ -220,10 +221,8 @@ static int funnel_section(struct buf *b, const struct funnel *fu)
 	return rc ? rc : buf_adds(b, "</table>");
 }
 
-#define TABLE_MAX 100000
-
 /* The last scan's Exchange servers, the ones needing action first
- * (back-doored, then open to ProxyLogon), at most TABLE_MAX rows. */
+ * (back-doored, then open to ProxyLogon), at most LIM_HTML_TABLE_ROWS rows. */
 static int server_table(struct buf *b, const struct report *r,
                         const char *db_path)
 {
@@ -279,7 +278,7 @@ static int server_table(struct buf *b, const struct report *r,
 		sqlite3_bind_int64(st, 2,
 		                   (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
 		sqlite3_bind_int(st, 3, pos);
-		sqlite3_bind_int(st, 4, TABLE_MAX);
+		sqlite3_bind_int(st, 4, LIM_HTML_TABLE_ROWS);
 		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 			int c;
 			rc = buf_adds(b, "<tr>");

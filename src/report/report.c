@@ -157,10 +157,10 @@ static void cu_histogram(sqlite3 *db, long long no, struct report *r)
 			*sp = '\0';
 		for (j = 0; j < r->ncus && strcmp(r->cus[j].name, name); j++)
 			;
-		if (j == r->ncus && r->ncus < REPORT_MAX_CUS)
+		if (j == r->ncus && r->ncus < LIM_REPORT_CUS)
 			snprintf(r->cus[r->ncus++].name, sizeof r->cus[0].name,
 			         "%s", name);
-		if (j < REPORT_MAX_CUS)
+		if (j < LIM_REPORT_CUS)
 			r->cus[j].n += (uint64_t)sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
@@ -390,13 +390,13 @@ int report_load(const char *path, struct report *r)
 		rc = EXH_EINVAL;
 		goto out;
 	}
-	r->s = calloc(REPORT_MAX_SCANS, sizeof *r->s);
-	nos = calloc(REPORT_MAX_SCANS, sizeof *nos);
+	r->s = calloc(LIM_REPORT_SCANS, sizeof *r->s);
+	nos = calloc(LIM_REPORT_SCANS, sizeof *nos);
 	if (!r->s || !nos) {
 		rc = EXH_ENOMEM;
 		goto out;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW && r->n < REPORT_MAX_SCANS) {
+	while (sqlite3_step(st) == SQLITE_ROW && r->n < LIM_REPORT_SCANS) {
 		struct scan_figures *f = &r->s[r->n];
 		nos[r->n++] = sqlite3_column_int64(st, 0);
 		snprintf(f->id, sizeof f->id, "%s", sqlite3_column_text(st, 1));

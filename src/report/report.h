@@ -2,11 +2,11 @@
  * SQLite store, docs/scan-output.md), as text, CSV and an HTML dashboard. */
 #ifndef EXH_REPORT_REPORT_H
 #define EXH_REPORT_REPORT_H
+#include "base/limits.h"
 #include "base/buf.h"
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPORT_MAX_SCANS 1000
 #define REPORT_CVES 5
 
 /* The campaigns followed, by the CVE that stands for each. */
@@ -42,8 +42,6 @@ struct group_table {
 	size_t n, cap;
 };
 
-#define REPORT_MAX_CUS 256
-
 /* The follow-up of notices (exhunt notify), per contact and overall:
  * servers notified, and their state at the last scan. A server counts as
  * patched when none of the CVEs it was notified about is open any more,
@@ -67,7 +65,7 @@ struct report {
 	struct scan_figures *s;
 	int n;
 	long long last_no; /* the last scan's number in the store */
-	struct cu_count cus[REPORT_MAX_CUS]; /* last scan */
+	struct cu_count cus[LIM_REPORT_CUS]; /* last scan */
 	int ncus;
 	struct group_table countries, networks;
 	struct funnel funnel;

@@ -46,6 +46,8 @@ struct conn {
 	bool have_req, retried, tls_seen, resp_active;
 	int served; /* responses on the current connection */
 	int reconnects;
+	uint64_t raw_before; /* wire bytes of this target's closed TLS
+	                      * connections */
 	struct buf out;
 	size_t out_off;
 	struct http_resp resp;
@@ -122,6 +124,8 @@ static void close_socket(struct conn *c)
 		close(c->io.fd);
 		c->io.fd = -1;
 	}
+	if (c->ssl)
+		c->raw_before += BIO_number_read(SSL_get_rbio(c->ssl));
 	SSL_free(c->ssl);
 	c->ssl = NULL;
 	if (c->resp_active) {
@@ -313,6 +317,10 @@ static void got_response(struct conn *c)
 			finish(c);
 			return;
 		}
+		/* A server that closes after each answer (HTTP/1.0 style)
+		 * is not failing: a new connection per answer is its way.
+		 * The plan's length, the byte cap and the deadline bound it. */
+		c->reconnects--;
 		c->have_req = true;
 		open_conn(c);
 		return;
@@ -333,11 +341,22 @@ static void tls_fail(struct conn *c)
 	fail(c, "tls: handshake failed", msg);
 }
 
+/* Bytes this target has sent us on the wire, TLS records included (a
+ * server can send records that carry no data: tickets, key updates). */
+static uint64_t raw_bytes(struct conn *c)
+{
+	return c->raw_before +
+	       (c->ssl ? BIO_number_read(SSL_get_rbio(c->ssl)) : 0);
+}
+
 static void on_readable(struct conn *c)
 {
 	char tmp[16384];
+	int rounds;
 
-	for (;;) {
+	/* Bounded work per wake-up: a fast or flooding server yields to
+	 * the others after 64 reads; level-triggered epoll brings it back. */
+	for (rounds = 0; rounds < 64; rounds++) {
 		ssize_t n;
 		size_t used;
 		int rc;
@@ -347,6 +366,14 @@ static void on_readable(struct conn *c)
 			ERR_clear_error();
 			errno = 0;
 			r = SSL_read(c->ssl, tmp, sizeof tmp);
+			if (raw_bytes(c) > LIM_HOST_BYTES) {
+				fail(c, "byte cap per target reached", "");
+				return;
+			}
+			if (r <= 0 && now_ms() >= c->deadline) {
+				fail(c, "timeout", "target deadline passed");
+				return;
+			}
 			if (r <= 0) {
 				err = SSL_get_error(c->ssl, r);
 				if (err == SSL_ERROR_WANT_READ) {
@@ -393,7 +420,15 @@ static void on_readable(struct conn *c)
 			return;
 		}
 		if (rc != EXH_EAGAIN) {
-			fail(c, "http: malformed response to GET", c->req.path);
+			fail(c,
+			     rc == EXH_ELIMIT
+			         ? "http: response head too large"
+			         : "http: malformed response to GET",
+			     c->req.path);
+			return;
+		}
+		if (now_ms() >= c->deadline) {
+			fail(c, "timeout", "target deadline passed");
 			return;
 		}
 	}
@@ -554,6 +589,7 @@ static void start_target(struct engine *e, uint64_t index, uint64_t pos)
 	c->pos = pos;
 	c->have_req = c->retried = c->tls_seen = c->resp_active = false;
 	c->served = c->reconnects = 0;
+	c->raw_before = 0;
 	c->hs_active = false;
 	c->hs_prev = c->hs_next = -1;
 	buf_init(&c->out, 8192);

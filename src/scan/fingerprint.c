@@ -43,7 +43,8 @@ static int dotted(struct view v, build_t *out, size_t *used)
 
 bool fp_plausible(build_t b)
 {
-	unsigned major = (unsigned)(b >> 48), minor = (unsigned)(b >> 32) & 0xffff,
+	unsigned major = (unsigned)(b >> 48),
+	         minor = (unsigned)(b >> 32) & 0xffff,
 	         bld = (unsigned)(b >> 16) & 0xffff, rev = (unsigned)b & 0xffff;
 
 	/* Exchange 2007 (8.0-8.3), 2010 (14.0-14.3), 2013 to SE
@@ -74,9 +75,10 @@ bool fp_owa_path(struct view body, build_t *build, enum precision *prec)
 			if (!parts || used >= rest.len || rest.p[used] != '/')
 				continue;
 			/* 2013 and later write the CU (3 parts) under auth/;
-			 * 2010 writes the full build right under /owa/. */
-			if ((b >> 48) < 14 || (b >> 48) > 15 ||
-			    !fp_plausible(b))
+			 * 2007 and 2010 write the full build right under
+			 * /owa/. */
+			if ((b >> 48) < 8 || (b >> 48) > 15 ||
+			    ((b >> 48) < 15 && parts != 4) || !fp_plausible(b))
 				continue;
 			*build = b;
 			*prec = parts == 4 ? PREC_SU : PREC_CU;
@@ -264,4 +266,74 @@ bool fp_ntlm(struct view value, struct ntlm_info *out)
 		}
 	}
 	return true;
+}
+
+static bool ends_ci(struct view v, struct view tail)
+{
+	return v.len >= tail.len &&
+	       view_eq_ci((struct view){v.p + v.len - tail.len, tail.len},
+	                  tail);
+}
+
+static bool cloud_host(struct view h)
+{
+	static const struct view d[] = {
+	    VIEW_LIT(".outlook.com"),         VIEW_LIT(".office365.com"),
+	    VIEW_LIT(".exchangelabs.com"),    VIEW_LIT(".outlook.office.com"),
+	    VIEW_LIT(".microsoftonline.com"), VIEW_LIT(".office.com")};
+	size_t k;
+
+	h = view_trim(h);
+	for (k = 0; k < sizeof d / sizeof d[0]; k++)
+		if (ends_ci(h, d[k]) ||
+		    view_eq_ci(h, (struct view){d[k].p + 1, d[k].len - 1}))
+			return true;
+	return false;
+}
+
+bool fp_online_response(const struct http_resp *r)
+{
+	static const char *const names[] = {
+	    "X-CalculatedFETarget", "X-CalculatedBETarget", "X-BEServer", NULL};
+	const struct view *v;
+	build_t b;
+	size_t used;
+	int k;
+
+	for (k = 0; names[k]; k++)
+		if ((v = http_resp_header(r, names[k])) && cloud_host(*v))
+			return true;
+	if ((v = http_resp_header(r, "X-OWA-Version")) &&
+	    dotted(view_trim(*v), &b, &used) == 4 && (b >> 48) == 15 &&
+	    ((b >> 32) & 0xffff) >= 20)
+		return true;
+	if ((v = http_resp_header(r, "Location")) &&
+	    (view_starts_ci(*v, VIEW_LIT("https://")) ||
+	     view_starts_ci(*v, VIEW_LIT("http://")))) {
+		struct view h = *v;
+		size_t skip = h.p[4] == 's' || h.p[4] == 'S' ? 8 : 7, n = 0;
+		h.p += skip;
+		h.len -= skip;
+		while (n < h.len && h.p[n] != '/' && h.p[n] != ':' &&
+		       h.p[n] != '?')
+			n++;
+		h.len = n;
+		if (cloud_host(h))
+			return true;
+	}
+	return false;
+}
+
+bool fp_online_cn(const char *cn)
+{
+	struct view v = view_of(cn);
+
+	if (view_starts_ci(v, VIEW_LIT("*."))) {
+		v.p += 2;
+		v.len -= 2;
+	}
+	return view_eq_ci(v, VIEW_LIT("outlook.com")) ||
+	       view_eq_ci(v, VIEW_LIT("outlook.office365.com")) ||
+	       view_eq_ci(v, VIEW_LIT("office365.com")) ||
+	       view_eq_ci(v, VIEW_LIT("outlook.office.com"));
 }

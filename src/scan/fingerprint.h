@@ -21,6 +21,18 @@ bool fp_version_header(struct view value, build_t *build);
  * element whose name ends in ".application". */
 bool fp_manifest(struct view body, build_t *build);
 
+/* Does this answer come from Exchange Online (Microsoft's cloud front
+ * doors) rather than an on-premises server? Markers: a 15.20-or-later
+ * build in X-OWA-Version (on-premises lines end at 15.2), a front-end or
+ * back-end name in the cloud's domains (X-CalculatedFETarget,
+ * X-CalculatedBETarget, X-BEServer ending in .outlook.com,
+ * .office365.com or .exchangelabs.com), a redirect to Azure AD or the
+ * cloud's OWA. */
+#include "net/http_resp.h"
+bool fp_online_response(const struct http_resp *r);
+/* A certificate subject CN of Microsoft's cloud mail front doors. */
+bool fp_online_cn(const char *cn);
+
 #define FP_NAME_MAX 128
 struct ntlm_info {
 	char netbios_computer[FP_NAME_MAX];

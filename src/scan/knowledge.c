@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "base/banned.h"
 
 bool build_parse(struct view v, bool parts3, build_t *out)
@@ -257,6 +258,33 @@ static int load_paths(struct kb *kb, const char *dir)
 		kb->nwebshell_paths++;
 	}
 	buf_release(&data);
+	if (!rc && kb->nwebshell_paths &&
+	    !(kb->webshell_folder =
+	          calloc((size_t)kb->nwebshell_paths, sizeof(int))))
+		rc = EXH_ENOMEM;
+	for (int i = 0; !rc && i < kb->nwebshell_paths; i++) {
+		const char *pi = kb->webshell_paths[i];
+		size_t li = (size_t)(strrchr(pi, '/') - pi);
+		int f;
+		for (f = 0; f < kb->nwebshell_folders; f++) {
+			const char *pf =
+			    kb->webshell_paths[kb->webshell_folder_first[f]];
+			if ((size_t)(strrchr(pf, '/') - pf) == li &&
+			    strncasecmp(pf, pi, li) == 0)
+				break;
+		}
+		if (f == kb->nwebshell_folders) {
+			if (f == KB_MAX_FOLDERS) {
+				log_error("webshell-paths.txt: more than %d "
+				          "folders",
+				          KB_MAX_FOLDERS);
+				rc = EXH_EINVAL;
+				break;
+			}
+			kb->webshell_folder_first[kb->nwebshell_folders++] = i;
+		}
+		kb->webshell_folder[i] = f;
+	}
 	return rc;
 }
 
@@ -345,6 +373,7 @@ void kb_free(struct kb *kb)
 	for (i = 0; i < kb->nwebshell_paths; i++)
 		free(kb->webshell_paths[i]);
 	free(kb->webshell_paths);
+	free(kb->webshell_folder);
 	for (i = 0; i < kb->ncves; i++)
 		free(kb->cves[i].at);
 	free(kb->builds);

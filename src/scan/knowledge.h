@@ -24,6 +24,7 @@ void build_format(build_t b, bool cu_only, char dst[BUILD_STRLEN]);
 
 #define KB_MAX_PRODUCTS 8
 #define KB_MAX_FIXES 4
+#define KB_MAX_FOLDERS 32 /* folders of webshell-paths.txt */
 
 struct kb_product {
 	char name[8]; /* "2010", "2013", "2016", "2019", "SE" */
@@ -69,6 +70,12 @@ struct kb {
 	int ncves;
 	char **webshell_paths;
 	int nwebshell_paths;
+	/* The folders of those paths: folder index per path, and the first
+	 * path of each folder (a probe asks each folder once for a name no
+	 * server has). */
+	int *webshell_folder;
+	int webshell_folder_first[KB_MAX_FOLDERS];
+	int nwebshell_folders;
 };
 
 /* Loads the tables from dir, or from the compiled-in copies when dir is

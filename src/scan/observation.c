@@ -68,10 +68,11 @@ const char *observation_shells(const struct observation *o)
 {
 	if (!(o->checks_run & CHECK_WEBSHELLS))
 		return NULL;
+	if (o->nshells)
+		return "found"; /* in a folder that answers missing pages
+		                 * as missing */
 	if (o->shells_catch_all)
 		return "cannot-tell"; /* every path answers: no verdict */
-	if (o->nshells)
-		return "found";
 	if (o->shells_checked < o->shells_total)
 		return "incomplete"; /* cut short: absence is not shown */
 	return "none-found";

@@ -8,8 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OBS_MAX_SHELLS 16
-
 struct observation {
 	uint64_t index; /* position in the target space */
 	uint32_t ip;
@@ -17,13 +15,19 @@ struct observation {
 	const char *hostname; /* NULL when scanned by address */
 	int64_t time;         /* Unix seconds when the probe finished */
 
-	bool exchange;
+	bool exchange; /* an on-premises Exchange server */
+	bool online;   /* an Exchange Online front door (not counted) */
+	/* A load-balanced pool: answers came from more than one front end
+	 * (X-FEServer); the other name seen. */
+	bool pool;
+	char pool_other[FP_NAME_MAX];
 	int product; /* kb product index, -1 unknown */
 	build_t build;
 	enum precision precision;
-	const char
-	    *build_source; /* "x-owa-version", "exporttool", "owa-path" */
-	int first_status;  /* status of GET /owa/auth/logon.aspx, 0 none */
+	const char *build_source; /* "x-owa-version", "exporttool", "owa-path",
+	                           * "proxyshell-owaver", "pool" */
+	int first_status; /* status of GET /owa/auth/logon.aspx, 0 none */
+	build_t manifest; /* the exporttool manifest's version, 0 none */
 	char fe_server[FP_NAME_MAX]; /* X-FEServer */
 	struct ntlm_info ntlm;
 	bool have_ntlm;
@@ -31,11 +35,12 @@ struct observation {
 	unsigned checks_run; /* CHECK_* bits */
 	enum check_result ssrf, proxyshell;
 	bool eomt, eems;            /* mitigation check: rewrite rules seen */
-	int shells[OBS_MAX_SHELLS]; /* kb->webshell_paths indices */
+	int shells[LIM_OBS_SHELLS]; /* kb->webshell_paths indices */
 	int nshells;
 	int shells_total;      /* paths the check meant to ask */
 	int shells_checked;    /* paths answered */
 	bool shells_catch_all; /* a random path answered with content */
+	uint32_t shells_catch_all_folders; /* bit f: kb folder f did */
 
 	char tls_version[16];
 	char cert_sha256[65];

@@ -1,4 +1,5 @@
 #include "scan/output.h"
+#include "base/limits.h"
 #include "base/err.h"
 #include "base/file.h"
 #include "base/ip4.h"
@@ -16,8 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "base/banned.h"
-
-#define PENDING_FLUSH (4u << 20)
 
 static int db_exec(struct scan_output *out, const char *sql)
 {
@@ -153,6 +152,7 @@ static int read_state(struct scan_output *out, bool *exists)
 	const char *why = "";
 	struct view all, line;
 	bool magic = false, fp_ok = false;
+	uint64_t size;
 	int rc = file_read(out->state_path, 1 << 16, &b, &why);
 
 	*exists = false;
@@ -177,6 +177,12 @@ static int read_state(struct scan_output *out, bool *exists)
 			fp_ok = view_eq(line, view_of(out->fingerprint));
 		else if (view_eq(key, VIEW_LIT("low_pos")))
 			view_to_u64(line, UINT64_MAX, &out->resume_pos);
+		else if (view_eq(key, VIEW_LIT("jsonl_size")) &&
+		         view_to_u64(line, INT64_MAX, &size))
+			out->ck_jsonl_size = (int64_t)size;
+		else if (view_eq(key, VIEW_LIT("csv_size")) &&
+		         view_to_u64(line, INT64_MAX, &size))
+			out->ck_csv_size = (int64_t)size;
 		else if (view_eq(key, VIEW_LIT("sum")) ||
 		         view_eq(key, VIEW_LIT("cve")) ||
 		         view_eq(key, VIEW_LIT("later")))
@@ -197,48 +203,95 @@ static int read_state(struct scan_output *out, bool *exists)
 	return 0;
 }
 
-/* Loads the indices already written to the JSONL file, cutting off a
- * partial last line left by a crash. */
+/* Cuts path back to the size the last checkpoint recorded; a file
+ * shorter than that was changed behind the scan's back. */
+static int cut_to(const char *path, int64_t size)
+{
+	struct stat sb;
+
+	if (size < 0 || !path || strcmp(path, "-") == 0)
+		return 0;
+	if (stat(path, &sb)) {
+		if (errno == ENOENT && size == 0)
+			return 0;
+		log_error("%s: %s", path, strerror(errno));
+		return EXH_EIO;
+	}
+	if (sb.st_size < size) {
+		log_error(
+		    "%s: shorter (%lld bytes) than at the last checkpoint "
+		    "(%lld): changed since; cannot resume into it",
+		    path, (long long)sb.st_size, (long long)size);
+		return EXH_EINVAL;
+	}
+	if (sb.st_size > size && truncate(path, (off_t)size)) {
+		log_error("%s: cannot cut back to the last checkpoint: %s",
+		          path, strerror(errno));
+		return EXH_EIO;
+	}
+	return 0;
+}
+
+/* Loads the indices already written to the JSONL file, a line at a time
+ * (memory holds one record, not the file), cutting off a partial last
+ * line left by a crash. */
 static int load_done(struct scan_output *out)
 {
-	struct buf b;
-	const char *why = "";
-	struct view all, line;
-	size_t keep = 0;
-	int rc = file_read(out->jsonl_path, (size_t)1 << 40, &b, &why);
+	FILE *f = fopen(out->jsonl_path, "r");
+	char *line;
+	off_t keep = 0;
+	int rc = 0;
 
-	if (rc == EXH_EIO && errno == ENOENT)
+	if (!f && errno == ENOENT)
 		return 0;
-	if (rc) {
-		log_error("%s: %s", out->jsonl_path, why);
-		return rc;
+	if (!f) {
+		log_error("%s: %s", out->jsonl_path, strerror(errno));
+		return EXH_EIO;
 	}
-	all = (struct view){b.p, b.len};
-	while (all.len) {
+	line = malloc(LIM_RECORD_BYTES + 2);
+	if (!line) {
+		fclose(f);
+		return EXH_ENOMEM;
+	}
+	while (fgets(line, LIM_RECORD_BYTES + 2, f)) {
+		size_t n = strlen(line);
+		struct view v = {line, n};
 		long at;
 		uint64_t seq;
 		size_t i;
-		if (!view_split(&all, '\n', &line))
+		if (!n || line[n - 1] != '\n') {
+			if (!feof(f)) {
+				log_error("%s: a record at byte %lld is longer "
+				          "than %u bytes",
+				          out->jsonl_path, (long long)keep,
+				          LIM_RECORD_BYTES);
+				rc = EXH_EINVAL;
+			}
 			break; /* no newline: a partial record */
-		keep = (size_t)(line.p - b.p) + line.len + 1;
-		at = view_find(line, VIEW_LIT("\"seq\":"));
+		}
+		keep += (off_t)n;
+		at = view_find(v, VIEW_LIT("\"seq\":"));
 		if (at < 0)
 			continue;
 		for (i = (size_t)at + 6;
-		     i < line.len && line.p[i] >= '0' && line.p[i] <= '9'; i++)
+		     i < v.len && v.p[i] >= '0' && v.p[i] <= '9'; i++)
 			;
-		if (view_to_u64(
-		        (struct view){line.p + at + 6, i - (size_t)at - 6},
-		        UINT64_MAX, &seq) &&
+		if (view_to_u64((struct view){v.p + at + 6, i - (size_t)at - 6},
+		                UINT64_MAX, &seq) &&
 		    (rc = done_add(out, seq)))
 			break;
 	}
-	if (!rc && keep < b.len && truncate(out->jsonl_path, (off_t)keep)) {
+	if (!rc && ferror(f)) {
+		log_error("%s: %s", out->jsonl_path, strerror(errno));
+		rc = EXH_EIO;
+	}
+	fclose(f);
+	free(line);
+	if (!rc && truncate(out->jsonl_path, keep)) {
 		log_error("%s: cannot cut the partial last record: %s",
 		          out->jsonl_path, strerror(errno));
 		rc = EXH_EIO;
 	}
-	buf_release(&b);
 	return rc;
 }
 
@@ -262,6 +315,7 @@ int output_open(struct scan_output *out, const struct kb *kb,
 
 	out->kb = kb;
 	out->jsonl_fd = out->csv_fd = -1;
+	out->ck_jsonl_size = out->ck_csv_size = -1;
 	out->started = (int64_t)time(NULL);
 	buf_init(&out->jsonl_pending, (size_t)1 << 30);
 	buf_init(&out->csv_pending, (size_t)1 << 30);
@@ -286,7 +340,9 @@ int output_open(struct scan_output *out, const struct kb *kb,
 		if (rc)
 			return rc;
 		if (exists) {
-			rc = load_done(out);
+			rc = cut_to(out->jsonl_path, out->ck_jsonl_size);
+			rc = rc ? rc : cut_to(out->csv_path, out->ck_csv_size);
+			rc = rc ? rc : load_done(out);
 			if (rc)
 				return rc;
 			*resumed = true;
@@ -390,7 +446,9 @@ static int flush(struct scan_output *out)
 	}
 	buf_reset(&out->jsonl_pending);
 	if (out->csv_fd >= 0 && out->csv_pending.len) {
-		if (write_all(out->csv_fd, &out->csv_pending)) {
+		if (write_all(out->csv_fd, &out->csv_pending) ||
+		    (out->csv_fd != 1 && fdatasync(out->csv_fd) &&
+		     errno != EINVAL && errno != EROFS)) {
 			log_error("%s: %s", out->csv_path, strerror(errno));
 			return EXH_EIO;
 		}
@@ -437,7 +495,7 @@ int output_emit(void *ctx, struct observation *o)
 	/* Standard output is for pipes: pass each record on at once. */
 	if (out->jsonl_fd == 1 && out->jsonl_pending.len && !out->db)
 		return flush(out);
-	if (out->jsonl_pending.len + out->csv_pending.len > PENDING_FLUSH)
+	if (out->jsonl_pending.len + out->csv_pending.len > LIM_SCAN_PENDING)
 		return flush(out);
 	return 0;
 }
@@ -462,6 +520,15 @@ static int write_state(struct scan_output *out)
 		    &st,
 		    "later %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
 		    m->later[0], m->later[1], m->later[2], m->later[3]);
+	{
+		struct stat sb;
+		if (!rc && out->jsonl_fd > 1 && !fstat(out->jsonl_fd, &sb))
+			rc = buf_printf(&st, "jsonl_size %lld\n",
+			                (long long)sb.st_size);
+		if (!rc && out->csv_fd > 1 && !fstat(out->csv_fd, &sb))
+			rc = buf_printf(&st, "csv_size %lld\n",
+			                (long long)sb.st_size);
+	}
 	for (c = 0; !rc && c < out->kb->ncves && c < JUDGE_MAX; c++)
 		rc = buf_printf(
 		    &st,

@@ -1,8 +1,10 @@
 /* Where results go: JSONL, CSV and SQLite sinks, the resume state, and the
  * summary. Results are held in memory until a checkpoint, which commits
  * SQLite first, then appends and syncs JSONL and CSV, then records the
- * walk position in the state file: after a crash, every result in the
- * JSONL file is also in the database, and none is lost or probed twice. */
+ * walk position and both files' sizes in the state file: after a crash,
+ * resume cuts both files back to the last checkpoint, every result in
+ * the JSONL file is also in the database, the CSV holds the same rows,
+ * and none is lost or written twice. */
 #ifndef EXH_SCAN_OUTPUT_H
 #define EXH_SCAN_OUTPUT_H
 #include "base/buf.h"
@@ -44,7 +46,11 @@ struct scan_output {
 	char fingerprint[65];
 	uint64_t resume_pos;
 	uint64_t low_pos; /* the last checkpoint's walk position */
-	uint64_t *done;   /* open-addressing set of indices + 1 */
+	/* The JSONL and CSV sizes at the last checkpoint (state file): on
+	 * resume both are cut back to them, so a kill between the two
+	 * writes neither loses, duplicates nor truncates a row. */
+	int64_t ck_jsonl_size, ck_csv_size; /* -1: not recorded */
+	uint64_t *done; /* open-addressing set of indices + 1 */
 	size_t done_cap, done_n;
 	struct scan_summary sum;
 };

@@ -4,16 +4,18 @@
 #include "base/banned.h"
 
 enum {
-	S_LOGON,    /* GET /owa/auth/logon.aspx (following redirects) */
-	S_OWA,      /* GET /owa/ for X-OWA-Version */
-	S_MANIFEST, /* the exporttool ClickOnce manifest */
-	S_NTLM,     /* NTLM NEGOTIATE on /EWS/Exchange.asmx: server names */
-	S_SSRF,     /* ssrf-26855 */
+	S_LOGON,       /* GET /owa/auth/logon.aspx (following redirects) */
+	S_OWA,         /* GET /owa/ for X-OWA-Version */
+	S_OWA_SERVICE, /* GET /owa/service: X-OWA-Version where /owa/ has none
+	                */
+	S_MANIFEST,    /* the exporttool ClickOnce manifest */
+	S_NTLM,        /* NTLM NEGOTIATE on /EWS/Exchange.asmx: server names */
+	S_SSRF,        /* ssrf-26855 */
 	S_PROXYSHELL,
-	S_MIT_EOMT, /* mitigation: the EOMT cookie rule */
-	S_MIT_EEMS, /* mitigation: the autodiscover+powershell rule */
+	S_MIT_EOMT,      /* mitigation: the EOMT cookie rule */
+	S_MIT_EEMS,      /* mitigation: the autodiscover+powershell rule */
 	S_SHELL_CONTROL, /* webshells: a random path first (a catch-all?) */
-	S_SHELLS,   /* webshells: one GET per known path */
+	S_SHELLS,        /* webshells: one GET per known path */
 	S_DONE,
 };
 
@@ -47,6 +49,20 @@ static bool modern(const struct probe *p)
 	return p->obs->precision == PREC_NONE || (p->obs->build >> 48) >= 15;
 }
 
+static bool shell_skipped(const struct probe *p, int k)
+{
+	return (p->obs->shells_catch_all_folders >> p->kb->webshell_folder[k]) &
+	       1u;
+}
+
+/* The first path at or after k that is asked. */
+static int next_shell(const struct probe *p, int k)
+{
+	while (k < p->kb->nwebshell_paths && shell_skipped(p, k))
+		k++;
+	return k;
+}
+
 /* Moves to the next step that applies. */
 static void advance(struct probe *p)
 {
@@ -57,6 +73,10 @@ static void advance(struct probe *p)
 		p->sub = 0;
 		switch (p->step) {
 		case S_OWA: return;
+		case S_OWA_SERVICE:
+			if (o->exchange && modern(p) && o->precision != PREC_SU)
+				return;
+			break;
 		case S_MANIFEST:
 			if (o->exchange && modern(p) && o->precision != PREC_SU)
 				return;
@@ -82,14 +102,21 @@ static void advance(struct probe *p)
 			if (o->exchange && (p->checks & CHECK_WEBSHELLS) &&
 			    p->kb->nwebshell_paths) {
 				o->checks_run |= CHECK_WEBSHELLS;
-				o->shells_total = p->kb->nwebshell_paths;
 				return;
 			}
 			break;
 		case S_SHELLS:
-			if ((o->checks_run & CHECK_WEBSHELLS) &&
-			    !o->shells_catch_all)
-				return;
+			if (o->checks_run & CHECK_WEBSHELLS) {
+				int k;
+				/* Folders that answer any name with content
+				 * cannot show a shell: not asked. */
+				for (k = 0; k < p->kb->nwebshell_paths; k++)
+					if (!shell_skipped(p, k))
+						o->shells_total++;
+				p->sub = next_shell(p, 0);
+				if (p->sub < p->kb->nwebshell_paths)
+					return;
+			}
 			break;
 		default: p->step = S_DONE; return;
 		}
@@ -107,6 +134,9 @@ bool probe_next(struct probe *p, struct probe_req *req)
 	case S_OWA:
 		snprintf(req->path, sizeof req->path, "%s",
 		         p->follow[0] ? p->follow : "/owa/");
+		return true;
+	case S_OWA_SERVICE:
+		snprintf(req->path, sizeof req->path, "/owa/service");
 		return true;
 	case S_MANIFEST:
 		snprintf(
@@ -138,12 +168,15 @@ bool probe_next(struct probe *p, struct probe_req *req)
 		snprintf(req->path, sizeof req->path, "%s", EEMS_PATH);
 		return true;
 	case S_SHELL_CONTROL: {
-		/* A name no server has: what a missing page looks like here.
-		 * Derived from the address, so reruns ask the same. */
+		/* In each folder, a name no server has: what a missing page
+		 * looks like there. Derived from the address, so reruns ask
+		 * the same. */
 		uint32_t h = p->obs->ip * 2654435761u ^ 0x5bd1e995u;
-		snprintf(req->path, sizeof req->path,
-		         "/aspnet_client/exh%08x%04x.aspx", h,
-		         (unsigned)(h >> 7) & 0xffff);
+		const char *first =
+		    p->kb->webshell_paths[p->kb->webshell_folder_first[p->sub]];
+		int len = (int)(strrchr(first, '/') - first);
+		snprintf(req->path, sizeof req->path, "%.*s/exh%08x%04x.aspx",
+		         len, first, h, (unsigned)(h >> 7) & 0xffff);
 		return true;
 	}
 	case S_SHELLS:
@@ -161,7 +194,7 @@ static bool exchange_shaped(const struct http_resp *r)
 {
 	static const char *const h[] = {
 	    "X-FEServer", "X-BEServer", "X-CalculatedBETarget", "X-OWA-Version",
-	    "X-DiagInfo", "request-id", "X-BackEndCookie", NULL};
+	    "X-DiagInfo", "request-id", "X-BackEndCookie",      NULL};
 	const struct view *srv, *loc;
 	int k;
 
@@ -218,24 +251,41 @@ static bool owa_ver(const struct view *loc, build_t *b)
 	return fp_version_header(v, b);
 }
 
-/* A same-host Location as a path to request next, or false. */
-static bool same_host_path(const struct view *loc, char *dst, size_t cap)
+/* A Location to follow on this server, as the path to request next, or
+ * false. An absolute address naming this target is followed; one naming
+ * another host only into OWA (a server sends browsers from its address to
+ * its public name); anything else (AD FS, Azure AD, a portal) is another
+ * site and ends the step. */
+static bool same_host_path(const struct probe *p, const struct view *loc,
+                           char *dst, size_t cap)
 {
 	struct view v = *loc;
 
 	if (view_starts_ci(v, VIEW_LIT("https://")) ||
 	    view_starts_ci(v, VIEW_LIT("http://"))) {
-		/* Absolute: keep the path; hosts behind one name are one
-		 * server for this purpose. */
-		size_t skip = v.p[4] == 's' || v.p[4] == 'S' ? 8 : 7;
+		size_t skip = v.p[4] == 's' || v.p[4] == 'S' ? 8 : 7, n = 0;
 		const char *slash;
+		char ip[16];
+		struct view host;
 		v.p += skip;
 		v.len -= skip;
 		slash = memchr(v.p, '/', v.len);
 		if (!slash)
 			return false;
+		host = (struct view){v.p, (size_t)(slash - v.p)};
+		while (n < host.len && host.p[n] != ':')
+			n++;
+		host.len = n;
 		v.len -= (size_t)(slash - v.p);
 		v.p = slash;
+		snprintf(ip, sizeof ip, "%u.%u.%u.%u", p->obs->ip >> 24,
+		         (p->obs->ip >> 16) & 255, (p->obs->ip >> 8) & 255,
+		         p->obs->ip & 255);
+		if (!view_eq_ci(host, view_of(ip)) &&
+		    !(p->obs->hostname &&
+		      view_eq_ci(host, view_of(p->obs->hostname))) &&
+		    !view_starts_ci(v, VIEW_LIT("/owa/")))
+			return false;
 	}
 	if (v.len == 0 || v.p[0] != '/' || v.len >= cap)
 		return false;
@@ -258,13 +308,21 @@ static void note_fe(struct probe *p, const struct http_resp *r)
 {
 	const struct view *fe = http_resp_header(r, "X-FEServer");
 
+	if (fp_online_response(r))
+		p->obs->online = true;
 	if (fe && fe->len) {
+		struct view name = {
+		    fe->p, fe->len < FP_NAME_MAX ? fe->len : FP_NAME_MAX - 1};
 		p->fe_header = true;
 		if (!p->obs->fe_server[0])
-			view_cstr((struct view){fe->p, fe->len < FP_NAME_MAX
-			                                   ? fe->len
-			                                   : FP_NAME_MAX - 1},
-			          p->obs->fe_server, FP_NAME_MAX);
+			view_cstr(name, p->obs->fe_server, FP_NAME_MAX);
+		else if (!p->obs->pool &&
+		         !view_eq_ci(name, view_of(p->obs->fe_server))) {
+			/* Another front end answered: a pool behind one
+			 * address. */
+			p->obs->pool = true;
+			view_cstr(name, p->obs->pool_other, FP_NAME_MAX);
+		}
 	}
 }
 
@@ -302,10 +360,33 @@ static void decide_exchange(struct probe *p)
 {
 	struct observation *o = p->obs;
 
-	o->exchange = p->owa_page || o->precision != PREC_NONE ||
-	              p->fe_header || p->owa_redirect;
+	if (o->cert_cn[0] && fp_online_cn(o->cert_cn))
+		o->online = true;
+	o->exchange = !o->online && (p->owa_page || o->precision != PREC_NONE ||
+	                             p->fe_header || p->owa_redirect);
+	if (o->online) {
+		/* Microsoft's cloud, not a server of the organisation: no
+		 * build, no checks, not counted. */
+		o->precision = PREC_NONE;
+		o->build = 0;
+		o->build_source = NULL;
+	}
 	if (o->exchange && o->precision != PREC_NONE)
 		o->product = kb_product_of(p->kb, o->build);
+}
+
+/* After the last step: an exact build seen from one member of a pool
+ * does not speak for the others, which may lack the update. */
+static void settle(struct probe *p)
+{
+	struct observation *o = p->obs;
+
+	if (o->exchange && o->pool && o->precision == PREC_SU &&
+	    (o->build >> 48) >= 15) {
+		o->build = BUILD_CU(o->build);
+		o->precision = PREC_CU;
+		o->build_source = "pool";
+	}
 }
 
 void probe_feed(struct probe *p, const struct http_resp *r)
@@ -327,28 +408,50 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		    clean_location(v) && p->redirects < LIM_REDIRECTS) {
 			note_fe(p, r);
 			take_version_header(p, r);
-			if (view_find_ci(*v,
-			                 VIEW_LIT("/owa/auth/logon.aspx")) >= 0)
+			/* /owa/ sending a browser to the logon page is OWA;
+			 * the logon page's own address sent elsewhere (to
+			 * HTTPS, say) proves nothing. */
+			if (p->step == S_OWA &&
+			    view_find_ci(*v, VIEW_LIT("/owa/auth/logon.aspx")) >=
+			        0)
 				p->owa_redirect = true;
 			/* /owa/ sends us to the logon page we already have. */
 			if (!(p->step == S_OWA && p->owa_page) &&
-			    same_host_path(v, p->follow, sizeof p->follow)) {
+			    same_host_path(p, v, p->follow, sizeof p->follow)) {
 				p->redirects++;
 				return; /* same step, following */
 			}
 		}
 		feed_page(p, r);
 		break;
+	case S_OWA_SERVICE:
+		if (r) {
+			note_fe(p, r);
+			take_version_header(p, r);
+			if (o->precision != PREC_NONE)
+				o->product = kb_product_of(p->kb, o->build);
+		}
+		break;
 	case S_MANIFEST:
 		if (r && r->status == 200) {
 			build_t b;
+			/* Whether security updates change the manifest's
+			 * version is not shown anywhere public (every example
+			 * is a CU release build), so it proves the CU, not
+			 * the update: reading it as the exact build would
+			 * call a patched server vulnerable. Its version is
+			 * kept in the record. */
 			if (fp_manifest((struct view){r->body.p, r->body.len},
 			                &b) &&
 			    (b >> 48) >= 15) {
-				o->build = b;
-				o->precision = PREC_SU;
-				o->build_source = "exporttool";
-				o->product = kb_product_of(p->kb, b);
+				o->manifest = b;
+				if (o->precision == PREC_NONE ||
+				    BUILD_CU(o->build) != BUILD_CU(b)) {
+					o->build = BUILD_CU(b);
+					o->precision = PREC_CU;
+					o->build_source = "exporttool";
+					o->product = kb_product_of(p->kb, b);
+				}
 			}
 		}
 		break;
@@ -374,7 +477,8 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		else if (exchange_shaped(r))
 			o->ssrf = CHK_NOT_VULNERABLE;
 		else
-			o->ssrf = CHK_BLOCKED; /* a device answered, not Exchange */
+			o->ssrf =
+			    CHK_BLOCKED; /* a device answered, not Exchange */
 		break;
 	case S_PROXYSHELL:
 		o->checks_run |= CHECK_PROXYSHELL;
@@ -405,21 +509,30 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 		break;
 	case S_MIT_EEMS: o->eems = !r; break;
 	case S_SHELL_CONTROL:
-		/* A page no server has answered with content: every path
-		 * would; a shell cannot be told from it. */
-		if (r && (r->status == 200 || r->status == 500))
+		/* A page no server has answered with content: every path of
+		 * that folder would; a shell cannot be told from it. */
+		if (r && (r->status == 200 || r->status == 500)) {
 			o->shells_catch_all = true;
+			o->shells_catch_all_folders |= 1u << p->sub;
+		}
+		if (++p->sub < p->kb->nwebshell_folders)
+			return;
 		break;
 	case S_SHELLS:
 		/* Present: answered with content rather than a redirect to
 		 * errorFE.aspx or a 404. A GET without parameters runs no
 		 * command in the shells seen in 2021. */
-		if (r)
+		/* A redirect elsewhere than OWA's not-found page is a rule
+		 * over the whole folder: the path was not seen. */
+		if (r && !(r->status >= 300 && r->status < 400 &&
+		           !((v = http_resp_header(r, "Location")) &&
+		             view_find_ci(*v, VIEW_LIT("errorfe.aspx")) >= 0)))
 			o->shells_checked++;
 		if (r && (r->status == 200 || r->status == 500) &&
-		    o->nshells < OBS_MAX_SHELLS)
+		    o->nshells < LIM_OBS_SHELLS)
 			o->shells[o->nshells++] = p->sub;
-		if (++p->sub < p->kb->nwebshell_paths)
+		p->sub = next_shell(p, p->sub + 1);
+		if (p->sub < p->kb->nwebshell_paths)
 			return;
 		break;
 	default: return;
@@ -429,4 +542,6 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 	if (p->step == S_OWA)
 		decide_exchange(p);
 	advance(p);
+	if (p->step == S_DONE)
+		settle(p);
 }

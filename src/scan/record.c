@@ -27,10 +27,10 @@ bool record_eol(const struct kb *kb, int product, int64_t t)
 static int server_names(const struct observation *o, const char *names[4])
 {
 	const char *cand[] = {o->fe_server, o->ntlm.netbios_computer,
-	                      o->ntlm.dns_computer};
+	                      o->ntlm.dns_computer, o->pool_other};
 	int n = 0, i, j;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		bool dup = false;
 		if (!cand[i][0])
 			continue;
@@ -66,118 +66,131 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 {
 	char ip[IP4_STRLEN], t[32], bs[BUILD_STRLEN];
 	const char *names[4];
-	int rc, i, n;
+	int i, n;
 
 	ip4_format(o->ip, ip);
 	time_iso(o->time, t);
-	rc = buf_adds(b, "{\"scan_id\":");
-	rc = rc ? rc : json_cstr(b, scan_id);
-	rc = rc ? rc
-	        : buf_printf(b, ",\"seq\":%llu,\"time\":\"%s\",\"ip\":",
-	                     (unsigned long long)o->index, t);
-	rc = rc ? rc : (o->ip ? json_cstr(b, ip) : buf_adds(b, "null"));
-	rc = rc ? rc : buf_printf(b, ",\"port\":%d,\"hostname\":", o->port);
-	rc = rc ? rc : json_cstr(b, o->hostname);
-	rc = rc ? rc
-	        : buf_printf(b, ",\"exchange\":%s,\"product\":",
-	                     o->exchange ? "true" : "false");
-	if (!rc && o->exchange && o->product >= 0)
-		rc = json_cstr(b, kb->products[o->product].name);
-	else if (!rc)
-		rc = buf_adds(b, "null");
-	rc = rc ? rc : buf_adds(b, ",\"build\":");
-	if (!rc && o->exchange && o->precision != PREC_NONE) {
+	buf_latch(b, buf_adds(b, "{\"scan_id\":"));
+	buf_latch(b, json_cstr(b, scan_id));
+	buf_latch(b, buf_printf(b, ",\"seq\":%llu,\"time\":\"%s\",\"ip\":",
+	                        (unsigned long long)o->index, t));
+	buf_latch(b, (o->ip ? json_cstr(b, ip) : buf_adds(b, "null")));
+	buf_latch(b, buf_printf(b, ",\"port\":%d,\"hostname\":", o->port));
+	buf_latch(b, json_cstr(b, o->hostname));
+	buf_latch(b, buf_printf(b,
+	                        ",\"exchange\":%s,\"exchange_online\":%s,"
+	                        "\"pool\":%s,\"product\":",
+	                        o->exchange ? "true" : "false",
+	                        o->online ? "true" : "false",
+	                        o->pool ? "true" : "false"));
+	if (o->exchange && o->product >= 0)
+		buf_latch(b, json_cstr(b, kb->products[o->product].name));
+	else
+		buf_latch(b, buf_adds(b, "null"));
+	buf_latch(b, buf_adds(b, ",\"build\":"));
+	if (o->exchange && o->precision != PREC_NONE) {
 		build_format(o->build, o->precision == PREC_CU, bs);
-		rc = buf_printf(b,
-		                "\"%s\",\"build_precision\":\"%s\","
-		                "\"build_source\":\"%s\",\"build_name\":",
-		                bs, precision_word(o->precision),
-		                o->build_source);
-		rc = rc ? rc : add_build_name(kb, o, b);
-	} else if (!rc) {
-		rc = buf_adds(b, "null,\"build_precision\":null,"
-		                 "\"build_source\":null,\"build_name\":null");
+		buf_latch(b,
+		          buf_printf(b,
+		                     "\"%s\",\"build_precision\":\"%s\","
+		                     "\"build_source\":\"%s\",\"build_name\":",
+		                     bs, precision_word(o->precision),
+		                     o->build_source));
+		buf_latch(b, add_build_name(kb, o, b));
+	} else {
+		buf_latch(
+		    b,
+		    buf_adds(b, "null,\"build_precision\":null,"
+		                "\"build_source\":null,\"build_name\":null"));
 	}
-	rc = rc ? rc
-	        : buf_printf(b, ",\"eol\":%s",
+	buf_latch(b, buf_adds(b, ",\"exporttool_version\":"));
+	if (o->manifest) {
+		build_format(o->manifest, false, bs);
+		buf_latch(b, buf_printf(b, "\"%s\"", bs));
+	} else {
+		buf_latch(b, buf_adds(b, "null"));
+	}
+	buf_latch(b,
+	          buf_printf(b, ",\"eol\":%s",
 	                     o->exchange && record_eol(kb, o->product, o->time)
 	                         ? "true"
-	                         : "false");
-	rc = rc ? rc : buf_adds(b, ",\"server_names\":[");
+	                         : "false"));
+	buf_latch(b, buf_adds(b, ",\"server_names\":["));
 	n = server_names(o, names);
-	for (i = 0; !rc && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
-			rc = buf_addc(b, ',');
-		rc = rc ? rc : json_cstr(b, names[i]);
+			buf_latch(b, buf_addc(b, ','));
+		buf_latch(b, json_cstr(b, names[i]));
 	}
-	rc = rc ? rc : buf_adds(b, "],\"ntlm\":");
-	if (!rc && o->have_ntlm) {
-		rc = buf_adds(b, "{\"netbios_computer\":");
-		rc = rc ? rc : json_cstr(b, o->ntlm.netbios_computer);
-		rc = rc ? rc : buf_adds(b, ",\"netbios_domain\":");
-		rc = rc ? rc : json_cstr(b, o->ntlm.netbios_domain);
-		rc = rc ? rc : buf_adds(b, ",\"dns_computer\":");
-		rc = rc ? rc : json_cstr(b, o->ntlm.dns_computer);
-		rc = rc ? rc : buf_adds(b, ",\"dns_domain\":");
-		rc = rc ? rc : json_cstr(b, o->ntlm.dns_domain);
-		rc = rc ? rc
-		        : buf_printf(b, ",\"os_build\":\"%u.%u.%u\"}",
-		                     o->ntlm.os_major, o->ntlm.os_minor,
-		                     o->ntlm.os_build);
-	} else if (!rc) {
-		rc = buf_adds(b, "null");
+	buf_latch(b, buf_adds(b, "],\"ntlm\":"));
+	if (o->have_ntlm) {
+		buf_latch(b, buf_adds(b, "{\"netbios_computer\":"));
+		buf_latch(b, json_cstr(b, o->ntlm.netbios_computer));
+		buf_latch(b, buf_adds(b, ",\"netbios_domain\":"));
+		buf_latch(b, json_cstr(b, o->ntlm.netbios_domain));
+		buf_latch(b, buf_adds(b, ",\"dns_computer\":"));
+		buf_latch(b, json_cstr(b, o->ntlm.dns_computer));
+		buf_latch(b, buf_adds(b, ",\"dns_domain\":"));
+		buf_latch(b, json_cstr(b, o->ntlm.dns_domain));
+		buf_latch(b, buf_printf(b, ",\"os_build\":\"%u.%u.%u\"}",
+		                        o->ntlm.os_major, o->ntlm.os_minor,
+		                        o->ntlm.os_build));
+	} else {
+		buf_latch(b, buf_adds(b, "null"));
 	}
-	rc = rc ? rc : buf_adds(b, ",\"verdicts\":");
-	rc = rc ? rc : judge_json(kb, v, false, b);
-	rc = rc ? rc : buf_adds(b, ",\"verdict_basis\":");
-	rc = rc ? rc : judge_json(kb, v, true, b);
-	rc = rc ? rc : buf_adds(b, ",\"checks\":{");
+	buf_latch(b, buf_adds(b, ",\"verdicts\":"));
+	buf_latch(b, judge_json(kb, v, false, b));
+	buf_latch(b, buf_adds(b, ",\"verdict_basis\":"));
+	buf_latch(b, judge_json(kb, v, true, b));
+	buf_latch(b, buf_adds(b, ",\"checks\":{"));
 	{
 		bool first = true;
-		if (!rc && (o->checks_run & CHECK_SSRF)) {
-			rc = buf_printf(b, "\"ssrf-26855\":\"%s\"",
-			                check_word(o->ssrf));
+		if ((o->checks_run & CHECK_SSRF)) {
+			buf_latch(b, buf_printf(b, "\"ssrf-26855\":\"%s\"",
+			                        check_word(o->ssrf)));
 			first = false;
 		}
-		if (!rc && (o->checks_run & CHECK_PROXYSHELL)) {
-			rc = buf_printf(b, "%s\"proxyshell\":\"%s\"",
-			                first ? "" : ",",
-			                check_word(o->proxyshell));
+		if ((o->checks_run & CHECK_PROXYSHELL)) {
+			buf_latch(b, buf_printf(b, "%s\"proxyshell\":\"%s\"",
+			                        first ? "" : ",",
+			                        check_word(o->proxyshell)));
 			first = false;
 		}
-		if (!rc && (o->checks_run & CHECK_MITIGATION)) {
-			rc = buf_printf(b, "%s\"mitigation\":\"%s\"",
-			                first ? "" : ",",
-			                observation_mitigation(o));
+		if ((o->checks_run & CHECK_MITIGATION)) {
+			buf_latch(b, buf_printf(b, "%s\"mitigation\":\"%s\"",
+			                        first ? "" : ",",
+			                        observation_mitigation(o)));
 			first = false;
 		}
-		if (!rc && (o->checks_run & CHECK_WEBSHELLS))
-			rc = buf_printf(b, "%s\"webshells\":\"%s\"",
-			                first ? "" : ",", observation_shells(o));
+		if ((o->checks_run & CHECK_WEBSHELLS))
+			buf_latch(b, buf_printf(b, "%s\"webshells\":\"%s\"",
+			                        first ? "" : ",",
+			                        observation_shells(o)));
 	}
-	rc = rc ? rc : buf_adds(b, "},\"webshells\":[");
-	for (i = 0; !rc && i < o->nshells; i++) {
+	buf_latch(b, buf_adds(b, "},\"webshells\":["));
+	for (i = 0; i < o->nshells; i++) {
 		if (i)
-			rc = buf_addc(b, ',');
-		rc = rc ? rc : json_cstr(b, kb->webshell_paths[o->shells[i]]);
+			buf_latch(b, buf_addc(b, ','));
+		buf_latch(b, json_cstr(b, kb->webshell_paths[o->shells[i]]));
 	}
-	rc = rc ? rc : buf_adds(b, "],\"tls\":");
-	if (!rc && o->tls_version[0]) {
-		rc = buf_printf(b,
-		                "{\"version\":\"%s\",\"cert_sha256\":\"%s\","
-		                "\"cert_cn\":",
-		                o->tls_version, o->cert_sha256);
-		rc = rc ? rc : json_cstr(b, o->cert_cn);
-		rc = rc ? rc : buf_addc(b, '}');
-	} else if (!rc) {
-		rc = buf_adds(b, "null");
+	buf_latch(b, buf_adds(b, "],\"tls\":"));
+	if (o->tls_version[0]) {
+		buf_latch(
+		    b, buf_printf(b,
+		                  "{\"version\":\"%s\",\"cert_sha256\":\"%s\","
+		                  "\"cert_cn\":",
+		                  o->tls_version, o->cert_sha256));
+		buf_latch(b, json_cstr(b, o->cert_cn));
+		buf_latch(b, buf_addc(b, '}'));
+	} else {
+		buf_latch(b, buf_adds(b, "null"));
 	}
-	rc = rc ? rc
-	        : buf_printf(b,
-	                     ",\"http_status\":%d,\"error\":", o->first_status);
-	rc = rc ? rc
-	        : (o->error[0] ? json_cstr(b, o->error) : buf_adds(b, "null"));
-	return rc ? rc : buf_adds(b, "}\n");
+	buf_latch(b, buf_printf(
+	                 b, ",\"http_status\":%d,\"error\":", o->first_status));
+	buf_latch(b,
+	          (o->error[0] ? json_cstr(b, o->error) : buf_adds(b, "null")));
+	buf_latch(b, buf_adds(b, "}\n"));
+	return buf_error(b);
 }
 
 int record_csv(const struct kb *kb, const struct observation *o,

@@ -2,6 +2,7 @@
 #include "base/err.h"
 #include "base/ip4.h"
 #include "base/log.h"
+#include "base/sig.h"
 #include <openssl/evp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,12 +12,6 @@
 #include "base/banned.h"
 
 static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
 
 /* A digest of everything that decides which targets a scan probes and in
  * what order: a state file only resumes the scan it was written for. */
@@ -171,12 +166,9 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 	}
 	stop_flag = 0;
 	so->eng.stop = &stop_flag;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	sig_stop_catch(&stop_flag);
 	rc = engine_run(&so->eng, kb, &so->targets, &ord, &sink, &st);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	sig_stop_restore();
 	if (output_close(&so->out, rc == 0) && rc == 0)
 		rc = EXH_EIO;
 	if (so->stats)

@@ -155,6 +155,12 @@ int store_writer_init(struct store_writer *w, sqlite3 *db, const char *path,
 	            "RETURNING id",
 	            &w->server) ||
 	    prepare(w, "SELECT no FROM scans WHERE id=?", &w->scan_no) ||
+	    prepare(w,
+	            "SELECT key, ip FROM observations WHERE server_id=?1 AND "
+	            "key>=?2 AND key<?3 AND key!=?4 AND ip IS NOT ?5 LIMIT 1",
+	            &w->twin) ||
+	    prepare(w, "UPDATE observations SET server_id=?2 WHERE key=?1",
+	            &w->rekey) ||
 	    prepare(w, "INSERT INTO cves(idx,id) VALUES(?,?)", &w->cve) ||
 	    prepare(w, "SELECT idx, id FROM cves ORDER BY idx", &st))
 		return EXH_EIO;
@@ -175,10 +181,13 @@ void store_writer_release(struct store_writer *w)
 {
 	sqlite3_finalize(w->scan);
 	sqlite3_finalize(w->scan_no);
+	sqlite3_finalize(w->twin);
+	sqlite3_finalize(w->rekey);
 	sqlite3_finalize(w->obs);
 	sqlite3_finalize(w->server);
 	sqlite3_finalize(w->cve);
 	w->scan = w->scan_no = w->obs = w->server = w->cve = NULL;
+	w->twin = w->rekey = NULL;
 }
 
 /* Binds string node n (or NULL when absent or not a string). Text without
@@ -296,16 +305,39 @@ static int bind_verdicts(struct store_writer *w, int v, int bo)
 	return 0;
 }
 
+/* The id of the server with identity key (added when new). */
+static int server_id(struct store_writer *w, const char *key, const char *name,
+                     long long *id)
+{
+	sqlite3_reset(w->server);
+	sqlite3_bind_text(w->server, 1, key, -1, SQLITE_TRANSIENT);
+	if (name && name[0])
+		sqlite3_bind_text(w->server, 2, name, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(w->server, 2);
+	if (sqlite3_step(w->server) != SQLITE_ROW) {
+		sqlite3_reset(w->server);
+		return EXH_EIO;
+	}
+	*id = sqlite3_column_int64(w->server, 0);
+	sqlite3_reset(w->server);
+	return 0;
+}
+
 /* The server identity (docs/report.md): the server's own name (X-FEServer
  * or NTLM, without its domain) with the certificate's subject name, which
  * survive an address change and a certificate renewal; without a name,
- * the address and port. */
+ * the address and port. Two addresses claiming the same identity in one
+ * scan are two servers (machines installed from one image): the first
+ * address in text order keeps the identity, each other one gets its own
+ * (identity and address), whichever order they arrive in. */
 static int bind_server(struct store_writer *w, const int f[F_COUNT],
-                       int cn_node)
+                       int cn_node, long long obs_key)
 {
 	const struct jdoc *d = &w->doc;
 	int names = f[F_NAMES];
 	char name[256] = "", cn[256] = "", key[600], addr[128] = "";
+	long long id, lo = w->last_no * STORE_SEQ_LIMIT;
 	size_t i;
 
 	if (names >= 0 && d->n[names].type == J_ARR && d->n[names].first >= 0)
@@ -321,27 +353,58 @@ static int bind_server(struct store_writer *w, const int f[F_COUNT],
 		jsonr_str(d, cn_node, cn, sizeof cn);
 	for (i = 0; cn[i]; i++)
 		cn[i] = (char)tolower((unsigned char)cn[i]);
-	if (name[0]) {
+	if (f[F_IP] >= 0)
+		jsonr_str(d, f[F_IP], addr, sizeof addr);
+	else if (f[F_HOSTNAME] >= 0)
+		jsonr_str(d, f[F_HOSTNAME], addr, sizeof addr);
+	if (name[0])
 		snprintf(key, sizeof key, "name:%s|%s", name, cn);
-	} else {
-		if (f[F_IP] >= 0)
-			jsonr_str(d, f[F_IP], addr, sizeof addr);
-		else if (f[F_HOSTNAME] >= 0)
-			jsonr_str(d, f[F_HOSTNAME], addr, sizeof addr);
+	else
 		snprintf(key, sizeof key, "addr:%s:%lld", addr,
 		         num(d, f[F_PORT]));
-	}
-	sqlite3_reset(w->server);
-	sqlite3_bind_text(w->server, 1, key, -1, SQLITE_TRANSIENT);
-	if (name[0])
-		sqlite3_bind_text(w->server, 2, name, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(w->server, 2);
-	if (sqlite3_step(w->server) != SQLITE_ROW)
+	if (server_id(w, key, name, &id))
 		return EXH_EIO;
-	sqlite3_bind_int64(w->obs, C_SERVER,
-	                   sqlite3_column_int64(w->server, 0));
-	sqlite3_reset(w->server);
+	if (name[0] && addr[0]) {
+		int step;
+		sqlite3_reset(w->twin);
+		sqlite3_bind_int64(w->twin, 1, id);
+		sqlite3_bind_int64(w->twin, 2, lo);
+		sqlite3_bind_int64(w->twin, 3, lo + STORE_SEQ_LIMIT);
+		sqlite3_bind_int64(w->twin, 4, obs_key);
+		sqlite3_bind_text(w->twin, 5, addr, -1, SQLITE_TRANSIENT);
+		step = sqlite3_step(w->twin);
+		if (step == SQLITE_ROW) {
+			long long other_key = sqlite3_column_int64(w->twin, 0);
+			char other[128], key2[800];
+			long long id2;
+			snprintf(other, sizeof other, "%s",
+			         (const char *)sqlite3_column_text(w->twin, 1));
+			sqlite3_reset(w->twin);
+			if (strcmp(addr, other) > 0) {
+				snprintf(key2, sizeof key2, "%s|@%s", key,
+				         addr);
+				if (server_id(w, key2, name, &id))
+					return EXH_EIO;
+			} else {
+				snprintf(key2, sizeof key2, "%s|@%s", key,
+				         other);
+				if (server_id(w, key2, name, &id2))
+					return EXH_EIO;
+				sqlite3_reset(w->rekey);
+				sqlite3_bind_int64(w->rekey, 1, other_key);
+				sqlite3_bind_int64(w->rekey, 2, id2);
+				step = sqlite3_step(w->rekey);
+				sqlite3_reset(w->rekey);
+				if (step != SQLITE_DONE)
+					return EXH_EIO;
+			}
+		} else {
+			sqlite3_reset(w->twin);
+			if (step != SQLITE_DONE)
+				return EXH_EIO;
+		}
+	}
+	sqlite3_bind_int64(w->obs, C_SERVER, id);
 	return 0;
 }
 
@@ -379,6 +442,7 @@ int store_put(struct store_writer *w, struct view line, const char *scope,
 	int f[F_COUNT], tls[3], k, n;
 	char scan_id[128];
 	bool exchange;
+	long long obs_key;
 
 	*added = false;
 	if (jsonr_parse(d, line, why)) {
@@ -408,8 +472,8 @@ int store_put(struct store_writer *w, struct view line, const char *scope,
 	tls[0] = jsonr_get(d, f[F_TLS], "version");
 	tls[1] = jsonr_get(d, f[F_TLS], "cert_sha256");
 	tls[2] = jsonr_get(d, f[F_TLS], "cert_cn");
-	sqlite3_bind_int64(w->obs, C_KEY,
-	                   w->last_no * STORE_SEQ_LIMIT + num(d, f[F_SEQ]));
+	obs_key = w->last_no * STORE_SEQ_LIMIT + num(d, f[F_SEQ]);
+	sqlite3_bind_int64(w->obs, C_KEY, obs_key);
 	sqlite3_bind_text(w->obs, C_SCAN, scan_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(w->obs, C_SEQ, num(d, f[F_SEQ]));
 	bind_jstr(w, C_TIME, f[F_TIME]);
@@ -419,7 +483,7 @@ int store_put(struct store_writer *w, struct view line, const char *scope,
 	sqlite3_bind_int64(w->obs, C_PORT, num(d, f[F_PORT]));
 	bind_jstr(w, C_HOSTNAME, f[F_HOSTNAME]);
 	sqlite3_bind_int(w->obs, C_EXCHANGE, exchange);
-	if (exchange && bind_server(w, f, tls[2]))
+	if (exchange && bind_server(w, f, tls[2], obs_key))
 		goto db_error;
 	bind_jstr(w, C_PRODUCT, f[F_PRODUCT]);
 	bind_jstr(w, C_BUILD, f[F_BUILD]);

@@ -28,7 +28,7 @@ int store_open(const char *path, struct sqlite3 **db);
 struct store_writer {
 	struct sqlite3 *db;
 	const char *path; /* for messages */
-	struct sqlite3_stmt *scan, *scan_no, *obs, *server, *cve;
+	struct sqlite3_stmt *scan, *scan_no, *obs, *server, *cve, *twin, *rekey;
 	char last_scan[128]; /* the scan of the last record, and its number */
 	long long last_no;
 	char cves[STORE_MAX_CVES][24]; /* verdict string position i+1 */

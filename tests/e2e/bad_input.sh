@@ -44,4 +44,4 @@ expect "give --db FILE and JSONL files" report import x.jsonl
 : > "$TMP/empty.jsonl"
 "$EXHUNT" report import "$TMP/empty.jsonl" --db "$TMP/any-order.db" >/dev/null \
 	|| fail "report import with --db after the files"
-echo PASS
+pass

@@ -99,4 +99,4 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 if not any("interrupted by a signal" in n for n in r["notes"]): sys.exit(1)
 PY
-echo "hunt_flood: ok"
+pass

@@ -91,4 +91,4 @@ ok = ("inetpub/wwwroot/aspnet_client/discover.aspx" in links and
 if not ok:
     print(json.dumps(r["findings"], indent=1)); sys.exit(1)
 PY
-echo "hunt_rules: ok"
+pass

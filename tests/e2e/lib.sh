@@ -5,9 +5,21 @@ EXHUNT=$1
 SRC=$2
 TMP=$(mktemp -d)
 LAB_PID=""
+PASSED=""
+# A test ends with pass, after its last check: one that exits 0 without
+# reaching it (an early exit, a check skipped) fails.
+pass() {
+	PASSED=1
+	echo PASS
+}
 cleanup() {
+	local rc=$?
 	[ -n "$LAB_PID" ] && kill "$LAB_PID" 2>/dev/null && wait "$LAB_PID" 2>/dev/null
 	rm -rf "$TMP"
+	if [ "$rc" = 0 ] && [ -z "$PASSED" ]; then
+		echo "FAIL: the test ended before its last check" >&2
+		exit 1
+	fi
 }
 trap cleanup EXIT
 

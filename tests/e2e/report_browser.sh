@@ -8,7 +8,7 @@
 browser=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$browser" ] || fail "chromium is not installed (tools/deps.sh installs it)"
 for e in 0 1; do
-	start_lab --addresses 127.78.120.0/24 --port 9509 --http-port 0 --epoch $e --seed 9
+	start_lab --slow-ms 100 --addresses 127.78.120.0/24 --port 9509 --http-port 0 --epoch $e --seed 9
 	"$EXHUNT" scan 127.78.120.0/24 --port 9509 --allow 127.78.0.0/16 --checks all \
 		--timeout 300 --connect-timeout 60 --db "$TMP/c.db" -q --no-progress || fail "scan $e"
 	stop_lab
@@ -73,4 +73,4 @@ assert "function sortby" in dom and "function filt" in dom
 assert dom.count("<svg") >= 2
 print(f"rendered: {len(want)} figures equal the database; screenshot {w}x{h}")
 PY
-echo PASS
+pass

@@ -42,4 +42,4 @@ set +e
 rc=$?
 set -e
 [ $rc = 2 ] && grep -q "belongs to a different scan" "$TMP/err" || fail "foreign state accepted"
-echo PASS
+pass

@@ -2,7 +2,7 @@
 # system resolver), the name is sent as SNI and Host, and SNI-only servers
 # answer. By address alone the same servers fail their handshake.
 . "$(dirname "$0")/lib.sh"
-start_lab --addresses 127.78.48.0/24 --port 9503 --http-port 0 --dns-port 0 \
+start_lab --slow-ms 100 --addresses 127.78.48.0/24 --port 9503 --http-port 0 --dns-port 0 \
 	--truth "$TMP/truth.jsonl"
 python3 - "$TMP/truth.jsonl" >"$TMP/names.txt" <<'PY'
 import json, sys
@@ -43,4 +43,4 @@ grep -q '"error":"tls: handshake failed' "$TMP/by-ip.jsonl" || fail "expected a 
 	--port 9503 -o "$TMP/refused.jsonl" -q
 grep -q '"error":"refused: 127.78.48.1 is loopback"' "$TMP/refused.jsonl" \
 	|| fail "loopback answer not refused"
-echo PASS
+pass

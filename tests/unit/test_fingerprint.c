@@ -20,6 +20,9 @@ static const struct {
     /* 2010: the full build right under /owa/ */
     {"<link href=\"/owa/14.3.513.0/themes/base/premium.css\">", 1, "14.3.513.0",
      PREC_SU},
+    /* 2007: the same, 8.x */
+    {"<img src=\"/owa/8.1.375.2/themes/base/lgntopl.gif\">", 1, "8.1.375.2",
+     PREC_SU},
     /* Decoys */
     {"/owa/auth/logon.aspx?replaceCurrent=1", 0, NULL, 0},
     {"/owa/auth/15.1/themes/x", 0, NULL, 0},     /* two parts */
@@ -143,6 +146,55 @@ int main(void)
 		                       "TlRMTVNTUAACAAAAAAAAAAAAAAAFAomiESIzRFV"
 		                       "md4gAAAAAAAAAAH4AfgD/AAAACgBjRQAAAA8="),
 		               &n));
+	}
+	/* Exchange Online markers; on-premises answers and look-alike
+	 * names are not. */
+	{
+		static const struct {
+			const char *raw;
+			bool online;
+		} on[] = {
+		    {"HTTP/1.1 302 Found\r\nX-OWA-Version: "
+		     "15.20.7452.28\r\n\r\n",
+		     true},
+		    {"HTTP/1.1 302 Found\r\nX-OWA-Version: 15.2.1544.4\r\n\r\n",
+		     false},
+		    {"HTTP/1.1 401 No\r\nX-CalculatedFETarget: BY5PR01CU001."
+		     "internal.outlook.com\r\n\r\n",
+		     true},
+		    {"HTTP/1.1 302 Found\r\nLocation: https://login."
+		     "microsoftonline.com/common/oauth2/authorize\r\n\r\n",
+		     true},
+		    {"HTTP/1.1 302 Found\r\nLocation: "
+		     "https://outlook.office365."
+		     "com/owa/\r\n\r\n",
+		     true},
+		    {"HTTP/1.1 302 Found\r\nLocation: https://mail.notoutlook."
+		     "com.example/owa/\r\n\r\n",
+		     false},
+		    {"HTTP/1.1 302 Found\r\nLocation: https://evil.example/"
+		     "x.outlook.com\r\n\r\n",
+		     false},
+		    {"HTTP/1.1 200 OK\r\nX-CalculatedBETarget: exch01.corp."
+		     "example\r\n\r\n",
+		     false},
+		};
+		for (i = 0; i < sizeof on / sizeof on[0]; i++) {
+			struct http_resp r;
+			size_t used;
+			http_resp_init(&r, false);
+			http_resp_feed(&r, on[i].raw, strlen(on[i].raw), &used);
+			http_resp_eof(&r);
+			if (fp_online_response(&r) != on[i].online) {
+				fprintf(stderr, "online case %zu\n", i);
+				CHECK(0);
+			}
+			http_resp_release(&r);
+		}
+		CHECK(fp_online_cn("outlook.com"));
+		CHECK(fp_online_cn("*.outlook.office365.com"));
+		CHECK(!fp_online_cn("mail.contoso.com"));
+		CHECK(!fp_online_cn("outlook.com.evil.example"));
 	}
 	return check_done();
 }

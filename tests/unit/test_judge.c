@@ -36,6 +36,16 @@ static const struct {
 	enum check_result ssrf, ps;
 	const char *cve, *want, *basis;
 } cases[] = {
+    /* Exchange 2010 service packs before SP3 never received RU32: open
+     * to CVE-2021-26857, not unknown; RU32 closes it; 2010 is not
+     * affected by the other three. Exchange 2007: none of them. */
+    {"14.2.390.3", PREC_SU, 0, 0, "CVE-2021-26857", "vulnerable", "build"},
+    {"14.1.438.0", PREC_SU, 0, 0, "CVE-2021-26857", "vulnerable", "build"},
+    {"14.0.639.21", PREC_SU, 0, 0, "CVE-2021-26857", "vulnerable", "build"},
+    {"14.3.509.0", PREC_SU, 0, 0, "CVE-2021-26857", "vulnerable", "build"},
+    {"14.3.513.0", PREC_SU, 0, 0, "CVE-2021-26857", "patched", "build"},
+    {"14.2.390.3", PREC_SU, 0, 0, "CVE-2021-26855", "absent", NULL},
+    {"8.3.517.0", PREC_SU, 0, 0, "CVE-2021-26857", "absent", NULL},
     /* ProxyLogon, exact builds. */
     {"15.1.2176.2", PREC_SU, 0, 0, "CVE-2021-26855", "vulnerable", "build"},
     {"15.1.2176.9", PREC_SU, 0, 0, "CVE-2021-26855", "patched", "build"},
@@ -110,16 +120,16 @@ static const struct {
      "likely-vulnerable", "build"},
     /* A check that contradicts an exact build is reported as such, both
      * facts named, and the worse verdict stands. */
-    {"15.1.2176.9", PREC_SU, CHK_VULNERABLE, 0, "CVE-2021-26855",
-     "vulnerable", "inconsistent:check:ssrf-26855=vulnerable,build=patched"},
-    {"15.1.2176.12", PREC_SU, 0, CHK_VULNERABLE, "CVE-2021-34473",
-     "vulnerable", "inconsistent:check:proxyshell=vulnerable,build=patched"},
+    {"15.1.2176.9", PREC_SU, CHK_VULNERABLE, 0, "CVE-2021-26855", "vulnerable",
+     "inconsistent:check:ssrf-26855=vulnerable,build=patched"},
+    {"15.1.2176.12", PREC_SU, 0, CHK_VULNERABLE, "CVE-2021-34473", "vulnerable",
+     "inconsistent:check:proxyshell=vulnerable,build=patched"},
     {"15.1.2176.2", PREC_SU, CHK_NOT_VULNERABLE, 0, "CVE-2021-26855",
      "vulnerable",
      "inconsistent:check:ssrf-26855=not-vulnerable,build=vulnerable"},
     /* A check that agrees with the exact build changes nothing. */
-    {"15.1.2176.2", PREC_SU, CHK_VULNERABLE, 0, "CVE-2021-26855",
-     "vulnerable", "check:ssrf-26855"},
+    {"15.1.2176.2", PREC_SU, CHK_VULNERABLE, 0, "CVE-2021-26855", "vulnerable",
+     "check:ssrf-26855"},
     /* No build visible (federated logon): the checks still decide their
      * own campaign's CVEs. */
     {"0.0.0.0", PREC_NONE, CHK_VULNERABLE, 0, "CVE-2021-26855", "vulnerable",
@@ -128,8 +138,8 @@ static const struct {
      "check:ssrf-26855"},
     {"0.0.0.0", PREC_NONE, 0, CHK_VULNERABLE, "CVE-2021-34523", "vulnerable",
      "check:proxyshell"},
-    {"0.0.0.0", PREC_NONE, CHK_BLOCKED, CHK_BLOCKED, "CVE-2021-26855",
-     "absent", NULL},
+    {"0.0.0.0", PREC_NONE, CHK_BLOCKED, CHK_BLOCKED, "CVE-2021-26855", "absent",
+     NULL},
 };
 
 int main(void)

@@ -78,13 +78,13 @@ int main(void)
 	}
 	/* A line over the cap is truncated and counted, not fatal. */
 	{
-		static char big[LOG_MAX_LINE * 2 + 64];
+		static char big[LIM_LOG_LINE * 2 + 64];
 		struct seen s = {"", 0, 0};
 		struct log_stats st;
 		size_t n;
 		memcpy(big, "#Fields: AnchorMailbox\n", 23);
-		memset(big + 23, 'a', LOG_MAX_LINE + 100);
-		n = 23 + LOG_MAX_LINE + 100;
+		memset(big + 23, 'a', LIM_LOG_LINE + 100);
+		n = 23 + LIM_LOG_LINE + 100;
 		memcpy(big + n, "\nnext\n", 6);
 		logread_mem(big, n + 6, LOG_CSV, grab, &s, &st);
 		CHECK(st.long_lines == 1 && s.records == 2 &&

@@ -77,7 +77,8 @@ int main(void)
 
 	if (kb_load(getenv("EXHUNT_DATA"), &kb))
 		return 1;
-	/* CU from the page; the manifest upgrades it to the exact build. */
+	/* CU from the page; the manifest's version is kept but proves only
+	 * the CU (whether updates change it is not known). */
 	{
 		const struct script s[] = {
 		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
@@ -91,12 +92,15 @@ int main(void)
 		     "publicKeyToken=\"b1d1a6c45aa418ce\" />"},
 		};
 		n = run(s, 3, 0, &o, asked, sizeof asked);
-		CHECK(o.exchange && o.precision == PREC_SU &&
-		      o.build == BUILD(15, 1, 2176, 9));
-		CHECK_STR(o.build_source, "exporttool");
+		CHECK(o.exchange && o.precision == PREC_CU &&
+		      o.build == BUILD(15, 1, 2176, 0));
+		CHECK(o.manifest == BUILD(15, 1, 2176, 9));
+		CHECK_STR(o.build_source, "owa-path");
 		CHECK(strstr(asked, "/ecp/Current/exporttool/") != NULL);
-		CHECK(n == 4); /* logon, owa, manifest, ntlm */
-		if (n != 4) fprintf(stderr, "asked: %s\n", asked);
+		/* logon, owa, owa/service (no X-OWA-Version on /owa/),
+		 * manifest, ntlm */
+		CHECK(n == 5);
+		CHECK(strstr(asked, "/owa/service") != NULL);
 		CHECK_STR(o.fe_server, "FE1");
 	}
 	/* Missing X-OWA-Version and no manifest: CU precision. */
@@ -198,7 +202,8 @@ int main(void)
 		     "exch1.corp.example\r\nLocation: "
 		     "/owa/auth/errorFE.aspx\r\nContent-Length: 0\r\n\r\n"},
 		    {"/autodiscover/autodiscover.json?@test.com",
-		     "HTTP/1.1 401 Unauthorized\r\nServer: Microsoft-IIS/10.0\r\n"
+		     "HTTP/1.1 401 Unauthorized\r\nServer: "
+		     "Microsoft-IIS/10.0\r\n"
 		     "Content-Length: 0\r\n\r\n"},
 		    {"/owa/auth/",
 		     "HTTP/1.1 302 Found\r\nLocation: "
@@ -237,7 +242,8 @@ int main(void)
 			const struct script s[] = {
 			    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
 			    {"/owa/auth/x.js#ssrf", waf[k]},
-			    {"/autodiscover/autodiscover.json?@test.com", waf[k]}};
+			    {"/autodiscover/autodiscover.json?@test.com",
+			     waf[k]}};
 			run(s, 3, CHECK_SSRF | CHECK_PROXYSHELL, &o, asked,
 			    sizeof asked);
 			CHECK(o.ssrf == CHK_BLOCKED &&
@@ -251,10 +257,95 @@ int main(void)
 		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
 		    {"/aspnet_client/",
 		     "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nhome"}};
+		int k, elsewhere = 0;
 		n = run(s, 2, CHECK_WEBSHELLS, &o, asked, sizeof asked);
 		CHECK(o.nshells == 0);
 		CHECK_STR(observation_shells(&o), "cannot-tell");
-		CHECK(n < 10);
+		/* The two /aspnet_client folders are not asked; the others
+		 * (404 there) are: 5 fingerprint requests, one control per
+		 * folder. */
+		for (k = 0; k < kb->nwebshell_paths; k++)
+			elsewhere += strncmp(kb->webshell_paths[k],
+			                     "/aspnet_client/", 15) != 0;
+		CHECK(n == 5 + kb->nwebshell_folders + elsewhere);
+	}
+	/* Shells found in a folder that answers missing names as missing,
+	 * beside a catch-all folder: found. A folder redirected away by a
+	 * site-wide rule: its paths are not seen (incomplete, not
+	 * none-found). */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/auth/shell.aspx", "HTTP/1.1 200 OK\r\n\r\n"},
+		    {"/owa/auth/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/"
+		                   "errorFE.aspx?httpCode=404\r\n\r\n"},
+		    {"/aspnet_client/",
+		     "HTTP/1.1 302 Found\r\nLocation: https://mail.example/"
+		     "owa/\r\nContent-Length: 0\r\n\r\n"}};
+		run(s, 4, CHECK_WEBSHELLS, &o, asked, sizeof asked);
+		CHECK(o.nshells == 1);
+		CHECK_STR(observation_shells(&o), "found");
+		CHECK(o.shells_checked < o.shells_total);
+		{
+			const struct script s2[] = {s[0], s[2], s[3]};
+			run(s2, 3, CHECK_WEBSHELLS, &o, asked, sizeof asked);
+			CHECK_STR(observation_shells(&o), "incomplete");
+		}
+	}
+	/* A pool: two front ends answer, one of them shows its exact
+	 * build; it does not speak for the other: CU precision. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/", "HTTP/1.1 302 Found\r\nX-FEServer: FE2\r\n"
+		              "X-OWA-Version: 15.1.2176.14\r\nLocation: "
+		              "/owa/auth/logon.aspx\r\n\r\n"}};
+		run(s, 2, 0, &o, asked, sizeof asked);
+		CHECK(o.exchange && o.pool);
+		CHECK_STR(o.pool_other, "FE2");
+		CHECK(o.precision == PREC_CU &&
+		      o.build == BUILD(15, 1, 2176, 0));
+		CHECK_STR(o.build_source, "pool");
+	}
+	/* AD FS: OWA sends browsers to another host (not followed); the
+	 * front end's header still says Exchange; no build; the SSRF probe
+	 * decides ProxyLogon. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/x.js#ssrf",
+		     "HTTP/1.1 500 Error\r\nX-CalculatedBETarget: localhost\r\n"
+		     "Content-Length: 0\r\n\r\n"},
+		    {"/owa", "HTTP/1.1 302 Found\r\nX-FEServer: FE1\r\n"
+		             "Location: https://adfs.corp.example/adfs/ls/?wa="
+		             "wsignin1.0\r\nContent-Length: 0\r\n\r\n"}};
+		struct judge_out v;
+		int c = kb_cve_find(kb, "CVE-2021-26855"), i, got = -1;
+		n = run(s, 2, CHECK_SSRF, &o, asked, sizeof asked);
+		CHECK(strstr(asked, "/adfs/") == NULL);
+		CHECK(o.exchange && o.precision == PREC_NONE);
+		CHECK(o.ssrf == CHK_VULNERABLE);
+		observation_judge(kb, &o, &v);
+		for (i = 0; i < v.n; i++)
+			if (v.v[i].cve == c)
+				got = (int)v.v[i].verdict;
+		CHECK(got == V_VULNERABLE);
+	}
+	/* Exchange Online: a 15.20 build and cloud front ends: not an
+	 * on-premises server, no build, no checks. */
+	{
+		const struct script s[] = {
+		    {"/owa/",
+		     "HTTP/1.1 302 Found\r\nX-FEServer: MN2PR01CA0001\r\n"
+		     "X-OWA-Version: 15.20.7452.28\r\nLocation: "
+		     "https://login.microsoftonline.com/common/oauth2/"
+		     "authorize\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/logon.aspx",
+		     "HTTP/1.1 302 Found\r\nX-CalculatedFETarget: MN2PR01CU001."
+		     "internal.outlook.com\r\nLocation: /owa/\r\n"
+		     "Content-Length: 0\r\n\r\n"}};
+		n = run(s, 2, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(o.online && !o.exchange && o.precision == PREC_NONE);
+		CHECK(o.checks_run == 0);
 	}
 	/* Shell paths cut short (resets): incomplete, never none-found. */
 	{
@@ -286,7 +377,8 @@ int main(void)
 		    {"/owa/auth/x.js", NULL},
 		    {"/autodiscover/autodiscover.json?a@foo.var", NULL},
 		    {"/autodiscover/autodiscover.json?@test.com",
-		     "HTTP/1.1 400 Bad Request\r\nServer: Microsoft-IIS/10.0\r\n"
+		     "HTTP/1.1 400 Bad Request\r\nServer: "
+		     "Microsoft-IIS/10.0\r\n"
 		     "Content-Length: 0\r\n\r\n"},
 		};
 		run(s, 5, CHECK_ALL, &o, asked, sizeof asked);

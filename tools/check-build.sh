@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Checks that a release build is hardened and reproducible: the same
+# source copied into two different folders and built there gives
+# byte-identical binaries; the binary is PIE, has full RELRO (BIND_NOW),
+# calls the stack protector and fortified libc functions, and names no
+# build folder.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for d in a b/deeper; do
+	mkdir -p "$work/$d/exhunt"
+	git -C "$src" ls-files -z | (cd "$src" && xargs -0 cp --parents -t "$work/$d/exhunt")
+	cmake -S "$work/$d/exhunt" -B "$work/$d/exhunt/build" -G Ninja \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	ninja -C "$work/$d/exhunt/build" exhunt >/dev/null
+done
+a=$work/a/exhunt/build/exhunt
+b=$work/b/deeper/exhunt/build/exhunt
+if ! cmp -s "$a" "$b"; then
+	echo "check-build: not reproducible: the two builds differ" >&2
+	cmp "$a" "$b" | head -3 >&2 || true
+	exit 1
+fi
+echo "check-build: reproducible ($(sha256sum "$a" | cut -c1-16))"
+fail() { echo "check-build: $*" >&2; exit 1; }
+readelf -h "$a" | grep -q 'Type:.*DYN' || fail "not PIE"
+readelf -l "$a" | grep -q GNU_RELRO || fail "no RELRO"
+readelf -d "$a" | grep -Eq 'BIND_NOW|FLAGS.*NOW' || fail "RELRO not full (no BIND_NOW)"
+nm -D "$a" | grep -q __stack_chk_fail || fail "no stack protector"
+nm -D "$a" | grep -Eq '__[a-z]+_chk' || fail "no fortified calls (_FORTIFY_SOURCE)"
+if strings -a "$a" | grep -Fq "$work"; then fail "the build folder is named in the binary"; fi
+echo "check-build: hardened (PIE, full RELRO, stack protector, _FORTIFY_SOURCE)"
