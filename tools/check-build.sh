@@ -24,10 +24,15 @@ if ! cmp -s "$a" "$b"; then
 fi
 echo "check-build: reproducible ($(sha256sum "$a" | cut -c1-16))"
 fail() { echo "check-build: $*" >&2; exit 1; }
-readelf -h "$a" | grep -q 'Type:.*DYN' || fail "not PIE"
-readelf -l "$a" | grep -q GNU_RELRO || fail "no RELRO"
-readelf -d "$a" | grep -Eq 'BIND_NOW|FLAGS.*NOW' || fail "RELRO not full (no BIND_NOW)"
-nm -D "$a" | grep -q __stack_chk_fail || fail "no stack protector"
-nm -D "$a" | grep -Eq '__[a-z]+_chk' || fail "no fortified calls (_FORTIFY_SOURCE)"
-if strings -a "$a" | grep -Fq "$work"; then fail "the build folder is named in the binary"; fi
+# (Outputs go to files first: grep -q closing a pipe early would fail
+# the pipeline under pipefail.)
+readelf -hld "$a" >"$work/elf"
+nm -D "$a" >"$work/syms"
+strings -a "$a" >"$work/strings"
+grep -q 'Type:.*DYN' "$work/elf" || fail "not PIE"
+grep -q GNU_RELRO "$work/elf" || fail "no RELRO"
+grep -Eq 'BIND_NOW|FLAGS.*NOW' "$work/elf" || fail "RELRO not full (no BIND_NOW)"
+grep -q __stack_chk_fail "$work/syms" || fail "no stack protector"
+grep -Eq '__[a-z]+_chk' "$work/syms" || fail "no fortified calls (_FORTIFY_SOURCE)"
+if grep -Fq "$work" "$work/strings"; then fail "the build folder is named in the binary"; fi
 echo "check-build: hardened (PIE, full RELRO, stack protector, _FORTIFY_SOURCE)"
