@@ -29,13 +29,21 @@ void buf_reset(struct buf *b)
 		b->p[0] = '\0';
 }
 
+/* Keeps the first failure for buf_error; the buffer stays usable. */
+static int fail(struct buf *b, int rc)
+{
+	if (!b->err)
+		b->err = rc;
+	return rc;
+}
+
 static int grow(struct buf *b, size_t extra)
 {
 	size_t want, ncap;
 	char *np;
 
 	if (extra > b->max || b->len > b->max - extra)
-		return EXH_ELIMIT;
+		return fail(b, EXH_ELIMIT);
 	want = b->len + extra + 1;
 	if (want <= b->cap)
 		return 0;
@@ -46,7 +54,7 @@ static int grow(struct buf *b, size_t extra)
 		ncap = b->max + 1;
 	np = realloc(b->p, ncap);
 	if (!np)
-		return EXH_ENOMEM;
+		return fail(b, EXH_ENOMEM);
 	b->p = np;
 	b->cap = ncap;
 	return 0;
@@ -97,7 +105,7 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
-		return EXH_EINVAL;
+		return fail(b, EXH_EINVAL);
 	rc = grow(b, (size_t)n);
 	if (rc)
 		return rc;

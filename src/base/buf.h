@@ -10,7 +10,7 @@ struct buf {
 	size_t len; /* bytes in use */
 	size_t cap; /* bytes allocated */
 	size_t max; /* appends that would pass this fail with EXH_ELIMIT */
-	int err;    /* the first error latched by buf_latch, 0 if none */
+	int err;    /* the first failed append's error, 0 if none */
 };
 
 /* Prepares an empty buffer that will never hold more than max bytes. */
@@ -29,9 +29,11 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
-/* A sequence of writes checked once, as stdio's ferror: each write's
- * result goes through buf_latch, which keeps the first error; buf_error
- * gives it at the end. buf_init and buf_reset clear it. */
+/* A sequence of writes is checked once, as stdio's ferror: every append
+ * that fails (here or in a writer built on these) keeps its error in the
+ * buffer, later appends still work, and buf_error gives the first error at
+ * the end. buf_init and buf_reset clear it. buf_latch keeps an error that
+ * did not come from an append (a query, a conversion) the same way. */
 static inline int buf_latch(struct buf *b, int rc)
 {
 	if (rc && !b->err)

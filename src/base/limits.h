@@ -88,4 +88,29 @@
 /* notify send: pending messages held in memory at once */
 #define LIM_SEND_PAGE 100
 
+/* One event record as XML from the event-log reader: real records are a
+ * few KiB; a 4104 script block part is at most about 32 KiB of UTF-16. */
+#define LIM_EVENT_XML (1u << 20)
+/* Named values kept per event (EventData, UserData): Security 4688 has
+ * 21, Sysmon events under 30. */
+#define LIM_EVENT_DATA 64
+/* Bytes of decoded values kept per event. */
+#define LIM_EVENT_BYTES (256u * 1024)
+/* The event-log and registry readers (libevtx, libregf) run in a child
+ * process under these bounds: Debian's libevtx 20181227 grows to 16 GB on
+ * a crafted 68 KB file; 1 GiB of address space stops it at once, and no
+ * real log needs more than the time limit. */
+#define LIM_CHILD_AS (1024ull << 20)
+#define LIM_CHILD_CPU_S 120
+#define LIM_CHILD_WALL_MS (300 * 1000)
+/* A PowerShell script block split over 4104 events: parts kept until the
+ * last arrives, per file (bytes across open blocks, and blocks). */
+#define LIM_SCRIPT_BLOCK_BYTES (16u << 20)
+#define LIM_SCRIPT_BLOCKS 4096
+/* Event record ids remembered per log to drop recovered copies of
+ * records already read (8 bytes each, at most half full). */
+#define LIM_EVENT_IDS (16u << 20)
+/* Registry lines from the hive reader (a value's data as text). */
+#define LIM_HIVE_LINE (64 * 1024)
+
 #endif

@@ -216,6 +216,11 @@ int cmd_hunt(int argc, char **argv)
 			rc = EXIT_FINDINGS;
 	if (h.interrupted)
 		rc = EXIT_INTERRUPTED;
+	if (h.out_of_memory) {
+		log_error("%s: memory ran out; the report is incomplete",
+		          h.root);
+		rc = EXIT_RUNTIME;
+	}
 out:
 	if (out_fd >= 0)
 		close(out_fd);

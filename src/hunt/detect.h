@@ -18,6 +18,24 @@ int detect_ecp(void *d, const struct log_fields *f, struct log_rec *r);
 int detect_oab(void *d, const struct log_fields *f, struct log_rec *r);
 int detect_iis(void *d, const struct log_fields *f, struct log_rec *r);
 int detect_cmdlets(void *d, const struct log_fields *f, struct log_rec *r);
+/* The cmdlet checks on one cmdlet's text (name and parameters), from a
+ * CmdletInfra log line or an MSExchange Management event. */
+void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
+                        const char *iso, struct view raw, bool failed);
+/* Windows event logs (.evtx) and registry hives, each read by a bounded
+ * child process (hunt/child.h). */
+void detect_evtx(struct hunt *h, int fd, const char *rel);
+void detect_hive(struct hunt *h, int fd, const char *rel);
+/* A Windows path or command line naming a program where nothing
+ * installed properly lives (users, ProgramData, temp, inetpub ...) or an
+ * interpreter with its script (cmd /c, powershell, mshta, rundll32 ...). */
+bool detect_odd_image(const char *s);
+/* The hive checks on the reader's lines given as text (tests). */
+void detect_hive_lines(struct hunt *h, const char *rel, const char *text,
+                       size_t n);
+/* The event checks on records given as XML, without a reader (tests). */
+void detect_event_records(struct hunt *h, const char *rel,
+                          const char *const *xml, int n);
 
 /* Where a file sits, from its lower-cased relative path. */
 enum file_role {

@@ -4,6 +4,7 @@
  * post-exploitation (LSASS dumps, staged archives, known tools). */
 #include "hunt/detect.h"
 #include "hunt/script.h"
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/file.h"
@@ -693,24 +694,21 @@ static int cmp_str(const void *a, const void *b)
 /* Collects rule files under path (a file, or a folder walked in name
  * order, at most LIM_RULE_FILES). */
 static int collect_rule_files(const char *path, char ***out, size_t *n,
-                              int depth)
+                              size_t *cap, int depth)
 {
 	struct stat st;
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
-	size_t nn = 0, i;
+	size_t nn = 0, capn = 0, i;
 	int rc = 0;
 
 	if (stat(path, &st))
 		return EXH_EINVAL;
 	if (!S_ISDIR(st.st_mode)) {
-		char **g = realloc(*out, (*n + 1) * sizeof *g);
-		if (!g || !(g[*n] = strdup(path))) {
-			*out = g ? g : *out;
+		if (array_reserve(out, cap, *n + 1, sizeof **out, 16) ||
+		    !((*out)[*n] = strdup(path)))
 			return EXH_ENOMEM;
-		}
-		*out = g;
 		(*n)++;
 		return 0;
 	}
@@ -718,7 +716,6 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 		return depth > 16 ? 0 : EXH_EINVAL;
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
-		char **g;
 		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_type != DT_DIR &&
@@ -728,12 +725,10 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 			continue;
 		if (nn >= LIM_RULE_FILES)
 			break;
-		g = realloc(names, (nn + 1) * sizeof *g);
-		if (!g) {
+		if (array_reserve(&names, &capn, nn + 1, sizeof *names, 16)) {
 			rc = EXH_ENOMEM;
 			break;
 		}
-		names = g;
 		if (!(names[nn] = malloc(strlen(path) + l + 2))) {
 			rc = EXH_ENOMEM;
 			break;
@@ -747,7 +742,8 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 		qsort(names, nn, sizeof *names, cmp_str);
 	for (i = 0; i < nn; i++) {
 		if (!rc && *n < LIM_RULE_FILES)
-			rc = collect_rule_files(names[i], out, n, depth + 1);
+			rc = collect_rule_files(names[i], out, n, cap,
+			                        depth + 1);
 		free(names[i]);
 	}
 	free(names);
@@ -757,13 +753,13 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 int detect_rules_load(struct hunt *h, const char *path, const char *data_dir)
 {
 	char **files = NULL;
-	size_t nfiles = 0, i, good = 0;
+	size_t nfiles = 0, capfiles = 0, i, good = 0;
 	YR_COMPILER *all = NULL;
 	YR_RULES *rules = NULL;
 	struct rule_err e;
 	int rc;
 
-	rc = collect_rule_files(path, &files, &nfiles, 0);
+	rc = collect_rule_files(path, &files, &nfiles, &capfiles, 0);
 	if (rc) {
 		log_error("--rules %s: %s", path,
 		          rc == EXH_ENOMEM ? "out of memory"

@@ -109,10 +109,12 @@ int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	}
 	hunt_cover(d->h, LS_HTTPPROXY, iso);
 	/* ProxyShell and ProxyNotShell as the Autodiscover proxy saw them. */
-	if (find_fast(r->raw, "json") && find_fast(r->raw, "autodiscover.json")) {
+	if (find_fast(r->raw, "json") &&
+	    find_fast(r->raw, "autodiscover.json")) {
 		char qbuf[2048], sbuf[1024], detail[1200];
 		struct view q, s, user = log_get(r, d->i[8]);
-		struct view m = log_get(r, d->i[9]), query = log_get(r, d->i[7]);
+		struct view m = log_get(r, d->i[9]),
+		            query = log_get(r, d->i[7]);
 		stem = log_get(r, d->i[6]);
 		st = log_get(r, d->i[5]);
 		q = url_decode_lower(query, qbuf, sizeof qbuf);
@@ -124,8 +126,9 @@ int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		         (int)(query.len > 600 ? 600 : query.len), query.p,
 		         (int)(st.len > 6 ? 6 : st.len), st.p,
 		         (int)(user.len > 100 ? 100 : user.len), user.p);
-		if (autodiscover_ssrf(d, r, iso, s, q, st, user.len == 0, log_get(r, d->i[3]),
-		                      log_get(r, d->i[4]), detail))
+		if (autodiscover_ssrf(d, r, iso, s, q, st, user.len == 0,
+		                      log_get(r, d->i[3]), log_get(r, d->i[4]),
+		                      detail))
 			return 0;
 	}
 	/* Only lines with "ServerInfo~" or "Server~" matter. */
@@ -312,8 +315,9 @@ static void rps_cat_user(struct view q, char *out, size_t cap)
 	out[0] = '\0';
 	if (at < 0)
 		return;
-	n = text_b64_decode((struct view){q.p + at + 10, q.len - (size_t)at - 10},
-	                    false, dec, sizeof dec, NULL);
+	n = text_b64_decode(
+	    (struct view){q.p + at + 10, q.len - (size_t)at - 10}, false, dec,
+	    sizeof dec, NULL);
 	for (i = 0; i <= n && o + 2 < cap; i++) {
 		bool pr = i < n && dec[i] >= 0x21 && dec[i] < 0x7f;
 		if (pr) {
@@ -356,7 +360,8 @@ static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
 	backend = ps || rps || has_ci(q, "/mapi/") || has_ci(q, "/ews") ||
 	          has_ci(q, "/owa") || has_ci(q, "/ecp") ||
 	          has_ci(q, "autodiscover.xml") || has_ci(q, "/oab") ||
-	          has_ci(q, "/rpc") || has_ci(q, "/microsoft-server-activesync");
+	          has_ci(q, "/rpc") ||
+	          has_ci(q, "/microsoft-server-activesync");
 	ok = status_in(st, "200");
 	scanner = has_ci(q, "@test.com") || has_ci(q, "@foo.var");
 	if (!backend)
@@ -370,7 +375,8 @@ static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
 		             scanner ? "proxyshell-scan"
 		             : ok    ? "proxyshell-ssrf"
 		                     : "proxyshell-attempt",
-		             HC_34473, ok && !scanner ? HL_EXPLOITED : HL_ATTEMPTED,
+		             HC_34473,
+		             ok && !scanner ? HL_EXPLOITED : HL_ATTEMPTED,
 		             ok && !scanner ? SEV_HIGH : SEV_MEDIUM, d->path,
 		             r->line, full);
 		stamp(f, t, ip, ua);
@@ -384,17 +390,16 @@ static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
 	} else if (ps) {
 		/* ProxyNotShell: the same confusion, authenticated,
 		 * reaching remote PowerShell. */
-		f = hunt_add(d->h,
-		             ok ? "proxynotshell-ssrf" : "proxynotshell-attempt",
-		             HC_41040, ok ? HL_EXPLOITED : HL_ATTEMPTED,
-		             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, full);
+		f = hunt_add(
+		    d->h, ok ? "proxynotshell-ssrf" : "proxynotshell-attempt",
+		    HC_41040, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+		    ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, full);
 		stamp(f, t, ip, ua);
-		f = hunt_add(d->h,
-		             ok ? "proxynotshell-powershell"
-		                : "proxynotshell-attempt",
-		             HC_41082, ok ? HL_EXPLOITED : HL_ATTEMPTED,
-		             ok ? SEV_CRITICAL : SEV_MEDIUM, d->path, r->line,
-		             full);
+		f = hunt_add(
+		    d->h,
+		    ok ? "proxynotshell-powershell" : "proxynotshell-attempt",
+		    HC_41082, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+		    ok ? SEV_CRITICAL : SEV_MEDIUM, d->path, r->line, full);
 		stamp(f, t, ip, ua);
 	}
 	return true;
@@ -474,11 +479,10 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		rps_cat_user(q, who, sizeof who);
 		snprintf(full, sizeof full, "%s%s%s", detail,
 		         who[0] ? "; token impersonates " : "", who);
-		f = hunt_add(d->h, ok ? "proxyshell-powershell"
-		                      : "proxyshell-attempt",
-		             HC_34523, ok ? HL_EXPLOITED : HL_ATTEMPTED,
-		             ok ? SEV_CRITICAL : SEV_MEDIUM, d->path, r->line,
-		             full);
+		f = hunt_add(
+		    d->h, ok ? "proxyshell-powershell" : "proxyshell-attempt",
+		    HC_34523, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+		    ok ? SEV_CRITICAL : SEV_MEDIUM, d->path, r->line, full);
 		stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
 		if (ok) {
 			f = hunt_add(d->h, "proxyshell-ssrf", HC_34473,
@@ -556,26 +560,62 @@ static bool to_script_path(struct view raw, const char *flag)
 			return true;
 	}
 	return strstr(path, "\\inetpub\\") || strstr(path, "\\httpproxy\\") ||
-	       strstr(path, "aspnet_client") || strstr(path, "\\clientaccess\\");
+	       strstr(path, "aspnet_client") ||
+	       strstr(path, "\\clientaccess\\");
 }
 
-static void add_cmdlet(struct detect_ctx *d, struct log_rec *r,
+static void add_cmdlet(struct hunt *h, const char *path, uint64_t line,
                        const char *iso, const char *kind, int cve,
                        enum hunt_level level, enum severity sev,
                        const char *detail)
 {
-	struct finding *f =
-	    hunt_add(d->h, kind, cve, level, sev, d->path, r->line, detail);
+	struct finding *f = hunt_add(h, kind, cve, level, sev, path, line, detail);
 
 	if (f)
 		snprintf(f->time, sizeof f->time, "%s", iso);
+}
+
+void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
+                        const char *iso, struct view raw, bool failed)
+{
+	char detail[700];
+	/* a cmdlet that failed was tried, not done */
+	enum hunt_level done = failed ? HL_ATTEMPTED : HL_EXPLOITED;
+
+	snprintf(detail, sizeof detail, "%s%.*s", failed ? "(failed) " : "",
+	         (int)(raw.len > 500 ? 500 : raw.len), raw.p);
+	if (has_ci(raw, "New-MailboxExportRequest")) {
+		/* ProxyShell's drop: a mailbox exported as a script. */
+		if (to_script_path(raw, "-FilePath"))
+			add_cmdlet(h, path, line, iso, "mailbox-export-to-aspx",
+			           HC_31207, done, SEV_CRITICAL, detail);
+	} else if (has_ci(raw, "New-ManagementRoleAssignment") &&
+	           has_ci(raw, "Mailbox Import Export")) {
+		add_cmdlet(h, path, line, iso, "import-export-role", HC_34523,
+		           done, SEV_HIGH, detail);
+	} else if (has_ci(raw, "Remove-MailboxExportRequest")) {
+		add_cmdlet(h, path, line, iso, "export-request-removed",
+		           HC_NONE, HL_NOT_SEEN, SEV_MEDIUM, detail);
+	} else if (has_ci(raw, "New-ExchangeCertificate") &&
+	           has_ci(raw, "RequestFile") &&
+	           to_script_path(raw, "-RequestFile")) {
+		add_cmdlet(h, path, line, iso, "cert-request-to-aspx", HC_31207,
+		           done, SEV_CRITICAL, detail);
+	} else if (has_ci(raw, "VirtualDirectory") && has_ci(raw, "Set-") &&
+	           has_ci(raw, "<script")) {
+		add_cmdlet(h, path, line, iso, "vdir-url-script", HC_27065,
+		           done, SEV_CRITICAL, detail);
+	} else if (has_ci(raw, "Install-TransportAgent") ||
+	           has_ci(raw, "Enable-TransportAgent")) {
+		add_cmdlet(h, path, line, iso, "transport-agent", HC_NONE,
+		           HL_NOT_SEEN, SEV_HIGH, detail);
+	}
 }
 
 int detect_cmdlets(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
 	struct view raw = r->raw;
-	char detail[700];
 	char iso[32];
 
 	(void)fl;
@@ -583,34 +623,6 @@ int detect_cmdlets(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	if (strlen(iso) >= 19)
 		iso[19] = '\0';
 	hunt_cover(d->h, LS_CMDLET, iso);
-	snprintf(detail, sizeof detail, "%.*s",
-	         (int)(raw.len > 500 ? 500 : raw.len), raw.p);
-	if (has_ci(raw, "New-MailboxExportRequest")) {
-		/* ProxyShell's drop: a mailbox exported as a script. */
-		if (to_script_path(raw, "-FilePath"))
-			add_cmdlet(d, r, iso, "mailbox-export-to-aspx", HC_31207,
-			           HL_EXPLOITED, SEV_CRITICAL, detail);
-	} else if (has_ci(raw, "New-ManagementRoleAssignment") &&
-	           has_ci(raw, "Mailbox Import Export")) {
-		add_cmdlet(d, r, iso, "import-export-role", HC_34523,
-		           HL_EXPLOITED, SEV_HIGH, detail);
-	} else if (has_ci(raw, "Remove-MailboxExportRequest")) {
-		add_cmdlet(d, r, iso, "export-request-removed", HC_NONE,
-		           HL_NOT_SEEN, SEV_MEDIUM,
-		           detail);
-	} else if (has_ci(raw, "New-ExchangeCertificate") &&
-	           has_ci(raw, "RequestFile") &&
-	           to_script_path(raw, "-RequestFile")) {
-		add_cmdlet(d, r, iso, "cert-request-to-aspx", HC_31207,
-		           HL_EXPLOITED, SEV_CRITICAL, detail);
-	} else if (has_ci(raw, "VirtualDirectory") && has_ci(raw, "Set-") &&
-	           has_ci(raw, "<script")) {
-		add_cmdlet(d, r, iso, "vdir-url-script", HC_27065, HL_EXPLOITED,
-		           SEV_CRITICAL, detail);
-	} else if (has_ci(raw, "Install-TransportAgent") ||
-	           has_ci(raw, "Enable-TransportAgent")) {
-		add_cmdlet(d, r, iso, "transport-agent", HC_NONE, HL_NOT_SEEN,
-		           SEV_HIGH, detail);
-	}
+	detect_cmdlet_text(d->h, d->path, r->line, iso, raw, false);
 	return 0;
 }

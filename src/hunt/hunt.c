@@ -16,7 +16,8 @@ const char *const hunt_cve_ids[HC_COUNT] = {
 };
 
 const char *const log_source_names[LS_COUNT] = {
-    "httpproxy", "ecp-server", "oab-generator", "iis-w3c", "cmdlet",
+    "httpproxy", "ecp-server", "oab-generator", "iis-w3c",
+    "cmdlet",    "windows-events", "registry",
 };
 
 const char *hunt_level_word(enum hunt_level l)
@@ -106,8 +107,10 @@ struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
 		h->aggregated++;
 		return NULL;
 	}
-	if (array_reserve(&h->f, &h->capf, h->nf + 1, sizeof *h->f, 64))
+	if (array_reserve(&h->f, &h->capf, h->nf + 1, sizeof *h->f, 64)) {
+		h->out_of_memory = true;
 		return NULL;
+	}
 	f = &h->f[h->nf];
 	memset(f, 0, sizeof *f);
 	snprintf(f->kind, sizeof f->kind, "%s", kind);
@@ -120,6 +123,7 @@ struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
 	if (!f->path || !f->detail) {
 		free(f->path);
 		free(f->detail);
+		h->out_of_memory = true;
 		return NULL;
 	}
 	if (slot) {
@@ -130,20 +134,14 @@ struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
 	return f;
 }
 
-static void push(char ***list, size_t *n, char *s)
+static void push(struct hunt *h, char ***list, size_t *n, size_t *cap, char *s)
 {
-	char **nl;
-
-	if (!s)
-		return;
-	nl = realloc(*list, (*n + 1) * sizeof *nl);
-	if (!nl) {
+	if (!s || array_reserve(list, cap, *n + 1, sizeof **list, 16)) {
 		free(s);
+		h->out_of_memory = true;
 		return;
 	}
-	nl[*n] = s;
-	*list = nl;
-	(*n)++;
+	(*list)[(*n)++] = s;
 }
 
 void hunt_note(struct hunt *h, const char *fmt, ...)
@@ -155,7 +153,7 @@ void hunt_note(struct hunt *h, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
 	va_end(ap);
-	push(&h->notes, &h->nnotes, s);
+	push(h, &h->notes, &h->nnotes, &h->capnotes, s);
 }
 
 void hunt_unreadable(struct hunt *h, const char *path, const char *why)
@@ -164,7 +162,7 @@ void hunt_unreadable(struct hunt *h, const char *path, const char *why)
 
 	if (asprintf(&s, "%s: %s", path, why) < 0)
 		s = NULL;
-	push(&h->unreadable, &h->nunreadable, s);
+	push(h, &h->unreadable, &h->nunreadable, &h->capunreadable, s);
 }
 
 void hunt_cover(struct hunt *h, enum log_source s, const char *iso)
@@ -269,4 +267,6 @@ void hunt_release(struct hunt *h)
 	free(h->notes);
 	h->f = NULL;
 	h->nf = h->capf = 0;
+	h->unreadable = h->notes = NULL;
+	h->nunreadable = h->capunreadable = h->nnotes = h->capnotes = 0;
 }

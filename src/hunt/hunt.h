@@ -65,6 +65,8 @@ enum log_source {
 	LS_OAB,
 	LS_IIS,
 	LS_CMDLET,
+	LS_EVENTS,   /* Windows event logs */
+	LS_REGISTRY, /* registry hives */
 	LS_COUNT,
 };
 extern const char *const log_source_names[LS_COUNT];
@@ -87,9 +89,9 @@ struct hunt {
 	size_t nf, capf;
 	struct coverage cov[LS_COUNT];
 	char **unreadable; /* "path: why" */
-	size_t nunreadable;
+	size_t nunreadable, capunreadable;
 	char **notes; /* what was found and not (layout) */
-	size_t nnotes;
+	size_t nnotes, capnotes;
 	char exchange_dir[4096];
 	uint64_t files_seen, files_scanned, bytes_scanned;
 	enum hunt_level verdict[HC_COUNT];
@@ -107,6 +109,9 @@ struct hunt {
 	size_t agg_cap, agg_used;
 	uint64_t aggregated;
 	bool interrupted; /* stopped by hunt_stop: the report is partial */
+	/* A finding, note or name could not be kept for want of memory: the
+	 * report says so and the command fails (exit 3) after writing it. */
+	bool out_of_memory;
 };
 
 /* Adds a finding; strings are copied. Returns it (for extra fields) or

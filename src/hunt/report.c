@@ -2,6 +2,7 @@
  * self-contained HTML page; and the "what to do next" they share. */
 #include "hunt/hunt.h"
 #include "base/buf.h"
+#include "base/err.h"
 #include "base/json.h"
 #include "base/text.h"
 #include <stdarg.h>
@@ -82,8 +83,25 @@ static void next_steps(const struct hunt *h, struct steps *st)
 {
 	size_t i, listed = 0, trojans = 0;
 	int c, exploited = 0, chains = 0;
-	bool lsass = any_kind(h, "lsass-dump"),
+	bool lsass = any_kind(h, "lsass-dump") || any_kind(h, "lsass-access") ||
+	             any_kind(h, "wdigest-enabled"),
 	     tools = any_kind(h, "attacker-tool");
+	static const char *const planted[] = {"service-installed",
+	                                      "service-image",
+	                                      "service-dll",
+	                                      "task-created",
+	                                      "task-action",
+	                                      "hidden-task",
+	                                      "run-key",
+	                                      "appinit-dlls",
+	                                      "ifeo-debugger",
+	                                      "winlogon-changed",
+	                                      "iis-module-changed",
+	                                      "transport-agent",
+	                                      "wdigest-enabled",
+	                                      NULL};
+	size_t nplanted = 0, naccounts = 0;
+	struct buf kinds, accounts;
 	size_t doors = count_backdoors(h);
 	char why[300];
 	struct buf files;
@@ -114,6 +132,47 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		     "memberships, scheduled tasks, IIS modules and virtual "
 		     "directories (applicationHost.config), transport agents, "
 		     "mailbox export requests and role assignments");
+	/* What was planted to come back, and the accounts to reset: from
+	 * event logs and hives, high severity only (benign look-alikes, an
+	 * admin's own service or task, stay low). */
+	buf_init(&kinds, 4096);
+	buf_init(&accounts, 4096);
+	for (i = 0; i < h->nf; i++) {
+		const struct finding *f = &h->f[i];
+		int k;
+		if (f->sev < SEV_HIGH)
+			continue;
+		if (!strcmp(f->kind, "account-created") ||
+		    !strcmp(f->kind, "group-member-added")) {
+			if (naccounts++ < 8)
+				buf_printf(&accounts, "%s%.120s",
+				           naccounts > 1 ? "; " : "",
+				           f->detail);
+			continue;
+		}
+		for (k = 0; planted[k] && strcmp(planted[k], f->kind); k++)
+			;
+		if (!planted[k])
+			continue;
+		if (!kinds.p || !strstr(kinds.p, f->kind))
+			buf_printf(&kinds, "%s%s", kinds.len ? ", " : "",
+			           f->kind);
+		nplanted++;
+	}
+	if (nplanted)
+		step(st,
+		     "Remove the %zu way%s back in that the event logs and "
+		     "registry show (%s), after copying each aside: see the "
+		     "findings for each one's name and path",
+		     nplanted, nplanted == 1 ? "" : "s", kinds.p);
+	if (naccounts)
+		step(st,
+		     "Disable or reset the accounts created or added to "
+		     "privileged groups, and check who did it: %s%s",
+		     accounts.p,
+		     naccounts > 8 ? "; and more in the findings" : "");
+	buf_release(&kinds);
+	buf_release(&accounts);
 	/* One step for every file to remove, in path order, a few named. */
 	buf_init(&files, 1 << 16);
 	for (i = 0; i < h->nf; i++) {
@@ -128,16 +187,16 @@ static void next_steps(const struct hunt *h, struct steps *st)
 			           f->path);
 	}
 	if (listed)
-		step(st,
-		     "Copy %zu back-door file%s aside for investigation, then "
-		     "remove %s%s: %.*s%s",
-		     listed, listed == 1 ? "" : "s",
-		     listed == 1 ? "it" : "them",
-		     trojans ? " (replace the shipped pages among them from "
-		               "the install media of the same build)"
-		             : "",
-		     (int)files.len, files.p ? files.p : "",
-		     listed > 8 ? "; and the rest listed under back doors" : "");
+		step(
+		    st,
+		    "Copy %zu back-door file%s aside for investigation, then "
+		    "remove %s%s: %.*s%s",
+		    listed, listed == 1 ? "" : "s", listed == 1 ? "it" : "them",
+		    trojans ? " (replace the shipped pages among them from "
+		              "the install media of the same build)"
+		            : "",
+		    (int)files.len, files.p ? files.p : "",
+		    listed > 8 ? "; and the rest listed under back doors" : "");
 	buf_release(&files);
 	if (exploited || doors)
 		step(st,
@@ -145,18 +204,16 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		     "keep this evidence");
 	if (exploited || doors || any_kind(h, "ssrf-attempt") ||
 	    any_kind(h, "proxyshell-attempt"))
-		step(st,
-		     "Install the latest cumulative and security updates; "
-		     "'exhunt scan' tells which build is running");
+		step(st, "Install the latest cumulative and security updates; "
+		         "'exhunt scan' tells which build is running");
 	if (short_logs(h, why, sizeof why))
 		step(st, "Collect older logs if any exist: %s", why);
 	if (h->nunreadable)
 		step(st, "Some files could not be read in full (listed): read "
 		         "them again from the original evidence");
 	if (!exploited && !doors && h->nf == 0)
-		step(st,
-		     "No trace was found in what was read; keep the server "
-		     "patched and hunt again after the next campaign");
+		step(st, "No trace was found in what was read; keep the server "
+		         "patched and hunt again after the next campaign");
 }
 
 static void free_steps(struct steps *st)
@@ -176,13 +233,13 @@ static int cmp_time(const void *a, const void *b)
 }
 
 /* Distinct values of a field over findings that are not informational. */
-static int distinct(const struct hunt *h, bool ua, struct buf *b)
+static void distinct(const struct hunt *h, bool ua, struct buf *b)
 {
 	const char *seen[256];
-	int n = 0, rc = 0, k;
+	int n = 0, k;
 	size_t i;
 
-	for (i = 0; i < h->nf && !rc; i++) {
+	for (i = 0; i < h->nf; i++) {
 		const char *v = ua ? h->f[i].user_agent : h->f[i].client_ip;
 		if (!v[0] || h->f[i].sev == SEV_INFO || !strcmp(v, "-"))
 			continue;
@@ -191,11 +248,10 @@ static int distinct(const struct hunt *h, bool ua, struct buf *b)
 		if (k < n || n == 256)
 			continue;
 		seen[n] = v;
-		rc = buf_adds(b, n ? "," : "");
-		rc = rc ? rc : json_cstr(b, v);
+		buf_adds(b, n ? "," : "");
+		json_cstr(b, v);
 		n++;
 	}
-	return rc;
 }
 
 int hunt_report_json(const struct hunt *h, struct buf *b)
@@ -203,144 +259,132 @@ int hunt_report_json(const struct hunt *h, struct buf *b)
 	struct steps st = {0};
 	const struct finding **tl = NULL;
 	size_t i;
-	int c, rc, s;
+	int c, s;
 	char why[300];
 
-	rc = buf_adds(b, "{\"root\":");
-	rc = rc ? rc : json_cstr(b, h->root);
-	rc = rc ? rc : buf_adds(b, ",\"exchange_install\":");
-	rc =
-	    rc ? rc : json_cstr(b, h->exchange_dir[0] ? h->exchange_dir : NULL);
-	rc = rc ? rc : buf_adds(b, ",\"verdicts\":{");
-	for (c = 0; !rc && c < HC_COUNT; c++) {
-		rc = json_key(b, hunt_cve_ids[c], c == 0);
-		rc = rc ? rc : json_cstr(b, hunt_level_word(h->verdict[c]));
+	buf_adds(b, "{\"root\":");
+	json_cstr(b, h->root);
+	buf_adds(b, ",\"exchange_install\":");
+	json_cstr(b, h->exchange_dir[0] ? h->exchange_dir : NULL);
+	buf_adds(b, ",\"verdicts\":{");
+	for (c = 0; c < HC_COUNT; c++) {
+		json_key(b, hunt_cve_ids[c], c == 0);
+		json_cstr(b, hunt_level_word(h->verdict[c]));
 	}
-	rc = rc ? rc : buf_adds(b, "},\"findings\":[");
-	for (i = 0; !rc && i < h->nf; i++) {
+	buf_adds(b, "},\"findings\":[");
+	for (i = 0; i < h->nf; i++) {
 		const struct finding *f = &h->f[i];
-		rc = buf_adds(b, i ? ",{\"kind\":" : "{\"kind\":");
-		rc = rc ? rc : json_cstr(b, f->kind);
-		rc = rc ? rc : buf_adds(b, ",\"cve\":");
-		rc = rc ? rc
-		        : json_cstr(b,
-		                    f->cve >= 0 ? hunt_cve_ids[f->cve] : NULL);
-		rc = rc ? rc : buf_adds(b, ",\"shows\":");
-		rc = rc ? rc
-		        : json_cstr(b, f->cve >= 0 ? hunt_level_word(f->level)
-		                                   : NULL);
-		rc = rc ? rc
-		        : buf_printf(b, ",\"severity\":\"%s\",\"path\":",
-		                     severity_word(f->sev));
-		rc = rc ? rc : json_cstr(b, f->path);
-		if (!rc && f->line)
-			rc = buf_printf(b, ",\"line\":%llu",
-			                (unsigned long long)f->line);
-		else if (!rc)
-			rc = buf_adds(b, ",\"line\":null");
-		rc = rc ? rc : buf_adds(b, ",\"time\":");
-		rc = rc ? rc : json_cstr(b, f->time[0] ? f->time : NULL);
-		rc = rc ? rc : buf_adds(b, ",\"client_ip\":");
-		rc = rc ? rc
-		        : json_cstr(b, f->client_ip[0] ? f->client_ip : NULL);
-		rc = rc ? rc : buf_adds(b, ",\"user_agent\":");
-		rc = rc ? rc
-		        : json_cstr(b, f->user_agent[0] ? f->user_agent : NULL);
-		rc = rc ? rc : buf_adds(b, ",\"sha256\":");
-		rc = rc ? rc : json_cstr(b, f->sha256[0] ? f->sha256 : NULL);
-		rc = rc ? rc
-		        : buf_printf(b, ",\"backdoor\":%s,\"detail\":",
-		                     f->backdoor ? "true" : "false");
-		rc = rc ? rc : json_cstr(b, f->detail);
-		if (!rc && f->more)
-			rc = buf_printf(b,
-			                ",\"more\":%llu,\"last_line\":%llu",
-			                (unsigned long long)f->more,
-			                (unsigned long long)f->last_line);
-		rc = rc ? rc : buf_addc(b, '}');
+		buf_adds(b, i ? ",{\"kind\":" : "{\"kind\":");
+		json_cstr(b, f->kind);
+		buf_adds(b, ",\"cve\":");
+		json_cstr(b, f->cve >= 0 ? hunt_cve_ids[f->cve] : NULL);
+		buf_adds(b, ",\"shows\":");
+		json_cstr(b, f->cve >= 0 ? hunt_level_word(f->level) : NULL);
+		buf_printf(
+		    b, ",\"severity\":\"%s\",\"path\":", severity_word(f->sev));
+		json_cstr(b, f->path);
+		if (f->line)
+			buf_printf(b, ",\"line\":%llu",
+			           (unsigned long long)f->line);
+		else
+			buf_adds(b, ",\"line\":null");
+		buf_adds(b, ",\"time\":");
+		json_cstr(b, f->time[0] ? f->time : NULL);
+		buf_adds(b, ",\"client_ip\":");
+		json_cstr(b, f->client_ip[0] ? f->client_ip : NULL);
+		buf_adds(b, ",\"user_agent\":");
+		json_cstr(b, f->user_agent[0] ? f->user_agent : NULL);
+		buf_adds(b, ",\"sha256\":");
+		json_cstr(b, f->sha256[0] ? f->sha256 : NULL);
+		buf_printf(b, ",\"backdoor\":%s,\"detail\":",
+		           f->backdoor ? "true" : "false");
+		json_cstr(b, f->detail);
+		if (f->more)
+			buf_printf(b, ",\"more\":%llu,\"last_line\":%llu",
+			           (unsigned long long)f->more,
+			           (unsigned long long)f->last_line);
+		buf_addc(b, '}');
 	}
-	rc = rc ? rc
-	        : buf_printf(b, "],\"aggregated\":%llu,\"backdoors\":[",
-	                     (unsigned long long)h->aggregated);
-	for (i = 0, c = 0; !rc && i < h->nf; i++) {
+	buf_printf(b, "],\"aggregated\":%llu,\"backdoors\":[",
+	           (unsigned long long)h->aggregated);
+	for (i = 0, c = 0; i < h->nf; i++) {
 		const struct finding *f = &h->f[i];
 		if (!f->backdoor)
 			continue;
-		rc = buf_adds(b, c++ ? ",{\"path\":" : "{\"path\":");
-		rc = rc ? rc : json_cstr(b, f->path);
-		rc = rc ? rc : buf_adds(b, ",\"sha256\":");
-		rc = rc ? rc : json_cstr(b, f->sha256[0] ? f->sha256 : NULL);
-		rc = rc ? rc : buf_adds(b, ",\"last_write\":");
-		rc = rc ? rc : json_cstr(b, f->time[0] ? f->time : NULL);
-		rc = rc ? rc : buf_adds(b, ",\"chain\":");
-		rc = rc ? rc : json_cstr(b, f->chain[0] ? f->chain : NULL);
-		rc = rc ? rc : buf_addc(b, '}');
+		buf_adds(b, c++ ? ",{\"path\":" : "{\"path\":");
+		json_cstr(b, f->path);
+		buf_adds(b, ",\"sha256\":");
+		json_cstr(b, f->sha256[0] ? f->sha256 : NULL);
+		buf_adds(b, ",\"last_write\":");
+		json_cstr(b, f->time[0] ? f->time : NULL);
+		buf_adds(b, ",\"chain\":");
+		json_cstr(b, f->chain[0] ? f->chain : NULL);
+		buf_addc(b, '}');
 	}
-	rc = rc ? rc : buf_adds(b, "],\"attackers\":{\"ips\":[");
-	rc = rc ? rc : distinct(h, false, b);
-	rc = rc ? rc : buf_adds(b, "],\"user_agents\":[");
-	rc = rc ? rc : distinct(h, true, b);
-	rc = rc ? rc : buf_adds(b, "]},\"timeline\":[");
+	buf_adds(b, "],\"attackers\":{\"ips\":[");
+	distinct(h, false, b);
+	buf_adds(b, "],\"user_agents\":[");
+	distinct(h, true, b);
+	buf_adds(b, "]},\"timeline\":[");
 	tl = h->nf ? malloc(h->nf * sizeof *tl) : NULL;
+	if (h->nf && !tl)
+		buf_latch(b, EXH_ENOMEM); /* a report without its timeline */
 	if (tl) {
 		size_t n = 0;
 		for (i = 0; i < h->nf; i++)
 			if (h->f[i].time[0] && h->f[i].sev > SEV_INFO)
 				tl[n++] = &h->f[i];
 		qsort(tl, n, sizeof *tl, cmp_time);
-		for (i = 0; !rc && i < n && i < 1000; i++) {
-			rc = buf_adds(b, i ? ",{\"time\":" : "{\"time\":");
-			rc = rc ? rc : json_cstr(b, tl[i]->time);
-			rc = rc ? rc : buf_adds(b, ",\"kind\":");
-			rc = rc ? rc : json_cstr(b, tl[i]->kind);
-			rc = rc ? rc : buf_adds(b, ",\"path\":");
-			rc = rc ? rc : json_cstr(b, tl[i]->path);
-			rc = rc ? rc : buf_addc(b, '}');
+		for (i = 0; i < n && i < 1000; i++) {
+			buf_adds(b, i ? ",{\"time\":" : "{\"time\":");
+			json_cstr(b, tl[i]->time);
+			buf_adds(b, ",\"kind\":");
+			json_cstr(b, tl[i]->kind);
+			buf_adds(b, ",\"path\":");
+			json_cstr(b, tl[i]->path);
+			buf_addc(b, '}');
 		}
 		free(tl);
 	}
-	rc = rc ? rc : buf_adds(b, "],\"coverage\":{");
-	for (s = 0; !rc && s < LS_COUNT; s++) {
+	buf_adds(b, "],\"coverage\":{");
+	for (s = 0; s < LS_COUNT; s++) {
 		const struct coverage *cv = &h->cov[s];
-		rc = json_key(b, log_source_names[s], s == 0);
-		rc = rc ? rc
-		        : buf_printf(b,
-		                     "{\"files\":%llu,\"lines\":%llu,\"bytes\":"
-		                     "%llu,\"oldest\":",
-		                     (unsigned long long)cv->files,
-		                     (unsigned long long)cv->lines,
-		                     (unsigned long long)cv->bytes);
-		rc = rc ? rc : json_cstr(b, cv->oldest[0] ? cv->oldest : NULL);
-		rc = rc ? rc : buf_adds(b, ",\"newest\":");
-		rc = rc ? rc : json_cstr(b, cv->newest[0] ? cv->newest : NULL);
-		rc = rc ? rc : buf_addc(b, '}');
+		json_key(b, log_source_names[s], s == 0);
+		buf_printf(b,
+		           "{\"files\":%llu,\"lines\":%llu,\"bytes\":"
+		           "%llu,\"oldest\":",
+		           (unsigned long long)cv->files,
+		           (unsigned long long)cv->lines,
+		           (unsigned long long)cv->bytes);
+		json_cstr(b, cv->oldest[0] ? cv->oldest : NULL);
+		buf_adds(b, ",\"newest\":");
+		json_cstr(b, cv->newest[0] ? cv->newest : NULL);
+		buf_addc(b, '}');
 	}
-	rc = rc ? rc : buf_adds(b, "},\"coverage_warnings\":[");
-	if (!rc && short_logs(h, why, sizeof why))
-		rc = json_cstr(b, why);
-	rc = rc ? rc : buf_adds(b, "],\"next_steps\":[");
+	buf_adds(b, "},\"coverage_warnings\":[");
+	if (short_logs(h, why, sizeof why))
+		json_cstr(b, why);
+	buf_adds(b, "],\"next_steps\":[");
 	next_steps(h, &st);
-	for (c = 0; !rc && c < st.n; c++) {
-		rc = buf_adds(b, c ? "," : "");
-		rc = rc ? rc : json_cstr(b, st.s[c]);
+	for (c = 0; c < st.n; c++) {
+		buf_adds(b, c ? "," : "");
+		json_cstr(b, st.s[c]);
 	}
 	free_steps(&st);
-	rc = rc ? rc : buf_adds(b, "],\"unreadable\":[");
-	for (i = 0; !rc && i < h->nunreadable; i++) {
-		rc = buf_adds(b, i ? "," : "");
-		rc = rc ? rc : json_cstr(b, h->unreadable[i]);
+	buf_adds(b, "],\"unreadable\":[");
+	for (i = 0; i < h->nunreadable; i++) {
+		buf_adds(b, i ? "," : "");
+		json_cstr(b, h->unreadable[i]);
 	}
-	rc = rc ? rc : buf_adds(b, "],\"notes\":[");
-	for (i = 0; !rc && i < h->nnotes; i++) {
-		rc = buf_adds(b, i ? "," : "");
-		rc = rc ? rc : json_cstr(b, h->notes[i]);
+	buf_adds(b, "],\"notes\":[");
+	for (i = 0; i < h->nnotes; i++) {
+		buf_adds(b, i ? "," : "");
+		json_cstr(b, h->notes[i]);
 	}
-	rc = rc ? rc
-	        : buf_printf(b,
-	                     "],\"files_seen\":%llu,\"files_scanned\":%llu}\n",
-	                     (unsigned long long)h->files_seen,
-	                     (unsigned long long)h->files_scanned);
-	return rc;
+	buf_printf(b, "],\"files_seen\":%llu,\"files_scanned\":%llu}\n",
+	           (unsigned long long)h->files_seen,
+	           (unsigned long long)h->files_scanned);
+	return buf_error(b);
 }
 
 void hunt_report_text(const struct hunt *h, FILE *f)
@@ -387,8 +431,7 @@ void hunt_report_text(const struct hunt *h, FILE *f)
 	if (shown == 40)
 		fprintf(f, "  ... (all of them in the JSON report)\n");
 	fprintf(f, "\nlog coverage:\n");
-	for (s = 0; s < LS_COUNT; s++)
-	{
+	for (s = 0; s < LS_COUNT; s++) {
 		fprintf(f, "  %-14s %6llu files  ", log_source_names[s],
 		        (unsigned long long)h->cov[s].files);
 		term_print(f, h->cov[s].oldest[0] ? h->cov[s].oldest : "-");
@@ -422,9 +465,9 @@ int hunt_report_html(const struct hunt *h, struct buf *b)
 {
 	struct steps st = {0};
 	size_t i;
-	int c, rc;
+	int c;
 
-	rc = buf_adds(
+	buf_adds(
 	    b,
 	    "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
 	    "<title>exhunt hunt report</title><style>"
@@ -435,81 +478,77 @@ int hunt_report_html(const struct hunt *h, struct buf *b)
 	    "e60;color:#fff}"
 	    ".attempted{background:#fd6}.critical{color:#b00;font-weight:bold}"
 	    "</style></head><body><h1>exhunt hunt</h1><p>");
-	rc = rc ? rc : html_escape(b, h->root);
-	rc = rc ? rc
-	        : buf_adds(b, "</p><h2>Verdicts</h2><table><tr><th>CVE</"
-	                      "th><th>verdict</th></tr>");
-	for (c = 0; !rc && c < HC_COUNT; c++)
-		rc = buf_printf(b,
-		                "<tr><td>%s</td><td class=\"%s\">%s</td></tr>",
-		                hunt_cve_ids[c], hunt_level_word(h->verdict[c]),
-		                hunt_level_word(h->verdict[c]));
-	rc = rc ? rc : buf_adds(b, "</table><h2>What to do next</h2><ol>");
+	html_escape(b, h->root);
+	buf_adds(b, "</p><h2>Verdicts</h2><table><tr><th>CVE</"
+	            "th><th>verdict</th></tr>");
+	for (c = 0; c < HC_COUNT; c++)
+		buf_printf(b, "<tr><td>%s</td><td class=\"%s\">%s</td></tr>",
+		           hunt_cve_ids[c], hunt_level_word(h->verdict[c]),
+		           hunt_level_word(h->verdict[c]));
+	buf_adds(b, "</table><h2>What to do next</h2><ol>");
 	next_steps(h, &st);
-	for (c = 0; !rc && c < st.n; c++) {
-		rc = buf_adds(b, "<li>");
-		rc = rc ? rc : html_escape(b, st.s[c]);
-		rc = rc ? rc : buf_adds(b, "</li>");
+	for (c = 0; c < st.n; c++) {
+		buf_adds(b, "<li>");
+		html_escape(b, st.s[c]);
+		buf_adds(b, "</li>");
 	}
 	free_steps(&st);
-	rc = rc ? rc : buf_adds(b, "</ol><h2>Back doors</h2><ul>");
-	for (i = 0; !rc && i < h->nf; i++) {
+	buf_adds(b, "</ol><h2>Back doors</h2><ul>");
+	for (i = 0; i < h->nf; i++) {
 		if (!h->f[i].backdoor)
 			continue;
-		rc = buf_adds(b, "<li>");
-		rc = rc ? rc : html_escape(b, h->f[i].path);
-		rc = rc ? rc : buf_adds(b, ": ");
-		rc = rc ? rc : html_escape(b, h->f[i].detail);
-		rc = rc ? rc : buf_adds(b, "</li>");
+		buf_adds(b, "<li>");
+		html_escape(b, h->f[i].path);
+		buf_adds(b, ": ");
+		html_escape(b, h->f[i].detail);
+		buf_adds(b, "</li>");
 	}
-	rc = rc ? rc : buf_adds(b, "</ul><h2>Notes</h2><ul>");
-	for (i = 0; !rc && i < h->nnotes; i++) {
-		rc = buf_adds(b, "<li>");
-		rc = rc ? rc : html_escape(b, h->notes[i]);
-		rc = rc ? rc : buf_adds(b, "</li>");
+	buf_adds(b, "</ul><h2>Notes</h2><ul>");
+	for (i = 0; i < h->nnotes; i++) {
+		buf_adds(b, "<li>");
+		html_escape(b, h->notes[i]);
+		buf_adds(b, "</li>");
 	}
-	rc = rc ? rc
-	        : buf_printf(b, "</ul><h2>Not read, or read in part (%zu)</h2>"
-	                        "<ul>",
-	                     h->nunreadable);
-	for (i = 0; !rc && i < h->nunreadable; i++) {
-		rc = buf_adds(b, "<li>");
-		rc = rc ? rc : html_escape(b, h->unreadable[i]);
-		rc = rc ? rc : buf_adds(b, "</li>");
+	buf_printf(b,
+	           "</ul><h2>Not read, or read in part (%zu)</h2>"
+	           "<ul>",
+	           h->nunreadable);
+	for (i = 0; i < h->nunreadable; i++) {
+		buf_adds(b, "<li>");
+		html_escape(b, h->unreadable[i]);
+		buf_adds(b, "</li>");
 	}
-	rc = rc ? rc : buf_adds(b, "</ul><h2>Findings</h2>");
-	if (!rc && h->nf > 5000)
-		rc = buf_printf(b,
-		                "<p>The first 5000 of %zu findings are shown; "
-		                "the JSON report (--format json) has them "
-		                "all.</p>",
-		                h->nf);
-	rc = rc ? rc
-	        : buf_adds(
-	              b, "<table><tr><th>severity</th>"
-	                 "<th>kind</th><th>CVE</th><th>where</th><th>time</th>"
-	                 "<th>client</th><th>detail</th></tr>");
-	for (i = 0; !rc && i < h->nf && i < 5000; i++) {
+	buf_adds(b, "</ul><h2>Findings</h2>");
+	if (h->nf > 5000)
+		buf_printf(b,
+		           "<p>The first 5000 of %zu findings are shown; "
+		           "the JSON report (--format json) has them "
+		           "all.</p>",
+		           h->nf);
+	buf_adds(b, "<table><tr><th>severity</th>"
+	            "<th>kind</th><th>CVE</th><th>where</th><th>time</th>"
+	            "<th>client</th><th>detail</th></tr>");
+	for (i = 0; i < h->nf && i < 5000; i++) {
 		const struct finding *f = &h->f[i];
 		char line[32] = "";
 		if (f->line)
 			snprintf(line, sizeof line, ":%llu",
 			         (unsigned long long)f->line);
-		rc = buf_printf(b, "<tr><td class=\"%s\">%s</td><td>",
-		                severity_word(f->sev), severity_word(f->sev));
-		rc = rc ? rc : html_escape(b, f->kind);
-		rc = rc ? rc
-		        : buf_printf(b, "</td><td>%s</td><td>",
-		                     f->cve >= 0 ? hunt_cve_ids[f->cve] : "");
-		rc = rc ? rc : html_escape(b, f->path);
-		rc = rc ? rc : buf_adds(b, line);
-		rc = rc ? rc : buf_adds(b, "</td><td>");
-		rc = rc ? rc : html_escape(b, f->time);
-		rc = rc ? rc : buf_adds(b, "</td><td>");
-		rc = rc ? rc : html_escape(b, f->client_ip);
-		rc = rc ? rc : buf_adds(b, "</td><td>");
-		rc = rc ? rc : html_escape(b, f->detail);
-		rc = rc ? rc : buf_adds(b, "</td></tr>");
+		buf_printf(b, "<tr><td class=\"%s\">%s</td><td>",
+		           severity_word(f->sev), severity_word(f->sev));
+		html_escape(b, f->kind);
+		buf_printf(b, "</td><td>%s</td><td>",
+		           f->cve >= 0 ? hunt_cve_ids[f->cve] : "");
+		html_escape(b, f->path);
+		buf_adds(b, line);
+		buf_adds(b, "</td><td>");
+		html_escape(b, f->time);
+		buf_adds(b, "</td><td>");
+		html_escape(b, f->client_ip);
+		buf_adds(b, "</td><td>");
+		html_escape(b, f->detail);
+		buf_adds(b, "</td></tr>");
 	}
-	return rc ? rc : buf_adds(b, "</table></body></html>\n");
+	buf_adds(b, "</table></body></html>\n");
+	return buf_error(b);
 }

@@ -3,6 +3,7 @@
  * sources (live Windows, .evtx, disk images) will feed the same detectors
  * through hunt_run's dispatch. */
 #include "hunt/detect.h"
+#include "base/array.h"
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/log.h"
@@ -57,7 +58,7 @@ struct walk {
 	struct inode_slot *inodes;
 	size_t inode_cap, inode_used;
 	char **alias, **alias_of;
-	size_t nalias;
+	size_t nalias, capalias, capalias_of;
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	struct job q[LIM_WALK_QUEUE];
@@ -309,8 +310,17 @@ static void run_job(struct hunt *h, struct job *j)
 	enum log_source src;
 	enum log_format fmt;
 	log_cb cb;
+	char magic[8] = {0};
 
-	if (log_kind(j->lower, &src, &fmt, &cb)) {
+	/* Event logs and hives by content (collections rename them), and
+	 * .evtx by name too (a damaged header is still reported). */
+	if (pread(j->fd, magic, sizeof magic, 0) < 0)
+		memset(magic, 0, sizeof magic);
+	if (!memcmp(magic, "ElfFile", 8) || ends_with(j->lower, ".evtx")) {
+		detect_evtx(h, j->fd, j->rel);
+	} else if (!memcmp(magic, "regf", 4)) {
+		detect_hive(h, j->fd, j->rel);
+	} else if (log_kind(j->lower, &src, &fmt, &cb)) {
 		struct detect_ctx d = {.h = h, .path = j->rel};
 		struct log_stats ls;
 		int lrc = ends_with(j->lower, ".gz")
@@ -406,19 +416,20 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 		 * reported (the first's findings are copied at the end). */
 		const char *first = seen_inode(w, st);
 		if (first) {
-			char **a =
-			    realloc(w->alias, (w->nalias + 1) * sizeof *a);
-			char **b =
-			    realloc(w->alias_of, (w->nalias + 1) * sizeof *b);
-			if (a)
-				w->alias = a;
-			if (b)
-				w->alias_of = b;
-			if (a && b && (a[w->nalias] = strdup(w->rel)) &&
-			    (b[w->nalias] = strdup(first)))
-				w->nalias++;
-			else if (a && a[w->nalias])
-				free(a[w->nalias]);
+			char *a = NULL, *b = NULL;
+			if (array_reserve(&w->alias, &w->capalias,
+			                  w->nalias + 1, sizeof *w->alias,
+			                  16) ||
+			    array_reserve(&w->alias_of, &w->capalias_of,
+			                  w->nalias + 1, sizeof *w->alias_of,
+			                  16) ||
+			    !(a = strdup(w->rel)) || !(b = strdup(first))) {
+				free(a);
+				h->out_of_memory = true;
+				return;
+			}
+			w->alias[w->nalias] = a;
+			w->alias_of[w->nalias++] = b;
 			return;
 		}
 	}
@@ -584,24 +595,19 @@ static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 	closedir(dir);
 }
 
-static void merge_list(char ***dst, size_t *nd, char **src, size_t ns)
+static void merge_list(struct hunt *h, char ***dst, size_t *nd, size_t *cap,
+                       char **src, size_t ns)
 {
-	char **n;
 	size_t i;
 
-	if (ns == 0) {
-		free(src);
-		return;
-	}
-	n = realloc(*dst, (*nd + ns) * sizeof *n);
-	if (!n) {
+	if (ns && array_reserve(dst, cap, *nd + ns, sizeof **dst, 16)) {
 		for (i = 0; i < ns; i++)
 			free(src[i]);
-		free(src);
-		return;
+		h->out_of_memory = true;
+		ns = 0;
 	}
-	memcpy(n + *nd, src, ns * sizeof *src);
-	*dst = n;
+	if (ns)
+		memcpy(*dst + *nd, src, ns * sizeof *src);
 	*nd += ns;
 	free(src);
 }
@@ -611,17 +617,20 @@ static void merge(struct hunt *h, struct hunt *l)
 {
 	int s;
 
+	if (l->out_of_memory)
+		h->out_of_memory = true;
 	if (l->nf) {
-		/* (l->nf > 0, so this never reallocs to zero bytes.) */
-		struct finding *n = realloc(h->f, (h->nf + l->nf) * sizeof *n);
-		if (n) {
-			memcpy(n + h->nf, l->f, l->nf * sizeof *n);
-			h->f = n;
+		if (array_reserve(&h->f, &h->capf, h->nf + l->nf, sizeof *h->f,
+		                  64) == 0) {
+			memcpy(h->f + h->nf, l->f, l->nf * sizeof *h->f);
 			h->nf += l->nf;
-			h->capf = h->nf;
 			free(l->f);
 			l->f = NULL;
 			l->nf = l->capf = 0;
+		} else {
+			/* the worker's findings stay with it and are freed
+			 * with it: say they are missing */
+			h->out_of_memory = true;
 		}
 	}
 	for (s = 0; s < LS_COUNT; s++) {
@@ -634,11 +643,11 @@ static void merge(struct hunt *h, struct hunt *l)
 		if (b->newest[0])
 			hunt_cover(h, (enum log_source)s, b->newest);
 	}
-	merge_list(&h->unreadable, &h->nunreadable, l->unreadable,
-	           l->nunreadable);
-	merge_list(&h->notes, &h->nnotes, l->notes, l->nnotes);
+	merge_list(h, &h->unreadable, &h->nunreadable, &h->capunreadable,
+	           l->unreadable, l->nunreadable);
+	merge_list(h, &h->notes, &h->nnotes, &h->capnotes, l->notes, l->nnotes);
 	l->unreadable = l->notes = NULL;
-	l->nunreadable = l->nnotes = 0;
+	l->nunreadable = l->nnotes = l->capunreadable = l->capnotes = 0;
 	h->files_scanned += l->files_scanned;
 	h->aggregated += l->aggregated;
 	h->bytes_scanned += l->bytes_scanned;
@@ -785,6 +794,10 @@ int hunt_run(struct hunt *h)
 		             "so this report is partial (run the hunt again to "
 		             "the end)");
 	}
+	if (h->out_of_memory)
+		hunt_note(h, "memory ran out during the hunt: some findings, "
+		             "notes or names were not kept, so this report is "
+		             "incomplete (run again with more memory)");
 	if (h->aggregated)
 		hunt_note(h,
 		          "%llu findings alike to others in the same file "

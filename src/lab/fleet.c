@@ -116,9 +116,18 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
+/* The lab's own registrations: one the kernel refuses leaves the
+ * connection to its idle timer, and is said once. */
 static void want(struct conn *c, uint32_t ev)
 {
-	loop_mod(&c->f->loop, &c->io, ev);
+	static bool said;
+
+	if (loop_mod(&c->f->loop, &c->io, ev) && !said) {
+		said = true;
+		log_warn("lab: the event loop refused a connection's events "
+		         "(%s); it will be closed when idle",
+		         strerror(errno));
+	}
 }
 
 static void conn_io(struct loop_io *io, uint32_t ev);

@@ -301,9 +301,9 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 	p->sni_foreign = (int)rng_below(&r, 100) < w->mix->sni_foreign &&
 	                 !p->sni_only && !p->twin;
 	k = (int)rng_below(&r, 100);
-	p->http = k < w->mix->http_refused / 2       ? HTTP_SSL_REQUIRED
-	          : k < w->mix->http_refused ? HTTP_TO_HTTPS
-	                                     : HTTP_SERVE;
+	p->http = k < w->mix->http_refused / 2 ? HTTP_SSL_REQUIRED
+	          : k < w->mix->http_refused   ? HTTP_TO_HTTPS
+	                                       : HTTP_SERVE;
 	if (p->twin) {
 		snprintf(p->name, sizeof p->name, "EXCHANGE");
 		snprintf(p->cert_cn, sizeof p->cert_cn, "mail.o%06x.example",
@@ -570,125 +570,102 @@ int persona_truth(const struct lab_world *w, const struct persona *p,
 	in.ssrf = c.ssrf;
 	in.proxyshell = c.proxyshell;
 	judge(kb, &in, &v);
-	buf_latch(out, buf_printf(out, "{\"ip\":\"%s\",\"hostname\":", ip));
-	buf_latch(out, json_cstr(out, p->hostname));
-	buf_latch(out,
-	          buf_printf(out, ",\"persona\":\"%s\"", kind_word(p->kind)));
+	buf_printf(out, "{\"ip\":\"%s\",\"hostname\":", ip);
+	json_cstr(out, p->hostname);
+	buf_printf(out, ",\"persona\":\"%s\"", kind_word(p->kind));
 	if (p->kind == P_HOSTILE) {
 		static const char *const hw[] = {
 		    "",          "tickets", "slowloris", "headers",
 		    "chunks",    "length",  "big-stall", "reset",
 		    "stall-tls", "loop",    "offhost",   "inject"};
-		buf_latch(out, buf_printf(out, ",\"hostile\":\"%s\"",
-		                          hw[p->hostile]));
+		buf_printf(out, ",\"hostile\":\"%s\"", hw[p->hostile]);
 	}
-	buf_latch(out, buf_printf(out, ",\"exchange\":%s,\"visible\":%s",
-	                          p->kind == P_EXCHANGE ? "true" : "false",
-	                          persona_seen(p) ? "true" : "false"));
+	buf_printf(out, ",\"exchange\":%s,\"visible\":%s",
+	           p->kind == P_EXCHANGE ? "true" : "false",
+	           persona_seen(p) ? "true" : "false");
 	if (p->kind == P_EXCHANGE) {
 		const struct kb_build *kbb = kb_nearest(kb, p->build);
 		build_format(p->build, false, bs);
-		buf_latch(
-		    out, buf_printf(out, ",\"product\":\"%s\",\"build\":\"%s\"",
-		                    kb->products[p->product].name, bs));
-		buf_latch(out, buf_printf(
-		                   out, ",\"cu\":\"%s\",\"update\":\"%s\"",
-		                   kbb ? kbb->cu : "", kbb ? kbb->update : ""));
+		buf_printf(out, ",\"product\":\"%s\",\"build\":\"%s\"",
+		           kb->products[p->product].name, bs);
+		buf_printf(out, ",\"cu\":\"%s\",\"update\":\"%s\"",
+		           kbb ? kbb->cu : "", kbb ? kbb->update : "");
 		build_format(in.build, in.precision == PREC_CU, bs);
 		if (in.precision == PREC_NONE)
-			buf_latch(out,
-			          buf_adds(out, ",\"visible_build\":null,"
-			                        "\"build_precision\":null"));
+			buf_adds(out, ",\"visible_build\":null,"
+			              "\"build_precision\":null");
 		else
-			buf_latch(
-			    out, buf_printf(out,
-			                    ",\"visible_build\":\"%s\",\"build_"
-			                    "precision\":\"%s\"",
-			                    bs, precision_word(in.precision)));
-		buf_latch(out, buf_printf(out,
-		                          ",\"shows\":{\"x_owa_version\":%s,"
-		                          "\"exporttool_manifest\":%s}",
-		                          p->owa_header ? "true" : "false",
-		                          p->manifest ? "true" : "false"));
-		buf_latch(out,
-		          buf_printf(
-		              out, ",\"mitigations\":{\"eomt\":%s,\"eems\":%s}",
-		              p->eomt ? "true" : "false",
-		              p->eems ? "true" : "false"));
-		buf_latch(out,
-		          buf_printf(out, ",\"server_name\":\"%s\"", p->name));
-		buf_latch(
-		    out,
-		    buf_printf(out,
-		               ",\"deploy\":\"%s\",\"owa_service_header\":%s",
-		               deploy_word(p->deploy),
-		               p->owa_service ? "true" : "false"));
+			buf_printf(out,
+			           ",\"visible_build\":\"%s\",\"build_"
+			           "precision\":\"%s\"",
+			           bs, precision_word(in.precision));
+		buf_printf(out,
+		           ",\"shows\":{\"x_owa_version\":%s,"
+		           "\"exporttool_manifest\":%s}",
+		           p->owa_header ? "true" : "false",
+		           p->manifest ? "true" : "false");
+		buf_printf(out, ",\"mitigations\":{\"eomt\":%s,\"eems\":%s}",
+		           p->eomt ? "true" : "false",
+		           p->eems ? "true" : "false");
+		buf_printf(out, ",\"server_name\":\"%s\"", p->name);
+		buf_printf(out, ",\"deploy\":\"%s\",\"owa_service_header\":%s",
+		           deploy_word(p->deploy),
+		           p->owa_service ? "true" : "false");
 		if (p->pool_build) {
 			build_format(p->pool_build, false, bs);
-			buf_latch(
-			    out, buf_printf(out,
-			                    ",\"pool\":{\"server_name\":\"%s\","
-			                    "\"build\":\"%s\"}",
-			                    p->pool_name, bs));
+			buf_printf(out,
+			           ",\"pool\":{\"server_name\":\"%s\","
+			           "\"build\":\"%s\"}",
+			           p->pool_name, bs);
 		}
 	} else {
-		buf_latch(out,
-		          buf_adds(out, ",\"product\":null,\"build\":null"));
+		buf_adds(out, ",\"product\":null,\"build\":null");
 	}
-	buf_latch(out, buf_printf(out, ",\"tls_version\":\"%s\"",
-	                          persona_tls_name(p)));
+	buf_printf(out, ",\"tls_version\":\"%s\"", persona_tls_name(p));
 	if (p->kind == P_EXCHANGE) {
-		buf_latch(out, buf_adds(out, ",\"cert_cn\":"));
-		buf_latch(out, json_cstr(out, p->cert_cn));
-		buf_latch(out,
-		          buf_printf(out, ",\"sni_foreign\":%s,\"twin\":%s",
-		                     p->sni_foreign ? "true" : "false",
-		                     p->twin ? "true" : "false"));
-		buf_latch(out, buf_printf(out, ",\"http\":\"%s\"",
-		                          p->http == HTTP_SSL_REQUIRED ? "403.4"
-		                          : p->http == HTTP_TO_HTTPS
-		                              ? "redirect-https"
-		                              : "serve"));
+		buf_adds(out, ",\"cert_cn\":");
+		json_cstr(out, p->cert_cn);
+		buf_printf(out, ",\"sni_foreign\":%s,\"twin\":%s",
+		           p->sni_foreign ? "true" : "false",
+		           p->twin ? "true" : "false");
+		buf_printf(out, ",\"http\":\"%s\"",
+		           p->http == HTTP_SSL_REQUIRED ? "403.4"
+		           : p->http == HTTP_TO_HTTPS   ? "redirect-https"
+		                                        : "serve");
 	}
-	buf_latch(
-	    out, buf_printf(
-	             out, ",\"sni_only\":%s,\"slow\":%s,\"close_each\":%s",
-	             p->sni_only ? "true" : "false", p->slow ? "true" : "false",
-	             p->close_each ? "true" : "false"));
+	buf_printf(out, ",\"sni_only\":%s,\"slow\":%s,\"close_each\":%s",
+	           p->sni_only ? "true" : "false", p->slow ? "true" : "false",
+	           p->close_each ? "true" : "false");
 	if (p->kind == P_EXCHANGE)
-		buf_latch(out,
-		          buf_printf(out, ",\"front\":\"%s\",\"catch_all\":%s",
-		                     front_word(p->front),
-		                     p->catch_all ? "true" : "false"));
-	buf_latch(out, buf_adds(out, ",\"webshells\":["));
+		buf_printf(out, ",\"front\":\"%s\",\"catch_all\":%s",
+		           front_word(p->front),
+		           p->catch_all ? "true" : "false");
+	buf_adds(out, ",\"webshells\":[");
 	/* Behind a catch-all site a scanner cannot tell shells apart. */
 	for (k = 0, n = 0; !p->catch_all && persona_seen(p) && k < p->nshells;
 	     k++) {
 		if (!persona_path_served(w, p, p->shells[k]))
 			continue;
 		if (n++)
-			buf_latch(out, buf_addc(out, ','));
-		buf_latch(out,
-		          json_cstr(out, kb->webshell_paths[p->shells[k]]));
+			buf_addc(out, ',');
+		json_cstr(out, kb->webshell_paths[p->shells[k]]);
 	}
-	buf_latch(out, buf_adds(out, "],\"checks\":{"));
+	buf_adds(out, "],\"checks\":{");
 	if (persona_seen(p))
-		buf_latch(
-		    out,
-		    buf_printf(out,
-		               "\"ssrf-26855\":\"%s\",\"proxyshell\":\"%s\","
-		               "\"mitigation\":\"%s\",\"webshells\":\"%s\"",
-		               check_word(c.ssrf), check_word(c.proxyshell),
-		               c.mitigation, c.webshells));
+		buf_printf(out,
+		           "\"ssrf-26855\":\"%s\",\"proxyshell\":\"%s\","
+		           "\"mitigation\":\"%s\",\"webshells\":\"%s\"",
+		           check_word(c.ssrf), check_word(c.proxyshell),
+		           c.mitigation, c.webshells);
 	/* verdicts: what a scan by address alone reaches; an SNI-only server
 	 * shows nothing without its name. verdicts_by_name: with the name. */
-	buf_latch(out, buf_adds(out, "},\"verdicts\":"));
+	buf_adds(out, "},\"verdicts\":");
 	if ((p->sni_only || p->sni_foreign))
-		buf_latch(out, buf_adds(out, "{}"));
+		buf_adds(out, "{}");
 	else
 		buf_latch(out, judge_json(kb, &v, false, out));
-	buf_latch(out, buf_adds(out, ",\"verdicts_by_name\":"));
+	buf_adds(out, ",\"verdicts_by_name\":");
 	buf_latch(out, judge_json(kb, &v, false, out));
-	buf_latch(out, buf_adds(out, "}\n"));
+	buf_adds(out, "}\n");
 	return buf_error(out);
 }

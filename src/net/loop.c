@@ -34,8 +34,10 @@ int loop_mod(struct loop *l, struct loop_io *io, uint32_t events)
 
 	if (io->events == events)
 		return 0;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, io->fd, &ev))
+		return EXH_EIO;
 	io->events = events;
-	return epoll_ctl(l->epfd, EPOLL_CTL_MOD, io->fd, &ev) ? EXH_EIO : 0;
+	return 0;
 }
 
 void loop_del(struct loop *l, struct loop_io *io)

@@ -66,9 +66,8 @@ int base64_lines(struct buf *out, const void *data, size_t n)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *p = data;
 	size_t i, col = 0;
-	int rc = 0;
 
-	for (i = 0; !rc && i < n; i += 3) {
+	for (i = 0; i < n; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16;
 		char q[4];
 		if (i + 1 < n)
@@ -79,16 +78,16 @@ int base64_lines(struct buf *out, const void *data, size_t n)
 		q[1] = tab[v >> 12 & 63];
 		q[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
 		q[3] = i + 2 < n ? tab[v & 63] : '=';
-		rc = buf_add(out, q, 4);
+		buf_add(out, q, 4);
 		col += 4;
-		if (!rc && col >= 76) {
-			rc = buf_adds(out, "\r\n");
+		if (col >= 76) {
+			buf_adds(out, "\r\n");
 			col = 0;
 		}
 	}
-	if (!rc && col)
-		rc = buf_adds(out, "\r\n");
-	return rc;
+	if (col)
+		buf_adds(out, "\r\n");
+	return buf_error(out);
 }
 
 /* Values for the templates' {{name}} fields. */
@@ -98,24 +97,23 @@ struct field {
 	bool raw_html; /* already HTML: not escaped in the HTML template */
 };
 
-static int expand(struct buf *out, const struct buf *tpl, const struct field *f,
-                  int nf, bool html)
+static void expand(struct buf *out, const struct buf *tpl,
+                   const struct field *f, int nf, bool html)
 {
 	const char *s = tpl->p, *e = tpl->p + tpl->len;
-	int rc = 0;
 
-	while (!rc && s < e) {
+	while (s < e) {
 		const char *open = memmem(s, (size_t)(e - s), "{{", 2);
 		const char *close;
 		int i;
 		if (!open) {
-			rc = buf_add(out, s, (size_t)(e - s));
+			buf_add(out, s, (size_t)(e - s));
 			break;
 		}
-		rc = buf_add(out, s, (size_t)(open - s));
+		buf_add(out, s, (size_t)(open - s));
 		close = memmem(open, (size_t)(e - open), "}}", 2);
-		if (rc || !close) {
-			rc = rc ? rc : buf_add(out, open, (size_t)(e - open));
+		if (!close) {
+			buf_add(out, open, (size_t)(e - open));
 			break;
 		}
 		for (i = 0; i < nf; i++)
@@ -123,14 +121,13 @@ static int expand(struct buf *out, const struct buf *tpl, const struct field *f,
 			    memcmp(f[i].name, open + 2, strlen(f[i].name)) == 0)
 				break;
 		if (i == nf)
-			rc = buf_add(out, open, (size_t)(close + 2 - open));
+			buf_add(out, open, (size_t)(close + 2 - open));
 		else if (html && !f[i].raw_html)
-			rc = html_escape(out, f[i].value);
+			html_escape(out, f[i].value);
 		else
-			rc = buf_adds(out, f[i].value);
+			buf_adds(out, f[i].value);
 		s = close + 2;
 	}
-	return rc;
 }
 
 static const char *or_dash(const char *s)
@@ -138,89 +135,86 @@ static const char *or_dash(const char *s)
 	return s && s[0] ? s : "-";
 }
 
-static int servers_text(struct buf *b, const struct notice *nt)
+static void servers_text(struct buf *b, const struct notice *nt)
 {
 	size_t i;
-	int rc = 0;
 
-	for (i = 0; !rc && i < nt->n; i++) {
+	for (i = 0; i < nt->n; i++) {
 		const struct notice_server *s = &nt->s[i];
-		rc = buf_printf(b,
-		                "Server %zu: %s port %d%s%s\n"
-		                "  server name:   %s\n"
-		                "  version:       %s (build %s)\n"
-		                "  vulnerable:    %s\n",
-		                i + 1, s->ip, s->port,
-		                s->hostname[0] ? ", name " : "", s->hostname,
-		                or_dash(s->name), or_dash(s->build_name),
-		                or_dash(s->build), or_dash(s->vulnerable));
-		if (!rc && s->likely[0])
-			rc = buf_printf(b,
-			                "  likely vulnerable (the build is "
-			                "known to the CU only): %s\n",
-			                s->likely);
-		if (!rc && s->nshells)
-			rc = buf_printf(b,
-			                "  WEB SHELL answered at: %s\n"
-			                "  -> this server is compromised\n",
-			                s->shells);
-		rc = rc ? rc
-		        : buf_printf(b,
-		                     "  first seen:    %s\n"
-		                     "  seen in scan:  %s\n"
-		                     "  to do:         %s\n\n",
-		                     or_dash(s->first_seen), or_dash(s->seen),
-		                     or_dash(s->fix));
+		buf_printf(b,
+		           "Server %zu: %s port %d%s%s\n"
+		           "  server name:   %s\n"
+		           "  version:       %s (build %s)\n"
+		           "  vulnerable:    %s\n",
+		           i + 1, s->ip, s->port,
+		           s->hostname[0] ? ", name " : "", s->hostname,
+		           or_dash(s->name), or_dash(s->build_name),
+		           or_dash(s->build), or_dash(s->vulnerable));
+		if (s->likely[0])
+			buf_printf(b,
+			           "  likely vulnerable (the build is "
+			           "known to the CU only): %s\n",
+			           s->likely);
+		if (s->nshells)
+			buf_printf(b,
+			           "  WEB SHELL answered at: %s\n"
+			           "  -> this server is compromised\n",
+			           s->shells);
+		buf_printf(b,
+		           "  first seen:    %s\n"
+		           "  seen in scan:  %s\n"
+		           "  to do:         %s\n\n",
+		           or_dash(s->first_seen), or_dash(s->seen),
+		           or_dash(s->fix));
 	}
-	return rc;
 }
 
-static int cell(struct buf *b, const char *s)
+static void cell(struct buf *b, const char *s)
 {
-	int rc = buf_adds(b, "<td>");
-	rc = rc ? rc : html_escape(b, or_dash(s));
-	return rc ? rc : buf_adds(b, "</td>");
+	buf_adds(b, "<td>");
+	html_escape(b, or_dash(s));
+	buf_adds(b, "</td>");
 }
 
-static int servers_html(struct buf *b, const struct notice *nt)
+static void servers_html(struct buf *b, const struct notice *nt)
 {
 	size_t i;
-	int rc = buf_adds(
-	    b, "<table border=\"1\" cellpadding=\"4\" "
-	       "style=\"border-collapse:collapse\"><tr><th>address</th>"
-	       "<th>port</th><th>server</th><th>version</th><th>build</th>"
-	       "<th>vulnerable</th><th>web shells</th><th>first seen</th>"
-	       "<th>to do</th></tr>");
 
-	for (i = 0; !rc && i < nt->n; i++) {
+	buf_adds(b, "<table border=\"1\" cellpadding=\"4\" "
+	            "style=\"border-collapse:collapse\"><tr><th>address</th>"
+	            "<th>port</th><th>server</th><th>version</th><th>build</th>"
+	            "<th>vulnerable</th><th>web shells</th><th>first seen</th>"
+	            "<th>to do</th></tr>");
+
+	for (i = 0; i < nt->n; i++) {
 		const struct notice_server *s = &nt->s[i];
 		char port[16];
 		snprintf(port, sizeof port, "%d", s->port);
-		rc = buf_adds(b, "<tr>");
-		rc = rc ? rc : cell(b, s->ip);
-		rc = rc ? rc : cell(b, port);
-		rc = rc ? rc : cell(b, s->name);
-		rc = rc ? rc : cell(b, s->build_name);
-		rc = rc ? rc : cell(b, s->build);
-		rc = rc ? rc
-		        : cell(b, s->vulnerable[0] ? s->vulnerable : s->likely);
-		rc = rc ? rc : cell(b, s->shells);
-		rc = rc ? rc : cell(b, s->first_seen);
-		rc = rc ? rc : cell(b, s->fix);
-		rc = rc ? rc : buf_adds(b, "</tr>");
+		buf_adds(b, "<tr>");
+		cell(b, s->ip);
+		cell(b, port);
+		cell(b, s->name);
+		cell(b, s->build_name);
+		cell(b, s->build);
+		cell(b, s->vulnerable[0] ? s->vulnerable : s->likely);
+		cell(b, s->shells);
+		cell(b, s->first_seen);
+		cell(b, s->fix);
+		buf_adds(b, "</tr>");
 	}
-	return rc ? rc : buf_adds(b, "</table>");
+	buf_adds(b, "</table>");
 }
 
 /* Shadowserver scan_exchange columns (docs/scan-output.md). */
-static int servers_csv(struct buf *b, const struct notice *nt)
+static void servers_csv(struct buf *b, const struct notice *nt)
 {
 	size_t i;
-	int rc = buf_adds(b, "timestamp,severity,ip,protocol,port,hostname,"
-	                     "tag,asn,geo,region,city,naics,hostname_source,"
-	                     "sector,version,servername,url\r\n");
 
-	for (i = 0; !rc && i < nt->n; i++) {
+	buf_adds(b, "timestamp,severity,ip,protocol,port,hostname,"
+	            "tag,asn,geo,region,city,naics,hostname_source,"
+	            "sector,version,servername,url\r\n");
+
+	for (i = 0; i < nt->n; i++) {
 		const struct notice_server *s = &nt->s[i];
 		char tag[700], port[16], *p;
 		snprintf(port, sizeof port, "%d", s->port);
@@ -235,58 +229,52 @@ static int servers_csv(struct buf *b, const struct notice *nt)
 			else if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
 		}
-		rc = csv_field(b, s->seen, false);
-		rc = rc ? rc
-		        : csv_field(b,
-		                    s->nshells || s->vulnerable[0] ? "critical"
-		                                                   : "high",
-		                    false);
-		rc = rc ? rc : csv_field(b, s->ip, false);
-		rc = rc ? rc : csv_field(b, "tcp", false);
-		rc = rc ? rc : csv_field(b, port, false);
-		rc = rc ? rc : csv_field(b, s->hostname, false);
-		rc = rc ? rc : csv_field(b, tag, false);
-		rc = rc ? rc : csv_field(b, s->asn, false);
-		rc = rc ? rc : csv_field(b, s->country, false);
-		rc = rc ? rc : buf_adds(b, ",,,");
-		rc = rc ? rc
-		        : csv_field(b, s->hostname[0] ? "input" : "", false);
-		rc = rc ? rc : csv_field(b, "", false);
-		rc = rc ? rc : csv_field(b, s->build, false);
-		rc = rc ? rc : csv_field(b, s->name, false);
-		rc = rc ? rc : csv_field(b, s->shells, true);
+		csv_field(b, s->seen, false);
+		csv_field(b,
+		          s->nshells || s->vulnerable[0] ? "critical" : "high",
+		          false);
+		csv_field(b, s->ip, false);
+		csv_field(b, "tcp", false);
+		csv_field(b, port, false);
+		csv_field(b, s->hostname, false);
+		csv_field(b, tag, false);
+		csv_field(b, s->asn, false);
+		csv_field(b, s->country, false);
+		buf_adds(b, ",,,");
+		csv_field(b, s->hostname[0] ? "input" : "", false);
+		csv_field(b, "", false);
+		csv_field(b, s->build, false);
+		csv_field(b, s->name, false);
+		csv_field(b, s->shells, true);
 		/* csv_field ends rows with '\n': make it CRLF */
-		if (!rc && b->len && b->p[b->len - 1] == '\n') {
+		if (b->len && b->p[b->len - 1] == '\n') {
 			b->len--;
-			rc = buf_adds(b, "\r\n");
+			buf_adds(b, "\r\n");
 		}
 	}
-	return rc;
 }
 
 /* A XARF party object: ,"key":{"org":..,"contact":..,"domain":..} */
-static int party(struct buf *b, const char *key, const struct notice_opts *o,
-                 const char *at)
+static void party(struct buf *b, const char *key, const struct notice_opts *o,
+                  const char *at)
 {
-	int rc = buf_printf(b, ",\"%s\":{\"org\":", key);
-
-	rc = rc ? rc : json_cstr(b, o->reporter);
-	rc = rc ? rc : buf_adds(b, ",\"contact\":");
-	rc = rc ? rc : json_cstr(b, o->from);
-	rc = rc ? rc : buf_adds(b, ",\"domain\":");
-	rc = rc ? rc : json_cstr(b, at ? at + 1 : "");
-	return rc ? rc : buf_addc(b, '}');
+	buf_printf(b, ",\"%s\":{\"org\":", key);
+	json_cstr(b, o->reporter);
+	buf_adds(b, ",\"contact\":");
+	json_cstr(b, o->from);
+	buf_adds(b, ",\"domain\":");
+	json_cstr(b, at ? at + 1 : "");
+	buf_addc(b, '}');
 }
 
 /* One XARF v4 report for one server: infrastructure/compromised_server
  * when a web shell answered, else vulnerability/cve. */
-static int xarf(struct buf *b, const struct notice_server *s,
-                const struct notice_opts *o)
+static void xarf(struct buf *b, const struct notice_server *s,
+                 const struct notice_opts *o)
 {
 	const char *dom = strchr(o->from, '@');
 	char first[32] = "", id[40];
 	uint64_t h = text_hash(o->round, text_hash(s->ip, TEXT_HASH_START));
-	int rc;
 
 	h = text_hash(s->vulnerable, h ^ (uint64_t)s->port);
 	snprintf(id, sizeof id, "%08x-%04x-4%03x-8%03x-%012llx",
@@ -300,96 +288,88 @@ static int xarf(struct buf *b, const struct notice_server *s,
 		snprintf(first, sizeof first, "%.*s", (int)(k < 31 ? k : 31),
 		         v);
 	}
-	rc = buf_printf(b,
-	                "{\"xarf_version\":\"4.0.0\",\"report_id\":\"%s\","
-	                "\"timestamp\":",
-	                id);
-	rc = rc ? rc : json_cstr(b, s->seen);
+	buf_printf(b,
+	           "{\"xarf_version\":\"4.0.0\",\"report_id\":\"%s\","
+	           "\"timestamp\":",
+	           id);
+	json_cstr(b, s->seen);
 	/* we both report and send */
-	rc = rc ? rc : party(b, "reporter", o, dom);
-	rc = rc ? rc : party(b, "sender", o, dom);
-	rc = rc ? rc : buf_adds(b, ",\"source_identifier\":");
-	rc = rc ? rc : json_cstr(b, s->ip);
-	rc = rc ? rc : buf_printf(b, ",\"source_port\":%d", s->port);
+	party(b, "reporter", o, dom);
+	party(b, "sender", o, dom);
+	buf_adds(b, ",\"source_identifier\":");
+	json_cstr(b, s->ip);
+	buf_printf(b, ",\"source_port\":%d", s->port);
 	if (s->nshells) {
-		rc = rc ? rc
-		        : buf_adds(b, ",\"category\":\"infrastructure\","
-		                      "\"type\":\"compromised_server\"");
+		buf_adds(b, ",\"category\":\"infrastructure\","
+		            "\"type\":\"compromised_server\"");
 	} else {
-		rc = rc ? rc
-		        : buf_adds(b, ",\"category\":\"vulnerability\","
-		                      "\"type\":\"cve\",\"cve_id\":");
-		rc = rc ? rc : json_cstr(b, first);
+		buf_adds(b, ",\"category\":\"vulnerability\","
+		            "\"type\":\"cve\",\"cve_id\":");
+		json_cstr(b, first);
 	}
-	rc = rc ? rc
-	        : buf_adds(b, ",\"evidence_source\":\"vulnerability_scan\","
-	                      "\"service\":\"https\",\"service_version\":");
-	rc =
-	    rc ? rc : json_cstr(b, s->build_name[0] ? s->build_name : s->build);
-	rc = rc ? rc : buf_adds(b, ",\"remediation\":");
-	rc = rc ? rc : json_cstr(b, s->fix);
-	rc = rc ? rc
-	        : buf_printf(
-	              b, ",\"patch_available\":%s,\"tags\":[\"exchange\"",
-	              strncmp(s->fix, "install ", 8) == 0 ? "true" : "false");
+	buf_adds(b, ",\"evidence_source\":\"vulnerability_scan\","
+	            "\"service\":\"https\",\"service_version\":");
+	json_cstr(b, s->build_name[0] ? s->build_name : s->build);
+	buf_adds(b, ",\"remediation\":");
+	json_cstr(b, s->fix);
+	buf_printf(b, ",\"patch_available\":%s,\"tags\":[\"exchange\"",
+	           strncmp(s->fix, "install ", 8) == 0 ? "true" : "false");
 	{
 		char all[1300], *tok, *save = NULL;
 		snprintf(all, sizeof all, "%s %s", s->vulnerable, s->likely);
-		for (tok = strtok_r(all, " ", &save); !rc && tok;
+		for (tok = strtok_r(all, " ", &save); tok;
 		     tok = strtok_r(NULL, " ", &save)) {
-			rc = buf_addc(b, ',');
-			rc = rc ? rc : json_cstr(b, tok);
+			buf_addc(b, ',');
+			json_cstr(b, tok);
 		}
 	}
-	if (!rc && s->nshells) {
+	if (s->nshells) {
 		char all[1024], *tok, *save = NULL;
-		rc = buf_adds(b, ",\"webshell\"],\"evidence\":[");
+		buf_adds(b, ",\"webshell\"],\"evidence\":[");
 		snprintf(all, sizeof all, "%s", s->shells);
-		for (tok = strtok_r(all, " ", &save); !rc && tok;
+		for (tok = strtok_r(all, " ", &save); tok;
 		     tok = strtok_r(NULL, " ", &save)) {
 			if (b->p[b->len - 1] == '}')
-				rc = buf_addc(b, ',');
-			rc = rc ? rc
-			        : buf_adds(b, "{\"content_type\":\"text/uri-"
-			                      "list\",\"description\":\"a web "
-			                      "shell answered at this URL "
-			                      "path\",\"payload\":");
-			rc = rc ? rc : json_cstr(b, tok);
-			rc = rc ? rc : buf_addc(b, '}');
+				buf_addc(b, ',');
+			buf_adds(b, "{\"content_type\":\"text/uri-"
+			            "list\",\"description\":\"a web "
+			            "shell answered at this URL "
+			            "path\",\"payload\":");
+			json_cstr(b, tok);
+			buf_addc(b, '}');
 		}
-		rc = rc ? rc : buf_addc(b, ']');
+		buf_addc(b, ']');
 	} else {
-		rc = rc ? rc : buf_addc(b, ']');
+		buf_addc(b, ']');
 	}
-	return rc ? rc : buf_adds(b, "}\r\n");
+	buf_adds(b, "}\r\n");
 }
 
-static int part_header(struct buf *b, const char *boundary, const char *type,
-                       const char *filename)
+static void part_header(struct buf *b, const char *boundary, const char *type,
+                        const char *filename)
 {
-	int rc = buf_printf(b, "--%s\r\nContent-Type: %s", boundary, type);
+	buf_printf(b, "--%s\r\nContent-Type: %s", boundary, type);
 
-	if (!rc && filename)
-		rc = buf_printf(b,
-		                "; name=\"%s\"\r\nContent-Disposition: "
-		                "attachment; filename=\"%s\"",
-		                filename, filename);
-	return rc ? rc
-	          : buf_adds(b,
-	                     "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+	if (filename)
+		buf_printf(b,
+		           "; name=\"%s\"\r\nContent-Disposition: "
+		           "attachment; filename=\"%s\"",
+		           filename, filename);
+	buf_adds(b, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
 }
 
 /* A header value on one line: CR and LF become spaces; non-ASCII is sent
  * as an RFC 2047 encoded word. */
-static int header_text(struct buf *out, const char *name, const char *v)
+static void header_text(struct buf *out, const char *name, const char *v)
 {
 	size_t i, n = strlen(v);
 	bool ascii = true;
 	char *t = malloc(n + 1);
-	int rc;
 
-	if (!t)
-		return EXH_ENOMEM;
+	if (!t) {
+		buf_latch(out, EXH_ENOMEM);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		t[i] = v[i] == '\r' || v[i] == '\n' ? ' ' : v[i];
 		ascii = ascii && (unsigned char)v[i] < 128;
@@ -397,42 +377,39 @@ static int header_text(struct buf *out, const char *name, const char *v)
 	t[n] = '\0';
 	while (n && t[n - 1] == ' ')
 		t[--n] = '\0';
-	rc = buf_printf(out, "%s: ", name);
-	if (!rc && ascii) {
-		rc = buf_adds(out, t);
-	} else if (!rc) {
+	buf_printf(out, "%s: ", name);
+	if (ascii) {
+		buf_adds(out, t);
+	} else {
 		struct buf enc;
 		buf_init(&enc, 1 << 20);
-		rc = base64_lines(&enc, t, n);
 		/* one encoded word: drop the line breaks base64_lines adds */
-		if (!rc) {
+		if (buf_latch(out, base64_lines(&enc, t, n)) == 0) {
 			size_t k, o = 0;
 			for (k = 0; k < enc.len; k++)
 				if (enc.p[k] != '\r' && enc.p[k] != '\n')
 					enc.p[o++] = enc.p[k];
 			enc.len = o;
-			rc = buf_adds(out, "=?utf-8?B?");
-			rc = rc ? rc : buf_add(out, enc.p, enc.len);
-			rc = rc ? rc : buf_adds(out, "?=");
+			buf_adds(out, "=?utf-8?B?");
+			buf_add(out, enc.p, enc.len);
+			buf_adds(out, "?=");
 		}
 		buf_release(&enc);
 	}
 	free(t);
-	return rc ? rc : buf_adds(out, "\r\n");
+	buf_adds(out, "\r\n");
 }
 
 /* Text parts with CRLF line ends. */
-static int crlf(struct buf *out, const struct buf *in)
+static void crlf(struct buf *out, const struct buf *in)
 {
 	size_t i;
-	int rc = 0;
 
-	for (i = 0; !rc && i < in->len; i++) {
+	for (i = 0; i < in->len; i++) {
 		if (in->p[i] == '\n' && (i == 0 || in->p[i - 1] != '\r'))
-			rc = buf_addc(out, '\r');
-		rc = rc ? rc : buf_addc(out, in->p[i]);
+			buf_addc(out, '\r');
+		buf_addc(out, in->p[i]);
 	}
-	return rc;
 }
 
 int notice_render(const struct notice *nt, const struct notice_opts *o,
@@ -455,11 +432,11 @@ int notice_render(const struct notice *nt, const struct notice_opts *o,
 	buf_init(&tmp, 64u << 20);
 	buf_init(&csv, 64u << 20);
 	snprintf(count, sizeof count, "%zu", nt->n);
-	rc = servers_text(&st, nt);
-	rc = rc ? rc : servers_html(&sh, nt);
-	rc = rc ? rc : buf_addc(&st, '\0');
-	rc = rc ? rc : buf_addc(&sh, '\0');
-	if (!rc) {
+	servers_text(&st, nt);
+	servers_html(&sh, nt);
+	buf_addc(&st, '\0');
+	buf_addc(&sh, '\0');
+	{
 		const struct field f[] = {
 		    {"recipient_org", org, false},
 		    {"count", count, false},
@@ -473,11 +450,11 @@ int notice_render(const struct notice *nt, const struct notice_opts *o,
 		    {"servers_html", sh.p, true},
 		};
 		int nf = (int)(sizeof f / sizeof f[0]);
-		rc = expand(&subj, &t->subject, f, nf, false);
-		rc = rc ? rc : buf_addc(&subj, '\0');
-		rc = rc ? rc : expand(&tmp, &t->text, f, nf, false);
-		rc = rc ? rc : crlf(&text, &tmp);
-		rc = rc ? rc : expand(&html, &t->html, f, nf, true);
+		expand(&subj, &t->subject, f, nf, false);
+		buf_addc(&subj, '\0');
+		expand(&tmp, &t->text, f, nf, false);
+		crlf(&text, &tmp);
+		expand(&html, &t->html, f, nf, true);
 	}
 	if (!gmtime_r(&now, &tm) ||
 	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm) ==
@@ -488,58 +465,61 @@ int notice_render(const struct notice *nt, const struct notice_opts *o,
 	    (unsigned long long)text_hash(message_id, 1469598103934665603ull));
 	snprintf(alt, sizeof alt, "=_exhunt_alt_%016llx",
 	         (unsigned long long)text_hash(message_id, 7));
-	rc = rc ? rc
-	        : buf_printf(out, "From: %s\r\nTo: %s\r\n", o->from,
-	                     nt->to->email);
-	rc = rc ? rc : header_text(out, "Subject", subj.p);
-	rc = rc ? rc
-	        : buf_printf(out,
-	                     "Date: %s\r\nMessage-ID: <%s>\r\n"
-	                     "MIME-Version: 1.0\r\n"
-	                     "Auto-Submitted: auto-generated\r\n"
-	                     "X-Exhunt-Round: %s\r\n"
-	                     "Content-Type: multipart/mixed; "
-	                     "boundary=\"%s\"\r\n\r\n"
-	                     "This is a MIME message.\r\n",
-	                     date, message_id, o->round, mixed);
-	rc = rc ? rc
-	        : buf_printf(out,
-	                     "--%s\r\nContent-Type: multipart/alternative; "
-	                     "boundary=\"%s\"\r\n\r\n",
-	                     mixed, alt);
-	rc = rc ? rc : part_header(out, alt, "text/plain; charset=utf-8", NULL);
-	rc = rc ? rc : base64_lines(out, text.p, text.len);
-	rc = rc ? rc : part_header(out, alt, "text/html; charset=utf-8", NULL);
-	rc = rc ? rc : base64_lines(out, html.p, html.len);
-	rc = rc ? rc : buf_printf(out, "--%s--\r\n", alt);
-	rc = rc ? rc : servers_csv(&csv, nt);
-	rc = rc ? rc
-	        : part_header(out, mixed, "text/csv; charset=utf-8",
-	                      "exchange-servers.csv");
-	rc = rc ? rc : base64_lines(out, csv.p, csv.len);
+	buf_printf(out, "From: %s\r\nTo: %s\r\n", o->from, nt->to->email);
+	header_text(out, "Subject", subj.p);
+	buf_printf(out,
+	           "Date: %s\r\nMessage-ID: <%s>\r\n"
+	           "MIME-Version: 1.0\r\n"
+	           "Auto-Submitted: auto-generated\r\n"
+	           "X-Exhunt-Round: %s\r\n"
+	           "Content-Type: multipart/mixed; "
+	           "boundary=\"%s\"\r\n\r\n"
+	           "This is a MIME message.\r\n",
+	           date, message_id, o->round, mixed);
+	buf_printf(out,
+	           "--%s\r\nContent-Type: multipart/alternative; "
+	           "boundary=\"%s\"\r\n\r\n",
+	           mixed, alt);
+	part_header(out, alt, "text/plain; charset=utf-8", NULL);
+	base64_lines(out, text.p, text.len);
+	part_header(out, alt, "text/html; charset=utf-8", NULL);
+	base64_lines(out, html.p, html.len);
+	buf_printf(out, "--%s--\r\n", alt);
+	servers_csv(&csv, nt);
+	part_header(out, mixed, "text/csv; charset=utf-8",
+	            "exchange-servers.csv");
+	base64_lines(out, csv.p, csv.len);
 	/* One XARF report per server; past LIM_XARF_PARTS servers, the reports
 	 * travel as one JSON Lines attachment. */
 	if (nt->n <= LIM_XARF_PARTS) {
-		for (i = 0; !rc && i < nt->n; i++) {
+		for (i = 0; i < nt->n; i++) {
+			buf_latch(out, buf_error(&tmp));
 			buf_reset(&tmp);
-			rc = xarf(&tmp, &nt->s[i], o);
+			xarf(&tmp, &nt->s[i], o);
 			snprintf(fname, sizeof fname, "xarf-%s-%d.json",
 			         nt->s[i].ip, nt->s[i].port);
-			rc = rc ? rc
-			        : part_header(out, mixed, "application/json",
-			                      fname);
-			rc = rc ? rc : base64_lines(out, tmp.p, tmp.len);
+			part_header(out, mixed, "application/json", fname);
+			base64_lines(out, tmp.p, tmp.len);
 		}
-	} else if (!rc) {
+	} else {
+		buf_latch(out, buf_error(&tmp));
 		buf_reset(&tmp);
-		for (i = 0; !rc && i < nt->n; i++)
-			rc = xarf(&tmp, &nt->s[i], o);
-		rc = rc ? rc
-		        : part_header(out, mixed, "application/x-ndjson",
-		                      "xarf-reports.jsonl");
-		rc = rc ? rc : base64_lines(out, tmp.p, tmp.len);
+		for (i = 0; i < nt->n; i++)
+			xarf(&tmp, &nt->s[i], o);
+		part_header(out, mixed, "application/x-ndjson",
+		            "xarf-reports.jsonl");
+		base64_lines(out, tmp.p, tmp.len);
 	}
-	rc = rc ? rc : buf_printf(out, "--%s--\r\n", mixed);
+	buf_printf(out, "--%s--\r\n", mixed);
+	/* a part that did not fit fails the whole message */
+	buf_latch(out, buf_error(&st));
+	buf_latch(out, buf_error(&sh));
+	buf_latch(out, buf_error(&subj));
+	buf_latch(out, buf_error(&text));
+	buf_latch(out, buf_error(&html));
+	buf_latch(out, buf_error(&tmp));
+	buf_latch(out, buf_error(&csv));
+	rc = buf_error(out);
 	buf_release(&st);
 	buf_release(&sh);
 	buf_release(&subj);

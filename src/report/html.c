@@ -4,6 +4,7 @@
  * tests can read them from the DOM. */
 #include "report/report.h"
 #include "base/limits.h"
+#include "base/log.h"
 #include "base/err.h"
 #include "base/text.h"
 #include "store/store.h"
@@ -13,14 +14,14 @@
 #include "base/banned.h"
 
 /* A line chart of up to four series over the scans. */
-static int line_chart(struct buf *b, const struct report *r)
+static void line_chart(struct buf *b, const struct report *r)
 {
 	static const char *const color[] = {"#c0392b", "#27ae60", "#8e44ad"};
 	static const char *const label[] = {
 	    "ProxyLogon open", "ProxyLogon patched", "back-doored"};
 	const int W = 640, H = 280, L = 50, B = 46, T = 10;
 	uint64_t max = 1;
-	int i, k, rc;
+	int i, k;
 
 	for (i = 0; i < r->n; i++) {
 		uint64_t v[3] = {r->s[i].vuln[0] + r->s[i].likely[0],
@@ -29,39 +30,38 @@ static int line_chart(struct buf *b, const struct report *r)
 			if (v[k] > max)
 				max = v[k];
 	}
-	rc = buf_printf(b,
-	                "<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	                "aria-label=\"patch curve\"><rect width=\"100%%\" "
-	                "height=\"100%%\" fill=\"#fff\"/>",
-	                W, H);
-	for (k = 0; !rc && k <= 4; k++) {
+	buf_printf(b,
+	           "<svg width=\"%d\" height=\"%d\" role=\"img\" "
+	           "aria-label=\"patch curve\"><rect width=\"100%%\" "
+	           "height=\"100%%\" fill=\"#fff\"/>",
+	           W, H);
+	for (k = 0; k <= 4; k++) {
 		int y = T + (H - B - T) * k / 4;
-		rc = buf_printf(
-		    b,
-		    "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
-		    "stroke=\"#ddd\"/><text x=\"4\" y=\"%d\" "
-		    "font-size=\"10\">%llu</text>",
-		    L, W - 10, y, y, y + 4,
-		    (unsigned long long)(max * (uint64_t)(4 - k) / 4));
+		buf_printf(b,
+		           "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+		           "stroke=\"#ddd\"/><text x=\"4\" y=\"%d\" "
+		           "font-size=\"10\">%llu</text>",
+		           L, W - 10, y, y, y + 4,
+		           (unsigned long long)(max * (uint64_t)(4 - k) / 4));
 	}
 	/* Scan dates under the axis (every one when few, else a sample). */
-	for (i = 0; !rc && i<r->n; i += r->n> 8 ? (r->n + 7) / 8 : 1) {
+	for (i = 0; i<r->n; i += r->n> 8 ? (r->n + 7) / 8 : 1) {
 		int x = L + (r->n > 1 ? (W - L - 20) * i / (r->n - 1) : 0);
 		bool one_day =
 		    strlen(r->s[i].time) >= 16 &&
 		    strncmp(r->s[0].time, r->s[r->n - 1].time, 10) == 0;
-		rc = buf_printf(b,
-		                "<text x=\"%d\" y=\"%d\" font-size=\"10\" "
-		                "text-anchor=\"middle\">%.*s</text>",
-		                x, H - B + 14, one_day ? 5 : 10,
-		                r->s[i].time + (one_day ? 11 : 0));
+		buf_printf(b,
+		           "<text x=\"%d\" y=\"%d\" font-size=\"10\" "
+		           "text-anchor=\"middle\">%.*s</text>",
+		           x, H - B + 14, one_day ? 5 : 10,
+		           r->s[i].time + (one_day ? 11 : 0));
 	}
-	for (k = 0; !rc && k < 3; k++) {
-		rc = buf_printf(b,
-		                "<polyline fill=\"none\" stroke=\"%s\" "
-		                "stroke-width=\"2\" points=\"",
-		                color[k]);
-		for (i = 0; !rc && i < r->n; i++) {
+	for (k = 0; k < 3; k++) {
+		buf_printf(b,
+		           "<polyline fill=\"none\" stroke=\"%s\" "
+		           "stroke-width=\"2\" points=\"",
+		           color[k]);
+		for (i = 0; i < r->n; i++) {
 			uint64_t v = k == 0
 			                 ? r->s[i].vuln[0] + r->s[i].likely[0]
 			             : k == 1 ? r->s[i].patched[0]
@@ -70,16 +70,14 @@ static int line_chart(struct buf *b, const struct report *r)
 			    L + (r->n > 1 ? (W - L - 20) * i / (r->n - 1) : 0);
 			int y = T + (int)((double)(H - B - T) *
 			                  (1.0 - (double)v / (double)max));
-			rc = buf_printf(b, "%d,%d ", x, y);
+			buf_printf(b, "%d,%d ", x, y);
 		}
-		rc = rc ? rc
-		        : buf_printf(
-		              b,
-		              "\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" "
-		              "fill=\"%s\">%s</text>",
-		              L + 10 + 150 * k, H - 8, color[k], label[k]);
+		buf_printf(b,
+		           "\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" "
+		           "fill=\"%s\">%s</text>",
+		           L + 10 + 150 * k, H - 8, color[k], label[k]);
 	}
-	return rc ? rc : buf_adds(b, "</svg>");
+	buf_adds(b, "</svg>");
 }
 
 struct bar {
@@ -88,42 +86,39 @@ struct bar {
 };
 
 /* A bar chart: one bar per entry, names under the bars. */
-static int bar_chart(struct buf *b, const char *label, const struct bar *bars,
-                     int n)
+static void bar_chart(struct buf *b, const char *label, const struct bar *bars,
+                      int n)
 {
 	uint64_t max = 1;
-	int i, rc, w = 28, H = 200;
+	int i, w = 28, H = 200;
 
 	for (i = 0; i < n; i++)
 		if (bars[i].n > max)
 			max = bars[i].n;
-	rc = buf_printf(b,
-	                "<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	                "aria-label=\"%s\">",
-	                n * (w + 6) + 20, H + 90, label);
-	for (i = 0; !rc && i < n; i++) {
+	buf_printf(b,
+	           "<svg width=\"%d\" height=\"%d\" role=\"img\" "
+	           "aria-label=\"%s\">",
+	           n * (w + 6) + 20, H + 90, label);
+	for (i = 0; i < n; i++) {
 		int h = (int)((double)H * (double)bars[i].n / (double)max);
 		int x = 10 + i * (w + 6);
-		rc = buf_printf(
-		    b,
-		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-		    "fill=\"#2980b9\"><title>",
-		    x, 10 + H - h, w, h);
-		rc = rc ? rc : html_escape(b, bars[i].name);
-		rc = rc ? rc
-		        : buf_printf(b,
-		                     ": %llu</title></rect><text "
-		                     "transform=\"translate(%d,%d) "
-		                     "rotate(60)\" font-size=\"9\">",
-		                     (unsigned long long)bars[i].n, x + 4,
-		                     H + 16);
-		rc = rc ? rc : html_escape(b, bars[i].name);
-		rc = rc ? rc : buf_adds(b, "</text>");
+		buf_printf(b,
+		           "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		           "fill=\"#2980b9\"><title>",
+		           x, 10 + H - h, w, h);
+		html_escape(b, bars[i].name);
+		buf_printf(b,
+		           ": %llu</title></rect><text "
+		           "transform=\"translate(%d,%d) "
+		           "rotate(60)\" font-size=\"9\">",
+		           (unsigned long long)bars[i].n, x + 4, H + 16);
+		html_escape(b, bars[i].name);
+		buf_adds(b, "</text>");
 	}
-	return rc ? rc : buf_adds(b, "</svg>");
+	buf_adds(b, "</svg>");
 }
 
-static int cu_chart(struct buf *b, const struct report *r)
+static void cu_chart(struct buf *b, const struct report *r)
 {
 	struct bar bars[LIM_REPORT_CUS];
 	int i;
@@ -134,57 +129,54 @@ static int cu_chart(struct buf *b, const struct report *r)
 }
 
 /* Per country or network: a chart of the top 30, the full table. */
-static int group_section(struct buf *b, const char *title, const char *dim,
-                         const struct group_table *t)
+static void group_section(struct buf *b, const char *title, const char *dim,
+                          const struct group_table *t)
 {
 	struct bar bars[30];
 	size_t i;
-	int n = 0, rc;
+	int n = 0;
 
 	if (t->n == 0)
-		return 0;
+		return;
 	for (i = 0; i < t->n && n < 30; i++)
 		bars[n++] = (struct bar){t->rows[i].key, t->rows[i].open};
-	rc = buf_printf(b, "<h2>%s (last scan, open servers)</h2>", title);
-	rc = rc ? rc : bar_chart(b, dim, bars, n);
-	rc = rc ? rc
-	        : buf_printf(b,
-	                     "<table id=\"%s\"><tr><th>%s</th><th>name</th>"
-	                     "<th>servers</th><th>open</th><th>back-doored"
-	                     "</th></tr>",
-	                     dim, dim);
-	for (i = 0; !rc && i < t->n; i++) {
+	buf_printf(b, "<h2>%s (last scan, open servers)</h2>", title);
+	bar_chart(b, dim, bars, n);
+	buf_printf(b,
+	           "<table id=\"%s\"><tr><th>%s</th><th>name</th>"
+	           "<th>servers</th><th>open</th><th>back-doored"
+	           "</th></tr>",
+	           dim, dim);
+	for (i = 0; i < t->n; i++) {
 		const struct group_row *g = &t->rows[i];
-		rc = buf_adds(b, "<tr><td>");
-		rc = rc ? rc : html_escape(b, g->key);
-		rc = rc ? rc : buf_adds(b, "</td><td>");
-		rc = rc ? rc : html_escape(b, g->name);
-		rc = rc ? rc
-		        : buf_printf(b,
-		                     "</td><td data-figure=\"%s-servers-%zu\">"
-		                     "%llu</td><td data-figure=\"%s-open-%zu\">"
-		                     "%llu</td><td>%llu</td></tr>",
-		                     dim, i, (unsigned long long)g->servers,
-		                     dim, i, (unsigned long long)g->open,
-		                     (unsigned long long)g->backdoored);
+		buf_adds(b, "<tr><td>");
+		html_escape(b, g->key);
+		buf_adds(b, "</td><td>");
+		html_escape(b, g->name);
+		buf_printf(b,
+		           "</td><td data-figure=\"%s-servers-%zu\">"
+		           "%llu</td><td data-figure=\"%s-open-%zu\">"
+		           "%llu</td><td>%llu</td></tr>",
+		           dim, i, (unsigned long long)g->servers, dim, i,
+		           (unsigned long long)g->open,
+		           (unsigned long long)g->backdoored);
 	}
-	return rc ? rc : buf_adds(b, "</table>");
+	buf_adds(b, "</table>");
 }
 
 /* The follow-up of notices: found, notified, patched, clean as bars;
  * per contact as a table. */
-static int funnel_section(struct buf *b, const struct funnel *fu)
+static void funnel_section(struct buf *b, const struct funnel *fu)
 {
 	struct bar bars[4] = {{"found", fu->found},
 	                      {"notified", fu->all.notified},
 	                      {"patched", fu->all.patched},
 	                      {"clean", fu->all.clean}};
 	size_t i;
-	int rc;
 
 	if (!fu->all.notified)
-		return 0;
-	rc = buf_printf(
+		return;
+	buf_printf(
 	    b,
 	    "<h2>Follow-up of notices (last scan)</h2><div class=\"fig\"><b "
 	    "data-figure=\"funnel-notified\">%llu</b>servers notified</div>"
@@ -196,53 +188,52 @@ static int funnel_section(struct buf *b, const struct funnel *fu)
 	    (unsigned long long)fu->all.notified,
 	    (unsigned long long)fu->all.patched,
 	    (unsigned long long)fu->all.clean, fu->all.days_median);
-	rc = rc ? rc : bar_chart(b, "funnel", bars, 4);
-	rc = rc ? rc
-	        : buf_adds(b, "<table id=\"funnel\"><tr><th>contact</th><th>"
-	                      "notified</th><th>patched</th><th>clean</th>"
-	                      "<th>still back-doored</th><th>gone</th><th>"
-	                      "days to patch (median)</th></tr>");
-	for (i = 0; !rc && i < fu->n; i++) {
+	bar_chart(b, "funnel", bars, 4);
+	buf_adds(b, "<table id=\"funnel\"><tr><th>contact</th><th>"
+	            "notified</th><th>patched</th><th>clean</th>"
+	            "<th>still back-doored</th><th>gone</th><th>"
+	            "days to patch (median)</th></tr>");
+	for (i = 0; i < fu->n; i++) {
 		const struct funnel_row *f = &fu->rows[i];
-		rc = buf_adds(b, "<tr><td>");
-		rc = rc ? rc : html_escape(b, f->contact);
-		rc = rc ? rc
-		        : buf_printf(b,
-		                     "</td><td>%llu</td><td>%llu</td><td>%llu"
-		                     "</td><td>%llu</td><td>%llu</td><td>%.1f"
-		                     "</td></tr>",
-		                     (unsigned long long)f->notified,
-		                     (unsigned long long)f->patched,
-		                     (unsigned long long)f->clean,
-		                     (unsigned long long)f->still_backdoored,
-		                     (unsigned long long)f->gone,
-		                     f->days_median);
+		buf_adds(b, "<tr><td>");
+		html_escape(b, f->contact);
+		buf_printf(b,
+		           "</td><td>%llu</td><td>%llu</td><td>%llu"
+		           "</td><td>%llu</td><td>%llu</td><td>%.1f"
+		           "</td></tr>",
+		           (unsigned long long)f->notified,
+		           (unsigned long long)f->patched,
+		           (unsigned long long)f->clean,
+		           (unsigned long long)f->still_backdoored,
+		           (unsigned long long)f->gone, f->days_median);
 	}
-	return rc ? rc : buf_adds(b, "</table>");
+	buf_adds(b, "</table>");
 }
 
 /* The last scan's Exchange servers, the ones needing action first
  * (back-doored, then open to ProxyLogon), at most LIM_HTML_TABLE_ROWS rows. */
-static int server_table(struct buf *b, const struct report *r,
-                        const char *db_path)
+static void server_table(struct buf *b, const struct report *r,
+                         const char *db_path)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	int rc = 0, rows = 0, total = 0, pos = 0;
+	int rows = 0, total = 0, pos = 0;
+	bool failed = false;
 
-	rc = buf_adds(
-	    b, "<input id=\"filter\" placeholder=\"filter\" "
-	       "oninput=\"filt(this.value)\"><table id=\"servers\"><thead>"
-	       "<tr><th onclick=\"sortby(0)\">address</th><th "
-	       "onclick=\"sortby(1)\">server</th><th onclick=\"sortby(2)\">"
-	       "product</th><th onclick=\"sortby(3)\">build</th><th "
-	       "onclick=\"sortby(4)\">ProxyLogon</th><th "
-	       "onclick=\"sortby(5)\">web shells</th></tr></thead><tbody>");
-	if (!rc && r->n &&
-	    sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	        SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT idx FROM cves WHERE id=?1", -1, &st,
-	                       NULL) == SQLITE_OK) {
+	buf_adds(b,
+	         "<input id=\"filter\" placeholder=\"filter\" "
+	         "oninput=\"filt(this.value)\"><table id=\"servers\"><thead>"
+	         "<tr><th onclick=\"sortby(0)\">address</th><th "
+	         "onclick=\"sortby(1)\">server</th><th onclick=\"sortby(2)\">"
+	         "product</th><th onclick=\"sortby(3)\">build</th><th "
+	         "onclick=\"sortby(4)\">ProxyLogon</th><th "
+	         "onclick=\"sortby(5)\">web shells</th></tr></thead><tbody>");
+	if (r->n && (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY,
+	                             NULL) != SQLITE_OK ||
+	             sqlite3_prepare_v2(db, "SELECT idx FROM cves WHERE id=?1",
+	                                -1, &st, NULL) != SQLITE_OK))
+		failed = true;
+	else if (r->n) {
 		sqlite3_bind_text(st, 1, report_cves[0], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			pos = sqlite3_column_int(st, 0);
@@ -252,7 +243,9 @@ static int server_table(struct buf *b, const struct report *r,
 		        db,
 		        "SELECT count(*) FROM observations WHERE "
 		        "key BETWEEN ?1 AND ?2 AND exchange",
-		        -1, &st, NULL) == SQLITE_OK) {
+		        -1, &st, NULL) != SQLITE_OK) {
+			failed = true;
+		} else {
 			sqlite3_bind_int64(st, 1, r->last_no * STORE_SEQ_LIMIT);
 			sqlite3_bind_int64(
 			    st, 2, (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
@@ -262,7 +255,7 @@ static int server_table(struct buf *b, const struct report *r,
 			st = NULL;
 		}
 	}
-	if (!rc && db && r->n &&
+	if (!failed && db && r->n &&
 	    sqlite3_prepare_v2(
 	        db,
 	        "SELECT o.ip, s.name, o.product, o.build, CASE "
@@ -279,39 +272,47 @@ static int server_table(struct buf *b, const struct report *r,
 		                   (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
 		sqlite3_bind_int(st, 3, pos);
 		sqlite3_bind_int(st, 4, LIM_HTML_TABLE_ROWS);
-		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
 			int c;
-			rc = buf_adds(b, "<tr>");
-			for (c = 0; !rc && c < 6; c++) {
-				rc = buf_adds(b, "<td>");
-				rc = rc ? rc
-				        : html_escape(
-				              b,
-				              (const char *)sqlite3_column_text(
-				                  st, c));
-				rc = rc ? rc : buf_adds(b, "</td>");
+			buf_adds(b, "<tr>");
+			for (c = 0; c < 6; c++) {
+				buf_adds(b, "<td>");
+				html_escape(
+				    b,
+				    (const char *)sqlite3_column_text(st, c));
+				buf_adds(b, "</td>");
 			}
-			rc = rc ? rc : buf_adds(b, "</tr>");
+			buf_adds(b, "</tr>");
 			rows++;
 		}
+		if (sqlite3_errcode(db) != SQLITE_DONE &&
+		    sqlite3_errcode(db) != SQLITE_OK)
+			failed = true;
+	} else if (!failed && db && r->n) {
+		failed = true;
+	}
+	if (failed) {
+		/* a dashboard that silently shows no servers is worse than none
+		 */
+		log_error("%s: the server table could not be read: %s", db_path,
+		          db ? sqlite3_errmsg(db) : "out of memory");
+		buf_latch(b, EXH_EIO);
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	rc = rc ? rc
-	        : buf_printf(b,
-	                     "</tbody></table><p>showing <span "
-	                     "data-figure=\"table-rows\">%d</span> of <span "
-	                     "data-figure=\"table-total\">%d</span> "
-	                     "observations (back-doored and open first)</p>",
-	                     rows, total);
-	return rc;
+	buf_printf(b,
+	           "</tbody></table><p>showing <span "
+	           "data-figure=\"table-rows\">%d</span> of <span "
+	           "data-figure=\"table-total\">%d</span> "
+	           "observations (back-doored and open first)</p>",
+	           rows, total);
 }
 
 int report_html(const struct report *r, const char *db_path, struct buf *b)
 {
-	int i, k, rc;
+	int i, k;
 
-	rc = buf_adds(
+	buf_adds(
 	    b,
 	    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>exhunt "
 	    "campaign</title><style>body{font-family:sans-serif;margin:2em;"
@@ -321,9 +322,9 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 	    "background:#f4f4f4}.fig{display:inline-block;margin:0 2em 1em 0}"
 	    ".fig b{font-size:2em;display:block}</style></head><body>"
 	    "<h1>Exchange exposure over the campaign</h1>");
-	if (!rc && r->n) {
+	if (r->n) {
 		const struct scan_figures *s = &r->s[r->n - 1];
-		rc = buf_printf(
+		buf_printf(
 		    b,
 		    "<div class=\"fig\"><b "
 		    "data-figure=\"exchange\">%llu</b>Exchange "
@@ -342,74 +343,63 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 		                  : 0.0,
 		    (unsigned long long)s->backdoored);
 	}
-	rc = rc ? rc : buf_adds(b, "<h2>Patch curve</h2>");
-	rc = rc ? rc : line_chart(b, r);
-	rc =
-	    rc ? rc
-	       : buf_adds(
-	             b, "<h2>Per scan</h2><table id=\"scans\"><tr><th>scan</th>"
-	                "<th>Exchange</th>");
-	for (k = 0; !rc && k < REPORT_CVES; k++)
-		rc = buf_printf(b, "<th>%s open</th><th>%s patched</th>",
-		                report_campaigns[k], report_campaigns[k]);
-	rc = rc ? rc
-	        : buf_adds(b,
-	                   "<th>back-doored</th><th>newly patched</th><th>"
-	                   "newly back-doored</th><th>cleaned</th><th>gone</th>"
-	                   "<th>end of life</th></tr>");
-	for (i = 0; !rc && i < r->n; i++) {
+	buf_adds(b, "<h2>Patch curve</h2>");
+	line_chart(b, r);
+	buf_adds(b, "<h2>Per scan</h2><table id=\"scans\"><tr><th>scan</th>"
+	            "<th>Exchange</th>");
+	for (k = 0; k < REPORT_CVES; k++)
+		buf_printf(b, "<th>%s open</th><th>%s patched</th>",
+		           report_campaigns[k], report_campaigns[k]);
+	buf_adds(b, "<th>back-doored</th><th>newly patched</th><th>"
+	            "newly back-doored</th><th>cleaned</th><th>gone</th>"
+	            "<th>end of life</th></tr>");
+	for (i = 0; i < r->n; i++) {
 		const struct scan_figures *s = &r->s[i];
-		rc = buf_adds(b, "<tr><td>");
-		rc = rc ? rc : html_escape(b, s->id);
-		rc = rc ? rc
-		        : buf_printf(
-		              b,
-		              "</td><td data-figure=\"exchange-%d\">%llu</td>",
-		              i, (unsigned long long)s->exchange);
-		for (k = 0; !rc && k < REPORT_CVES; k++)
-			rc = buf_printf(
+		buf_adds(b, "<tr><td>");
+		html_escape(b, s->id);
+		buf_printf(b, "</td><td data-figure=\"exchange-%d\">%llu</td>",
+		           i, (unsigned long long)s->exchange);
+		for (k = 0; k < REPORT_CVES; k++)
+			buf_printf(
 			    b,
 			    "<td data-figure=\"open-%d-%d\">%llu</td><td "
 			    "data-figure=\"patched-%d-%d\">%llu</td>",
 			    i, k,
 			    (unsigned long long)(s->vuln[k] + s->likely[k]), i,
 			    k, (unsigned long long)s->patched[k]);
-		rc = rc ? rc
-		        : buf_printf(
-		              b,
-		              "<td "
-		              "data-figure=\"backdoored-%d\">%llu</td><td>%llu"
-		              "</td><td>%llu</td><td>%llu</td><td>%llu</td><td>"
-		              "%llu</td></tr>",
-		              i, (unsigned long long)s->backdoored,
-		              (unsigned long long)s->newly_patched,
-		              (unsigned long long)s->newly_backdoored,
-		              (unsigned long long)s->cleaned,
-		              (unsigned long long)s->disappeared,
-		              (unsigned long long)s->eol);
+		buf_printf(b,
+		           "<td "
+		           "data-figure=\"backdoored-%d\">%llu</td><td>%llu"
+		           "</td><td>%llu</td><td>%llu</td><td>%llu</td><td>"
+		           "%llu</td></tr>",
+		           i, (unsigned long long)s->backdoored,
+		           (unsigned long long)s->newly_patched,
+		           (unsigned long long)s->newly_backdoored,
+		           (unsigned long long)s->cleaned,
+		           (unsigned long long)s->disappeared,
+		           (unsigned long long)s->eol);
 	}
-	rc = rc ? rc : buf_adds(b, "</table><h2>Builds (last scan)</h2>");
-	rc = rc ? rc : cu_chart(b, r);
-	rc = rc ? rc : group_section(b, "Countries", "country", &r->countries);
-	rc = rc ? rc : group_section(b, "Networks", "network", &r->networks);
-	rc = rc ? rc : funnel_section(b, &r->funnel);
-	rc = rc ? rc : buf_adds(b, "<h2>Servers (last scan)</h2>");
-	rc = rc ? rc : server_table(b, r, db_path);
-	return rc ? rc
-	          : buf_adds(
-	                b, "<script>function sortby(c){var "
-	                   "t=document.getElementById("
-	                   "'servers').tBodies[0],r=Array.from(t.rows);r.sort("
-	                   "function(a,"
-	                   "b){return "
-	                   "a.cells[c].textContent.localeCompare(b.cells[c]."
-	                   "textContent,undefined,{numeric:true})});r.forEach("
-	                   "function(x)"
-	                   "{t.appendChild(x)})}function "
-	                   "filt(q){q=q.toLowerCase();"
-	                   "Array.from(document.getElementById('servers')."
-	                   "tBodies[0].rows)"
-	                   ".forEach(function(x){x.style.display=x.textContent."
-	                   "toLowerCase().indexOf(q)<0?'none':''})}</script></"
-	                   "body></html>\n");
+	buf_adds(b, "</table><h2>Builds (last scan)</h2>");
+	cu_chart(b, r);
+	group_section(b, "Countries", "country", &r->countries);
+	group_section(b, "Networks", "network", &r->networks);
+	funnel_section(b, &r->funnel);
+	buf_adds(b, "<h2>Servers (last scan)</h2>");
+	server_table(b, r, db_path);
+	buf_adds(b, "<script>function sortby(c){var "
+	            "t=document.getElementById("
+	            "'servers').tBodies[0],r=Array.from(t.rows);r.sort("
+	            "function(a,"
+	            "b){return "
+	            "a.cells[c].textContent.localeCompare(b.cells[c]."
+	            "textContent,undefined,{numeric:true})});r.forEach("
+	            "function(x)"
+	            "{t.appendChild(x)})}function "
+	            "filt(q){q=q.toLowerCase();"
+	            "Array.from(document.getElementById('servers')."
+	            "tBodies[0].rows)"
+	            ".forEach(function(x){x.style.display=x.textContent."
+	            "toLowerCase().indexOf(q)<0?'none':''})}</script></"
+	            "body></html>\n");
+	return buf_error(b);
 }

@@ -548,82 +548,79 @@ void report_text(const struct report *r, FILE *f)
 
 int report_csv(const struct report *r, struct buf *b)
 {
-	int i, k, rc = buf_adds(b, "scan_id,time,exchange");
+	int i, k;
 
-	for (k = 0; !rc && k < REPORT_CVES; k++)
-		rc = buf_printf(b, ",%s_vulnerable,%s_likely,%s_patched",
-		                report_cves[k], report_cves[k], report_cves[k]);
-	rc = rc ? rc
-	        : buf_adds(b, ",first_open,first_open_patched,backdoored,"
-	                      "newly_patched,newly_backdoored,cleaned,"
-	                      "disappeared,eol\n");
-	for (i = 0; !rc && i < r->n; i++) {
+	buf_adds(b, "scan_id,time,exchange");
+
+	for (k = 0; k < REPORT_CVES; k++)
+		buf_printf(b, ",%s_vulnerable,%s_likely,%s_patched",
+		           report_cves[k], report_cves[k], report_cves[k]);
+	buf_adds(b, ",first_open,first_open_patched,backdoored,"
+	            "newly_patched,newly_backdoored,cleaned,"
+	            "disappeared,eol\n");
+	for (i = 0; i < r->n; i++) {
 		const struct scan_figures *s = &r->s[i];
-		rc = buf_printf(b, "%s,%s,%llu", s->id, s->time,
-		                (unsigned long long)s->exchange);
-		for (k = 0; !rc && k < REPORT_CVES; k++)
-			rc = buf_printf(b, ",%llu,%llu,%llu",
-			                (unsigned long long)s->vuln[k],
-			                (unsigned long long)s->likely[k],
-			                (unsigned long long)s->patched[k]);
-		rc = rc ? rc
-		        : buf_printf(
-		              b, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
-		              (unsigned long long)s->first_open,
-		              (unsigned long long)s->first_open_patched,
-		              (unsigned long long)s->backdoored,
-		              (unsigned long long)s->newly_patched,
-		              (unsigned long long)s->newly_backdoored,
-		              (unsigned long long)s->cleaned,
-		              (unsigned long long)s->disappeared,
-		              (unsigned long long)s->eol);
+		buf_printf(b, "%s,%s,%llu", s->id, s->time,
+		           (unsigned long long)s->exchange);
+		for (k = 0; k < REPORT_CVES; k++)
+			buf_printf(b, ",%llu,%llu,%llu",
+			           (unsigned long long)s->vuln[k],
+			           (unsigned long long)s->likely[k],
+			           (unsigned long long)s->patched[k]);
+		buf_printf(b, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+		           (unsigned long long)s->first_open,
+		           (unsigned long long)s->first_open_patched,
+		           (unsigned long long)s->backdoored,
+		           (unsigned long long)s->newly_patched,
+		           (unsigned long long)s->newly_backdoored,
+		           (unsigned long long)s->cleaned,
+		           (unsigned long long)s->disappeared,
+		           (unsigned long long)s->eol);
 	}
-	return rc;
+	return buf_error(b);
 }
 
 int report_groups_csv(const struct report *r, struct buf *b)
 {
-	int k, rc = buf_adds(b, "dimension,key,name,servers,open,backdoored\n");
+	int k;
+
+	buf_adds(b, "dimension,key,name,servers,open,backdoored\n");
 	size_t j;
 
-	for (k = 0; !rc && k < 2; k++) {
+	for (k = 0; k < 2; k++) {
 		const struct group_table *t = k ? &r->networks : &r->countries;
-		for (j = 0; !rc && j < t->n; j++) {
+		for (j = 0; j < t->n; j++) {
 			const struct group_row *g = &t->rows[j];
-			rc = buf_printf(b, "%s,%s,", k ? "network" : "country",
-			                g->key);
-			rc = rc ? rc : csv_field(b, g->name, false);
-			rc = rc ? rc
-			        : buf_printf(b, "%llu,%llu,%llu\n",
-			                     (unsigned long long)g->servers,
-			                     (unsigned long long)g->open,
-			                     (unsigned long long)g->backdoored);
+			buf_printf(b, "%s,%s,", k ? "network" : "country",
+			           g->key);
+			csv_field(b, g->name, false);
+			buf_printf(b, "%llu,%llu,%llu\n",
+			           (unsigned long long)g->servers,
+			           (unsigned long long)g->open,
+			           (unsigned long long)g->backdoored);
 		}
 	}
-	return rc;
+	return buf_error(b);
 }
 
 int report_funnel_csv(const struct report *r, struct buf *b)
 {
 	size_t i;
-	int rc = buf_adds(b, "contact,notified,gone,patched,clean,"
-	                     "still_backdoored,patched_timed,"
-	                     "days_to_patch_mean,days_to_patch_median\n");
 
-	for (i = 0; !rc && i <= r->funnel.n; i++) {
+	buf_adds(b, "contact,notified,gone,patched,clean,"
+	            "still_backdoored,patched_timed,"
+	            "days_to_patch_mean,days_to_patch_median\n");
+	for (i = 0; i <= r->funnel.n; i++) {
 		const struct funnel_row *f =
 		    i == 0 ? &r->funnel.all : &r->funnel.rows[i - 1];
-		rc = csv_field(b, f->contact, false);
-		rc = rc ? rc
-		        : buf_printf(
-		              b, "%llu,%llu,%llu,%llu,%llu,%llu,%.2f,%.2f\n",
-		              (unsigned long long)f->notified,
-		              (unsigned long long)f->gone,
-		              (unsigned long long)f->patched,
-		              (unsigned long long)f->clean,
-		              (unsigned long long)f->still_backdoored,
-		              (unsigned long long)f->timed, f->days_mean,
-		              f->days_median);
+		csv_field(b, f->contact, false);
+		buf_printf(
+		    b, "%llu,%llu,%llu,%llu,%llu,%llu,%.2f,%.2f\n",
+		    (unsigned long long)f->notified,
+		    (unsigned long long)f->gone, (unsigned long long)f->patched,
+		    (unsigned long long)f->clean,
+		    (unsigned long long)f->still_backdoored,
+		    (unsigned long long)f->timed, f->days_mean, f->days_median);
 	}
-	return rc;
+	return buf_error(b);
 }

@@ -164,6 +164,16 @@ static void fail(struct conn *c, const char *what, const char *detail)
 	finish(c);
 }
 
+/* Waits for ev on the connection; a registration the kernel refuses
+ * ends the target with an error instead of leaving it unwatched. */
+static bool watch(struct conn *c, uint32_t ev)
+{
+	if (loop_mod(&c->e->loop, &c->io, ev) == 0)
+		return true;
+	fail(c, "event loop", strerror(errno));
+	return false;
+}
+
 static void open_conn(struct conn *c)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET,
@@ -268,8 +278,8 @@ static void begin_request(struct conn *c)
 	c->resp_active = true;
 	c->resp_bytes = 0;
 	c->state = CS_SEND;
-	loop_mod(&e->loop, &c->io, EPOLLOUT);
-	conn_io(&c->io, EPOLLOUT);
+	if (watch(c, EPOLLOUT))
+		conn_io(&c->io, EPOLLOUT);
 }
 
 /* The server closed or reset before answering the current request. */
@@ -377,11 +387,11 @@ static void on_readable(struct conn *c)
 			if (r <= 0) {
 				err = SSL_get_error(c->ssl, r);
 				if (err == SSL_ERROR_WANT_READ) {
-					loop_mod(&c->e->loop, &c->io, EPOLLIN);
+					watch(c, EPOLLIN);
 					return;
 				}
 				if (err == SSL_ERROR_WANT_WRITE) {
-					loop_mod(&c->e->loop, &c->io, EPOLLOUT);
+					watch(c, EPOLLOUT);
 					return;
 				}
 				n = 0; /* closed, reset or TLS error */
@@ -391,7 +401,7 @@ static void on_readable(struct conn *c)
 		} else {
 			n = read(c->io.fd, tmp, sizeof tmp);
 			if (n < 0 && errno == EAGAIN) {
-				loop_mod(&c->e->loop, &c->io, EPOLLIN);
+				watch(c, EPOLLIN);
 				return;
 			}
 			if (n < 0)
@@ -446,11 +456,11 @@ static void on_writable(struct conn *c)
 			if (r <= 0) {
 				err = SSL_get_error(c->ssl, r);
 				if (err == SSL_ERROR_WANT_WRITE) {
-					loop_mod(&c->e->loop, &c->io, EPOLLOUT);
+					watch(c, EPOLLOUT);
 					return;
 				}
 				if (err == SSL_ERROR_WANT_READ) {
-					loop_mod(&c->e->loop, &c->io, EPOLLIN);
+					watch(c, EPOLLIN);
 					return;
 				}
 				aborted(c);
@@ -460,7 +470,7 @@ static void on_writable(struct conn *c)
 		} else {
 			n = write(c->io.fd, c->out.p + c->out_off, left);
 			if (n < 0 && errno == EAGAIN) {
-				loop_mod(&c->e->loop, &c->io, EPOLLOUT);
+				watch(c, EPOLLOUT);
 				return;
 			}
 			if (n <= 0) {
@@ -471,8 +481,8 @@ static void on_writable(struct conn *c)
 		c->out_off += (size_t)n;
 	}
 	c->state = CS_RECV;
-	loop_mod(&c->e->loop, &c->io, EPOLLIN);
-	on_readable(c);
+	if (watch(c, EPOLLIN))
+		on_readable(c);
 }
 
 static void handshake(struct conn *c)
@@ -498,9 +508,9 @@ static void handshake(struct conn *c)
 	}
 	err = SSL_get_error(c->ssl, r);
 	if (err == SSL_ERROR_WANT_READ)
-		loop_mod(&c->e->loop, &c->io, EPOLLIN);
+		watch(c, EPOLLIN);
 	else if (err == SSL_ERROR_WANT_WRITE)
-		loop_mod(&c->e->loop, &c->io, EPOLLOUT);
+		watch(c, EPOLLOUT);
 	else
 		tls_fail(c);
 }
@@ -522,6 +532,8 @@ static void connected(struct conn *c)
 	if (c->e->hs_active >= c->e->hs_cap) {
 		struct engine *e = c->e;
 		int me = (int)(c - e->conns);
+		if (!watch(c, 0)) /* parked unwatched until a slot frees */
+			return;
 		c->state = CS_HS_WAIT;
 		c->hs_next = -1;
 		c->hs_prev = e->hs_tail;
@@ -530,7 +542,6 @@ static void connected(struct conn *c)
 		else
 			e->hs_head = me;
 		e->hs_tail = me;
-		loop_mod(&e->loop, &c->io, 0);
 		return;
 	}
 	start_handshake(c);

@@ -1,4 +1,5 @@
 #include "scan/ipset.h"
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/file.h"
@@ -46,17 +47,10 @@ void ipset_release(struct ipset *s)
 
 int ipset_add(struct ipset *s, struct cidr4 c)
 {
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 32;
-		void *p;
-		if (ncap > LIM_TARGET_ENTRIES)
-			return EXH_ELIMIT;
-		p = realloc(s->iv, ncap * sizeof *s->iv);
-		if (!p)
-			return EXH_ENOMEM;
-		s->iv = p;
-		s->cap = ncap;
-	}
+	if (s->n >= LIM_TARGET_ENTRIES)
+		return EXH_ELIMIT;
+	if (array_reserve(&s->iv, &s->cap, s->n + 1, sizeof *s->iv, 32))
+		return EXH_ENOMEM;
 	s->iv[s->n].lo = c.base;
 	s->iv[s->n].hi = (uint64_t)c.base + cidr4_size(c);
 	s->n++;

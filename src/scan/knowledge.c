@@ -1,4 +1,5 @@
 #include "scan/knowledge.h"
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/err.h"
@@ -127,16 +128,12 @@ static int product_row(struct kb *kb, struct view *f, int n, const char *name,
 static int build_row(struct kb *kb, struct view *f, int n, const char *name,
                      int lineno)
 {
-	struct kb_build *b, *nb;
+	struct kb_build *b;
 	char prod[8];
 
-	if ((kb->nbuilds & (kb->nbuilds - 1)) == 0) {
-		size_t cap = kb->nbuilds ? (size_t)kb->nbuilds * 2 : 64;
-		nb = realloc(kb->builds, cap * sizeof *nb);
-		if (!nb)
-			return EXH_ENOMEM;
-		kb->builds = nb;
-	}
+	if (array_reserve(&kb->builds, &kb->capbuilds, (size_t)kb->nbuilds + 1,
+	                  sizeof *kb->builds, 64))
+		return EXH_ENOMEM;
 	b = &kb->builds[kb->nbuilds];
 	memset(b, 0, sizeof *b);
 	if (!build_parse(view_trim(f[0]), false, &b->build)) {
@@ -162,16 +159,12 @@ static int build_row(struct kb *kb, struct view *f, int n, const char *name,
 static int cve_row(struct kb *kb, struct view *f, int n, const char *name,
                    int lineno)
 {
-	struct kb_cve *c, *nc;
+	struct kb_cve *c;
 	struct view list, item;
 
-	if ((kb->ncves & (kb->ncves - 1)) == 0) {
-		size_t cap = kb->ncves ? (size_t)kb->ncves * 2 : 16;
-		nc = realloc(kb->cves, cap * sizeof *nc);
-		if (!nc)
-			return EXH_ENOMEM;
-		kb->cves = nc;
-	}
+	if (array_reserve(&kb->cves, &kb->capcves, (size_t)kb->ncves + 1,
+	                  sizeof *kb->cves, 16))
+		return EXH_ENOMEM;
 	c = &kb->cves[kb->ncves];
 	memset(c, 0, sizeof *c);
 	if (field(f[0], c->id, sizeof c->id, name, lineno, "cve") ||
@@ -233,7 +226,6 @@ static int load_paths(struct kb *kb, const char *dir)
 		return rc;
 	all = (struct view){data.p, data.len};
 	while (all.len && !rc) {
-		char **np;
 		view_split(&all, '\n', &line);
 		line = view_trim(line);
 		if (line.len == 0 || line.p[0] == '#')
@@ -245,16 +237,14 @@ static int load_paths(struct kb *kb, const char *dir)
 			rc = EXH_EINVAL;
 			break;
 		}
-		np = realloc(kb->webshell_paths,
-		             (size_t)(kb->nwebshell_paths + 1) * sizeof *np);
-		if (!np ||
-		    !(np[kb->nwebshell_paths] = strndup(line.p, line.len))) {
-			if (np)
-				kb->webshell_paths = np;
+		if (array_reserve(&kb->webshell_paths, &kb->capwebshell_paths,
+		                  (size_t)kb->nwebshell_paths + 1,
+		                  sizeof *kb->webshell_paths, 64) ||
+		    !(kb->webshell_paths[kb->nwebshell_paths] =
+		          strndup(line.p, line.len))) {
 			rc = EXH_ENOMEM;
 			break;
 		}
-		kb->webshell_paths = np;
 		kb->nwebshell_paths++;
 	}
 	buf_release(&data);
@@ -317,15 +307,10 @@ static int derive_fixes(struct kb *kb)
 				}
 				continue;
 			}
-			if ((cve->nat & (cve->nat - 1)) == 0) {
-				void *p = realloc(
-				    cve->at,
-				    (size_t)(cve->nat ? cve->nat * 2 : 8) *
-				        sizeof *cve->at);
-				if (!p)
-					return EXH_ENOMEM;
-				cve->at = p;
-			}
+			if (array_reserve(&cve->at, &cve->capat,
+			                  (size_t)cve->nat + 1, sizeof *cve->at,
+			                  8))
+				return EXH_ENOMEM;
 			cve->at[cve->nat].product = b->product;
 			cve->at[cve->nat].cu = BUILD_CU(b->build);
 			cve->at[cve->nat].fix = b->build;

@@ -58,6 +58,7 @@ struct kb_cve {
 	 * the newest such CU. */
 	struct kb_fix_at *at;
 	int nat;
+	size_t capat;
 	build_t top[KB_MAX_PRODUCTS];
 };
 
@@ -66,10 +67,13 @@ struct kb {
 	int nproducts;
 	struct kb_build *builds; /* sorted by build */
 	int nbuilds;
+	size_t capbuilds;
 	struct kb_cve *cves;
 	int ncves;
+	size_t capcves;
 	char **webshell_paths;
 	int nwebshell_paths;
+	size_t capwebshell_paths;
 	/* The folders of those paths: folder index per path, and the first
 	 * path of each folder (a probe asks each folder once for a name no
 	 * server has). */

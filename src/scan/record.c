@@ -70,126 +70,113 @@ int record_jsonl(const struct kb *kb, const char *scan_id,
 
 	ip4_format(o->ip, ip);
 	time_iso(o->time, t);
-	buf_latch(b, buf_adds(b, "{\"scan_id\":"));
-	buf_latch(b, json_cstr(b, scan_id));
-	buf_latch(b, buf_printf(b, ",\"seq\":%llu,\"time\":\"%s\",\"ip\":",
-	                        (unsigned long long)o->index, t));
-	buf_latch(b, (o->ip ? json_cstr(b, ip) : buf_adds(b, "null")));
-	buf_latch(b, buf_printf(b, ",\"port\":%d,\"hostname\":", o->port));
-	buf_latch(b, json_cstr(b, o->hostname));
-	buf_latch(b, buf_printf(b,
-	                        ",\"exchange\":%s,\"exchange_online\":%s,"
-	                        "\"pool\":%s,\"product\":",
-	                        o->exchange ? "true" : "false",
-	                        o->online ? "true" : "false",
-	                        o->pool ? "true" : "false"));
+	buf_adds(b, "{\"scan_id\":");
+	json_cstr(b, scan_id);
+	buf_printf(b, ",\"seq\":%llu,\"time\":\"%s\",\"ip\":",
+	           (unsigned long long)o->index, t);
+	o->ip ? json_cstr(b, ip) : buf_adds(b, "null");
+	buf_printf(b, ",\"port\":%d,\"hostname\":", o->port);
+	json_cstr(b, o->hostname);
+	buf_printf(b,
+	           ",\"exchange\":%s,\"exchange_online\":%s,"
+	           "\"pool\":%s,\"product\":",
+	           o->exchange ? "true" : "false", o->online ? "true" : "false",
+	           o->pool ? "true" : "false");
 	if (o->exchange && o->product >= 0)
-		buf_latch(b, json_cstr(b, kb->products[o->product].name));
+		json_cstr(b, kb->products[o->product].name);
 	else
-		buf_latch(b, buf_adds(b, "null"));
-	buf_latch(b, buf_adds(b, ",\"build\":"));
+		buf_adds(b, "null");
+	buf_adds(b, ",\"build\":");
 	if (o->exchange && o->precision != PREC_NONE) {
 		build_format(o->build, o->precision == PREC_CU, bs);
-		buf_latch(b,
-		          buf_printf(b,
-		                     "\"%s\",\"build_precision\":\"%s\","
-		                     "\"build_source\":\"%s\",\"build_name\":",
-		                     bs, precision_word(o->precision),
-		                     o->build_source));
+		buf_printf(b,
+		           "\"%s\",\"build_precision\":\"%s\","
+		           "\"build_source\":\"%s\",\"build_name\":",
+		           bs, precision_word(o->precision), o->build_source);
 		buf_latch(b, add_build_name(kb, o, b));
 	} else {
-		buf_latch(
-		    b,
-		    buf_adds(b, "null,\"build_precision\":null,"
-		                "\"build_source\":null,\"build_name\":null"));
+		buf_adds(b, "null,\"build_precision\":null,"
+		            "\"build_source\":null,\"build_name\":null");
 	}
-	buf_latch(b, buf_adds(b, ",\"exporttool_version\":"));
+	buf_adds(b, ",\"exporttool_version\":");
 	if (o->manifest) {
 		build_format(o->manifest, false, bs);
-		buf_latch(b, buf_printf(b, "\"%s\"", bs));
+		buf_printf(b, "\"%s\"", bs);
 	} else {
-		buf_latch(b, buf_adds(b, "null"));
+		buf_adds(b, "null");
 	}
-	buf_latch(b,
-	          buf_printf(b, ",\"eol\":%s",
-	                     o->exchange && record_eol(kb, o->product, o->time)
-	                         ? "true"
-	                         : "false"));
-	buf_latch(b, buf_adds(b, ",\"server_names\":["));
+	buf_printf(b, ",\"eol\":%s",
+	           o->exchange && record_eol(kb, o->product, o->time)
+	               ? "true"
+	               : "false");
+	buf_adds(b, ",\"server_names\":[");
 	n = server_names(o, names);
 	for (i = 0; i < n; i++) {
 		if (i)
-			buf_latch(b, buf_addc(b, ','));
-		buf_latch(b, json_cstr(b, names[i]));
+			buf_addc(b, ',');
+		json_cstr(b, names[i]);
 	}
-	buf_latch(b, buf_adds(b, "],\"ntlm\":"));
+	buf_adds(b, "],\"ntlm\":");
 	if (o->have_ntlm) {
-		buf_latch(b, buf_adds(b, "{\"netbios_computer\":"));
-		buf_latch(b, json_cstr(b, o->ntlm.netbios_computer));
-		buf_latch(b, buf_adds(b, ",\"netbios_domain\":"));
-		buf_latch(b, json_cstr(b, o->ntlm.netbios_domain));
-		buf_latch(b, buf_adds(b, ",\"dns_computer\":"));
-		buf_latch(b, json_cstr(b, o->ntlm.dns_computer));
-		buf_latch(b, buf_adds(b, ",\"dns_domain\":"));
-		buf_latch(b, json_cstr(b, o->ntlm.dns_domain));
-		buf_latch(b, buf_printf(b, ",\"os_build\":\"%u.%u.%u\"}",
-		                        o->ntlm.os_major, o->ntlm.os_minor,
-		                        o->ntlm.os_build));
+		buf_adds(b, "{\"netbios_computer\":");
+		json_cstr(b, o->ntlm.netbios_computer);
+		buf_adds(b, ",\"netbios_domain\":");
+		json_cstr(b, o->ntlm.netbios_domain);
+		buf_adds(b, ",\"dns_computer\":");
+		json_cstr(b, o->ntlm.dns_computer);
+		buf_adds(b, ",\"dns_domain\":");
+		json_cstr(b, o->ntlm.dns_domain);
+		buf_printf(b, ",\"os_build\":\"%u.%u.%u\"}", o->ntlm.os_major,
+		           o->ntlm.os_minor, o->ntlm.os_build);
 	} else {
-		buf_latch(b, buf_adds(b, "null"));
+		buf_adds(b, "null");
 	}
-	buf_latch(b, buf_adds(b, ",\"verdicts\":"));
+	buf_adds(b, ",\"verdicts\":");
 	buf_latch(b, judge_json(kb, v, false, b));
-	buf_latch(b, buf_adds(b, ",\"verdict_basis\":"));
+	buf_adds(b, ",\"verdict_basis\":");
 	buf_latch(b, judge_json(kb, v, true, b));
-	buf_latch(b, buf_adds(b, ",\"checks\":{"));
+	buf_adds(b, ",\"checks\":{");
 	{
 		bool first = true;
 		if ((o->checks_run & CHECK_SSRF)) {
-			buf_latch(b, buf_printf(b, "\"ssrf-26855\":\"%s\"",
-			                        check_word(o->ssrf)));
+			buf_printf(b, "\"ssrf-26855\":\"%s\"",
+			           check_word(o->ssrf));
 			first = false;
 		}
 		if ((o->checks_run & CHECK_PROXYSHELL)) {
-			buf_latch(b, buf_printf(b, "%s\"proxyshell\":\"%s\"",
-			                        first ? "" : ",",
-			                        check_word(o->proxyshell)));
+			buf_printf(b, "%s\"proxyshell\":\"%s\"",
+			           first ? "" : ",", check_word(o->proxyshell));
 			first = false;
 		}
 		if ((o->checks_run & CHECK_MITIGATION)) {
-			buf_latch(b, buf_printf(b, "%s\"mitigation\":\"%s\"",
-			                        first ? "" : ",",
-			                        observation_mitigation(o)));
+			buf_printf(b, "%s\"mitigation\":\"%s\"",
+			           first ? "" : ",", observation_mitigation(o));
 			first = false;
 		}
 		if ((o->checks_run & CHECK_WEBSHELLS))
-			buf_latch(b, buf_printf(b, "%s\"webshells\":\"%s\"",
-			                        first ? "" : ",",
-			                        observation_shells(o)));
+			buf_printf(b, "%s\"webshells\":\"%s\"",
+			           first ? "" : ",", observation_shells(o));
 	}
-	buf_latch(b, buf_adds(b, "},\"webshells\":["));
+	buf_adds(b, "},\"webshells\":[");
 	for (i = 0; i < o->nshells; i++) {
 		if (i)
-			buf_latch(b, buf_addc(b, ','));
-		buf_latch(b, json_cstr(b, kb->webshell_paths[o->shells[i]]));
+			buf_addc(b, ',');
+		json_cstr(b, kb->webshell_paths[o->shells[i]]);
 	}
-	buf_latch(b, buf_adds(b, "],\"tls\":"));
+	buf_adds(b, "],\"tls\":");
 	if (o->tls_version[0]) {
-		buf_latch(
-		    b, buf_printf(b,
-		                  "{\"version\":\"%s\",\"cert_sha256\":\"%s\","
-		                  "\"cert_cn\":",
-		                  o->tls_version, o->cert_sha256));
-		buf_latch(b, json_cstr(b, o->cert_cn));
-		buf_latch(b, buf_addc(b, '}'));
+		buf_printf(b,
+		           "{\"version\":\"%s\",\"cert_sha256\":\"%s\","
+		           "\"cert_cn\":",
+		           o->tls_version, o->cert_sha256);
+		json_cstr(b, o->cert_cn);
+		buf_addc(b, '}');
 	} else {
-		buf_latch(b, buf_adds(b, "null"));
+		buf_adds(b, "null");
 	}
-	buf_latch(b, buf_printf(
-	                 b, ",\"http_status\":%d,\"error\":", o->first_status));
-	buf_latch(b,
-	          (o->error[0] ? json_cstr(b, o->error) : buf_adds(b, "null")));
-	buf_latch(b, buf_adds(b, "}\n"));
+	buf_printf(b, ",\"http_status\":%d,\"error\":", o->first_status);
+	o->error[0] ? json_cstr(b, o->error) : buf_adds(b, "null");
+	buf_adds(b, "}\n");
 	return buf_error(b);
 }
 
@@ -200,7 +187,7 @@ int record_csv(const struct kb *kb, const struct observation *o,
 	                                     bs[BUILD_STRLEN] = "", url[600];
 	const char *severity = "info", *names[4];
 	size_t tl = 0;
-	int i, rc = 0;
+	int i;
 
 	if (!o->exchange)
 		return 0;
@@ -237,19 +224,19 @@ int record_csv(const struct kb *kb, const struct observation *o,
 	}
 	if (o->precision != PREC_NONE)
 		build_format(o->build, o->precision == PREC_CU, bs);
-	rc = csv_field(b, t, false);
-	rc = rc ? rc : csv_field(b, severity, false);
-	rc = rc ? rc : csv_field(b, ip, false);
-	rc = rc ? rc : csv_field(b, "tcp", false);
-	rc = rc ? rc : csv_field(b, port, false);
-	rc = rc ? rc : csv_field(b, o->hostname ? o->hostname : "", false);
-	rc = rc ? rc : csv_field(b, tag, false);
-	for (i = 0; !rc && i < 5; i++) /* asn, geo, region, city, naics */
-		rc = csv_field(b, "", false);
-	rc = rc ? rc : csv_field(b, o->hostname ? "input" : "", false);
-	rc = rc ? rc : csv_field(b, "", false); /* sector */
-	rc = rc ? rc : csv_field(b, bs, false);
-	rc = rc ? rc
-	        : csv_field(b, server_names(o, names) ? names[0] : "", false);
-	return rc ? rc : csv_field(b, url, true);
+	csv_field(b, t, false);
+	csv_field(b, severity, false);
+	csv_field(b, ip, false);
+	csv_field(b, "tcp", false);
+	csv_field(b, port, false);
+	csv_field(b, o->hostname ? o->hostname : "", false);
+	csv_field(b, tag, false);
+	for (i = 0; i < 5; i++) /* asn, geo, region, city, naics */
+		csv_field(b, "", false);
+	csv_field(b, o->hostname ? "input" : "", false);
+	csv_field(b, "", false); /* sector */
+	csv_field(b, bs, false);
+	csv_field(b, server_names(o, names) ? names[0] : "", false);
+	csv_field(b, url, true);
+	return buf_error(b);
 }

@@ -1,4 +1,5 @@
 #include "scan/targets.h"
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/file.h"
@@ -57,17 +58,10 @@ bool hostname_valid(struct view v)
 
 static int add_range(struct targets *t, struct cidr4 c)
 {
-	if (t->niv == t->capiv) {
-		size_t ncap = t->capiv ? t->capiv * 2 : 16;
-		void *p;
-		if (ncap > LIM_TARGET_ENTRIES)
-			return EXH_ELIMIT;
-		p = realloc(t->iv, ncap * sizeof *t->iv);
-		if (!p)
-			return EXH_ENOMEM;
-		t->iv = p;
-		t->capiv = ncap;
-	}
+	if (t->niv >= LIM_TARGET_ENTRIES)
+		return EXH_ELIMIT;
+	if (array_reserve(&t->iv, &t->capiv, t->niv + 1, sizeof *t->iv, 16))
+		return EXH_ENOMEM;
 	t->iv[t->niv].lo = c.base;
 	t->iv[t->niv].hi = (uint64_t)c.base + cidr4_size(c);
 	t->niv++;
@@ -76,17 +70,11 @@ static int add_range(struct targets *t, struct cidr4 c)
 
 static int add_name(struct targets *t, uint32_t ip, struct view host)
 {
-	if (t->nnames == t->capnames) {
-		size_t ncap = t->capnames ? t->capnames * 2 : 16;
-		void *p;
-		if (ncap > LIM_TARGET_ENTRIES)
-			return EXH_ELIMIT;
-		p = realloc(t->names, ncap * sizeof *t->names);
-		if (!p)
-			return EXH_ENOMEM;
-		t->names = p;
-		t->capnames = ncap;
-	}
+	if (t->nnames >= LIM_TARGET_ENTRIES)
+		return EXH_ELIMIT;
+	if (array_reserve(&t->names, &t->capnames, t->nnames + 1,
+	                  sizeof *t->names, 16))
+		return EXH_ENOMEM;
 	t->names[t->nnames].ip = ip;
 	t->names[t->nnames].hostname = strndup(host.p, host.len);
 	if (!t->names[t->nnames].hostname)

@@ -22,28 +22,13 @@ for e in 0 1 2; do
 done
 "$EXHUNT" report --db "$TMP/campaign.db" --csv "$TMP/report.csv" --funnel-csv "$TMP/funnel.csv" \
 	--html "$TMP/report.html" >"$TMP/report.txt" || fail "report"
-python3 - "$TMP" <<'PY' || fail "follow-up of notices differs from the truth"
+python3 - "$TMP" "$SRC/tests/e2e" <<'PY' || fail "follow-up of notices differs from the truth"
 import csv, json, sys
 tmp = sys.argv[1]
-def ident(ts):
-    # The store's server identity (docs/report.md): name and certificate
-    # name; of several addresses claiming one in a scan, the first in text
-    # order keeps it, the others get theirs with the address.
-    first = {}
-    for t in ts:
-        k = (t["server_name"], t["cert_cn"])
-        if k not in first or t["ip"] < first[k]:
-            first[k] = t["ip"]
-    return {(f"{t['server_name']}|{t['cert_cn']}" +
-             ("" if first[(t["server_name"], t["cert_cn"])] == t["ip"] else "|@" + t["ip"])): t
-            for t in ts}
+sys.path.insert(0, sys.argv[2])
+from truth import load as load_truth
 def load(e):
-    ts = []
-    for l in open(f"{tmp}/truth-{e}.jsonl"):
-        t = json.loads(l)
-        if t["exchange"] and t["visible"] and not t["sni_only"] and not t.get("sni_foreign"):
-            ts.append(t)
-    return ident(ts)
+    return load_truth(f"{tmp}/truth-{e}.jsonl")
 first, last = load(0), load(2)
 OPEN = ("vulnerable", "likely-vulnerable")
 PROXYLOGON = {"CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065"}
@@ -73,33 +58,19 @@ for k, w in want.items():
 assert want["(all)"]["patched"] > 0
 print("follow-up:", want["(all)"])
 PY
-python3 - "$TMP" <<'PY' || fail "report figures differ from the truth"
+python3 - "$TMP" "$SRC/tests/e2e" <<'PY' || fail "report figures differ from the truth"
 import csv, json, sys
 tmp = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+from truth import load as load_truth, scanned
 def state(t):
-    # What a scan by address sees of ProxyLogon: SNI-only servers show nothing.
-    if not t["exchange"] or not t["visible"] or t["sni_only"] or t.get("sni_foreign"):
-        return None
-    return t["verdicts"].get("CVE-2021-26855")
-def ident(ts):
-    first = {}
-    for t in ts:
-        k = (t["server_name"], t["cert_cn"])
-        if k not in first or t["ip"] < first[k]:
-            first[k] = t["ip"]
-    return {(f"{t['server_name']}|{t['cert_cn']}" +
-             ("" if first[(t["server_name"], t["cert_cn"])] == t["ip"] else "|@" + t["ip"])): t
-            for t in ts}
+    # What a scan by address sees of ProxyLogon.
+    return t["verdicts"].get("CVE-2021-26855") if scanned(t) else None
 truth = []
 moved = 0
 for e in range(3):
     # By server: the lab moves some servers between addresses (docs/lab.md).
-    ts = []
-    for l in open(f"{tmp}/truth-{e}.jsonl"):
-        t = json.loads(l)
-        if t["exchange"] and t["visible"] and not t["sni_only"] and not t.get("sni_foreign"):
-            ts.append(t)
-    by_name = ident(ts)
+    by_name = load_truth(f"{tmp}/truth-{e}.jsonl")
     if e:
         moved += sum(1 for n, t in by_name.items()
                      if n in truth[-1] and truth[-1][n]["ip"] != t["ip"])

@@ -2,6 +2,7 @@
  * the CSV attached to notices): server-controlled text never becomes a
  * formula, a control sequence or a line of its own. */
 #include "base/csv.h"
+#include "base/err.h"
 #include "check.h"
 
 static void cell(const char *in, const char *want)
@@ -15,8 +16,31 @@ static void cell(const char *in, const char *want)
 	buf_release(&b);
 }
 
+/* A row written without checking each cell: the first failure is kept in
+ * the buffer (as stdio's ferror), later cells still work, and the writer's
+ * caller sees the error once at the end. */
+static void latched(void)
+{
+	struct buf b;
+
+	buf_init(&b, 12);
+	csv_field(&b, "short", false);
+	CHECK(buf_error(&b) == 0);
+	csv_field(&b, "far too long for the cap", false);
+	CHECK(buf_error(&b) == EXH_ELIMIT);
+	csv_field(&b, "ok", true);
+	CHECK(buf_error(&b) == EXH_ELIMIT); /* kept past a later success */
+	CHECK(buf_latch(&b, EXH_EIO) == EXH_ELIMIT); /* the first one wins */
+	buf_reset(&b);
+	CHECK(buf_error(&b) == 0);
+	CHECK(buf_latch(&b, EXH_EIO) == EXH_EIO);
+	buf_release(&b);
+	CHECK(buf_error(&b) == 0);
+}
+
 int main(void)
 {
+	latched();
 	cell("15.1.2176.2", "15.1.2176.2\n");
 	cell("a,b", "\"a,b\"\n");
 	cell("say \"hi\"", "\"say \"\"hi\"\"\"\n");

@@ -1,0 +1,45 @@
+/* Third-party readers of complex binary formats (libevtx, libregf) run in
+ * a child process: exhunt itself, run again with a hidden verb, reading
+ * one evidence file on its standard input and writing lines of tab-split,
+ * escaped fields. The child bounds itself (address space, CPU time, no
+ * files written) and the parent bounds it again from outside (resident
+ * memory watched, wall-clock deadline, line size), so a crafted file that
+ * makes an old library loop or allocate without end costs that file only. */
+#ifndef EXH_HUNT_CHILD_H
+#define EXH_HUNT_CHILD_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct child_result {
+	bool complete;     /* the child reached its end and exited 0 */
+	bool memory;       /* killed past its memory bound */
+	bool timeout;      /* killed past its time bound */
+	bool bad_output;   /* a line too long or malformed: stopped */
+	int exit_code;     /* when it exited; -1 if killed by a signal */
+	int signal;        /* the signal that ended it, 0 if none */
+	unsigned long lines;
+};
+
+/* A line's fields, unescaped in place ("\\t", "\\n", "\\r", "\\\\"). */
+typedef void child_line_fn(void *arg, char **field, int nfield);
+
+/* Runs "exhunt <verb>" with in_fd as its standard input and calls fn per
+ * line. 0 when it could be started (r says how it ended), EXH_EIO if not. */
+int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
+              void *arg, struct child_result *r);
+/* Splits one line (NUL-terminated, without its newline) into at most 16
+ * fields, unescapes them and calls fn: what child_run does per line. */
+void child_line(char *p, child_line_fn *fn, void *arg);
+/* Said of a child that did not end complete, for the unreadable list. */
+const char *child_why(const struct child_result *r);
+
+/* In the child: its own bounds, set first. */
+void child_limits(void);
+/* In the child: writes one field (escaped), then a tab or the newline. */
+void child_put(const char *s, size_t n, bool last);
+
+/* The hidden verbs' entry points (src/cli/main.c). */
+int evtx_child_main(void);
+int hive_child_main(void);
+
+#endif

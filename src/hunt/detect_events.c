@@ -1,0 +1,688 @@
+/* Windows event logs: what the attacker ran on the host and how they can
+ * come back. Each record comes from the bounded reader (hunt/child.h) as
+ * its own System fields and named values (hunt/event.h); the checks follow
+ * public sources: Microsoft's Test-ProxyLogon (CVE-2021-26857 in the
+ * Application log), Sigma's msexchange, process-creation and persistence
+ * rules, and the 2021 write-ups in docs/hunt.md. */
+#include "hunt/detect.h"
+#include "hunt/child.h"
+#include "hunt/event.h"
+#include "base/array.h"
+#include "base/limits.h"
+#include "base/view.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "base/banned.h"
+
+static bool has(const char *s, const char *needle)
+{
+	return view_find_ci(view_of(s), view_of(needle)) >= 0;
+}
+
+static bool any_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (has(s, *list))
+			return true;
+	return false;
+}
+
+/* The file name of a Windows path, compared case-insensitively. */
+static const char *base_name(const char *p)
+{
+	const char *b = strrchr(p, '\\'), *c = strrchr(p, '/');
+
+	if (c > b)
+		b = c;
+	return b ? b + 1 : p;
+}
+
+static bool named(const char *path, const char *const *names)
+{
+	const char *b = base_name(path);
+
+	for (; *names; names++)
+		if (!strcasecmp(b, *names))
+			return true;
+	return false;
+}
+
+/* Exchange's worker processes: a shell under them is a web shell or an
+ * exploit at work (Sigma proc_creation_win_exploit_cve_2021_26857). */
+static const char *const exchange_procs[] = {"w3wp.exe",
+                                             "umworkerprocess.exe",
+                                             "umservice.exe",
+                                             "edgetransport.exe",
+                                             "msexchangemailboxreplication.exe",
+                                             NULL};
+static const char *const um_procs[] = {"umworkerprocess.exe", "umservice.exe",
+                                       NULL};
+/* What attackers ran from them (2021 write-ups): shells, recon, dumping,
+ * staging. ASP.NET's own compilers (csc, cvtres, vbc) and error
+ * reporting (wermgr, werfault) are not here. */
+static const char *const attacker_tools[] = {"cmd.exe",
+                                             "powershell.exe",
+                                             "pwsh.exe",
+                                             "net.exe",
+                                             "net1.exe",
+                                             "rundll32.exe",
+                                             "procdump.exe",
+                                             "procdump64.exe",
+                                             "whoami.exe",
+                                             "certutil.exe",
+                                             "7z.exe",
+                                             "7za.exe",
+                                             "rar.exe",
+                                             "winrar.exe",
+                                             "makecab.exe",
+                                             "wmic.exe",
+                                             "mshta.exe",
+                                             "cscript.exe",
+                                             "wscript.exe",
+                                             "regsvr32.exe",
+                                             "nltest.exe",
+                                             "quser.exe",
+                                             "ipconfig.exe",
+                                             "systeminfo.exe",
+                                             "tasklist.exe",
+                                             "bitsadmin.exe",
+                                             "curl.exe",
+                                             "reg.exe",
+                                             "schtasks.exe",
+                                             "sc.exe",
+                                             "vssadmin.exe",
+                                             "ntdsutil.exe",
+                                             "dsquery.exe",
+                                             "arp.exe",
+                                             "netstat.exe",
+                                             "nslookup.exe",
+                                             "ping.exe",
+                                             "plink.exe",
+                                             "query.exe",
+                                             "dllhost.exe",
+                                             NULL};
+/* Folders where nothing installed properly runs from. */
+static const char *const odd_places[] = {
+    "\\users\\",          "\\programdata\\",
+    "\\temp\\",           "\\tmp\\",
+    "\\perflogs\\",       "\\inetpub\\",
+    "\\aspnet_client\\",  "\\public\\",
+    "\\appdata\\",        "\\recycle",
+    "\\windows\\tasks\\", "\\frontend\\httpproxy\\",
+    "\\clientaccess\\",   "%temp%",
+    "%appdata%",          "\\\\127.0.0.1\\",
+    "\\\\localhost\\",    NULL};
+/* A command rather than a program: an interpreter with its script. */
+static const char *const commands[] = {
+    "cmd.exe /c", "cmd /c",   "%comspec%", "powershell",
+    "pwsh",       "mshta",    "rundll32",  "regsvr32",
+    "wscript",    "cscript",  "certutil",  "bitsadmin",
+    "http://",    "https://", " -enc",     "frombase64string",
+    NULL};
+static const char *const privileged_groups[] = {"Administrators",
+                                                "Domain Admins",
+                                                "Enterprise Admins",
+                                                "Schema Admins",
+                                                "Organization Management",
+                                                "Exchange Trusted Subsystem",
+                                                "Exchange Windows Permissions",
+                                                "Exchange Servers",
+                                                "Remote Desktop Users",
+                                                "Backup Operators",
+                                                "Account Operators",
+                                                "Server Operators",
+                                                "DnsAdmins",
+                                                NULL};
+static const char *const cradles[] = {"downloadstring",
+                                      "downloadfile",
+                                      "downloaddata",
+                                      "net.webclient",
+                                      "invoke-webrequest",
+                                      "iwr ",
+                                      "start-bitstransfer",
+                                      "invoke-restmethod",
+                                      "xmlhttp",
+                                      "system.net.sockets.tcpclient",
+                                      "net.sockets.tcpclient",
+                                      "powercat",
+                                      "invoke-powershelltcp",
+                                      NULL};
+
+struct evctx {
+	struct hunt *h;
+	const char *path;
+	struct event *e;
+	unsigned long live, recovered, bad;
+	bool summary, dirty;
+	unsigned long failed;
+	/* 4104 parts by ScriptBlockId until the last one arrives */
+	struct block {
+		char id[64];
+		int total, got;
+		char **part; /* [total] */
+		char time[32];
+		uint64_t record;
+	} * blocks;
+	size_t nblocks, capblocks, bytes;
+	bool blocks_full;
+	/* record ids read: a record recovered from free space that is also
+	 * live (or recovered twice) is the same event, checked once */
+	uint64_t *ids;
+	size_t nids, capids;
+	unsigned long duplicates;
+};
+
+/* Open addressing on record ids (never 0 here: 0 means empty). false
+ * when the id was there already. Past LIM_EVENT_IDS the set stops
+ * growing and every record counts as new. */
+static bool first_time(struct evctx *c, uint64_t id)
+{
+	size_t i, mask;
+
+	if (id == 0)
+		return true;
+	if (c->nids * 2 >= c->capids) {
+		size_t cap = c->capids ? c->capids * 2 : 4096, k;
+		uint64_t *n;
+		if (cap > LIM_EVENT_IDS)
+			return true;
+		n = calloc(cap, sizeof *n);
+		if (!n)
+			return true;
+		for (k = 0; k < c->capids; k++)
+			if (c->ids[k]) {
+				i = (size_t)(c->ids[k] *
+				             0x9e3779b97f4a7c15ull) &
+				    (cap - 1);
+				while (n[i])
+					i = (i + 1) & (cap - 1);
+				n[i] = c->ids[k];
+			}
+		free(c->ids);
+		c->ids = n;
+		c->capids = cap;
+	}
+	mask = c->capids - 1;
+	i = (size_t)(id * 0x9e3779b97f4a7c15ull) & mask;
+	while (c->ids[i]) {
+		if (c->ids[i] == id)
+			return false;
+		i = (i + 1) & mask;
+	}
+	c->ids[i] = id;
+	c->nids++;
+	return true;
+}
+
+static void add(struct evctx *c, const char *kind, int cve,
+                enum hunt_level level, enum severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void add(struct evctx *c, const char *kind, int cve,
+                enum hunt_level level, enum severity sev, const char *fmt, ...)
+{
+	char detail[900];
+	va_list ap;
+	struct finding *f;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	f = hunt_add(c->h, kind, cve, level, sev, c->path, c->e->record_id,
+	             detail);
+	if (f)
+		snprintf(f->time, sizeof f->time, "%s", c->e->time);
+}
+
+bool detect_odd_image(const char *s)
+{
+	return any_of(s, odd_places) || any_of(s, commands);
+}
+
+static bool odd_image(const char *img)
+{
+	return detect_odd_image(img);
+}
+
+/* A process started: Security 4688 or Sysmon 1. */
+static void process(struct evctx *c, const char *image, const char *parent,
+                    const char *cmdline)
+{
+	if (named(parent, exchange_procs) && named(image, attacker_tools)) {
+		bool um = named(parent, um_procs);
+		add(c, um ? "um-process-spawn" : "exchange-process-spawn",
+		    um ? HC_26857 : HC_NONE, um ? HL_EXPLOITED : HL_NOT_SEEN,
+		    SEV_CRITICAL, "%s started %s: %s", base_name(parent),
+		    base_name(image), cmdline);
+		return;
+	}
+	if ((has(cmdline, "comsvcs") &&
+	     (has(cmdline, "minidump") || has(cmdline, "#24") ||
+	      has(cmdline, "#+24"))) ||
+	    (has(image, "procdump") && has(cmdline, "lsass")) ||
+	    (has(cmdline, "lsass") && has(cmdline, ".dmp"))) {
+		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+		    "credential dumping: %s", cmdline);
+		return;
+	}
+	if (has(cmdline, "Microsoft.Exchange.Management.PowerShell.SnapIn") &&
+	    named(image, (const char *const[]){"powershell.exe", NULL}) &&
+	    (has(cmdline, "Get-Mailbox") || has(cmdline, "Export") ||
+	     has(cmdline, "-enc")))
+		add(c, "exchange-snapin-script", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "Exchange's snap-in loaded by a one-line script (a "
+		    "HAFNIUM habit): %s",
+		    cmdline);
+}
+
+static void script_checks(struct evctx *c, const char *text, const char *id,
+                          int parts)
+{
+	struct view v = view_of(text);
+	size_t ticks = 0, i, n = strlen(text);
+	char where[120];
+
+	snprintf(where, sizeof where, "script block %s%s", id,
+	         parts > 1 ? " (joined from its parts)" : "");
+	if (any_of(text, cradles) &&
+	    (has(text, "iex") || has(text, "invoke-expression") ||
+	     has(text, "http") || has(text, "tcpclient") ||
+	     has(text, "powercat")))
+		add(c, "download-cradle", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s downloads and runs code or opens a shell: %.300s",
+		    where, text);
+	else if (has(text, "frombase64string") &&
+	         (has(text, "iex") || has(text, "invoke-expression")))
+		add(c, "encoded-script", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s runs decoded text: %.300s", where, text);
+	for (i = 0; i < n; i++)
+		ticks += text[i] == '`' || text[i] == '^';
+	if (n > 200 &&
+	    (ticks * 20 > n || (has(text, "[char]") && has(text, "-join")) ||
+	     has(text, "-bxor")))
+		add(c, "obfuscated-script", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s is obfuscated (escape characters, character codes or "
+		    "XOR): %.200s",
+		    where, text);
+	if (has(text, "comsvcs") && has(text, "minidump"))
+		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+		    "%s dumps process memory: %.300s", where, text);
+	/* Exchange cmdlets typed into PowerShell */
+	if (has(text, "MailboxExportRequest") ||
+	    has(text, "ManagementRoleAssignment") ||
+	    has(text, "TransportAgent") || has(text, "VirtualDirectory"))
+		detect_cmdlet_text(c->h, c->path, c->e->record_id, c->e->time,
+		                   v, false);
+}
+
+static void free_block(struct evctx *c, size_t i)
+{
+	struct block *b = &c->blocks[i];
+	int k;
+
+	for (k = 0; k < b->total; k++) {
+		if (b->part[k])
+			c->bytes -= strlen(b->part[k]) + 1;
+		free(b->part[k]);
+	}
+	free(b->part);
+	c->blocks[i] = c->blocks[--c->nblocks];
+}
+
+static void finish_block(struct evctx *c, size_t i, bool partial)
+{
+	struct block *b = &c->blocks[i];
+	size_t len = 0;
+	char *all;
+	int k;
+
+	for (k = 0; k < b->total; k++)
+		len += b->part[k] ? strlen(b->part[k]) : 0;
+	all = malloc(len + 1);
+	if (all) {
+		len = 0;
+		for (k = 0; k < b->total; k++)
+			if (b->part[k]) {
+				size_t n = strlen(b->part[k]);
+				memcpy(all + len, b->part[k], n);
+				len += n;
+			}
+		all[len] = '\0';
+		if (partial)
+			hunt_note(c->h,
+			          "%s: script block %s has %d of its %d parts "
+			          "in this log; checked as found",
+			          c->path, b->id, b->got, b->total);
+		script_checks(c, all, b->id, b->total);
+		free(all);
+	} else {
+		c->h->out_of_memory = true;
+	}
+	free_block(c, i);
+}
+
+/* PowerShell 4104: parts of one script block share a ScriptBlockId and
+ * are checked joined, in MessageNumber order. */
+static void script_block(struct evctx *c)
+{
+	struct event *e = c->e;
+	const char *id = event_get(e, "ScriptBlockId");
+	const char *text = event_get(e, "ScriptBlockText");
+	long num = strtol(event_get(e, "MessageNumber"), NULL, 10);
+	long total = strtol(event_get(e, "MessageTotal"), NULL, 10);
+	size_t i;
+	struct block *b;
+
+	if (total <= 1 || total > 10000 || num < 1 || num > total || !id[0]) {
+		script_checks(c, text, id, 1);
+		return;
+	}
+	for (i = 0; i < c->nblocks; i++)
+		if (!strcmp(c->blocks[i].id, id))
+			break;
+	if (i == c->nblocks) {
+		if (c->nblocks >= LIM_SCRIPT_BLOCKS ||
+		    array_reserve(&c->blocks, &c->capblocks, c->nblocks + 1,
+		                  sizeof *c->blocks, 16)) {
+			c->blocks_full = true;
+			script_checks(c, text, id, 1);
+			return;
+		}
+		b = &c->blocks[c->nblocks];
+		memset(b, 0, sizeof *b);
+		snprintf(b->id, sizeof b->id, "%s", id);
+		b->total = (int)total;
+		b->part = calloc((size_t)total, sizeof *b->part);
+		if (!b->part) {
+			c->h->out_of_memory = true;
+			return;
+		}
+		snprintf(b->time, sizeof b->time, "%s", e->time);
+		b->record = e->record_id;
+		c->nblocks++;
+	}
+	b = &c->blocks[i];
+	if (num > b->total || b->part[num - 1])
+		return; /* a repeat, or a total that changed */
+	if (c->bytes + strlen(text) + 1 > LIM_SCRIPT_BLOCK_BYTES) {
+		c->blocks_full = true;
+		script_checks(c, text, id, 1);
+		return;
+	}
+	b->part[num - 1] = strdup(text);
+	if (!b->part[num - 1]) {
+		c->h->out_of_memory = true;
+		return;
+	}
+	c->bytes += strlen(text) + 1;
+	if (++b->got == b->total)
+		finish_block(c, i, false);
+}
+
+static void one_event(struct evctx *c)
+{
+	struct event *e = c->e;
+	const char *prov = e->provider, *chan = e->channel;
+	uint32_t id = e->event_id;
+	bool sysmon = has(prov, "Sysmon");
+
+	if (e->time[0])
+		hunt_cover(c->h, LS_EVENTS, e->time);
+	if (!strcasecmp(prov, "MSExchange Unified Messaging") &&
+	    (e->level == 2 || e->level == -1)) {
+		for (int i = 0; i < e->nv; i++)
+			if (has(e->v[i].value, "System.InvalidCastException")) {
+				add(c, "um-deserialization", HC_26857,
+				    HL_EXPLOITED, SEV_CRITICAL,
+				    "MSExchange Unified Messaging error with "
+				    "System.InvalidCastException (the shape "
+				    "Microsoft's Test-ProxyLogon looks for): "
+				    "%.300s",
+				    e->v[i].value);
+				break;
+			}
+		return;
+	}
+	if (!strcasecmp(prov, "MSExchange CmdletLogs") ||
+	    has(chan, "MSExchange Management")) {
+		char text[4096];
+		if (id != 1 && id != 6)
+			return;
+		snprintf(text, sizeof text, "%s %s", event_get(e, "0"),
+		         event_get(e, "1"));
+		detect_cmdlet_text(c->h, c->path, e->record_id, e->time,
+		                   view_of(text), id == 6);
+		return;
+	}
+	if (id == 4104 && has(prov, "PowerShell")) {
+		script_block(c);
+		return;
+	}
+	if (id == 4688 && has(prov, "Security-Auditing")) {
+		process(c, event_get(e, "NewProcessName"),
+		        event_get(e, "ParentProcessName"),
+		        event_get(e, "CommandLine"));
+		return;
+	}
+	if (sysmon && id == 1) {
+		process(c, event_get(e, "Image"), event_get(e, "ParentImage"),
+		        event_get(e, "CommandLine"));
+		return;
+	}
+	if (sysmon && id == 11) {
+		const char *img = event_get(e, "Image");
+		const char *file = event_get(e, "TargetFilename");
+		static const char *const code[] = {
+		    ".aspx", ".ashx", ".asmx", ".asp", ".ps1", ".bat",
+		    ".exe",  ".dll",  ".jsp",  ".php", ".vbs", NULL};
+		const char *dot = strrchr(file, '.');
+		if (named(img, exchange_procs) && dot && named(dot, code)) {
+			bool um = named(img, um_procs);
+			add(c, "script-written-by-exchange",
+			    um ? HC_26858 : HC_NONE,
+			    um ? HL_EXPLOITED : HL_NOT_SEEN, SEV_CRITICAL,
+			    "%s wrote %s", base_name(img), file);
+		} else if (has(file, "lsass") && has(file, ".dmp")) {
+			add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+			    "%s wrote %s", base_name(img), file);
+		}
+		return;
+	}
+	if (sysmon && id == 10 &&
+	    named(event_get(e, "TargetImage"),
+	          (const char *const[]){"lsass.exe", NULL}) &&
+	    any_of(
+	        event_get(e, "CallTrace"),
+	        (const char *const[]){"dbghelp", "dbgcore", "comsvcs", NULL})) {
+		add(c, "lsass-access", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+		    "%s read LSASS memory (access %s)",
+		    event_get(e, "SourceImage"), event_get(e, "GrantedAccess"));
+		return;
+	}
+	if (sysmon && (id == 23 || id == 26) &&
+	    has(event_get(e, "TargetFilename"), "_Cmdlet_")) {
+		add(c, "exchange-logs-deleted", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "Exchange PowerShell log deleted: %s",
+		    event_get(e, "TargetFilename"));
+		return;
+	}
+	if ((id == 7045 && has(prov, "Service Control Manager")) ||
+	    (id == 4697 && has(prov, "Security-Auditing"))) {
+		const char *img = id == 7045 ? event_get(e, "ImagePath")
+		                             : event_get(e, "ServiceFileName");
+		bool odd = odd_image(img);
+		add(c, "service-installed", HC_NONE, HL_NOT_SEEN,
+		    odd ? SEV_HIGH : SEV_LOW, "service %s installed%s: %s",
+		    event_get(e, "ServiceName"),
+		    odd ? " running a command or from an odd folder" : "", img);
+		return;
+	}
+	if (id == 4720 && has(prov, "Security-Auditing")) {
+		add(c, "account-created", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM,
+		    "account %s\\%s created by %s",
+		    event_get(e, "TargetDomainName"),
+		    event_get(e, "TargetUserName"),
+		    event_get(e, "SubjectUserName"));
+		return;
+	}
+	if ((id == 4728 || id == 4732 || id == 4756) &&
+	    has(prov, "Security-Auditing")) {
+		const char *group = event_get(e, "TargetUserName");
+		bool priv = false;
+		for (int i = 0; privileged_groups[i]; i++)
+			priv = priv || !strcasecmp(group, privileged_groups[i]);
+		add(c, "group-member-added", HC_NONE, HL_NOT_SEEN,
+		    priv ? SEV_HIGH : SEV_LOW, "%s (%s) added to %s%s by %s",
+		    event_get(e, "MemberName"), event_get(e, "MemberSid"),
+		    group, priv ? " (a privileged group)" : "",
+		    event_get(e, "SubjectUserName"));
+		return;
+	}
+	if (id == 4698 && has(prov, "Security-Auditing")) {
+		const char *content = event_get(e, "TaskContent");
+		bool odd =
+		    any_of(content, commands) || any_of(content, odd_places) ||
+		    any_of(content, (const char *const[]){
+		                        ".ps1", ".bat", ".vbs", ".hta", NULL});
+		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
+		    odd ? SEV_HIGH : SEV_LOW, "scheduled task %s created%s",
+		    event_get(e, "TaskName"),
+		    odd ? " running a script or command" : "");
+		return;
+	}
+	if ((id == 1102 && has(prov, "Eventlog")) ||
+	    (id == 104 && has(prov, "Eventlog"))) {
+		add(c, "log-cleared", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "the %s log was cleared by %s",
+		    id == 1102 ? "Security" : event_get(e, "Channel"),
+		    event_get(e, "SubjectUserName")[0]
+		        ? event_get(e, "SubjectUserName")
+		        : event_get(e, "SubjectDomainName"));
+		return;
+	}
+	if (id == 29 && has(prov, "IIS-Configuration")) {
+		char all[1200] = "";
+		for (int i = 0; i < e->nv; i++)
+			snprintf(all + strlen(all), sizeof all - strlen(all),
+			         "%s=%s ", e->v[i].name, e->v[i].value);
+		if (has(all, "modules") || has(all, "handlers") ||
+		    has(all, "isapiFilters"))
+			add(c, "iis-module-changed", HC_NONE, HL_NOT_SEEN,
+			    SEV_HIGH,
+			    "IIS configuration changed where code is loaded: "
+			    "%.600s",
+			    all);
+		return;
+	}
+	if ((id == 1116 || id == 1117 || id == 1006 || id == 1007) &&
+	    has(prov, "Windows Defender")) {
+		const char *threat = event_get(e, "Threat Name");
+		bool exch = any_of(threat, (const char *const[]){
+		                               "Exchg", "CVE-2021-", "Chopper",
+		                               "HAFNIUM", "ProxyShell",
+		                               "ProxyLogon", "Webshell", NULL});
+		add(c, "defender-detection", HC_NONE, HL_NOT_SEEN,
+		    exch ? SEV_CRITICAL : SEV_MEDIUM, "Defender: %s at %s",
+		    threat, event_get(e, "Path"));
+	}
+}
+
+static void on_line(void *arg, char **f, int n)
+{
+	struct evctx *c = arg;
+
+	if (n >= 3 && !strcmp(f[0], "R")) {
+		if (event_parse_xml(f[2], strlen(f[2]), c->e)) {
+			c->bad++;
+			return;
+		}
+		c->e->recovered = !strcmp(f[1], "recovered");
+		if (!first_time(c, c->e->record_id)) {
+			c->duplicates++;
+			return;
+		}
+		if (c->e->recovered)
+			c->recovered++;
+		else
+			c->live++;
+		one_event(c);
+	} else if (n >= 6 && !strcmp(f[0], "S")) {
+		c->summary = true;
+		c->failed = strtoul(f[3], NULL, 10);
+		c->dirty = f[4][0] == '1';
+	}
+}
+
+static void finish(struct evctx *c)
+{
+	while (c->nblocks)
+		finish_block(c, 0, true);
+	free(c->blocks);
+	c->blocks = NULL;
+	free(c->ids);
+	c->ids = NULL;
+}
+
+void detect_event_records(struct hunt *h, const char *rel,
+                          const char *const *xml, int n)
+{
+	struct evctx c = {.h = h, .path = rel};
+	int i;
+
+	c.e = malloc(sizeof *c.e);
+	if (!c.e) {
+		h->out_of_memory = true;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		char *f[3] = {"R", "live", (char *)xml[i]};
+		on_line(&c, f, 3);
+	}
+	finish(&c);
+	free(c.e);
+}
+
+void detect_evtx(struct hunt *h, int fd, const char *rel)
+{
+	struct evctx c = {.h = h, .path = rel};
+	struct child_result r;
+
+	c.e = malloc(sizeof *c.e);
+	if (!c.e) {
+		h->out_of_memory = true;
+		return;
+	}
+	if (child_run("__read-evtx", fd, LIM_EVENT_XML * 2 + 64, on_line, &c,
+	              &r)) {
+		hunt_unreadable(h, rel, "the event-log reader could not start");
+	} else if (!r.complete || !c.summary) {
+		hunt_unreadable(h, rel, child_why(&r));
+	}
+	finish(&c);
+	h->cov[LS_EVENTS].files++;
+	h->cov[LS_EVENTS].lines += c.live + c.recovered;
+	h->files_scanned++;
+	if (c.failed || c.bad)
+		hunt_unreadable(h, rel,
+		                c.failed ? "some records could not be read "
+		                           "(damaged): the rest were"
+		                         : "some records were not events");
+	if (c.failed || c.bad || c.recovered || c.duplicates || c.dirty)
+		hunt_note(
+		    h,
+		    "%s: %lu records read, %lu recovered from free space "
+		    "(and %lu copies of records already read), %lu "
+		    "unreadable%s",
+		    rel, c.live, c.recovered, c.duplicates, c.failed + c.bad,
+		    c.dirty ? "; the log was not closed cleanly (dirty)" : "");
+	if (c.blocks_full)
+		hunt_note(
+		    h,
+		    "%s: too many split script blocks at once; some parts "
+		    "were checked alone",
+		    rel);
+	free(c.e);
+}

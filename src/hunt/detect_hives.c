@@ -1,0 +1,222 @@
+/* Registry hives: where an attacker comes back from. The keys come from
+ * the bounded reader (hunt/child.h, hive_child.c); the checks follow the
+ * persistence sections of the 2021 write-ups and Sigma's registry rules:
+ * Run keys and services pointing at commands or odd folders, scheduled
+ * tasks hidden by removing their security descriptor, WDigest set to keep
+ * clear-text passwords, AppInit DLLs, debuggers on accessibility tools. */
+#include "hunt/detect.h"
+#include "hunt/child.h"
+#include "base/view.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "base/banned.h"
+
+static bool has(const char *s, const char *needle)
+{
+	return view_find_ci(view_of(s), view_of(needle)) >= 0;
+}
+
+struct hvctx {
+	struct hunt *h;
+	const char *path;
+	char key[2048]; /* the last key line's path */
+	char when[32];  /* ... and its last written time */
+	bool key_has_sd, key_is_task_leaf;
+	char task_key[2048];
+	bool summary;
+	unsigned long keys, values, damaged;
+	char load_appinit[8], appinit[1024];
+};
+
+static void add(struct hvctx *c, const char *kind, enum severity sev,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void add(struct hvctx *c, const char *kind, enum severity sev,
+                const char *fmt, ...)
+{
+	char detail[1200];
+	va_list ap;
+	struct finding *f;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	f = hunt_add(c->h, kind, HC_NONE, HL_NOT_SEEN, sev, c->path, 0, detail);
+	if (f)
+		snprintf(f->time, sizeof f->time, "%s", c->when);
+}
+
+/* A TaskCache\Tree key without an SD value: a task hidden from
+ * schtasks and the Task Scheduler (Tarrask; Microsoft, April 2022). A
+ * folder key has sub keys and no Id; only task leaves are judged. */
+static void end_key(struct hvctx *c)
+{
+	if (c->task_key[0] && c->key_is_task_leaf && !c->key_has_sd)
+		add(c, "hidden-task", SEV_HIGH,
+		    "scheduled task %s has no security descriptor (SD): "
+		    "hidden from the task list",
+		    c->task_key);
+	c->task_key[0] = '\0';
+	c->key_has_sd = c->key_is_task_leaf = false;
+}
+
+static void on_value(struct hvctx *c, const char *key, const char *name,
+                     const char *data)
+{
+	const char *leaf = strrchr(key, '\\');
+
+	leaf = leaf ? leaf + 1 : key;
+	if (has(key, "\\TaskCache\\Tree\\")) {
+		if (!strcasecmp(name, "SD"))
+			c->key_has_sd = true;
+		if (!strcasecmp(name, "Id"))
+			c->key_is_task_leaf = true;
+		return;
+	}
+	if (has(key, "\\TaskCache\\Tasks\\") && !strcasecmp(name, "Actions") &&
+	    detect_odd_image(data))
+		add(c, "task-action", SEV_HIGH,
+		    "scheduled task %s runs a command or a program in an odd "
+		    "folder: %.400s",
+		    leaf, data);
+	if ((!strcasecmp(leaf, "Run") || !strcasecmp(leaf, "RunOnce")) &&
+	    data[0]) {
+		bool odd = detect_odd_image(data);
+		add(c, "run-key", odd ? SEV_HIGH : SEV_INFO,
+		    "%s\\%s starts %s at logon%s", key, name, data,
+		    odd ? " (a command, or a program in an odd folder)" : "");
+	}
+	if (has(key, "\\Services\\") && !strcasecmp(name, "ImagePath") &&
+	    detect_odd_image(data))
+		add(c, "service-image", SEV_HIGH,
+		    "service %s runs %s (a command, or a program in an odd "
+		    "folder)",
+		    leaf, data);
+	if (has(key, "\\Services\\") && !strcasecmp(name, "ServiceDll") &&
+	    detect_odd_image(data))
+		add(c, "service-dll", SEV_HIGH, "service %s loads %s", key,
+		    data);
+	if (!strcasecmp(leaf, "WDigest") &&
+	    !strcasecmp(name, "UseLogonCredential") && !strcmp(data, "1"))
+		add(c, "wdigest-enabled", SEV_HIGH,
+		    "WDigest keeps clear-text passwords in memory "
+		    "(UseLogonCredential = 1): passwords of everyone who "
+		    "logged on since are exposed");
+	if (!strcasecmp(leaf, "Windows") && has(key, "Windows NT")) {
+		if (!strcasecmp(name, "AppInit_DLLs"))
+			snprintf(c->appinit, sizeof c->appinit, "%s", data);
+		if (!strcasecmp(name, "LoadAppInit_DLLs"))
+			snprintf(c->load_appinit, sizeof c->load_appinit, "%s",
+			         data);
+	}
+	if (has(key, "Image File Execution Options\\") &&
+	    !strcasecmp(name, "Debugger") && data[0])
+		add(c, "ifeo-debugger", SEV_HIGH,
+		    "%s runs %s in its place (a debugger set on it)", leaf,
+		    data);
+	if (!strcasecmp(leaf, "Winlogon") &&
+	    ((!strcasecmp(name, "Userinit") &&
+	      strcasecmp(data, "C:\\Windows\\system32\\userinit.exe,") &&
+	      strcasecmp(data, "C:\\Windows\\system32\\userinit.exe")) ||
+	     (!strcasecmp(name, "Shell") && strcasecmp(data, "explorer.exe"))))
+		add(c, "winlogon-changed", SEV_HIGH, "Winlogon %s is %s", name,
+		    data);
+}
+
+static void on_line(void *arg, char **f, int n)
+{
+	struct hvctx *c = arg;
+
+	if (n >= 3 && !strcmp(f[0], "K")) {
+		end_key(c);
+		snprintf(c->key, sizeof c->key, "%s", f[1]);
+		snprintf(c->when, sizeof c->when, "%s", f[2]);
+		if (c->when[0])
+			hunt_cover(c->h, LS_REGISTRY, c->when);
+		long at = view_find_ci(view_of(f[1]),
+		                       view_of("\\TaskCache\\Tree\\"));
+		if (at >= 0)
+			snprintf(c->task_key, sizeof c->task_key, "%s",
+			         f[1] + at + 15);
+		if (has(f[1], "SAM\\Domains\\Account\\Users\\Names\\"))
+			add(c, "local-account", SEV_INFO,
+			    "local account %s (its key last written %s)",
+			    strrchr(f[1], '\\') + 1, c->when);
+	} else if (n >= 5 && !strcmp(f[0], "V")) {
+		on_value(c, f[1], f[2], f[4]);
+	} else if (n >= 4 && !strcmp(f[0], "S")) {
+		c->summary = true;
+		c->keys = strtoul(f[1], NULL, 10);
+		c->values = strtoul(f[2], NULL, 10);
+		c->damaged = strtoul(f[3], NULL, 10);
+	}
+}
+
+static void finish_hive(struct hvctx *c)
+{
+	end_key(c);
+	if (c->appinit[0] && !strcmp(c->load_appinit, "1"))
+		add(c, "appinit-dlls", SEV_HIGH,
+		    "AppInit_DLLs loads %s into every program", c->appinit);
+}
+
+void detect_hive_lines(struct hunt *h, const char *rel, const char *text,
+                       size_t n)
+{
+	struct hvctx *c = calloc(1, sizeof *c);
+	char *copy = malloc(n + 1);
+	size_t i = 0;
+
+	if (!c || !copy) {
+		free(c);
+		free(copy);
+		h->out_of_memory = true;
+		return;
+	}
+	c->h = h;
+	c->path = rel;
+	memcpy(copy, text, n);
+	copy[n] = '\0';
+	while (i < n) {
+		char *nl = memchr(copy + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - copy) : n;
+		copy[end] = '\0';
+		child_line(copy + i, on_line, c);
+		i = end + 1;
+	}
+	finish_hive(c);
+	free(copy);
+	free(c);
+}
+
+void detect_hive(struct hunt *h, int fd, const char *rel)
+{
+	struct hvctx *c = calloc(1, sizeof *c);
+	struct child_result r;
+
+	if (!c) {
+		h->out_of_memory = true;
+		return;
+	}
+	c->h = h;
+	c->path = rel;
+	if (child_run("__read-hive", fd, LIM_HIVE_LINE * 2 + 8192, on_line, c,
+	              &r))
+		hunt_unreadable(h, rel, "the registry reader could not start");
+	else if (!r.complete || !c->summary)
+		hunt_unreadable(h, rel, child_why(&r));
+	finish_hive(c);
+	if (c->damaged)
+		hunt_unreadable(
+		    h, rel,
+		    "the hive is damaged (a list of sub keys or values "
+		    "could not be read): "
+		    "read in part");
+	h->cov[LS_REGISTRY].files++;
+	h->cov[LS_REGISTRY].lines += c->keys;
+	h->files_scanned++;
+	free(c);
+}

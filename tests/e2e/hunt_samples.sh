@@ -1,0 +1,58 @@
+# exhunt hunt on public sample evidence nobody here wrote (event logs and
+# registry hives from other projects, ../shared/samples, see its
+# SOURCES.md): read where the samples are, never copied into the project.
+# Each must yield what SOURCES.md documents: multi-part 4104 script blocks
+# joined, a dirty truncated log read in full and said dirty, the file that
+# makes Debian's libevtx allocate without end read in part within the
+# memory bound, Run keys with their times, a damaged hive said damaged.
+. "$(dirname "$0")/lib.sh"
+S=${EXHUNT_SAMPLES:-$SRC/../shared/samples}
+if [ ! -f "$S/SOURCES.md" ]; then
+	echo "SKIP: no public samples at $S (set EXHUNT_SAMPLES)" >&2
+	PASSED=1
+	exit 77
+fi
+# The samples are hunted where they lie (read-only); a listing of sizes and
+# times before and after shows nothing was written.
+find "$S" -type f -printf '%p %s %T@\n' | sort >"$TMP/before"
+"$EXHUNT" hunt "$S" --format json -o "$TMP/r.json" --no-progress 2>"$TMP/err" || rc=$?
+[ "${rc:-0}" = 1 ] || { cat "$TMP/err"; fail "hunt exit ${rc:-0}, want 1 (findings)"; }
+find "$S" -type f -printf '%p %s %T@\n' | sort >"$TMP/after"
+cmp -s "$TMP/before" "$TMP/after" || fail "the evidence changed"
+python3 - "$TMP/r.json" <<'PY' || fail "sample findings differ from SOURCES.md"
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = r["findings"]
+def by(kind, path):
+    return [x for x in f if x["kind"] == kind and x["path"].endswith(path)]
+notes = "\n".join(r["notes"])
+unread = "\n".join(r["unreadable"])
+# 4104: parts joined by ScriptBlockId before any check; recovered copies of
+# live records checked once
+ps = "powershell-4104-multipart-obfuscation.evtx"
+assert "302 records read" in notes and "328 copies of records already read" in notes, notes
+joined = [x for x in f if x["path"].endswith(ps) and "joined from its parts" in x["detail"]]
+assert joined, "no finding on a joined script block"
+assert by("download-cradle", ps), "the download cradle in 4104 was not found"
+assert by("obfuscated-script", ps), "Invoke-Obfuscation output was not flagged"
+keys = [(x["kind"], x["line"]) for x in f if x["path"].endswith(ps)]
+assert len(keys) == len(set(keys)), "a record was checked twice"
+# times from each record's own System/TimeCreated
+assert all(x["time"].startswith("2017-08-30T") for x in f if x["path"].endswith(ps))
+# the dirty, truncated System log: every readable record, and said dirty
+assert "system-dirty-truncated.evtx: 194 records read" in notes, notes
+assert "not closed cleanly (dirty)" in notes
+# the file that blows up libevtx: partly read, within the bound, listed
+assert "libevtx-20181227-alloc-blowup.evtx" in unread, unread
+assert by("transport-agent", "alloc-blowup.evtx"), "the readable records were lost"
+# registry: Run keys with their last-written time; nothing odd about them
+run = {x["detail"].split(" starts ")[0].rsplit("\\", 1)[-1]: x for x in by("run-key", "NTUSER-RunTests.DAT")}
+assert set(run) == {"Sidebar", "mctadmin"}, run
+assert all(x["time"] == "2012-04-05T17:03:53Z" and x["severity"] == "info" for x in run.values()), run
+assert "Sidebar.exe /autoRun" in run["Sidebar"]["detail"]
+# the damaged hive: read, said damaged, nothing crashed
+assert "robustness-corrupt_sub_key_list.hiv: the hive is damaged" in unread, unread
+assert r["coverage"]["windows-events"]["files"] == 3 and r["coverage"]["registry"]["files"] == 2, r["coverage"]
+print("samples:", len(f), "findings")
+PY
+pass

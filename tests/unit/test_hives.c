@@ -1,0 +1,99 @@
+/* The hive checks on golden lines as the registry reader writes them
+ * (hunt/hive_child.c): each way back in must be found, and its benign
+ * look-alike (a task with its security descriptor, a Run key in Program
+ * Files, a service of Windows) stay informational or unreported. */
+#include "hunt/detect.h"
+#include "check.h"
+#include <stdio.h>
+#include <string.h>
+
+#define TREE "Microsoft\\\\Windows NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tree"
+#define RUN "Microsoft\\\\Windows\\\\CurrentVersion\\\\Run"
+#define SVC "ControlSet001\\\\Services"
+#define WIN "Microsoft\\\\Windows NT\\\\CurrentVersion\\\\Windows"
+
+static const struct {
+	const char *name, *lines, *kind; /* kind NULL: nothing above info */
+} cases[] = {
+    {"hidden task",
+     "K\t" TREE "\\\\Updater\t2022-04-12T10:00:00Z\n"
+     "V\t" TREE "\\\\Updater\tId\t1\t{5A1}\n"
+     "V\t" TREE "\\\\Updater\tIndex\t4\t3\n",
+     "hidden-task"},
+    {"visible task",
+     "K\t" TREE "\\\\Backup\t2022-04-12T10:00:00Z\n"
+     "V\t" TREE "\\\\Backup\tSD\t3\t\n"
+     "V\t" TREE "\\\\Backup\tId\t1\t{5A2}\n",
+     NULL},
+    {"task folder (no Id)",
+     "K\t" TREE "\\\\Microsoft\t2022-04-12T10:00:00Z\n", NULL},
+    {"Run key in ProgramData",
+     "K\t" RUN "\t2021-03-04T00:00:00Z\n"
+     "V\t" RUN "\tsvchost\t1\tC:\\\\ProgramData\\\\svchost.exe\n",
+     "run-key"},
+    {"Run key in Program Files",
+     "K\t" RUN "\t2021-03-04T00:00:00Z\n"
+     "V\t" RUN "\tVMware\t1\t\"C:\\\\Program Files\\\\VMware\\\\vmtoolsd.exe\" "
+     "-n vmusr\n",
+     NULL},
+    {"service running cmd",
+     "K\t" SVC "\\\\WinUpd\t2021-03-04T00:00:00Z\n"
+     "V\t" SVC "\\\\WinUpd\tImagePath\t2\tcmd.exe /c C:\\\\Windows\\\\Temp\\\\a.bat\n",
+     "service-image"},
+    {"a Windows service",
+     "K\t" SVC "\\\\W32Time\t2021-03-04T00:00:00Z\n"
+     "V\t" SVC "\\\\W32Time\tImagePath\t2\t%SystemRoot%\\\\system32\\\\svchost.exe -k LocalService\n",
+     NULL},
+    {"WDigest on",
+     "K\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\t\n"
+     "V\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\tUseLogonCredential\t4\t1\n",
+     "wdigest-enabled"},
+    {"WDigest off",
+     "K\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\t\n"
+     "V\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\tUseLogonCredential\t4\t0\n",
+     NULL},
+    {"AppInit loaded",
+     "K\t" WIN "\t\nV\t" WIN "\tAppInit_DLLs\t1\tC:\\\\x\\\\hook.dll\n"
+     "V\t" WIN "\tLoadAppInit_DLLs\t4\t1\n",
+     "appinit-dlls"},
+    {"AppInit set, not loaded",
+     "K\t" WIN "\t\nV\t" WIN "\tAppInit_DLLs\t1\tC:\\\\x\\\\hook.dll\n"
+     "V\t" WIN "\tLoadAppInit_DLLs\t4\t0\n",
+     NULL},
+    {"debugger on sethc",
+     "K\tMicrosoft\\\\Windows NT\\\\CurrentVersion\\\\Image File Execution "
+     "Options\\\\sethc.exe\t\n"
+     "V\tMicrosoft\\\\Windows NT\\\\CurrentVersion\\\\Image File Execution "
+     "Options\\\\sethc.exe\tDebugger\t1\tC:\\\\Windows\\\\System32\\\\cmd.exe\n",
+     "ifeo-debugger"},
+    {"malformed lines", "K\nV\t\t\nS\tx\n\\\\\t\t\t\t\t\t\nK\t\\\\TaskCache\\\\Tree\\\\\n",
+     NULL},
+};
+
+int main(void)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct hunt h = {.root = "t"};
+		size_t hits = 0;
+		detect_hive_lines(&h, "SOFTWARE", cases[i].lines,
+		                  strlen(cases[i].lines));
+		for (k = 0; k < h.nf; k++) {
+			if (h.f[k].sev <= SEV_INFO)
+				continue;
+			hits++;
+			if (!cases[i].kind || strcmp(h.f[k].kind, cases[i].kind)) {
+				fprintf(stderr, "%s: unexpected %s: %s\n",
+				        cases[i].name, h.f[k].kind, h.f[k].detail);
+				CHECK(0);
+			}
+		}
+		if (hits != (cases[i].kind ? 1u : 0u))
+			fprintf(stderr, "%s: %zu findings, want %d\n",
+			        cases[i].name, hits, cases[i].kind ? 1 : 0);
+		CHECK(hits == (cases[i].kind ? 1u : 0u));
+		hunt_release(&h);
+	}
+	return check_done();
+}
