@@ -30,8 +30,8 @@
 #define LIM_DNS_PACKET 512        /* a DNS query the lab accepts */
 #define LIM_TARGET_ENTRIES (64u * 1024 * 1024) /* ranges + names in a scan */
 #define LIM_RULE_FILES 10000 /* --rules: files taken from one folder tree */
-#define LIM_RULE_HITS_PER_FILE 16 /* --rules: findings per file, then a count  \
-	                           */
+/* --rules: findings per file, then a count */
+#define LIM_RULE_HITS_PER_FILE 16
 #define LIM_FINDING_EXAMPLES                                                   \
 	50 /* hunt: findings kept per kind, CVE, level and file; more are      \
 	      counted */
@@ -110,6 +110,9 @@
 /* Event record ids remembered per log to drop recovered copies of
  * records already read (8 bytes each, at most half full). */
 #define LIM_EVENT_IDS (16u << 20)
+/* applicationHost.config and agents.config read as text (real ones are
+ * tens to hundreds of KiB). */
+#define LIM_CONFIG_BYTES (16u << 20)
 /* Registry lines from the hive reader (a value's data as text). */
 #define LIM_HIVE_LINE (64 * 1024)
 

@@ -46,17 +46,22 @@ void child_limits(void)
 
 void child_put(const char *s, size_t n, bool last)
 {
-	size_t i;
+	size_t i, run = 0;
 
+	/* runs of plain bytes in one write, the four escapes between them */
 	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '\\': fputs("\\\\", stdout); break;
-		case '\t': fputs("\\t", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		default: putchar(s[i]);
-		}
+		const char *esc = s[i] == '\\'   ? "\\\\"
+		                  : s[i] == '\t' ? "\\t"
+		                  : s[i] == '\n' ? "\\n"
+		                  : s[i] == '\r' ? "\\r"
+		                                 : NULL;
+		if (!esc)
+			continue;
+		fwrite(s + run, 1, i - run, stdout);
+		fputs(esc, stdout);
+		run = i + 1;
 	}
+	fwrite(s + run, 1, n - run, stdout);
 	putchar(last ? '\n' : '\t');
 }
 

@@ -30,6 +30,13 @@ void detect_hive(struct hunt *h, int fd, const char *rel);
  * installed properly lives (users, ProgramData, temp, inetpub ...) or an
  * interpreter with its script (cmd /c, powershell, mshta, rundll32 ...). */
 bool detect_odd_image(const char *s);
+/* applicationHost.config (IIS global modules) and agents.config
+ * (transport agents), by name: code loaded from outside Windows', .NET's
+ * and Exchange's folders. */
+bool detect_config_name(const char *lower_rel);
+void detect_config(struct hunt *h, int fd, const char *rel, const char *lower);
+void detect_config_text(struct hunt *h, const char *rel, const char *lower,
+                        const char *text, size_t n);
 /* The hive checks on the reader's lines given as text (tests). */
 void detect_hive_lines(struct hunt *h, const char *rel, const char *text,
                        size_t n);

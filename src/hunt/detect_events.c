@@ -237,9 +237,38 @@ static void add(struct evctx *c, const char *kind, int cve,
 		snprintf(f->time, sizeof f->time, "%s", c->e->time);
 }
 
+/* The program a command line starts: its first word, quotes removed. */
+static void program_of(const char *s, char *dst, size_t cap)
+{
+	size_t n = 0;
+	char end = ' ';
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '"') {
+		end = '"';
+		s++;
+	}
+	while (*s && *s != end && n + 1 < cap)
+		dst[n++] = *s++;
+	dst[n] = '\0';
+}
+
 bool detect_odd_image(const char *s)
 {
-	return any_of(s, odd_places) || any_of(s, commands);
+	static const char *const interpreters[] = {
+	    "cmd.exe",         "cmd",
+	    "powershell.exe",  "pwsh.exe",
+	    "mshta.exe",       "rundll32.exe",
+	    "regsvr32.exe",    "wscript.exe",
+	    "cscript.exe",     "certutil.exe",
+	    "bitsadmin.exe",   "msbuild.exe",
+	    "installutil.exe", NULL};
+	char prog[512];
+
+	program_of(s, prog, sizeof prog);
+	return any_of(s, odd_places) || any_of(s, commands) ||
+	       named(prog, interpreters);
 }
 
 static bool odd_image(const char *img)
@@ -251,6 +280,14 @@ static bool odd_image(const char *img)
 static void process(struct evctx *c, const char *image, const char *parent,
                     const char *cmdline)
 {
+	/* Exchange cmdlets on a command line (an agent installed from a web
+	 * shell's PowerShell, an export started by one) */
+	if (has(cmdline, "TransportAgent") ||
+	    has(cmdline, "MailboxExportRequest") ||
+	    has(cmdline, "ManagementRoleAssignment") ||
+	    has(cmdline, "VirtualDirectory"))
+		detect_cmdlet_text(c->h, c->path, c->e->record_id, c->e->time,
+		                   view_of(cmdline), false);
 	if (named(parent, exchange_procs) && named(image, attacker_tools)) {
 		bool um = named(parent, um_procs);
 		add(c, um ? "um-process-spawn" : "exchange-process-spawn",
@@ -287,10 +324,12 @@ static void script_checks(struct evctx *c, const char *text, const char *id,
 
 	snprintf(where, sizeof where, "script block %s%s", id,
 	         parts > 1 ? " (joined from its parts)" : "");
+	/* a download that is run (an admin fetching a file to disk is not
+	 * one), or a shell over a socket */
 	if (any_of(text, cradles) &&
 	    (has(text, "iex") || has(text, "invoke-expression") ||
-	     has(text, "http") || has(text, "tcpclient") ||
-	     has(text, "powercat")))
+	     has(text, "tcpclient") || has(text, "powercat") ||
+	     has(text, "reflection.assembly") || has(text, ".invoke(")))
 		add(c, "download-cradle", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s downloads and runs code or opens a shell: %.300s",
 		    where, text);
@@ -422,6 +461,34 @@ static void script_block(struct evctx *c)
 		finish_block(c, i, false);
 }
 
+static void registry_write(struct evctx *c, const char *key, const char *val,
+                           bool deleted)
+{
+	const char *leaf = strrchr(key, '\\');
+
+	leaf = leaf ? leaf + 1 : key;
+	if ((has(key, "\\CurrentVersion\\Run\\") ||
+	     has(key, "\\CurrentVersion\\RunOnce\\")) &&
+	    !deleted && detect_odd_image(val))
+		add(c, "run-key", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s set to start %s at logon", key, val);
+	else if (has(key, "\\Services\\") && !strcasecmp(leaf, "ImagePath") &&
+	         !deleted && detect_odd_image(val))
+		add(c, "service-image", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s set to %s", key, val);
+	else if (has(key, "\\WDigest\\") &&
+	         !strcasecmp(leaf, "UseLogonCredential") && !deleted &&
+	         (has(val, "0x00000001") || !strcmp(val, "1")))
+		add(c, "wdigest-enabled", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "WDigest set to keep clear-text passwords (%s)", key);
+	else if (has(key, "\\TaskCache\\Tree\\") && !strcasecmp(leaf, "SD") &&
+	         deleted)
+		add(c, "hidden-task", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "the security descriptor of a scheduled task was deleted "
+		    "(the task is hidden): %s",
+		    key);
+}
+
 static void one_event(struct evctx *c)
 {
 	struct event *e = c->e;
@@ -479,7 +546,11 @@ static void one_event(struct evctx *c)
 		    ".aspx", ".ashx", ".asmx", ".asp", ".ps1", ".bat",
 		    ".exe",  ".dll",  ".jsp",  ".php", ".vbs", NULL};
 		const char *dot = strrchr(file, '.');
-		if (named(img, exchange_procs) && dot && named(dot, code)) {
+		/* ASP.NET compiles pages to DLLs in its own folder */
+		bool compiled = has(file, "\\Temporary ASP.NET Files\\") ||
+		                has(file, "\\Microsoft.NET\\");
+		if (named(img, exchange_procs) && dot && named(dot, code) &&
+		    !compiled) {
 			bool um = named(img, um_procs);
 			add(c, "script-written-by-exchange",
 			    um ? HC_26858 : HC_NONE,
@@ -502,6 +573,27 @@ static void one_event(struct evctx *c)
 		    event_get(e, "SourceImage"), event_get(e, "GrantedAccess"));
 		return;
 	}
+	/* registry writes (Sysmon 12, 13; Security 4657): the same ways
+	 * back in as the hives show, at the time they were made */
+	if ((sysmon && (id == 12 || id == 13)) ||
+	    (id == 4657 && has(prov, "Security-Auditing"))) {
+		char key[1200];
+		const char *val;
+		if (id == 4657) {
+			snprintf(key, sizeof key, "%s\\%s",
+			         event_get(e, "ObjectName"),
+			         event_get(e, "ObjectValueName"));
+			val = event_get(e, "NewValue");
+		} else {
+			snprintf(key, sizeof key, "%s",
+			         event_get(e, "TargetObject"));
+			val = event_get(e, "Details");
+		}
+		registry_write(c, key, val,
+		               id == 12 &&
+		                   has(event_get(e, "EventType"), "Delete"));
+		return;
+	}
 	if (sysmon && (id == 23 || id == 26) &&
 	    has(event_get(e, "TargetFilename"), "_Cmdlet_")) {
 		add(c, "exchange-logs-deleted", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
@@ -515,7 +607,7 @@ static void one_event(struct evctx *c)
 		                             : event_get(e, "ServiceFileName");
 		bool odd = odd_image(img);
 		add(c, "service-installed", HC_NONE, HL_NOT_SEEN,
-		    odd ? SEV_HIGH : SEV_LOW, "service %s installed%s: %s",
+		    odd ? SEV_HIGH : SEV_INFO, "service %s installed%s: %s",
 		    event_get(e, "ServiceName"),
 		    odd ? " running a command or from an odd folder" : "", img);
 		return;
@@ -535,7 +627,7 @@ static void one_event(struct evctx *c)
 		for (int i = 0; privileged_groups[i]; i++)
 			priv = priv || !strcasecmp(group, privileged_groups[i]);
 		add(c, "group-member-added", HC_NONE, HL_NOT_SEEN,
-		    priv ? SEV_HIGH : SEV_LOW, "%s (%s) added to %s%s by %s",
+		    priv ? SEV_HIGH : SEV_INFO, "%s (%s) added to %s%s by %s",
 		    event_get(e, "MemberName"), event_get(e, "MemberSid"),
 		    group, priv ? " (a privileged group)" : "",
 		    event_get(e, "SubjectUserName"));
@@ -548,7 +640,7 @@ static void one_event(struct evctx *c)
 		    any_of(content, (const char *const[]){
 		                        ".ps1", ".bat", ".vbs", ".hta", NULL});
 		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
-		    odd ? SEV_HIGH : SEV_LOW, "scheduled task %s created%s",
+		    odd ? SEV_HIGH : SEV_INFO, "scheduled task %s created%s",
 		    event_get(e, "TaskName"),
 		    odd ? " running a script or command" : "");
 		return;
@@ -613,6 +705,8 @@ static void on_line(void *arg, char **f, int n)
 		c->summary = true;
 		c->failed = strtoul(f[3], NULL, 10);
 		c->dirty = f[4][0] == '1';
+		if (n >= 7)
+			c->duplicates += strtoul(f[6], NULL, 10);
 	}
 }
 

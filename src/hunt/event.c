@@ -284,6 +284,8 @@ static void start_tag(struct xr *x, const char *t, size_t n)
 		    !x->data_name[0])
 			snprintf(x->data_name, sizeof x->data_name, "%d",
 			         x->unnamed);
+		else if (strlen(x->data_name) == sizeof x->data_name - 1)
+			e->truncated = true; /* a name that long was cut */
 		x->unnamed++;
 	}
 }

@@ -3,11 +3,13 @@
  *   R <tab> live|recovered <tab> <the record's XML>
  * then one summary line:
  *   S <tab> records <tab> recovered <tab> failed <tab> dirty <tab> full
+ *     <tab> recovered copies of live records (skipped unrendered)
  * A record libevtx cannot render is counted, not fatal. Exit 0 at the
  * end, 2 when the file is not an event log at all. */
 #include "hunt/child.h"
 #include "base/limits.h"
 #include <libevtx.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +42,47 @@ static int one(libevtx_record_t *rec, bool recovered, unsigned char **xml,
 	return 0;
 }
 
+/* Record ids read live, sorted, for skipping recovered copies of them
+ * before rendering (rendering is a fifth of libevtx's time). */
+static uint64_t *live;
+static size_t nlive, caplive;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void remember(libevtx_record_t *rec)
+{
+	uint64_t id;
+
+	if (libevtx_record_get_identifier(rec, &id, NULL) != 1)
+		return;
+	if (nlive == caplive) {
+		size_t cap = caplive ? caplive * 2 : 1024;
+		uint64_t *p = realloc(live, cap * sizeof *p);
+		if (!p)
+			return;
+		live = p;
+		caplive = cap;
+	}
+	live[nlive++] = id;
+}
+
+static bool seen_live(libevtx_record_t *rec)
+{
+	uint64_t id;
+
+	return libevtx_record_get_identifier(rec, &id, NULL) == 1 &&
+	       bsearch(&id, live, nlive, sizeof *live, cmp_u64);
+}
+
 int evtx_child_main(void)
 {
 	libevtx_file_t *f = NULL;
-	int n = 0, nrec = 0, i, failed = 0, good = 0, rgood = 0;
+	int n = 0, nrec = 0, i, failed = 0, good = 0, rgood = 0, copies = 0;
 	uint32_t flags = 0;
 	unsigned char *xml = NULL;
 	size_t cap = 0;
@@ -62,28 +101,36 @@ int evtx_child_main(void)
 	for (i = 0; i < n; i++) {
 		libevtx_record_t *rec = NULL;
 		if (libevtx_file_get_record_by_index(f, i, &rec, NULL) != 1 ||
-		    one(rec, false, &xml, &cap))
+		    one(rec, false, &xml, &cap)) {
 			failed++;
-		else
+		} else {
 			good++;
+			remember(rec);
+		}
 		libevtx_record_free(&rec, NULL);
 	}
 	if (libevtx_file_get_number_of_recovered_records(f, &nrec, NULL) != 1)
 		nrec = 0;
+	if (nlive > 1)
+		qsort(live, nlive, sizeof *live, cmp_u64);
 	for (i = 0; i < nrec; i++) {
 		libevtx_record_t *rec = NULL;
 		if (libevtx_file_get_recovered_record_by_index(f, i, &rec,
-		                                               NULL) != 1 ||
-		    one(rec, true, &xml, &cap))
+		                                               NULL) != 1)
+			failed++;
+		else if (seen_live(rec))
+			copies++; /* the parent would drop it: not rendered */
+		else if (one(rec, true, &xml, &cap))
 			failed++;
 		else
 			rgood++;
 		libevtx_record_free(&rec, NULL);
 	}
-	printf("S\t%d\t%d\t%d\t%d\t%d\n", good, rgood, failed,
+	printf("S\t%d\t%d\t%d\t%d\t%d\t%d\n", good, rgood, failed,
 	       (flags & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0,
-	       (flags & LIBEVTX_FILE_FLAG_IS_FULL) != 0);
+	       (flags & LIBEVTX_FILE_FLAG_IS_FULL) != 0, copies);
 	free(xml);
+	free(live);
 	libevtx_file_close(f, NULL);
 	libevtx_file_free(&f, NULL);
 	return fflush(stdout) ? 3 : 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "base/banned.h"
 
 const char *const hunt_cve_ids[HC_COUNT] = {
@@ -16,7 +17,7 @@ const char *const hunt_cve_ids[HC_COUNT] = {
 };
 
 const char *const log_source_names[LS_COUNT] = {
-    "httpproxy", "ecp-server", "oab-generator", "iis-w3c",
+    "httpproxy", "ecp-server",     "oab-generator", "iis-w3c",
     "cmdlet",    "windows-events", "registry",
 };
 
@@ -210,11 +211,75 @@ static bool any_exploited(const struct hunt *h, const int *chain)
 	return false;
 }
 
+/* Does a file found in the evidence (rel, from ROOT, '/') stand for the
+ * Windows path an event names ("C:\\inetpub\\...")? Compared without the
+ * drive, case-insensitively, as a suffix (ROOT may hold C/ or more). */
+static bool same_file(const char *rel, const char *win)
+{
+	size_t lr = strlen(rel), lw;
+	const char *w = win;
+
+	if (w[0] && w[1] == ':')
+		w += 2;
+	while (*w == '\\' || *w == '/')
+		w++;
+	lw = strlen(w);
+	if (lw == 0 || lw > lr)
+		return false;
+	for (size_t i = 0; i < lw; i++) {
+		char a = rel[lr - lw + i], b = w[i] == '\\' ? '/' : w[i];
+		if ((a | 32) != (b | 32) && a != b)
+			return false;
+	}
+	return lr == lw || rel[lr - lw - 1] == '/';
+}
+
+/* An event that saw an Exchange process write a script ("X.exe wrote
+ * C:\\...\\y.aspx") and the back door found at that path: the back door
+ * gets the writer's chain (UMWorkerProcess: ProxyLogon's file write;
+ * MSExchangeMailboxReplication: ProxyShell's export) and the event names
+ * the file it made. */
+static void join_writes(struct hunt *h)
+{
+	size_t i, k;
+
+	for (i = 0; i < h->nf; i++) {
+		struct finding *w = &h->f[i];
+		const char *at;
+		if (strcmp(w->kind, "script-written-by-exchange") ||
+		    !(at = strstr(w->detail, " wrote ")) ||
+		    strstr(w->detail, "(the back door found at "))
+			continue;
+		for (k = 0; k < h->nf; k++) {
+			struct finding *b = &h->f[k];
+			char *d;
+			if (!b->backdoor || !same_file(b->path, at + 7))
+				continue;
+			if (!b->chain[0] &&
+			    !strncasecmp(w->detail, "umworkerprocess", 15))
+				snprintf(b->chain, sizeof b->chain,
+				         "proxylogon");
+			else if (!b->chain[0] &&
+			         !strncasecmp(w->detail, "msexchangemailbox",
+			                      17))
+				snprintf(b->chain, sizeof b->chain,
+				         "proxyshell");
+			if (asprintf(&d, "%s (the back door found at %s)",
+			             w->detail, b->path) >= 0) {
+				free(w->detail);
+				w->detail = d;
+			}
+			break;
+		}
+	}
+}
+
 void hunt_correlate(struct hunt *h)
 {
 	size_t i;
 	int c;
 
+	join_writes(h);
 	for (c = 0; c < HC_COUNT; c++)
 		h->verdict[c] = HL_NOT_SEEN;
 	for (i = 0; i < h->nf; i++)

@@ -99,6 +99,8 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	                                      "iis-module-changed",
 	                                      "transport-agent",
 	                                      "wdigest-enabled",
+	                                      "iis-global-module",
+	                                      "transport-agent-config",
 	                                      NULL};
 	size_t nplanted = 0, naccounts = 0;
 	struct buf kinds, accounts;

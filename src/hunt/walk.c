@@ -320,6 +320,9 @@ static void run_job(struct hunt *h, struct job *j)
 		detect_evtx(h, j->fd, j->rel);
 	} else if (!memcmp(magic, "regf", 4)) {
 		detect_hive(h, j->fd, j->rel);
+	} else if (detect_config_name(j->lower)) {
+		detect_config(h, j->fd, j->rel, j->lower);
+		h->files_scanned++;
 	} else if (log_kind(j->lower, &src, &fmt, &cb)) {
 		struct detect_ctx d = {.h = h, .path = j->rel};
 		struct log_stats ls;

