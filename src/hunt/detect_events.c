@@ -277,6 +277,76 @@ static bool odd_image(const char *img)
 }
 
 /* A process started: Security 4688 or Sysmon 1. */
+/* The text after word in s ("" if absent). */
+static const char *after(const char *s, const char *word)
+{
+	long at = view_find_ci(view_of(s), view_of(word));
+
+	return at < 0 ? "" : s + at + strlen(word);
+}
+
+static bool privileged(const char *text)
+{
+	int i;
+
+	for (i = 0; privileged_groups[i]; i++)
+		if (has(text, privileged_groups[i]))
+			return true;
+	return false;
+}
+
+/* Ways back in made from a command line (Sysmon 1 and 4688 hold what
+ * the Security log's own events may not, on servers without auditing):
+ * schtasks /create, sc create|config binPath=, net user /add, net
+ * localgroup ... /add, reg add of a Run key or WDigest. */
+static void persistence_command(struct evctx *c, const char *image,
+                                const char *cmdline)
+{
+	static const char *const scripts[] = {".ps1", ".bat", ".vbs", ".hta",
+	                                      ".js",  ".cmd", NULL};
+	static const char *const net[] = {"net.exe", "net1.exe", "net", NULL};
+
+	if (named(image, (const char *const[]){"schtasks.exe", NULL}) &&
+	    has(cmdline, "/create")) {
+		const char *tr = after(cmdline, "/tr");
+		bool odd = detect_odd_image(tr) || any_of(tr, scripts);
+		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
+		    odd ? SEV_HIGH : SEV_INFO, "scheduled task created%s: %s",
+		    odd ? " running a script or command" : "", cmdline);
+	} else if (named(image, (const char *const[]){"sc.exe", NULL}) &&
+	           (has(cmdline, " create ") || has(cmdline, " config ")) &&
+	           has(cmdline, "binpath")) {
+		const char *bin = after(cmdline, "binpath=");
+		bool odd = detect_odd_image(bin);
+		add(c, "service-installed", HC_NONE, HL_NOT_SEEN,
+		    odd ? SEV_HIGH : SEV_INFO, "service made%s: %s",
+		    odd ? " running a command or from an odd folder" : "",
+		    cmdline);
+	} else if (named(image, net) && has(cmdline, " user ") &&
+	           has(cmdline, "/add")) {
+		add(c, "account-created", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM,
+		    "account created: %s", cmdline);
+	} else if (named(image, net) && has(cmdline, "group") &&
+	           has(cmdline, "/add")) {
+		bool priv = privileged(cmdline);
+		add(c, "group-member-added", HC_NONE, HL_NOT_SEEN,
+		    priv ? SEV_HIGH : SEV_INFO, "group member added%s: %s",
+		    priv ? " to a privileged group" : "", cmdline);
+	} else if (named(image, (const char *const[]){"reg.exe", NULL}) &&
+	           has(cmdline, " add ")) {
+		const char *data = after(cmdline, "/d ");
+		if ((has(cmdline, "\\CurrentVersion\\Run") &&
+		     detect_odd_image(data)))
+			add(c, "run-key", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+			    "Run key added: %s", cmdline);
+		else if (has(cmdline, "WDigest") &&
+		         has(cmdline, "UseLogonCredential") &&
+		         (data[0] == '1' || has(data, "0x1")))
+			add(c, "wdigest-enabled", HC_NONE, HL_NOT_SEEN,
+			    SEV_HIGH, "WDigest turned on: %s", cmdline);
+	}
+}
+
 static void process(struct evctx *c, const char *image, const char *parent,
                     const char *cmdline)
 {
@@ -294,8 +364,8 @@ static void process(struct evctx *c, const char *image, const char *parent,
 		    um ? HC_26857 : HC_NONE, um ? HL_EXPLOITED : HL_NOT_SEEN,
 		    SEV_CRITICAL, "%s started %s: %s", base_name(parent),
 		    base_name(image), cmdline);
-		return;
 	}
+	persistence_command(c, image, cmdline);
 	if ((has(cmdline, "comsvcs") &&
 	     (has(cmdline, "minidump") || has(cmdline, "#24") ||
 	      has(cmdline, "#+24"))) ||

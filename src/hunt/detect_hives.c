@@ -117,6 +117,12 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 		add(c, "ifeo-debugger", SEV_HIGH,
 		    "%s runs %s in its place (a debugger set on it)", leaf,
 		    data);
+	/* Amcache: a program that ran from where nothing installed lives */
+	if (has(key, "\\InventoryApplicationFile\\") &&
+	    !strcasecmp(name, "LowerCaseLongPath") && detect_odd_image(data) &&
+	    (has(data, ".exe") || has(data, ".dll")))
+		add(c, "program-ran-from-odd-folder", SEV_MEDIUM,
+		    "Amcache records %s (it ran on this server)", data);
 	if (!strcasecmp(leaf, "Winlogon") &&
 	    ((!strcasecmp(name, "Userinit") &&
 	      strcasecmp(data, "C:\\Windows\\system32\\userinit.exe,") &&
@@ -136,8 +142,8 @@ static void on_line(void *arg, char **f, int n)
 		snprintf(c->when, sizeof c->when, "%s", f[2]);
 		if (c->when[0])
 			hunt_cover(c->h, LS_REGISTRY, c->when);
-		long at = view_find_ci(view_of(f[1]),
-		                       view_of("\\TaskCache\\Tree\\"));
+		long at =
+		    view_find_ci(view_of(f[1]), view_of("\\TaskCache\\Tree\\"));
 		if (at >= 0)
 			snprintf(c->task_key, sizeof c->task_key, "%s",
 			         f[1] + at + 15);

@@ -174,6 +174,8 @@ static const struct {
     {"Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tasks", 1},
     {"SAM\\Domains\\Account\\Users\\Names", 1},
     {"CS\\Services", 2},
+    /* Amcache.hve: programs that ran, with their paths */
+    {"Root\\InventoryApplicationFile", 1},
     {"CS\\Control\\SecurityProviders\\WDigest", 0},
     /* clang-format on */
 };

@@ -511,7 +511,7 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		finish(o, "", "");
 		return;
 	}
-	if (p->pool_build && a->member % 2) {
+	if (p->pool_build && a->pool_turn % 2) {
 		/* The other member of the pool answers this one. */
 		other = *p;
 		other.build = p->pool_build;

@@ -81,7 +81,24 @@ struct fleet {
 	/* Certificates made on first use, per address: the server's own
 	 * and, for a server behind another site, that site's. */
 	X509 **certs, **foreign;
+	/* Requests answered per pooled server, by address (direct-mapped:
+	 * a collision only changes which member answers next). */
+	struct {
+		uint32_t ip;
+		unsigned n;
+	} turns[4096];
 };
+
+static unsigned pool_turn(struct fleet *f, uint32_t ip)
+{
+	unsigned i = (unsigned)(ip * 2654435761u) % 4096u;
+
+	if (f->turns[i].ip != ip) {
+		f->turns[i].ip = ip;
+		f->turns[i].n = 0;
+	}
+	return f->turns[i].n++;
+}
 
 static volatile sig_atomic_t stop_flag;
 
@@ -322,6 +339,7 @@ static void serve(struct conn *c)
 	} else {
 		buf_init(&a.out, 1 << 20);
 		a.member = (int)c->nreq++;
+		a.pool_turn = c->p.pool_build ? pool_turn(c->f, c->p.ip) : 0;
 		a.plain = !c->ssl;
 		persona_answer(c->f->w, &c->p, &req, &a);
 		c->abort = a.abort;
@@ -497,8 +515,9 @@ static X509 *cert_for(struct fleet *f, const struct persona *p, bool foreign)
 		char cn[96], san[400];
 		if (p->kind == P_HOSTILE && p->hostile == H_INJECT) {
 			/* The certificate is the server's to craft too. */
-			snprintf(cn, sizeof cn,
-			         "=HYPERLINK(\"x\")\x1b[2J\xe2\x80\xae\"},\x01");
+			snprintf(
+			    cn, sizeof cn,
+			    "=HYPERLINK(\"x\")\x1b[2J\xe2\x80\xae\"},\x01");
 			snprintf(san, sizeof san, "%s", p->hostname);
 		} else if (foreign) {
 			snprintf(cn, sizeof cn, "www.%.40s", p->cert_cn + 5);

@@ -135,7 +135,11 @@ void persona_make(const struct lab_world *w, uint32_t ip, struct persona *p);
 /* How the persona answers: either abort (reset the connection, as an IIS
  * URL-rewrite AbortRequest rule does) or a complete response in out. */
 struct lab_answer {
-	int member; /* in: which pool member answers (the request count) */
+	int member; /* in: the request count on this connection */
+	/* in: which pool member answers: the server's own request count,
+	 * across connections (an L7 balancer: a scanner that reconnects
+	 * still meets both members) */
+	unsigned pool_turn;
 	bool plain; /* in: the request came over plain HTTP */
 	bool abort;
 	struct buf out; /* status line, headers and body */

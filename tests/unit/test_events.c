@@ -258,6 +258,41 @@ static const struct {
                    "Install-TransportAgent -Name x -AssemblyPath "
                    "C:\\ProgramData\\x.dll\"") "</EventData>")},
      "transport-agent", HC_NONE, HL_NOT_SEEN},
+    {"schtasks running a script from ProgramData",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
+         1, 4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\schtasks.exe")
+             D("ParentImage", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine",
+                   "schtasks /create /sc minute /mo 30 /tn Upd /tr "
+                   "\"powershell -f C:\\ProgramData\\u.ps1\" /ru SYSTEM")
+                     "</EventData>")},
+     "task-created", HC_NONE, HL_NOT_SEEN},
+    {"schtasks for the backup program",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
+         1, 4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\schtasks.exe")
+             D("ParentImage", "C:\\Windows\\explorer.exe")
+                 D("CommandLine",
+                   "schtasks /create /tn Backup /tr \"\\\"C:\\Program "
+                   "Files\\Veeam\\agent.exe\\\"\" /sc daily")
+                     "</EventData>")},
+     NULL, HC_NONE, HL_NOT_SEEN},
+    {"net localgroup administrators /add",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\net.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine", "net localgroup administrators support /add")
+                     "</EventData>")},
+     "group-member-added", HC_NONE, HL_NOT_SEEN},
+    {"sc create with cmd",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\sc.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine", "sc create upd binPath= \"cmd /c "
+                                  "C:\\Users\\Public\\a.bat\"")
+                     "</EventData>")},
+     "service-installed", HC_NONE, HL_NOT_SEEN},
     {"an admin's script block",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,

@@ -101,7 +101,7 @@ int main(void)
 		struct lab_world w;
 		struct persona per;
 		struct http_req req;
-		struct lab_answer a;
+		struct lab_answer a = {0};
 		struct http_resp r;
 		struct ntlm_info n;
 		const char *get =

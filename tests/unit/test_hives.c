@@ -66,6 +66,16 @@ static const struct {
      "V\tMicrosoft\\\\Windows NT\\\\CurrentVersion\\\\Image File Execution "
      "Options\\\\sethc.exe\tDebugger\t1\tC:\\\\Windows\\\\System32\\\\cmd.exe\n",
      "ifeo-debugger"},
+    {"Amcache: a tool run from ProgramData",
+     "K\tRoot\\\\InventoryApplicationFile\\\\p.exe|1a2b\t2021-03-04T00:00:00Z\n"
+     "V\tRoot\\\\InventoryApplicationFile\\\\p.exe|1a2b\tLowerCaseLongPath\t1\t"
+     "c:\\\\programdata\\\\p.exe\n",
+     "program-ran-from-odd-folder"},
+    {"Amcache: a program from Program Files",
+     "K\tRoot\\\\InventoryApplicationFile\\\\v.exe|1\t2021-03-04T00:00:00Z\n"
+     "V\tRoot\\\\InventoryApplicationFile\\\\v.exe|1\tLowerCaseLongPath\t1\t"
+     "c:\\\\program files\\\\veeam\\\\v.exe\n",
+     NULL},
     {"malformed lines", "K\nV\t\t\nS\tx\n\\\\\t\t\t\t\t\t\nK\t\\\\TaskCache\\\\Tree\\\\\n",
      NULL},
 };
