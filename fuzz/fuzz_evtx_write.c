@@ -97,7 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (event_parse_xml((char *)xml, strlen((char *)xml), e))
 			abort();
 		if (e->event_id != ev[r].event_id || e->record_id != 77u + r ||
-		    strcmp(e->channel, s[1]) ||
+		    (strlen(s[1]) < sizeof e->channel &&
+		     strcmp(e->channel, s[1])) ||
 		    (strlen(s[0]) < sizeof e->provider &&
 		     strcmp(e->provider, s[0])))
 			abort();
