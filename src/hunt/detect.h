@@ -30,6 +30,10 @@ void detect_hive(struct hunt *h, int fd, const char *rel);
  * installed properly lives (users, ProgramData, temp, inetpub ...) or an
  * interpreter with its script (cmd /c, powershell, mshta, rundll32 ...). */
 bool detect_odd_image(const char *s);
+/* s contains needle, in any ASCII case (view_find_ci); s contains any of
+ * the NULL-terminated list. */
+bool detect_has(const char *s, const char *needle);
+bool detect_any(const char *s, const char *const *list);
 /* applicationHost.config (IIS global modules) and agents.config
  * (transport agents), by name: code loaded from outside Windows', .NET's
  * and Exchange's folders. */

@@ -17,15 +17,15 @@
 #include <strings.h>
 #include "base/banned.h"
 
-static bool has(const char *s, const char *needle)
+bool detect_has(const char *s, const char *needle)
 {
 	return view_find_ci(view_of(s), view_of(needle)) >= 0;
 }
 
-static bool any_of(const char *s, const char *const *list)
+bool detect_any(const char *s, const char *const *list)
 {
 	for (; *list; list++)
-		if (has(s, *list))
+		if (detect_has(s, *list))
 			return true;
 	return false;
 }
@@ -267,7 +267,7 @@ bool detect_odd_image(const char *s)
 	char prog[512];
 
 	program_of(s, prog, sizeof prog);
-	return any_of(s, odd_places) || any_of(s, commands) ||
+	return detect_any(s, odd_places) || detect_any(s, commands) ||
 	       named(prog, interpreters);
 }
 
@@ -290,7 +290,7 @@ static bool privileged(const char *text)
 	int i;
 
 	for (i = 0; privileged_groups[i]; i++)
-		if (has(text, privileged_groups[i]))
+		if (detect_has(text, privileged_groups[i]))
 			return true;
 	return false;
 }
@@ -307,41 +307,42 @@ static void persistence_command(struct evctx *c, const char *image,
 	static const char *const net[] = {"net.exe", "net1.exe", "net", NULL};
 
 	if (named(image, (const char *const[]){"schtasks.exe", NULL}) &&
-	    has(cmdline, "/create")) {
+	    detect_has(cmdline, "/create")) {
 		const char *tr = after(cmdline, "/tr");
-		bool odd = detect_odd_image(tr) || any_of(tr, scripts);
+		bool odd = detect_odd_image(tr) || detect_any(tr, scripts);
 		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
 		    odd ? SEV_HIGH : SEV_INFO, "scheduled task created%s: %s",
 		    odd ? " running a script or command" : "", cmdline);
 	} else if (named(image, (const char *const[]){"sc.exe", NULL}) &&
-	           (has(cmdline, " create ") || has(cmdline, " config ")) &&
-	           has(cmdline, "binpath")) {
+	           (detect_has(cmdline, " create ") ||
+	            detect_has(cmdline, " config ")) &&
+	           detect_has(cmdline, "binpath")) {
 		const char *bin = after(cmdline, "binpath=");
 		bool odd = detect_odd_image(bin);
 		add(c, "service-installed", HC_NONE, HL_NOT_SEEN,
 		    odd ? SEV_HIGH : SEV_INFO, "service made%s: %s",
 		    odd ? " running a command or from an odd folder" : "",
 		    cmdline);
-	} else if (named(image, net) && has(cmdline, " user ") &&
-	           has(cmdline, "/add")) {
+	} else if (named(image, net) && detect_has(cmdline, " user ") &&
+	           detect_has(cmdline, "/add")) {
 		add(c, "account-created", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM,
 		    "account created: %s", cmdline);
-	} else if (named(image, net) && has(cmdline, "group") &&
-	           has(cmdline, "/add")) {
+	} else if (named(image, net) && detect_has(cmdline, "group") &&
+	           detect_has(cmdline, "/add")) {
 		bool priv = privileged(cmdline);
 		add(c, "group-member-added", HC_NONE, HL_NOT_SEEN,
 		    priv ? SEV_HIGH : SEV_INFO, "group member added%s: %s",
 		    priv ? " to a privileged group" : "", cmdline);
 	} else if (named(image, (const char *const[]){"reg.exe", NULL}) &&
-	           has(cmdline, " add ")) {
+	           detect_has(cmdline, " add ")) {
 		const char *data = after(cmdline, "/d ");
-		if ((has(cmdline, "\\CurrentVersion\\Run") &&
+		if ((detect_has(cmdline, "\\CurrentVersion\\Run") &&
 		     detect_odd_image(data)))
 			add(c, "run-key", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 			    "Run key added: %s", cmdline);
-		else if (has(cmdline, "WDigest") &&
-		         has(cmdline, "UseLogonCredential") &&
-		         (data[0] == '1' || has(data, "0x1")))
+		else if (detect_has(cmdline, "WDigest") &&
+		         detect_has(cmdline, "UseLogonCredential") &&
+		         (data[0] == '1' || detect_has(data, "0x1")))
 			add(c, "wdigest-enabled", HC_NONE, HL_NOT_SEEN,
 			    SEV_HIGH, "WDigest turned on: %s", cmdline);
 	}
@@ -352,10 +353,10 @@ static void process(struct evctx *c, const char *image, const char *parent,
 {
 	/* Exchange cmdlets on a command line (an agent installed from a web
 	 * shell's PowerShell, an export started by one) */
-	if (has(cmdline, "TransportAgent") ||
-	    has(cmdline, "MailboxExportRequest") ||
-	    has(cmdline, "ManagementRoleAssignment") ||
-	    has(cmdline, "VirtualDirectory"))
+	if (detect_has(cmdline, "TransportAgent") ||
+	    detect_has(cmdline, "MailboxExportRequest") ||
+	    detect_has(cmdline, "ManagementRoleAssignment") ||
+	    detect_has(cmdline, "VirtualDirectory"))
 		detect_cmdlet_text(c->h, c->path, c->e->record_id, c->e->time,
 		                   view_of(cmdline), false);
 	if (named(parent, exchange_procs) && named(image, attacker_tools)) {
@@ -366,19 +367,20 @@ static void process(struct evctx *c, const char *image, const char *parent,
 		    base_name(image), cmdline);
 	}
 	persistence_command(c, image, cmdline);
-	if ((has(cmdline, "comsvcs") &&
-	     (has(cmdline, "minidump") || has(cmdline, "#24") ||
-	      has(cmdline, "#+24"))) ||
-	    (has(image, "procdump") && has(cmdline, "lsass")) ||
-	    (has(cmdline, "lsass") && has(cmdline, ".dmp"))) {
+	if ((detect_has(cmdline, "comsvcs") &&
+	     (detect_has(cmdline, "minidump") || detect_has(cmdline, "#24") ||
+	      detect_has(cmdline, "#+24"))) ||
+	    (detect_has(image, "procdump") && detect_has(cmdline, "lsass")) ||
+	    (detect_has(cmdline, "lsass") && detect_has(cmdline, ".dmp"))) {
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "credential dumping: %s", cmdline);
 		return;
 	}
-	if (has(cmdline, "Microsoft.Exchange.Management.PowerShell.SnapIn") &&
+	if (detect_has(cmdline,
+	               "Microsoft.Exchange.Management.PowerShell.SnapIn") &&
 	    named(image, (const char *const[]){"powershell.exe", NULL}) &&
-	    (has(cmdline, "Get-Mailbox") || has(cmdline, "Export") ||
-	     has(cmdline, "-enc")))
+	    (detect_has(cmdline, "Get-Mailbox") ||
+	     detect_has(cmdline, "Export") || detect_has(cmdline, "-enc")))
 		add(c, "exchange-snapin-script", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "Exchange's snap-in loaded by a one-line script (a "
 		    "HAFNIUM habit): %s",
@@ -396,33 +398,37 @@ static void script_checks(struct evctx *c, const char *text, const char *id,
 	         parts > 1 ? " (joined from its parts)" : "");
 	/* a download that is run (an admin fetching a file to disk is not
 	 * one), or a shell over a socket */
-	if (any_of(text, cradles) &&
-	    (has(text, "iex") || has(text, "invoke-expression") ||
-	     has(text, "tcpclient") || has(text, "powercat") ||
-	     has(text, "reflection.assembly") || has(text, ".invoke(")))
+	if (detect_any(text, cradles) &&
+	    (detect_has(text, "iex") || detect_has(text, "invoke-expression") ||
+	     detect_has(text, "tcpclient") || detect_has(text, "powercat") ||
+	     detect_has(text, "reflection.assembly") ||
+	     detect_has(text, ".invoke(")))
 		add(c, "download-cradle", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s downloads and runs code or opens a shell: %.300s",
 		    where, text);
-	else if (has(text, "frombase64string") &&
-	         (has(text, "iex") || has(text, "invoke-expression")))
+	else if (detect_has(text, "frombase64string") &&
+	         (detect_has(text, "iex") ||
+	          detect_has(text, "invoke-expression")))
 		add(c, "encoded-script", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s runs decoded text: %.300s", where, text);
 	for (i = 0; i < n; i++)
 		ticks += text[i] == '`' || text[i] == '^';
 	if (n > 200 &&
-	    (ticks * 20 > n || (has(text, "[char]") && has(text, "-join")) ||
-	     has(text, "-bxor")))
+	    (ticks * 20 > n ||
+	     (detect_has(text, "[char]") && detect_has(text, "-join")) ||
+	     detect_has(text, "-bxor")))
 		add(c, "obfuscated-script", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s is obfuscated (escape characters, character codes or "
 		    "XOR): %.200s",
 		    where, text);
-	if (has(text, "comsvcs") && has(text, "minidump"))
+	if (detect_has(text, "comsvcs") && detect_has(text, "minidump"))
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "%s dumps process memory: %.300s", where, text);
 	/* Exchange cmdlets typed into PowerShell */
-	if (has(text, "MailboxExportRequest") ||
-	    has(text, "ManagementRoleAssignment") ||
-	    has(text, "TransportAgent") || has(text, "VirtualDirectory"))
+	if (detect_has(text, "MailboxExportRequest") ||
+	    detect_has(text, "ManagementRoleAssignment") ||
+	    detect_has(text, "TransportAgent") ||
+	    detect_has(text, "VirtualDirectory"))
 		detect_cmdlet_text(c->h, c->path, c->e->record_id, c->e->time,
 		                   v, false);
 }
@@ -537,22 +543,23 @@ static void registry_write(struct evctx *c, const char *key, const char *val,
 	const char *leaf = strrchr(key, '\\');
 
 	leaf = leaf ? leaf + 1 : key;
-	if ((has(key, "\\CurrentVersion\\Run\\") ||
-	     has(key, "\\CurrentVersion\\RunOnce\\")) &&
+	if ((detect_has(key, "\\CurrentVersion\\Run\\") ||
+	     detect_has(key, "\\CurrentVersion\\RunOnce\\")) &&
 	    !deleted && detect_odd_image(val))
 		add(c, "run-key", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s set to start %s at logon", key, val);
-	else if (has(key, "\\Services\\") && !strcasecmp(leaf, "ImagePath") &&
-	         !deleted && detect_odd_image(val))
+	else if (detect_has(key, "\\Services\\") &&
+	         !strcasecmp(leaf, "ImagePath") && !deleted &&
+	         detect_odd_image(val))
 		add(c, "service-image", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s set to %s", key, val);
-	else if (has(key, "\\WDigest\\") &&
+	else if (detect_has(key, "\\WDigest\\") &&
 	         !strcasecmp(leaf, "UseLogonCredential") && !deleted &&
-	         (has(val, "0x00000001") || !strcmp(val, "1")))
+	         (detect_has(val, "0x00000001") || !strcmp(val, "1")))
 		add(c, "wdigest-enabled", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "WDigest set to keep clear-text passwords (%s)", key);
-	else if (has(key, "\\TaskCache\\Tree\\") && !strcasecmp(leaf, "SD") &&
-	         deleted)
+	else if (detect_has(key, "\\TaskCache\\Tree\\") &&
+	         !strcasecmp(leaf, "SD") && deleted)
 		add(c, "hidden-task", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "the security descriptor of a scheduled task was deleted "
 		    "(the task is hidden): %s",
@@ -564,14 +571,15 @@ static void one_event(struct evctx *c)
 	struct event *e = c->e;
 	const char *prov = e->provider, *chan = e->channel;
 	uint32_t id = e->event_id;
-	bool sysmon = has(prov, "Sysmon");
+	bool sysmon = detect_has(prov, "Sysmon");
 
 	if (e->time[0])
 		hunt_cover(c->h, LS_EVENTS, e->time);
 	if (!strcasecmp(prov, "MSExchange Unified Messaging") &&
 	    (e->level == 2 || e->level == -1)) {
 		for (int i = 0; i < e->nv; i++)
-			if (has(e->v[i].value, "System.InvalidCastException")) {
+			if (detect_has(e->v[i].value,
+			               "System.InvalidCastException")) {
 				add(c, "um-deserialization", HC_26857,
 				    HL_EXPLOITED, SEV_CRITICAL,
 				    "MSExchange Unified Messaging error with "
@@ -584,7 +592,7 @@ static void one_event(struct evctx *c)
 		return;
 	}
 	if (!strcasecmp(prov, "MSExchange CmdletLogs") ||
-	    has(chan, "MSExchange Management")) {
+	    detect_has(chan, "MSExchange Management")) {
 		char text[4096];
 		if (id != 1 && id != 6)
 			return;
@@ -594,11 +602,11 @@ static void one_event(struct evctx *c)
 		                   view_of(text), id == 6);
 		return;
 	}
-	if (id == 4104 && has(prov, "PowerShell")) {
+	if (id == 4104 && detect_has(prov, "PowerShell")) {
 		script_block(c);
 		return;
 	}
-	if (id == 4688 && has(prov, "Security-Auditing")) {
+	if (id == 4688 && detect_has(prov, "Security-Auditing")) {
 		process(c, event_get(e, "NewProcessName"),
 		        event_get(e, "ParentProcessName"),
 		        event_get(e, "CommandLine"));
@@ -617,8 +625,9 @@ static void one_event(struct evctx *c)
 		    ".exe",  ".dll",  ".jsp",  ".php", ".vbs", NULL};
 		const char *dot = strrchr(file, '.');
 		/* ASP.NET compiles pages to DLLs in its own folder */
-		bool compiled = has(file, "\\Temporary ASP.NET Files\\") ||
-		                has(file, "\\Microsoft.NET\\");
+		bool compiled =
+		    detect_has(file, "\\Temporary ASP.NET Files\\") ||
+		    detect_has(file, "\\Microsoft.NET\\");
 		if (named(img, exchange_procs) && dot && named(dot, code) &&
 		    !compiled) {
 			bool um = named(img, um_procs);
@@ -626,7 +635,8 @@ static void one_event(struct evctx *c)
 			    um ? HC_26858 : HC_NONE,
 			    um ? HL_EXPLOITED : HL_NOT_SEEN, SEV_CRITICAL,
 			    "%s wrote %s", base_name(img), file);
-		} else if (has(file, "lsass") && has(file, ".dmp")) {
+		} else if (detect_has(file, "lsass") &&
+		           detect_has(file, ".dmp")) {
 			add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 			    "%s wrote %s", base_name(img), file);
 		}
@@ -635,7 +645,7 @@ static void one_event(struct evctx *c)
 	if (sysmon && id == 10 &&
 	    named(event_get(e, "TargetImage"),
 	          (const char *const[]){"lsass.exe", NULL}) &&
-	    any_of(
+	    detect_any(
 	        event_get(e, "CallTrace"),
 	        (const char *const[]){"dbghelp", "dbgcore", "comsvcs", NULL})) {
 		add(c, "lsass-access", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
@@ -646,7 +656,7 @@ static void one_event(struct evctx *c)
 	/* registry writes (Sysmon 12, 13; Security 4657): the same ways
 	 * back in as the hives show, at the time they were made */
 	if ((sysmon && (id == 12 || id == 13)) ||
-	    (id == 4657 && has(prov, "Security-Auditing"))) {
+	    (id == 4657 && detect_has(prov, "Security-Auditing"))) {
 		char key[1200];
 		const char *val;
 		if (id == 4657) {
@@ -660,19 +670,19 @@ static void one_event(struct evctx *c)
 			val = event_get(e, "Details");
 		}
 		registry_write(c, key, val,
-		               id == 12 &&
-		                   has(event_get(e, "EventType"), "Delete"));
+		               id == 12 && detect_has(event_get(e, "EventType"),
+		                                      "Delete"));
 		return;
 	}
 	if (sysmon && (id == 23 || id == 26) &&
-	    has(event_get(e, "TargetFilename"), "_Cmdlet_")) {
+	    detect_has(event_get(e, "TargetFilename"), "_Cmdlet_")) {
 		add(c, "exchange-logs-deleted", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "Exchange PowerShell log deleted: %s",
 		    event_get(e, "TargetFilename"));
 		return;
 	}
-	if ((id == 7045 && has(prov, "Service Control Manager")) ||
-	    (id == 4697 && has(prov, "Security-Auditing"))) {
+	if ((id == 7045 && detect_has(prov, "Service Control Manager")) ||
+	    (id == 4697 && detect_has(prov, "Security-Auditing"))) {
 		const char *img = id == 7045 ? event_get(e, "ImagePath")
 		                             : event_get(e, "ServiceFileName");
 		bool odd = odd_image(img);
@@ -682,7 +692,7 @@ static void one_event(struct evctx *c)
 		    odd ? " running a command or from an odd folder" : "", img);
 		return;
 	}
-	if (id == 4720 && has(prov, "Security-Auditing")) {
+	if (id == 4720 && detect_has(prov, "Security-Auditing")) {
 		add(c, "account-created", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM,
 		    "account %s\\%s created by %s",
 		    event_get(e, "TargetDomainName"),
@@ -691,7 +701,7 @@ static void one_event(struct evctx *c)
 		return;
 	}
 	if ((id == 4728 || id == 4732 || id == 4756) &&
-	    has(prov, "Security-Auditing")) {
+	    detect_has(prov, "Security-Auditing")) {
 		const char *group = event_get(e, "TargetUserName");
 		bool priv = false;
 		for (int i = 0; privileged_groups[i]; i++)
@@ -703,20 +713,22 @@ static void one_event(struct evctx *c)
 		    event_get(e, "SubjectUserName"));
 		return;
 	}
-	if (id == 4698 && has(prov, "Security-Auditing")) {
+	if (id == 4698 && detect_has(prov, "Security-Auditing")) {
 		const char *content = event_get(e, "TaskContent");
 		bool odd =
-		    any_of(content, commands) || any_of(content, odd_places) ||
-		    any_of(content, (const char *const[]){
-		                        ".ps1", ".bat", ".vbs", ".hta", NULL});
+		    detect_any(content, commands) ||
+		    detect_any(content, odd_places) ||
+		    detect_any(content,
+		               (const char *const[]){".ps1", ".bat", ".vbs",
+		                                     ".hta", NULL});
 		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
 		    odd ? SEV_HIGH : SEV_INFO, "scheduled task %s created%s",
 		    event_get(e, "TaskName"),
 		    odd ? " running a script or command" : "");
 		return;
 	}
-	if ((id == 1102 && has(prov, "Eventlog")) ||
-	    (id == 104 && has(prov, "Eventlog"))) {
+	if ((id == 1102 && detect_has(prov, "Eventlog")) ||
+	    (id == 104 && detect_has(prov, "Eventlog"))) {
 		add(c, "log-cleared", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "the %s log was cleared by %s",
 		    id == 1102 ? "Security" : event_get(e, "Channel"),
@@ -725,13 +737,13 @@ static void one_event(struct evctx *c)
 		        : event_get(e, "SubjectDomainName"));
 		return;
 	}
-	if (id == 29 && has(prov, "IIS-Configuration")) {
+	if (id == 29 && detect_has(prov, "IIS-Configuration")) {
 		char all[1200] = "";
 		for (int i = 0; i < e->nv; i++)
 			snprintf(all + strlen(all), sizeof all - strlen(all),
 			         "%s=%s ", e->v[i].name, e->v[i].value);
-		if (has(all, "modules") || has(all, "handlers") ||
-		    has(all, "isapiFilters"))
+		if (detect_has(all, "modules") || detect_has(all, "handlers") ||
+		    detect_has(all, "isapiFilters"))
 			add(c, "iis-module-changed", HC_NONE, HL_NOT_SEEN,
 			    SEV_HIGH,
 			    "IIS configuration changed where code is loaded: "
@@ -740,12 +752,12 @@ static void one_event(struct evctx *c)
 		return;
 	}
 	if ((id == 1116 || id == 1117 || id == 1006 || id == 1007) &&
-	    has(prov, "Windows Defender")) {
+	    detect_has(prov, "Windows Defender")) {
 		const char *threat = event_get(e, "Threat Name");
-		bool exch = any_of(threat, (const char *const[]){
-		                               "Exchg", "CVE-2021-", "Chopper",
-		                               "HAFNIUM", "ProxyShell",
-		                               "ProxyLogon", "Webshell", NULL});
+		bool exch = detect_any(
+		    threat, (const char *const[]){
+		                "Exchg", "CVE-2021-", "Chopper", "HAFNIUM",
+		                "ProxyShell", "ProxyLogon", "Webshell", NULL});
 		add(c, "defender-detection", HC_NONE, HL_NOT_SEEN,
 		    exch ? SEV_CRITICAL : SEV_MEDIUM, "Defender: %s at %s",
 		    threat, event_get(e, "Path"));

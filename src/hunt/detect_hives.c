@@ -14,11 +14,6 @@
 #include <strings.h>
 #include "base/banned.h"
 
-static bool has(const char *s, const char *needle)
-{
-	return view_find_ci(view_of(s), view_of(needle)) >= 0;
-}
-
 struct hvctx {
 	struct hunt *h;
 	const char *path;
@@ -69,15 +64,15 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 	const char *leaf = strrchr(key, '\\');
 
 	leaf = leaf ? leaf + 1 : key;
-	if (has(key, "\\TaskCache\\Tree\\")) {
+	if (detect_has(key, "\\TaskCache\\Tree\\")) {
 		if (!strcasecmp(name, "SD"))
 			c->key_has_sd = true;
 		if (!strcasecmp(name, "Id"))
 			c->key_is_task_leaf = true;
 		return;
 	}
-	if (has(key, "\\TaskCache\\Tasks\\") && !strcasecmp(name, "Actions") &&
-	    detect_odd_image(data))
+	if (detect_has(key, "\\TaskCache\\Tasks\\") &&
+	    !strcasecmp(name, "Actions") && detect_odd_image(data))
 		add(c, "task-action", SEV_HIGH,
 		    "scheduled task %s runs a command or a program in an odd "
 		    "folder: %.400s",
@@ -89,14 +84,14 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 		    "%s\\%s starts %s at logon%s", key, name, data,
 		    odd ? " (a command, or a program in an odd folder)" : "");
 	}
-	if (has(key, "\\Services\\") && !strcasecmp(name, "ImagePath") &&
+	if (detect_has(key, "\\Services\\") && !strcasecmp(name, "ImagePath") &&
 	    detect_odd_image(data))
 		add(c, "service-image", SEV_HIGH,
 		    "service %s runs %s (a command, or a program in an odd "
 		    "folder)",
 		    leaf, data);
-	if (has(key, "\\Services\\") && !strcasecmp(name, "ServiceDll") &&
-	    detect_odd_image(data))
+	if (detect_has(key, "\\Services\\") &&
+	    !strcasecmp(name, "ServiceDll") && detect_odd_image(data))
 		add(c, "service-dll", SEV_HIGH, "service %s loads %s", key,
 		    data);
 	if (!strcasecmp(leaf, "WDigest") &&
@@ -105,22 +100,22 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 		    "WDigest keeps clear-text passwords in memory "
 		    "(UseLogonCredential = 1): passwords of everyone who "
 		    "logged on since are exposed");
-	if (!strcasecmp(leaf, "Windows") && has(key, "Windows NT")) {
+	if (!strcasecmp(leaf, "Windows") && detect_has(key, "Windows NT")) {
 		if (!strcasecmp(name, "AppInit_DLLs"))
 			snprintf(c->appinit, sizeof c->appinit, "%s", data);
 		if (!strcasecmp(name, "LoadAppInit_DLLs"))
 			snprintf(c->load_appinit, sizeof c->load_appinit, "%s",
 			         data);
 	}
-	if (has(key, "Image File Execution Options\\") &&
+	if (detect_has(key, "Image File Execution Options\\") &&
 	    !strcasecmp(name, "Debugger") && data[0])
 		add(c, "ifeo-debugger", SEV_HIGH,
 		    "%s runs %s in its place (a debugger set on it)", leaf,
 		    data);
 	/* Amcache: a program that ran from where nothing installed lives */
-	if (has(key, "\\InventoryApplicationFile\\") &&
+	if (detect_has(key, "\\InventoryApplicationFile\\") &&
 	    !strcasecmp(name, "LowerCaseLongPath") && detect_odd_image(data) &&
-	    (has(data, ".exe") || has(data, ".dll")))
+	    (detect_has(data, ".exe") || detect_has(data, ".dll")))
 		add(c, "program-ran-from-odd-folder", SEV_MEDIUM,
 		    "Amcache records %s (it ran on this server)", data);
 	if (!strcasecmp(leaf, "Winlogon") &&
@@ -147,7 +142,7 @@ static void on_line(void *arg, char **f, int n)
 		if (at >= 0)
 			snprintf(c->task_key, sizeof c->task_key, "%s",
 			         f[1] + at + 15);
-		if (has(f[1], "SAM\\Domains\\Account\\Users\\Names\\"))
+		if (detect_has(f[1], "SAM\\Domains\\Account\\Users\\Names\\"))
 			add(c, "local-account", SEV_INFO,
 			    "local account %s (its key last written %s)",
 			    strrchr(f[1], '\\') + 1, c->when);

@@ -7,6 +7,7 @@
  * A record libevtx cannot render is counted, not fatal. Exit 0 at the
  * end, 2 when the file is not an event log at all. */
 #include "hunt/child.h"
+#include "base/array.h"
 #include "base/limits.h"
 #include <libevtx.h>
 #include <stdbool.h>
@@ -60,14 +61,8 @@ static void remember(libevtx_record_t *rec)
 
 	if (libevtx_record_get_identifier(rec, &id, NULL) != 1)
 		return;
-	if (nlive == caplive) {
-		size_t cap = caplive ? caplive * 2 : 1024;
-		uint64_t *p = realloc(live, cap * sizeof *p);
-		if (!p)
-			return;
-		live = p;
-		caplive = cap;
-	}
+	if (array_reserve(&live, &caplive, nlive + 1, sizeof *live, 1024))
+		return; /* not remembered: its recovered copy is rendered */
 	live[nlive++] = id;
 }
 
