@@ -116,4 +116,26 @@
 /* Registry lines from the hive reader (a value's data as text). */
 #define LIM_HIVE_LINE (64 * 1024)
 
+/* Disk images (hunt/image.c): the reader child (libewf, libvhdi,
+ * libvshadow, libfsntfs) under an address-space bound, killed when silent
+ * for LIM_IMAGE_SILENCE_MS (every entry it visits is a message, so only a
+ * library stuck on one entry is silent that long) and restarted past the
+ * entry it was on, at most LIM_IMAGE_RESTARTS times per image. */
+#define LIM_IMAGE_AS (2048ull << 20)
+#define LIM_IMAGE_SILENCE_MS (120 * 1000)
+#define LIM_IMAGE_RESTARTS 8
+/* Bytes of one file handed from an image (larger: read in part), and of
+ * files handed over and not yet read by the workers. */
+#define LIM_IMAGE_FILE (2048ull << 20)
+#define LIM_IMAGE_INFLIGHT (256ull << 20)
+/* Volumes per image (partitions, logical ones included), shadow copies
+ * per volume, entries per volume walk, and one message's bytes. */
+#define LIM_IMAGE_VOLUMES 64
+#define LIM_IMAGE_STORES 64
+#define LIM_IMAGE_ENTRIES (20u * 1000 * 1000)
+#define LIM_IMAGE_MSG (16 * 1024)
+/* Files gone or changed in a shadow copy listed one by one per snapshot;
+ * past it they are counted. */
+#define LIM_IMAGE_DIFFS 500
+
 #endif

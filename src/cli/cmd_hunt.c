@@ -24,12 +24,15 @@ static void hunt_usage(FILE *f)
 	    "usage: exhunt hunt [OPTIONS] ROOT\n"
 	    "\n"
 	    "ROOT: a server's file system as copied or mounted (a folder with\n"
-	    "Program Files/, inetpub/, ...), a KAPE triage collection, or\n"
-	    "Exchange's own folders. Read only; links are never followed.\n"
+	    "Program Files/, inetpub/, ...), a KAPE triage collection,\n"
+	    "Exchange's own folders, or a disk image (E01, VHD, VHDX, raw:\n"
+	    "every NTFS volume and its shadow copies). Read only; links are\n"
+	    "never followed.\n"
 	    "\n"
 	    "  --format FMT   text (default), json or html\n"
 	    "  -o FILE        write the report there ('-': standard output)\n"
 	    "  --all          check every file, not only web roots and logs\n"
+	    "  --no-vss       an image's shadow copies are not read\n"
 	    "  --threads N    files read at once (default: the CPUs this\n"
 	    "                 process may use, at most 8)\n"
 	    "  --data DIR     rules and tables instead of the built-in ones\n"
@@ -79,6 +82,7 @@ int cmd_hunt(int argc, char **argv)
 	    {"format", required_argument, NULL, 'f'},
 	    {"output", required_argument, NULL, 'o'},
 	    {"all", no_argument, NULL, 'a'},
+	    {"no-vss", no_argument, NULL, 'V'},
 	    {"data", required_argument, NULL, 'D'},
 	    {"progress", no_argument, NULL, 'p'},
 	    {"no-progress", no_argument, NULL, 'P'},
@@ -101,6 +105,7 @@ int cmd_hunt(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'o': output = optarg; break;
 		case 'a': h.all_files = true; break;
+		case 'V': h.no_vss = true; break;
 		case 'D': data = optarg; break;
 		case 'R': rules = optarg; break;
 		case 'p': progress = 1; break;
@@ -114,7 +119,7 @@ int cmd_hunt(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		log_error("hunt: give one ROOT folder");
+		log_error("hunt: give one ROOT (a folder or a disk image)");
 		return EXIT_USAGE;
 	}
 	if (strcmp(format, "text") && strcmp(format, "json") &&
@@ -123,11 +128,32 @@ int cmd_hunt(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	h.root = argv[optind];
-	if (stat(h.root, &st) || !S_ISDIR(st.st_mode)) {
-		log_error("%s: not a folder", h.root);
+	if (stat(h.root, &st)) {
+		log_error("%s: %s", h.root, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (output && strcmp(output, "-") != 0) {
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
+	    !S_ISBLK(st.st_mode)) {
+		log_error("%s: neither a folder nor a disk image", h.root);
+		return EXIT_USAGE;
+	}
+	if (output && strcmp(output, "-") != 0 && !S_ISDIR(st.st_mode)) {
+		/* An image: the report must not be written over it. */
+		struct stat o;
+		if (stat(output, &o) == 0 && o.st_dev == st.st_dev &&
+		    o.st_ino == st.st_ino) {
+			log_error("-o %s: that is the evidence image itself; "
+			          "hunting never writes into the evidence",
+			          output);
+			return EXIT_USAGE;
+		}
+		out_fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		              0644);
+		if (out_fd < 0) {
+			log_error("-o %s: %s", output, strerror(errno));
+			return EXIT_USAGE;
+		}
+	} else if (output && strcmp(output, "-") != 0) {
 		/* The report must never land inside the evidence: checked on
 		 * the opened file itself, before anything is read. */
 		int root_fd = open(h.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

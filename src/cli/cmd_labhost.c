@@ -16,6 +16,7 @@ int cmd_lab_host(int argc, char **argv)
 	    {"scenario", required_argument, NULL, 'c'},
 	    {"size", required_argument, NULL, 'z'},
 	    {"truth", required_argument, NULL, 't'},
+	    {"image", required_argument, NULL, 'i'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -43,14 +44,18 @@ int cmd_lab_host(int argc, char **argv)
 			}
 			break;
 		case 't': truth = optarg; break;
+		case 'i': o.image = optarg; break;
 		case 'h':
 			printf("usage: exhunt lab host DIR [--seed N] "
 			       "[--scenario LIST] "
-			       "[--size GB] [--truth FILE]\n\nscenarios:");
+			       "[--size GB] [--truth FILE] [--image FILE]\n"
+			       "\nscenarios:");
 			for (ch = 0; lab_scenarios[ch]; ch++)
 				printf(" %s", lab_scenarios[ch]);
 			printf("\nThe truth goes to FILE (default "
-			       "DIR.truth.json).\n");
+			       "DIR.truth.json). --image also writes the tree "
+			       "as a disk image\n(.raw, .dd, .img, .E01, .vhd "
+			       "or .vhdx: an MBR disk with one NTFS volume).\n");
 			return 0;
 		default: return EXIT_USAGE;
 		}

@@ -2,6 +2,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "hunt/child.h"
+#include "hunt/image.h"
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,6 +64,8 @@ static int dispatch(int argc, char **argv)
 		return evtx_child_main();
 	if (strcmp(argv[1], "__read-hive") == 0)
 		return hive_child_main();
+	if (strcmp(argv[1], "__read-image") == 0)
+		return image_child_main(argc - 2, argv + 2);
 	if (strcmp(argv[1], "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lab") == 0)

@@ -52,6 +52,7 @@ static struct agg_slot *agg_find(struct hunt *h, const char *kind, int cve,
 	key = text_hash(kind, key);
 	key = (key ^ (uint64_t)(cve + 2)) * 0x100000001b3ull;
 	key = (key ^ (uint64_t)level) * 0x100000001b3ull;
+	key = (key ^ (uint64_t)h->cur_place) * 0x100000001b3ull;
 	if (h->agg_used < LIM_AGG_KEYS)
 		key = text_hash(path ? path : "", key);
 	key |= 1; /* never 0 */
@@ -119,6 +120,8 @@ struct finding *hunt_add(struct hunt *h, const char *kind, int cve,
 	f->level = level;
 	f->sev = sev;
 	f->line = line;
+	f->place = h->cur_place;
+	f->gone = h->cur_gone;
 	f->path = dup_or_empty(path);
 	f->detail = dup_or_empty(detail);
 	if (!f->path || !f->detail) {
@@ -330,6 +333,9 @@ void hunt_release(struct hunt *h)
 	for (i = 0; i < h->nnotes; i++)
 		free(h->notes[i]);
 	free(h->notes);
+	free(h->places);
+	h->places = NULL;
+	h->nplaces = h->capplaces = 0;
 	h->f = NULL;
 	h->nf = h->capf = 0;
 	h->unreadable = h->notes = NULL;

@@ -56,6 +56,17 @@ struct finding {
 	char sha256[65]; /* files only */
 	bool backdoor;   /* a file to remove */
 	char chain[16];  /* "proxylogon", "proxyshell", "" */
+	int place;       /* 0: the folder; else h->places[place - 1] */
+	bool gone; /* its file is no longer on the live volume (a deleted
+	            * MFT entry, a shadow copy's file gone or changed since) */
+};
+
+/* Where in a disk image a finding's file lies: a volume, live or one of
+ * its shadow copies. */
+struct place {
+	int volume; /* 1-based, in partition-table order */
+	int store;  /* 0: the live volume; else its shadow copy */
+	char created[32]; /* the shadow copy's creation time (ISO 8601) */
 };
 
 /* Log sources, for coverage. */
@@ -84,6 +95,12 @@ struct coverage {
 
 struct hunt {
 	const char *root;
+	char source[16]; /* "folder", "E01", "VHDX", "VHD", "raw" */
+	struct place *places; /* of an image's files; findings name them */
+	size_t nplaces, capplaces;
+	int cur_place; /* stamped on the findings added (a worker's file) */
+	bool cur_gone; /* ... and whether that file is gone from live */
+	bool no_vss;   /* --no-vss: an image's shadow copies are not read */
 	bool all_files; /* --all: scan every file, not just web roots */
 	struct finding *f;
 	size_t nf, capf;

@@ -81,7 +81,7 @@ static bool short_logs(const struct hunt *h, char *why, size_t cap)
  * no number of planted decoys can push a critical step out of the list. */
 static void next_steps(const struct hunt *h, struct steps *st)
 {
-	size_t i, listed = 0, trojans = 0;
+	size_t i, listed = 0, trojans = 0, gone = 0;
 	int c, exploited = 0, chains = 0;
 	bool lsass = any_kind(h, "lsass-dump") || any_kind(h, "lsass-access") ||
 	             any_kind(h, "wdigest-enabled"),
@@ -182,6 +182,10 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		if (!f->backdoor || (i && h->f[i - 1].backdoor &&
 		                     strcmp(h->f[i - 1].path, f->path) == 0))
 			continue;
+		if (f->gone) {
+			gone++;
+			continue;
+		}
 		if (f->detail && strstr(f->detail, "trojanised"))
 			trojans++;
 		if (listed++ < 8)
@@ -200,6 +204,14 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		    (int)files.len, files.p ? files.p : "",
 		    listed > 8 ? "; and the rest listed under back doors" : "");
 	buf_release(&files);
+	if (gone)
+		step(st,
+		     "%zu back door%s no longer on the live volume (deleted, "
+		     "or found in a shadow copy only): the server was "
+		     "back-doored all the same; find what the attacker did "
+		     "with %s (logs, accounts, ways back in) before trusting "
+		     "it again",
+		     gone, gone == 1 ? " is" : "s are", gone == 1 ? "it" : "them");
 	if (exploited || doors)
 		step(st,
 		     "Run 'exhunt hunt --all' over the whole file system, and "
@@ -256,6 +268,48 @@ static void distinct(const struct hunt *h, bool ua, struct buf *b)
 	}
 }
 
+/* Where in an image a finding's file lies: ,"volume":N,"snapshot":... */
+static void place_json(struct buf *b, const struct hunt *h,
+                       const struct finding *f)
+{
+	const struct place *p =
+	    f->place > 0 && (size_t)f->place <= h->nplaces
+	        ? &h->places[f->place - 1]
+	        : NULL;
+
+	if (!p) {
+		buf_adds(b, ",\"volume\":null,\"snapshot\":null");
+		return;
+	}
+	buf_printf(b, ",\"volume\":%d,\"snapshot\":", p->volume);
+	if (!p->store) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_printf(b, "{\"store\":%d,\"created\":", p->store);
+	json_cstr(b, p->created[0] ? p->created : NULL);
+	buf_addc(b, '}');
+}
+
+/* The same, said in words: "" for a folder's files. */
+static void place_words(const struct hunt *h, const struct finding *f,
+                        char *out, size_t cap)
+{
+	const struct place *p =
+	    f->place > 0 && (size_t)f->place <= h->nplaces
+	        ? &h->places[f->place - 1]
+	        : NULL;
+
+	if (!p)
+		snprintf(out, cap, "%s", "");
+	else if (!p->store)
+		snprintf(out, cap, "volume %d", p->volume);
+	else
+		snprintf(out, cap, "volume %d, shadow copy %d of %s",
+		         p->volume, p->store,
+		         p->created[0] ? p->created : "an unknown time");
+}
+
 int hunt_report_json(const struct hunt *h, struct buf *b)
 {
 	struct steps st = {0};
@@ -266,6 +320,8 @@ int hunt_report_json(const struct hunt *h, struct buf *b)
 
 	buf_adds(b, "{\"root\":");
 	json_cstr(b, h->root);
+	buf_adds(b, ",\"source\":");
+	json_cstr(b, h->source[0] ? h->source : "folder");
 	buf_adds(b, ",\"exchange_install\":");
 	json_cstr(b, h->exchange_dir[0] ? h->exchange_dir : NULL);
 	buf_adds(b, ",\"verdicts\":{");
@@ -301,6 +357,7 @@ int hunt_report_json(const struct hunt *h, struct buf *b)
 		buf_printf(b, ",\"backdoor\":%s,\"detail\":",
 		           f->backdoor ? "true" : "false");
 		json_cstr(b, f->detail);
+		place_json(b, h, f);
 		if (f->more)
 			buf_printf(b, ",\"more\":%llu,\"last_line\":%llu",
 			           (unsigned long long)f->more,
@@ -321,6 +378,8 @@ int hunt_report_json(const struct hunt *h, struct buf *b)
 		json_cstr(b, f->time[0] ? f->time : NULL);
 		buf_adds(b, ",\"chain\":");
 		json_cstr(b, f->chain[0] ? f->chain : NULL);
+		place_json(b, h, f);
+		buf_printf(b, ",\"gone\":%s", f->gone ? "true" : "false");
 		buf_addc(b, '}');
 	}
 	buf_adds(b, "],\"attackers\":{\"ips\":[");
@@ -424,6 +483,12 @@ void hunt_report_text(const struct hunt *h, FILE *f)
 		term_print(f, x->path);
 		fprintf(f, "%s ", line);
 		term_print(f, x->time);
+		{
+			char where[96];
+			place_words(h, x, where, sizeof where);
+			if (where[0])
+				fprintf(f, " [%s]", where);
+		}
 		if (x->more)
 			fprintf(f, " (and %llu more like it, to line %llu)",
 			        (unsigned long long)x->more,
@@ -543,6 +608,15 @@ int hunt_report_html(const struct hunt *h, struct buf *b)
 		           f->cve >= 0 ? hunt_cve_ids[f->cve] : "");
 		html_escape(b, f->path);
 		buf_adds(b, line);
+		{
+			char where[96];
+			place_words(h, f, where, sizeof where);
+			if (where[0]) {
+				buf_adds(b, " <small>(");
+				html_escape(b, where);
+				buf_adds(b, ")</small>");
+			}
+		}
 		buf_adds(b, "</td><td>");
 		html_escape(b, f->time);
 		buf_adds(b, "</td><td>");

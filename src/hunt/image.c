@@ -1,0 +1,580 @@
+/* The disk-image source's parent side (see hunt/image.h): runs the reader
+ * child, bounds it from outside (resident memory, silence, restarts past
+ * what it failed on), and turns its messages into files for the workers,
+ * places (volumes and shadow copies) for the report, and the findings only
+ * an image shows: files gone or changed since a shadow copy, deleted
+ * script entries, creation times set back. */
+#include "hunt/image.h"
+#include "hunt/child.h"
+#include "hunt/detect.h"
+#include "hunt/walk.h"
+#include "base/array.h"
+#include "base/err.h"
+#include "base/limits.h"
+#include "base/log.h"
+#include "net/loop.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "base/banned.h"
+
+extern char **environ;
+
+const char *image_kind(int fd)
+{
+	unsigned char b[512];
+	struct stat st;
+	ssize_t n = pread(fd, b, sizeof b, 0);
+
+	if (n < 16)
+		return NULL;
+	if (!memcmp(b, "EVF\x09\x0d\x0a\xff\x00", 8))
+		return "E01";
+	if (!memcmp(b, "vhdxfile", 8))
+		return "VHDX";
+	if (!memcmp(b, "conectix", 8))
+		return "VHD";
+	if (n == 512 && !fstat(fd, &st) && st.st_size >= 1024) {
+		unsigned char t[8];
+		/* a fixed VHD has its footer at the end only */
+		if (pread(fd, t, sizeof t, st.st_size - 512) == 8 &&
+		    !memcmp(t, "conectix", 8))
+			return "VHD";
+	}
+	if (n == 512 && (!memcmp(b + 3, "NTFS    ", 8) ||
+	                 (b[510] == 0x55 && b[511] == 0xaa)))
+		return "raw";
+	return NULL;
+}
+
+/* What the parent knows of one run of the child and of the image. */
+struct reader {
+	struct walk *w;
+	struct hunt *h;
+	const char *image;
+	uint64_t last_step; /* the last step heard, over all runs */
+	bool ended;         /* Z heard */
+	int diffs[LIM_IMAGE_VOLUMES + 1][LIM_IMAGE_STORES + 1];
+	uint64_t diffs_more;
+	uint64_t files, deleted, stomped;
+	int volumes, ntfs;
+};
+
+static int place_of(struct reader *r, int vol, int store, const char *created)
+{
+	struct hunt *h = r->h;
+	size_t i;
+
+	for (i = 0; i < h->nplaces; i++)
+		if (h->places[i].volume == vol && h->places[i].store == store) {
+			if (created && created[0])
+				snprintf(h->places[i].created,
+				         sizeof h->places[i].created, "%s",
+				         created);
+			return (int)i + 1;
+		}
+	if (array_reserve(&h->places, &h->capplaces, h->nplaces + 1,
+	                  sizeof *h->places, 8)) {
+		h->out_of_memory = true;
+		return 0;
+	}
+	memset(&h->places[h->nplaces], 0, sizeof *h->places);
+	h->places[h->nplaces].volume = vol;
+	h->places[h->nplaces].store = store;
+	if (created)
+		snprintf(h->places[h->nplaces].created,
+		         sizeof h->places[h->nplaces].created, "%s", created);
+	return (int)++h->nplaces;
+}
+
+static uint64_t num(const char *s)
+{
+	return strtoull(s, NULL, 10);
+}
+
+static void iso(int64_t t, char *out, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm))
+		snprintf(out, cap, "%s", "");
+	else
+		strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* Code IIS runs, or a program: what time-stomping hides. */
+static bool stomp_worthy(const char *lower)
+{
+	const char *name = strrchr(lower, '/');
+
+	name = name ? name + 1 : lower;
+	return detect_is_code_name(name) ||
+	       (file_role(lower) != FR_OTHER &&
+	        (ends_with(name, ".dll") || ends_with(name, ".exe")));
+}
+
+static struct finding *add_at(struct reader *r, int place, const char *kind,
+                              enum severity sev, const char *path,
+                              const char *detail, const char *time)
+{
+	struct hunt *h = r->h;
+	struct finding *f;
+	int keep = h->cur_place;
+
+	h->cur_place = place;
+	f = hunt_add(h, kind, HC_NONE, HL_NOT_SEEN, sev, path, 0, detail);
+	h->cur_place = keep;
+	if (f)
+		f->gone = strcmp(kind, "deleted-script") == 0 ||
+		          strncmp(kind, "shadow-copy", 11) == 0;
+	if (f && time)
+		snprintf(f->time, sizeof f->time, "%s", time);
+	return f;
+}
+
+static void on_file(struct reader *r, char **f, int n, int fd)
+{
+	struct hunt *h = r->h;
+	int vol = (int)num(f[2]), store = (int)num(f[3]);
+	const char *path = f[4], *flags = n > 9 ? f[9] : "";
+	uint64_t size = num(f[5]);
+	int64_t mtime = (int64_t)num(f[6]);
+	uint64_t si = num(f[7]), fn = num(f[8]);
+	char lower[4096], detail[1400], when[32];
+	int place;
+	struct stat st;
+	uint64_t held = 0;
+	size_t i;
+
+	if (vol < 0 || vol > LIM_IMAGE_VOLUMES || store < 0 ||
+	    store > LIM_IMAGE_STORES) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	place = place_of(r, vol, store, NULL);
+	for (i = 0; path[i] && i + 1 < sizeof lower; i++)
+		lower[i] = (path[i] >= 'A' && path[i] <= 'Z')
+		               ? (char)(path[i] + 32)
+		               : path[i];
+	lower[i] = '\0';
+	r->files++;
+	iso(mtime, when, sizeof when);
+	/* The shadow copies' own store files differ from snapshot to
+	 * snapshot by design: hunted, not listed as changes. */
+	if ((strchr(flags, 'g') || strchr(flags, 'm')) &&
+	    strncmp(lower, "system volume information/", 26) != 0) {
+		bool gone = strchr(flags, 'g') != NULL;
+		const struct place *p = place ? &h->places[place - 1] : NULL;
+		if (r->diffs[vol][store]++ < LIM_IMAGE_DIFFS) {
+			snprintf(detail, sizeof detail,
+			         "%s the live volume since shadow copy %d "
+			         "(made %s): the copy in the snapshot was read",
+			         gone ? "gone from" : "changed on", store,
+			         p && p->created[0] ? p->created : "at an unknown "
+			                                           "time");
+			add_at(r, place,
+			       gone ? "shadow-copy-only" : "shadow-copy-changed",
+			       stomp_worthy(lower) ? SEV_MEDIUM : SEV_INFO,
+			       path, detail, when);
+		} else {
+			r->diffs_more++;
+		}
+	}
+	if (strchr(flags, 'd')) {
+		r->deleted++;
+		snprintf(detail, sizeof detail,
+		         "a deleted script file still named in the MFT%s",
+		         fd >= 0 ? " (its bytes were read as they are; a large "
+		                   "file's clusters may since hold other data)"
+		                 : "");
+		add_at(r, place, "deleted-script",
+		       file_role(lower) != FR_OTHER ? SEV_HIGH : SEV_MEDIUM, path,
+		       detail, when);
+	}
+	if (strchr(flags, 'l')) {
+		const char *name = strrchr(lower, '/');
+		name = name ? name + 1 : lower;
+		if (file_role(lower) != FR_OTHER || detect_is_code_name(name)) {
+			snprintf(detail, sizeof detail,
+			         "a reparse point where IIS serves code, to %s "
+			         "(not followed: check it on the server)",
+			         n > 10 && f[10][0] ? f[10] : "an unnamed target");
+			add_at(r, place, "link", SEV_HIGH, path, detail, NULL);
+		}
+	}
+	/* $STANDARD_INFORMATION's creation time before $FILE_NAME's: set
+	 * back by a tool (the file system writes both at creation). */
+	if (si && fn && si + 10000000ull < fn && stomp_worthy(lower)) {
+		char a[32], b[32];
+		r->stomped++;
+		iso(image_unix_time(si), a, sizeof a);
+		iso(image_unix_time(fn), b, sizeof b);
+		snprintf(detail, sizeof detail,
+		         "creation time set back: $STANDARD_INFORMATION says "
+		         "%s, $FILE_NAME says %s (time-stomping hides a file "
+		         "among old ones)",
+		         a, b);
+		add_at(r, place, "timestomped", SEV_HIGH, path, detail, b);
+	}
+	if (strchr(flags, 'x'))
+		hunt_unreadable(h, path, "larger than the bound for a file "
+		                         "from an image (2 GiB): read in part");
+	if (strchr(flags, 'r'))
+		hunt_unreadable(h, path, "a read error in the image: read in "
+		                         "part");
+	if (fd >= 0 && !fstat(fd, &st))
+		held = (uint64_t)st.st_size;
+	walk_file(r->w, fd, path, size, mtime, place,
+	          strchr(flags, 'd') || strchr(flags, 'g') || strchr(flags, 'm'),
+	          held);
+}
+
+static void on_message(struct reader *r, char **f, int n, int fd)
+{
+	struct hunt *h = r->h;
+	uint64_t step = n > 1 ? num(f[1]) : 0;
+
+	if (step > r->last_step)
+		r->last_step = step;
+	switch (f[0][0]) {
+	case 'F':
+		if (n >= 9 && f[0][1] == '\0') {
+			on_file(r, f, n, fd);
+			return;
+		}
+		break;
+	case 'V':
+		if (n >= 7) {
+			r->volumes++;
+			if (num(f[6]))
+				r->ntfs++;
+			else
+				hunt_note(h,
+				          "volume %s (%s, at byte %s, %s bytes) "
+				          "is not NTFS: not read",
+				          f[2], f[5], f[3], f[4]);
+		}
+		break;
+	case 'W':
+		if (n >= 4 && num(f[3]))
+			hunt_note(h, "volume %s has %s shadow copies; each was "
+			             "compared with the live volume",
+			          f[2], f[3]);
+		break;
+	case 'S':
+		if (n >= 5)
+			place_of(r, (int)num(f[2]), (int)num(f[3]), f[4]);
+		break;
+	case 'N':
+		if (n >= 4)
+			place_of(r, (int)num(f[2]), (int)num(f[3]), NULL);
+		break;
+	case 'D':
+		if (n >= 5) {
+			char lower[4096];
+			size_t i;
+			for (i = 0; f[4][i] && i + 1 < sizeof lower; i++)
+				lower[i] = (f[4][i] >= 'A' && f[4][i] <= 'Z')
+				               ? (char)(f[4][i] + 32)
+				               : f[4][i];
+			lower[i] = '\0';
+			if (!h->exchange_dir[0] && num(f[3]) == 0 &&
+			    ends_with(lower, "exchange server/v15"))
+				snprintf(h->exchange_dir,
+				         sizeof h->exchange_dir, "%s", f[4]);
+			walk_progress(r->w, f[4]);
+		}
+		break;
+	case 'E':
+		if (n >= 4)
+			hunt_unreadable(h, f[2], f[3]);
+		break;
+	case 'Z':
+		r->ended = true;
+		break;
+	default:
+		break;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+struct split {
+	struct reader *r;
+	int fd;
+};
+
+static void on_line(void *arg, char **field, int nfield)
+{
+	struct split *s = arg;
+
+	on_message(s->r, field, nfield, s->fd);
+	s->fd = -1;
+}
+
+/* Resident bytes of a process, 0 if unknown. */
+static unsigned long long resident(pid_t pid)
+{
+	char path[64], text[128], *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	strtoull(text, &end, 10);
+	return strtoull(end, NULL, 10) *
+	       (unsigned long long)sysconf(_SC_PAGESIZE);
+}
+
+static int spawn(struct reader *r, const char *kind, bool restart, int *sock,
+                 pid_t *pid)
+{
+	char self[4096], after[24], *argv[12];
+	int sv[2], nul, a = 0;
+	posix_spawn_file_actions_t fa;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n <= 0)
+		return EXH_EIO;
+	self[n] = '\0';
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return EXH_EIO;
+	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	snprintf(after, sizeof after, "%llu",
+	         (unsigned long long)r->last_step);
+	argv[a++] = self;
+	argv[a++] = "__read-image";
+	argv[a++] = "--kind";
+	argv[a++] = (char *)kind;
+	if (r->h->no_vss)
+		argv[a++] = "--no-vss";
+	if (r->h->all_files)
+		argv[a++] = "--all";
+	if (r->h->user_rules)
+		argv[a++] = "--rules";
+	if (restart) {
+		argv[a++] = "--after";
+		argv[a++] = after;
+	}
+	argv[a++] = (char *)r->image;
+	argv[a] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	if (nul >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, nul, 0);
+		posix_spawn_file_actions_adddup2(&fa, nul, 1);
+		posix_spawn_file_actions_adddup2(&fa, nul, 2);
+	}
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
+	errno = posix_spawn(pid, self, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(sv[1]);
+	if (nul >= 0)
+		close(nul);
+	if (errno) {
+		close(sv[0]);
+		return EXH_EIO;
+	}
+	*sock = sv[0];
+	return 0;
+}
+
+/* One run of the child, to its end or its failure: why it failed, or
+ * NULL when it ended. */
+static const char *run_once(struct reader *r, const char *kind, bool restart)
+{
+	static char why[160];
+	int sock, status = 0;
+	pid_t pid;
+	int64_t heard = now_ms(), checked = 0;
+	const char *fail = NULL;
+	char *m = malloc(LIM_IMAGE_MSG + 1);
+
+	if (!m)
+		return "out of memory";
+	if (spawn(r, kind, restart, &sock, &pid)) {
+		free(m);
+		return "its reader could not be started";
+	}
+	while (!fail && !r->ended) {
+		struct pollfd p = {sock, POLLIN, 0};
+		struct msghdr mh;
+		struct iovec iov = {m, LIM_IMAGE_MSG};
+		union {
+			char buf[CMSG_SPACE(sizeof(int) * 4)];
+			struct cmsghdr align;
+		} u;
+		struct cmsghdr *c;
+		ssize_t n;
+		int fd = -1, now_fd;
+		int64_t now = now_ms();
+
+		if (hunt_stop) {
+			fail = "stopped by a signal";
+			break;
+		}
+		if (now - checked >= 100) {
+			checked = now;
+			if (resident(pid) > LIM_IMAGE_AS) {
+				fail = "its reader passed the memory bound";
+				break;
+			}
+		}
+		if (now - heard > LIM_IMAGE_SILENCE_MS) {
+			fail = "its reader fell silent past the time bound";
+			break;
+		}
+		if (poll(&p, 1, 100) < 0 && errno != EINTR)
+			break;
+		if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		memset(&mh, 0, sizeof mh);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof u.buf;
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* the child is gone */
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			size_t k, nfd;
+			if (c->cmsg_level != SOL_SOCKET ||
+			    c->cmsg_type != SCM_RIGHTS)
+				continue;
+			nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (k = 0; k < nfd; k++) {
+				memcpy(&now_fd, CMSG_DATA(c) + k * sizeof(int),
+				       sizeof now_fd);
+				if (fd < 0)
+					fd = now_fd;
+				else
+					close(now_fd);
+			}
+		}
+		if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+		    memchr(m, '\0', (size_t)n)) {
+			if (fd >= 0)
+				close(fd);
+			fail = "its reader sent a malformed message";
+			break;
+		}
+		m[n] = '\0';
+		{
+			struct split s = {r, fd};
+			child_line(m, on_line, &s);
+			if (s.fd >= 0)
+				close(s.fd);
+		}
+		/* Files handed over and not yet read hold memory: wait for
+		 * the workers (the child waits on its socket meanwhile). */
+		walk_wait_room(r->w, LIM_IMAGE_INFLIGHT);
+		heard = now_ms();
+	}
+	if (!r->ended)
+		kill(pid, SIGKILL);
+	close(sock);
+	free(m);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (fail)
+		return fail;
+	if (r->ended)
+		return NULL;
+	if (WIFSIGNALED(status)) {
+		snprintf(why, sizeof why,
+		         "its reader crashed (signal %d: a damaged or crafted "
+		         "image)",
+		         WTERMSIG(status));
+		return why;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		return "the image cannot be opened by its library (damaged, "
+		       "or segments missing)";
+	snprintf(why, sizeof why, "its reader stopped (exit %d)",
+	         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return why;
+}
+
+int image_walk(struct walk *w, struct hunt *h, const char *path)
+{
+	struct reader *r = calloc(1, sizeof *r);
+	const char *why;
+	int runs = 0;
+
+	if (!r)
+		return EXH_ENOMEM;
+	r->w = w;
+	r->h = h;
+	r->image = path;
+	for (;;) {
+		uint64_t before = r->last_step;
+		why = run_once(r, h->source, runs > 0);
+		runs++;
+		if (!why || hunt_stop)
+			break;
+		if (runs > LIM_IMAGE_RESTARTS) {
+			hunt_unreadable(h, path, "its reader failed too often: "
+			                         "the rest of the image is not "
+			                         "read");
+			break;
+		}
+		{
+			char what[400];
+			snprintf(what, sizeof what,
+			         "%s at step %llu: the image is read in part "
+			         "(the reader was started again past that step)",
+			         why, (unsigned long long)r->last_step + 1);
+			hunt_unreadable(h, path, what);
+		}
+		if (!strncmp(why, "the image cannot be opened", 26))
+			break;
+		(void)before;
+	}
+	if (!r->volumes && !hunt_stop)
+		hunt_unreadable(h, path, "no volume found in the image");
+	else if (!r->ntfs && !hunt_stop)
+		hunt_unreadable(h, path, "no NTFS volume found in the image");
+	hunt_note(h, "source: %s image %s, %d volumes (%d NTFS), %llu files "
+	             "listed",
+	          h->source, path, r->volumes, r->ntfs,
+	          (unsigned long long)r->files);
+	if (r->diffs_more)
+		hunt_note(h,
+		          "%llu more files gone or changed since a shadow copy "
+		          "were read from the snapshot and not listed one by "
+		          "one",
+		          (unsigned long long)r->diffs_more);
+	if (r->deleted)
+		hunt_note(h, "%llu deleted script files were still named in "
+		             "the MFT",
+		          (unsigned long long)r->deleted);
+	free(r);
+	return 0;
+}

@@ -1,0 +1,1089 @@
+/* The disk-image reader's child side (see hunt/image.h for the messages):
+ * the image layer (libewf, libvhdi or the file itself), the partition
+ * table (hunt/ptable.c), then per NTFS volume the live file system
+ * (libfsntfs), the deleted MFT entries of script files, and every shadow
+ * copy (libvshadow) compared with the live volume. */
+#include "hunt/image.h"
+#include "hunt/child.h"
+#include "hunt/detect.h"
+#include "hunt/ptable.h"
+#include "hunt/walk.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "base/timefmt.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <libbfio.h>
+#include <libewf.h>
+#include <libfsntfs.h>
+#include <libvhdi.h>
+#include <libvshadow.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "base/banned.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+#define SOCK_FD 3
+#define NTFS_ROOT 5
+#define MAX_PARENTS 64 /* levels followed naming a deleted entry */
+
+/* --- messages ------------------------------------------------------------ */
+
+static struct buf msg;
+static uint64_t step, after; /* steps up to after are walked silently */
+static bool restarted;
+
+static void field(const char *s, bool last)
+{
+	for (; *s; s++) {
+		const char *esc = *s == '\\'   ? "\\\\"
+		                  : *s == '\t' ? "\\t"
+		                  : *s == '\n' ? "\\n"
+		                  : *s == '\r' ? "\\r"
+		                               : NULL;
+		if (esc)
+			buf_adds(&msg, esc);
+		else
+			buf_addc(&msg, *s);
+	}
+	if (!last)
+		buf_addc(&msg, '\t');
+}
+
+static void fieldu(uint64_t v, bool last)
+{
+	char t[24];
+
+	snprintf(t, sizeof t, "%llu", (unsigned long long)v);
+	field(t, last);
+}
+
+static void begin(const char *kind)
+{
+	buf_reset(&msg);
+	field(kind, false);
+}
+
+/* Sends the message (with fd attached when >= 0). A parent gone is the
+ * end: there is no one left to read for. */
+static void send_msg(int fd)
+{
+	struct msghdr mh;
+	struct iovec iov;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+
+	if (buf_error(&msg) || msg.len > LIM_IMAGE_MSG) {
+		/* a path past any real one: say so in its place */
+		begin("E");
+		fieldu(step, false);
+		field("?", false);
+		field("an entry whose message would pass the size bound", true);
+	}
+	memset(&mh, 0, sizeof mh);
+	iov.iov_base = msg.p;
+	iov.iov_len = msg.len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (fd >= 0) {
+		struct cmsghdr *c;
+		memset(&u, 0, sizeof u);
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof u.buf;
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	}
+	while (sendmsg(SOCK_FD, &mh, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			_exit(3);
+}
+
+/* The next step: true when it is to be done and said, false when it was
+ * done before a restart. The step right after them is the one the last
+ * child failed on: *poisoned says so. */
+static uint64_t crash_at; /* a test's: the step to die on, first run */
+
+static bool next_step(bool *poisoned)
+{
+	step++;
+	if (crash_at && step == crash_at && !restarted)
+		abort(); /* as a library would crash on a crafted entry */
+	*poisoned = restarted && step == after + 1;
+	return step > after;
+}
+
+static void say_plain(void)
+{
+	begin("P");
+	fieldu(step, true);
+	send_msg(-1);
+}
+
+static void say_damage(const char *where, const char *what)
+{
+	begin("E");
+	fieldu(step, false);
+	field(where, false);
+	field(what, true);
+	send_msg(-1);
+}
+
+/* --- the image layer --------------------------------------------------- */
+
+enum layer_kind { L_RAW, L_EWF, L_VHDI };
+
+struct layer {
+	enum layer_kind kind;
+	int fd;
+	libewf_handle_t *ewf;
+	libvhdi_file_t *vhdi;
+	uint64_t size;
+};
+
+static int layer_read(struct layer *l, uint64_t off, void *buf, size_t n)
+{
+	ssize_t got;
+
+	if (off > l->size || n > l->size - off)
+		return -1;
+	switch (l->kind) {
+	case L_EWF:
+		got = libewf_handle_read_random(l->ewf, buf, n, (off64_t)off,
+		                                NULL);
+		break;
+	case L_VHDI:
+		got = libvhdi_file_read_buffer_at_offset(l->vhdi, buf, n,
+		                                         (off64_t)off, NULL);
+		break;
+	default:
+		got = pread(l->fd, buf, n, (off_t)off);
+		break;
+	}
+	return got == (ssize_t)n ? 0 : -1;
+}
+
+static int ptable_read(void *arg, uint64_t off, void *buf, size_t n)
+{
+	return layer_read(arg, off, buf, n);
+}
+
+static int layer_open(struct layer *l, const char *path, const char *kind)
+{
+	struct stat st;
+
+	memset(l, 0, sizeof *l);
+	l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+	if (l->fd < 0)
+		l->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (l->fd < 0 || fstat(l->fd, &st))
+		return -1;
+	if (!strcmp(kind, "E01")) {
+		char **names = NULL;
+		int n = 0;
+		size64_t size = 0;
+		l->kind = L_EWF;
+		if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN,
+		                &names, &n, NULL) != 1 ||
+		    libewf_handle_initialize(&l->ewf, NULL) != 1 ||
+		    libewf_handle_open(l->ewf, names, n, LIBEWF_OPEN_READ,
+		                       NULL) != 1 ||
+		    libewf_handle_get_media_size(l->ewf, &size, NULL) != 1) {
+			if (names)
+				libewf_glob_free(names, n, NULL);
+			return -1;
+		}
+		libewf_glob_free(names, n, NULL);
+		l->size = size;
+	} else if (!strcmp(kind, "VHD") || !strcmp(kind, "VHDX")) {
+		size64_t size = 0;
+		l->kind = L_VHDI;
+		if (libvhdi_file_initialize(&l->vhdi, NULL) != 1 ||
+		    libvhdi_file_open(l->vhdi, path, LIBVHDI_OPEN_READ, NULL) !=
+		        1 ||
+		    libvhdi_file_get_media_size(l->vhdi, &size, NULL) != 1)
+			return -1;
+		l->size = size;
+	} else {
+		l->kind = L_RAW;
+		l->size = S_ISBLK(st.st_mode) ? (uint64_t)lseek(l->fd, 0, SEEK_END)
+		                              : (uint64_t)st.st_size;
+	}
+	return 0;
+}
+
+/* --- a byte range as a libbfio handle (for libvshadow and libfsntfs) ---- */
+
+struct range {
+	struct layer *l;             /* a range of the image layer, or */
+	libvshadow_store_t *store;   /* a whole shadow copy */
+	uint64_t base, size, pos;
+};
+
+static int r_free(intptr_t **io, libbfio_error_t **e)
+{
+	(void)e;
+	free(*io);
+	*io = NULL;
+	return 1;
+}
+
+static int r_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **e)
+{
+	struct range *r = malloc(sizeof *r);
+
+	(void)e;
+	if (!r)
+		return -1;
+	memcpy(r, src, sizeof *r);
+	*dst = (intptr_t *)r;
+	return 1;
+}
+
+static int r_open(intptr_t *io, int flags, libbfio_error_t **e)
+{
+	(void)io;
+	(void)e;
+	return (flags & LIBBFIO_ACCESS_FLAG_WRITE) ? -1 : 1;
+}
+
+static int r_close(intptr_t *io, libbfio_error_t **e)
+{
+	(void)io;
+	(void)e;
+	return 0;
+}
+
+static ssize_t r_read(intptr_t *io, uint8_t *buf, size_t n,
+                      libbfio_error_t **e)
+{
+	struct range *r = (struct range *)io;
+
+	(void)e;
+	if (r->pos >= r->size)
+		return 0;
+	if (n > r->size - r->pos)
+		n = (size_t)(r->size - r->pos);
+	if (r->store) {
+		ssize_t got = libvshadow_store_read_buffer_at_offset(
+		    r->store, buf, n, (off64_t)r->pos, NULL);
+		if (got < 0)
+			return -1;
+		n = (size_t)got;
+	} else if (layer_read(r->l, r->base + r->pos, buf, n)) {
+		return -1;
+	}
+	r->pos += n;
+	return (ssize_t)n;
+}
+
+static ssize_t r_write(intptr_t *io, const uint8_t *buf, size_t n,
+                       libbfio_error_t **e)
+{
+	(void)io;
+	(void)buf;
+	(void)n;
+	(void)e;
+	return -1; /* evidence is never written */
+}
+
+static off64_t r_seek(intptr_t *io, off64_t off, int whence,
+                      libbfio_error_t **e)
+{
+	struct range *r = (struct range *)io;
+	int64_t to = whence == SEEK_SET   ? off
+	             : whence == SEEK_CUR ? (int64_t)r->pos + off
+	             : whence == SEEK_END ? (int64_t)r->size + off
+	                                  : -1;
+
+	(void)e;
+	if (to < 0)
+		return -1;
+	r->pos = (uint64_t)to;
+	return (off64_t)to;
+}
+
+static int r_exists(intptr_t *io, libbfio_error_t **e)
+{
+	(void)io;
+	(void)e;
+	return 1;
+}
+
+static int r_is_open(intptr_t *io, libbfio_error_t **e)
+{
+	(void)io;
+	(void)e;
+	return 1;
+}
+
+static int r_size(intptr_t *io, size64_t *size, libbfio_error_t **e)
+{
+	(void)e;
+	*size = ((struct range *)io)->size;
+	return 1;
+}
+
+static libbfio_handle_t *range_handle(struct layer *l,
+                                      libvshadow_store_t *store,
+                                      uint64_t base, uint64_t size)
+{
+	struct range *r = calloc(1, sizeof *r);
+	libbfio_handle_t *h = NULL;
+
+	if (!r)
+		return NULL;
+	r->l = l;
+	r->store = store;
+	r->base = base;
+	r->size = size;
+	if (libbfio_handle_initialize(&h, (intptr_t *)r, r_free, r_clone,
+	                              r_open, r_close, r_read, r_write, r_seek,
+	                              r_exists, r_is_open, r_size,
+	                              LIBBFIO_FLAG_IO_HANDLE_MANAGED |
+	                                  LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
+	                              NULL) != 1) {
+		free(r);
+		return NULL;
+	}
+	if (libbfio_handle_open(h, LIBBFIO_OPEN_READ, NULL) != 1) {
+		libbfio_handle_free(&h, NULL);
+		return NULL;
+	}
+	return h;
+}
+
+/* --- the live volume's files, for comparing shadow copies ---------------- */
+
+struct seen {
+	char *path; /* NULL: empty */
+	uint64_t size;
+	int64_t mtime;
+};
+
+static struct seen *live;
+static size_t live_cap, live_used;
+
+static uint64_t hash_path(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static struct seen *live_find(const char *path, bool add)
+{
+	size_t i, mask;
+
+	if (add && live_used * 2 >= live_cap) {
+		size_t cap = live_cap ? live_cap * 2 : 4096, k;
+		struct seen *n = calloc(cap, sizeof *n);
+		if (!n)
+			return NULL;
+		for (k = 0; k < live_cap; k++) {
+			if (!live[k].path)
+				continue;
+			for (i = hash_path(live[k].path) & (cap - 1); n[i].path;
+			     i = (i + 1) & (cap - 1))
+				;
+			n[i] = live[k];
+		}
+		free(live);
+		live = n;
+		live_cap = cap;
+	}
+	if (!live_cap)
+		return NULL;
+	mask = live_cap - 1;
+	for (i = hash_path(path) & mask; live[i].path; i = (i + 1) & mask)
+		if (!strcmp(live[i].path, path))
+			return &live[i];
+	if (!add)
+		return NULL;
+	live[i].path = strdup(path);
+	if (!live[i].path)
+		return NULL;
+	live_used++;
+	return &live[i];
+}
+
+static void live_clear(void)
+{
+	for (size_t i = 0; i < live_cap; i++)
+		free(live[i].path);
+	free(live);
+	live = NULL;
+	live_cap = live_used = 0;
+}
+
+/* --- walking one NTFS file system ---------------------------------------- */
+
+struct fsw {
+	libfsntfs_volume_t *vol;
+	int volno, store; /* store 0: the live volume */
+	bool remember;    /* keep the live files for the shadow copies */
+	bool all, rules;
+	char path[4096];
+	uint64_t entries;
+	uint64_t *dirs; /* MFT indices of the folders being walked */
+	int depth;
+};
+
+int64_t image_unix_time(uint64_t ft)
+{
+	return ft ? (int64_t)(ft / 10000000ull) - 11644473600ll : 0;
+}
+
+/* The entry's long $FILE_NAME attribute (not its DOS 8.3 alias): its
+ * name, parent reference and creation time. */
+static bool fn_attribute(libfsntfs_file_entry_t *fe, char *name, size_t cap,
+                         uint64_t *parent, uint64_t *created)
+{
+	int i, n = 0;
+	bool found = false;
+
+	if (libfsntfs_file_entry_get_number_of_attributes(fe, &n, NULL) != 1)
+		return false;
+	for (i = 0; i < n && i < 64 && !found; i++) {
+		libfsntfs_attribute_t *a = NULL;
+		uint32_t type = 0;
+		uint8_t space = 0;
+		size_t len = 0;
+		if (libfsntfs_file_entry_get_attribute_by_index(fe, i, &a,
+		                                                NULL) != 1)
+			continue;
+		if (libfsntfs_attribute_get_type(a, &type, NULL) == 1 &&
+		    type == 0x30 &&
+		    libfsntfs_file_name_attribute_get_name_space(a, &space,
+		                                                 NULL) == 1 &&
+		    space != 2 &&
+		    libfsntfs_file_name_attribute_get_utf8_name_size(a, &len,
+		                                                     NULL) == 1 &&
+		    len && len <= cap &&
+		    libfsntfs_file_name_attribute_get_utf8_name(
+		        a, (uint8_t *)name, len, NULL) == 1) {
+			found = true;
+			if (parent)
+				libfsntfs_file_name_attribute_get_parent_file_reference(
+				    a, parent, NULL);
+			if (created)
+				libfsntfs_file_name_attribute_get_creation_time(
+				    a, created, NULL);
+		}
+		libfsntfs_attribute_free(&a, NULL);
+	}
+	return found;
+}
+
+static bool entry_name(libfsntfs_file_entry_t *fe, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	/* The name the folder's index gave, or (an entry taken by its MFT
+	 * number) the one in its $FILE_NAME attribute. */
+	if (libfsntfs_file_entry_get_utf8_name_size(fe, &n, NULL) == 1 && n &&
+	    n <= cap)
+		return libfsntfs_file_entry_get_utf8_name(fe, (uint8_t *)out, n,
+		                                          NULL) == 1;
+	return fn_attribute(fe, out, cap, NULL, NULL);
+}
+
+static uint64_t fn_creation(libfsntfs_file_entry_t *fe)
+{
+	libfsntfs_attribute_t *a = NULL;
+	uint64_t t = 0;
+	int idx = -1;
+
+	if (libfsntfs_file_entry_get_name_attribute_index(fe, &idx, NULL) ==
+	        1 &&
+	    idx >= 0 &&
+	    libfsntfs_file_entry_get_attribute_by_index(fe, idx, &a, NULL) == 1) {
+		libfsntfs_file_name_attribute_get_creation_time(a, &t, NULL);
+		libfsntfs_attribute_free(&a, NULL);
+	} else {
+		char name[1024];
+		fn_attribute(fe, name, sizeof name, NULL, &t);
+	}
+	return t;
+}
+
+static void lower_copy(char *dst, const char *src, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < cap; i++)
+		dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32)
+		                                          : src[i];
+	dst[i] = '\0';
+}
+
+/* Adds c to a message's flags (at most a few). */
+static void flag(char *flags, char c)
+{
+	size_t n = strlen(flags);
+
+	if (n < 15) {
+		flags[n] = c;
+		flags[n + 1] = '\0';
+	}
+}
+
+/* Copies a file's bytes into a sealed memfd; flags gain x or r. */
+static int copy_out(libfsntfs_file_entry_t *fe, uint64_t size, char *flags)
+{
+	static unsigned char chunk[1 << 20];
+	uint64_t off = 0, want = size > LIM_IMAGE_FILE ? LIM_IMAGE_FILE : size;
+	int fd = memfd_create("exhunt-image-file",
+	                      MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return -1;
+	if (size > want)
+		flag(flags, 'x');
+	while (off < want) {
+		size_t n = want - off > sizeof chunk ? sizeof chunk
+		                                     : (size_t)(want - off);
+		ssize_t got = libfsntfs_file_entry_read_buffer_at_offset(
+		    fe, chunk, n, (off64_t)off, NULL);
+		if (got <= 0) {
+			flag(flags, 'r');
+			break;
+		}
+		if (write(fd, chunk, (size_t)got) != got) {
+			flag(flags, 'r');
+			break;
+		}
+		off += (uint64_t)got;
+	}
+	fcntl(fd, F_ADD_SEALS,
+	      F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
+	lseek(fd, 0, SEEK_SET); /* the workers read it from the start */
+	return fd;
+}
+
+static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
+                      const char *path, const char *flags_in)
+{
+	char flags[16], lower[4096], target[1024] = "";
+	unsigned char magic[8] = {0};
+	size64_t size = 0;
+	uint64_t mt = 0, ct = 0;
+	uint32_t attr = 0;
+	int fd = -1;
+
+	snprintf(flags, sizeof flags, "%s", flags_in);
+	libfsntfs_file_entry_get_size(fe, &size, NULL);
+	libfsntfs_file_entry_get_modification_time(fe, &mt, NULL);
+	libfsntfs_file_entry_get_creation_time(fe, &ct, NULL);
+	libfsntfs_file_entry_get_file_attribute_flags(fe, &attr, NULL);
+	if (attr & 0x400) { /* a reparse point: named, not followed */
+		size_t n = 0;
+		flag(flags, 'l');
+		if (libfsntfs_file_entry_get_utf8_symbolic_link_target_size(
+		        fe, &n, NULL) == 1 &&
+		    n && n <= sizeof target)
+			libfsntfs_file_entry_get_utf8_symbolic_link_target(
+			    fe, (uint8_t *)target, n, NULL);
+	} else {
+		lower_copy(lower, path, sizeof lower);
+		if (size)
+			libfsntfs_file_entry_read_buffer_at_offset(
+			    fe, magic, size < 8 ? (size_t)size : 8, 0, NULL);
+		if (walk_wants_bytes(lower, magic, w->all, w->rules)) {
+			fd = copy_out(fe, size, flags);
+			if (fd >= 0)
+				flag(flags, 'c');
+		}
+	}
+	begin("F");
+	fieldu(step, false);
+	fieldu((uint64_t)w->volno, false);
+	fieldu((uint64_t)w->store, false);
+	field(path, false);
+	fieldu(size, false);
+	fieldu((uint64_t)image_unix_time(mt), false);
+	fieldu(ct, false);
+	fieldu(fn_creation(fe), false);
+	field(flags, !target[0]);
+	if (target[0])
+		field(target, true);
+	send_msg(fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void walk_dir(struct fsw *w, libfsntfs_file_entry_t *dir,
+                     size_t plen);
+
+/* One entry of a folder, within the step that fetched it: exactly one
+ * message when say (a folder's own listing is the next step). */
+static void visit(struct fsw *w, libfsntfs_file_entry_t *fe, size_t plen,
+                  bool say)
+{
+	char name[1024];
+	uint64_t ref = 0, idx;
+	size_t n;
+	int isdir;
+
+	if (++w->entries > LIM_IMAGE_ENTRIES) {
+		if (say)
+			say_damage(w->path, "more entries than the limit: "
+			                    "the rest of this volume is not read");
+		return;
+	}
+	libfsntfs_file_entry_get_file_reference(fe, &ref, NULL);
+	idx = ref & 0xffffffffffffull;
+	if (!entry_name(fe, name, sizeof name))
+		snprintf(name, sizeof name, "?mft-%llu", (unsigned long long)idx);
+	/* NTFS's own metadata files ($MFT, $Extend ...) hold no evidence
+	 * files; they sit under the root with MFT numbers below 16. */
+	if ((idx < 16 && plen == 0) || !strcmp(name, ".")) {
+		if (say)
+			say_plain();
+		return;
+	}
+	n = strlen(name);
+	if (plen + n + 2 >= sizeof w->path) {
+		if (say)
+			say_damage(w->path, "path too long");
+		return;
+	}
+	if (plen)
+		w->path[plen] = '/';
+	memcpy(w->path + plen + (plen ? 1 : 0), name, n + 1);
+	isdir = libfsntfs_file_entry_has_directory_entries_index(fe, NULL);
+	if (isdir == 1) {
+		uint32_t attr = 0;
+		int k;
+		libfsntfs_file_entry_get_file_attribute_flags(fe, &attr, NULL);
+		for (k = 0; k < w->depth; k++)
+			if (w->dirs[k] == idx)
+				break;
+		if (attr & 0x400) {
+			/* a junction or mount point: named, never followed */
+			if (say)
+				send_file(w, fe, w->path, "");
+		} else if (k < w->depth) {
+			if (say)
+				say_damage(w->path, "a folder inside itself "
+				                    "(damaged index): not listed "
+				                    "again");
+		} else if (w->depth >= LIM_WALK_DEPTH) {
+			if (say)
+				say_damage(w->path, "folders nested too deep");
+		} else {
+			if (say)
+				say_plain();
+			w->dirs[w->depth++] = idx;
+			walk_dir(w, fe, plen + n + (plen ? 1 : 0));
+			w->depth--;
+		}
+	} else {
+		size64_t size = 0;
+		uint64_t mt = 0;
+		const char *flags = "";
+		if (w->remember || w->store) {
+			libfsntfs_file_entry_get_size(fe, &size, NULL);
+			libfsntfs_file_entry_get_modification_time(fe, &mt, NULL);
+		}
+		if (w->remember) {
+			struct seen *s = live_find(w->path, true);
+			if (s) {
+				s->size = size;
+				s->mtime = image_unix_time(mt);
+			}
+		}
+		if (w->store) {
+			const struct seen *s = live_find(w->path, false);
+			if (s && s->size == size &&
+			    s->mtime == image_unix_time(mt))
+				flags = NULL; /* the same file as live */
+			else
+				flags = s ? "m" : "g";
+		}
+		if (say) {
+			if (flags)
+				send_file(w, fe, w->path, flags);
+			else
+				say_plain();
+		}
+	}
+	w->path[plen] = '\0';
+}
+
+/* A folder's listing is a step of its own, then each entry is one. */
+static void walk_dir(struct fsw *w, libfsntfs_file_entry_t *dir, size_t plen)
+{
+	int i, n = 0;
+	bool poisoned, say = next_step(&poisoned);
+	const char *where = w->path[0] ? w->path : "/";
+
+	if (poisoned) {
+		say_damage(where, "its reader failed on this folder: not "
+		                  "listed");
+		return;
+	}
+	if (libfsntfs_file_entry_get_number_of_sub_file_entries(dir, &n,
+	                                                        NULL) != 1) {
+		if (say)
+			say_damage(where, "the folder's index cannot be read");
+		return;
+	}
+	if (say) {
+		begin("D");
+		fieldu(step, false);
+		fieldu((uint64_t)w->volno, false);
+		fieldu((uint64_t)w->store, false);
+		field(w->path, true);
+		send_msg(-1);
+	}
+	for (i = 0; i < n; i++) {
+		libfsntfs_file_entry_t *fe = NULL;
+		say = next_step(&poisoned);
+		if (poisoned) {
+			say_damage(where, "its reader failed on an entry of "
+			                  "this folder: skipped");
+			continue;
+		}
+		if (libfsntfs_file_entry_get_sub_file_entry_by_index(dir, i, &fe,
+		                                                     NULL) != 1) {
+			if (say)
+				say_damage(where, "an entry of the folder "
+				                  "cannot be read");
+			continue;
+		}
+		visit(w, fe, plen, say);
+		libfsntfs_file_entry_free(&fe, NULL);
+	}
+}
+
+/* The path of MFT entry idx, from its parents, when every parent is still
+ * there (allocated, with the sequence number the child names). */
+static bool parent_path(libfsntfs_volume_t *vol, uint64_t pref, char *out,
+                        size_t cap)
+{
+	char parts[MAX_PARENTS][256];
+	int n = 0;
+
+	out[0] = '\0';
+	while ((pref & 0xffffffffffffull) != NTFS_ROOT) {
+		libfsntfs_file_entry_t *p = NULL;
+		uint64_t ref = 0, up = 0;
+		bool ok;
+		if (n >= MAX_PARENTS ||
+		    libfsntfs_volume_get_file_entry_by_index(
+		        vol, pref & 0xffffffffffffull, &p, NULL) != 1)
+			return false;
+		ok = libfsntfs_file_entry_is_allocated(p, NULL) == 1 &&
+		     libfsntfs_file_entry_get_file_reference(p, &ref, NULL) ==
+		         1 &&
+		     (ref >> 48) == (pref >> 48) &&
+		     fn_attribute(p, parts[n], sizeof parts[n], &up, NULL);
+		libfsntfs_file_entry_free(&p, NULL);
+		if (!ok)
+			return false;
+		n++;
+		pref = up;
+	}
+	while (n--) {
+		size_t len = strlen(out);
+		if (len + strlen(parts[n]) + 2 >= cap)
+			return false;
+		snprintf(out + len, cap - len, "%s%s", len ? "/" : "",
+		         parts[n]);
+	}
+	return true;
+}
+
+/* MFT entries no longer in use whose name is a script: a web shell
+ * deleted from the folders may still be named (and, when small enough to
+ * live in the entry itself, read) here. */
+static void deleted_entries(struct fsw *w)
+{
+	uint64_t i, count = 0;
+
+	if (libfsntfs_volume_get_number_of_file_entries(w->vol, &count,
+	                                                NULL) != 1)
+		return;
+	if (count > LIM_IMAGE_ENTRIES)
+		count = LIM_IMAGE_ENTRIES;
+	for (i = 16; i < count; i++) {
+		libfsntfs_file_entry_t *fe = NULL;
+		char name[1024], lower[1024], dir[3072], path[4096];
+		uint64_t pref = 0;
+		bool poisoned, say = next_step(&poisoned);
+		if (!say)
+			continue;
+		if (poisoned) {
+			say_damage("$MFT", "its reader failed on an entry: "
+			                   "skipped");
+			continue;
+		}
+		if (libfsntfs_volume_get_file_entry_by_index(w->vol, i, &fe,
+		                                             NULL) != 1) {
+			say_plain();
+			continue;
+		}
+		if (libfsntfs_file_entry_is_allocated(fe, NULL) != 0 ||
+		    !fn_attribute(fe, name, sizeof name, &pref, NULL)) {
+			libfsntfs_file_entry_free(&fe, NULL);
+			say_plain();
+			continue;
+		}
+		lower_copy(lower, name, sizeof lower);
+		if (!detect_is_code_name(lower)) {
+			libfsntfs_file_entry_free(&fe, NULL);
+			say_plain();
+			continue;
+		}
+		if (!parent_path(w->vol, pref, dir, sizeof dir))
+			snprintf(dir, sizeof dir, "$deleted/mft-%llu",
+			         (unsigned long long)i);
+		snprintf(path, sizeof path, "%s%s%s", dir, dir[0] ? "/" : "",
+		         name);
+		send_file(w, fe, path, "d");
+		libfsntfs_file_entry_free(&fe, NULL);
+	}
+}
+
+/* Opens NTFS over h (owned) and walks it; remember: keep the files for the
+ * shadow copies. Returns 0, or -1 when the file system cannot be opened. */
+static int walk_ntfs(struct fsw *w, libbfio_handle_t *h)
+{
+	libfsntfs_file_entry_t *root = NULL;
+	bool poisoned, say = next_step(&poisoned);
+	char where[64];
+	uint64_t dirs[LIM_WALK_DEPTH + 1];
+
+	snprintf(where, sizeof where, "volume %d%s", w->volno,
+	         w->store ? " (a shadow copy)" : "");
+	if (poisoned) {
+		say_damage(where, "its reader failed opening the file system: "
+		                  "not read");
+		libbfio_handle_free(&h, NULL);
+		return -1;
+	}
+	if (libfsntfs_volume_initialize(&w->vol, NULL) != 1 ||
+	    libfsntfs_volume_open_file_io_handle(w->vol, h, LIBFSNTFS_OPEN_READ,
+	                                         NULL) != 1 ||
+	    libfsntfs_volume_get_root_directory(w->vol, &root, NULL) != 1) {
+		if (say)
+			say_damage(where, "its NTFS file system cannot be "
+			                  "opened (damaged): not read");
+		if (w->vol)
+			libfsntfs_volume_free(&w->vol, NULL);
+		libbfio_handle_free(&h, NULL);
+		return -1;
+	}
+	if (say) {
+		begin("N");
+		fieldu(step, false);
+		fieldu((uint64_t)w->volno, false);
+		fieldu((uint64_t)w->store, true);
+		send_msg(-1);
+	}
+	w->path[0] = '\0';
+	w->dirs = dirs;
+	w->depth = 0;
+	w->entries = 0;
+	walk_dir(w, root, 0);
+	libfsntfs_file_entry_free(&root, NULL);
+	if (!w->store)
+		deleted_entries(w);
+	libfsntfs_volume_close(w->vol, NULL);
+	libfsntfs_volume_free(&w->vol, NULL);
+	libbfio_handle_free(&h, NULL);
+	return 0;
+}
+
+static void iso_of(uint64_t ft, char *out, size_t cap)
+{
+	time_t t = (time_t)image_unix_time(ft);
+	struct tm tm;
+
+	if (!ft || !gmtime_r(&t, &tm)) {
+		snprintf(out, cap, "%s", "");
+		return;
+	}
+	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void one_volume(struct layer *l, const struct pvol *v, bool vss,
+                       bool all, bool rules)
+{
+	struct fsw w;
+	libvshadow_volume_t *vs = NULL;
+	libbfio_handle_t *vh = NULL;
+	int stores = 0, i;
+	bool poisoned, say = next_step(&poisoned);
+
+	if (say) {
+		begin("V");
+		fieldu(step, false);
+		fieldu((uint64_t)v->index, false);
+		fieldu(v->offset, false);
+		fieldu(v->size, false);
+		field(v->scheme, false);
+		fieldu((uint64_t)v->ntfs, true);
+		send_msg(-1);
+	}
+	if (!v->ntfs || poisoned)
+		return;
+	memset(&w, 0, sizeof w);
+	w.volno = v->index;
+	w.all = all;
+	w.rules = rules;
+	/* Its shadow copies, counted first: the live walk then keeps what
+	 * it saw only when there is something to compare with. */
+	say = next_step(&poisoned);
+	if (vss && !poisoned) {
+		vh = range_handle(l, NULL, v->offset, v->size);
+		if (!vh || libvshadow_volume_initialize(&vs, NULL) != 1 ||
+		    libvshadow_volume_open_file_io_handle(
+		        vs, vh, LIBVSHADOW_OPEN_READ, NULL) != 1 ||
+		    libvshadow_volume_get_number_of_stores(vs, &stores, NULL) !=
+		        1)
+			stores = 0;
+		if (stores > LIM_IMAGE_STORES)
+			stores = LIM_IMAGE_STORES;
+	}
+	if (say) {
+		begin("W");
+		fieldu(step, false);
+		fieldu((uint64_t)v->index, false);
+		fieldu((uint64_t)(stores > 0 ? stores : 0), true);
+		send_msg(-1);
+	}
+	w.remember = stores > 0;
+	walk_ntfs(&w, range_handle(l, NULL, v->offset, v->size));
+	for (i = 0; i < stores; i++) {
+		libvshadow_store_t *st = NULL;
+		uint64_t created = 0;
+		size64_t size = 0;
+		char iso[32];
+		libbfio_handle_t *sh;
+		say = next_step(&poisoned);
+		if (poisoned ||
+		    libvshadow_volume_get_store(vs, i, &st, NULL) != 1) {
+			if (say)
+				say_damage("shadow copy", "cannot be opened: "
+				                          "not read");
+			continue;
+		}
+		libvshadow_store_get_creation_time(st, &created, NULL);
+		libvshadow_store_get_volume_size(st, &size, NULL);
+		iso_of(created, iso, sizeof iso);
+		if (say) {
+			begin("S");
+			fieldu(step, false);
+			fieldu((uint64_t)v->index, false);
+			fieldu((uint64_t)i + 1, false);
+			field(iso, true);
+			send_msg(-1);
+		}
+		w.store = i + 1;
+		w.remember = false;
+		sh = range_handle(NULL, st, 0, size ? size : v->size);
+		if (sh)
+			walk_ntfs(&w, sh);
+		libvshadow_store_free(&st, NULL);
+	}
+	live_clear();
+	if (vs) {
+		libvshadow_volume_close(vs, NULL);
+		libvshadow_volume_free(&vs, NULL);
+	}
+	if (vh)
+		libbfio_handle_free(&vh, NULL);
+}
+
+int image_child_main(int argc, char **argv)
+{
+	struct layer l;
+	struct pvol vols[LIM_IMAGE_VOLUMES];
+	const char *path = NULL, *kind = "raw";
+	bool vss = true, all = false, rules = false;
+	int i, n, damage = 0;
+	struct rlimit as = {LIM_IMAGE_AS, LIM_IMAGE_AS};
+	struct rlimit fsize = {LIM_IMAGE_FILE + 1, LIM_IMAGE_FILE + 1};
+	struct rlimit none = {0, 0};
+
+	/* Its own bounds (not child_limits: its memfds are files).
+	 * Sanitizers reserve terabytes of address space: their builds are
+	 * bounded by the parent's resident-memory watch alone. */
+#ifndef SANITIZED
+	setrlimit(RLIMIT_AS, &as);
+#else
+	(void)as;
+#endif
+	/* no time limit of its own (an image takes what it takes): the
+	 * parent stops it when it falls silent */
+	{
+		struct rlimit inf = {RLIM_INFINITY, RLIM_INFINITY};
+		setrlimit(RLIMIT_CPU, &inf);
+	}
+	setrlimit(RLIMIT_FSIZE, &fsize); /* its memfds, nothing else */
+	setrlimit(RLIMIT_CORE, &none);
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-vss"))
+			vss = false;
+		else if (!strcmp(argv[i], "--all"))
+			all = true;
+		else if (!strcmp(argv[i], "--rules"))
+			rules = true;
+		else if (!strcmp(argv[i], "--kind") && i + 1 < argc)
+			kind = argv[++i];
+		else if (!strcmp(argv[i], "--after") && i + 1 < argc) {
+			after = strtoull(argv[++i], NULL, 10);
+			restarted = true;
+		}
+		else
+			path = argv[i];
+	}
+	/* tests/e2e/hunt_image.sh checks the restart past a crash */
+	if (getenv("EXHUNT_TEST_IMAGE_CRASH_AT"))
+		crash_at = strtoull(getenv("EXHUNT_TEST_IMAGE_CRASH_AT"), NULL,
+		                    10);
+	buf_init(&msg, LIM_IMAGE_MSG * 2);
+	if (!path)
+		return 2;
+	if (layer_open(&l, path, kind)) {
+		step = after + 1;
+		say_damage(path, "the image cannot be opened by its library");
+		return 2;
+	}
+	n = ptable_find(ptable_read, &l, l.size, vols, LIM_IMAGE_VOLUMES,
+	                &damage);
+	if (damage && !after) {
+		say_damage("partition table", "entries pointing outside the "
+		                              "image or past the limits were "
+		                              "skipped");
+	}
+	for (i = 0; i < n; i++)
+		one_volume(&l, &vols[i], vss, all, rules);
+	step++;
+	begin("Z");
+	fieldu(step, true);
+	send_msg(-1);
+	return 0;
+}
