@@ -265,13 +265,21 @@ static void on_message(struct reader *r, char **f, int n, int fd)
 	case 'V':
 		if (n >= 7) {
 			r->volumes++;
+			const char *fs = n >= 8 ? f[7] : "other";
 			if (num(f[6]))
 				r->ntfs++;
+			else if (!strcmp(fs, "BitLocker"))
+				hunt_unreadable(
+				    h, r->image,
+				    "a volume is BitLocker-encrypted: not read "
+				    "(decrypt it with its recovery key, e.g. "
+				    "dislocker, and hunt the decrypted image)");
 			else
 				hunt_note(h,
 				          "volume %s (%s, at byte %s, %s bytes) "
-				          "is not NTFS: not read",
-				          f[2], f[5], f[3], f[4]);
+				          "is %s, not NTFS: not read",
+				          f[2], f[5], f[3], f[4],
+				          !strcmp(fs, "other") ? "unknown" : fs);
 		}
 		break;
 	case 'W':

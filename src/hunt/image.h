@@ -12,7 +12,7 @@
  * comes with them in a sealed memfd passed along (SCM_RIGHTS), so the
  * workers read it like any other file.
  *
- *   V step vol offset size scheme ntfs        a volume of the image
+ *   V step vol offset size scheme ntfs fs     a volume of the image
  *   W step vol stores                         its shadow copies, counted
  *   S step vol store created                  one shadow copy (ISO time)
  *   N step vol store                          its NTFS opened

@@ -440,6 +440,8 @@ static void live_clear(void)
 
 struct fsw {
 	libfsntfs_volume_t *vol;
+	struct layer *l; /* the image, and the volume's offset in it: the */
+	uint64_t voff;   /* live volume's files are copied from their runs */
 	int volno, store; /* store 0: the live volume */
 	bool remember;    /* keep the live files for the shadow copies */
 	bool all, rules;
@@ -548,8 +550,74 @@ static void flag(char *flags, char c)
 	}
 }
 
+/* A live file stored in plain runs (not resident, sparse or compressed)
+ * copied straight from the image by its runs: one kernel copy for a raw
+ * image instead of the library's cluster by cluster reads. Its last bytes
+ * are compared with the library's reading (which knows the valid data
+ * length); 0 when copied, -1 when the caller must use the library. */
+static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
+                     uint64_t want)
+{
+	static unsigned char chunk[1 << 20], tail[2][4096];
+	uint64_t done = 0;
+	int i, n = 0;
+
+	if (w->store || !w->l ||
+	    libfsntfs_file_entry_get_number_of_extents(fe, &n, NULL) != 1 ||
+	    n <= 0)
+		return -1;
+	for (i = 0; i < n && done < want; i++) {
+		off64_t at = 0;
+		size64_t len = 0;
+		uint32_t fl = 0;
+		uint64_t src, take;
+		if (libfsntfs_file_entry_get_extent_by_index(fe, i, &at, &len, &fl,
+		                                             NULL) != 1 ||
+		    fl || at < 0 || len == 0)
+			return -1;
+		take = want - done < len ? want - done : len;
+		src = w->voff + (uint64_t)at;
+		if (src > w->l->size || take > w->l->size - src)
+			return -1;
+		if (w->l->kind == L_RAW) {
+			loff_t in = (loff_t)src;
+			while (take) {
+				ssize_t k = copy_file_range(w->l->fd, &in, fd,
+				                            NULL, take, 0);
+				if (k <= 0)
+					return -1;
+				take -= (uint64_t)k;
+				done += (uint64_t)k;
+			}
+		} else {
+			while (take) {
+				size_t k = take > sizeof chunk ? sizeof chunk
+				                               : (size_t)take;
+				if (layer_read(w->l, src, chunk, k) ||
+				    write(fd, chunk, k) != (ssize_t)k)
+					return -1;
+				src += k;
+				take -= k;
+				done += k;
+			}
+		}
+	}
+	if (done != want)
+		return -1;
+	{
+		size_t k = want < sizeof tail[0] ? (size_t)want : sizeof tail[0];
+		if (libfsntfs_file_entry_read_buffer_at_offset(
+		        fe, tail[0], k, (off64_t)(want - k), NULL) != (ssize_t)k ||
+		    pread(fd, tail[1], k, (off_t)(want - k)) != (ssize_t)k ||
+		    memcmp(tail[0], tail[1], k) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Copies a file's bytes into a sealed memfd; flags gain x or r. */
-static int copy_out(libfsntfs_file_entry_t *fe, uint64_t size, char *flags)
+static int copy_out(struct fsw *w, libfsntfs_file_entry_t *fe, uint64_t size,
+                    char *flags)
 {
 	static unsigned char chunk[1 << 20];
 	uint64_t off = 0, want = size > LIM_IMAGE_FILE ? LIM_IMAGE_FILE : size;
@@ -560,6 +628,10 @@ static int copy_out(libfsntfs_file_entry_t *fe, uint64_t size, char *flags)
 		return -1;
 	if (size > want)
 		flag(flags, 'x');
+	if (want && copy_runs(w, fe, fd, want) == 0)
+		off = want;
+	else if (ftruncate(fd, 0) || lseek(fd, 0, SEEK_SET))
+		flag(flags, 'r');
 	while (off < want) {
 		size_t n = want - off > sizeof chunk ? sizeof chunk
 		                                     : (size_t)(want - off);
@@ -610,7 +682,7 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
 			libfsntfs_file_entry_read_buffer_at_offset(
 			    fe, magic, size < 8 ? (size_t)size : 8, 0, NULL);
 		if (walk_wants_bytes(lower, magic, w->all, w->rules)) {
-			fd = copy_out(fe, size, flags);
+			fd = copy_out(w, fe, size, flags);
 			if (fd >= 0)
 				flag(flags, 'c');
 		}
@@ -944,12 +1016,15 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 		fieldu(v->offset, false);
 		fieldu(v->size, false);
 		field(v->scheme, false);
-		fieldu((uint64_t)v->ntfs, true);
+		fieldu((uint64_t)v->ntfs, false);
+		field(v->fs, true);
 		send_msg(-1);
 	}
 	if (!v->ntfs || poisoned)
 		return;
 	memset(&w, 0, sizeof w);
+	w.l = l;
+	w.voff = v->offset;
 	w.volno = v->index;
 	w.all = all;
 	w.rules = rules;

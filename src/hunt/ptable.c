@@ -16,12 +16,22 @@ struct scan {
 	int max, n, damage;
 };
 
-static bool is_ntfs(struct scan *s, uint64_t off)
+/* The file system at off, from its boot sector's signatures. */
+static const char *fs_at(struct scan *s, uint64_t off)
 {
-	unsigned char b[16];
+	unsigned char b[90];
 
-	return off + 512 <= s->disk && !s->rd(s->arg, off, b, sizeof b) &&
-	       memcmp(b + 3, "NTFS    ", 8) == 0;
+	if (off + 512 > s->disk || s->rd(s->arg, off, b, sizeof b))
+		return "other";
+	if (!memcmp(b + 3, "NTFS    ", 8))
+		return "NTFS";
+	if (!memcmp(b + 3, "-FVE-FS-", 8))
+		return "BitLocker";
+	if (!memcmp(b + 3, "ReFS", 4))
+		return "ReFS";
+	if (!memcmp(b + 82, "FAT32   ", 8) || !memcmp(b + 54, "FAT", 3))
+		return "FAT";
+	return "other";
 }
 
 static void add(struct scan *s, const char *scheme, uint64_t off,
@@ -47,7 +57,8 @@ static void add(struct scan *s, const char *scheme, uint64_t off,
 	v->offset = off;
 	v->size = size;
 	v->index = s->n + 1;
-	v->ntfs = is_ntfs(s, off);
+	snprintf(v->fs, sizeof v->fs, "%s", fs_at(s, off));
+	v->ntfs = !strcmp(v->fs, "NTFS");
 	snprintf(v->scheme, sizeof v->scheme, "%s", scheme);
 	s->n++;
 }
@@ -153,7 +164,7 @@ int ptable_find(ptable_read_fn *rd, void *arg, uint64_t disk_size,
 	*damage = 0;
 	if (disk_size < 512 || rd(arg, 0, b, sizeof b))
 		return 0;
-	if (!memcmp(b + 3, "NTFS    ", 8)) {
+	if (!memcmp(b + 3, "NTFS    ", 8) || !memcmp(b + 3, "-FVE-FS-", 8)) {
 		add(&s, "none", 0, disk_size);
 		*damage = s.damage;
 		return s.n;

@@ -12,6 +12,7 @@ struct pvol {
 	uint64_t offset, size; /* bytes */
 	int index;             /* 1-based, in table order */
 	int ntfs;              /* an NTFS boot sector at its start */
+	char fs[12];           /* "NTFS", "BitLocker", "ReFS", "FAT", "other" */
 	char scheme[8];        /* "none", "mbr", "gpt" */
 };
 

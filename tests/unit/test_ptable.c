@@ -54,6 +54,12 @@ int main(void)
 	n = ptable_find(rd, &d, d.n, v, 8, &damage);
 	CHECK(n == 1 && v[0].offset == 0 && v[0].size == d.n && v[0].ntfs);
 	CHECK_STR(v[0].scheme, "none");
+	CHECK_STR(v[0].fs, "NTFS");
+	/* a BitLocker volume is found and named, for the report to say so */
+	memcpy(d.p + 3, "-FVE-FS-", 8);
+	n = ptable_find(rd, &d, d.n, v, 8, &damage);
+	CHECK(n == 1 && !v[0].ntfs);
+	CHECK_STR(v[0].fs, "BitLocker");
 
 	/* MBR: a system partition, then an extended one with two logical
 	 * partitions chained (their EBRs relative as Windows writes them) */
@@ -69,6 +75,7 @@ int main(void)
 	CHECK(n == 3 && damage == 0);
 	CHECK(v[0].offset == 2048 * 512 && v[0].ntfs && v[0].index == 1);
 	CHECK(v[1].offset == (8192 + 63) * 512ull && !v[1].ntfs);
+	CHECK_STR(v[1].fs, "other");
 	CHECK(v[2].offset == (8192 + 4096 + 63) * 512ull && v[2].ntfs &&
 	      v[2].size == 1500 * 512ull);
 
