@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/text.h"
 #include "net/loop.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -528,6 +529,83 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 	snprintf(why, sizeof why, "its reader stopped (exit %d)",
 	         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return why;
+}
+
+static uint64_t finding_key(const struct hunt *h, const struct finding *f)
+{
+	uint64_t k = TEXT_HASH_START;
+
+	k = text_hash(f->kind, k);
+	k = text_hash(f->path, k);
+	k = text_hash(f->detail ? f->detail : "", k);
+	k = text_hash(f->time, k);
+	k = (k ^ f->line) * 0x100000001b3ull;
+	k = (k ^ (uint64_t)(f->cve + 2)) * 0x100000001b3ull;
+	k = (k ^ (uint64_t)f->level) * 0x100000001b3ull;
+	k = (k ^ (uint64_t)h->places[f->place - 1].volume) * 0x100000001b3ull;
+	return k;
+}
+
+static bool same_finding(const struct hunt *h, const struct finding *a,
+                         const struct finding *b)
+{
+	return h->places[a->place - 1].volume ==
+	           h->places[b->place - 1].volume &&
+	       a->cve == b->cve && a->level == b->level && a->line == b->line &&
+	       !strcmp(a->kind, b->kind) && !strcmp(a->path, b->path) &&
+	       !strcmp(a->time, b->time) &&
+	       !strcmp(a->detail ? a->detail : "", b->detail ? b->detail : "");
+}
+
+void image_drop_repeats(struct hunt *h)
+{
+	size_t i, k, cap = 16, kept = 0, dropped = 0, *slot;
+
+	if (!h->nplaces || !h->nf)
+		return;
+	while (cap < h->nf * 2)
+		cap *= 2;
+	slot = malloc(cap * sizeof *slot);
+	if (!slot)
+		return; /* the repeats stay: more to read, nothing lost */
+	for (i = 0; i < cap; i++)
+		slot[i] = SIZE_MAX;
+	for (i = 0; i < h->nf; i++) {
+		const struct finding *f = &h->f[i];
+		if (f->place <= 0 || h->places[f->place - 1].store)
+			continue;
+		for (k = finding_key(h, f) & (cap - 1); slot[k] != SIZE_MAX;
+		     k = (k + 1) & (cap - 1))
+			;
+		slot[k] = i;
+	}
+	for (i = 0; i < h->nf; i++) {
+		struct finding *f = &h->f[i];
+		bool repeat = false;
+		if (f->place > 0 && h->places[f->place - 1].store &&
+		    strncmp(f->kind, "shadow-copy", 11) != 0) {
+			for (k = finding_key(h, f) & (cap - 1);
+			     slot[k] != SIZE_MAX && !repeat;
+			     k = (k + 1) & (cap - 1))
+				repeat = same_finding(h, &h->f[slot[k]], f);
+		}
+		if (repeat) {
+			free(f->path);
+			free(f->detail);
+			dropped++;
+			continue;
+		}
+		h->f[kept++] = *f;
+	}
+	free(slot);
+	/* the kept ones moved: indices in slot are stale, and unused now */
+	h->nf = kept;
+	if (dropped)
+		hunt_note(h,
+		          "%zu findings in shadow copies repeat the live "
+		          "volume's (the same line or file as it is now) and are "
+		          "not listed again",
+		          dropped);
 }
 
 int image_walk(struct walk *w, struct hunt *h, const char *path)

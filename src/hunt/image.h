@@ -51,6 +51,12 @@ const char *image_kind(int fd);
  * Returns 0, or an EXH_E* error when the child cannot be started. */
 int image_walk(struct walk *w, struct hunt *h, const char *path);
 
+/* Drops findings from shadow copies that repeat a live finding (the
+ * same kind, file, line, time and detail on the same volume): a log that
+ * only grew since a snapshot says nothing new there. Call after the walk,
+ * before the findings are sorted. */
+void image_drop_repeats(struct hunt *h);
+
 /* The child's entry point (argv after the verb). */
 int image_child_main(int argc, char **argv);
 

@@ -893,8 +893,14 @@ int hunt_run(struct hunt *h)
 	}
 	free(wk);
 	aliases(w);
+	image_drop_repeats(h);
 	if (h->nf > 1)
 		qsort(h->f, h->nf, sizeof *h->f, cmp_finding);
+	/* The findings moved: the aggregation's indices into them are
+	 * stale, so later findings start their counts afresh. */
+	free(h->agg);
+	h->agg = NULL;
+	h->agg_cap = h->agg_used = 0;
 	/* The workers' notes and unreadable files in one order too: the
 	 * report is the same whatever the threads did. */
 	if (h->nnotes > 1)
