@@ -9,6 +9,9 @@
  * 256 MB. */
 #define LIM_HTTP_HEADER_BYTES (16 * 1024)
 #define LIM_HTTP_HEADERS 64 /* header lines per response */
+/* A head larger than this keeps only the headers exhunt reads while its
+ * body is read (net/http_resp.c). */
+#define LIM_HTTP_HEAD_KEEP 2048
 /* Body kept per response (the rest is read, counted and dropped): every
  * fact exhunt reads from a body sits in its first kilobytes (logon page
  * head, manifest, error pages). */

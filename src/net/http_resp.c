@@ -42,6 +42,71 @@ const struct view *http_resp_header(const struct http_resp *r, const char *name)
 	return NULL;
 }
 
+/* The headers any extractor reads (scan/probe.c, scan/fingerprint.c) and
+ * the framing ones: a head larger than a real server's keeps only these
+ * once parsed, so a connection held open mid-body by a hostile server
+ * holds a few hundred bytes of head, not its 16 KiB. An extractor that
+ * reads another header adds it here. */
+static const char *const kept[] = {
+    "Connection",           "Content-Length",       "Transfer-Encoding",
+    "Content-Type",         "Location",             "Server",
+    "WWW-Authenticate",     "X-FEServer",           "X-BEServer",
+    "X-CalculatedBETarget", "X-CalculatedFETarget", "X-OWA-Version",
+    "X-DiagInfo",           "request-id",           "X-BackEndCookie",
+    "X-Powered-By",         "X-AspNet-Version",     NULL,
+};
+
+static bool is_kept(struct view name)
+{
+	const char *const *k;
+
+	for (k = kept; *k; k++)
+		if (view_eq_ci(name, view_of(*k)))
+			return true;
+	return false;
+}
+
+/* Rebuilds the head with the status line and the kept headers only, in a
+ * buffer of their size. On failure the head stays as it was. */
+static void compact_head(struct http_resp *r)
+{
+	struct buf nb;
+	size_t off[LIM_HTTP_HEADERS][2], status_len;
+	const char *eol = memchr(r->head.p, '\n', r->head.len);
+	int i, n = 0;
+
+	if (!eol)
+		return;
+	status_len = (size_t)(eol - r->head.p) + 1;
+	buf_init(&nb, r->head.max);
+	buf_add(&nb, r->head.p, status_len);
+	for (i = 0; i < r->nh; i++) {
+		if (!is_kept(r->h[i].name))
+			continue;
+		off[n][0] = nb.len;
+		buf_add(&nb, r->h[i].name.p, r->h[i].name.len);
+		buf_add(&nb, ": ", 2);
+		off[n][1] = nb.len;
+		buf_add(&nb, r->h[i].value.p, r->h[i].value.len);
+		buf_add(&nb, "\r\n", 2);
+		r->h[n].name.len = r->h[i].name.len;
+		r->h[n].value.len = r->h[i].value.len;
+		n++;
+	}
+	buf_add(&nb, "\r\n", 2);
+	if (buf_error(&nb)) {
+		buf_release(&nb);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		r->h[i].name.p = nb.p + off[i][0];
+		r->h[i].value.p = nb.p + off[i][1];
+	}
+	r->nh = n;
+	buf_release(&r->head);
+	r->head = nb;
+}
+
 static bool has_token(struct view v, const char *tok)
 {
 	struct view t = view_of(tok), item;
@@ -149,6 +214,9 @@ static int feed(struct http_resp *r, const char *p, size_t n, size_t *pos)
 				rc = parse_head(r);
 				if (rc)
 					return rc;
+				if (r->head.len > LIM_HTTP_HEAD_KEEP &&
+				    r->state != S_DONE)
+					compact_head(r);
 				if (r->status / 100 == 1 &&
 				    r->state == S_DONE) {
 					/* 100 Continue and friends: the real
