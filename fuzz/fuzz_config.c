@@ -1,5 +1,5 @@
-/* applicationHost.config and agents.config read as text (hunt/
- * detect_config.c): the evidence's bytes, possibly crafted. */
+/* applicationHost.config, web.config and agents.config read as text
+ * (hunt/detect_config.c): the evidence's bytes, possibly crafted. */
 #include "hunt/detect.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -13,9 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&h, 0, sizeof h);
 	h.root = "fuzz";
-	detect_config_text(&h, "a",
-	                   size && data[0] & 1 ? "agents.config"
-	                                       : "applicationhost.config",
+	static const char *const names[] = {"applicationhost.config",
+	                                    "agents.config", "web.config",
+	                                    "applicationhost.config"};
+
+	detect_config_text(&h, "a", names[size ? data[0] & 3 : 0],
 	                   (const char *)data, size);
 	hunt_release(&h);
 	return 0;

@@ -34,10 +34,14 @@ bool detect_odd_image(const char *s);
  * the NULL-terminated list. */
 bool detect_has(const char *s, const char *needle);
 bool detect_any(const char *s, const char *const *list);
-/* applicationHost.config (IIS global modules) and agents.config
- * (transport agents), by name: code loaded from outside Windows', .NET's
- * and Exchange's folders. */
+/* applicationHost.config and web.config (IIS native and managed modules
+ * and handlers) and agents.config (transport agents), by name: code
+ * loaded from outside Windows', .NET's and Exchange's folders, or types
+ * not Microsoft's. */
 bool detect_config_name(const char *lower_rel);
+/* web.config: its modules and handlers are checked by detect_config, and
+ * the file itself by the file checks (it can hold code). */
+bool detect_config_also(const char *lower_rel);
 void detect_config(struct hunt *h, int fd, const char *rel, const char *lower);
 void detect_config_text(struct hunt *h, const char *rel, const char *lower,
                         const char *text, size_t n);

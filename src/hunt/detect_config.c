@@ -1,12 +1,17 @@
-/* IIS's applicationHost.config and Exchange's agents.config, read as
- * text: native modules IIS loads into every worker (globalModules) and
- * transport agents Exchange loads into every message's path, each from
- * where it was installed. Attackers add one from ProgramData, a user's
- * folder or a web folder (IIS modules: ESET's "Anatomy of native IIS
- * malware", 2021; transport agents: ESET's LightNeuron, 2019); Windows'
- * and Exchange's own live under System32\inetsrv, the .NET folders and
- * Exchange's install folder. The reader is bounded: the file is read up
- * to LIM_CONFIG_BYTES and every attribute value is capped. */
+/* IIS's applicationHost.config, the web.config files of IIS and
+ * Exchange's web folders, and Exchange's agents.config, read as text:
+ * native modules IIS loads into every worker (globalModules), handlers
+ * mapped to native code (scriptProcessor), managed modules and handlers
+ * (type), and transport agents Exchange loads into every message's path.
+ * Attackers add one from ProgramData, a user's folder or a web folder
+ * (native IIS modules: ESET's "Anatomy of native IIS malware", 2021;
+ * managed ones: Kaspersky's Owowa, 2021, an OWA credential stealer loaded
+ * as a managed module; transport agents: ESET's LightNeuron, 2019).
+ * Windows' and Exchange's own native code lives under System32\inetsrv,
+ * the .NET folders and Exchange's install folder; their managed types are
+ * in the Microsoft and System namespaces or signed with Microsoft's keys.
+ * The reader is bounded: the file is read up to LIM_CONFIG_BYTES and
+ * every attribute value is capped. */
 #include "hunt/detect.h"
 #include "base/file.h"
 #include "base/limits.h"
@@ -64,65 +69,139 @@ static bool own_place(const char *p)
 	return false;
 }
 
+/* A managed type ("Namespace.Class, Assembly, Version=..,
+ * PublicKeyToken=..") that is Microsoft's: signed with one of its keys,
+ * or unsigned in its namespaces (Exchange's own web.config files name
+ * theirs so). */
+static bool own_type(const char *t)
+{
+	static const char *const tokens[] = {
+	    "b77a5c561934e089", "b03f5f7f11d50a3a", "31bf3856ad364e35",
+	    "71e9bce111e9429c", NULL};
+	struct view v = view_of(t);
+	const char *p;
+	int i;
+
+	for (i = 0; tokens[i]; i++)
+		if (has(v, tokens[i]))
+			return true;
+	for (p = t; *p == ' '; p++)
+		;
+	return !strncasecmp(p, "Microsoft.", 10) ||
+	       !strncasecmp(p, "System.", 7) || !*p;
+}
+
+enum judge { BY_PATH, BY_TYPE };
+
 /* What each file lists, and where its code must come from. */
 static const struct cfg_check {
 	const char *file; /* lower-case name */
 	const char *open, *close, *el;
-	const char *path_attr; /* where the code is loaded from */
+	const char *code_attr; /* the code's path or type */
+	enum judge judge;
 	const char *kind;
-	const char *lead, *via, *tail; /* lead NAME via PATH tail */
+	enum severity sev;
+	const char *lead, *via, *tail; /* lead NAME via CODE tail */
 } checks[] = {
     {"applicationhost.config", "<globalModules", "</globalModules", "<add",
-     "image", "iis-global-module", "IIS loads native module ", " from ",
+     "image", BY_PATH, "iis-global-module", SEV_HIGH,
+     "IIS loads native module ", " from ",
      " into every worker (outside Windows' and Exchange's folders)"},
+    {"applicationhost.config", "<handlers", "</handlers", "<add",
+     "scriptProcessor", BY_PATH, "iis-handler", SEV_HIGH,
+     "IIS hands requests for handler ", " to native code ",
+     " (outside Windows' and Exchange's folders)"},
+    {"applicationhost.config", "<handlers", "</handlers", "<add", "type",
+     BY_TYPE, "iis-handler", SEV_MEDIUM, "IIS hands requests for handler ",
+     " to managed type ",
+     " (not Microsoft's: check it is a product you installed)"},
+    {"applicationhost.config", "<modules", "</modules", "<add", "type",
+     BY_TYPE, "iis-managed-module", SEV_MEDIUM,
+     "IIS runs managed module ", " of type ",
+     " on every request (not Microsoft's: check it is a product you "
+     "installed)"},
+    {"web.config", "<modules", "</modules", "<add", "type", BY_TYPE,
+     "iis-managed-module", SEV_MEDIUM, "this site runs managed module ",
+     " of type ",
+     " on every request (not Microsoft's: check it is a product you "
+     "installed)"},
+    {"web.config", "<httpModules", "</httpModules", "<add", "type",
+     BY_TYPE, "iis-managed-module", SEV_MEDIUM,
+     "this site runs managed module ", " of type ",
+     " on every request (not Microsoft's: check it is a product you "
+     "installed)"},
+    {"web.config", "<handlers", "</handlers", "<add", "scriptProcessor",
+     BY_PATH, "iis-handler", SEV_HIGH, "this site hands requests for ",
+     " to native code ", " (outside Windows' and Exchange's folders)"},
+    {"web.config", "<handlers", "</handlers", "<add", "type", BY_TYPE,
+     "iis-handler", SEV_MEDIUM, "this site hands requests for ",
+     " to managed type ",
+     " (not Microsoft's: check it is a product you installed)"},
+    {"web.config", "<httpHandlers", "</httpHandlers", "<add", "type",
+     BY_TYPE, "iis-handler", SEV_MEDIUM, "this site hands requests for ",
+     " to managed type ",
+     " (not Microsoft's: check it is a product you installed)"},
     {"agents.config", "<agents", "</agents", "<agent", "assemblyPath",
-     "transport-agent-config", "transport agent ", " loads ",
-     " into Exchange's mail flow (outside Exchange's folders)"},
+     BY_PATH, "transport-agent-config", SEV_HIGH, "transport agent ",
+     " loads ", " into Exchange's mail flow (outside Exchange's folders)"},
 };
 
 static void entry(struct hunt *h, const char *rel, const struct cfg_check *k,
                   struct view tag)
 {
-	char name[200] = "", path[600] = "", detail[900];
+	char name[200] = "", code[600] = "", detail[900];
 
-	attr(tag, "name", name, sizeof name);
-	if (!attr(tag, k->path_attr, path, sizeof path) || own_place(path))
+	if (!attr(tag, "name", name, sizeof name))
+		attr(tag, "path", name, sizeof name);
+	if (!attr(tag, k->code_attr, code, sizeof code) || !code[0] ||
+	    (k->judge == BY_PATH ? own_place(code) : own_type(code)))
 		return;
 	snprintf(detail, sizeof detail, "%s%s%s%s%s", k->lead, name, k->via,
-	         path, k->tail);
-	hunt_add(h, k->kind, HC_NONE, HL_NOT_SEEN, SEV_HIGH, rel, 0, detail);
+	         code, k->tail);
+	hunt_add(h, k->kind, HC_NONE, HL_NOT_SEEN, k->sev, rel, 0, detail);
 }
 
-/* Each <el ...> start tag inside the section from k->open to k->close. */
+/* Each <el ...> start tag inside every section from k->open to
+ * k->close (applicationHost.config has one per <location>). */
 static void each(struct hunt *h, const char *rel, const struct cfg_check *k,
                  struct view all)
 {
-	long a = view_find_ci(all, view_of(k->open));
-	size_t i, ln = strlen(k->el);
-	struct view sec;
+	size_t ln = strlen(k->el), lo = strlen(k->open);
+	const char *at = all.p, *end = all.p + all.len;
 
-	if (a < 0)
-		return;
-	sec = (struct view){all.p + a, all.len - (size_t)a};
-	{
-		long b = view_find_ci(sec, view_of(k->close));
-		if (b >= 0)
-			sec.len = (size_t)b;
-	}
-	for (i = 0; i < sec.len;) {
-		struct view rest = {sec.p + i, sec.len - i}, tag;
-		long s = view_find_ci(rest, view_of(k->el));
-		const char *gt;
-		if (s < 0)
-			break;
-		tag.p = rest.p + s;
-		gt = memchr(tag.p, '>', rest.len - (size_t)s);
-		if (!gt)
-			break;
-		tag.len = (size_t)(gt - tag.p);
-		if (tag.len > ln && memchr(" \t\r\n", tag.p[ln], 4))
-			entry(h, rel, k, tag);
-		i = (size_t)(gt - sec.p) + 1;
+	while (at < end) {
+		struct view cur = {at, (size_t)(end - at)}, sec;
+		long a = view_find_ci(cur, view_of(k->open));
+		size_t i;
+		if (a < 0)
+			return;
+		sec = (struct view){at + a, (size_t)(end - at) - (size_t)a};
+		/* "<modules" is not "<modulesX": the name ends there */
+		if (sec.len > lo && !memchr(" \t\r\n>/", sec.p[lo], 6)) {
+			at = sec.p + lo;
+			continue;
+		}
+		{
+			long b = view_find_ci(sec, view_of(k->close));
+			if (b >= 0)
+				sec.len = (size_t)b;
+		}
+		for (i = 0; i < sec.len;) {
+			struct view rest = {sec.p + i, sec.len - i}, tag;
+			long s = view_find_ci(rest, view_of(k->el));
+			const char *gt;
+			if (s < 0)
+				break;
+			tag.p = rest.p + s;
+			gt = memchr(tag.p, '>', rest.len - (size_t)s);
+			if (!gt)
+				break;
+			tag.len = (size_t)(gt - tag.p);
+			if (tag.len > ln && memchr(" \t\r\n", tag.p[ln], 4))
+				entry(h, rel, k, tag);
+			i = (size_t)(gt - sec.p) + 1;
+		}
+		at = sec.len > lo ? sec.p + sec.len : sec.p + lo;
 	}
 }
 
@@ -138,9 +217,15 @@ bool detect_config_name(const char *lower)
 	size_t i;
 
 	for (i = 0; i < sizeof checks / sizeof checks[0]; i++)
-		if (!strcmp(base_of(lower), checks[i].file))
+		if (!strcmp(base_of(lower), checks[i].file) &&
+		    !detect_config_also(lower))
 			return true;
 	return false;
+}
+
+bool detect_config_also(const char *lower)
+{
+	return !strcmp(base_of(lower), "web.config");
 }
 
 void detect_config_text(struct hunt *h, const char *rel, const char *lower,

@@ -100,6 +100,8 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	                                      "transport-agent",
 	                                      "wdigest-enabled",
 	                                      "iis-global-module",
+	                                      "iis-managed-module",
+	                                      "iis-handler",
 	                                      "transport-agent-config",
 	                                      NULL};
 	size_t nplanted = 0, naccounts = 0;

@@ -367,6 +367,8 @@ static void run_job(struct hunt *h, struct job *j)
 			hunt_note(h, "%s: %llu NUL bytes skipped", j->rel,
 			          (unsigned long long)ls.nul_bytes);
 	} else {
+		if (detect_config_also(j->lower))
+			detect_config(h, j->fd, j->rel, j->lower);
 		if (ends_with(j->lower, ".zip")) {
 			read_archive(h, j);
 			lseek(j->fd, 0, SEEK_SET);

@@ -189,9 +189,27 @@ static void shipped(struct gen *g)
 	          "<%@ Application "
 	          "Inherits=\"Microsoft.Exchange.HttpProxy.Global\" %>\r\n",
 	          68);
-	file_text(g, EXCH "/FrontEnd/HttpProxy/oab/web.config",
-	          "<?xml version=\"1.0\"?><configuration></configuration>\r\n",
-	          54);
+	{
+		/* as Exchange ships it: its modules unsigned in its own
+		 * namespace, .NET's signed */
+		static const char oab_config[] =
+		    "<?xml version=\"1.0\"?>\r\n<configuration>\r\n"
+		    "  <system.webServer>\r\n    <modules>\r\n"
+		    "      <add name=\"ProxyModule\" type=\"Microsoft.Exchange."
+		    "HttpProxy.ProxyModule, Microsoft.Exchange."
+		    "FrontEndHttpProxy\" />\r\n"
+		    "      <add name=\"Session\" type=\"System.Web.SessionState."
+		    "SessionStateModule, System.Web, Version=4.0.0.0, "
+		    "Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a\" />\r\n"
+		    "    </modules>\r\n    <handlers>\r\n"
+		    "      <add name=\"OabHandler\" path=\"*\" verb=\"*\" "
+		    "type=\"Microsoft.Exchange.HttpProxy.ProxyRequestHandler, "
+		    "Microsoft.Exchange.FrontEndHttpProxy\" />\r\n"
+		    "    </handlers>\r\n  </system.webServer>\r\n"
+		    "</configuration>\r\n";
+		file_text(g, EXCH "/FrontEnd/HttpProxy/oab/web.config",
+		          oab_config, sizeof oab_config - 1);
+	}
 	file_text(g, EXCH "/ClientAccess/OAB/README.txt", "OAB files\r\n", 11);
 	mkdirs(g->dir, "inetpub/wwwroot/aspnet_client/system_web/4_0_30319");
 	file_text(g, "inetpub/wwwroot/iisstart.htm",

@@ -388,6 +388,7 @@ void winhost_returned(struct winhost *w)
 	planted(w, "iis-module-changed");
 	w->bad_module = true;
 	planted(w, "iis-global-module");
+	planted(w, "iis-managed-module");
 	ev(w, L_MGMT, CMD_P, 1, 4, t + 500, NULL, "0", "Install-TransportAgent",
 	   "1",
 	   "-Name 'Exchange Security Agent' -TransportAgentFactory "
@@ -467,7 +468,31 @@ static int write_configs(struct winhost *w, const char *dir)
 		fputs("      <add name=\"IsapiCache\" "
 		      "image=\"C:\\ProgramData\\iiscache.dll\" />\r\n",
 		      f);
-	fputs("    </globalModules>\r\n  </system.webServer>\r\n"
+	/* the server's own managed modules and handlers (signed with
+	 * Microsoft's keys, or in its namespaces), and returned-later's
+	 * credential stealer as a managed module (as Owowa was loaded) */
+	fputs("    </globalModules>\r\n    <modules>\r\n"
+	      "      <add name=\"OutputCache\" type=\"System.Web.Caching."
+	      "OutputCacheModule\" preCondition=\"managedHandler\" />\r\n"
+	      "      <add name=\"UrlRoutingModule-4.0\" type=\"System.Web."
+	      "Routing.UrlRoutingModule\" />\r\n",
+	      f);
+	if (w->bad_module)
+		fputs("      <add name=\"ExtenderControlDesigner\" "
+		      "type=\"ExtenderControlDesigner.ExtenderControlDesigner, "
+		      "ExtenderControlDesigner, Version=1.0.0.0, "
+		      "Culture=neutral, PublicKeyToken=4e1d0b3a1f6c8d2e\" "
+		      "/>\r\n",
+		      f);
+	fputs("    </modules>\r\n    <handlers>\r\n"
+	      "      <add name=\"PageHandlerFactory-Integrated-4.0\" "
+	      "path=\"*.aspx\" verb=\"GET,HEAD,POST,DEBUG\" "
+	      "type=\"System.Web.UI.PageHandlerFactory\" />\r\n"
+	      "      <add name=\"PageHandlerFactory-ISAPI-4.0_64bit\" "
+	      "path=\"*.aspx\" verb=\"GET,HEAD,POST,DEBUG\" "
+	      "modules=\"IsapiModule\" scriptProcessor=\"%windir%\\"
+	      "Microsoft.NET\\Framework64\\v4.0.30319\\aspnet_isapi.dll\" "
+	      "/>\r\n    </handlers>\r\n  </system.webServer>\r\n"
 	      "</configuration>\r\n",
 	      f);
 	if (fclose(f))
