@@ -28,9 +28,9 @@ mkdir -p "$TMP/data" && cp -r "$SRC"/data/. "$TMP/data/"
 printf 'build,product,cu,update,date\n15.1.x,2016,CU1,RTM,2020-01-01\n' >"$TMP/data/builds.csv"
 expect "builds.csv:2: '15.1.x' is not a build number" scan 192.0.2.1 --data "$TMP/data" --dry-run
 # hunt: a missing root, a bad format, extra arguments.
-expect "$TMP/nope: not a folder" hunt "$TMP/nope"
+expect "$TMP/nope: No such file or directory" hunt "$TMP/nope"
 expect "--format: 'xml'" hunt --format xml "$TMP"
-expect "give one ROOT folder" hunt "$TMP" "$TMP"
+expect "give one ROOT (a folder or a disk image)" hunt "$TMP" "$TMP"
 expect "not a scenario" lab host "$TMP/h" --scenario proxylogon-shel
 # notify send: no password over a connection that is not TLS.
 printf 'secret\n' > "$TMP/pw"
