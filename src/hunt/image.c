@@ -502,8 +502,11 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 				close(s.fd);
 		}
 		/* Files handed over and not yet read hold memory: wait for
-		 * the workers (the child waits on its socket meanwhile). */
+		 * the workers, then tell the child it may send another file
+		 * (it keeps at most two waiting in the socket). */
 		walk_wait_room(r->w, LIM_IMAGE_INFLIGHT);
+		if (fd >= 0 && send(sock, "A", 1, MSG_NOSIGNAL) < 0)
+			break;
 		heard = now_ms();
 	}
 	if (!r->ended)

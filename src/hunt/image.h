@@ -10,7 +10,9 @@
  * split by tabs and escaped as in hunt/child.h, the first the message's
  * kind, the second its step number; a file whose bytes the hunt needs
  * comes with them in a sealed memfd passed along (SCM_RIGHTS), so the
- * workers read it like any other file.
+ * workers read it like any other file. The parent answers each file it
+ * takes with one byte once its workers have room; the child keeps at most
+ * two files unanswered, so memory held in files is bounded on both sides.
  *
  *   V step vol offset size scheme ntfs fs     a volume of the image
  *   W step vol stores                         its shadow copies, counted
@@ -59,6 +61,11 @@ void image_drop_repeats(struct hunt *h);
 
 /* The child's entry point (argv after the verb). */
 int image_child_main(int argc, char **argv);
+
+/* A name from the image made one path element, in place: '/' written
+ * as "%2F", and ".." as "%2E%2E" (a crafted file system can hold both;
+ * NTFS does not), so no name forges another path. */
+void image_name_element(char *name, size_t cap);
 
 /* FILETIME (100 ns since 1601) to Unix seconds; 0 stays 0. */
 int64_t image_unix_time(uint64_t filetime);

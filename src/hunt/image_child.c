@@ -44,6 +44,7 @@
 /* --- messages ------------------------------------------------------------ */
 
 static struct buf msg;
+static int unacked; /* files sent, not yet taken by the parent */
 static uint64_t step, after; /* steps up to after are walked silently */
 static bool restarted;
 
@@ -112,9 +113,22 @@ static void send_msg(int fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof fd);
 	}
+	/* Files sent and not yet taken by the parent hold memory: at most
+	 * two wait in the socket (the parent answers each it takes with one
+	 * byte, once its workers have room). */
+	while (fd >= 0 && unacked >= 2) {
+		char ack;
+		ssize_t n = recv(SOCK_FD, &ack, 1, 0);
+		if (n == 1)
+			unacked--;
+		else if (n == 0 || errno != EINTR)
+			_exit(3);
+	}
 	while (sendmsg(SOCK_FD, &mh, MSG_NOSIGNAL) < 0)
 		if (errno != EINTR)
 			_exit(3);
+	if (fd >= 0)
+		unacked++;
 }
 
 /* The next step: true when it is to be done and said, false when it was
@@ -510,6 +524,33 @@ static bool entry_name(libfsntfs_file_entry_t *fe, char *out, size_t cap)
 	return fn_attribute(fe, out, cap, NULL, NULL);
 }
 
+/* A name from the image as one path element: a crafted file system can
+ * hold names with '/' in them, or "..", which would forge another path
+ * in the report and in the detectors' view; they are written with '%2F'
+ * and '%2E%2E' instead (NTFS itself allows neither). */
+void image_name_element(char *name, size_t cap)
+{
+	char out[1024];
+	size_t i, o = 0;
+
+	if (!strcmp(name, "..")) {
+		snprintf(name, cap, "%s", "%2E%2E");
+		return;
+	}
+	if (!strchr(name, '/'))
+		return;
+	for (i = 0; name[i] && o + 4 < sizeof out; i++) {
+		if (name[i] == '/') {
+			memcpy(out + o, "%2F", 3);
+			o += 3;
+		} else {
+			out[o++] = name[i];
+		}
+	}
+	out[o] = '\0';
+	snprintf(name, cap, "%s", out);
+}
+
 static uint64_t fn_creation(libfsntfs_file_entry_t *fe)
 {
 	libfsntfs_attribute_t *a = NULL;
@@ -727,6 +768,7 @@ static void visit(struct fsw *w, libfsntfs_file_entry_t *fe, size_t plen,
 	idx = ref & 0xffffffffffffull;
 	if (!entry_name(fe, name, sizeof name))
 		snprintf(name, sizeof name, "?mft-%llu", (unsigned long long)idx);
+	image_name_element(name, sizeof name);
 	/* NTFS's own metadata files ($MFT, $Extend ...) hold no evidence
 	 * files; they sit under the root with MFT numbers below 16. */
 	if ((idx < 16 && plen == 0) || !strcmp(name, ".")) {
@@ -871,6 +913,8 @@ static bool parent_path(libfsntfs_volume_t *vol, uint64_t pref, char *out,
 		         1 &&
 		     (ref >> 48) == (pref >> 48) &&
 		     fn_attribute(p, parts[n], sizeof parts[n], &up, NULL);
+		if (ok)
+			image_name_element(parts[n], sizeof parts[n]);
 		libfsntfs_file_entry_free(&p, NULL);
 		if (!ok)
 			return false;
@@ -922,6 +966,7 @@ static void deleted_entries(struct fsw *w)
 			say_plain();
 			continue;
 		}
+		image_name_element(name, sizeof name);
 		lower_copy(lower, name, sizeof lower);
 		if (!detect_is_code_name(lower)) {
 			libfsntfs_file_entry_free(&fe, NULL);

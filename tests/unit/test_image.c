@@ -59,6 +59,20 @@ int main(void)
 	CHECK(kind_of(b, 1024, 1024) == NULL);
 	CHECK(kind_of(b, 8, 8) == NULL);
 
+	/* names from a crafted file system cannot forge a path */
+	{
+		char n1[64] = "inetpub/wwwroot/aspnet_client/x.aspx";
+		char n2[64] = "..", n3[64] = "logon.aspx", n4[16] = "a/b/c/d/e";
+		image_name_element(n1, sizeof n1);
+		image_name_element(n2, sizeof n2);
+		image_name_element(n3, sizeof n3);
+		image_name_element(n4, 8);
+		CHECK_STR(n1, "inetpub%2Fwwwroot%2Faspnet_client%2Fx.aspx");
+		CHECK_STR(n2, "%2E%2E");
+		CHECK_STR(n3, "logon.aspx");
+		CHECK(!strchr(n4, '/')); /* cut to its room, still one element */
+	}
+
 	/* live volume 1, its shadow copy 1, and volume 2's live side */
 	memset(&h, 0, sizeof h);
 	h.places = calloc(3, sizeof *h.places);
