@@ -184,6 +184,18 @@ struct view url_decode_lower(struct view v, char *dst, size_t cap)
 	return (struct view){dst, o};
 }
 
+void text_lower(char *dst, const char *src, size_t cap)
+{
+	size_t i;
+
+	if (!cap)
+		return;
+	for (i = 0; src[i] && i + 1 < cap; i++)
+		dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32)
+		                                          : src[i];
+	dst[i] = '\0';
+}
+
 uint64_t text_hash(const char *s, uint64_t h)
 {
 	for (; *s; s++)

@@ -41,6 +41,9 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Characters escaped everywhere text leaves us: controls, bidi
  * embeddings, overrides and isolates, zero-width marks, separators. */
 bool text_unsafe_cp(uint32_t cp);
+/* src with ASCII A-Z lowered into dst (cap bytes, NUL-terminated, cut
+ * to fit): the paths the hunt's roles are matched against. */
+void text_lower(char *dst, const char *src, size_t cap);
 /* Percent-decodes v and lowercases it into dst (cap bytes, NUL-terminated,
  * truncated to fit); a '%' not followed by two hex digits stays as is.
  * Returns the decoded view (it may hold NUL bytes). */

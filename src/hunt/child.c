@@ -30,15 +30,22 @@ extern char **environ;
 #endif
 #endif
 
+void child_limit_memory(unsigned long long bytes)
+{
+#ifndef SANITIZED
+	struct rlimit as = {bytes, bytes};
+	setrlimit(RLIMIT_AS, &as);
+#else
+	(void)bytes;
+#endif
+}
+
 void child_limits(void)
 {
 	struct rlimit cpu = {LIM_CHILD_CPU_S, LIM_CHILD_CPU_S + 5};
 	struct rlimit none = {0, 0};
 
-#ifndef SANITIZED
-	struct rlimit as = {LIM_CHILD_AS, LIM_CHILD_AS};
-	setrlimit(RLIMIT_AS, &as);
-#endif
+	child_limit_memory(LIM_CHILD_AS);
 	setrlimit(RLIMIT_CPU, &cpu);
 	setrlimit(RLIMIT_FSIZE, &none); /* writes nothing but its pipe */
 	setrlimit(RLIMIT_CORE, &none);
@@ -99,8 +106,7 @@ void child_line(char *p, child_line_fn *fn, void *arg)
 	fn(arg, f, n);
 }
 
-/* Resident bytes of a process, 0 if unknown. */
-static unsigned long long resident(pid_t pid)
+unsigned long long child_resident(pid_t pid)
 {
 	char path[64], text[128], *end;
 	unsigned long long rss;
@@ -169,7 +175,7 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 			r->timeout = true;
 			break;
 		}
-		if (resident(pid) > LIM_CHILD_AS) {
+		if (child_resident(pid) > LIM_CHILD_AS) {
 			r->memory = true;
 			break;
 		}

@@ -9,6 +9,7 @@
 #define EXH_HUNT_CHILD_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct child_result {
 	bool complete;     /* the child reached its end and exited 0 */
@@ -35,6 +36,11 @@ const char *child_why(const struct child_result *r);
 
 /* In the child: its own bounds, set first. */
 void child_limits(void);
+/* In the child: an address-space bound (sanitizer builds reserve
+ * terabytes, so theirs rely on the parent's resident-memory watch). */
+void child_limit_memory(unsigned long long bytes);
+/* In the parent: a child's resident bytes, 0 if unknown. */
+unsigned long long child_resident(pid_t pid);
 /* In the child: writes one field (escaped), then a tab or the newline. */
 void child_put(const char *s, size_t n, bool last);
 

@@ -93,6 +93,9 @@ static bool own_type(const char *t)
 
 enum judge { BY_PATH, BY_TYPE };
 
+#define OUTSIDE " (outside Windows' and Exchange's folders)"
+#define NOT_MS " (not Microsoft's: check it is a product you installed)"
+
 /* What each file lists, and where its code must come from. */
 static const struct cfg_check {
 	const char *file; /* lower-case name */
@@ -110,37 +113,34 @@ static const struct cfg_check {
     {"applicationhost.config", "<handlers", "</handlers", "<add",
      "scriptProcessor", BY_PATH, "iis-handler", SEV_HIGH,
      "IIS hands requests for handler ", " to native code ",
-     " (outside Windows' and Exchange's folders)"},
+     OUTSIDE},
     {"applicationhost.config", "<handlers", "</handlers", "<add", "type",
      BY_TYPE, "iis-handler", SEV_MEDIUM, "IIS hands requests for handler ",
      " to managed type ",
-     " (not Microsoft's: check it is a product you installed)"},
+     NOT_MS},
     {"applicationhost.config", "<modules", "</modules", "<add", "type",
      BY_TYPE, "iis-managed-module", SEV_MEDIUM,
      "IIS runs managed module ", " of type ",
-     " on every request (not Microsoft's: check it is a product you "
-     "installed)"},
+     " on every request" NOT_MS},
     {"web.config", "<modules", "</modules", "<add", "type", BY_TYPE,
      "iis-managed-module", SEV_MEDIUM, "this site runs managed module ",
      " of type ",
-     " on every request (not Microsoft's: check it is a product you "
-     "installed)"},
+     " on every request" NOT_MS},
     {"web.config", "<httpModules", "</httpModules", "<add", "type",
      BY_TYPE, "iis-managed-module", SEV_MEDIUM,
      "this site runs managed module ", " of type ",
-     " on every request (not Microsoft's: check it is a product you "
-     "installed)"},
+     " on every request" NOT_MS},
     {"web.config", "<handlers", "</handlers", "<add", "scriptProcessor",
      BY_PATH, "iis-handler", SEV_HIGH, "this site hands requests for ",
-     " to native code ", " (outside Windows' and Exchange's folders)"},
+     " to native code ", OUTSIDE},
     {"web.config", "<handlers", "</handlers", "<add", "type", BY_TYPE,
      "iis-handler", SEV_MEDIUM, "this site hands requests for ",
      " to managed type ",
-     " (not Microsoft's: check it is a product you installed)"},
+     NOT_MS},
     {"web.config", "<httpHandlers", "</httpHandlers", "<add", "type",
      BY_TYPE, "iis-handler", SEV_MEDIUM, "this site hands requests for ",
      " to managed type ",
-     " (not Microsoft's: check it is a product you installed)"},
+     NOT_MS},
     {"agents.config", "<agents", "</agents", "<agent", "assemblyPath",
      BY_PATH, "transport-agent-config", SEV_HIGH, "transport agent ",
      " loads ", " into Exchange's mail flow (outside Exchange's folders)"},

@@ -103,17 +103,6 @@ static uint64_t num(const char *s)
 	return strtoull(s, NULL, 10);
 }
 
-static void iso(int64_t t, char *out, size_t cap)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !gmtime_r(&tt, &tm))
-		snprintf(out, cap, "%s", "");
-	else
-		strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -163,7 +152,6 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 	int place;
 	struct stat st;
 	uint64_t held = 0;
-	size_t i;
 
 	if (vol < 0 || vol > LIM_IMAGE_VOLUMES || store < 0 ||
 	    store > LIM_IMAGE_STORES) {
@@ -172,13 +160,10 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 		return;
 	}
 	place = place_of(r, vol, store, NULL);
-	for (i = 0; path[i] && i + 1 < sizeof lower; i++)
-		lower[i] = (path[i] >= 'A' && path[i] <= 'Z')
-		               ? (char)(path[i] + 32)
-		               : path[i];
-	lower[i] = '\0';
+	text_lower(lower, path, sizeof lower);
 	r->files++;
-	iso(mtime, when, sizeof when);
+	if (strpbrk(flags, "gmd")) /* only findings of their own need it */
+		image_time_iso(mtime, when);
 	/* The shadow copies' own store files differ from snapshot to
 	 * snapshot by design: hunted, not listed as changes. */
 	if ((strchr(flags, 'g') || strchr(flags, 'm')) &&
@@ -227,8 +212,8 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 	if (si && fn && si + 10000000ull < fn && stomp_worthy(lower)) {
 		char a[32], b[32];
 		r->stomped++;
-		iso(image_unix_time(si), a, sizeof a);
-		iso(image_unix_time(fn), b, sizeof b);
+		image_time_iso(image_unix_time(si), a);
+		image_time_iso(image_unix_time(fn), b);
 		snprintf(detail, sizeof detail,
 		         "creation time set back: $STANDARD_INFORMATION says "
 		         "%s, $FILE_NAME says %s (time-stomping hides a file "
@@ -300,12 +285,7 @@ static void on_message(struct reader *r, char **f, int n, int fd)
 	case 'D':
 		if (n >= 5) {
 			char lower[4096];
-			size_t i;
-			for (i = 0; f[4][i] && i + 1 < sizeof lower; i++)
-				lower[i] = (f[4][i] >= 'A' && f[4][i] <= 'Z')
-				               ? (char)(f[4][i] + 32)
-				               : f[4][i];
-			lower[i] = '\0';
+			text_lower(lower, f[4], sizeof lower);
 			if (!h->exchange_dir[0] && num(f[3]) == 0 &&
 			    ends_with(lower, "exchange server/v15"))
 				snprintf(h->exchange_dir,
@@ -338,27 +318,6 @@ static void on_line(void *arg, char **field, int nfield)
 
 	on_message(s->r, field, nfield, s->fd);
 	s->fd = -1;
-}
-
-/* Resident bytes of a process, 0 if unknown. */
-static unsigned long long resident(pid_t pid)
-{
-	char path[64], text[128], *end;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, text, sizeof text - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	text[n] = '\0';
-	strtoull(text, &end, 10);
-	return strtoull(end, NULL, 10) *
-	       (unsigned long long)sysconf(_SC_PAGESIZE);
 }
 
 static int spawn(struct reader *r, const char *kind, bool restart, int *sock,
@@ -449,7 +408,7 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 		}
 		if (now - checked >= 100) {
 			checked = now;
-			if (resident(pid) > LIM_IMAGE_AS) {
+			if (child_resident(pid) > LIM_IMAGE_AS) {
 				fail = "its reader passed the memory bound";
 				break;
 			}

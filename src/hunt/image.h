@@ -67,6 +67,10 @@ int image_child_main(int argc, char **argv);
  * NTFS does not), so no name forges another path. */
 void image_name_element(char *name, size_t cap);
 
+/* ISO 8601 UTC of a Unix time; "" for 0 (a time the image did not
+ * hold). */
+void image_time_iso(int64_t t, char dst[32]);
+
 /* FILETIME (100 ns since 1601) to Unix seconds; 0 stays 0. */
 int64_t image_unix_time(uint64_t filetime);
 

@@ -10,6 +10,7 @@
 #include "hunt/walk.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "base/text.h"
 #include "base/timefmt.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -28,14 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "base/banned.h"
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
 
 #define SOCK_FD 3
 #define NTFS_ROOT 5
@@ -570,16 +563,6 @@ static uint64_t fn_creation(libfsntfs_file_entry_t *fe)
 	return t;
 }
 
-static void lower_copy(char *dst, const char *src, size_t cap)
-{
-	size_t i;
-
-	for (i = 0; src[i] && i + 1 < cap; i++)
-		dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32)
-		                                          : src[i];
-	dst[i] = '\0';
-}
-
 /* Adds c to a message's flags (at most a few). */
 static void flag(char *flags, char c)
 {
@@ -718,7 +701,7 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
 			libfsntfs_file_entry_get_utf8_symbolic_link_target(
 			    fe, (uint8_t *)target, n, NULL);
 	} else {
-		lower_copy(lower, path, sizeof lower);
+		text_lower(lower, path, sizeof lower);
 		if (size)
 			libfsntfs_file_entry_read_buffer_at_offset(
 			    fe, magic, size < 8 ? (size_t)size : 8, 0, NULL);
@@ -967,7 +950,7 @@ static void deleted_entries(struct fsw *w)
 			continue;
 		}
 		image_name_element(name, sizeof name);
-		lower_copy(lower, name, sizeof lower);
+		text_lower(lower, name, sizeof lower);
 		if (!detect_is_code_name(lower)) {
 			libfsntfs_file_entry_free(&fe, NULL);
 			say_plain();
@@ -1033,16 +1016,12 @@ static int walk_ntfs(struct fsw *w, libbfio_handle_t *h)
 	return 0;
 }
 
-static void iso_of(uint64_t ft, char *out, size_t cap)
+void image_time_iso(int64_t t, char dst[32])
 {
-	time_t t = (time_t)image_unix_time(ft);
-	struct tm tm;
-
-	if (!ft || !gmtime_r(&t, &tm)) {
-		snprintf(out, cap, "%s", "");
-		return;
-	}
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t)
+		time_iso(t, dst);
+	else
+		dst[0] = '\0';
 }
 
 static void one_volume(struct layer *l, const struct pvol *v, bool vss,
@@ -1112,7 +1091,7 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 		}
 		libvshadow_store_get_creation_time(st, &created, NULL);
 		libvshadow_store_get_volume_size(st, &size, NULL);
-		iso_of(created, iso, sizeof iso);
+		image_time_iso(image_unix_time(created), iso);
 		if (say) {
 			begin("S");
 			fieldu(step, false);
@@ -1144,18 +1123,11 @@ int image_child_main(int argc, char **argv)
 	const char *path = NULL, *kind = "raw";
 	bool vss = true, all = false, rules = false;
 	int i, n, damage = 0;
-	struct rlimit as = {LIM_IMAGE_AS, LIM_IMAGE_AS};
 	struct rlimit fsize = {LIM_IMAGE_FILE + 1, LIM_IMAGE_FILE + 1};
 	struct rlimit none = {0, 0};
 
-	/* Its own bounds (not child_limits: its memfds are files).
-	 * Sanitizers reserve terabytes of address space: their builds are
-	 * bounded by the parent's resident-memory watch alone. */
-#ifndef SANITIZED
-	setrlimit(RLIMIT_AS, &as);
-#else
-	(void)as;
-#endif
+	/* Its own bounds (not child_limits: its memfds are files) */
+	child_limit_memory(LIM_IMAGE_AS);
 	/* no time limit of its own (an image takes what it takes): the
 	 * parent stops it when it falls silent */
 	{

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/text.h"
 #include "net/loop.h"
 #include <archive.h>
 #include <archive_entry.h>
@@ -108,16 +109,6 @@ static const char *seen_inode(struct walk *w, const struct stat *st)
 	if (w->inodes[i].first)
 		w->inode_used++;
 	return NULL;
-}
-
-static void lower_into(char *dst, const char *src, size_t cap)
-{
-	size_t i;
-
-	for (i = 0; src[i] && i + 1 < cap; i++)
-		dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32)
-		                                          : src[i];
-	dst[i] = '\0';
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -273,7 +264,7 @@ static void read_archive(struct hunt *h, struct job *j)
 		snprintf(rel, sizeof rel, "%s/%s", j->rel,
 		         archive_entry_pathname(e) ? archive_entry_pathname(e)
 		                                   : "?");
-		lower_into(lower, rel, sizeof lower);
+		text_lower(lower, rel, sizeof lower);
 		if (ends_with(lower, ".gz") ||
 		    !log_kind(lower, &src, &fmt, &cb))
 			continue;
@@ -581,7 +572,7 @@ void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
 			close(fd);
 		return;
 	}
-	lower_into(j.lower, rel, strlen(rel) + 1);
+	text_lower(j.lower, rel, strlen(rel) + 1);
 	enqueue(w, &j);
 }
 
@@ -650,7 +641,7 @@ static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 		if (rel_len)
 			w->rel[rel_len] = '/';
 		memcpy(w->rel + rel_len + (rel_len ? 1 : 0), de->d_name, n + 1);
-		lower_into(w->lower, w->rel, sizeof w->lower);
+		text_lower(w->lower, w->rel, sizeof w->lower);
 		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
 			hunt_unreadable(w->h, w->rel, strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
