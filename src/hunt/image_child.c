@@ -707,8 +707,9 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
 			    fe, magic, size < 8 ? (size_t)size : 8, 0, NULL);
 		if (walk_wants_bytes(lower, magic, w->all, w->rules)) {
 			fd = copy_out(w, fe, size, flags);
-			if (fd >= 0)
-				flag(flags, 'c');
+			/* no memfd: the bytes a check needed are not read,
+			 * and the report must say so (r), not stay quiet */
+			flag(flags, fd >= 0 ? 'c' : 'r');
 		}
 	}
 	begin("F");
