@@ -464,8 +464,11 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 		 * the workers, then tell the child it may send another file
 		 * (it keeps at most two waiting in the socket). */
 		walk_wait_room(r->w, LIM_IMAGE_INFLIGHT);
-		if (fd >= 0 && send(sock, "A", 1, MSG_NOSIGNAL) < 0)
-			break;
+		/* A child that has already said its last word and gone
+		 * cannot take the answer: its remaining messages (the end
+		 * among them) are still read before the socket says so. */
+		if (fd >= 0)
+			(void)send(sock, "A", 1, MSG_NOSIGNAL);
 		heard = now_ms();
 	}
 	if (!r->ended)
