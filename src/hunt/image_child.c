@@ -72,6 +72,21 @@ static void begin(const char *kind)
 	field(kind, false);
 }
 
+/* Reads the parent's answers until at most keep files wait unanswered:
+ * false when the parent is gone. */
+static bool take_answers(int keep)
+{
+	while (unacked > keep) {
+		char ack;
+		ssize_t n = recv(SOCK_FD, &ack, 1, 0);
+		if (n == 1)
+			unacked--;
+		else if (n == 0 || errno != EINTR)
+			return false;
+	}
+	return true;
+}
+
 /* Sends the message (with fd attached when >= 0). A parent gone is the
  * end: there is no one left to read for. */
 static void send_msg(int fd)
@@ -109,14 +124,8 @@ static void send_msg(int fd)
 	/* Files sent and not yet taken by the parent hold memory: at most
 	 * two wait in the socket (the parent answers each it takes with one
 	 * byte, once its workers have room). */
-	while (fd >= 0 && unacked >= 2) {
-		char ack;
-		ssize_t n = recv(SOCK_FD, &ack, 1, 0);
-		if (n == 1)
-			unacked--;
-		else if (n == 0 || errno != EINTR)
-			_exit(3);
-	}
+	if (fd >= 0 && !take_answers(1))
+		_exit(3); /* no one left to read for */
 	while (sendmsg(SOCK_FD, &mh, MSG_NOSIGNAL) < 0)
 		if (errno != EINTR)
 			_exit(3);
@@ -1178,5 +1187,9 @@ int image_child_main(int argc, char **argv)
 	begin("Z");
 	fieldu(step, true);
 	send_msg(-1);
+	/* Gone with answers unread in its socket, the child would reset the
+	 * connection and the parent could lose the messages still queued
+	 * for it (this end among them): take every answer first. */
+	(void)take_answers(0);
 	return 0;
 }
