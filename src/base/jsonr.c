@@ -220,6 +220,8 @@ int jsonr_parse(struct jdoc *d, struct view text, const char **why)
 {
 	struct p p = {d, text.p, text.p + text.len, NULL};
 
+	if (!d->n)
+		d->n = d->own;
 	d->count = 0;
 	if (value(&p, -1, -1, 0) < 0) {
 		*why = p.why ? p.why : "malformed";

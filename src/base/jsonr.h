@@ -20,13 +20,18 @@ struct jnode {
 	bool truth; /* J_BOOL */
 };
 
+/* The nodes of one parsed value. n points at own unless the caller
+ * points it at room of its own for LIM_JSON_NODES nodes before parsing
+ * (so parsed records can be kept without copying them). */
 struct jdoc {
-	struct jnode n[LIM_JSON_NODES];
+	struct jnode *n;
 	int count;
+	struct jnode own[LIM_JSON_NODES];
 };
 
-/* Parses text (one value, surrounding spaces allowed). 0 or EXH_EINVAL
- * (malformed, or past a cap); *why says what. */
+/* Parses text (one value, surrounding spaces allowed) into d->n (d->own
+ * when n is NULL). 0 or EXH_EINVAL (malformed, or past a cap); *why says
+ * what. */
 int jsonr_parse(struct jdoc *d, struct view text, const char **why);
 /* The member named key of object node obj, or -1. */
 int jsonr_get(const struct jdoc *d, int obj, const char *key);

@@ -86,11 +86,13 @@ int cmd_report(int argc, char **argv)
 	    {"csv", required_argument, NULL, 'c'},
 	    {"groups-csv", required_argument, NULL, 'g'},
 	    {"funnel-csv", required_argument, NULL, 'f'},
+	    {"builds-csv", required_argument, NULL, 'b'},
+	    {"json", required_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *html = NULL, *csv = NULL, *groups = NULL;
-	const char *funnel = NULL;
+	const char *funnel = NULL, *builds = NULL, *json = NULL;
 	struct report r;
 	int ch, rc = 0;
 
@@ -104,11 +106,14 @@ int cmd_report(int argc, char **argv)
 		case 'c': csv = optarg; break;
 		case 'g': groups = optarg; break;
 		case 'f': funnel = optarg; break;
+		case 'b': builds = optarg; break;
+		case 'j': json = optarg; break;
 		case 'h':
 			puts(
 			    "usage: exhunt report --db FILE [--html OUT] "
 			    "[--csv OUT] [--groups-csv OUT]\n"
-			    "                     [--funnel-csv OUT]\n"
+			    "                     [--funnel-csv OUT] "
+			    "[--builds-csv OUT] [--json OUT]\n"
 			    "       exhunt report import --db FILE JSONL...\n\n"
 			    "Figures per scan from a database that scans "
 			    "appended to\n"
@@ -125,7 +130,11 @@ int cmd_report(int argc, char **argv)
 			    "--groups-csv: every country and network of the "
 			    "last scan\n"
 			    "(when the database has enrichment; "
-			    "docs/report.md).");
+			    "docs/report.md).\n"
+			    "--builds-csv: the last scan's builds in version "
+			    "order;\n"
+			    "--json: every figure as one JSON object "
+			    "(docs/report.md).");
 			return 0;
 		default: return EXIT_USAGE;
 		}
@@ -148,6 +157,10 @@ int cmd_report(int argc, char **argv)
 		rc = write_table(groups, &r, report_groups_csv);
 	if (!rc && funnel)
 		rc = write_table(funnel, &r, report_funnel_csv);
+	if (!rc && builds)
+		rc = write_table(builds, &r, report_builds_csv);
+	if (!rc && json)
+		rc = write_table(json, &r, report_json);
 	if (!rc && html) {
 		struct buf b;
 		buf_init(&b, (size_t)1 << 31);

@@ -19,7 +19,7 @@ static void line_chart(struct buf *b, const struct report *r)
 	static const char *const color[] = {"#c0392b", "#27ae60", "#8e44ad"};
 	static const char *const label[] = {
 	    "ProxyLogon open", "ProxyLogon patched", "back-doored"};
-	const int W = 640, H = 280, L = 50, B = 46, T = 10;
+	const int W = 660, H = 290, L = 62, B = 50, T = 10;
 	uint64_t max = 1;
 	int i, k;
 
@@ -32,16 +32,21 @@ static void line_chart(struct buf *b, const struct report *r)
 	}
 	buf_printf(b,
 	           "<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	           "aria-label=\"patch curve\"><rect width=\"100%%\" "
-	           "height=\"100%%\" fill=\"#fff\"/>",
-	           W, H);
+	           "aria-label=\"patch curve: servers per scan date\">"
+	           "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>"
+	           "<text x=\"10\" y=\"%d\" font-size=\"10\" "
+	           "transform=\"rotate(-90 10,%d)\" text-anchor=\"middle\">"
+	           "servers</text><text x=\"%d\" y=\"%d\" font-size=\"10\" "
+	           "text-anchor=\"end\">scan date (UTC)</text>",
+	           W, H, T + (H - B - T) / 2, T + (H - B - T) / 2, W - 10,
+	           H - B + 28);
 	for (k = 0; k <= 4; k++) {
 		int y = T + (H - B - T) * k / 4;
 		buf_printf(b,
 		           "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
-		           "stroke=\"#ddd\"/><text x=\"4\" y=\"%d\" "
-		           "font-size=\"10\">%llu</text>",
-		           L, W - 10, y, y, y + 4,
+		           "stroke=\"#ddd\"/><text x=\"%d\" y=\"%d\" "
+		           "font-size=\"10\" text-anchor=\"end\">%llu</text>",
+		           L, W - 10, y, y, L - 4, y + 4,
 		           (unsigned long long)(max * (uint64_t)(4 - k) / 4));
 	}
 	/* Scan dates under the axis (every one when few, else a sample). */
@@ -118,14 +123,111 @@ static void bar_chart(struct buf *b, const char *label, const struct bar *bars,
 	buf_adds(b, "</svg>");
 }
 
+/* A link that downloads the figures behind a chart as CSV, embedded in
+ * the page (a data: URI; nothing is fetched). */
+static void csv_link(struct buf *b, const struct report *r, const char *name,
+                     int (*table)(const struct report *, struct buf *))
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf t;
+	size_t i;
+
+	buf_init(&t, (size_t)1 << 30);
+	if (table(r, &t) == 0) {
+		buf_printf(b,
+		           "<a class=\"csv\" download=\"%s\" "
+		           "href=\"data:text/csv;charset=utf-8,",
+		           name);
+		for (i = 0; i < t.len; i++) {
+			unsigned char c = (unsigned char)t.p[i];
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || (c && strchr("-_.~,:", c))) {
+				buf_addc(b, (char)c);
+			} else {
+				buf_addc(b, '%');
+				buf_addc(b, hex[c >> 4]);
+				buf_addc(b, hex[c & 15]);
+			}
+		}
+		buf_printf(b, "\" data-csv=\"%s\">CSV</a>", name);
+	}
+	buf_release(&t);
+}
+
+/* Whether build i starts a product line (its name's first word). */
+static bool line_starts(const struct report *r, int i)
+{
+	size_t pl = strcspn(r->cus[i].name, " ");
+
+	return i == 0 || pl != strcspn(r->cus[i - 1].name, " ") ||
+	       strncmp(r->cus[i].name, r->cus[i - 1].name, pl) != 0;
+}
+
+/* The builds of the last scan in version order, one group of bars per
+ * product line (the name's first word: 2013, 2016, ...) with its name
+ * under it, a gap between groups, a count axis. */
 static void cu_chart(struct buf *b, const struct report *r)
 {
-	struct bar bars[LIM_REPORT_CUS];
-	int i;
+	const int w = 26, gap = 18, H = 200, L = 44, T = 12;
+	uint64_t max = 1;
+	int i, k, x, width, groups = 0;
 
-	for (i = 0; i < r->ncus; i++)
-		bars[i] = (struct bar){r->cus[i].name, r->cus[i].n};
-	return bar_chart(b, "builds", bars, r->ncus);
+	if (!r->ncus) {
+		buf_adds(b, "<p>No build was seen in the last scan.</p>");
+		return;
+	}
+	for (i = 0; i < r->ncus; i++) {
+		if (r->cus[i].n > max)
+			max = r->cus[i].n;
+		groups += line_starts(r, i);
+	}
+	width = L + r->ncus * (w + 4) + groups * gap + 10;
+	buf_printf(b,
+	           "<svg width=\"%d\" height=\"%d\" role=\"img\" "
+	           "aria-label=\"servers per build, in version order\">"
+	           "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>"
+	           "<text x=\"4\" y=\"%d\" font-size=\"10\" transform=\"rotate"
+	           "(-90 10,%d)\">servers</text>",
+	           width, H + T + 96, T + H / 2, T + H / 2);
+	for (k = 0; k <= 4; k++) {
+		int y = T + H * k / 4;
+		buf_printf(b,
+		           "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+		           "stroke=\"#ddd\"/><text x=\"%d\" y=\"%d\" "
+		           "font-size=\"10\" text-anchor=\"end\">%llu</text>",
+		           L, width - 6, y, y, L - 4, y + 4,
+		           (unsigned long long)(max * (uint64_t)(4 - k) / 4));
+	}
+	x = L;
+	for (i = 0; i < r->ncus; i++) {
+		const struct cu_count *c = &r->cus[i];
+		size_t pl = strcspn(c->name, " ");
+		int h = (int)((double)H * (double)c->n / (double)max);
+		if (line_starts(r, i)) {
+			x += gap;
+			buf_printf(b,
+			           "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
+			           "font-weight=\"bold\">Exchange %.*s</text>",
+			           x, T + H + 90, (int)pl, c->name);
+		}
+		buf_printf(b,
+		           "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+		           "fill=\"#2980b9\" data-figure=\"build-",
+		           x, T + H - h, w, h);
+		html_escape(b, c->name);
+		buf_printf(b, "\" data-n=\"%llu\"><title>",
+		           (unsigned long long)c->n);
+		html_escape(b, c->name);
+		buf_printf(b,
+		           ": %llu servers</title></rect><text "
+		           "transform=\"translate(%d,%d) rotate(60)\" "
+		           "font-size=\"9\">",
+		           (unsigned long long)c->n, x + 4, T + H + 8);
+		html_escape(b, c->name[pl] ? c->name + pl + 1 : c->name);
+		buf_adds(b, "</text>");
+		x += w + 4;
+	}
+	buf_adds(b, "</svg>");
 }
 
 /* Per country or network: a chart of the top 30, the full table. */
@@ -320,7 +422,11 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 	    "0}td,th{border:"
 	    "1px solid #ccc;padding:3px 8px;text-align:right}th{cursor:pointer;"
 	    "background:#f4f4f4}.fig{display:inline-block;margin:0 2em 1em 0}"
-	    ".fig b{font-size:2em;display:block}</style></head><body>"
+	    ".fig b{font-size:2em;display:block}a.csv{font-size:.8em;"
+	    "margin-left:1em}@media print{body{margin:0}a.csv,input,"
+	    "button{display:none}th{cursor:auto}svg{max-width:100%;"
+	    "height:auto}h2{page-break-after:avoid}tr,svg{page-break-inside:"
+	    "avoid}}</style></head><body>"
 	    "<h1>Exchange exposure over the campaign</h1>");
 	if (r->n) {
 		const struct scan_figures *s = &r->s[r->n - 1];
@@ -345,6 +451,7 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 	}
 	buf_adds(b, "<h2>Patch curve</h2>");
 	line_chart(b, r);
+	csv_link(b, r, "scans.csv", report_csv);
 	buf_adds(b, "<h2>Per scan</h2><table id=\"scans\"><tr><th>scan</th>"
 	            "<th>Exchange</th>");
 	for (k = 0; k < REPORT_CVES; k++)
@@ -381,9 +488,14 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 	}
 	buf_adds(b, "</table><h2>Builds (last scan)</h2>");
 	cu_chart(b, r);
+	csv_link(b, r, "builds.csv", report_builds_csv);
 	group_section(b, "Countries", "country", &r->countries);
 	group_section(b, "Networks", "network", &r->networks);
+	if (r->countries.n || r->networks.n)
+		csv_link(b, r, "groups.csv", report_groups_csv);
 	funnel_section(b, &r->funnel);
+	if (r->funnel.all.notified)
+		csv_link(b, r, "notices.csv", report_funnel_csv);
 	buf_adds(b, "<h2>Servers (last scan)</h2>");
 	server_table(b, r, db_path);
 	buf_adds(b, "<script>function sortby(c){var "

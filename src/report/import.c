@@ -1,6 +1,11 @@
 /* report import: JSONL results of other runs or shards into a database.
  * Rows are keyed by (scan_id, seq), so importing a file again, or again
- * after a crash, changes nothing; each batch is one transaction. */
+ * after a crash, changes nothing; each batch is one transaction.
+ *
+ * Two threads: a reader reads and parses a batch of lines while the
+ * writer (the calling thread) writes the one before; they pass two
+ * batches back and forth. A batch holds its lines' text and their parsed
+ * nodes (whose views point into that text), so the writer only binds. */
 #include "report/report.h"
 #include "base/err.h"
 #include "base/file.h"
@@ -9,10 +14,12 @@
 #include "base/sig.h"
 #include "store/store.h"
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "base/banned.h"
 
 #define LINE_MAX_BYTES LIM_RECORD_BYTES
@@ -49,31 +56,349 @@ static int exec(sqlite3 *db, const char *db_path, const char *sql, long lineno)
 	return EXH_EIO;
 }
 
+/* A batch ends at LIM_IMPORT_BATCH records, or sooner when its text
+ * (in chunks: a record's text never moves once read, since its nodes
+ * point into it) or its nodes pass their bounds: large records make
+ * smaller transactions, never unbounded memory. */
+#define CHUNK_BYTES ((size_t)LINE_MAX_BYTES * 8)
+#define BATCH_CHUNKS 8
+#define BATCH_NODES ((size_t)1 << 21)
+
+struct item {
+	const char *text; /* the record, trimmed */
+	size_t len;
+	size_t node;      /* its first node in the batch's nodes */
+	int count;        /* its nodes; 0 with why for a malformed line */
+	long lineno;
+	const char *why;
+};
+
+struct batch {
+	char *chunk[BATCH_CHUNKS]; /* allocated when first needed, kept */
+	int chunks;                /* in use */
+	size_t chunk_used;         /* in the last one in use */
+	struct jnode *nodes;
+	size_t nodes_used, nodes_cap;
+	struct item *items;
+	int n;
+	int end;      /* 0: more follows; 1: the input's end; else reading
+	                 stopped after the items: a malformed one
+	                 (EXH_EINVAL), a line past the bound (EXH_ELIMIT),
+	                 a read error (EXH_EIO), no memory (EXH_ENOMEM) */
+	int err;      /* errno of a read error */
+	long lineno;  /* the line the batch ended on */
+};
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch b[2];
+	bool full[2]; /* filled by the reader, not yet written */
+	bool quit;    /* the writer stopped early */
+	FILE *f;
+	struct jdoc doc; /* the reader's: its n points into a batch */
+};
+
+/* Room for one more line of the largest size: in the chunk in use or a
+ * next one. */
+static char *line_room(struct batch *b)
+{
+	if (b->chunks && CHUNK_BYTES - b->chunk_used >= LINE_MAX_BYTES + 2)
+		return b->chunk[b->chunks - 1] + b->chunk_used;
+	if (b->chunks == BATCH_CHUNKS)
+		return NULL;
+	if (!b->chunk[b->chunks] &&
+	    !(b->chunk[b->chunks] = malloc(CHUNK_BYTES)))
+		return NULL;
+	b->chunk_used = 0;
+	return b->chunk[b->chunks++];
+}
+
+static bool nodes_room(struct batch *b, size_t more)
+{
+	size_t cap = b->nodes_cap ? b->nodes_cap : 65536;
+	struct jnode *n;
+
+	if (b->nodes_used + more <= b->nodes_cap)
+		return true;
+	while (cap < b->nodes_used + more)
+		cap *= 2;
+	if (!(n = realloc(b->nodes, cap * sizeof *n)))
+		return false;
+	b->nodes = n;
+	b->nodes_cap = cap;
+	return true;
+}
+
+static void fill(struct pipeline *p, struct batch *b, long *lineno)
+{
+	b->chunks = 0;
+	b->chunk_used = 0;
+	b->nodes_used = 0;
+	b->n = 0;
+	b->end = 0;
+	while (b->n < LIM_IMPORT_BATCH &&
+	       b->nodes_used + LIM_JSON_NODES <= BATCH_NODES && !stop_flag) {
+		struct item *it = &b->items[b->n];
+		char *line = line_room(b);
+		size_t len = 0;
+		struct view v;
+		int r;
+
+		if (!line) {
+			/* all chunks full: the batch is complete; a chunk
+			 * that could not be had is a lack of memory */
+			if (b->chunks < BATCH_CHUNKS)
+				b->end = EXH_ENOMEM;
+			break;
+		}
+
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		r = read_line(p->f, line, LINE_MAX_BYTES + 1, &len);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (r == 1) {
+			b->end = 1;
+			break;
+		}
+		++*lineno;
+		if (r) {
+			b->end = r;
+			b->err = errno;
+			break;
+		}
+		v = view_trim((struct view){line, len});
+		if (v.len == 0)
+			continue;
+		b->chunk_used += len + 1;
+		it->text = v.p;
+		it->len = v.len;
+		it->lineno = *lineno;
+		it->node = b->nodes_used;
+		it->count = 0;
+		it->why = NULL;
+		/* parsed straight into the batch: room for the largest */
+		if (!nodes_room(b, LIM_JSON_NODES)) {
+			b->end = EXH_ENOMEM;
+			break;
+		}
+		p->doc.n = b->nodes + b->nodes_used;
+		if (jsonr_parse(&p->doc, v, &it->why) == 0) {
+			it->count = p->doc.count;
+			b->nodes_used += (size_t)it->count;
+		}
+		b->n++;
+		if (it->why) {
+			b->end = EXH_EINVAL; /* the writer stops there */
+			break;
+		}
+	}
+	b->lineno = *lineno;
+}
+
+static void *reader_main(void *arg)
+{
+	struct pipeline *p = arg;
+	long lineno = 0;
+	int i = 0;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->full[i] && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->quit) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		pthread_mutex_unlock(&p->mu);
+		fill(p, &p->b[i], &lineno);
+		pthread_mutex_lock(&p->mu);
+		p->full[i] = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (p->b[i].end || stop_flag)
+			return NULL;
+		i ^= 1;
+	}
+}
+
+/* The next batch, or NULL when interrupted while waiting for it. */
+static struct batch *take(struct pipeline *p, int i)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->full[i] && !stop_flag) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 100000000;
+		if (t.tv_nsec >= 1000000000) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&p->cv, &p->mu, &t);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return p->full[i] ? &p->b[i] : NULL;
+}
+
+static void give_back(struct pipeline *p, int i)
+{
+	pthread_mutex_lock(&p->mu);
+	p->full[i] = false;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Checkpoints: the writer's connection leaves the copying of the WAL
+ * into the database to a thread of its own (its own connection), so the
+ * writer never waits for it. Passive: it never blocks the writer or a
+ * reader; what it could not copy it copies on its next turn. */
+struct checkpointer {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool quit;
+	sqlite3 *db;
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	while (!c->quit) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 200000000;
+		if (t.tv_nsec >= 1000000000) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&c->cv, &c->mu, &t);
+		pthread_mutex_unlock(&c->mu);
+		sqlite3_wal_checkpoint_v2(c->db, NULL,
+		                          SQLITE_CHECKPOINT_PASSIVE, NULL,
+		                          NULL);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* Starts the checkpointer; false (the writer then checkpoints as usual)
+ * when it cannot. */
+static bool checkpointer_start(struct checkpointer *c, pthread_t *t,
+                               sqlite3 *writer, const char *db_path)
+{
+	memset(c, 0, sizeof *c);
+	if (sqlite3_open_v2(db_path, &c->db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(c->db);
+		return false;
+	}
+	sqlite3_busy_timeout(c->db, 1000);
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(t, NULL, checkpointer_main, c)) {
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		sqlite3_close(c->db);
+		return false;
+	}
+	sqlite3_exec(writer, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
+	return true;
+}
+
+static void checkpointer_stop(struct checkpointer *c, pthread_t t)
+{
+	pthread_mutex_lock(&c->mu);
+	c->quit = true;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(t, NULL);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	sqlite3_close(c->db);
+}
+
+/* Writes one batch in one transaction; *last: the line reached. */
+static int write_batch(struct store_writer *w, sqlite3 *db,
+                       const char *db_path, const char *path,
+                       const char *scope, const struct batch *b,
+                       uint64_t *added, uint64_t *lines, long *last)
+{
+	uint64_t new_rows = 0;
+	int k, rc = 0;
+
+	if (!b->n)
+		return 0;
+	if ((rc = exec(db, db_path, "BEGIN", b->items[0].lineno)))
+		return rc;
+	for (k = 0; k < b->n && !stop_flag; k++) {
+		const struct item *it = &b->items[k];
+		const char *why = it->why;
+		bool is_new = false;
+
+		*last = it->lineno;
+		if (!why) {
+			w->doc.n = b->nodes + it->node;
+			w->doc.count = it->count;
+			rc = store_put_doc(w, scope, &is_new, &why);
+			w->doc.n = w->doc.own;
+		} else {
+			rc = EXH_EINVAL;
+		}
+		if (rc == EXH_EINVAL)
+			log_error("%s:%ld: %s%s", path, it->lineno,
+			          it->why ? "not JSON: " : "", why);
+		else if (rc)
+			log_error("%s: writing line %ld failed: %s", db_path,
+			          it->lineno, sqlite3_errmsg(db));
+		if (rc)
+			break;
+		new_rows += is_new;
+	}
+	if (rc || stop_flag) {
+		/* an interrupted batch is not half written: it is rolled
+		 * back and read again by the next import */
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	if ((rc = exec(db, db_path, "COMMIT", *last)))
+		return rc;
+	*added += new_rows;
+	*lines += (uint64_t)b->n;
+	return 0;
+}
+
 int report_import(const char *db_path, const char *path, uint64_t *added,
                   uint64_t *lines)
 {
 	struct store_writer *w = calloc(1, sizeof *w);
+	struct pipeline *p = calloc(1, sizeof *p);
 	sqlite3 *db = NULL;
 	char scope[600];
-	FILE *f = NULL;
-	char *line = malloc(LINE_MAX_BYTES + 1);
-	size_t len = 0;
-	long lineno = 0;
-	int rc = 0, in_batch = 0, r;
+	long last = 0, done = 0;
+	int rc = 0, i;
+	bool started = false, checkpointing = false;
+	pthread_t reader, ck_thread;
+	struct checkpointer ck;
 
 	*added = *lines = 0;
-	if (!w || !line) {
+	if (!w || !p) {
 		free(w);
-		free(line);
+		free(p);
 		return EXH_ENOMEM;
 	}
+	for (i = 0; i < 2; i++)
+		if (!(p->b[i].items =
+		          malloc(LIM_IMPORT_BATCH * sizeof(struct item))))
+			rc = EXH_ENOMEM;
 	snprintf(scope, sizeof scope, "import:%s", path);
-	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	if (!f) {
-		log_error("%s: %s", path, strerror(errno));
-		free(w);
-		free(line);
-		return EXH_EINVAL;
+	p->f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (rc || !p->f) {
+		if (!rc)
+			log_error("%s: %s", path, strerror(errno));
+		rc = rc ? rc : EXH_EINVAL;
+		goto out;
 	}
 	if (store_open(db_path, &db) ||
 	    store_writer_init(w, db, db_path, false)) {
@@ -82,67 +407,81 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 	}
 	stop_flag = 0;
 	sig_stop_catch(&stop_flag);
-	while (!stop_flag &&
-	       (r = read_line(f, line, LINE_MAX_BYTES + 1, &len)) != 1) {
-		struct view v = {line, len};
-		lineno++;
-		if (r == EXH_ELIMIT) {
-			log_error("%s:%ld: record longer than 1 MiB", path,
-			          lineno);
-			rc = EXH_EINVAL;
-			break;
-		}
-		if (r) {
-			log_error("%s: read error at line %ld: %s", path,
-			          lineno, strerror(errno));
-			rc = EXH_EIO;
-			break;
-		}
-		v = view_trim(v);
-		if (v.len == 0)
-			continue;
-		if (!in_batch) {
-			if ((rc = exec(db, db_path, "BEGIN", lineno)))
-				break;
-			in_batch = 1;
-		}
-		{
-			const char *why = NULL;
-			bool is_new;
-			rc = store_put(w, v, scope, &is_new, &why);
-			if (rc == EXH_EINVAL)
-				log_error("%s:%ld: %s", path, lineno, why);
-			else if (rc)
-				log_error("%s: writing line %ld failed: %s",
-				          db_path, lineno, sqlite3_errmsg(db));
-			if (rc)
-				break;
-			*added += is_new;
-		}
-		(*lines)++;
-		if (++in_batch > LIM_IMPORT_BATCH) {
-			in_batch = 0;
-			if ((rc = exec(db, db_path, "COMMIT", lineno)))
-				break;
-		}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&reader, NULL, reader_main, p)) {
+		log_error("%s: cannot start a thread", path);
+		rc = EXH_ENOMEM;
+		goto out_sig;
 	}
-	if (in_batch && (rc || exec(db, db_path, "COMMIT", lineno))) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		rc = rc ? rc : EXH_EIO;
+	started = true;
+	checkpointing = checkpointer_start(&ck, &ck_thread, db, db_path);
+	for (i = 0;; i ^= 1) {
+		struct batch *b = take(p, i);
+		int end;
+
+		if (!b)
+			break; /* interrupted */
+		rc = write_batch(w, db, db_path, path, scope, b, added, lines,
+		                 &last);
+		if (!rc && !stop_flag)
+			done = last;
+		end = b->end;
+		if (!rc && end == EXH_ELIMIT) {
+			log_error("%s:%ld: record longer than 1 MiB", path,
+			          b->lineno);
+			rc = EXH_EINVAL;
+		} else if (!rc && end == EXH_ENOMEM) {
+			log_error("%s: out of memory at line %ld", path,
+			          b->lineno);
+			rc = EXH_ENOMEM;
+		} else if (!rc && end && end != 1) {
+			log_error("%s: read error at line %ld: %s", path,
+			          b->lineno, strerror(b->err));
+			rc = EXH_EIO;
+		}
+		give_back(p, i);
+		if (rc || end || stop_flag)
+			break;
 	}
 	if (!rc && stop_flag) {
 		log_warn("%s: interrupted after line %ld; lines 1 to %ld are "
 		         "written; importing the file again adds the rest",
-		         path, lineno, lineno);
+		         path, done, done);
 		rc = EXH_EAGAIN;
 	}
-out:
+out_sig:
+	if (checkpointing) {
+		checkpointer_stop(&ck, ck_thread);
+		sqlite3_exec(db, "PRAGMA wal_autocheckpoint=1000", NULL, NULL,
+		             NULL);
+	}
+	if (started) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		/* a reader waiting for input that will not come (a pipe) is
+		 * cancelled; one between lines sees quit */
+		pthread_cancel(reader);
+		pthread_join(reader, NULL);
+	}
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
 	sig_stop_restore();
+out:
 	store_writer_release(w);
 	sqlite3_close(db);
-	free(line);
-	if (f && f != stdin)
-		fclose(f);
+	if (p->f && p->f != stdin)
+		fclose(p->f);
+	for (i = 0; i < 2; i++) {
+		int k;
+		for (k = 0; k < BATCH_CHUNKS; k++)
+			free(p->b[i].chunk[k]);
+		free(p->b[i].nodes);
+		free(p->b[i].items);
+	}
+	free(p);
 	free(w);
 	return rc;
 }

@@ -1,9 +1,11 @@
 #include "report/report.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "scan/knowledge.h"
 #include "store/store.h"
 #include "base/array.h"
 #include "base/csv.h"
+#include "base/json.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <sqlite3.h>
@@ -131,6 +133,15 @@ static void compare(const uint8_t *first, const uint8_t *prev,
 	}
 }
 
+static int cu_cmp(const void *a, const void *b)
+{
+	const struct cu_count *x = a, *y = b;
+
+	if (x->build != y->build)
+		return x->build < y->build ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 /* Build distribution of the last scan: "2016 CU19" from the build name. */
 static void cu_histogram(sqlite3 *db, long long no, struct report *r)
 {
@@ -138,9 +149,9 @@ static void cu_histogram(sqlite3 *db, long long no, struct report *r)
 
 	if (sqlite3_prepare_v2(
 	        db,
-	        "SELECT build_name b, count(DISTINCT server_id) FROM "
+	        "SELECT build_name b, count(DISTINCT server_id), build FROM "
 	        "observations WHERE key BETWEEN ?1 AND ?2 AND exchange AND b "
-	        "IS NOT NULL GROUP BY b",
+	        "IS NOT NULL AND b != '' GROUP BY b",
 	        -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
@@ -157,13 +168,22 @@ static void cu_histogram(sqlite3 *db, long long no, struct report *r)
 			*sp = '\0';
 		for (j = 0; j < r->ncus && strcmp(r->cus[j].name, name); j++)
 			;
-		if (j == r->ncus && r->ncus < LIM_REPORT_CUS)
-			snprintf(r->cus[r->ncus++].name, sizeof r->cus[0].name,
-			         "%s", name);
+		if (j == r->ncus && r->ncus < LIM_REPORT_CUS) {
+			const char *v =
+			    (const char *)sqlite3_column_text(st, 2);
+			struct cu_count *c = &r->cus[r->ncus++];
+			snprintf(c->name, sizeof c->name, "%s", name);
+			c->build = 0;
+			if (v && !build_parse(view_of(v), false, &c->build) &&
+			    !build_parse(view_of(v), true, &c->build))
+				c->build = 0;
+		}
 		if (j < LIM_REPORT_CUS)
 			r->cus[j].n += (uint64_t)sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
+	/* version order: 2013 CU2 before CU10, product lines in turn */
+	qsort(r->cus, (size_t)r->ncus, sizeof r->cus[0], cu_cmp);
 }
 
 /* Per country and per network of the last scan, when the addresses
@@ -560,8 +580,9 @@ int report_csv(const struct report *r, struct buf *b)
 	            "disappeared,eol\n");
 	for (i = 0; i < r->n; i++) {
 		const struct scan_figures *s = &r->s[i];
-		buf_printf(b, "%s,%s,%llu", s->id, s->time,
-		           (unsigned long long)s->exchange);
+		csv_field(b, s->id, false);
+		csv_field(b, s->time, false);
+		buf_printf(b, "%llu", (unsigned long long)s->exchange);
 		for (k = 0; k < REPORT_CVES; k++)
 			buf_printf(b, ",%llu,%llu,%llu",
 			           (unsigned long long)s->vuln[k],
@@ -622,5 +643,116 @@ int report_funnel_csv(const struct report *r, struct buf *b)
 		    (unsigned long long)f->still_backdoored,
 		    (unsigned long long)f->timed, f->days_mean, f->days_median);
 	}
+	return buf_error(b);
+}
+
+int report_builds_csv(const struct report *r, struct buf *b)
+{
+	int i;
+
+	buf_adds(b, "product_line,build_name,build,servers\n");
+	for (i = 0; i < r->ncus; i++) {
+		const struct cu_count *c = &r->cus[i];
+		char line[96], ver[BUILD_STRLEN];
+		size_t pl = strcspn(c->name, " ");
+		snprintf(line, sizeof line, "%.*s", (int)pl, c->name);
+		csv_field(b, line, false);
+		csv_field(b, c->name, false);
+		build_format(c->build, false, ver);
+		buf_printf(b, "%s,%llu\n", c->build ? ver : "",
+		           (unsigned long long)c->n);
+	}
+	return buf_error(b);
+}
+
+static void json_u(struct buf *b, const char *key, uint64_t v, int first)
+{
+	json_key(b, key, first);
+	buf_printf(b, "%llu", (unsigned long long)v);
+}
+
+int report_json(const struct report *r, struct buf *b)
+{
+	int i, k;
+	size_t j;
+
+	buf_adds(b, "{\"schema\":1,\"scans\":[");
+	for (i = 0; i < r->n; i++) {
+		const struct scan_figures *s = &r->s[i];
+		buf_adds(b, i ? ",{" : "{");
+		json_key(b, "scan_id", 1);
+		json_cstr(b, s->id);
+		json_key(b, "time", 0);
+		json_cstr(b, s->time);
+		json_u(b, "exchange", s->exchange, 0);
+		json_key(b, "cves", 0);
+		buf_adds(b, "{");
+		for (k = 0; k < REPORT_CVES; k++) {
+			json_key(b, report_cves[k], !k);
+			buf_adds(b, "{");
+			json_key(b, "campaign", 1);
+			json_cstr(b, report_campaigns[k]);
+			json_u(b, "vulnerable", s->vuln[k], 0);
+			json_u(b, "likely", s->likely[k], 0);
+			json_u(b, "patched", s->patched[k], 0);
+			buf_adds(b, "}");
+		}
+		buf_adds(b, "}");
+		json_u(b, "first_open", s->first_open, 0);
+		json_u(b, "first_open_patched", s->first_open_patched, 0);
+		json_u(b, "backdoored", s->backdoored, 0);
+		json_u(b, "newly_patched", s->newly_patched, 0);
+		json_u(b, "newly_backdoored", s->newly_backdoored, 0);
+		json_u(b, "cleaned", s->cleaned, 0);
+		json_u(b, "disappeared", s->disappeared, 0);
+		json_u(b, "eol", s->eol, 0);
+		buf_adds(b, "}");
+	}
+	buf_adds(b, "],\"builds\":[");
+	for (i = 0; i < r->ncus; i++) {
+		char ver[BUILD_STRLEN];
+		build_format(r->cus[i].build, false, ver);
+		buf_adds(b, i ? ",{" : "{");
+		json_key(b, "build_name", 1);
+		json_cstr(b, r->cus[i].name);
+		json_key(b, "build", 0);
+		json_cstr(b, r->cus[i].build ? ver : NULL);
+		json_u(b, "servers", r->cus[i].n, 0);
+		buf_adds(b, "}");
+	}
+	buf_adds(b, "]");
+	for (k = 0; k < 2; k++) {
+		const struct group_table *t = k ? &r->networks : &r->countries;
+		json_key(b, k ? "networks" : "countries", 0);
+		buf_adds(b, "[");
+		for (j = 0; j < t->n; j++) {
+			buf_adds(b, j ? ",{" : "{");
+			json_key(b, "key", 1);
+			json_cstr(b, t->rows[j].key);
+			json_key(b, "name", 0);
+			json_cstr(b, t->rows[j].name);
+			json_u(b, "servers", t->rows[j].servers, 0);
+			json_u(b, "open", t->rows[j].open, 0);
+			json_u(b, "backdoored", t->rows[j].backdoored, 0);
+			buf_adds(b, "}");
+		}
+		buf_adds(b, "]");
+	}
+	json_key(b, "notices", 0);
+	buf_adds(b, "[");
+	for (j = 0; r->funnel.all.notified && j <= r->funnel.n; j++) {
+		const struct funnel_row *f =
+		    j == 0 ? &r->funnel.all : &r->funnel.rows[j - 1];
+		buf_adds(b, j ? ",{" : "{");
+		json_key(b, "contact", 1);
+		json_cstr(b, f->contact);
+		json_u(b, "notified", f->notified, 0);
+		json_u(b, "gone", f->gone, 0);
+		json_u(b, "patched", f->patched, 0);
+		json_u(b, "clean", f->clean, 0);
+		json_u(b, "still_backdoored", f->still_backdoored, 0);
+		buf_adds(b, "}");
+	}
+	buf_adds(b, "]}\n");
 	return buf_error(b);
 }

@@ -25,7 +25,8 @@ struct scan_figures {
 };
 
 struct cu_count {
-	char name[96];
+	char name[96];  /* "2016 CU19" */
+	uint64_t build; /* a build it names (build_t): the chart's order */
 	uint64_t n;
 };
 
@@ -83,6 +84,12 @@ int report_groups_csv(const struct report *r, struct buf *out);
  * patched_timed,days_to_patch_mean,days_to_patch_median; the first row
  * is "(all)". */
 int report_funnel_csv(const struct report *r, struct buf *out);
+/* The builds of the last scan in version order:
+ * product_line,build_name,build,servers. */
+int report_builds_csv(const struct report *r, struct buf *out);
+/* Every figure as one JSON object for other dashboards (docs/report.md:
+ * scans, builds, countries, networks, notices). */
+int report_json(const struct report *r, struct buf *out);
 /* One self-contained page: SVG charts written here, a sortable server
  * table of the last scan from the database. */
 int report_html(const struct report *r, const char *db_path, struct buf *out);

@@ -70,25 +70,40 @@ enum {
 	F_COUNT
 };
 
-static const char *const field_names[F_COUNT] = {
-    "scan_id",       "seq",
-    "time",          "ip",
-    "port",          "hostname",
-    "exchange",      "product",
-    "build",         "build_precision",
-    "build_source",  "build_name",
-    "eol",           "server_names",
-    "ntlm",          "verdicts",
-    "verdict_basis", "checks",
-    "webshells",     "tls",
-    "http_status",   "error",
+/* name and length: most keys of a record differ from most names in
+ * length, which is compared first */
+#define FIELD(s) {s, sizeof s - 1}
+static const struct {
+	const char *name;
+	size_t len;
+} fields[F_COUNT] = {
+    FIELD("scan_id"), FIELD("seq"),
+    FIELD("time"), FIELD("ip"),
+    FIELD("port"), FIELD("hostname"),
+    FIELD("exchange"), FIELD("product"),
+    FIELD("build"), FIELD("build_precision"),
+    FIELD("build_source"), FIELD("build_name"),
+    FIELD("eol"), FIELD("server_names"),
+    FIELD("ntlm"), FIELD("verdicts"),
+    FIELD("verdict_basis"), FIELD("checks"),
+    FIELD("webshells"), FIELD("tls"),
+    FIELD("http_status"), FIELD("error"),
 };
+#undef FIELD
 
 static bool key_is(const struct jdoc *d, int member, const char *name)
 {
 	const struct view k = d->n[d->n[member].key].raw;
 
 	return k.len == strlen(name) && memcmp(k.p, name, k.len) == 0;
+}
+
+static bool key_is_field(const struct jdoc *d, int member, int f)
+{
+	const struct view k = d->n[d->n[member].key].raw;
+
+	return k.len == fields[f].len &&
+	       memcmp(k.p, fields[f].name, k.len) == 0;
 }
 
 /* Finds each member of the record in one pass (out[F_...], -1 when
@@ -103,11 +118,10 @@ static void record_members(const struct jdoc *d, int obj, int out[F_COUNT])
 	if (obj < 0 || d->n[obj].type != J_OBJ)
 		return;
 	for (c = d->n[obj].first; c >= 0; c = d->n[c].next) {
-		if (next < F_COUNT && key_is(d, c, field_names[next])) {
+		if (next < F_COUNT && key_is_field(d, c, next)) {
 			f = next;
 		} else {
-			for (f = 0;
-			     f < F_COUNT && !key_is(d, c, field_names[f]); f++)
+			for (f = 0; f < F_COUNT && !key_is_field(d, c, f); f++)
 				;
 			if (f == F_COUNT)
 				continue;
@@ -149,11 +163,12 @@ int store_writer_init(struct store_writer *w, sqlite3 *db, const char *path,
 	            "INSERT OR IGNORE INTO scans(id,started,scope,options,"
 	            "shard) VALUES(?,coalesce(?,''),?,'','')",
 	            &w->scan) ||
-	    prepare(w,
-	            "INSERT INTO servers(key,name) VALUES(?,?) ON "
-	            "CONFLICT(key) DO UPDATE SET name=excluded.name "
-	            "RETURNING id",
+	    prepare(w, "SELECT id, name FROM servers WHERE key=?",
 	            &w->server) ||
+	    prepare(w, "INSERT INTO servers(key,name) VALUES(?,?)",
+	            &w->server_add) ||
+	    prepare(w, "UPDATE servers SET name=?2 WHERE id=?1",
+	            &w->server_name) ||
 	    prepare(w, "SELECT no FROM scans WHERE id=?", &w->scan_no) ||
 	    prepare(w,
 	            "SELECT key, ip FROM observations WHERE server_id=?1 AND "
@@ -185,8 +200,11 @@ void store_writer_release(struct store_writer *w)
 	sqlite3_finalize(w->rekey);
 	sqlite3_finalize(w->obs);
 	sqlite3_finalize(w->server);
+	sqlite3_finalize(w->server_add);
+	sqlite3_finalize(w->server_name);
 	sqlite3_finalize(w->cve);
 	w->scan = w->scan_no = w->obs = w->server = w->cve = NULL;
+	w->server_add = w->server_name = NULL;
 	w->twin = w->rekey = NULL;
 }
 
@@ -305,22 +323,47 @@ static int bind_verdicts(struct store_writer *w, int v, int bo)
 	return 0;
 }
 
-/* The id of the server with identity key (added when new). */
+/* The id of the server with identity key (added when new; its name
+ * updated when it changed). Looked up first: an upsert would rewrite the
+ * row, and journal its page, for every record of a known server. */
 static int server_id(struct store_writer *w, const char *key, const char *name,
                      long long *id)
 {
-	sqlite3_reset(w->server);
-	sqlite3_bind_text(w->server, 1, key, -1, SQLITE_TRANSIENT);
-	if (name && name[0])
-		sqlite3_bind_text(w->server, 2, name, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(w->server, 2);
-	if (sqlite3_step(w->server) != SQLITE_ROW) {
-		sqlite3_reset(w->server);
-		return EXH_EIO;
+	sqlite3_stmt *st = w->server;
+	int step;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *had = (const char *)sqlite3_column_text(st, 1);
+		bool renamed = name && name[0] && (!had || strcmp(had, name));
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (!renamed)
+			return 0;
+		st = w->server_name;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_reset(st);
+		if (step != SQLITE_DONE)
+			return EXH_EIO;
+		st = w->server_add;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (name && name[0])
+			sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 2);
 	}
-	*id = sqlite3_column_int64(w->server, 0);
-	sqlite3_reset(w->server);
+	step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return EXH_EIO;
+	if (st == w->server_add)
+		*id = sqlite3_last_insert_rowid(w->db);
 	return 0;
 }
 
@@ -438,6 +481,18 @@ static int scan_number(struct store_writer *w, const char *scan_id, int time,
 int store_put(struct store_writer *w, struct view line, const char *scope,
               bool *added, const char **why)
 {
+	*added = false;
+	if (jsonr_parse(&w->doc, line, why)) {
+		snprintf(w->why, sizeof w->why, "not JSON: %s", *why);
+		*why = w->why;
+		return EXH_EINVAL;
+	}
+	return store_put_doc(w, scope, added, why);
+}
+
+int store_put_doc(struct store_writer *w, const char *scope, bool *added,
+                  const char **why)
+{
 	struct jdoc *d = &w->doc;
 	int f[F_COUNT], tls[3], k, n;
 	char scan_id[128];
@@ -445,11 +500,6 @@ int store_put(struct store_writer *w, struct view line, const char *scope,
 	long long obs_key;
 
 	*added = false;
-	if (jsonr_parse(d, line, why)) {
-		snprintf(w->why, sizeof w->why, "not JSON: %s", *why);
-		*why = w->why;
-		return EXH_EINVAL;
-	}
 	record_members(d, 0, f);
 	if (d->n[0].type != J_OBJ || f[F_SCAN_ID] < 0 || f[F_SEQ] < 0 ||
 	    d->n[f[F_SEQ]].type != J_NUM || f[F_EXCHANGE] < 0 ||

@@ -147,7 +147,12 @@ int store_open(const char *path, sqlite3 **out)
 	char sql[96];
 	int version;
 
-	if (sqlite3_open(path, &db) != SQLITE_OK) {
+	/* each connection is used by one thread (NOMUTEX: no lock taken
+	 * around every call) */
+	if (sqlite3_open_v2(path, &db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                        SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		log_error("%s: %s", path, sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return EXH_EIO;
@@ -156,7 +161,7 @@ int store_open(const char *path, sqlite3 **out)
 	if (exec(db, path,
 	         "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA "
 	         "synchronous=NORMAL;"
-	         "PRAGMA cache_size=-262144;") ||
+	         "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;") ||
 	    exec(db, path, "BEGIN IMMEDIATE"))
 		goto fail;
 	version = schema_version(db);

@@ -19,7 +19,7 @@ struct sqlite3_stmt;
 /* Opens (creating when needed) the database at path with the current
  * schema, migrating an older one in place (one transaction); refuses a
  * database from a newer exhunt. Errors are printed naming path. *db is
- * the caller's to sqlite3_close. */
+ * the caller's to sqlite3_close, and used by one thread at a time. */
 int store_open(const char *path, struct sqlite3 **db);
 
 /* Writes scan records (JSONL lines, docs/scan-output.md) into an open
@@ -28,7 +28,8 @@ int store_open(const char *path, struct sqlite3 **db);
 struct store_writer {
 	struct sqlite3 *db;
 	const char *path; /* for messages */
-	struct sqlite3_stmt *scan, *scan_no, *obs, *server, *cve, *twin, *rekey;
+	struct sqlite3_stmt *scan, *scan_no, *obs, *server, *server_add;
+	struct sqlite3_stmt *server_name, *cve, *twin, *rekey;
 	char last_scan[128]; /* the scan of the last record, and its number */
 	long long last_no;
 	char cves[STORE_MAX_CVES][24]; /* verdict string position i+1 */
@@ -46,5 +47,9 @@ void store_writer_release(struct store_writer *w);
  * database. */
 int store_put(struct store_writer *w, struct view line, const char *scope,
               bool *added, const char **why);
+/* The same for a record already parsed into w->doc (its text still in
+ * memory): a reader thread parses, the writer only writes. */
+int store_put_doc(struct store_writer *w, const char *scope, bool *added,
+                  const char **why);
 
 #endif

@@ -21,7 +21,59 @@ for e in 0 1 2; do
 	fi
 done
 "$EXHUNT" report --db "$TMP/campaign.db" --csv "$TMP/report.csv" --funnel-csv "$TMP/funnel.csv" \
+	--builds-csv "$TMP/builds.csv" --json "$TMP/report.json" \
 	--html "$TMP/report.html" >"$TMP/report.txt" || fail "report"
+# The JSON summary, the builds in version order, and the CSV behind each
+# chart of the dashboard say what the CSV files say.
+python3 - "$TMP" <<'PY' || fail "JSON summary, builds or the dashboard's CSV links differ"
+import csv, html, json, re, sqlite3, sys, urllib.parse
+tmp = sys.argv[1]
+rows = list(csv.DictReader(open(f"{tmp}/report.csv")))
+j = json.load(open(f"{tmp}/report.json"))
+assert j["schema"] == 1 and len(j["scans"]) == len(rows) == 3
+for row, s in zip(rows, j["scans"]):
+    assert s["scan_id"] == row["scan_id"] and s["time"] == row["time"]
+    for k in ("exchange", "first_open", "first_open_patched", "backdoored", "newly_patched",
+              "newly_backdoored", "cleaned", "disappeared", "eol"):
+        assert s[k] == int(row[k]), (k, s[k], row[k])
+    for cve, c in s["cves"].items():
+        for k in ("vulnerable", "likely", "patched"):
+            assert c[k] == int(row[f"{cve}_{k}"]), (cve, k)
+notices = {r["contact"]: r for r in csv.DictReader(open(f"{tmp}/funnel.csv"))}
+assert {n["contact"] for n in j["notices"]} == set(notices)
+# Builds: every build name of the last scan, counted by server, in
+# version order (2013 CU2 before CU10), grouped by product line.
+db = sqlite3.connect(f"{tmp}/campaign.db")
+last = db.execute("select max(no) from scans").fetchone()[0]
+want = {}
+for name, build, sid in db.execute(
+        "select build_name, build, server_id from observations where key >= ? and key < ? "
+        "and exchange and build_name is not null", (last << 40, (last + 1) << 40)):
+    n = name.split("Exchange Server ", 1)[-1]
+    n = " ".join(n.split(" ")[:2])
+    want.setdefault(n, set()).add(sid)
+    want[n + "#v"] = want.get(n + "#v", set()) | {tuple(int(x) for x in build.split("."))}
+builds = list(csv.DictReader(open(f"{tmp}/builds.csv")))
+assert len(builds) >= 3, builds
+assert {b["build_name"]: int(b["servers"]) for b in builds} == \
+    {k: len(v) for k, v in want.items() if not k.endswith("#v")}
+vers = [tuple(int(x) for x in b["build"].split(".")) for b in builds]
+assert vers == sorted(vers), vers
+lines = [b["product_line"] for b in builds]
+runs = [l for i, l in enumerate(lines) if i == 0 or lines[i - 1] != l]
+assert len(runs) == len(set(runs)), lines  # each product line together
+assert [b["build_name"] for b in j["builds"]] == [b["build_name"] for b in builds]
+page = open(f"{tmp}/report.html").read()
+shown = [html.unescape(m) for m in re.findall(r'data-figure="build-([^"]*)"', page)]
+assert shown == [b["build_name"] for b in builds], (shown, builds)
+# the CSV behind each chart, embedded in the page
+links = {name: urllib.parse.unquote(data) for data, name in
+         re.findall(r'href="data:text/csv;charset=utf-8,([^"]*)" data-csv="([^"]*)"', page)}
+for name, path in (("scans.csv", "report.csv"), ("builds.csv", "builds.csv"),
+                   ("notices.csv", "funnel.csv")):
+    assert links.get(name) == open(f"{tmp}/{path}").read(), name
+print(f"{len(builds)} builds in version order; JSON and chart CSVs agree")
+PY
 python3 - "$TMP" "$SRC/tests/e2e" <<'PY' || fail "follow-up of notices differs from the truth"
 import csv, json, sys
 tmp = sys.argv[1]
