@@ -356,16 +356,15 @@ static int write_batch(struct store_writer *w, sqlite3 *db,
 			break;
 		new_rows += is_new;
 	}
-	if (rc || stop_flag) {
-		/* an interrupted batch is not half written: it is rolled
-		 * back and read again by the next import */
+	if (rc) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
+	/* interrupted, the whole records written so far are kept */
 	if ((rc = exec(db, db_path, "COMMIT", *last)))
 		return rc;
 	*added += new_rows;
-	*lines += (uint64_t)b->n;
+	*lines += (uint64_t)k;
 	return 0;
 }
 
@@ -424,7 +423,7 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 			break; /* interrupted */
 		rc = write_batch(w, db, db_path, path, scope, b, added, lines,
 		                 &last);
-		if (!rc && !stop_flag)
+		if (!rc)
 			done = last;
 		end = b->end;
 		if (!rc && end == EXH_ELIMIT) {

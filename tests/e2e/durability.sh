@@ -88,8 +88,11 @@ PY
 total=$(wc -l < "$TMP/big.jsonl")
 "$EXHUNT" report import --db "$TMP/imp.db" "$TMP/big.jsonl" >"$TMP/imp.out" 2>&1 &
 pid=$!
-for _ in $(seq 200); do [ -s "$TMP/imp.db" ] && break; sleep 0.05; done
-sleep 1
+# (the signal goes once the first batch is in: the import is under way)
+for _ in $(seq 400); do
+	[ "$(sqlite3 "$TMP/imp.db" "select count(*) from observations" 2>/dev/null || echo 0)" -gt 0 ] && break
+	sleep 0.05
+done
 kill -TERM $pid
 set +e; wait $pid; rc=$?; set -e
 [ $rc = 4 ] || fail "import after SIGTERM exited $rc, want 4 ($(cat "$TMP/imp.out"))"
