@@ -248,77 +248,6 @@ static void give_back(struct pipeline *p, int i)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* Checkpoints: the writer's connection leaves the copying of the WAL
- * into the database to a thread of its own (its own connection), so the
- * writer never waits for it. Passive: it never blocks the writer or a
- * reader; what it could not copy it copies on its next turn. */
-struct checkpointer {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool quit;
-	sqlite3 *db;
-};
-
-static void *checkpointer_main(void *arg)
-{
-	struct checkpointer *c = arg;
-
-	pthread_mutex_lock(&c->mu);
-	while (!c->quit) {
-		struct timespec t;
-		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_nsec += 200000000;
-		if (t.tv_nsec >= 1000000000) {
-			t.tv_sec++;
-			t.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&c->cv, &c->mu, &t);
-		pthread_mutex_unlock(&c->mu);
-		sqlite3_wal_checkpoint_v2(c->db, NULL,
-		                          SQLITE_CHECKPOINT_PASSIVE, NULL,
-		                          NULL);
-		pthread_mutex_lock(&c->mu);
-	}
-	pthread_mutex_unlock(&c->mu);
-	return NULL;
-}
-
-/* Starts the checkpointer; false (the writer then checkpoints as usual)
- * when it cannot. */
-static bool checkpointer_start(struct checkpointer *c, pthread_t *t,
-                               sqlite3 *writer, const char *db_path)
-{
-	memset(c, 0, sizeof *c);
-	if (sqlite3_open_v2(db_path, &c->db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(c->db);
-		return false;
-	}
-	sqlite3_busy_timeout(c->db, 1000);
-	pthread_mutex_init(&c->mu, NULL);
-	pthread_cond_init(&c->cv, NULL);
-	if (pthread_create(t, NULL, checkpointer_main, c)) {
-		pthread_cond_destroy(&c->cv);
-		pthread_mutex_destroy(&c->mu);
-		sqlite3_close(c->db);
-		return false;
-	}
-	sqlite3_exec(writer, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
-	return true;
-}
-
-static void checkpointer_stop(struct checkpointer *c, pthread_t t)
-{
-	pthread_mutex_lock(&c->mu);
-	c->quit = true;
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	pthread_join(t, NULL);
-	pthread_cond_destroy(&c->cv);
-	pthread_mutex_destroy(&c->mu);
-	sqlite3_close(c->db);
-}
-
 /* Writes one batch in one transaction; *last: the line reached. */
 static int write_batch(struct store_writer *w, sqlite3 *db,
                        const char *db_path, const char *path,
@@ -377,9 +306,8 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 	char scope[600];
 	long last = 0, done = 0;
 	int rc = 0, i;
-	bool started = false, checkpointing = false;
-	pthread_t reader, ck_thread;
-	struct checkpointer ck;
+	bool started = false;
+	pthread_t reader;
 
 	*added = *lines = 0;
 	if (!w || !p) {
@@ -414,7 +342,6 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 		goto out_sig;
 	}
 	started = true;
-	checkpointing = checkpointer_start(&ck, &ck_thread, db, db_path);
 	for (i = 0;; i ^= 1) {
 		struct batch *b = take(p, i);
 		int end;
@@ -450,11 +377,6 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 		rc = EXH_EAGAIN;
 	}
 out_sig:
-	if (checkpointing) {
-		checkpointer_stop(&ck, ck_thread);
-		sqlite3_exec(db, "PRAGMA wal_autocheckpoint=1000", NULL, NULL,
-		             NULL);
-	}
 	if (started) {
 		pthread_mutex_lock(&p->mu);
 		p->quit = true;
