@@ -13,6 +13,24 @@
 #include <string.h>
 #include "base/banned.h"
 
+/* A chart's count axis: five grid lines from top (max) to top + height
+ * (0) between x left and right, each labelled left of left. */
+static void count_axis(struct buf *b, int left, int right, int top, int height,
+                       uint64_t max)
+{
+	int k;
+
+	for (k = 0; k <= 4; k++) {
+		int y = top + height * k / 4;
+		buf_printf(b,
+		           "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+		           "stroke=\"#ddd\"/><text x=\"%d\" y=\"%d\" "
+		           "font-size=\"10\" text-anchor=\"end\">%llu</text>",
+		           left, right, y, y, left - 4, y + 4,
+		           (unsigned long long)(max * (uint64_t)(4 - k) / 4));
+	}
+}
+
 /* A line chart of up to four series over the scans. */
 static void line_chart(struct buf *b, const struct report *r)
 {
@@ -40,15 +58,7 @@ static void line_chart(struct buf *b, const struct report *r)
 	           "text-anchor=\"end\">scan date (UTC)</text>",
 	           W, H, T + (H - B - T) / 2, T + (H - B - T) / 2, W - 10,
 	           H - B + 28);
-	for (k = 0; k <= 4; k++) {
-		int y = T + (H - B - T) * k / 4;
-		buf_printf(b,
-		           "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
-		           "stroke=\"#ddd\"/><text x=\"%d\" y=\"%d\" "
-		           "font-size=\"10\" text-anchor=\"end\">%llu</text>",
-		           L, W - 10, y, y, L - 4, y + 4,
-		           (unsigned long long)(max * (uint64_t)(4 - k) / 4));
-	}
+	count_axis(b, L, W - 10, T, H - B - T, max);
 	/* Scan dates under the axis (every one when few, else a sample). */
 	for (i = 0; i<r->n; i += r->n> 8 ? (r->n + 7) / 8 : 1) {
 		int x = L + (r->n > 1 ? (W - L - 20) * i / (r->n - 1) : 0);
@@ -150,6 +160,11 @@ static void csv_link(struct buf *b, const struct report *r, const char *name,
 			}
 		}
 		buf_printf(b, "\" data-csv=\"%s\">CSV</a>", name);
+	} else {
+		/* a page missing the figures behind a chart is no page */
+		log_error("%s: its figures could not be written: out of memory",
+		          name);
+		buf_latch(b, EXH_ENOMEM);
 	}
 	buf_release(&t);
 }
@@ -170,7 +185,7 @@ static void cu_chart(struct buf *b, const struct report *r)
 {
 	const int w = 26, gap = 18, H = 200, L = 44, T = 12;
 	uint64_t max = 1;
-	int i, k, x, width, groups = 0;
+	int i, x, width, groups = 0;
 
 	if (!r->ncus) {
 		buf_adds(b, "<p>No build was seen in the last scan.</p>");
@@ -189,15 +204,7 @@ static void cu_chart(struct buf *b, const struct report *r)
 	           "<text x=\"4\" y=\"%d\" font-size=\"10\" transform=\"rotate"
 	           "(-90 10,%d)\">servers</text>",
 	           width, H + T + 96, T + H / 2, T + H / 2);
-	for (k = 0; k <= 4; k++) {
-		int y = T + H * k / 4;
-		buf_printf(b,
-		           "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
-		           "stroke=\"#ddd\"/><text x=\"%d\" y=\"%d\" "
-		           "font-size=\"10\" text-anchor=\"end\">%llu</text>",
-		           L, width - 6, y, y, L - 4, y + 4,
-		           (unsigned long long)(max * (uint64_t)(4 - k) / 4));
-	}
+	count_axis(b, L, width - 6, T, H, max);
 	x = L;
 	for (i = 0; i < r->ncus; i++) {
 		const struct cu_count *c = &r->cus[i];

@@ -65,8 +65,6 @@ static int exec(sqlite3 *db, const char *db_path, const char *sql, long lineno)
 #define BATCH_NODES ((size_t)1 << 21)
 
 struct item {
-	const char *text; /* the record, trimmed */
-	size_t len;
 	size_t node;      /* its first node in the batch's nodes */
 	int count;        /* its nodes; 0 with why for a malformed line */
 	long lineno;
@@ -170,8 +168,6 @@ static void fill(struct pipeline *p, struct batch *b, long *lineno)
 		if (v.len == 0)
 			continue;
 		b->chunk_used += len + 1;
-		it->text = v.p;
-		it->len = v.len;
 		it->lineno = *lineno;
 		it->node = b->nodes_used;
 		it->count = 0;

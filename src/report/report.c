@@ -173,10 +173,9 @@ static void cu_histogram(sqlite3 *db, long long no, struct report *r)
 			    (const char *)sqlite3_column_text(st, 2);
 			struct cu_count *c = &r->cus[r->ncus++];
 			snprintf(c->name, sizeof c->name, "%s", name);
-			c->build = 0;
-			if (v && !build_parse(view_of(v), false, &c->build) &&
-			    !build_parse(view_of(v), true, &c->build))
-				c->build = 0;
+			c->build = 0; /* build_parse sets it only on success */
+			if (v && !build_parse(view_of(v), false, &c->build))
+				build_parse(view_of(v), true, &c->build);
 		}
 		if (j < LIM_REPORT_CUS)
 			r->cus[j].n += (uint64_t)sqlite3_column_int64(st, 1);
