@@ -22,3 +22,25 @@ lab_scan() {
 	wait $lab_pid 2>/dev/null || true
 	lab_pid=""
 }
+
+# pg_start DIR: a throwaway PostgreSQL 15 (Debian's binaries) in DIR,
+# on a Unix socket there only, default durability settings; as user
+# nobody when run as root. Sets pg_url (database bench). pg_stop ends it.
+pg_bin=/usr/lib/postgresql/15/bin
+pg_dir=""
+pg_as=()
+pg_start() {
+	pg_dir=$1
+	mkdir -p "$pg_dir"
+	chmod o+x "$(dirname "$pg_dir")"
+	if [ "$(id -u)" = 0 ]; then chown nobody "$pg_dir"; pg_as=(runuser -u nobody --); fi
+	"${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U bench -E UTF8 --locale=C --auth-local=trust >/dev/null
+	"${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -s \
+		-o "-c listen_addresses='' -c unix_socket_directories='$pg_dir' -c max_wal_size=8GB" start
+	psql -qAt -h "$pg_dir" -U bench -d postgres -c "CREATE DATABASE bench" >/dev/null
+	pg_url="postgresql://bench@/bench?host=$pg_dir"
+}
+pg_stop() {
+	[ -n "$pg_dir" ] && "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -s stop || true
+	pg_dir=""
+}

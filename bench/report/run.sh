@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/report: exhunt report at campaign scale, in one run:
 #  1. importing 1,000,000 scan records (JSONL), beside `sqlite3 .import` of
-#     the same records as CSV (one row per record, the same columns);
+#     the same records as CSV (one row per record, the same columns); and
+#     into PostgreSQL 15, beside `psql \copy` of that CSV;
 #  2. the dashboard (text, CSV and HTML) for 1,000,000 servers over 10
 #     scans;
 #  3. peak memory of both.
@@ -15,7 +16,7 @@ build=${1:-$top/build}
 n=${2:-1000000}
 ex=$build/exhunt
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/exhunt-bench-report.XXXXXX")
-trap '[ -n "${lab_pid:-}" ] && kill $lab_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "${lab_pid:-}" ] && kill $lab_pid 2>/dev/null; pg_stop; rm -rf "$tmp"' EXIT
 command -v sqlite3 >/dev/null || { echo "bench/report needs sqlite3 (apt-get install sqlite3)"; exit 2; }
 . "$top/bench/lib.sh"
 
@@ -61,6 +62,26 @@ print(f"sqlite3 .import CSV:  {ss:6.2f} s, {n/ss:9.0f} records/s, peak {sm:.0f} 
 print(f"ratio: exhunt takes {es/ss:.2f}x the time of sqlite3 .import (target: 1,000,000 in at most 10 s: "
       f"{'met' if es * 1e6 / n <= 10 else 'missed'})")
 PY
+
+echo "== import into PostgreSQL 15: exhunt report import vs psql \\copy (CSV, same records)"
+pg_start "$tmp/pg"
+measure "$ex" report import --db "$pg_url" "$tmp/records.jsonl" >"$tmp/pimp.out" 2>"$tmp/pimp.m"
+cat "$tmp/pimp.out"
+psql -qAt -h "$pg_dir" -U bench -d postgres -c "CREATE DATABASE copy" >/dev/null
+cols=$(head -1 "$tmp/records.csv" | sed 's/,/ text,/g; s/$/ text/')
+psql -qAt -h "$pg_dir" -U bench -d copy -c "CREATE TABLE observations($cols)"
+measure psql -qAt -h "$pg_dir" -U bench -d copy -c "\\copy observations FROM '$tmp/records.csv' CSV HEADER" \
+	>/dev/null 2>"$tmp/pcp.m"
+python3 - "$(secs "$tmp/pimp.m")" "$(rss "$tmp/pimp.m")" "$(secs "$tmp/pcp.m")" "$(rss "$tmp/pcp.m")" "$n" \
+	"$(psql -qAt -h "$pg_dir" -U bench -d bench -c 'select count(*) from observations')" \
+	"$(psql -qAt -h "$pg_dir" -U bench -d copy -c 'select count(*) from observations')" <<'PY'
+import sys
+es, em, ss, sm, n, ec, sc = (float(x) for x in sys.argv[1:])
+print(f"exhunt report import (PostgreSQL): {es:6.2f} s, {n/es:9.0f} records/s, peak {em:.0f} MB, {ec:.0f} rows")
+print(f"psql \\copy CSV:                    {ss:6.2f} s, {n/ss:9.0f} records/s, peak {sm:.0f} MB, {sc:.0f} rows")
+print(f"ratio: exhunt takes {es/ss:.2f}x the time of psql \\copy")
+PY
+pg_stop
 
 echo "== dashboard: $n servers over 10 scans"
 # Nine more scans of the same servers, derived in SQL: at scan k, a

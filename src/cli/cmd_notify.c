@@ -378,6 +378,10 @@ static int notify_send_cmd(int argc, char **argv, bool plan_only)
 	       (unsigned long long)st.already, (unsigned long long)st.planned,
 	       (unsigned long long)st.sent, (unsigned long long)st.failed,
 	       (unsigned long long)st.pending);
+	if (st.others)
+		printf("notify: %llu messages were another sender's (delivered "
+		       "or being delivered by it)\n",
+		       (unsigned long long)st.others);
 	rc = st.pending && !plan_only ? EXIT_RUNTIME : 0;
 	goto out;
 out_file:

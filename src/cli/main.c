@@ -5,6 +5,7 @@
 #include "hunt/image.h"
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
 
@@ -82,6 +83,56 @@ static int dispatch(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
+/* A password in a postgresql:// URL on the command line would show in
+ * every process list and in our messages: it moves to PGPASSWORD (which
+ * libpq reads, and only this user can see), and the URL is rewritten in
+ * place without it, so that /proc/PID/cmdline no longer holds it.
+ * (docs/store.md: better still, PGPASSFILE.) */
+static void hide_db_passwords(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		char *u = strstr(argv[i], "postgresql://");
+		char *host, *at, *colon, *p, pw[512];
+		size_t n = 0, end, cut;
+		if (!u)
+			u = strstr(argv[i], "postgres://");
+		if (!u)
+			continue;
+		host = strstr(u, "://") + 3;
+		end = strcspn(host, "/?");
+		at = memchr(host, '@', end);
+		colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+		if (!colon)
+			continue;
+		for (p = colon + 1; p < at && n + 1 < sizeof pw; p++) {
+			if (*p == '%' && at - p > 2 && hexval(p[1]) >= 0 &&
+			    hexval(p[2]) >= 0) {
+				pw[n++] =
+				    (char)(hexval(p[1]) * 16 + hexval(p[2]));
+				p += 2;
+			} else {
+				pw[n++] = *p;
+			}
+		}
+		pw[n] = '\0';
+		setenv("PGPASSWORD", pw, 1);
+		memset(pw, 0, sizeof pw);
+		cut = (size_t)(at - colon);
+		memmove(colon, at, strlen(at) + 1);
+		memset(colon + strlen(colon), 0, cut);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	/* A closed pipe is a write error that every command reports with
@@ -92,5 +143,6 @@ int main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, NULL);
+	hide_db_passwords(argc, argv);
 	return finish(dispatch(argc, argv));
 }

@@ -43,6 +43,7 @@ struct send_stats {
 	uint64_t unrouted, suppressed, already;
 	uint64_t planned; /* messages added to the outbox now */
 	uint64_t sent, pending, failed;
+	uint64_t others; /* PostgreSQL: messages another sender had */
 };
 
 /* Plans this round's notices into the outbox (one transaction), then

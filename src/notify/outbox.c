@@ -17,7 +17,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +38,14 @@ struct item {
 };
 
 struct outbox {
-	sqlite3 *db;
+	struct db *db;
 	const struct send_opts *o;
 	struct send_stats *st;
 	struct transport *t;
-	sqlite3_stmt *page, *ok, *bad, *note, *count;
+	struct dbq *page, *ok, *bad, *note, *count;
+	/* PostgreSQL: senders may run at once; each message is claimed by
+	 * a row lock (claim) for as long as it goes out */
+	struct dbq *claim;
 	size_t done, total;
 };
 
@@ -61,28 +63,25 @@ static int record(struct outbox *b, struct item *x, bool delivered)
 {
 	char now[32];
 	int rc = 0;
-	sqlite3_stmt *up = delivered ? b->ok : b->bad;
+	struct dbq *up = delivered ? b->ok : b->bad;
 
 	time_iso((int64_t)time(NULL), now);
-	if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (!b->claim && db_begin(b->db, true))
 		return send_db_fail(b->db, b->o->db_path);
-	sqlite3_reset(up);
-	sqlite3_bind_text(up, 1, x->id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(up, 2, delivered ? now : x->err, -1,
-	                  SQLITE_TRANSIENT);
-	if (sqlite3_step(up) != SQLITE_DONE)
+	dbq_reset(up);
+	dbq_bind_copy(up, 1, x->id, -1);
+	dbq_bind_copy(up, 2, delivered ? now : x->err, -1);
+	if (dbq_step(up) != DB_DONE)
 		rc = send_db_fail(b->db, b->o->db_path);
 	if (!rc && delivered) {
-		sqlite3_reset(b->note);
-		sqlite3_bind_text(b->note, 1, x->id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(b->note, 2, now, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(b->note) != SQLITE_DONE)
+		dbq_reset(b->note);
+		dbq_bind_copy(b->note, 1, x->id, -1);
+		dbq_bind_copy(b->note, 2, now, -1);
+		if (dbq_step(b->note) != DB_DONE)
 			rc = send_db_fail(b->db, b->o->db_path);
 	}
-	if (rc ||
-	    sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc || db_commit(b->db)) {
+		db_rollback(b->db);
 		rc = rc ? rc : send_db_fail(b->db, b->o->db_path);
 	}
 	if (delivered) {
@@ -104,15 +103,36 @@ static int record(struct outbox *b, struct item *x, bool delivered)
  * attempts), 0 when it waits for a retry, or an error. */
 static int attempt(struct outbox *b, struct item *x)
 {
-	int r = transport_try(b->t, x->id, x->contact, x->domain, x->msg,
-	                      x->len, x->err, sizeof x->err);
-	int rc;
+	int r, rc;
 
+	if (b->claim) {
+		/* the row stays locked until the outcome is committed; a
+		 * message another sender holds, or has sent, is not ours */
+		int step;
+		if (db_begin(b->db, true))
+			return send_db_fail(b->db, b->o->db_path);
+		dbq_reset(b->claim);
+		dbq_bind_copy(b->claim, 1, x->id, -1);
+		step = dbq_step(b->claim);
+		dbq_reset(b->claim);
+		if (step != DB_ROW) {
+			rc = step == DB_DONE
+			         ? 0
+			         : send_db_fail(b->db, b->o->db_path);
+			db_rollback(b->db);
+			b->st->others++;
+			return rc ? rc : 1;
+		}
+	}
+	r = transport_try(b->t, x->id, x->contact, x->domain, x->msg, x->len,
+	                  x->err, sizeof x->err);
 	x->attempts++;
 	if (r == 0 || x->attempts >= b->o->retries) {
 		rc = record(b, x, r == 0);
 		return rc ? rc : 1;
 	}
+	if (b->claim)
+		db_rollback(b->db); /* let go of it while it waits */
 	/* Backoff: 1, 2, 4 ... seconds, while the others go on. */
 	x->due = mono_now() + (double)(1u << (x->attempts - 1));
 	log_warn("%s: %s; retrying in %u s", x->contact, x->err,
@@ -128,13 +148,13 @@ static int next_page(struct outbox *b, struct item *page, size_t *n,
 	int step;
 
 	*n = 0;
-	sqlite3_reset(b->page);
-	sqlite3_bind_text(b->page, 1, last_created, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(b->page, 2, last_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(b->page, 3, LIM_SEND_PAGE);
-	while (*n < LIM_SEND_PAGE &&
-	       (step = sqlite3_step(b->page)) == SQLITE_ROW) {
+	dbq_reset(b->page);
+	dbq_bind_copy(b->page, 1, last_created, -1);
+	dbq_bind_copy(b->page, 2, last_id, -1);
+	dbq_bind_int(b->page, 3, LIM_SEND_PAGE);
+	while (*n < LIM_SEND_PAGE && (step = dbq_step(b->page)) == DB_ROW) {
 		struct item *x = &page[*n];
+		const void *blob;
 		memset(x, 0, sizeof *x);
 		snprintf(x->id, sizeof x->id, "%s", send_col(b->page, 0));
 		snprintf(x->contact, sizeof x->contact, "%s",
@@ -143,17 +163,17 @@ static int next_page(struct outbox *b, struct item *page, size_t *n,
 		         send_col(b->page, 2));
 		snprintf(x->created, sizeof x->created, "%s",
 		         send_col(b->page, 4));
-		x->len = (size_t)sqlite3_column_bytes(b->page, 3);
+		blob = dbq_blob(b->page, 3, &x->len);
 		x->msg = malloc(x->len ? x->len : 1);
 		if (!x->msg) {
-			sqlite3_reset(b->page);
+			dbq_reset(b->page);
 			return EXH_ENOMEM;
 		}
 		if (x->len)
-			memcpy(x->msg, sqlite3_column_blob(b->page, 3), x->len);
+			memcpy(x->msg, blob, x->len);
 		(*n)++;
 	}
-	sqlite3_reset(b->page);
+	dbq_reset(b->page);
 	if (*n) {
 		snprintf(last_created, 40, "%s", page[*n - 1].created);
 		snprintf(last_id, 200, "%s", page[*n - 1].id);
@@ -161,7 +181,7 @@ static int next_page(struct outbox *b, struct item *page, size_t *n,
 	return 0;
 }
 
-int outbox_deliver(sqlite3 *db, const struct send_opts *o,
+int outbox_deliver(struct db *db, const struct send_opts *o,
                    struct send_stats *st, volatile sig_atomic_t *stop)
 {
 	struct outbox b = {.db = db, .o = o, .st = st};
@@ -180,38 +200,42 @@ int outbox_deliver(sqlite3 *db, const struct send_opts *o,
 		goto out;
 	}
 	/* Pending messages in order (keyset: after the last one read). */
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT message_id, contact, domain, message, "
-	                       "created FROM outbox WHERE status='pending' AND "
-	                       "(created, message_id) > (?1, ?2) ORDER BY "
-	                       "created, message_id LIMIT ?3",
-	                       -1, &b.page, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-	                       "UPDATE outbox SET status='sent', sent=?2, "
-	                       "attempts=attempts+1, last_error=NULL WHERE "
-	                       "message_id=?1",
-	                       -1, &b.ok, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-	                       "UPDATE outbox SET attempts=attempts+1, "
-	                       "last_error=?2 WHERE message_id=?1",
-	                       -1, &b.bad, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(
-	        db,
-	        "INSERT OR IGNORE INTO notices(contact,finding,server_id,"
-	        "round,message_id,sent) SELECT o.contact, f.finding, "
-	        "f.server_id, o.round, o.message_id, ?2 FROM outbox o JOIN "
-	        "outbox_findings f ON f.message_id=o.message_id WHERE "
-	        "o.message_id=?1",
-	        -1, &b.note, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-	                       "SELECT count(*) FROM outbox WHERE "
-	                       "status='pending'",
-	                       -1, &b.count, NULL) != SQLITE_OK) {
+	if (db_prepare(db,
+	               "SELECT message_id, contact, domain, message, "
+	               "created FROM outbox WHERE status='pending' AND "
+	               "(created, message_id) > (?1, ?2) ORDER BY "
+	               "created, message_id LIMIT ?3",
+	               &b.page) != 0 ||
+	    db_prepare(db,
+	               "UPDATE outbox SET status='sent', sent=?2, "
+	               "attempts=attempts+1, last_error=NULL WHERE "
+	               "message_id=?1",
+	               &b.ok) != 0 ||
+	    db_prepare(db,
+	               "UPDATE outbox SET attempts=attempts+1, "
+	               "last_error=?2 WHERE message_id=?1",
+	               &b.bad) != 0 ||
+	    db_prepare(db,
+	               "INSERT INTO notices(contact,finding,server_id,round,"
+	               "message_id,sent) SELECT o.contact, f.finding, "
+	               "f.server_id, o.round, o.message_id, ?2 FROM outbox o "
+	               "JOIN outbox_findings f ON f.message_id=o.message_id "
+	               "WHERE o.message_id=?1 ON CONFLICT DO NOTHING",
+	               &b.note) != 0 ||
+	    db_prepare(db,
+	               "SELECT count(*) FROM outbox WHERE "
+	               "status='pending'",
+	               &b.count) != 0 ||
+	    (db_is_pg(db) &&
+	     db_prepare(db,
+	                "SELECT 1 FROM outbox WHERE message_id=?1 AND "
+	                "status='pending' FOR UPDATE SKIP LOCKED",
+	                &b.claim))) {
 		rc = send_db_fail(db, o->db_path);
 		goto out;
 	}
-	if (sqlite3_step(b.count) == SQLITE_ROW)
-		b.total = (size_t)sqlite3_column_int64(b.count, 0);
+	if (dbq_step(b.count) == DB_ROW)
+		b.total = (size_t)dbq_int(b.count, 0);
 	while (!rc) {
 		double now = mono_now(), soonest = 0;
 		bool did = false;
@@ -283,10 +307,11 @@ out:
 	free(page);
 	free(wait);
 	transport_free(b.t);
-	sqlite3_finalize(b.page);
-	sqlite3_finalize(b.ok);
-	sqlite3_finalize(b.bad);
-	sqlite3_finalize(b.note);
-	sqlite3_finalize(b.count);
+	dbq_free(b.page);
+	dbq_free(b.ok);
+	dbq_free(b.bad);
+	dbq_free(b.note);
+	dbq_free(b.count);
+	dbq_free(b.claim);
 	return rc;
 }

@@ -17,7 +17,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,11 +92,11 @@ static bool already(struct planner *p, const char *contact, const char *finding)
 {
 	bool yes;
 
-	sqlite3_reset(p->seen);
-	sqlite3_bind_text(p->seen, 1, contact, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(p->seen, 2, finding, -1, SQLITE_TRANSIENT);
-	yes = sqlite3_step(p->seen) == SQLITE_ROW;
-	sqlite3_reset(p->seen);
+	dbq_reset(p->seen);
+	dbq_bind_copy(p->seen, 1, contact, -1);
+	dbq_bind_copy(p->seen, 2, finding, -1);
+	yes = dbq_step(p->seen) == DB_ROW;
+	dbq_reset(p->seen);
 	return yes;
 }
 
@@ -166,7 +166,7 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 	const struct contacts *k = o->contacts;
 	struct notice *nt = calloc(k->n ? k->n : 1, sizeof *nt);
 	struct notice_templates tpl;
-	sqlite3_stmt *q = NULL;
+	struct dbq *q = NULL;
 	struct buf msg;
 	size_t i;
 	int rc = 0, step;
@@ -179,7 +179,7 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 		rc = EXH_EINVAL;
 		goto out;
 	}
-	if (sqlite3_prepare_v2(
+	if (db_prepare(
 	        p->db,
 	        "SELECT o.server_id, o.ip, o.port, o.hostname, s.name, "
 	        "o.product, o.build, o.build_name, o.verdicts, o.webshells, "
@@ -187,16 +187,17 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 	        "observations f WHERE f.server_id=o.server_id), a.asn, "
 	        "a.country FROM observations o LEFT JOIN servers s ON "
 	        "s.id=o.server_id LEFT JOIN addresses a ON a.ip=o.ip WHERE "
-	        "o.key BETWEEN ?1 AND ?2 AND o.exchange AND o.ip IS NOT NULL "
-	        "AND (o.webshells>0 OR o.verdicts GLOB '*[VL]*') ORDER BY "
+	        "o.key BETWEEN ?1 AND ?2 AND o.exchange != 0 AND o.ip IS NOT "
+	        "NULL AND (o.webshells>0 OR instr(o.verdicts, 'V') > 0 OR "
+	        "instr(o.verdicts, 'L') > 0) ORDER BY "
 	        "o.key",
-	        -1, &q, NULL) != SQLITE_OK) {
+	        &q) != 0) {
 		rc = send_db_fail(p->db, p->path);
 		goto out;
 	}
-	sqlite3_bind_int64(q, 1, r->no * STORE_SEQ_LIMIT);
-	sqlite3_bind_int64(q, 2, (r->no + 1) * STORE_SEQ_LIMIT - 1);
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+	dbq_bind_int(q, 1, r->no * STORE_SEQ_LIMIT);
+	dbq_bind_int(q, 2, (r->no + 1) * STORE_SEQ_LIMIT - 1);
+	while ((step = dbq_step(q)) == DB_ROW) {
 		struct notice_server s;
 		struct findings f;
 		const char *v = send_col(q, 8);
@@ -204,9 +205,9 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 		uint32_t ip;
 		int c, j, fresh = 0;
 		memset(&s, 0, sizeof s);
-		s.server_id = sqlite3_column_int64(q, 0);
+		s.server_id = dbq_int(q, 0);
 		snprintf(s.ip, sizeof s.ip, "%s", send_col(q, 1));
-		s.port = sqlite3_column_int(q, 2);
+		s.port = dbq_int(q, 2);
 		snprintf(s.hostname, sizeof s.hostname, "%s", send_col(q, 3));
 		snprintf(s.name, sizeof s.name, "%s", send_col(q, 4));
 		snprintf(s.product, sizeof s.product, "%s", send_col(q, 5));
@@ -223,14 +224,13 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 				append_word(s.likely, sizeof s.likely,
 				            r->cves[j]);
 		}
-		s.nshells = sqlite3_column_int(q, 9);
+		s.nshells = dbq_int(q, 9);
 		shells_from_json(send_col(q, 10), s.shells, sizeof s.shells);
 		snprintf(s.seen, sizeof s.seen, "%s", send_col(q, 11));
 		snprintf(s.first_seen, sizeof s.first_seen, "%s",
 		         send_col(q, 12));
-		if (sqlite3_column_type(q, 13) != SQLITE_NULL)
-			snprintf(s.asn, sizeof s.asn, "%lld",
-			         sqlite3_column_int64(q, 13));
+		if (!dbq_null(q, 13))
+			snprintf(s.asn, sizeof s.asn, "%lld", dbq_int(q, 13));
 		snprintf(s.country, sizeof s.country, "%s", send_col(q, 14));
 		{
 			char open[1300];
@@ -260,18 +260,17 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 		} else if (c < 0) {
 			st->unrouted++;
 		}
-		sqlite3_reset(p->route);
-		sqlite3_bind_text(p->route, 1, r->id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(p->route, 2, s.server_id);
-		sqlite3_bind_text(p->route, 3, s.ip, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(p->route, 4, s.port);
+		dbq_reset(p->route);
+		dbq_bind_copy(p->route, 1, r->id, -1);
+		dbq_bind_int(p->route, 2, s.server_id);
+		dbq_bind_copy(p->route, 3, s.ip, -1);
+		dbq_bind_int(p->route, 4, s.port);
 		if (c >= 0)
-			sqlite3_bind_text(p->route, 5, k->c[c].email, -1,
-			                  SQLITE_TRANSIENT);
+			dbq_bind_copy(p->route, 5, k->c[c].email, -1);
 		else
-			sqlite3_bind_null(p->route, 5);
-		sqlite3_bind_text(p->route, 6, via, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(p->route) != SQLITE_DONE) {
+			dbq_bind_null(p->route, 5);
+		dbq_bind_copy(p->route, 6, via, -1);
+		if (dbq_step(p->route) != DB_DONE) {
 			rc = send_db_fail(p->db, p->path);
 			goto out;
 		}
@@ -291,7 +290,7 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 			goto out;
 		}
 	}
-	if (step != SQLITE_DONE) {
+	if (step != DB_DONE) {
 		rc = send_db_fail(p->db, p->path);
 		goto out;
 	}
@@ -315,21 +314,18 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 			goto out;
 		}
 		time_iso((int64_t)time(NULL), now);
-		sqlite3_reset(p->outbox);
-		sqlite3_bind_text(p->outbox, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(p->outbox, 2, r->id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(p->outbox, 3, k->c[i].email, -1,
-		                  SQLITE_TRANSIENT);
-		sqlite3_bind_text(p->outbox, 4, strchr(k->c[i].email, '@') + 1,
-		                  -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(p->outbox, 5, now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_blob(p->outbox, 6, msg.p, (int)msg.len,
-		                  SQLITE_TRANSIENT);
-		if (sqlite3_step(p->outbox) != SQLITE_DONE) {
+		dbq_reset(p->outbox);
+		dbq_bind_copy(p->outbox, 1, id, -1);
+		dbq_bind_copy(p->outbox, 2, r->id, -1);
+		dbq_bind_copy(p->outbox, 3, k->c[i].email, -1);
+		dbq_bind_copy(p->outbox, 4, strchr(k->c[i].email, '@') + 1, -1);
+		dbq_bind_copy(p->outbox, 5, now, -1);
+		dbq_bind_blob(p->outbox, 6, msg.p, msg.len);
+		if (dbq_step(p->outbox) != DB_DONE) {
 			rc = send_db_fail(p->db, p->path);
 			goto out;
 		}
-		if (sqlite3_changes(p->db) == 0)
+		if (db_changes(p->db) == 0)
 			continue; /* the same message is already waiting */
 		st->planned++;
 		for (j = 0; j < nt[i].n; j++) {
@@ -337,16 +333,13 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 			int m;
 			server_findings(&nt[i].s[j], &f);
 			for (m = 0; m < f.n; m++) {
-				sqlite3_reset(p->finding);
-				sqlite3_bind_text(p->finding, 1, id, -1,
-				                  SQLITE_TRANSIENT);
-				sqlite3_bind_text(p->finding, 2, f.key[m], -1,
-				                  SQLITE_TRANSIENT);
-				sqlite3_bind_int64(p->finding, 3,
-				                   nt[i].s[j].server_id);
-				sqlite3_bind_text(p->finding, 4, nt[i].s[j].ip,
-				                  -1, SQLITE_TRANSIENT);
-				if (sqlite3_step(p->finding) != SQLITE_DONE) {
+				dbq_reset(p->finding);
+				dbq_bind_copy(p->finding, 1, id, -1);
+				dbq_bind_copy(p->finding, 2, f.key[m], -1);
+				dbq_bind_int(p->finding, 3,
+				             nt[i].s[j].server_id);
+				dbq_bind_copy(p->finding, 4, nt[i].s[j].ip, -1);
+				if (dbq_step(p->finding) != DB_DONE) {
 					rc = send_db_fail(p->db, p->path);
 					goto out;
 				}
@@ -354,7 +347,7 @@ int planner_plan(struct planner *p, const struct send_opts *o,
 		}
 	}
 out:
-	sqlite3_finalize(q);
+	dbq_free(q);
 	for (i = 0; i < k->n; i++)
 		notice_release(&nt[i]);
 	free(nt);

@@ -9,7 +9,7 @@
 #include "scan/knowledge.h"
 #include "store/store.h"
 #include <signal.h>
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stddef.h>
 
 /* The round: the newest scan and the CVE columns of the store. */
@@ -21,16 +21,16 @@ struct round {
 };
 
 /* Logs the database's error naming path; EXH_EIO. */
-int send_db_fail(sqlite3 *db, const char *path);
+int send_db_fail(struct db *db, const char *path);
 /* Column i as text, "" for NULL. */
-const char *send_col(sqlite3_stmt *st, int i);
-int send_load_round(sqlite3 *db, const char *path, struct round *r);
+const char *send_col(struct dbq *st, int i);
+int send_load_round(struct db *db, const char *path, struct round *r);
 
 /* Planner (planner.c): statements prepared by send.c. */
 struct planner {
-	sqlite3 *db;
+	struct db *db;
 	const char *path;
-	sqlite3_stmt *seen, *route, *outbox, *finding;
+	struct dbq *seen, *route, *outbox, *finding;
 };
 int planner_plan(struct planner *p, const struct send_opts *o,
                  const struct kb *kb, const struct round *r,
@@ -49,7 +49,7 @@ int transport_try(struct transport *t, const char *id, const char *contact,
 /* Outbox (outbox.c): delivers every pending message, retrying failures
  * with backoff while the others go on; stops early (EXH_EAGAIN) when
  * *stop is set. */
-int outbox_deliver(sqlite3 *db, const struct send_opts *o,
+int outbox_deliver(struct db *db, const struct send_opts *o,
                    struct send_stats *st, volatile sig_atomic_t *stop);
 
 #endif

@@ -16,7 +16,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

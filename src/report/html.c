@@ -8,7 +8,7 @@
 #include "base/err.h"
 #include "base/text.h"
 #include "store/store.h"
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stdbool.h>
 #include <string.h>
 #include "base/banned.h"
@@ -151,7 +151,8 @@ static void csv_link(struct buf *b, const struct report *r, const char *name,
 		for (i = 0; i < t.len; i++) {
 			unsigned char c = (unsigned char)t.p[i];
 			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9') || (c && strchr("-_.~,:", c))) {
+			    (c >= '0' && c <= '9') ||
+			    (c && strchr("-_.~,:", c))) {
 				buf_addc(b, (char)c);
 			} else {
 				buf_addc(b, '%');
@@ -324,8 +325,8 @@ static void funnel_section(struct buf *b, const struct funnel *fu)
 static void server_table(struct buf *b, const struct report *r,
                          const char *db_path)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	struct db *db = NULL;
+	struct dbq *st = NULL;
 	int rows = 0, total = 0, pos = 0;
 	bool failed = false;
 
@@ -337,65 +338,58 @@ static void server_table(struct buf *b, const struct report *r,
 	         "product</th><th onclick=\"sortby(3)\">build</th><th "
 	         "onclick=\"sortby(4)\">ProxyLogon</th><th "
 	         "onclick=\"sortby(5)\">web shells</th></tr></thead><tbody>");
-	if (r->n && (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY,
-	                             NULL) != SQLITE_OK ||
-	             sqlite3_prepare_v2(db, "SELECT idx FROM cves WHERE id=?1",
-	                                -1, &st, NULL) != SQLITE_OK))
+	if (r->n && (db_open(db_path, DB_READONLY, &db) ||
+	             db_prepare(db, "SELECT idx FROM cves WHERE id=?1", &st)))
 		failed = true;
 	else if (r->n) {
-		sqlite3_bind_text(st, 1, report_cves[0], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			pos = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
+		dbq_bind_text(st, 1, report_cves[0], -1);
+		if (dbq_step(st) == DB_ROW)
+			pos = (int)dbq_int(st, 0);
+		dbq_free(st);
 		st = NULL;
-		if (sqlite3_prepare_v2(
-		        db,
-		        "SELECT count(*) FROM observations WHERE "
-		        "key BETWEEN ?1 AND ?2 AND exchange",
-		        -1, &st, NULL) != SQLITE_OK) {
+		if (db_prepare(db,
+		               "SELECT count(*) FROM observations WHERE key "
+		               "BETWEEN ?1 AND ?2 AND exchange != 0",
+		               &st) != 0) {
 			failed = true;
 		} else {
-			sqlite3_bind_int64(st, 1, r->last_no * STORE_SEQ_LIMIT);
-			sqlite3_bind_int64(
-			    st, 2, (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				total = sqlite3_column_int(st, 0);
-			sqlite3_finalize(st);
+			dbq_bind_int(st, 1, r->last_no * STORE_SEQ_LIMIT);
+			dbq_bind_int(st, 2,
+			             (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
+			if (dbq_step(st) == DB_ROW)
+				total = (int)dbq_int(st, 0);
+			dbq_free(st);
 			st = NULL;
 		}
 	}
 	if (!failed && db && r->n &&
-	    sqlite3_prepare_v2(
+	    db_prepare(
 	        db,
 	        "SELECT o.ip, s.name, o.product, o.build, CASE "
 	        "substr(o.verdicts,?3,1) WHEN 'V' THEN 'vulnerable' WHEN 'L' "
 	        "THEN 'likely-vulnerable' WHEN 'P' THEN 'patched' WHEN 'U' "
-	        "THEN 'unknown' ELSE '' END v, o.webshells FROM observations "
-	        "o LEFT JOIN servers s ON s.id=o.server_id WHERE o.key "
-	        "BETWEEN ?1 AND ?2 AND o.exchange ORDER BY o.webshells>0 "
-	        "DESC, v IN ('vulnerable','likely-vulnerable') DESC, o.key "
-	        "LIMIT ?4",
-	        -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, r->last_no * STORE_SEQ_LIMIT);
-		sqlite3_bind_int64(st, 2,
-		                   (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
-		sqlite3_bind_int(st, 3, pos);
-		sqlite3_bind_int(st, 4, LIM_HTML_TABLE_ROWS);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+	        "THEN 'unknown' ELSE '' END, o.webshells FROM observations o "
+	        "LEFT JOIN servers s ON s.id=o.server_id WHERE o.key BETWEEN "
+	        "?1 AND ?2 AND o.exchange != 0 ORDER BY o.webshells>0 DESC, "
+	        "substr(o.verdicts,?3,1) IN ('V','L') DESC, o.key LIMIT ?4",
+	        &st) == 0) {
+		int step;
+		dbq_bind_int(st, 1, r->last_no * STORE_SEQ_LIMIT);
+		dbq_bind_int(st, 2, (r->last_no + 1) * STORE_SEQ_LIMIT - 1);
+		dbq_bind_int(st, 3, pos);
+		dbq_bind_int(st, 4, LIM_HTML_TABLE_ROWS);
+		while ((step = dbq_step(st)) == DB_ROW) {
 			int c;
 			buf_adds(b, "<tr>");
 			for (c = 0; c < 6; c++) {
 				buf_adds(b, "<td>");
-				html_escape(
-				    b,
-				    (const char *)sqlite3_column_text(st, c));
+				html_escape(b, (const char *)dbq_text(st, c));
 				buf_adds(b, "</td>");
 			}
 			buf_adds(b, "</tr>");
 			rows++;
 		}
-		if (sqlite3_errcode(db) != SQLITE_DONE &&
-		    sqlite3_errcode(db) != SQLITE_OK)
+		if (step != DB_DONE)
 			failed = true;
 	} else if (!failed && db && r->n) {
 		failed = true;
@@ -404,11 +398,11 @@ static void server_table(struct buf *b, const struct report *r,
 		/* a dashboard that silently shows no servers is worse than none
 		 */
 		log_error("%s: the server table could not be read: %s", db_path,
-		          db ? sqlite3_errmsg(db) : "out of memory");
+		          db ? db_errmsg(db) : "out of memory");
 		buf_latch(b, EXH_EIO);
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	dbq_free(st);
+	db_close(db);
 	buf_printf(b,
 	           "</tbody></table><p>showing <span "
 	           "data-figure=\"table-rows\">%d</span> of <span "

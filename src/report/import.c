@@ -15,7 +15,7 @@
 #include "store/store.h"
 #include <errno.h>
 #include <pthread.h>
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +46,14 @@ static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
-static int exec(sqlite3 *db, const char *db_path, const char *sql, long lineno)
+static int exec(struct db *db, const char *db_path, const char *sql,
+                long lineno)
 {
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+	if (db_exec(db, sql) == 0)
 		return 0;
 	log_error("%s: %s failed at line %ld: %s; the batch was not written, "
 	          "the database is as it was before it",
-	          db_path, sql, lineno, sqlite3_errmsg(db));
+	          db_path, sql, lineno, db_errmsg(db));
 	return EXH_EIO;
 }
 
@@ -65,8 +66,8 @@ static int exec(sqlite3 *db, const char *db_path, const char *sql, long lineno)
 #define BATCH_NODES ((size_t)1 << 21)
 
 struct item {
-	size_t node;      /* its first node in the batch's nodes */
-	int count;        /* its nodes; 0 with why for a malformed line */
+	size_t node; /* its first node in the batch's nodes */
+	int count;   /* its nodes; 0 with why for a malformed line */
 	long lineno;
 	const char *why;
 };
@@ -79,12 +80,12 @@ struct batch {
 	size_t nodes_used, nodes_cap;
 	struct item *items;
 	int n;
-	int end;      /* 0: more follows; 1: the input's end; else reading
-	                 stopped after the items: a malformed one
-	                 (EXH_EINVAL), a line past the bound (EXH_ELIMIT),
-	                 a read error (EXH_EIO), no memory (EXH_ENOMEM) */
-	int err;      /* errno of a read error */
-	long lineno;  /* the line the batch ended on */
+	int end;     /* 0: more follows; 1: the input's end; else reading
+	                stopped after the items: a malformed one
+	                (EXH_EINVAL), a line past the bound (EXH_ELIMIT),
+	                a read error (EXH_EIO), no memory (EXH_ENOMEM) */
+	int err;     /* errno of a read error */
+	long lineno; /* the line the batch ended on */
 };
 
 struct pipeline {
@@ -245,10 +246,10 @@ static void give_back(struct pipeline *p, int i)
 }
 
 /* Writes one batch in one transaction; *last: the line reached. */
-static int write_batch(struct store_writer *w, sqlite3 *db,
-                       const char *db_path, const char *path,
-                       const char *scope, const struct batch *b,
-                       uint64_t *added, uint64_t *lines, long *last)
+static int write_batch(struct store_writer *w, struct db *db,
+                       const char *db_path, const char *path, const char *scope,
+                       const struct batch *b, uint64_t *added, uint64_t *lines,
+                       long *last)
 {
 	uint64_t new_rows = 0;
 	int k, rc = 0;
@@ -276,13 +277,19 @@ static int write_batch(struct store_writer *w, sqlite3 *db,
 			          it->why ? "not JSON: " : "", why);
 		else if (rc)
 			log_error("%s: writing line %ld failed: %s", db_path,
-			          it->lineno, sqlite3_errmsg(db));
+			          it->lineno, db_errmsg(db));
 		if (rc)
 			break;
 		new_rows += is_new;
 	}
+	if (!rc) { /* the rows bulk mode holds (PostgreSQL: COPY) */
+		uint64_t sent;
+		rc = store_flush(w, &sent);
+		new_rows += sent;
+	}
 	if (rc) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		store_discard(w);
+		db_rollback(db);
 		return rc;
 	}
 	/* interrupted, the whole records written so far are kept */
@@ -298,7 +305,7 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 {
 	struct store_writer *w = calloc(1, sizeof *w);
 	struct pipeline *p = calloc(1, sizeof *p);
-	sqlite3 *db = NULL;
+	struct db *db = NULL;
 	char scope[600];
 	long last = 0, done = 0;
 	int rc = 0, i;
@@ -323,8 +330,8 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 		rc = rc ? rc : EXH_EINVAL;
 		goto out;
 	}
-	if (store_open(db_path, &db) ||
-	    store_writer_init(w, db, db_path, false)) {
+	if (store_open(db_path, &db) || store_writer_init(w, db, false) ||
+	    store_writer_bulk(w)) {
 		rc = EXH_EIO;
 		goto out;
 	}
@@ -388,7 +395,7 @@ out_sig:
 	sig_stop_restore();
 out:
 	store_writer_release(w);
-	sqlite3_close(db);
+	db_close(db);
 	if (p->f && p->f != stdin)
 		fclose(p->f);
 	for (i = 0; i < 2; i++) {

@@ -8,7 +8,7 @@
 #include "base/json.h"
 #include <stdbool.h>
 #include <stdio.h>
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
@@ -30,31 +30,29 @@ enum {
 	ST_SHELL = 8,
 };
 
-static int prepare(sqlite3 *db, const char *path, const char *sql,
-                   sqlite3_stmt **st)
+static int prepare(struct db *db, const char *path, const char *sql,
+                   struct dbq **st)
 {
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
+	if (db_prepare(db, sql, st) == 0)
 		return 0;
-	log_error("%s: not an exhunt scan database (%s)", path,
-	          sqlite3_errmsg(db));
+	log_error("%s: not an exhunt scan database (%s)", path, db_errmsg(db));
 	return EXH_EINVAL;
 }
 
 /* Positions of the followed CVEs in the verdict strings (0: none). */
-static void cve_positions(sqlite3 *db, int pos[REPORT_CVES])
+static void cve_positions(struct db *db, int pos[REPORT_CVES])
 {
-	sqlite3_stmt *st;
+	struct dbq *st;
 	int k;
 
 	for (k = 0; k < REPORT_CVES; k++) {
 		pos[k] = 0;
-		if (sqlite3_prepare_v2(db, "SELECT idx FROM cves WHERE id=?",
-		                       -1, &st, NULL) != SQLITE_OK)
+		if (db_prepare(db, "SELECT idx FROM cves WHERE id=?", &st) != 0)
 			continue;
-		sqlite3_bind_text(st, 1, report_cves[k], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			pos[k] = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
+		dbq_bind_text(st, 1, report_cves[k], -1);
+		if (dbq_step(st) == DB_ROW)
+			pos[k] = dbq_int(st, 0);
+		dbq_free(st);
 	}
 }
 
@@ -66,24 +64,23 @@ static bool is_open(char c)
 /* One pass over a scan's Exchange observations (a range of keys, in key
  * order): per-scan counts, and each server's state in cur. A server seen
  * at several addresses counts once, by its first observation. */
-static int scan_pass(sqlite3_stmt *st, long long no, const int pos[],
+static int scan_pass(struct dbq *st, long long no, const int pos[],
                      uint8_t *cur, size_t nservers, struct scan_figures *f)
 {
 	int k, step;
 
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
-	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(st, 0);
-		const char *v = (const char *)sqlite3_column_text(st, 1);
-		int vlen = sqlite3_column_bytes(st, 1);
+	dbq_reset(st);
+	dbq_bind_int(st, 1, no * STORE_SEQ_LIMIT);
+	dbq_bind_int(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	while ((step = dbq_step(st)) == DB_ROW) {
+		long long id = dbq_int(st, 0);
+		const char *v = dbq_text(st, 1);
+		int vlen = v ? (int)dbq_len(st, 1) : 0;
 		uint8_t s = ST_SEEN;
 		if (id <= 0 || (size_t)id >= nservers)
 			continue;
 		if (cur[id] & ST_SEEN) {
-			if (sqlite3_column_int(st, 2) > 0 &&
-			    !(cur[id] & ST_SHELL)) {
+			if (dbq_int(st, 2) > 0 && !(cur[id] & ST_SHELL)) {
 				cur[id] |= ST_SHELL;
 				f->backdoored++;
 			}
@@ -100,14 +97,15 @@ static int scan_pass(sqlite3_stmt *st, long long no, const int pos[],
 				     : c == 'P' ? ST_PATCHED
 				                : 0;
 		}
-		if (sqlite3_column_int(st, 2) > 0) {
+		if (dbq_int(st, 2) > 0) {
 			s |= ST_SHELL;
 			f->backdoored++;
 		}
-		f->eol += sqlite3_column_int(st, 3) != 0;
+		f->eol += dbq_int(st, 3) != 0;
 		cur[id] = s;
 	}
-	return step == SQLITE_DONE ? 0 : EXH_EIO;
+	dbq_reset(st);
+	return step == DB_DONE ? 0 : EXH_EIO;
 }
 
 /* Changes between the previous scan and this one, and against the first. */
@@ -143,23 +141,23 @@ static int cu_cmp(const void *a, const void *b)
 }
 
 /* Build distribution of the last scan: "2016 CU19" from the build name. */
-static void cu_histogram(sqlite3 *db, long long no, struct report *r)
+static void cu_histogram(struct db *db, long long no, struct report *r)
 {
-	sqlite3_stmt *st;
+	struct dbq *st;
 
-	if (sqlite3_prepare_v2(
-	        db,
-	        "SELECT build_name b, count(DISTINCT server_id), build FROM "
-	        "observations WHERE key BETWEEN ?1 AND ?2 AND exchange AND b "
-	        "IS NOT NULL AND b != '' GROUP BY b",
-	        -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db,
+	               "SELECT build_name, count(DISTINCT server_id), "
+	               "max(build) FROM observations WHERE key BETWEEN ?1 AND "
+	               "?2 AND exchange != 0 AND build_name IS NOT NULL AND "
+	               "build_name != '' GROUP BY build_name",
+	               &st) != 0)
 		return;
-	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
-	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	dbq_bind_int(st, 1, no * STORE_SEQ_LIMIT);
+	dbq_bind_int(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	while (dbq_step(st) == DB_ROW) {
 		char name[96], *sp;
 		int j;
-		snprintf(name, sizeof name, "%s", sqlite3_column_text(st, 0));
+		snprintf(name, sizeof name, "%s", dbq_text(st, 0));
 		sp = strstr(name, "Exchange Server ");
 		if (sp)
 			memmove(name, sp + 16, strlen(sp + 16) + 1);
@@ -169,8 +167,7 @@ static void cu_histogram(sqlite3 *db, long long no, struct report *r)
 		for (j = 0; j < r->ncus && strcmp(r->cus[j].name, name); j++)
 			;
 		if (j == r->ncus && r->ncus < LIM_REPORT_CUS) {
-			const char *v =
-			    (const char *)sqlite3_column_text(st, 2);
+			const char *v = (const char *)dbq_text(st, 2);
 			struct cu_count *c = &r->cus[r->ncus++];
 			snprintf(c->name, sizeof c->name, "%s", name);
 			c->build = 0; /* build_parse sets it only on success */
@@ -178,9 +175,9 @@ static void cu_histogram(sqlite3 *db, long long no, struct report *r)
 				build_parse(view_of(v), true, &c->build);
 		}
 		if (j < LIM_REPORT_CUS)
-			r->cus[j].n += (uint64_t)sqlite3_column_int64(st, 1);
+			r->cus[j].n += (uint64_t)dbq_int(st, 1);
 	}
-	sqlite3_finalize(st);
+	dbq_free(st);
 	/* version order: 2013 CU2 before CU10, product lines in turn */
 	qsort(r->cus, (size_t)r->ncus, sizeof r->cus[0], cu_cmp);
 }
@@ -188,10 +185,10 @@ static void cu_histogram(sqlite3 *db, long long no, struct report *r)
 /* Per country and per network of the last scan, when the addresses
  * table has enrichment (exhunt notify enrich): distinct servers, open to
  * any followed campaign, back-doored; largest first. */
-static int by_group(sqlite3 *db, long long no, const int pos[], const char *col,
-                    struct group_table *t)
+static int by_group(struct db *db, long long no, const int pos[],
+                    const char *col, struct group_table *t)
 {
-	sqlite3_stmt *st;
+	struct dbq *st;
 	char sql[1024], open[256] = "0";
 	int k, rc = 0;
 
@@ -205,14 +202,14 @@ static int by_group(sqlite3 *db, long long no, const int pos[], const char *col,
 	         "count(DISTINCT CASE WHEN %s THEN o.server_id END), "
 	         "count(DISTINCT CASE WHEN o.webshells>0 THEN o.server_id "
 	         "END) FROM observations o JOIN addresses a ON a.ip=o.ip "
-	         "WHERE o.key BETWEEN ?1 AND ?2 AND o.exchange GROUP BY 1 "
+	         "WHERE o.key BETWEEN ?1 AND ?2 AND o.exchange != 0 GROUP BY 1 "
 	         "ORDER BY 3 DESC, 1",
 	         col, open);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, sql, &st) != 0)
 		return 0; /* an older database without enrichment */
-	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
-	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	dbq_bind_int(st, 1, no * STORE_SEQ_LIMIT);
+	dbq_bind_int(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	while (dbq_step(st) == DB_ROW) {
 		struct group_row *g;
 		if (array_reserve(&t->rows, &t->cap, t->n + 1, sizeof *t->rows,
 		                  64)) {
@@ -221,18 +218,15 @@ static int by_group(sqlite3 *db, long long no, const int pos[], const char *col,
 		}
 		g = &t->rows[t->n++];
 		snprintf(g->key, sizeof g->key, "%s",
-		         sqlite3_column_type(st, 0) == SQLITE_NULL
-		             ? "unknown"
-		             : (const char *)sqlite3_column_text(st, 0));
+		         dbq_null(st, 0) ? "unknown"
+		                         : (const char *)dbq_text(st, 0));
 		snprintf(g->name, sizeof g->name, "%s",
-		         sqlite3_column_text(st, 1)
-		             ? (const char *)sqlite3_column_text(st, 1)
-		             : "");
-		g->servers = (uint64_t)sqlite3_column_int64(st, 2);
-		g->open = (uint64_t)sqlite3_column_int64(st, 3);
-		g->backdoored = (uint64_t)sqlite3_column_int64(st, 4);
+		         dbq_text(st, 1) ? (const char *)dbq_text(st, 1) : "");
+		g->servers = (uint64_t)dbq_int(st, 2);
+		g->open = (uint64_t)dbq_int(st, 3);
+		g->backdoored = (uint64_t)dbq_int(st, 4);
 	}
-	sqlite3_finalize(st);
+	dbq_free(st);
 	return rc;
 }
 
@@ -244,10 +238,12 @@ static int by_group(sqlite3 *db, long long no, const int pos[], const char *col,
 	"'%:webshell:%' THEN NULL ELSE substr(finding, instr(finding, ':') + " \
 	"1) END AS cve FROM notices), lastobs AS (SELECT server_id, "          \
 	"verdicts, webshells FROM observations WHERE key BETWEEN ?1 AND ?2 "   \
-	"AND exchange), pair AS (SELECT nf.contact, nf.server_id, nf.sent, "   \
+	"AND exchange != 0), pair AS (SELECT nf.contact, nf.server_id, "       \
+	"nf.sent, "                                                            \
 	"nf.cve, (SELECT min(s.started) FROM observations o JOIN scans s ON "  \
 	"s.id=o.scan_id JOIN cves c ON c.id=nf.cve WHERE "                     \
-	"o.server_id=nf.server_id AND o.exchange AND s.started > nf.sent AND " \
+	"o.server_id=nf.server_id AND o.exchange != 0 AND s.started > "        \
+	"nf.sent AND "                                                         \
 	"substr(o.verdicts, c.idx, 1) NOT IN ('V','L')) AS fixed FROM nf) "    \
 	"SELECT p.contact, p.server_id, min(p.sent), (SELECT count(*) FROM "   \
 	"lastobs lo WHERE lo.server_id=p.server_id), (SELECT count(*) FROM "   \
@@ -283,32 +279,31 @@ static void funnel_finish(struct funnel_row *f, double *days, size_t n)
 	    n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2;
 }
 
-static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
+static int funnel_load(struct db *db, long long no, struct funnel *fu)
 {
-	sqlite3_stmt *st;
+	struct dbq *st;
 	double *all = NULL, *one = NULL;
 	size_t nall = 0, none = 0, all_cap = 0, one_cap = 0;
 	int rc = 0, step;
 
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT count(DISTINCT server_id) FROM routes",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (db_prepare(db, "SELECT count(DISTINCT server_id) FROM routes",
+	               &st) != 0)
 		return 0; /* a database notify never touched */
-	if (sqlite3_step(st) == SQLITE_ROW)
-		fu->found = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, FUNNEL_SQL, -1, &st, NULL) != SQLITE_OK) {
-		log_error("funnel: %s", sqlite3_errmsg(db));
+	if (dbq_step(st) == DB_ROW)
+		fu->found = (uint64_t)dbq_int(st, 0);
+	dbq_free(st);
+	if (db_prepare(db, FUNNEL_SQL, &st) != 0) {
+		log_error("funnel: %s", db_errmsg(db));
 		return EXH_EIO;
 	}
-	sqlite3_bind_int64(st, 1, no * STORE_SEQ_LIMIT);
-	sqlite3_bind_int64(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	dbq_bind_int(st, 1, no * STORE_SEQ_LIMIT);
+	dbq_bind_int(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
 	snprintf(fu->all.contact, sizeof fu->all.contact, "(all)");
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *contact = (const char *)sqlite3_column_text(st, 0);
-		bool seen = sqlite3_column_int(st, 3) > 0;
-		bool open = sqlite3_column_int(st, 4) > 0;
-		bool shell = sqlite3_column_int(st, 5) > 0;
+	while ((step = dbq_step(st)) == DB_ROW) {
+		const char *contact = (const char *)dbq_text(st, 0);
+		bool seen = dbq_int(st, 3) > 0;
+		bool open = dbq_int(st, 4) > 0;
+		bool shell = dbq_int(st, 5) > 0;
 		struct funnel_row *f, *both[2];
 		int k;
 		if (!fu->n || strcmp(fu->rows[fu->n - 1].contact, contact)) {
@@ -335,9 +330,8 @@ static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
 			both[k]->clean += seen && !open && !shell;
 			both[k]->still_backdoored += seen && shell;
 		}
-		if (seen && !open &&
-		    sqlite3_column_type(st, 6) != SQLITE_NULL) {
-			double d = sqlite3_column_double(st, 6);
+		if (seen && !open && !dbq_null(st, 6)) {
+			double d = dbq_double(st, 6);
 			if (array_reserve(&all, &all_cap, nall + 1, sizeof *all,
 			                  256) ||
 			    array_reserve(&one, &one_cap, none + 1, sizeof *one,
@@ -349,8 +343,8 @@ static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
 			one[none++] = d;
 		}
 	}
-	if (!rc && step != SQLITE_DONE) {
-		log_error("funnel: %s", sqlite3_errmsg(db));
+	if (!rc && step != DB_DONE) {
+		log_error("funnel: %s", db_errmsg(db));
 		rc = EXH_EIO;
 	}
 	if (!rc) {
@@ -358,7 +352,7 @@ static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
 			funnel_finish(&fu->rows[fu->n - 1], one, none);
 		funnel_finish(&fu->all, all, nall);
 	}
-	sqlite3_finalize(st);
+	dbq_free(st);
 	free(all);
 	free(one);
 	return rc;
@@ -366,72 +360,69 @@ static int funnel_load(sqlite3 *db, long long no, struct funnel *fu)
 
 int report_load(const char *path, struct report *r)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL, *obs = NULL;
+	struct db *db = NULL;
+	struct dbq *st = NULL, *obs = NULL;
 	long long *nos = NULL;
 	uint8_t *first = NULL, *prev = NULL, *cur = NULL;
 	size_t nservers = 1;
 	int rc = 0, i, pos[REPORT_CVES];
 
 	memset(r, 0, sizeof *r);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		log_error("%s: %s", path, sqlite3_errmsg(db));
-		sqlite3_close(db);
+	if (db_open(path, DB_READONLY, &db))
 		return EXH_EIO;
-	}
-	sqlite3_busy_timeout(db, 10000);
+	path = db_name(db);
 	/* One read transaction: a scan or import writing meanwhile is not
 	 * seen half-way. */
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	db_begin(db, false);
 	if (prepare(db, path,
 	            "SELECT value FROM meta WHERE key='schema_version'", &st)) {
 		rc = EXH_EINVAL;
 		goto out;
 	}
-	if (sqlite3_step(st) != SQLITE_ROW ||
-	    sqlite3_column_int(st, 0) != STORE_SCHEMA_VERSION) {
+	if (dbq_step(st) != DB_ROW || dbq_int(st, 0) != STORE_SCHEMA_VERSION) {
 		log_error("%s: schema %d; open it once with this exhunt's scan "
 		          "or report import to migrate it",
-		          path, sqlite3_column_int(st, 0));
+		          path, (int)dbq_int(st, 0));
 		rc = EXH_EINVAL;
 		goto out;
 	}
-	sqlite3_finalize(st);
+	dbq_free(st);
 	st = NULL;
 	if (prepare(db, path,
 	            "SELECT no, id, started FROM scans ORDER BY started, id",
 	            &st) ||
 	    prepare(db, path,
 	            "SELECT server_id, verdicts, webshells, eol FROM "
-	            "observations WHERE key BETWEEN ?1 AND ?2 AND exchange",
+	            "observations WHERE key BETWEEN ?1 AND ?2 AND exchange "
+	            "!= 0 ORDER BY key",
 	            &obs)) {
 		rc = EXH_EINVAL;
 		goto out;
 	}
+	/* a scan's observations can outgrow memory: they stream */
+	dbq_stream(obs);
 	r->s = calloc(LIM_REPORT_SCANS, sizeof *r->s);
 	nos = calloc(LIM_REPORT_SCANS, sizeof *nos);
 	if (!r->s || !nos) {
 		rc = EXH_ENOMEM;
 		goto out;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW && r->n < LIM_REPORT_SCANS) {
+	while (dbq_step(st) == DB_ROW && r->n < LIM_REPORT_SCANS) {
 		struct scan_figures *f = &r->s[r->n];
-		nos[r->n++] = sqlite3_column_int64(st, 0);
-		snprintf(f->id, sizeof f->id, "%s", sqlite3_column_text(st, 1));
-		snprintf(f->time, sizeof f->time, "%s",
-		         sqlite3_column_text(st, 2));
+		nos[r->n++] = dbq_int(st, 0);
+		snprintf(f->id, sizeof f->id, "%s", dbq_text(st, 1));
+		snprintf(f->time, sizeof f->time, "%s", dbq_text(st, 2));
 	}
-	sqlite3_finalize(st);
+	dbq_free(st);
 	st = NULL;
 	if (prepare(db, path, "SELECT coalesce(max(id),0)+1 FROM servers",
 	            &st) ||
-	    sqlite3_step(st) != SQLITE_ROW) {
+	    dbq_step(st) != DB_ROW) {
 		rc = EXH_EINVAL;
 		goto out;
 	}
-	nservers = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	nservers = (size_t)dbq_int(st, 0);
+	dbq_free(st);
 	st = NULL;
 	first = calloc(nservers, 1);
 	prev = calloc(nservers, 1);
@@ -453,7 +444,7 @@ int report_load(const char *path, struct report *r)
 		cur = t;
 	}
 	if (rc) {
-		log_error("%s: %s", path, sqlite3_errmsg(db));
+		log_error("%s: %s", path, db_errmsg(db));
 		goto out;
 	}
 	if (r->n) {
@@ -469,10 +460,10 @@ int report_load(const char *path, struct report *r)
 		rc = rc ? rc : funnel_load(db, r->last_no, &r->funnel);
 	}
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(obs);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	sqlite3_close(db);
+	dbq_free(st);
+	dbq_free(obs);
+	db_exec(db, "COMMIT");
+	db_close(db);
 	free(nos);
 	free(first);
 	free(prev);

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,52 +18,50 @@
 #include <unistd.h>
 #include "base/banned.h"
 
-static int db_exec(struct scan_output *out, const char *sql)
+static int out_exec(struct scan_output *out, const char *sql)
 {
-	char *err = NULL;
-
-	if (sqlite3_exec(out->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_error("%s: %s", out->db_path, err ? err : "error");
-		sqlite3_free(err);
+	if (db_exec(out->db, sql)) {
+		log_error("%s: %s", db_name(out->db), db_errmsg(out->db));
 		return EXH_EIO;
 	}
 	return 0;
 }
 
-static int db_open(struct scan_output *out, const char *scope,
-                   const char *options, const char *shard)
+static int out_open_db(struct scan_output *out, const char *scope,
+                       const char *options, const char *shard)
 {
-	sqlite3_stmt *st = NULL;
+	struct dbq *st = NULL;
 	char t[32];
 	int rc;
 
 	if (store_open(out->db_path, &out->db))
 		return EXH_EIO;
 	time_iso(out->started, t);
-	rc = sqlite3_prepare_v2(
-	    out->db,
-	    "INSERT OR IGNORE INTO scans(id,started,scope,options,shard)"
-	    " VALUES(?,?,?,?,?)",
-	    -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, out->scan_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, options, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, shard, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
+	rc = db_prepare(out->db,
+	                "INSERT INTO scans(id,started,scope,options,shard) "
+	                "VALUES(?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
+	                &st);
+	if (!rc) {
+		dbq_bind_text(st, 1, out->scan_id, -1);
+		dbq_bind_text(st, 2, t, -1);
+		dbq_bind_text(st, 3, scope, -1);
+		dbq_bind_text(st, 4, options, -1);
+		dbq_bind_text(st, 5, shard, -1);
+		rc = dbq_step(st);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		log_error("%s: %s", out->db_path, sqlite3_errmsg(out->db));
+	dbq_free(st);
+	if (rc != DB_DONE) {
+		log_error("%s: %s", db_name(out->db), db_errmsg(out->db));
 		return EXH_EIO;
 	}
 	out->writer = calloc(1, sizeof *out->writer);
 	if (!out->writer)
 		return EXH_ENOMEM;
-	if (store_writer_init(out->writer, out->db, out->db_path, true))
+	/* PostgreSQL: a new scan's rows go by COPY at each checkpoint */
+	if (store_writer_init(out->writer, out->db, true) ||
+	    store_writer_bulk(out->writer))
 		return EXH_EIO;
-	return db_exec(out, "BEGIN");
+	return out_exec(out, "BEGIN");
 }
 
 static bool done_has(const struct scan_output *out, uint64_t index)
@@ -368,7 +366,7 @@ int output_open(struct scan_output *out, const struct kb *kb,
 			buf_adds(&out->csv_pending, record_csv_header);
 	}
 	if (out->db_path) {
-		rc = db_open(out, scope, options, shard);
+		rc = out_open_db(out, scope, options, shard);
 		if (rc)
 			return rc;
 	}
@@ -432,8 +430,12 @@ static int write_state(struct scan_output *out);
 
 static int flush(struct scan_output *out)
 {
-	if (out->db && (db_exec(out, "COMMIT") || db_exec(out, "BEGIN")))
-		return EXH_EIO;
+	if (out->db) {
+		uint64_t sent;
+		if ((out->writer && store_flush(out->writer, &sent)) ||
+		    out_exec(out, "COMMIT") || out_exec(out, "BEGIN"))
+			return EXH_EIO;
+	}
 	if (out->jsonl_fd >= 0 && out->jsonl_pending.len) {
 		/* fdatasync fails with EINVAL on pipes and /dev/null,
 		 * where there is nothing to make durable. */
@@ -563,27 +565,25 @@ int output_close(struct scan_output *out, bool finished)
 
 	if (out->db) {
 		if (finished) {
-			sqlite3_stmt *st;
+			struct dbq *st;
 			char t[32];
 			time_iso((int64_t)time(NULL), t);
-			if (sqlite3_prepare_v2(
-			        out->db,
-			        "UPDATE scans SET finished=? WHERE id=?", -1,
-			        &st, NULL) == SQLITE_OK) {
-				sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 2, out->scan_id, -1,
-				                  SQLITE_STATIC);
-				sqlite3_step(st);
-				sqlite3_finalize(st);
+			if (db_prepare(out->db,
+			               "UPDATE scans SET finished=? WHERE id=?",
+			               &st) == 0) {
+				dbq_bind_text(st, 1, t, -1);
+				dbq_bind_text(st, 2, out->scan_id, -1);
+				dbq_step(st);
+				dbq_free(st);
 			}
 		}
-		if (db_exec(out, "COMMIT"))
+		if (out_exec(out, "COMMIT"))
 			rc = EXH_EIO;
 		if (out->writer)
 			store_writer_release(out->writer);
 		free(out->writer);
 		out->writer = NULL;
-		sqlite3_close(out->db);
+		db_close(out->db);
 		out->db = NULL;
 	}
 	if (out->jsonl_fd > 1)

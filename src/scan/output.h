@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct sqlite3;
+struct db;
 
 struct scan_summary {
 	uint64_t targets, exchange, other, errors, backdoored, eol;
@@ -37,9 +37,9 @@ struct scan_output {
 	const char *csv_path;
 	int csv_fd;
 	struct buf csv_pending;
-	/* SQLite */
+	/* the store: a file or a postgresql:// URL */
 	const char *db_path;
-	struct sqlite3 *db;
+	struct db *db;
 	struct store_writer *writer;
 	/* resume */
 	const char *state_path;

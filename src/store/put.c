@@ -2,10 +2,11 @@
  * and `report import` both come through here, so a database says the same
  * whichever way its records arrived. */
 #include "base/err.h"
+#include "base/buf.h"
 #include "base/log.h"
 #include "store/store.h"
 #include <ctype.h>
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,22 +73,25 @@ enum {
 
 /* name and length: most keys of a record differ from most names in
  * length, which is compared first */
-#define FIELD(s) {s, sizeof s - 1}
+#define FIELD(s)                                                               \
+	{                                                                      \
+		s, sizeof s - 1                                                \
+	}
 static const struct {
 	const char *name;
 	size_t len;
 } fields[F_COUNT] = {
-    FIELD("scan_id"), FIELD("seq"),
-    FIELD("time"), FIELD("ip"),
-    FIELD("port"), FIELD("hostname"),
-    FIELD("exchange"), FIELD("product"),
-    FIELD("build"), FIELD("build_precision"),
-    FIELD("build_source"), FIELD("build_name"),
-    FIELD("eol"), FIELD("server_names"),
-    FIELD("ntlm"), FIELD("verdicts"),
+    FIELD("scan_id"),       FIELD("seq"),
+    FIELD("time"),          FIELD("ip"),
+    FIELD("port"),          FIELD("hostname"),
+    FIELD("exchange"),      FIELD("product"),
+    FIELD("build"),         FIELD("build_precision"),
+    FIELD("build_source"),  FIELD("build_name"),
+    FIELD("eol"),           FIELD("server_names"),
+    FIELD("ntlm"),          FIELD("verdicts"),
     FIELD("verdict_basis"), FIELD("checks"),
-    FIELD("webshells"), FIELD("tls"),
-    FIELD("http_status"), FIELD("error"),
+    FIELD("webshells"),     FIELD("tls"),
+    FIELD("http_status"),   FIELD("error"),
 };
 #undef FIELD
 
@@ -132,80 +136,480 @@ static void record_members(const struct jdoc *d, int obj, int out[F_COUNT])
 	}
 }
 
-static int prepare(struct store_writer *w, const char *sql, sqlite3_stmt **st)
+static void bulk_free(struct store_bulk *b);
+
+static int prepare(struct db *db, const char *sql, struct dbq **st)
 {
-	if (sqlite3_prepare_v2(w->db, sql, -1, st, NULL) != SQLITE_OK) {
-		log_error("%s: %s", w->path, sqlite3_errmsg(w->db));
+	if (db_prepare(db, sql, st)) {
+		log_error("%s: %s", db_name(db), db_errmsg(db));
 		return EXH_EIO;
 	}
 	return 0;
 }
 
-int store_writer_init(struct store_writer *w, sqlite3 *db, const char *path,
-                      bool replace)
-{
-	sqlite3_stmt *st = NULL;
-	char sql[160];
-	int i;
+/* The observations' columns, for the upsert. */
+static const char *const columns[C_COUNT] = {
+    "key",          "scan_id",        "seq",         "time",
+    "ip",           "port",           "hostname",    "exchange",
+    "server_id",    "product",        "build",       "build_precision",
+    "build_source", "build_name",     "eol",         "server_names",
+    "ntlm",         "verdicts",       "basis",       "checks",
+    "webshells",    "webshell_paths", "tls_version", "cert_sha256",
+    "cert_cn",      "http_status",    "error",
+};
 
-	w->db = db;
-	w->path = path;
-	w->ncves = 0;
-	w->last_scan[0] = '\0';
-	snprintf(sql, sizeof sql, "INSERT OR %s INTO observations VALUES(",
-	         replace ? "REPLACE" : "IGNORE");
-	for (i = 1; i <= C_COUNT; i++)
-		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s?",
-		         i > 1 ? "," : "");
-	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ")");
-	if (prepare(w, sql, &w->obs) ||
-	    prepare(w,
-	            "INSERT OR IGNORE INTO scans(id,started,scope,options,"
-	            "shard) VALUES(?,coalesce(?,''),?,'','')",
-	            &w->scan) ||
-	    prepare(w, "SELECT id, name FROM servers WHERE key=?",
-	            &w->server) ||
-	    prepare(w, "INSERT INTO servers(key,name) VALUES(?,?)",
-	            &w->server_add) ||
-	    prepare(w, "UPDATE servers SET name=?2 WHERE id=?1",
-	            &w->server_name) ||
-	    prepare(w, "SELECT no FROM scans WHERE id=?", &w->scan_no) ||
-	    prepare(w,
-	            "SELECT key, ip FROM observations WHERE server_id=?1 AND "
-	            "key>=?2 AND key<?3 AND key!=?4 AND ip IS NOT ?5 LIMIT 1",
-	            &w->twin) ||
-	    prepare(w, "UPDATE observations SET server_id=?2 WHERE key=?1",
-	            &w->rekey) ||
-	    prepare(w, "INSERT INTO cves(idx,id) VALUES(?,?)", &w->cve) ||
-	    prepare(w, "SELECT idx, id FROM cves ORDER BY idx", &st))
-		return EXH_EIO;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int idx = sqlite3_column_int(st, 0);
-		if (idx >= 1 && idx <= STORE_MAX_CVES) {
-			snprintf(w->cves[idx - 1], sizeof w->cves[0], "%s",
-			         sqlite3_column_text(st, 1));
+/* The CVEs' positions in the verdict strings, as the store has them. */
+static int load_cves(struct store_writer *w)
+{
+	struct dbq *st = w->cve_list;
+	int step;
+
+	dbq_reset(st);
+	while ((step = dbq_step(st)) == DB_ROW) {
+		int idx = (int)dbq_int(st, 0);
+		const char *id = dbq_text(st, 1);
+		if (idx >= 1 && idx <= STORE_MAX_CVES && id) {
+			snprintf(w->cves[idx - 1], sizeof w->cves[0], "%s", id);
 			if (idx > w->ncves)
 				w->ncves = idx;
 		}
 	}
-	sqlite3_finalize(st);
-	return 0;
+	dbq_reset(st);
+	return step == DB_DONE ? 0 : EXH_EIO;
+}
+
+int store_writer_init(struct store_writer *w, struct db *db, bool replace)
+{
+	char sql[1536];
+	int i;
+
+	w->db = db;
+	w->path = db_name(db);
+	w->ncves = 0;
+	w->last_scan[0] = '\0';
+	/* PostgreSQL: server identities are shared by every scanner
+	 * writing at once; they are added on a connection of their own,
+	 * one autocommitted row at a time, so that no scanner's batch waits
+	 * on another's (or two wait on each other). */
+	w->ids = db;
+	if (db_is_pg(db) && db_reopen(db, &w->own_ids))
+		return EXH_EIO;
+	if (w->own_ids)
+		w->ids = w->own_ids;
+	snprintf(sql, sizeof sql, "INSERT INTO observations VALUES(");
+	for (i = 1; i <= C_COUNT; i++)
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s?",
+		         i > 1 ? "," : "");
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql),
+	         ") ON CONFLICT(key) DO %s",
+	         replace ? "UPDATE SET " : "NOTHING");
+	for (i = 1; replace && i < C_COUNT; i++)
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql),
+		         "%s%s=excluded.%s", i > 1 ? "," : "", columns[i],
+		         columns[i]);
+	if (prepare(db, sql, &w->obs) ||
+	    prepare(db,
+	            "INSERT INTO scans(id,started,scope,options,shard) "
+	            "VALUES(?,coalesce(?,''),?,'','') ON CONFLICT(id) DO "
+	            "NOTHING",
+	            &w->scan) ||
+	    prepare(w->ids, "SELECT id, name FROM servers WHERE key=?",
+	            &w->server) ||
+	    prepare(w->ids,
+	            "INSERT INTO servers(key,name) VALUES(?,?) ON "
+	            "CONFLICT(key) DO NOTHING RETURNING id",
+	            &w->server_add) ||
+	    prepare(w->ids, "UPDATE servers SET name=?2 WHERE id=?1",
+	            &w->server_name) ||
+	    prepare(db, "SELECT no FROM scans WHERE id=?", &w->scan_no) ||
+	    prepare(db,
+	            "SELECT key, ip FROM observations WHERE server_id=?1 AND "
+	            "key>=?2 AND key<?3 AND key!=?4 AND ip IS DISTINCT FROM "
+	            "?5 LIMIT 1",
+	            &w->twin) ||
+	    prepare(db, "UPDATE observations SET server_id=?2 WHERE key=?1",
+	            &w->rekey) ||
+	    prepare(w->ids,
+	            "INSERT INTO cves(idx,id) VALUES(?,?) ON CONFLICT DO "
+	            "NOTHING",
+	            &w->cve) ||
+	    prepare(w->ids, "SELECT idx, id FROM cves ORDER BY idx",
+	            &w->cve_list))
+		return EXH_EIO;
+	return load_cves(w) ? EXH_EIO : 0;
 }
 
 void store_writer_release(struct store_writer *w)
 {
-	sqlite3_finalize(w->scan);
-	sqlite3_finalize(w->scan_no);
-	sqlite3_finalize(w->twin);
-	sqlite3_finalize(w->rekey);
-	sqlite3_finalize(w->obs);
-	sqlite3_finalize(w->server);
-	sqlite3_finalize(w->server_add);
-	sqlite3_finalize(w->server_name);
-	sqlite3_finalize(w->cve);
+	dbq_free(w->scan);
+	dbq_free(w->scan_no);
+	dbq_free(w->twin);
+	dbq_free(w->rekey);
+	dbq_free(w->obs);
+	dbq_free(w->server);
+	dbq_free(w->server_add);
+	dbq_free(w->server_name);
+	dbq_free(w->cve);
+	dbq_free(w->cve_list);
+	w->cve_list = NULL;
 	w->scan = w->scan_no = w->obs = w->server = w->cve = NULL;
 	w->server_add = w->server_name = NULL;
 	w->twin = w->rekey = NULL;
+	db_close(w->own_ids);
+	w->own_ids = NULL;
+	bulk_free(w->bulk);
+	w->bulk = NULL;
+	dbq_free(w->any);
+	w->any = NULL;
+}
+
+/* Bulk writing (report import into PostgreSQL, store_writer_bulk): a
+ * record of a scan that had no observations when this writer first met
+ * it becomes a COPY row, sent with the batch's others at store_flush;
+ * the server identities and the twins of that scan are then known from
+ * memory (this writer wrote every row of it), with no round trip per
+ * record. Any other record goes through the statements, after the rows
+ * waiting are flushed so that the database sees them. */
+struct idslot {
+	char *key; /* NULL: free */
+	long long id;
+};
+
+struct twinslot {
+	long long no, id; /* scan number, server id; id 0: free */
+	long long key;
+	char ip[48];
+};
+
+struct store_bulk {
+	struct idslot *ids; /* server key -> id */
+	size_t ids_cap, ids_n;
+	struct twinslot *tw; /* (scan, server) -> the address holding it */
+	size_t tw_cap, tw_n;
+	long long fresh[64]; /* scans this writer started (by number) */
+	int nfresh;
+	bool on;         /* the current record is a COPY row */
+	bool full;       /* a map is full: statements from now on */
+	uint64_t added;  /* rows the flushes so far added */
+	bool staged;     /* the stage table exists */
+	struct buf rows; /* COPY text of the rows waiting */
+	size_t pending;
+	long long (*rekeys)[2]; /* (observation key, server id) to apply */
+	size_t nrekeys, rekeys_cap;
+	struct buf rec; /* the current record's fields, escaped */
+	size_t off[C_COUNT + 1], len[C_COUNT + 1];
+	bool null[C_COUNT + 1];
+};
+
+/* Memory beyond which the maps stop growing and records go through the
+ * statements: 4 M identities and 8 M twin slots, about 1 GB at most. */
+#define BULK_MAX_IDS ((size_t)4 << 20)
+#define BULK_MAX_TWINS ((size_t)8 << 20)
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static uint64_t hash_pair(long long a, long long b)
+{
+	uint64_t h = (uint64_t)a * 0x9e3779b97f4a7c15ull ^ (uint64_t)b;
+
+	h ^= h >> 31;
+	return h * 0xbf58476d1ce4e5b9ull ^ (h >> 29);
+}
+
+static struct idslot *id_find(struct store_bulk *b, const char *key)
+{
+	size_t i;
+
+	if (!b->ids_cap)
+		return NULL;
+	for (i = hash_str(key) & (b->ids_cap - 1);;
+	     i = (i + 1) & (b->ids_cap - 1))
+		if (!b->ids[i].key || strcmp(b->ids[i].key, key) == 0)
+			return &b->ids[i];
+}
+
+/* Grows an open-addressing table to keep it at most half full. */
+static bool id_room(struct store_bulk *b)
+{
+	struct idslot *old = b->ids, *t;
+	size_t oldcap = b->ids_cap, i, cap;
+
+	if (b->ids_n + 1 <= b->ids_cap / 2)
+		return true;
+	if (b->ids_n >= BULK_MAX_IDS)
+		return false;
+	cap = oldcap ? oldcap * 2 : 4096;
+	t = calloc(cap, sizeof *t);
+	if (!t)
+		return false;
+	b->ids = t;
+	b->ids_cap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*id_find(b, old[i].key) = old[i];
+	free(old);
+	return true;
+}
+
+static struct twinslot *twin_find(struct store_bulk *b, long long no,
+                                  long long id)
+{
+	size_t i;
+
+	if (!b->tw_cap)
+		return NULL;
+	for (i = hash_pair(no, id) & (b->tw_cap - 1);;
+	     i = (i + 1) & (b->tw_cap - 1))
+		if (!b->tw[i].id || (b->tw[i].id == id && b->tw[i].no == no))
+			return &b->tw[i];
+}
+
+static bool twin_room(struct store_bulk *b)
+{
+	struct twinslot *old = b->tw, *t;
+	size_t oldcap = b->tw_cap, i, cap;
+
+	if (b->tw_n + 1 <= b->tw_cap / 2)
+		return true;
+	if (b->tw_n >= BULK_MAX_TWINS)
+		return false;
+	cap = oldcap ? oldcap * 2 : 4096;
+	t = calloc(cap, sizeof *t);
+	if (!t)
+		return false;
+	b->tw = t;
+	b->tw_cap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].id)
+			*twin_find(b, old[i].no, old[i].id) = old[i];
+	free(old);
+	return true;
+}
+
+/* Records that (no, id) is held by the observation key at ip. false when
+ * the table is full (the caller leaves bulk mode). */
+static bool twin_set(struct store_bulk *b, long long no, long long id,
+                     long long key, const char *ip)
+{
+	struct twinslot *t = twin_find(b, no, id);
+
+	if (!t || !t->id) {
+		if (!twin_room(b))
+			return false;
+		t = twin_find(b, no, id);
+		b->tw_n++;
+	}
+	t->no = no;
+	t->id = id;
+	t->key = key;
+	snprintf(t->ip, sizeof t->ip, "%s", ip);
+	return true;
+}
+
+static void bulk_free(struct store_bulk *b)
+{
+	size_t i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->ids_cap; i++)
+		free(b->ids[i].key);
+	free(b->ids);
+	free(b->tw);
+	free(b->rekeys);
+	buf_release(&b->rows);
+	buf_release(&b->rec);
+	free(b);
+}
+
+int store_writer_bulk(struct store_writer *w)
+{
+	if (!db_is_pg(w->db))
+		return 0;
+	if (prepare(w->db,
+	            "SELECT 1 FROM observations WHERE key BETWEEN ?1 AND ?2 "
+	            "LIMIT 1",
+	            &w->any))
+		return EXH_EIO;
+	w->bulk = calloc(1, sizeof *w->bulk);
+	if (!w->bulk)
+		return EXH_ENOMEM;
+	buf_init(&w->bulk->rows, (size_t)1 << 31);
+	buf_init(&w->bulk->rec, (size_t)1 << 24);
+	return 0;
+}
+
+/* The columns of the current record: bound to the statement, or kept
+ * (escaped) for its COPY row. Text bound with col_text must outlive the
+ * step (it does: the record's line); col_copy's may not. */
+static void col_field(struct store_writer *w, int col, const char *p, int len)
+{
+	struct store_bulk *b = w->bulk;
+	size_t n = len < 0 ? strlen(p) : (size_t)len;
+
+	b->null[col] = false;
+	b->off[col] = b->rec.len;
+	db_copy_field(&b->rec, p, n);
+	b->len[col] = b->rec.len - b->off[col];
+}
+
+static void col_text(struct store_writer *w, int col, const char *p, int len)
+{
+	if (w->bulk && w->bulk->on)
+		col_field(w, col, p, len);
+	else
+		dbq_bind_text(w->obs, col, p, len);
+}
+
+static void col_copy(struct store_writer *w, int col, const char *p, int len)
+{
+	if (w->bulk && w->bulk->on)
+		col_field(w, col, p, len);
+	else
+		dbq_bind_copy(w->obs, col, p, len);
+}
+
+static void col_int(struct store_writer *w, int col, long long v)
+{
+	char t[24];
+
+	if (w->bulk && w->bulk->on) {
+		snprintf(t, sizeof t, "%lld", v);
+		col_field(w, col, t, -1);
+	} else {
+		dbq_bind_int(w->obs, col, v);
+	}
+}
+
+static void col_null(struct store_writer *w, int col)
+{
+	if (w->bulk && w->bulk->on)
+		w->bulk->null[col] = true;
+	else
+		dbq_bind_null(w->obs, col);
+}
+
+/* The current record's COPY row, into the rows waiting. */
+static int bulk_row(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
+	int c;
+
+	for (c = 1; c <= C_COUNT; c++) {
+		if (c > 1)
+			buf_addc(&b->rows, '\t');
+		if (b->null[c])
+			buf_adds(&b->rows, "\\N");
+		else
+			buf_add(&b->rows, b->rec.p + b->off[c], b->len[c]);
+	}
+	buf_addc(&b->rows, '\n');
+	b->pending++;
+	if (buf_error(&b->rows) || buf_error(&b->rec)) {
+		snprintf(w->why, sizeof w->why, "a COPY row: out of memory");
+		return EXH_ENOMEM;
+	}
+	return 0;
+}
+
+/* Sends the rows waiting and applies the moves queued. */
+static int bulk_send(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
+	size_t i;
+	int rc = 0;
+
+	if (!b->pending && !b->nrekeys)
+		return 0;
+	if (b->pending) {
+		if (!b->staged &&
+		    db_exec(w->db, "CREATE TEMP TABLE IF NOT EXISTS "
+		                   "observations_stage (LIKE observations)"))
+			rc = EXH_EIO;
+		b->staged = !rc;
+		if (!rc && (db_copy(w->db, "COPY observations_stage FROM STDIN",
+		                    b->rows.p, b->rows.len) ||
+		            db_exec(w->db, "INSERT INTO observations SELECT * "
+		                           "FROM observations_stage ON "
+		                           "CONFLICT(key) DO NOTHING")))
+			rc = EXH_EIO;
+		if (!rc)
+			b->added += (uint64_t)db_changes(w->db);
+		if (!rc && db_exec(w->db, "TRUNCATE observations_stage"))
+			rc = EXH_EIO;
+	}
+	/* twins found by later records move the earlier ones' rows */
+	for (i = 0; !rc && i < b->nrekeys; i++) {
+		dbq_reset(w->rekey);
+		dbq_bind_int(w->rekey, 1, b->rekeys[i][0]);
+		dbq_bind_int(w->rekey, 2, b->rekeys[i][1]);
+		if (dbq_step(w->rekey) != DB_DONE)
+			rc = EXH_EIO;
+		dbq_reset(w->rekey);
+	}
+	buf_reset(&b->rows);
+	b->pending = 0;
+	b->nrekeys = 0;
+	if (rc)
+		log_error("%s: %s", w->path, db_errmsg(w->db));
+	return rc;
+}
+
+int store_flush(struct store_writer *w, uint64_t *added)
+{
+	int rc;
+
+	*added = 0;
+	if (!w->bulk)
+		return 0;
+	rc = bulk_send(w);
+	if (!rc)
+		*added = w->bulk->added;
+	store_discard(w);
+	return rc;
+}
+
+void store_discard(struct store_writer *w)
+{
+	if (!w->bulk)
+		return;
+	buf_reset(&w->bulk->rows);
+	w->bulk->pending = 0;
+	w->bulk->nrekeys = 0;
+	w->bulk->added = 0;
+}
+
+static int queue_rekey(struct store_bulk *b, long long key, long long id)
+{
+	if (b->nrekeys == b->rekeys_cap) {
+		size_t cap = b->rekeys_cap ? b->rekeys_cap * 2 : 64;
+		long long(*t)[2] = realloc(b->rekeys, cap * sizeof *t);
+		if (!t)
+			return EXH_ENOMEM;
+		b->rekeys = t;
+		b->rekeys_cap = cap;
+	}
+	b->rekeys[b->nrekeys][0] = key;
+	b->rekeys[b->nrekeys][1] = id;
+	b->nrekeys++;
+	return 0;
+}
+
+static bool bulk_fresh(const struct store_bulk *b, long long no)
+{
+	int i;
+
+	for (i = 0; i < b->nfresh; i++)
+		if (b->fresh[i] == no)
+			return true;
+	return false;
 }
 
 /* Binds string node n (or NULL when absent or not a string). Text without
@@ -216,14 +620,13 @@ static void bind_jstr(struct store_writer *w, int col, int n)
 	char tmp[1024];
 
 	if (n < 0 || d->n[n].type != J_STR) {
-		sqlite3_bind_null(w->obs, col);
+		col_null(w, col);
 	} else if (!memchr(d->n[n].raw.p, '\\', d->n[n].raw.len)) {
-		sqlite3_bind_text(w->obs, col, d->n[n].raw.p,
-		                  (int)d->n[n].raw.len, SQLITE_STATIC);
+		col_text(w, col, d->n[n].raw.p, (int)d->n[n].raw.len);
 	} else if (jsonr_str(d, n, tmp, sizeof tmp)) {
-		sqlite3_bind_text(w->obs, col, tmp, -1, SQLITE_TRANSIENT);
+		col_copy(w, col, tmp, -1);
 	} else {
-		sqlite3_bind_null(w->obs, col);
+		col_null(w, col);
 	}
 }
 
@@ -232,10 +635,9 @@ static void bind_raw(struct store_writer *w, int col, int n)
 	const struct jdoc *d = &w->doc;
 
 	if (n < 0 || d->n[n].type == J_NULL)
-		sqlite3_bind_null(w->obs, col);
+		col_null(w, col);
 	else
-		sqlite3_bind_text(w->obs, col, d->n[n].raw.p,
-		                  (int)d->n[n].raw.len, SQLITE_STATIC);
+		col_text(w, col, d->n[n].raw.p, (int)d->n[n].raw.len);
 }
 
 static long long num(const struct jdoc *d, int n)
@@ -249,22 +651,31 @@ static long long num(const struct jdoc *d, int n)
  * list CVEs in a fixed order, so the next position is tried first. */
 static int cve_index(struct store_writer *w, const char *cve, int hint)
 {
-	int i;
+	int i, tries;
 
 	if (hint < w->ncves && strcmp(w->cves[hint], cve) == 0)
 		return hint;
 	for (i = 0; i < w->ncves; i++)
 		if (strcmp(w->cves[i], cve) == 0)
 			return i;
-	if (w->ncves == STORE_MAX_CVES)
-		return -1;
-	sqlite3_reset(w->cve);
-	sqlite3_bind_int(w->cve, 1, w->ncves + 1);
-	sqlite3_bind_text(w->cve, 2, cve, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(w->cve) != SQLITE_DONE)
-		return -2;
-	snprintf(w->cves[w->ncves], sizeof w->cves[0], "%s", cve);
-	return w->ncves++;
+	/* Another writer may take the next position first (PostgreSQL):
+	 * the table, read again after each try, says where cve went. */
+	for (tries = 0; tries < 8; tries++) {
+		if (w->ncves == STORE_MAX_CVES)
+			return -1;
+		dbq_reset(w->cve);
+		dbq_bind_int(w->cve, 1, w->ncves + 1);
+		dbq_bind_copy(w->cve, 2, cve, -1);
+		if (dbq_step(w->cve) != DB_DONE)
+			return -2;
+		dbq_reset(w->cve);
+		if (load_cves(w))
+			return -2;
+		for (i = 0; i < w->ncves; i++)
+			if (strcmp(w->cves[i], cve) == 0)
+				return i;
+	}
+	return -2;
 }
 
 static char verdict_letter(const char *word)
@@ -318,8 +729,8 @@ static int bind_verdicts(struct store_writer *w, int v, int bo)
 		if (i + 1 > len)
 			len = i + 1;
 	}
-	sqlite3_bind_text(w->obs, C_VERDICTS, vs, len, SQLITE_TRANSIENT);
-	sqlite3_bind_text(w->obs, C_BASIS, bs, len, SQLITE_TRANSIENT);
+	col_copy(w, C_VERDICTS, vs, len);
+	col_copy(w, C_BASIS, bs, len);
 	return 0;
 }
 
@@ -329,41 +740,99 @@ static int bind_verdicts(struct store_writer *w, int v, int bo)
 static int server_id(struct store_writer *w, const char *key, const char *name,
                      long long *id)
 {
-	sqlite3_stmt *st = w->server;
+	struct dbq *st = w->server;
 	int step;
 
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		const char *had = (const char *)sqlite3_column_text(st, 1);
+	dbq_reset(st);
+	dbq_bind_text(st, 1, key, -1);
+	step = dbq_step(st);
+	if (step == DB_ROW) {
+		const char *had = (const char *)dbq_text(st, 1);
 		bool renamed = name && name[0] && (!had || strcmp(had, name));
-		*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		*id = dbq_int(st, 0);
+		dbq_reset(st);
 		if (!renamed)
 			return 0;
 		st = w->server_name;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, *id);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		dbq_reset(st);
+		dbq_bind_int(st, 1, *id);
+		dbq_bind_text(st, 2, name, -1);
 	} else {
-		sqlite3_reset(st);
-		if (step != SQLITE_DONE)
+		dbq_reset(st);
+		if (step != DB_DONE)
 			return EXH_EIO;
 		st = w->server_add;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		dbq_reset(st);
+		dbq_bind_text(st, 1, key, -1);
 		if (name && name[0])
-			sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+			dbq_bind_text(st, 2, name, -1);
 		else
-			sqlite3_bind_null(st, 2);
+			dbq_bind_null(st, 2);
+		step = dbq_step(st);
+		if (step == DB_ROW)
+			*id = dbq_int(st, 0);
+		dbq_reset(st);
+		if (step == DB_DONE) /* another writer added it just now */
+			return server_id(w, key, name, id);
+		return step == DB_ROW ? 0 : EXH_EIO;
 	}
-	step = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
+	step = dbq_step(st);
+	dbq_reset(st);
+	return step == DB_DONE ? 0 : EXH_EIO;
+}
+
+/* server_id, remembered in bulk mode: a known identity costs no round
+ * trip. (A cached identity is not renamed: its name is part of its key.)
+ */
+static int server_id_cached(struct store_writer *w, const char *key,
+                            const char *name, long long *id)
+{
+	struct store_bulk *b = w->bulk;
+	struct idslot *slot = b ? id_find(b, key) : NULL;
+
+	if (slot && slot->key) {
+		*id = slot->id;
+		return 0;
+	}
+	if (server_id(w, key, name, id))
 		return EXH_EIO;
-	if (st == w->server_add)
-		*id = sqlite3_last_insert_rowid(w->db);
+	if (b && id_room(b) && (slot = id_find(b, key)) &&
+	    (slot->key = strdup(key))) {
+		slot->id = *id;
+		b->ids_n++;
+	}
+	return 0;
+}
+
+/* The twins of a fresh scan in bulk mode, from memory: the same moves
+ * as the statements below make. */
+static int bulk_twin(struct store_writer *w, const char *key, const char *name,
+                     const char *addr, long long obs_key, long long *id)
+{
+	struct store_bulk *b = w->bulk;
+	long long no = w->last_no, id2;
+	struct twinslot *t = twin_find(b, no, *id);
+	char key2[800], other[48];
+	long long other_key;
+
+	if (!t || !t->id || t->key == obs_key || strcmp(t->ip, addr) == 0) {
+		if ((!t || !t->id) && !twin_set(b, no, *id, obs_key, addr))
+			b->full = true;
+		return 0;
+	}
+	snprintf(other, sizeof other, "%s", t->ip);
+	other_key = t->key;
+	if (strcmp(addr, other) > 0) {
+		snprintf(key2, sizeof key2, "%s|@%s", key, addr);
+		return server_id_cached(w, key2, name, id) ? EXH_EIO : 0;
+	}
+	snprintf(key2, sizeof key2, "%s|@%s", key, other);
+	if (server_id_cached(w, key2, name, &id2) ||
+	    queue_rekey(b, other_key, id2))
+		return EXH_EIO;
+	if (!twin_set(b, no, id2, other_key, other) ||
+	    !twin_set(b, no, *id, obs_key, addr))
+		b->full = true;
 	return 0;
 }
 
@@ -405,24 +874,27 @@ static int bind_server(struct store_writer *w, const int f[F_COUNT],
 	else
 		snprintf(key, sizeof key, "addr:%s:%lld", addr,
 		         num(d, f[F_PORT]));
-	if (server_id(w, key, name, &id))
+	if (server_id_cached(w, key, name, &id))
 		return EXH_EIO;
-	if (name[0] && addr[0]) {
+	if (name[0] && addr[0] && w->bulk && w->bulk->on) {
+		if (bulk_twin(w, key, name, addr, obs_key, &id))
+			return EXH_EIO;
+	} else if (name[0] && addr[0]) {
 		int step;
-		sqlite3_reset(w->twin);
-		sqlite3_bind_int64(w->twin, 1, id);
-		sqlite3_bind_int64(w->twin, 2, lo);
-		sqlite3_bind_int64(w->twin, 3, lo + STORE_SEQ_LIMIT);
-		sqlite3_bind_int64(w->twin, 4, obs_key);
-		sqlite3_bind_text(w->twin, 5, addr, -1, SQLITE_TRANSIENT);
-		step = sqlite3_step(w->twin);
-		if (step == SQLITE_ROW) {
-			long long other_key = sqlite3_column_int64(w->twin, 0);
+		dbq_reset(w->twin);
+		dbq_bind_int(w->twin, 1, id);
+		dbq_bind_int(w->twin, 2, lo);
+		dbq_bind_int(w->twin, 3, lo + STORE_SEQ_LIMIT);
+		dbq_bind_int(w->twin, 4, obs_key);
+		dbq_bind_copy(w->twin, 5, addr, -1);
+		step = dbq_step(w->twin);
+		if (step == DB_ROW) {
+			long long other_key = dbq_int(w->twin, 0);
 			char other[128], key2[800];
 			long long id2;
 			snprintf(other, sizeof other, "%s",
-			         (const char *)sqlite3_column_text(w->twin, 1));
-			sqlite3_reset(w->twin);
+			         (const char *)dbq_text(w->twin, 1));
+			dbq_reset(w->twin);
 			if (strcmp(addr, other) > 0) {
 				snprintf(key2, sizeof key2, "%s|@%s", key,
 				         addr);
@@ -433,21 +905,21 @@ static int bind_server(struct store_writer *w, const int f[F_COUNT],
 				         other);
 				if (server_id(w, key2, name, &id2))
 					return EXH_EIO;
-				sqlite3_reset(w->rekey);
-				sqlite3_bind_int64(w->rekey, 1, other_key);
-				sqlite3_bind_int64(w->rekey, 2, id2);
-				step = sqlite3_step(w->rekey);
-				sqlite3_reset(w->rekey);
-				if (step != SQLITE_DONE)
+				dbq_reset(w->rekey);
+				dbq_bind_int(w->rekey, 1, other_key);
+				dbq_bind_int(w->rekey, 2, id2);
+				step = dbq_step(w->rekey);
+				dbq_reset(w->rekey);
+				if (step != DB_DONE)
 					return EXH_EIO;
 			}
 		} else {
-			sqlite3_reset(w->twin);
-			if (step != SQLITE_DONE)
+			dbq_reset(w->twin);
+			if (step != DB_DONE)
 				return EXH_EIO;
 		}
 	}
-	sqlite3_bind_int64(w->obs, C_SERVER, id);
+	col_int(w, C_SERVER, id);
 	return 0;
 }
 
@@ -457,23 +929,38 @@ static int scan_number(struct store_writer *w, const char *scan_id, int time,
 {
 	const struct jdoc *d = &w->doc;
 
-	sqlite3_reset(w->scan);
-	sqlite3_bind_text(w->scan, 1, scan_id, -1, SQLITE_TRANSIENT);
+	dbq_reset(w->scan);
+	dbq_bind_copy(w->scan, 1, scan_id, -1);
 	if (time >= 0 && d->n[time].type == J_STR)
-		sqlite3_bind_text(w->scan, 2, d->n[time].raw.p,
-		                  (int)d->n[time].raw.len, SQLITE_STATIC);
+		dbq_bind_text(w->scan, 2, d->n[time].raw.p,
+		              (int)d->n[time].raw.len);
 	else
-		sqlite3_bind_null(w->scan, 2);
-	sqlite3_bind_text(w->scan, 3, scope, -1, SQLITE_STATIC);
-	if (sqlite3_step(w->scan) != SQLITE_DONE)
+		dbq_bind_null(w->scan, 2);
+	dbq_bind_text(w->scan, 3, scope, -1);
+	if (dbq_step(w->scan) != DB_DONE)
 		return EXH_EIO;
-	sqlite3_reset(w->scan);
-	sqlite3_reset(w->scan_no);
-	sqlite3_bind_text(w->scan_no, 1, scan_id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(w->scan_no) != SQLITE_ROW)
+	dbq_reset(w->scan);
+	dbq_reset(w->scan_no);
+	dbq_bind_copy(w->scan_no, 1, scan_id, -1);
+	if (dbq_step(w->scan_no) != DB_ROW)
 		return EXH_EIO;
-	w->last_no = sqlite3_column_int64(w->scan_no, 0);
-	sqlite3_reset(w->scan_no);
+	w->last_no = dbq_int(w->scan_no, 0);
+	dbq_reset(w->scan_no);
+	if (w->bulk && !bulk_fresh(w->bulk, w->last_no) &&
+	    w->bulk->nfresh <
+	        (int)(sizeof w->bulk->fresh / sizeof w->bulk->fresh[0])) {
+		/* a scan without observations yet is this writer's alone */
+		int step;
+		dbq_reset(w->any);
+		dbq_bind_int(w->any, 1, w->last_no * STORE_SEQ_LIMIT);
+		dbq_bind_int(w->any, 2, (w->last_no + 1) * STORE_SEQ_LIMIT - 1);
+		step = dbq_step(w->any);
+		dbq_reset(w->any);
+		if (step == DB_DONE)
+			w->bulk->fresh[w->bulk->nfresh++] = w->last_no;
+		else if (step != DB_ROW)
+			return EXH_EIO;
+	}
 	snprintf(w->last_scan, sizeof w->last_scan, "%s", scan_id);
 	return 0;
 }
@@ -513,8 +1000,19 @@ int store_put_doc(struct store_writer *w, const char *scope, bool *added,
 	if (strcmp(scan_id, w->last_scan) &&
 	    scan_number(w, scan_id, f[F_TIME], scope))
 		goto db_error;
-	sqlite3_reset(w->obs);
-	sqlite3_clear_bindings(w->obs);
+	if (w->bulk) {
+		struct store_bulk *b = w->bulk;
+		int c;
+		b->on = !b->full && bulk_fresh(b, w->last_no);
+		/* the statements must see every row written before */
+		if (!b->on && bulk_send(w))
+			return EXH_EIO;
+		buf_reset(&b->rec);
+		for (c = 0; c <= C_COUNT; c++)
+			b->null[c] = true;
+	}
+	dbq_reset(w->obs);
+	dbq_clear(w->obs);
 	if (num(d, f[F_SEQ]) < 0 || num(d, f[F_SEQ]) >= STORE_SEQ_LIMIT) {
 		*why = "seq out of range";
 		return EXH_EINVAL;
@@ -523,16 +1021,16 @@ int store_put_doc(struct store_writer *w, const char *scope, bool *added,
 	tls[1] = jsonr_get(d, f[F_TLS], "cert_sha256");
 	tls[2] = jsonr_get(d, f[F_TLS], "cert_cn");
 	obs_key = w->last_no * STORE_SEQ_LIMIT + num(d, f[F_SEQ]);
-	sqlite3_bind_int64(w->obs, C_KEY, obs_key);
-	sqlite3_bind_text(w->obs, C_SCAN, scan_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(w->obs, C_SEQ, num(d, f[F_SEQ]));
+	col_int(w, C_KEY, obs_key);
+	col_copy(w, C_SCAN, scan_id, -1);
+	col_int(w, C_SEQ, num(d, f[F_SEQ]));
 	bind_jstr(w, C_TIME, f[F_TIME]);
 	if (f[F_TIME] < 0)
-		sqlite3_bind_text(w->obs, C_TIME, "", 0, SQLITE_STATIC);
+		col_text(w, C_TIME, "", 0);
 	bind_jstr(w, C_IP, f[F_IP]);
-	sqlite3_bind_int64(w->obs, C_PORT, num(d, f[F_PORT]));
+	col_int(w, C_PORT, num(d, f[F_PORT]));
 	bind_jstr(w, C_HOSTNAME, f[F_HOSTNAME]);
-	sqlite3_bind_int(w->obs, C_EXCHANGE, exchange);
+	col_int(w, C_EXCHANGE, exchange);
 	if (exchange && bind_server(w, f, tls[2], obs_key))
 		goto db_error;
 	bind_jstr(w, C_PRODUCT, f[F_PRODUCT]);
@@ -541,8 +1039,7 @@ int store_put_doc(struct store_writer *w, const char *scope, bool *added,
 	bind_jstr(w, C_SOURCE, f[F_SOURCE]);
 	bind_jstr(w, C_NAME, f[F_BUILD_NAME]);
 	k = f[F_EOL];
-	sqlite3_bind_int(w->obs, C_EOL,
-	                 k >= 0 && d->n[k].type == J_BOOL && d->n[k].truth);
+	col_int(w, C_EOL, k >= 0 && d->n[k].type == J_BOOL && d->n[k].truth);
 	bind_raw(w, C_NAMES, f[F_NAMES]);
 	bind_raw(w, C_NTLM, f[F_NTLM]);
 	if (bind_verdicts(w, f[F_VERDICTS], f[F_BASIS]))
@@ -555,20 +1052,26 @@ int store_put_doc(struct store_writer *w, const char *scope, bool *added,
 		for (c = d->n[k].first; c >= 0; c = d->n[c].next)
 			n++;
 	}
-	sqlite3_bind_int(w->obs, C_NSHELLS, n);
+	col_int(w, C_NSHELLS, n);
 	bind_raw(w, C_SHELLS, n ? k : -1);
 	bind_jstr(w, C_TLSV, tls[0]);
 	bind_jstr(w, C_CERT, tls[1]);
 	bind_jstr(w, C_CN, tls[2]);
-	sqlite3_bind_int64(w->obs, C_STATUS, num(d, f[F_STATUS]));
+	col_int(w, C_STATUS, num(d, f[F_STATUS]));
 	bind_jstr(w, C_ERROR, f[F_ERROR]);
-	if (sqlite3_step(w->obs) != SQLITE_DONE)
+	if (w->bulk && w->bulk->on) {
+		/* counted when sent (store_flush) */
+		if (bulk_row(w))
+			goto db_error;
+		return 0;
+	}
+	if (dbq_step(w->obs) != DB_DONE)
 		goto db_error;
-	*added = sqlite3_changes(w->db) > 0;
-	sqlite3_reset(w->obs);
+	*added = db_changes(w->db) > 0;
+	dbq_reset(w->obs);
 	return 0;
 db_error:
-	log_error("%s: %s", w->path, sqlite3_errmsg(w->db));
-	sqlite3_reset(w->obs);
+	log_error("%s: %s", w->path, db_errmsg(w->db));
+	dbq_reset(w->obs);
 	return EXH_EIO;
 }

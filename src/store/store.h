@@ -1,35 +1,41 @@
-/* The SQLite store: the schema every command shares (docs/scan-output.md),
- * versioned in table meta and migrated forward on open; and the one way
- * scan records get in (store_put), used by the scanner and by import. */
+/* The campaign store (SQLite or PostgreSQL, through store/db.h): the
+ * schema every command shares (docs/scan-output.md), versioned in table
+ * meta and migrated forward on open; and the one way scan records get in
+ * (store_put), used by the scanner and by import. */
 #ifndef EXH_STORE_STORE_H
 #define EXH_STORE_STORE_H
 #include "base/jsonr.h"
 #include "base/view.h"
+#include "store/db.h"
 #include <stdbool.h>
 #include <stdint.h>
 
-struct sqlite3;
-struct sqlite3_stmt;
+struct dbq;
 
 #define STORE_SCHEMA_VERSION 2
 #define STORE_MAX_CVES 256
 /* observations.key = scan number * STORE_SEQ_LIMIT + seq */
 #define STORE_SEQ_LIMIT (1ll << 40)
 
-/* Opens (creating when needed) the database at path with the current
- * schema, migrating an older one in place (one transaction); refuses a
- * database from a newer exhunt. Errors are printed naming path. *db is
- * the caller's to sqlite3_close, and used by one thread at a time. */
-int store_open(const char *path, struct sqlite3 **db);
+/* Opens (creating when needed) the store target (a file, or a
+ * postgresql:// URL) with the current schema, migrating an older one in
+ * place (one transaction); refuses a database from a newer exhunt.
+ * Errors are printed naming the store. *db is the caller's to db_close,
+ * and used by one thread at a time. */
+int store_open(const char *target, struct db **db);
 
 /* Writes scan records (JSONL lines, docs/scan-output.md) into an open
  * store. Observations are keyed by (scan_id, seq); a server identity is
  * given to each Exchange observation (docs/report.md). */
 struct store_writer {
-	struct sqlite3 *db;
+	struct db *db;
+	/* server identities and CVE positions: db, or (PostgreSQL) a
+	 * connection of the writer's own, autocommitted */
+	struct db *ids, *own_ids;
 	const char *path; /* for messages */
-	struct sqlite3_stmt *scan, *scan_no, *obs, *server, *server_add;
-	struct sqlite3_stmt *server_name, *cve, *twin, *rekey;
+	struct dbq *scan, *scan_no, *obs, *server, *server_add;
+	struct dbq *server_name, *cve, *cve_list, *twin, *rekey, *any;
+	struct store_bulk *bulk; /* store_writer_bulk */
 	char last_scan[128]; /* the scan of the last record, and its number */
 	long long last_no;
 	char cves[STORE_MAX_CVES][24]; /* verdict string position i+1 */
@@ -38,9 +44,18 @@ struct store_writer {
 	struct jdoc doc;
 };
 
-int store_writer_init(struct store_writer *w, struct sqlite3 *db,
-                      const char *path, bool replace);
+int store_writer_init(struct store_writer *w, struct db *db, bool replace);
 void store_writer_release(struct store_writer *w);
+/* Bulk mode, for report import into PostgreSQL (nothing for SQLite):
+ * records of a scan new to the store are sent by COPY at store_flush,
+ * which must come before the transaction's commit; store_put's *added
+ * is then false and store_flush counts the rows added. docs/store.md. */
+int store_writer_bulk(struct store_writer *w);
+/* Sends what bulk mode holds; *added: rows added since the last flush
+ * or discard. EXH_EIO (printed). 0 and nothing added otherwise. */
+int store_flush(struct store_writer *w, uint64_t *added);
+/* Forgets what bulk mode holds (the transaction was rolled back). */
+void store_discard(struct store_writer *w);
 /* Adds one record. scope names the scan's origin when the scan is new
  * to the store. *added: whether it was new. EXH_EINVAL (with *why) for
  * a line that is not an exhunt scan record, EXH_EIO (printed) for the

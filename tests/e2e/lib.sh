@@ -5,6 +5,7 @@ EXHUNT=$1
 SRC=$2
 TMP=$(mktemp -d)
 LAB_PID=""
+PG_DIR=""
 PASSED=""
 # A test ends with pass, after its last check: one that exits 0 without
 # reaching it (an early exit, a check skipped) fails.
@@ -15,6 +16,7 @@ pass() {
 cleanup() {
 	local rc=$?
 	[ -n "$LAB_PID" ] && kill "$LAB_PID" 2>/dev/null && wait "$LAB_PID" 2>/dev/null
+	stop_pg
 	rm -rf "$TMP"
 	if [ "$rc" = 0 ] && [ -z "$PASSED" ]; then
 		echo "FAIL: the test ended before its last check" >&2
@@ -50,4 +52,42 @@ stop_lab() {
 
 compare() {
 	python3 "$SRC/tests/e2e/compare_truth.py" "$@"
+}
+
+# start_pg: a throwaway PostgreSQL 15 (Debian's) started by the test:
+# initdb and pg_ctl in a folder of its own, listening on a Unix socket
+# there only, with password (SCRAM) authentication; as user nobody when
+# the test runs as root. Sets PG_PW, PG_URL (database campaign, password
+# in the URL) and PG_URL_NOPW; pg_sql DB SQL runs a statement with psql.
+PG_BIN=/usr/lib/postgresql/15/bin
+start_pg() {
+	[ -x "$PG_BIN/initdb" ] || fail "PostgreSQL 15 is needed (tools/deps.sh)"
+	PG_DIR=$(mktemp -d /tmp/exhunt-pg.XXXXXX)
+	PG_AS=()
+	if [ "$(id -u)" = 0 ]; then
+		chown nobody "$PG_DIR"
+		PG_AS=(runuser -u nobody --)
+	fi
+	PG_PW="pg-$RANDOM-s3cret"
+	echo "$PG_PW" >"$PG_DIR/pw"
+	[ "$(id -u)" = 0 ] && chown nobody "$PG_DIR/pw"
+	"${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U exhunt -E UTF8 --locale=C \
+		--auth-local=scram-sha-256 --auth-host=reject --pwfile="$PG_DIR/pw" \
+		>"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log"; fail "initdb"; }
+	"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -s \
+		-o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -c fsync=off -c max_connections=60" \
+		start || { cat "$PG_DIR/server.log"; fail "pg_ctl start"; }
+	PGPASSWORD=$PG_PW psql -qAt -h "$PG_DIR" -U exhunt -d postgres -c "CREATE DATABASE campaign" \
+		|| fail "createdb"
+	PG_URL="postgresql://exhunt:$PG_PW@/campaign?host=$PG_DIR"
+	PG_URL_NOPW="postgresql://exhunt@/campaign?host=$PG_DIR"
+}
+pg_sql() {
+	PGPASSWORD=$PG_PW psql -qAt -v ON_ERROR_STOP=1 -h "$PG_DIR" -U exhunt -d "$1" -c "$2"
+}
+stop_pg() {
+	[ -n "$PG_DIR" ] || return 0
+	"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -s stop >/dev/null 2>&1 || true
+	rm -rf "$PG_DIR"
+	PG_DIR=""
 }

@@ -10,7 +10,7 @@ PY=/usr/bin/python3
 $PY -c "import aiosmtpd, maxminddb" || fail "python3-aiosmtpd and python3-maxminddb are needed (tools/deps.sh)"
 start_lab --slow-ms 100 --addresses 127.78.136.0/24 --port 9510 --http-port 0 --seed 21 --truth "$TMP/truth.jsonl"
 "$EXHUNT" scan 127.78.136.0/24 --port 9510 --allow 127.78.0.0/16 --checks all \
-	--timeout 300 --connect-timeout 60 --db "$TMP/n.db" -q --no-progress || fail "scan"
+	--timeout 300 --connect-timeout 60 --db "$TMP/n.db" -o "$TMP/n.jsonl" -q --no-progress || fail "scan"
 stop_lab
 
 # Enrichment: AS from an MMDB for two thirds of the space, country from
@@ -198,6 +198,28 @@ send --db "$TMP/n2.db" >"$TMP/run8.out" 2>&1 || fail "rerun after SIGTERM"
 [ "$(wc -l <"$TMP/sink.jsonl")" = "$n6" ] || fail "after SIGTERM and a rerun: $(wc -l <"$TMP/sink.jsonl") messages, want $n6"
 [ "$(python3 -c "import json,sys; print(len({json.loads(l)['message_id'] for l in open(sys.argv[1])}))" "$TMP/sink.jsonl")" = "$n6" ] \
 	|| fail "a message was sent twice after SIGTERM"
+# PostgreSQL: two senders at once on one campaign deliver each message
+# exactly once between them (row locks, no lock file); a third sends
+# nothing.
+start_pg
+"$EXHUNT" report import --db "$PG_URL" "$TMP/n.jsonl" >/dev/null || fail "import into PostgreSQL"
+"$EXHUNT" notify enrich --db "$PG_URL" --mmdb "$TMP/asn.mmdb" --delegated "$TMP/delegated" >/dev/null \
+	|| fail "enrich on PostgreSQL"
+: >"$TMP/sink.jsonl"
+send --db "$PG_URL" >"$TMP/pg1.out" 2>&1 & s1=$!
+send --db "$PG_URL" >"$TMP/pg2.out" 2>&1 & s2=$!
+wait $s1 || fail "first PostgreSQL sender: $(cat "$TMP/pg1.out")"
+wait $s2 || fail "second PostgreSQL sender: $(cat "$TMP/pg2.out")"
+got=$(wc -l <"$TMP/sink.jsonl")
+[ "$got" = "$n6" ] || fail "two senders delivered $got messages, want $n6"
+[ "$(python3 -c "import json,sys; print(len({json.loads(l)['message_id'] for l in open(sys.argv[1])}))" "$TMP/sink.jsonl")" = "$n6" ] \
+	|| fail "two PostgreSQL senders sent a message twice"
+d1=$(sed -n 's/.* \([0-9]*\) delivered,.*/\1/p' "$TMP/pg1.out"); d2=$(sed -n 's/.* \([0-9]*\) delivered,.*/\1/p' "$TMP/pg2.out")
+[ $((d1 + d2)) = "$n6" ] && [ "$d1" -gt 0 ] && [ "$d2" -gt 0 ] || fail "deliveries split $d1 + $d2 of $n6: the senders did not run side by side"
+[ "$(pg_sql campaign "SELECT count(*) FROM outbox WHERE status='sent'")" = "$n6" ] || fail "outbox on PostgreSQL"
+send --db "$PG_URL" >"$TMP/pg3.out" 2>&1 || fail "third PostgreSQL sender"
+grep -q "0 new messages; 0 delivered" "$TMP/pg3.out" || fail "third PostgreSQL run sent again: $(cat "$TMP/pg3.out")"
+[ "$(wc -l <"$TMP/sink.jsonl")" = "$n6" ] || fail "third run delivered"
 # Templates are the user's: a changed subject and body reach the message.
 mkdir -p "$TMP/tpl"
 cp "$SRC/data/notify/body.html" "$TMP/tpl/"

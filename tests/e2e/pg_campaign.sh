@@ -1,0 +1,128 @@
+# PostgreSQL as the campaign store (issue 15), against a real PostgreSQL
+# 15 started by the test. Three scanners on shards of a 4,096-server lab
+# write into one database at once; one is killed with -9 and rerun: the
+# union equals the lab's truth, every target exactly once. The report
+# from PostgreSQL equals the report from SQLite on the same records. A
+# reader during an import sees whole batches only. The password given
+# in the URL shows neither in the process list nor in any message.
+. "$(dirname "$0")/lib.sh"
+start_pg
+start_lab --addresses 127.78.96.0/20 --port 9531 --http-port 0 --delay 5 --seed 15 \
+	--truth "$TMP/truth.jsonl"
+scan() { # shard K of 3
+	"$EXHUNT" scan 127.78.96.0/20 --port 9531 --allow 127.78.0.0/16 \
+		--checks ssrf-26855,proxyshell --shard "$1/3" --rate 1500 -c 300 \
+		--state "$TMP/state$1" -o "$TMP/shard$1.jsonl" --db "$PG_URL" -q --no-progress
+}
+scan 1 2>"$TMP/err1" & p1=$!
+scan 2 2>"$TMP/err2" & p2=$!
+scan 3 2>"$TMP/err3" & p3=$!
+sleep 1.2
+# the password is gone from the process list while they run
+for p in $p1 $p2 $p3; do
+	pid=$(pgrep -P "$p" -f "exhunt scan" || echo "$p")
+	[ -r "/proc/$pid/cmdline" ] || continue
+	! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$PG_PW" || fail "password in the process list"
+	tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "exhunt@/campaign" || fail "URL not in the process list"
+done
+kill -9 $p2
+wait $p2 2>/dev/null || true
+n2=$(wc -l <"$TMP/shard2.jsonl")
+[ "$n2" -lt 1365 ] || fail "shard 2 was done before the kill ($n2)"
+wait $p1 || { cat "$TMP/err1"; fail "shard 1 exited $?"; }
+wait $p3 || { cat "$TMP/err3"; fail "shard 3 exited $?"; }
+scan 2 2>>"$TMP/err2" || { cat "$TMP/err2"; fail "shard 2 rerun exited $?"; }
+stop_lab
+cat "$TMP"/shard[123].jsonl >"$TMP/all.jsonl"
+compare "$TMP/truth.jsonl" "$TMP/all.jsonl" --partial-checks | tail -3
+compare "$TMP/truth.jsonl" "$TMP/all.jsonl" --partial-checks >/dev/null || fail "the shards' union differs from truth"
+[ "$(pg_sql campaign "SELECT count(*), count(DISTINCT ip || ':' || port) FROM observations")" = "4096|4096" ] \
+	|| fail "observations in PostgreSQL: $(pg_sql campaign "SELECT count(*), count(DISTINCT ip) FROM observations")"
+[ "$(pg_sql campaign "SELECT count(*), count(finished) FROM scans")" = "3|3" ] || fail "scans"
+[ "$(pg_sql campaign "SELECT count(*) FROM (SELECT scan_id FROM observations GROUP BY scan_id HAVING count(*) BETWEEN 1360 AND 1370) s")" = 3 ] \
+	|| fail "each shard holds a third"
+ex=$(grep -c '"exchange":true' "$TMP/all.jsonl")
+[ "$(pg_sql campaign "SELECT count(*) FROM observations WHERE exchange != 0")" = "$ex" ] || fail "Exchange count"
+jv=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['verdicts']) for l in open('$TMP/all.jsonl')))")
+[ "$(pg_sql campaign "SELECT count(*) FROM verdicts")" = "$jv" ] || fail "verdicts view"
+! grep -hF "$PG_PW" "$TMP"/err[123] || fail "password in a message"
+
+# The same records imported into SQLite and into a second PostgreSQL
+# database give the same report, figure for figure.
+pg_sql postgres "CREATE DATABASE again" >/dev/null
+AGAIN="postgresql://exhunt:$PG_PW@/again?host=$PG_DIR"
+"$EXHUNT" report import --db "$TMP/lite.db" "$TMP"/shard[123].jsonl >/dev/null || fail "import into SQLite"
+"$EXHUNT" report import --db "$AGAIN" "$TMP"/shard[123].jsonl >/dev/null 2>"$TMP/imp.err" || { cat "$TMP/imp.err"; fail "import into PostgreSQL"; }
+for db in "$TMP/lite.db" "$AGAIN"; do
+	k=$([ "$db" = "$AGAIN" ] && echo pg || echo lite)
+	"$EXHUNT" report --db "$db" --csv "$TMP/$k.csv" --builds-csv "$TMP/$k.builds.csv" \
+		--json "$TMP/$k.json" --html "$TMP/$k.html" >"$TMP/$k.txt" 2>"$TMP/$k.err" || { cat "$TMP/$k.err"; fail "report from $k"; }
+done
+for f in csv builds.csv json txt; do
+	cmp -s "$TMP/lite.$f" "$TMP/pg.$f" || { diff "$TMP/lite.$f" "$TMP/pg.$f" | head; fail "report $f differs between SQLite and PostgreSQL"; }
+done
+# the dashboard's figures too (the store's name aside)
+diff <(grep -o 'data-figure="[^"]*">[^<]*' "$TMP/lite.html") <(grep -o 'data-figure="[^"]*">[^<]*' "$TMP/pg.html") \
+	|| fail "dashboard figures differ"
+grep -q 'data-figure="table-rows">[1-9]' "$TMP/pg.html" || fail "no server rows from PostgreSQL"
+# and the scanners' own database says the same of each scan (its start
+# time, and so the scans' order and what changed between them, aside)
+"$EXHUNT" report --db "$PG_URL" --csv "$TMP/direct.csv" >/dev/null || fail "report from the scanners' database"
+cut -d, -f1,3-18,21,26 "$TMP/direct.csv" | sort >"$TMP/a"; cut -d, -f1,3-18,21,26 "$TMP/lite.csv" | sort >"$TMP/b"
+cmp -s "$TMP/a" "$TMP/b" || { diff "$TMP/a" "$TMP/b" | head; fail "scanned and imported figures differ"; }
+
+# Twins (two servers from one image: same name, same certificate name)
+# become the same servers in both stores whichever order the records
+# come in: PostgreSQL's import finds them in memory (COPY), SQLite's by
+# query.
+start_lab --addresses 127.78.112.0/22 --port 9532 --http-port 0 --mix variety --seed 15 \
+	--truth "$TMP/vtruth.jsonl"
+"$EXHUNT" scan 127.78.112.0/22 --port 9532 --allow 127.78.0.0/16 --checks all --timeout 300 \
+	--connect-timeout 60 -o "$TMP/v.jsonl" -q --no-progress || fail "variety scan"
+stop_lab
+tac "$TMP/v.jsonl" >"$TMP/vrev.jsonl"
+pg_sql postgres "CREATE DATABASE v1" >/dev/null; pg_sql postgres "CREATE DATABASE v2" >/dev/null
+"$EXHUNT" report import --db "$TMP/v1.db" "$TMP/v.jsonl" >/dev/null || fail "variety into SQLite"
+"$EXHUNT" report import --db "$TMP/v2.db" "$TMP/vrev.jsonl" >/dev/null || fail "reversed into SQLite"
+"$EXHUNT" report import --db "postgresql://exhunt:$PG_PW@/v1?host=$PG_DIR" "$TMP/v.jsonl" >/dev/null || fail "variety into PostgreSQL"
+"$EXHUNT" report import --db "postgresql://exhunt:$PG_PW@/v2?host=$PG_DIR" "$TMP/vrev.jsonl" >/dev/null || fail "reversed into PostgreSQL"
+q="SELECT o.ip || ' ' || s.key FROM observations o JOIN servers s ON s.id = o.server_id ORDER BY o.ip"
+sqlite3 "$TMP/v1.db" "$q" >"$TMP/m.lite1"; sqlite3 "$TMP/v2.db" "$q" >"$TMP/m.lite2"
+pg_sql v1 "$q" >"$TMP/m.pg1"; pg_sql v2 "$q" >"$TMP/m.pg2"
+tw=$(grep -c '|@' "$TMP/m.lite1" || true)
+[ "$tw" -ge 2 ] || fail "the variety lab gave $tw twin identities"
+for m in lite2 pg1 pg2; do
+	cmp -s "$TMP/m.lite1" "$TMP/m.$m" || { diff "$TMP/m.lite1" "$TMP/m.$m" | head; fail "server identities differ ($m)"; }
+done
+
+# A reader during an import sees whole batches (5,000 records each).
+python3 - "$TMP" <<'PY'
+import json, sys
+t = sys.argv[1]
+recs = [json.loads(l) for l in open(f"{t}/shard1.jsonl")]
+with open(f"{t}/big.jsonl", "w") as f:
+    for s in range(18):
+        for i, r in enumerate(recs):
+            r = dict(r, scan_id=f"bulk-{s}", seq=i)
+            f.write(json.dumps(r) + "\n")
+PY
+total=$(wc -l <"$TMP/big.jsonl")
+pg_sql postgres "CREATE DATABASE bulk" >/dev/null
+"$EXHUNT" report import --db "postgresql://exhunt:$PG_PW@/bulk?host=$PG_DIR" "$TMP/big.jsonl" >/dev/null & imp=$!
+seen=0
+while kill -0 $imp 2>/dev/null; do
+	c=$(pg_sql bulk "SELECT count(*) FROM observations" 2>/dev/null || echo 0)
+	[ $((c % 5000)) = 0 ] || [ "$c" = "$total" ] || fail "a reader saw $c records: not whole batches"
+	[ "$c" -gt 0 ] && seen=1
+done
+wait $imp || fail "bulk import"
+[ "$(pg_sql bulk "SELECT count(*) FROM observations")" = "$total" ] || fail "bulk count"
+
+# A bad URL is an error naming the store, without the password.
+set +e
+"$EXHUNT" report --db "postgresql://exhunt:$PG_PW@/nosuch?host=$PG_DIR" 2>"$TMP/bad.err"; rc=$?
+set -e
+[ $rc = 3 ] || [ $rc = 2 ] || fail "a missing database: exit $rc"
+grep -q "nosuch" "$TMP/bad.err" || fail "the message does not name the store"
+! grep -qF "$PG_PW" "$TMP/bad.err" || fail "password in an error message"
+pass
