@@ -35,7 +35,7 @@ static int write_table(const char *path, const struct report *r,
 static void import_usage(FILE *f)
 {
 	fputs(
-	    "usage: exhunt report import --db FILE JSONL...\n\n"
+	    "usage: exhunt report import --db FILE|URL JSONL...\n\n"
 	    "Adds the scan records of each JSONL file (exhunt scan -o) to the\n"
 	    "database; rerunning adds nothing twice. Options may come in any\n"
 	    "order.\n",
@@ -87,12 +87,13 @@ int cmd_report(int argc, char **argv)
 	    {"groups-csv", required_argument, NULL, 'g'},
 	    {"funnel-csv", required_argument, NULL, 'f'},
 	    {"builds-csv", required_argument, NULL, 'b'},
+	    {"series-csv", required_argument, NULL, 's'},
 	    {"json", required_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *html = NULL, *csv = NULL, *groups = NULL;
-	const char *funnel = NULL, *builds = NULL, *json = NULL;
+	const char *funnel = NULL, *builds = NULL, *json = NULL, *series = NULL;
 	struct report r;
 	int ch, rc = 0;
 
@@ -108,39 +109,45 @@ int cmd_report(int argc, char **argv)
 		case 'f': funnel = optarg; break;
 		case 'b': builds = optarg; break;
 		case 'j': json = optarg; break;
+		case 's': series = optarg; break;
 		case 'h':
-			puts(
-			    "usage: exhunt report --db FILE [--html OUT] "
-			    "[--csv OUT] [--groups-csv OUT]\n"
-			    "                     [--funnel-csv OUT] "
-			    "[--builds-csv OUT] [--json OUT]\n"
-			    "       exhunt report import --db FILE JSONL...\n\n"
-			    "Figures per scan from a database that scans "
-			    "appended to\n"
-			    "(exhunt scan --db FILE): Exchange servers, per "
-			    "campaign\n"
-			    "open and patched, the share of the first scan's "
-			    "open\n"
-			    "servers patched since, back-doored, changes "
-			    "since the\n"
-			    "previous scan, end of life. Text on standard "
-			    "output;\n"
-			    "CSV and a self-contained HTML dashboard on "
-			    "request.\n"
-			    "--groups-csv: every country and network of the "
-			    "last scan\n"
-			    "(when the database has enrichment; "
-			    "docs/report.md).\n"
-			    "--builds-csv: the last scan's builds in version "
-			    "order;\n"
-			    "--json: every figure as one JSON object "
-			    "(docs/report.md).");
+			puts("usage: exhunt report --db FILE|URL [--html OUT] "
+			     "[--csv OUT] [--groups-csv OUT]\n"
+			     "                     [--series-csv OUT] "
+			     "[--funnel-csv OUT] [--builds-csv OUT] [--json "
+			     "OUT]\n"
+			     "       exhunt report import --db FILE|URL "
+			     "JSONL...\n\n"
+			     "The store is an SQLite file or a postgresql:// "
+			     "URL (docs/store.md).\n"
+			     "Figures per scan from a database that scans "
+			     "appended to\n"
+			     "(exhunt scan --db FILE): Exchange servers, per "
+			     "campaign\n"
+			     "open and patched, the share of the first scan's "
+			     "open\n"
+			     "servers patched since, back-doored, changes "
+			     "since the\n"
+			     "previous scan, end of life. Text on standard "
+			     "output;\n"
+			     "CSV and a self-contained HTML dashboard on "
+			     "request.\n"
+			     "--groups-csv: every country and network of the "
+			     "last scan\n"
+			     "(when the database has enrichment; "
+			     "docs/report.md);\n"
+			     "--series-csv: the largest 50 of each, scan by "
+			     "scan;\n"
+			     "--builds-csv: the last scan's builds in version "
+			     "order;\n"
+			     "--json: every figure as one JSON object "
+			     "(docs/report.md).");
 			return 0;
 		default: return EXIT_USAGE;
 		}
 	}
 	if (!db || optind != argc) {
-		log_error("report: give --db FILE (and nothing else)");
+		log_error("report: give --db FILE|URL (and nothing else)");
 		return EXIT_USAGE;
 	}
 	if (report_load(db, &r))
@@ -159,6 +166,8 @@ int cmd_report(int argc, char **argv)
 		rc = write_table(funnel, &r, report_funnel_csv);
 	if (!rc && builds)
 		rc = write_table(builds, &r, report_builds_csv);
+	if (!rc && series)
+		rc = write_table(series, &r, report_series_csv);
 	if (!rc && json)
 		rc = write_table(json, &r, report_json);
 	if (!rc && html) {

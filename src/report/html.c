@@ -238,13 +238,95 @@ static void cu_chart(struct buf *b, const struct report *r)
 	buf_adds(b, "</svg>");
 }
 
-/* Per country or network: a chart of the top 30, the full table. */
-static void group_section(struct buf *b, const char *title, const char *dim,
+/* An anchor for a group's section: the dimension and the key, with
+ * anything but letters, digits and '-' as '_' (keys come from the
+ * enrichment data). */
+static void group_anchor(struct buf *b, const char *dim, const char *key)
+{
+	buf_printf(b, "%s-", dim);
+	for (; *key; key++)
+		buf_addc(b, (*key >= 'a' && *key <= 'z') ||
+		                    (*key >= 'A' && *key <= 'Z') ||
+		                    (*key >= '0' && *key <= '9') || *key == '-'
+		                ? *key
+		                : '_');
+}
+
+/* The share of open servers over the scans, one line for each of the
+ * eight largest groups, with a legend. */
+static void series_chart(struct buf *b, const struct report *r, const char *dim,
+                         const struct group_table *t)
+{
+	static const char *const color[] = {"#c0392b", "#2980b9", "#27ae60",
+	                                    "#8e44ad", "#d35400", "#16a085",
+	                                    "#7f8c8d", "#2c3e50"};
+	const int W = 660, H = 290, L = 62, B = 70, T = 10;
+	size_t j, n = t->nseries < 8 ? t->nseries : 8;
+	int i, k;
+
+	buf_printf(b,
+	           "<svg width=\"%d\" height=\"%d\" role=\"img\" "
+	           "aria-label=\"share of servers open per %s and scan\">"
+	           "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>"
+	           "<text x=\"10\" y=\"%d\" font-size=\"10\" "
+	           "transform=\"rotate(-90 10,%d)\" text-anchor=\"middle\">"
+	           "servers open (%%)</text><text x=\"%d\" y=\"%d\" "
+	           "font-size=\"10\" text-anchor=\"end\">scan date (UTC)"
+	           "</text>",
+	           W, H, dim, T + (H - B - T) / 2, T + (H - B - T) / 2, W - 10,
+	           H - B + 28);
+	for (k = 0; k <= 4; k++) {
+		int y = T + (H - B - T) * k / 4;
+		buf_printf(b,
+		           "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+		           "stroke=\"#ddd\"/><text x=\"%d\" y=\"%d\" "
+		           "font-size=\"10\" text-anchor=\"end\">%d</text>",
+		           L, W - 10, y, y, L - 4, y + 3, 100 - 25 * k);
+	}
+	for (i = 0; i<r->n; i += r->n> 8 ? (r->n + 7) / 8 : 1)
+		buf_printf(b,
+		           "<text x=\"%d\" y=\"%d\" font-size=\"10\" "
+		           "text-anchor=\"middle\">%.10s</text>",
+		           L + (r->n > 1 ? (W - L - 20) * i / (r->n - 1) : 0),
+		           H - B + 14, r->s[i].time);
+	for (j = 0; j < n; j++) {
+		const struct group_row *g = &t->rows[j];
+		buf_printf(b,
+		           "<polyline fill=\"none\" stroke=\"%s\" "
+		           "stroke-width=\"2\" points=\"",
+		           color[j]);
+		for (i = 0; i < r->n; i++) {
+			uint64_t all = g->series[2 * i],
+			         open = g->series[2 * i + 1];
+			if (!all)
+				continue; /* not seen in that scan: no point */
+			buf_printf(
+			    b, "%d,%d ",
+			    L + (r->n > 1 ? (W - L - 20) * i / (r->n - 1) : 0),
+			    T + (int)((double)(H - B - T) *
+			              (1.0 - (double)open / (double)all)));
+		}
+		buf_printf(b,
+		           "\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" "
+		           "fill=\"%s\">",
+		           L + 10 + 145 * (int)(j % 4),
+		           H - 30 + 16 * (int)(j / 4), color[j]);
+		html_escape(b, g->key);
+		buf_adds(b, "</text>");
+	}
+	buf_adds(b, "</svg>");
+}
+
+/* Per country or network: a chart of the top 30 at the last scan, the
+ * share open over time, the full table (sortable; a group followed scan
+ * by scan links to its section), and a section per such group. */
+static void group_section(struct buf *b, const struct report *r,
+                          const char *title, const char *dim,
                           const struct group_table *t)
 {
 	struct bar bars[30];
 	size_t i;
-	int n = 0;
+	int n = 0, k;
 
 	if (t->n == 0)
 		return;
@@ -252,26 +334,66 @@ static void group_section(struct buf *b, const char *title, const char *dim,
 		bars[n++] = (struct bar){t->rows[i].key, t->rows[i].open};
 	buf_printf(b, "<h2>%s (last scan, open servers)</h2>", title);
 	bar_chart(b, dim, bars, n);
+	if (t->nseries && r->n) {
+		buf_printf(b, "<h3>%s: share of servers open, per scan</h3>",
+		           title);
+		series_chart(b, r, dim, t);
+	}
 	buf_printf(b,
-	           "<table id=\"%s\"><tr><th>%s</th><th>name</th>"
-	           "<th>servers</th><th>open</th><th>back-doored"
-	           "</th></tr>",
+	           "<table id=\"%s-table\" class=\"sortable\"><thead><tr>"
+	           "<th>%s</th><th>name</th><th>servers</th><th>open</th>"
+	           "<th>open (%%)</th><th>back-doored</th></tr></thead><tbody>",
 	           dim, dim);
 	for (i = 0; i < t->n; i++) {
 		const struct group_row *g = &t->rows[i];
 		buf_adds(b, "<tr><td>");
+		if (i < t->nseries) {
+			buf_adds(b, "<a href=\"#");
+			group_anchor(b, dim, g->key);
+			buf_adds(b, "\">");
+		}
 		html_escape(b, g->key);
-		buf_adds(b, "</td><td>");
+		buf_adds(b, i < t->nseries ? "</a></td><td>" : "</td><td>");
 		html_escape(b, g->name);
 		buf_printf(b,
 		           "</td><td data-figure=\"%s-servers-%zu\">"
 		           "%llu</td><td data-figure=\"%s-open-%zu\">"
-		           "%llu</td><td>%llu</td></tr>",
+		           "%llu</td><td>%.1f</td><td>%llu</td></tr>",
 		           dim, i, (unsigned long long)g->servers, dim, i,
 		           (unsigned long long)g->open,
+		           g->servers
+		               ? 100.0 * (double)g->open / (double)g->servers
+		               : 0.0,
 		           (unsigned long long)g->backdoored);
 	}
-	buf_adds(b, "</table>");
+	buf_adds(b, "</tbody></table>");
+	for (i = 0; i < t->nseries; i++) {
+		const struct group_row *g = &t->rows[i];
+		buf_adds(b, "<section id=\"");
+		group_anchor(b, dim, g->key);
+		buf_adds(b, "\"><h3>");
+		html_escape(b, g->key);
+		if (g->name[0]) {
+			buf_adds(b, " ");
+			html_escape(b, g->name);
+		}
+		buf_adds(b, "</h3><table><tr><th>scan date</th><th>servers</th>"
+		            "<th>open</th><th>open (%)</th></tr>");
+		for (k = 0; k < r->n; k++) {
+			uint64_t all = g->series[2 * k],
+			         open = g->series[2 * k + 1];
+			buf_adds(b, "<tr><td>");
+			html_escape(b, r->s[k].time);
+			buf_printf(b,
+			           "</td><td>%llu</td><td data-figure=\"%s-%zu-"
+			           "open-%d\">%llu</td><td>%.1f</td></tr>",
+			           (unsigned long long)all, dim, i, k,
+			           (unsigned long long)open,
+			           all ? 100.0 * (double)open / (double)all
+			               : 0.0);
+		}
+		buf_adds(b, "</table></section>");
+	}
 }
 
 /* The follow-up of notices: found, notified, patched, clean as bars;
@@ -403,8 +525,12 @@ static void server_table(struct buf *b, const struct report *r,
 	}
 	dbq_free(st);
 	db_close(db);
+	buf_adds(b, "</tbody></table><p><button id=\"prev\" "
+	            "onclick=\"page(-1)\">previous</button> <span "
+	            "id=\"pageinfo\"></span> <button id=\"next\" "
+	            "onclick=\"page(1)\">next</button></p>");
 	buf_printf(b,
-	           "</tbody></table><p>showing <span "
+	           "<p>showing <span "
 	           "data-figure=\"table-rows\">%d</span> of <span "
 	           "data-figure=\"table-total\">%d</span> "
 	           "observations (back-doored and open first)</p>",
@@ -490,29 +616,41 @@ int report_html(const struct report *r, const char *db_path, struct buf *b)
 	buf_adds(b, "</table><h2>Builds (last scan)</h2>");
 	cu_chart(b, r);
 	csv_link(b, r, "builds.csv", report_builds_csv);
-	group_section(b, "Countries", "country", &r->countries);
-	group_section(b, "Networks", "network", &r->networks);
-	if (r->countries.n || r->networks.n)
+	group_section(b, r, "Countries", "country", &r->countries);
+	group_section(b, r, "Networks", "network", &r->networks);
+	if (r->countries.n || r->networks.n) {
 		csv_link(b, r, "groups.csv", report_groups_csv);
+		csv_link(b, r, "series.csv", report_series_csv);
+	}
 	funnel_section(b, &r->funnel);
 	if (r->funnel.all.notified)
 		csv_link(b, r, "notices.csv", report_funnel_csv);
 	buf_adds(b, "<h2>Servers (last scan)</h2>");
 	server_table(b, r, db_path);
-	buf_adds(b, "<script>function sortby(c){var "
-	            "t=document.getElementById("
-	            "'servers').tBodies[0],r=Array.from(t.rows);r.sort("
-	            "function(a,"
-	            "b){return "
-	            "a.cells[c].textContent.localeCompare(b.cells[c]."
-	            "textContent,undefined,{numeric:true})});r.forEach("
-	            "function(x)"
-	            "{t.appendChild(x)})}function "
-	            "filt(q){q=q.toLowerCase();"
-	            "Array.from(document.getElementById('servers')."
-	            "tBodies[0].rows)"
-	            ".forEach(function(x){x.style.display=x.textContent."
-	            "toLowerCase().indexOf(q)<0?'none':''})}</script></"
-	            "body></html>\n");
+	/* Sorting (a click on a header; again for the other way), the
+	 * server table's filter, and its pages of 100 rows. */
+	buf_adds(
+	    b,
+	    "<script>function sortt(id,c){var t=document.getElementById(id),"
+	    "b=t.tBodies[0],r=Array.from(b.rows),d=t.dataset.sc==String(c)&&"
+	    "t.dataset.sd!='d'?-1:1;t.dataset.sc=c;t.dataset.sd=d<0?'d':'a';"
+	    "r.sort(function(x,y){return d*x.cells[c].textContent."
+	    "localeCompare(y.cells[c].textContent,undefined,{numeric:true})});"
+	    "r.forEach(function(x){b.appendChild(x)});if(id=='servers')show()}"
+	    "function sortby(c){sortt('servers',c)}var pg=0,per=100;"
+	    "function srows(){return Array.from(document.getElementById("
+	    "'servers').tBodies[0].rows)}function show(){var a=srows(),v=a."
+	    "filter(function(x){return x.dataset.out!='1'}),n=Math.max(1,"
+	    "Math.ceil(v.length/per));pg=Math.min(Math.max(pg,0),n-1);a."
+	    "forEach(function(x){x.style.display='none'});v.slice(pg*per,pg*"
+	    "per+per).forEach(function(x){x.style.display=''});document."
+	    "getElementById('pageinfo').textContent='page '+(pg+1)+' of '+n+"
+	    "' ('+v.length+' rows)'}function page(d){pg+=d;show()}function "
+	    "filt(q){q=q.toLowerCase();srows().forEach(function(x){x.dataset."
+	    "out=x.textContent.toLowerCase().indexOf(q)<0?'1':''});pg=0;show()"
+	    "}document.querySelectorAll('table.sortable').forEach(function(t)"
+	    "{Array.from(t.tHead.rows[0].cells).forEach(function(h,i){h."
+	    "onclick=function(){sortt(t.id,i)}})});show()</script></body>"
+	    "</html>\n");
 	return buf_error(b);
 }

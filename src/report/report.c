@@ -182,15 +182,13 @@ static void cu_histogram(struct db *db, long long no, struct report *r)
 	qsort(r->cus, (size_t)r->ncus, sizeof r->cus[0], cu_cmp);
 }
 
-/* Per country and per network of the last scan, when the addresses
- * table has enrichment (exhunt notify enrich): distinct servers, open to
- * any followed campaign, back-doored; largest first. */
-static int by_group(struct db *db, long long no, const int pos[],
-                    const char *col, struct group_table *t)
+/* The grouped figures of one scan: key, name, servers, open to any
+ * followed campaign, back-doored. */
+static int group_query(struct db *db, const int pos[], const char *col,
+                       struct dbq **st)
 {
-	struct dbq *st;
-	char sql[1024], open[256] = "0";
-	int k, rc = 0;
+	char sql[1024], open[256] = "1=0";
+	int k;
 
 	for (k = 0; k < REPORT_CVES; k++)
 		if (pos[k])
@@ -202,11 +200,43 @@ static int by_group(struct db *db, long long no, const int pos[],
 	         "count(DISTINCT CASE WHEN %s THEN o.server_id END), "
 	         "count(DISTINCT CASE WHEN o.webshells>0 THEN o.server_id "
 	         "END) FROM observations o JOIN addresses a ON a.ip=o.ip "
-	         "WHERE o.key BETWEEN ?1 AND ?2 AND o.exchange != 0 GROUP BY 1 "
-	         "ORDER BY 3 DESC, 1",
+	         "WHERE o.key BETWEEN ?1 AND ?2 AND o.exchange != 0 GROUP BY 1",
 	         col, open);
-	if (db_prepare(db, sql, &st) != 0)
-		return 0; /* an older database without enrichment */
+	return db_prepare(db, sql, st);
+}
+
+/* Largest first, then by key ("unknown" last); in C, so that both
+ * stores (and any collation) give the same order. */
+static int group_cmp(const void *a, const void *b)
+{
+	const struct group_row *x = a, *y = b;
+	bool xu = strcmp(x->key, "unknown") == 0;
+	bool yu = strcmp(y->key, "unknown") == 0;
+
+	if (x->servers != y->servers)
+		return x->servers > y->servers ? -1 : 1;
+	if (xu != yu)
+		return xu ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+/* Per country and per network of the last scan, when the addresses
+ * table has enrichment (exhunt notify enrich): distinct servers, open to
+ * any followed campaign, back-doored; largest first. Then, for the
+ * largest REPORT_SERIES_GROUPS, the same per scan (where each server
+ * was at that scan). */
+static int by_group(struct db *db, const long long *nos, int nscans,
+                    const int pos[], const char *col, struct group_table *t)
+{
+	long long no = nos[nscans - 1];
+	struct dbq *st;
+	size_t j;
+	int i, rc = 0;
+
+	if (group_query(db, pos, col, &st) != 0) {
+		log_error("%s: %s", db_name(db), db_errmsg(db));
+		return EXH_EIO;
+	}
 	dbq_bind_int(st, 1, no * STORE_SEQ_LIMIT);
 	dbq_bind_int(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
 	while (dbq_step(st) == DB_ROW) {
@@ -217,14 +247,41 @@ static int by_group(struct db *db, long long no, const int pos[],
 			break;
 		}
 		g = &t->rows[t->n++];
+		memset(g, 0, sizeof *g);
 		snprintf(g->key, sizeof g->key, "%s",
-		         dbq_null(st, 0) ? "unknown"
-		                         : (const char *)dbq_text(st, 0));
+		         dbq_null(st, 0) ? "unknown" : dbq_text(st, 0));
 		snprintf(g->name, sizeof g->name, "%s",
-		         dbq_text(st, 1) ? (const char *)dbq_text(st, 1) : "");
+		         dbq_text(st, 1) ? dbq_text(st, 1) : "");
 		g->servers = (uint64_t)dbq_int(st, 2);
 		g->open = (uint64_t)dbq_int(st, 3);
 		g->backdoored = (uint64_t)dbq_int(st, 4);
+	}
+	qsort(t->rows, t->n, sizeof *t->rows, group_cmp);
+	t->nseries = t->n < REPORT_SERIES_GROUPS ? t->n : REPORT_SERIES_GROUPS;
+	for (j = 0; !rc && j < t->nseries; j++) {
+		t->rows[j].series =
+		    calloc((size_t)nscans * 2, sizeof(uint64_t));
+		if (!t->rows[j].series)
+			rc = EXH_ENOMEM;
+	}
+	for (i = 0; !rc && i < nscans; i++) {
+		dbq_reset(st);
+		dbq_bind_int(st, 1, nos[i] * STORE_SEQ_LIMIT);
+		dbq_bind_int(st, 2, (nos[i] + 1) * STORE_SEQ_LIMIT - 1);
+		while (dbq_step(st) == DB_ROW) {
+			const char *key =
+			    dbq_null(st, 0) ? "unknown" : dbq_text(st, 0);
+			for (j = 0; j < t->nseries; j++) {
+				struct group_row *g = &t->rows[j];
+				if (strcmp(g->key, key) == 0) {
+					g->series[2 * i] =
+					    (uint64_t)dbq_int(st, 2);
+					g->series[2 * i + 1] =
+					    (uint64_t)dbq_int(st, 3);
+					break;
+				}
+			}
+		}
 	}
 	dbq_free(st);
 	return rc;
@@ -449,10 +506,9 @@ int report_load(const char *path, struct report *r)
 	}
 	if (r->n) {
 		cu_histogram(db, nos[r->n - 1], r);
-		rc = by_group(db, nos[r->n - 1], pos, "a.country",
-		              &r->countries);
+		rc = by_group(db, nos, r->n, pos, "a.country", &r->countries);
 		rc = rc ? rc
-		        : by_group(db, nos[r->n - 1], pos,
+		        : by_group(db, nos, r->n, pos,
 		                   "CASE WHEN a.asn IS NULL THEN NULL ELSE "
 		                   "'AS' || a.asn END",
 		                   &r->networks);
@@ -471,13 +527,22 @@ out:
 	return rc;
 }
 
+static void group_free(struct group_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->rows[i].series);
+	free(t->rows);
+}
+
 void report_release(struct report *r)
 {
 	free(r->s);
-	free(r->countries.rows);
+	group_free(&r->countries);
+	group_free(&r->networks);
 	free(r->funnel.rows);
 	memset(&r->funnel, 0, sizeof r->funnel);
-	free(r->networks.rows);
 	memset(&r->countries, 0, sizeof r->countries);
 	memset(&r->networks, 0, sizeof r->networks);
 	r->s = NULL;
@@ -614,6 +679,33 @@ int report_groups_csv(const struct report *r, struct buf *b)
 	return buf_error(b);
 }
 
+int report_series_csv(const struct report *r, struct buf *b)
+{
+	size_t j;
+	int k, i;
+
+	buf_adds(b, "dimension,key,scan_id,time,servers,open,open_share\n");
+	for (k = 0; k < 2; k++) {
+		const struct group_table *t = k ? &r->networks : &r->countries;
+		for (j = 0; j < t->nseries; j++) {
+			const struct group_row *g = &t->rows[j];
+			for (i = 0; i < r->n; i++) {
+				uint64_t n = g->series[2 * i],
+				         o = g->series[2 * i + 1];
+				buf_printf(b, "%s,", k ? "network" : "country");
+				csv_field(b, g->key, false);
+				csv_field(b, r->s[i].id, false);
+				csv_field(b, r->s[i].time, false);
+				buf_printf(b, "%llu,%llu,%.4f\n",
+				           (unsigned long long)n,
+				           (unsigned long long)o,
+				           n ? (double)o / (double)n : 0.0);
+			}
+		}
+	}
+	return buf_error(b);
+}
+
 int report_funnel_csv(const struct report *r, struct buf *b)
 {
 	size_t i;
@@ -724,6 +816,22 @@ int report_json(const struct report *r, struct buf *b)
 			json_u(b, "servers", t->rows[j].servers, 0);
 			json_u(b, "open", t->rows[j].open, 0);
 			json_u(b, "backdoored", t->rows[j].backdoored, 0);
+			if (j < t->nseries) {
+				/* per scan, in the order of "scans" */
+				int si;
+				json_key(b, "series", 0);
+				buf_adds(b, "[");
+				for (si = 0; si < r->n; si++) {
+					buf_adds(b, si ? ",{" : "{");
+					json_u(b, "servers",
+					       t->rows[j].series[2 * si], 1);
+					json_u(b, "open",
+					       t->rows[j].series[2 * si + 1],
+					       0);
+					buf_adds(b, "}");
+				}
+				buf_adds(b, "]");
+			}
 			buf_adds(b, "}");
 		}
 		buf_adds(b, "]");

@@ -8,6 +8,9 @@
 #include <stdio.h>
 
 #define REPORT_CVES 5
+/* Countries and networks followed scan by scan: the largest, by servers
+ * at the last scan. */
+#define REPORT_SERIES_GROUPS 50
 
 /* The campaigns followed, by the CVE that stands for each. */
 extern const char *const report_cves[REPORT_CVES];
@@ -36,11 +39,14 @@ struct group_row {
 	char key[32];  /* country code or "AS64500"; "unknown" */
 	char name[96]; /* the network's name, when known */
 	uint64_t servers, open, backdoored;
+	/* the first nseries rows: per scan i, servers [2i] and open [2i+1]
+	 * (where each server was at that scan) */
+	uint64_t *series;
 };
 
 struct group_table {
 	struct group_row *rows; /* largest first */
-	size_t n, cap;
+	size_t n, cap, nseries;
 };
 
 /* The follow-up of notices (exhunt notify), per contact and overall:
@@ -80,6 +86,9 @@ int report_csv(const struct report *r, struct buf *out);
 /* Countries and networks of the last scan, every row:
  * dimension,key,name,servers,open,backdoored. */
 int report_groups_csv(const struct report *r, struct buf *out);
+/* The countries and networks followed scan by scan:
+ * dimension,key,scan_id,time,servers,open,open_share. */
+int report_series_csv(const struct report *r, struct buf *out);
 /* The follow-up: contact,notified,gone,patched,clean,still_backdoored,
  * patched_timed,days_to_patch_mean,days_to_patch_median; the first row
  * is "(all)". */

@@ -169,6 +169,11 @@ const char *db_errmsg(const struct db *db)
 	return db->lite ? sqlite3_errmsg(db->lite) : db->err;
 }
 
+long long db_last_id(const struct db *db)
+{
+	return db->lite ? (long long)sqlite3_last_insert_rowid(db->lite) : 0;
+}
+
 long long db_changes(const struct db *db)
 {
 	return db->lite ? (long long)sqlite3_changes(db->lite) : db->changes;

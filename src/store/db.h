@@ -39,6 +39,8 @@ bool db_is_pg(const struct db *db);
 const char *db_name(const struct db *db);
 /* The last error's text (valid until the next call on db). */
 const char *db_errmsg(const struct db *db);
+/* SQLite: the rowid the last INSERT gave (PostgreSQL: use RETURNING). */
+long long db_last_id(const struct db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 long long db_changes(const struct db *db);
 

@@ -196,14 +196,21 @@ int store_writer_init(struct store_writer *w, struct db *db, bool replace)
 		return EXH_EIO;
 	if (w->own_ids)
 		w->ids = w->own_ids;
-	snprintf(sql, sizeof sql, "INSERT INTO observations VALUES(");
+	/* SQLite's INSERT OR is its fastest path; PostgreSQL has only the
+	 * upsert */
+	snprintf(sql, sizeof sql, "INSERT %s INTO observations VALUES(",
+	         db_is_pg(db) ? ""
+	         : replace    ? "OR REPLACE"
+	                      : "OR IGNORE");
 	for (i = 1; i <= C_COUNT; i++)
 		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s?",
 		         i > 1 ? "," : "");
-	snprintf(sql + strlen(sql), sizeof sql - strlen(sql),
-	         ") ON CONFLICT(key) DO %s",
-	         replace ? "UPDATE SET " : "NOTHING");
-	for (i = 1; replace && i < C_COUNT; i++)
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ")");
+	if (db_is_pg(db))
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql),
+		         " ON CONFLICT(key) DO %s",
+		         replace ? "UPDATE SET " : "NOTHING");
+	for (i = 1; db_is_pg(db) && replace && i < C_COUNT; i++)
 		snprintf(sql + strlen(sql), sizeof sql - strlen(sql),
 		         "%s%s=excluded.%s", i > 1 ? "," : "", columns[i],
 		         columns[i]);
@@ -215,9 +222,12 @@ int store_writer_init(struct store_writer *w, struct db *db, bool replace)
 	            &w->scan) ||
 	    prepare(w->ids, "SELECT id, name FROM servers WHERE key=?",
 	            &w->server) ||
+	    /* SQLite: one writer, the look-up before it is enough, and
+	     * RETURNING costs a temporary table per row */
 	    prepare(w->ids,
-	            "INSERT INTO servers(key,name) VALUES(?,?) ON "
-	            "CONFLICT(key) DO NOTHING RETURNING id",
+	            db_is_pg(db) ? "INSERT INTO servers(key,name) VALUES(?,?) "
+	                           "ON CONFLICT(key) DO NOTHING RETURNING id"
+	                         : "INSERT INTO servers(key,name) VALUES(?,?)",
 	            &w->server_add) ||
 	    prepare(w->ids, "UPDATE servers SET name=?2 WHERE id=?1",
 	            &w->server_name) ||
@@ -255,13 +265,21 @@ void store_writer_release(struct store_writer *w)
 	w->scan = w->scan_no = w->obs = w->server = w->cve = NULL;
 	w->server_add = w->server_name = NULL;
 	w->twin = w->rekey = NULL;
-	db_close(w->own_ids);
-	w->own_ids = NULL;
 	bulk_free(w->bulk);
 	w->bulk = NULL;
 	dbq_free(w->any);
-	w->any = NULL;
+	dbq_free(w->server_many);
+	dbq_free(w->rekey_key);
+	dbq_free(w->stage_insert);
+	w->any = w->server_many = w->rekey_key = w->stage_insert = NULL;
+	/* last: the statements above may be its */
+	db_close(w->own_ids);
+	w->own_ids = NULL;
 }
+
+/* A COPY row holds the observation's columns and, instead of its server
+ * id, the server's identity (key and name), joined at the insert. */
+enum { B_SKEY = C_COUNT + 1, B_SNAME, B_COLS = B_SNAME };
 
 /* Bulk writing (report import into PostgreSQL, store_writer_bulk): a
  * record of a scan that had no observations when this writer first met
@@ -276,7 +294,7 @@ struct idslot {
 };
 
 struct twinslot {
-	long long no, id; /* scan number, server id; id 0: free */
+	long long no, id; /* scan number, identity key's hash; id 0: free */
 	long long key;
 	char ip[48];
 };
@@ -294,11 +312,19 @@ struct store_bulk {
 	bool staged;     /* the stage table exists */
 	struct buf rows; /* COPY text of the rows waiting */
 	size_t pending;
-	long long (*rekeys)[2]; /* (observation key, server id) to apply */
+	/* the identities those rows name, as two text[] literals */
+	struct buf skeys, snames;
+	struct rekey *rekeys; /* moves to apply after the rows */
 	size_t nrekeys, rekeys_cap;
 	struct buf rec; /* the current record's fields, escaped */
-	size_t off[C_COUNT + 1], len[C_COUNT + 1];
-	bool null[C_COUNT + 1];
+	size_t off[B_COLS + 1], len[B_COLS + 1];
+	bool null[B_COLS + 1];
+};
+
+/* An earlier row of the scan that a later twin moves to identity key. */
+struct rekey {
+	long long obs;
+	char *key;
 };
 
 /* Memory beyond which the maps stop growing and records go through the
@@ -423,7 +449,11 @@ static void bulk_free(struct store_bulk *b)
 		free(b->ids[i].key);
 	free(b->ids);
 	free(b->tw);
+	for (i = 0; i < b->nrekeys; i++)
+		free(b->rekeys[i].key);
 	free(b->rekeys);
+	buf_release(&b->skeys);
+	buf_release(&b->snames);
 	buf_release(&b->rows);
 	buf_release(&b->rec);
 	free(b);
@@ -433,15 +463,49 @@ int store_writer_bulk(struct store_writer *w)
 {
 	if (!db_is_pg(w->db))
 		return 0;
+	char sql[1536];
+	int c;
+
+	/* the rows' observations, their server ids joined by identity */
+	snprintf(sql, sizeof sql, "INSERT INTO observations SELECT ");
+	for (c = 0; c < C_COUNT; c++)
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s%s%s",
+		         c ? "," : "", c + 1 == C_SERVER ? "s.id" : "st.",
+		         c + 1 == C_SERVER ? "" : columns[c]);
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql),
+	         " FROM observations_stage st LEFT JOIN servers s ON "
+	         "s.key=st.server_key ON CONFLICT(key) DO NOTHING");
 	if (prepare(w->db,
 	            "SELECT 1 FROM observations WHERE key BETWEEN ?1 AND ?2 "
 	            "LIMIT 1",
-	            &w->any))
+	            &w->any) ||
+	    /* identities: one autocommitted statement per flush, on the
+	     * identity connection, in key order (store_writer_init) */
+	    prepare(w->ids,
+	            "INSERT INTO servers(key,name) SELECT k, max(n) FROM "
+	            "unnest(?1::text[], ?2::text[]) AS u(k,n) WHERE NOT "
+	            "EXISTS (SELECT 1 FROM servers s WHERE s.key=u.k) GROUP BY "
+	            "k ORDER BY k ON CONFLICT(key) DO NOTHING",
+	            &w->server_many) ||
+	    prepare(w->db,
+	            "UPDATE observations SET server_id=(SELECT id FROM "
+	            "servers WHERE key=?2) WHERE key=?1",
+	            &w->rekey_key) ||
+	    db_exec(w->db,
+	            "CREATE TEMP TABLE IF NOT EXISTS observations_stage "
+	            "(LIKE observations); ALTER TABLE observations_stage "
+	            "ADD COLUMN IF NOT EXISTS server_key text, ADD "
+	            "COLUMN IF NOT EXISTS server_name text") ||
+	    prepare(w->db, sql, &w->stage_insert)) {
+		log_error("%s: %s", w->path, db_errmsg(w->db));
 		return EXH_EIO;
+	}
 	w->bulk = calloc(1, sizeof *w->bulk);
 	if (!w->bulk)
 		return EXH_ENOMEM;
 	buf_init(&w->bulk->rows, (size_t)1 << 31);
+	buf_init(&w->bulk->skeys, (size_t)1 << 30);
+	buf_init(&w->bulk->snames, (size_t)1 << 30);
 	buf_init(&w->bulk->rec, (size_t)1 << 24);
 	return 0;
 }
@@ -502,7 +566,7 @@ static int bulk_row(struct store_writer *w)
 	struct store_bulk *b = w->bulk;
 	int c;
 
-	for (c = 1; c <= C_COUNT; c++) {
+	for (c = 1; c <= B_COLS; c++) {
 		if (c > 1)
 			buf_addc(&b->rows, '\t');
 		if (b->null[c])
@@ -519,46 +583,98 @@ static int bulk_row(struct store_writer *w)
 	return 0;
 }
 
-/* Sends the rows waiting and applies the moves queued. */
+/* Appends one element to a text[] literal being built in a ("{" comes
+ * at the send). */
+static void array_add(struct buf *a, const char *s)
+{
+	buf_addc(a, a->len ? ',' : '{');
+	if (!s) {
+		buf_adds(a, "NULL");
+		return;
+	}
+	buf_addc(a, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addc(a, '\\');
+		buf_addc(a, *s);
+	}
+	buf_addc(a, '"');
+}
+
+/* An identity the rows waiting name, to be added before them. */
+static void bulk_identity(struct store_bulk *b, const char *key,
+                          const char *name)
+{
+	array_add(&b->skeys, key);
+	array_add(&b->snames, name && name[0] ? name : NULL);
+}
+
+/* Sends the rows waiting and applies the moves queued: the identities
+ * first (autocommitted, on the identity connection), then the rows by
+ * COPY into the stage table and one insert joining their server ids,
+ * then the moves. */
 static int bulk_send(struct store_writer *w)
 {
 	struct store_bulk *b = w->bulk;
+	struct db *bad = w->db;
 	size_t i;
 	int rc = 0;
 
 	if (!b->pending && !b->nrekeys)
 		return 0;
+	if (b->skeys.len) {
+		buf_addc(&b->skeys, '}');
+		buf_addc(&b->snames, '}');
+		if (buf_error(&b->skeys) || buf_error(&b->snames)) {
+			rc = EXH_ENOMEM;
+			goto out;
+		}
+		dbq_reset(w->server_many);
+		dbq_bind_text(w->server_many, 1, b->skeys.p, (int)b->skeys.len);
+		dbq_bind_text(w->server_many, 2, b->snames.p,
+		              (int)b->snames.len);
+		rc = dbq_step(w->server_many) == DB_DONE ? 0 : EXH_EIO;
+		dbq_reset(w->server_many);
+		if (rc) {
+			bad = w->ids;
+			goto out;
+		}
+	}
 	if (b->pending) {
-		if (!b->staged &&
-		    db_exec(w->db, "CREATE TEMP TABLE IF NOT EXISTS "
-		                   "observations_stage (LIKE observations)"))
+		if (db_copy(w->db, "COPY observations_stage FROM STDIN",
+		            b->rows.p, b->rows.len) ||
+		    dbq_step(w->stage_insert) != DB_DONE) {
 			rc = EXH_EIO;
-		b->staged = !rc;
-		if (!rc && (db_copy(w->db, "COPY observations_stage FROM STDIN",
-		                    b->rows.p, b->rows.len) ||
-		            db_exec(w->db, "INSERT INTO observations SELECT * "
-		                           "FROM observations_stage ON "
-		                           "CONFLICT(key) DO NOTHING")))
+			goto out;
+		}
+		b->added += (uint64_t)db_changes(w->db);
+		dbq_reset(w->stage_insert);
+		if (db_exec(w->db, "TRUNCATE observations_stage")) {
 			rc = EXH_EIO;
-		if (!rc)
-			b->added += (uint64_t)db_changes(w->db);
-		if (!rc && db_exec(w->db, "TRUNCATE observations_stage"))
-			rc = EXH_EIO;
+			goto out;
+		}
 	}
 	/* twins found by later records move the earlier ones' rows */
 	for (i = 0; !rc && i < b->nrekeys; i++) {
-		dbq_reset(w->rekey);
-		dbq_bind_int(w->rekey, 1, b->rekeys[i][0]);
-		dbq_bind_int(w->rekey, 2, b->rekeys[i][1]);
-		if (dbq_step(w->rekey) != DB_DONE)
+		dbq_reset(w->rekey_key);
+		dbq_bind_int(w->rekey_key, 1, b->rekeys[i].obs);
+		dbq_bind_text(w->rekey_key, 2, b->rekeys[i].key, -1);
+		if (dbq_step(w->rekey_key) != DB_DONE)
 			rc = EXH_EIO;
-		dbq_reset(w->rekey);
+		dbq_reset(w->rekey_key);
 	}
+out:
+	dbq_reset(w->stage_insert);
+	for (i = 0; i < b->nrekeys; i++)
+		free(b->rekeys[i].key);
 	buf_reset(&b->rows);
+	buf_reset(&b->skeys);
+	buf_reset(&b->snames);
 	b->pending = 0;
 	b->nrekeys = 0;
 	if (rc)
-		log_error("%s: %s", w->path, db_errmsg(w->db));
+		log_error("%s: %s", w->path,
+		          rc == EXH_ENOMEM ? "out of memory" : db_errmsg(bad));
 	return rc;
 }
 
@@ -578,27 +694,42 @@ int store_flush(struct store_writer *w, uint64_t *added)
 
 void store_discard(struct store_writer *w)
 {
-	if (!w->bulk)
+	struct store_bulk *b = w->bulk;
+	size_t i;
+
+	if (!b)
 		return;
-	buf_reset(&w->bulk->rows);
-	w->bulk->pending = 0;
-	w->bulk->nrekeys = 0;
-	w->bulk->added = 0;
+	for (i = 0; i < b->nrekeys; i++)
+		free(b->rekeys[i].key);
+	buf_reset(&b->rows);
+	buf_reset(&b->skeys);
+	buf_reset(&b->snames);
+	b->pending = 0;
+	b->nrekeys = 0;
+	b->added = 0;
 }
 
-static int queue_rekey(struct store_bulk *b, long long key, long long id)
+/* Queues the move of an earlier row to identity key (added with the
+ * rows' identities). */
+static int queue_rekey(struct store_bulk *b, long long obs, const char *key,
+                       const char *name)
 {
+	char *k;
+
 	if (b->nrekeys == b->rekeys_cap) {
 		size_t cap = b->rekeys_cap ? b->rekeys_cap * 2 : 64;
-		long long(*t)[2] = realloc(b->rekeys, cap * sizeof *t);
+		struct rekey *t = realloc(b->rekeys, cap * sizeof *t);
 		if (!t)
 			return EXH_ENOMEM;
 		b->rekeys = t;
 		b->rekeys_cap = cap;
 	}
-	b->rekeys[b->nrekeys][0] = key;
-	b->rekeys[b->nrekeys][1] = id;
+	if (!(k = strdup(key)))
+		return EXH_ENOMEM;
+	b->rekeys[b->nrekeys].obs = obs;
+	b->rekeys[b->nrekeys].key = k;
 	b->nrekeys++;
+	bulk_identity(b, key, name);
 	return 0;
 }
 
@@ -772,6 +903,10 @@ static int server_id(struct store_writer *w, const char *key, const char *name,
 		if (step == DB_ROW)
 			*id = dbq_int(st, 0);
 		dbq_reset(st);
+		if (step == DB_DONE && !db_is_pg(w->ids)) {
+			*id = db_last_id(w->ids);
+			return 0;
+		}
 		if (step == DB_DONE) /* another writer added it just now */
 			return server_id(w, key, name, id);
 		return step == DB_ROW ? 0 : EXH_EIO;
@@ -804,34 +939,32 @@ static int server_id_cached(struct store_writer *w, const char *key,
 	return 0;
 }
 
-/* The twins of a fresh scan in bulk mode, from memory: the same moves
- * as the statements below make. */
+/* The identity of a fresh scan's row in bulk mode, its twins found in
+ * memory: the same moves as the statements below make, by identity key
+ * (its 64-bit hash) instead of server id. out: the row's identity. */
 static int bulk_twin(struct store_writer *w, const char *key, const char *name,
-                     const char *addr, long long obs_key, long long *id)
+                     const char *addr, long long obs_key, char *out, size_t cap)
 {
 	struct store_bulk *b = w->bulk;
-	long long no = w->last_no, id2;
-	struct twinslot *t = twin_find(b, no, *id);
-	char key2[800], other[48];
-	long long other_key;
+	long long no = w->last_no;
+	long long h = (long long)(hash_str(key) | 1);
+	struct twinslot *t = twin_find(b, no, h);
+	char key2[800];
 
+	snprintf(out, cap, "%s", key);
 	if (!t || !t->id || t->key == obs_key || strcmp(t->ip, addr) == 0) {
-		if ((!t || !t->id) && !twin_set(b, no, *id, obs_key, addr))
+		if ((!t || !t->id) && !twin_set(b, no, h, obs_key, addr))
 			b->full = true;
 		return 0;
 	}
-	snprintf(other, sizeof other, "%s", t->ip);
-	other_key = t->key;
-	if (strcmp(addr, other) > 0) {
-		snprintf(key2, sizeof key2, "%s|@%s", key, addr);
-		return server_id_cached(w, key2, name, id) ? EXH_EIO : 0;
+	if (strcmp(addr, t->ip) > 0) {
+		snprintf(out, cap, "%s|@%s", key, addr);
+		return 0;
 	}
-	snprintf(key2, sizeof key2, "%s|@%s", key, other);
-	if (server_id_cached(w, key2, name, &id2) ||
-	    queue_rekey(b, other_key, id2))
-		return EXH_EIO;
-	if (!twin_set(b, no, id2, other_key, other) ||
-	    !twin_set(b, no, *id, obs_key, addr))
+	snprintf(key2, sizeof key2, "%s|@%s", key, t->ip);
+	if (queue_rekey(b, t->key, key2, name))
+		return EXH_ENOMEM;
+	if (!twin_set(b, no, h, obs_key, addr))
 		b->full = true;
 	return 0;
 }
@@ -874,12 +1007,25 @@ static int bind_server(struct store_writer *w, const int f[F_COUNT],
 	else
 		snprintf(key, sizeof key, "addr:%s:%lld", addr,
 		         num(d, f[F_PORT]));
+	if (w->bulk && w->bulk->on) {
+		/* the server id is joined when the row is sent */
+		char final[800];
+		if (name[0] && addr[0]) {
+			if (bulk_twin(w, key, name, addr, obs_key, final,
+			              sizeof final))
+				return EXH_ENOMEM;
+		} else {
+			snprintf(final, sizeof final, "%s", key);
+		}
+		col_field(w, B_SKEY, final, -1);
+		if (name[0])
+			col_field(w, B_SNAME, name, -1);
+		bulk_identity(w->bulk, final, name);
+		return 0;
+	}
 	if (server_id_cached(w, key, name, &id))
 		return EXH_EIO;
-	if (name[0] && addr[0] && w->bulk && w->bulk->on) {
-		if (bulk_twin(w, key, name, addr, obs_key, &id))
-			return EXH_EIO;
-	} else if (name[0] && addr[0]) {
+	if (name[0] && addr[0]) {
 		int step;
 		dbq_reset(w->twin);
 		dbq_bind_int(w->twin, 1, id);
@@ -1008,7 +1154,7 @@ int store_put_doc(struct store_writer *w, const char *scope, bool *added,
 		if (!b->on && bulk_send(w))
 			return EXH_EIO;
 		buf_reset(&b->rec);
-		for (c = 0; c <= C_COUNT; c++)
+		for (c = 0; c <= B_COLS; c++)
 			b->null[c] = true;
 	}
 	dbq_reset(w->obs);

@@ -53,12 +53,37 @@ pg_sql postgres "CREATE DATABASE again" >/dev/null
 AGAIN="postgresql://exhunt:$PG_PW@/again?host=$PG_DIR"
 "$EXHUNT" report import --db "$TMP/lite.db" "$TMP"/shard[123].jsonl >/dev/null || fail "import into SQLite"
 "$EXHUNT" report import --db "$AGAIN" "$TMP"/shard[123].jsonl >/dev/null 2>"$TMP/imp.err" || { cat "$TMP/imp.err"; fail "import into PostgreSQL"; }
+# countries from delegated statistics (two halves of the lab), so that
+# the per-country figures and their series are compared too
+printf '2|test|1|1|1|1|+0000\ntest|*|ipv4|*|2|summary\ntest|DE|ipv4|127.78.96.0|2048|20200101|allocated\ntest|FR|ipv4|127.78.104.0|2048|20200101|allocated\n' >"$TMP/delegated"
 for db in "$TMP/lite.db" "$AGAIN"; do
+	"$EXHUNT" notify enrich --db "$db" --delegated "$TMP/delegated" >/dev/null || fail "enrich $db"
 	k=$([ "$db" = "$AGAIN" ] && echo pg || echo lite)
 	"$EXHUNT" report --db "$db" --csv "$TMP/$k.csv" --builds-csv "$TMP/$k.builds.csv" \
+		--groups-csv "$TMP/$k.groups.csv" --series-csv "$TMP/$k.series.csv" \
 		--json "$TMP/$k.json" --html "$TMP/$k.html" >"$TMP/$k.txt" 2>"$TMP/$k.err" || { cat "$TMP/$k.err"; fail "report from $k"; }
 done
-for f in csv builds.csv json txt; do
+# the series against SQL: per scan and country, servers and those open
+# to a followed campaign
+python3 - "$TMP" <<'PY' || fail "per-country series differ from SQL"
+import csv, sqlite3, sys
+t = sys.argv[1]
+db = sqlite3.connect(f"{t}/lite.db")
+pos = [r[0] for r in db.execute("SELECT idx FROM cves WHERE id IN ('CVE-2021-26855','CVE-2021-34473',"
+                                "'CVE-2021-33766','CVE-2022-41040','CVE-2022-41080')")]
+rows = [r for r in csv.DictReader(open(f"{t}/lite.series.csv")) if r["dimension"] == "country"]
+assert {r["key"] for r in rows} == {"DE", "FR"}, rows[:2]
+assert len(rows) == 6
+for r in rows:
+    ob = db.execute("SELECT o.server_id, o.verdicts FROM observations o JOIN addresses a ON a.ip=o.ip "
+                    "WHERE o.scan_id=? AND o.exchange AND a.country=?", (r["scan_id"], r["key"])).fetchall()
+    n = len({s for s, _ in ob})
+    op = len({s for s, v in ob if any(p <= len(v) and v[p - 1] in "VL" for p in pos)})
+    assert (int(r["servers"]), int(r["open"])) == (n, op), (r, n, op)
+    assert n > 0
+print("series:", len(rows), "rows equal SQL")
+PY
+for f in csv builds.csv groups.csv series.csv json txt; do
 	cmp -s "$TMP/lite.$f" "$TMP/pg.$f" || { diff "$TMP/lite.$f" "$TMP/pg.$f" | head; fail "report $f differs between SQLite and PostgreSQL"; }
 done
 # the dashboard's figures too (the store's name aside)
