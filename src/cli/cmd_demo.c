@@ -255,6 +255,9 @@ int cmd_demo(int argc, char **argv)
 		so.out.jsonl_path = jsonl;
 		so.out.csv_path = csv;
 		so.out.db_path = db;
+		/* dated as the lab's world is: the patch curve on the
+		 * campaign's days, not the minutes the demo took */
+		so.out.as_of = lab_world_date(&tc.w);
 		so.quiet = e + 1 < epochs;
 		so.also = check_truth;
 		so.also_ctx = &tc;

@@ -1,4 +1,5 @@
 #include "base/err.h"
+#include "base/timefmt.h"
 #include "base/log.h"
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -40,6 +41,9 @@ static void scan_usage(FILE *f)
 	    "      --connect-timeout S connect and TLS deadline (default 5)\n"
 	    "      --seed N            order seed (default: from the targets)\n"
 	    "      --shard I/N         this machine's share of N\n"
+	    "      --as-of DATE        date the scan DATE (YYYY-MM-DD or\n"
+	    "                          YYYY-MM-DDTHH:MM:SSZ): a lab epoch, a "
+	    "replay\n"
 	    "      --allow CIDR        permit a special-purpose range "
 	    "(repeatable)\n"
 	    "      --blocklist FILE    never probe these (zmap format)\n"
@@ -89,6 +93,7 @@ int cmd_scan(int argc, char **argv)
 	    {"connect-timeout", required_argument, NULL, 'T'},
 	    {"seed", required_argument, NULL, 'S'},
 	    {"shard", required_argument, NULL, 'H'},
+	    {"as-of", required_argument, NULL, 'O'},
 	    {"allow", required_argument, NULL, 'a'},
 	    {"blocklist", required_argument, NULL, 'b'},
 	    {"dry-run", no_argument, NULL, 'n'},
@@ -177,6 +182,17 @@ int cmd_scan(int argc, char **argv)
 			if (!arg_u64("seed", optarg, 0, UINT64_MAX, &so.seed))
 				goto out;
 			so.seed_set = true;
+			break;
+		case 'O':
+			if (!time_parse(optarg, strlen(optarg),
+			                &so.out.as_of) ||
+			    so.out.as_of == 0) {
+				log_error(
+				    "--as-of: '%s': expected YYYY-MM-DD or "
+				    "YYYY-MM-DDTHH:MM:SSZ (UTC)",
+				    optarg);
+				goto out;
+			}
 			break;
 		case 'H':
 			if (!parse_shard(optarg, &so.shard, &so.nshards)) {

@@ -437,6 +437,13 @@ static long days_of(const char *d)
 	return era * 146097 + doe - 719468;
 }
 
+int64_t lab_world_date(const struct lab_world *w)
+{
+	return ((int64_t)days_of(w->mix->date) + 14 * (int64_t)w->epoch) *
+	           86400 +
+	       12 * 3600;
+}
+
 /*
  * Epochs: the fleet a week or two later, and later again. Per epoch and
  * server, drawn from (seed, address, epoch): an unpatched server installs

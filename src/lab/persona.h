@@ -127,6 +127,9 @@ extern const char *const lab_mix_names[];
 int lab_world_init(struct lab_world *w, const struct kb *kb, const char *mix,
                    uint64_t seed);
 void lab_world_release(struct lab_world *w);
+/* The day the world stands at: its mix's date, 14 days later per epoch
+ * (Unix time, noon UTC). */
+int64_t lab_world_date(const struct lab_world *w);
 /* Is build b still open to cve (no fix at or below it for its CU)? */
 bool persona_vulnerable(const struct kb *kb, const char *cve, build_t b);
 /* The persona of address ip. */

@@ -256,7 +256,8 @@ static int by_group(struct db *db, const long long *nos, int nscans,
 		g->open = (uint64_t)dbq_int(st, 3);
 		g->backdoored = (uint64_t)dbq_int(st, 4);
 	}
-	qsort(t->rows, t->n, sizeof *t->rows, group_cmp);
+	if (t->n)
+		qsort(t->rows, t->n, sizeof *t->rows, group_cmp);
 	t->nseries = t->n < REPORT_SERIES_GROUPS ? t->n : REPORT_SERIES_GROUPS;
 	for (j = 0; !rc && j < t->nseries; j++) {
 		t->rows[j].series =

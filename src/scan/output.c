@@ -315,6 +315,10 @@ int output_open(struct scan_output *out, const struct kb *kb,
 	out->jsonl_fd = out->csv_fd = -1;
 	out->ck_jsonl_size = out->ck_csv_size = -1;
 	out->started = (int64_t)time(NULL);
+	if (out->as_of) {
+		out->shift = out->as_of - out->started;
+		out->started = out->as_of;
+	}
 	buf_init(&out->jsonl_pending, (size_t)1 << 30);
 	buf_init(&out->csv_pending, (size_t)1 << 30);
 	snprintf(out->fingerprint, sizeof out->fingerprint, "%s", fingerprint);
@@ -482,6 +486,7 @@ int output_emit(void *ctx, struct observation *o)
 	size_t start = out->jsonl_pending.len;
 	int rc;
 
+	o->time += out->shift;
 	observation_judge(out->kb, o, &v);
 	summarise(out, o, &v);
 	rc = record_jsonl(out->kb, out->scan_id, o, &v, &out->jsonl_pending);

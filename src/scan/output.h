@@ -29,6 +29,9 @@ struct scan_output {
 	const struct kb *kb;
 	char scan_id[64];
 	int64_t started;
+	/* --as-of: the scan is dated then (0: now); each record's time moves
+	 * by the same shift */
+	int64_t as_of, shift;
 	/* JSONL */
 	const char *jsonl_path; /* NULL: none; "-": stdout */
 	int jsonl_fd;

@@ -93,8 +93,14 @@ static void pg_err(struct db *db, const PGresult *res)
 
 int db_open(const char *target, int flags, struct db **out)
 {
-	struct db *db = calloc(1, sizeof *db);
+	struct db *db;
 
+	if (!target[0]) {
+		/* SQLite would open a temporary database and lose it all */
+		log_error("--db: empty; give a file or a postgresql:// URL");
+		return EXH_EINVAL;
+	}
+	db = calloc(1, sizeof *db);
 	if (!db || !(db->target = strdup(target))) {
 		free(db);
 		return EXH_ENOMEM;

@@ -14,6 +14,7 @@ printf '192.0.2.1\n# fine\n10.0.0.0/33\n' >"$TMP/targets.txt"
 expect "targets.txt:3: '10.0.0.0/33': prefix length over 32" scan -i "$TMP/targets.txt" --dry-run
 expect "target '300.1.1.1': not an IPv4 address" scan 300.1.1.1 --dry-run
 expect "--checks: 'ssrf': unknown check" scan 192.0.2.1 --checks ssrf
+expect "--as-of: '2021-02-30': expected YYYY-MM-DD" scan 192.0.2.1 --dry-run --as-of 2021-02-30
 expect "--shard: '4/3'" scan 192.0.2.1 --shard 4/3
 expect "--port: '70000': must be between 1 and 65535" scan 192.0.2.1 --port 70000
 expect "--state needs the results in a file" scan 192.0.2.1 --state "$TMP/s"

@@ -11,7 +11,7 @@ start_lab --addresses 127.78.96.0/20 --port 9531 --http-port 0 --delay 5 --seed 
 	--truth "$TMP/truth.jsonl"
 scan() { # shard K of 3
 	"$EXHUNT" scan 127.78.96.0/20 --port 9531 --allow 127.78.0.0/16 \
-		--checks ssrf-26855,proxyshell --shard "$1/3" --rate 1500 -c 300 \
+		--checks ssrf-26855,proxyshell --shard "$1/3" --rate 1500 -c 300 --timeout 300 --connect-timeout 60 \
 		--state "$TMP/state$1" -o "$TMP/shard$1.jsonl" --db "$PG_URL" -q --no-progress
 }
 scan 1 2>"$TMP/err1" & p1=$!

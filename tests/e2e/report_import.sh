@@ -6,7 +6,19 @@
 start_lab --slow-ms 100 --addresses 127.78.112.0/24 --port 9508 --http-port 0
 "$EXHUNT" scan 127.78.112.0/24 --port 9508 --allow 127.78.0.0/16 --checks all \
 	--timeout 300 --connect-timeout 60 -o "$TMP/scan.jsonl" --db "$TMP/direct.db" -q
+# A lab epoch or a replay dated by --as-of: the scan, each record and the
+# report's curve carry that date (and end of life is judged at it).
+"$EXHUNT" scan 127.78.112.0/26 --port 9508 --allow 127.78.0.0/16 --as-of 2021-03-16 \
+	-o "$TMP/asof.jsonl" --db "$TMP/asof.db" -q --no-progress || fail "scan --as-of"
 stop_lab
+[ "$(sqlite3 "$TMP/asof.db" "select count(*) from scans where started = '2021-03-16T00:00:00Z' and id like '2021-03-16T00:00:00Z-%'")" = 1 ] \
+	|| fail "scan --as-of: $(sqlite3 "$TMP/asof.db" "select id, started from scans")"
+python3 -c "
+import json,sys
+t=[json.loads(l)['time'] for l in open('$TMP/asof.jsonl')]
+assert len(t) == 64 and all('2021-03-16T00:00:00Z' <= x < '2021-03-16T00:10:00Z' for x in t), t[:3]" || fail "record times under --as-of"
+"$EXHUNT" report --db "$TMP/asof.db" --csv "$TMP/asof.csv" >/dev/null || fail "report --as-of"
+grep -q ',2021-03-16T00:00:00Z,' "$TMP/asof.csv" || fail "report time under --as-of"
 "$EXHUNT" report import --db "$TMP/imported.db" "$TMP/scan.jsonl" | grep -q "256 records, 256 new" \
 	|| fail "first import"
 "$EXHUNT" report import --db "$TMP/imported.db" "$TMP/scan.jsonl" | grep -q "256 records, 0 new" \
