@@ -126,10 +126,17 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 	}
 	if (!so->seed_set) {
 		/* Default seed: from the targets, so that rerunning the same
-		 * command (resume, shards) walks the same order. */
+		 * command (resume, shards) walks the same order. Not from the
+		 * shard: the shards of a scan must walk one permutation, or
+		 * they overlap and leave gaps. */
 		char h[65];
+		uint64_t my_shard = so->shard, my_nshards = so->nshards;
 		so->seed = 0;
+		so->shard = 0;
+		so->nshards = 1;
 		fingerprint(so, h);
+		so->shard = my_shard;
+		so->nshards = my_nshards;
 		so->seed = strtoull(h + 48, NULL, 16);
 	}
 	if (order_init(&ord, targets_total(&so->targets), so->seed, so->shard,

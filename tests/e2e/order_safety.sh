@@ -14,6 +14,14 @@ done
 cat "$TMP"/s[123].txt | sort >"$TMP/union.txt"
 sort "$TMP/all.txt" | cmp -s - "$TMP/union.txt" || fail "shard union differs from the whole scan"
 [ "$(sort -u "$TMP/union.txt" | wc -l)" = 65536 ] || fail "shards overlap"
+# Without --seed, the default seed (from the targets) is the same for
+# every shard of the same command: again no overlap and no gap.
+for i in 1 2 3; do
+	"${ns[@]}" "$EXHUNT" scan 1.0.0.0/16 --shard $i/3 --checks all --dry-run -q >"$TMP/d$i.txt"
+done
+cat "$TMP"/d[123].txt | sort -u >"$TMP/dunion.txt"
+[ "$(wc -l < "$TMP/dunion.txt")" = 65536 ] && [ "$(cat "$TMP"/d[123].txt | wc -l)" = 65536 ] \
+	|| fail "shards without --seed overlap or leave gaps ($(wc -l < "$TMP/dunion.txt") distinct of $(cat "$TMP"/d[123].txt | wc -l))"
 # Order is seeded: another seed, another order; same seed, same order.
 "${ns[@]}" "$EXHUNT" scan 1.0.0.0/16 --seed 8 --dry-run -q >"$TMP/o8.txt"
 # A dry run whose output cannot be written fails (exit 3), never 0.
