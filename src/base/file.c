@@ -80,6 +80,7 @@ int data_load(const char *dir, const char *name, struct buf *out)
 	log_error("%s: not compiled into this binary", name);
 	return EXH_ENOENT;
 }
+#ifndef _WIN32 /* the Windows build writes its report with base/win.c */
 
 int file_write_atomic(const char *path, const void *data, size_t len)
 {
@@ -216,3 +217,4 @@ int file_open_outside(const char *path, int root_fd, const char **why)
 	}
 	return fd;
 }
+#endif

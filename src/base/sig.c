@@ -11,6 +11,24 @@ static void on_stop(int sig)
 		*stop_flag = sig;
 }
 
+#ifdef _WIN32
+/* Ctrl-C and Ctrl-Break reach the C runtime as SIGINT (and SIGBREAK). */
+void sig_stop_catch(volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	signal(SIGBREAK, on_stop);
+}
+
+void sig_stop_restore(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGBREAK, SIG_DFL);
+	stop_flag = NULL;
+}
+#else
 void sig_stop_catch(volatile sig_atomic_t *flag)
 {
 	struct sigaction sa;
@@ -36,3 +54,4 @@ void sig_stop_restore(void)
 	sigaction(SIGTERM, &sa, NULL);
 	stop_flag = NULL;
 }
+#endif

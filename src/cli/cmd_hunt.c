@@ -7,15 +7,19 @@
 #include "hunt/detect.h"
 #include <errno.h>
 #include <signal.h>
-#include <sched.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <sched.h>
+#include <sys/resource.h>
+#endif
 #include "base/banned.h"
 
 static void hunt_usage(FILE *f)
@@ -47,6 +51,14 @@ static void hunt_usage(FILE *f)
 
 /* The CPUs this process may use: its affinity mask, and a cgroup (v2)
  * quota when one is set; not the machine's count. */
+#ifdef _WIN32
+static int usable_cpus(void)
+{
+	DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+
+	return n < 1 ? 1 : (int)n;
+}
+#else
 static int usable_cpus(void)
 {
 	cpu_set_t set;
@@ -75,6 +87,7 @@ static int usable_cpus(void)
 	}
 	return n < 1 ? 1 : n;
 }
+#endif
 
 int cmd_hunt(int argc, char **argv)
 {
@@ -118,6 +131,48 @@ int cmd_hunt(int argc, char **argv)
 		default: hunt_usage(stderr); return EXIT_USAGE;
 		}
 	}
+#ifdef _WIN32
+	if (strcmp(format, "text") && strcmp(format, "json") &&
+	    strcmp(format, "html")) {
+		log_error("--format: '%s': choose text, json or html", format);
+		return EXIT_USAGE;
+	}
+	if (optind < argc - 1) {
+		log_error("hunt: give one ROOT (a folder), or none to hunt "
+		          "this server");
+		return EXIT_USAGE;
+	}
+	if (optind == argc - 1) {
+		h.root = argv[optind];
+		if (stat(h.root, &st)) {
+			log_error("%s: %s", h.root, strerror(errno));
+			return EXIT_USAGE;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			log_error("%s: not a folder (disk images are hunted by "
+			          "the Linux build)",
+			          h.root);
+			return EXIT_USAGE;
+		}
+	} else {
+		h.live = true;
+		h.root = "this server (live)";
+	}
+	if (output && strcmp(output, "-") != 0) {
+		/* Never inside the evidence folder; live, say so when the
+		 * report lands on a drive being hunted. */
+		const char *why = NULL;
+		out_fd = win_open_report(output, h.live ? NULL : h.root, &why);
+		if (out_fd < 0) {
+			log_error("-o %s: %s; hunting never writes into the "
+			          "evidence %s",
+			          output, why, h.root);
+			return EXIT_USAGE;
+		}
+		if (why)
+			log_warn("-o %s: %s", output, why);
+	}
+#else
 	if (optind != argc - 1) {
 		log_error("hunt: give one ROOT (a folder or a disk image)");
 		return EXIT_USAGE;
@@ -169,7 +224,9 @@ int cmd_hunt(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+#endif
 	h.progress = progress == 1 || (progress == -1 && isatty(2));
+#ifndef _WIN32
 	{
 		/* Deep trees hold a folder open per level (and workers a file
 		 * each): take the descriptors the system allows. */
@@ -180,6 +237,7 @@ int cmd_hunt(int argc, char **argv)
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
+#endif
 	if (!h.threads) {
 		int n = usable_cpus();
 		h.threads = n > 8 ? 8 : n;

@@ -2,13 +2,32 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "hunt/child.h"
+#ifndef _WIN32
 #include "hunt/image.h"
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
 
+#ifdef _WIN32
+static void usage(FILE *f)
+{
+	fputs("usage: exhunt.exe COMMAND [OPTIONS]\n"
+	      "\n"
+	      "commands (the Windows build):\n"
+	      "  hunt      find back doors and exploitation traces on this "
+	      "server\n"
+	      "            (no folder named), or in a folder of evidence\n"
+	      "  lab host  write an emulated server's files with a known "
+	      "compromise\n"
+	      "\n"
+	      "'exhunt.exe COMMAND --help' describes each; scan, report and "
+	      "notify\nare in the Linux build.\n",
+	      f);
+}
+#else
 static void usage(FILE *f)
 {
 	fputs(
@@ -28,6 +47,7 @@ static void usage(FILE *f)
 	    "'exhunt COMMAND --help' describes each; docs/ has the details.\n",
 	    f);
 }
+#endif
 
 /* Every command's standard output is flushed and closed here and its
  * errors checked: a full disk or a closed pipe is a failure (exit 3), never
@@ -65,6 +85,17 @@ static int dispatch(int argc, char **argv)
 		return evtx_child_main();
 	if (strcmp(argv[1], "__read-hive") == 0)
 		return hive_child_main();
+#ifdef _WIN32
+	if (strcmp(argv[1], "hunt") == 0)
+		return cmd_hunt(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lab") == 0 && argc > 2 &&
+	    strcmp(argv[2], "host") == 0)
+		return cmd_lab_host(argc - 2, argv + 2);
+	log_error("'%s' is not a command of the Windows build; run "
+	          "'exhunt.exe --help'",
+	          argv[1]);
+	return EXIT_USAGE;
+#else
 	if (strcmp(argv[1], "__read-image") == 0)
 		return image_child_main(argc - 2, argv + 2);
 	if (strcmp(argv[1], "scan") == 0)
@@ -81,8 +112,36 @@ static int dispatch(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	log_error("'%s' is not a command; run 'exhunt --help'", argv[1]);
 	return EXIT_USAGE;
+#endif
 }
 
+#ifdef _WIN32
+#include <windows.h>
+
+/* Arguments arrive as UTF-16: they become UTF-8, as exhunt speaks
+ * inside; the console shows UTF-8. */
+int wmain(int argc, wchar_t **wargv);
+int wmain(int argc, wchar_t **wargv)
+{
+	char **argv = calloc((size_t)argc + 1, sizeof *argv);
+	int i;
+
+	if (!argv)
+		return EXIT_RUNTIME;
+	for (i = 0; i < argc; i++)
+		if (!(argv[i] = win_utf8(wargv[i]))) {
+			fprintf(stderr,
+			        "exhunt: argument %d is not valid "
+			        "text\n",
+			        i);
+			return EXIT_USAGE;
+		}
+	SetConsoleOutputCP(CP_UTF8);
+	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOOPENFILEERRORBOX);
+	_setmode(_fileno(stdout), _O_BINARY);
+	return finish(dispatch(argc, argv));
+}
+#else
 static int hexval(char c)
 {
 	return c >= '0' && c <= '9'   ? c - '0'
@@ -146,3 +205,4 @@ int main(int argc, char **argv)
 	hide_db_passwords(argc, argv);
 	return finish(dispatch(argc, argv));
 }
+#endif

@@ -6,17 +6,20 @@
 #include "net/loop.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 #include "base/banned.h"
 
+#ifndef _WIN32 /* Windows: hunt/child_win.c */
 extern char **environ;
 
 /* Sanitizers reserve terabytes of address space: their builds bound the
@@ -50,6 +53,7 @@ void child_limits(void)
 	setrlimit(RLIMIT_FSIZE, &none); /* writes nothing but its pipe */
 	setrlimit(RLIMIT_CORE, &none);
 }
+#endif
 
 void child_put(const char *s, size_t n, bool last)
 {
@@ -106,6 +110,7 @@ void child_line(char *p, child_line_fn *fn, void *arg)
 	fn(arg, f, n);
 }
 
+#ifndef _WIN32
 unsigned long long child_resident(pid_t pid)
 {
 	char path[64], text[128], *end;
@@ -217,6 +222,7 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 	r->complete = !killed && r->exit_code == 0;
 	return 0;
 }
+#endif
 
 const char *child_why(const struct child_result *r)
 {

@@ -12,12 +12,12 @@
 #include <sys/types.h>
 
 struct child_result {
-	bool complete;     /* the child reached its end and exited 0 */
-	bool memory;       /* killed past its memory bound */
-	bool timeout;      /* killed past its time bound */
-	bool bad_output;   /* a line too long or malformed: stopped */
-	int exit_code;     /* when it exited; -1 if killed by a signal */
-	int signal;        /* the signal that ended it, 0 if none */
+	bool complete;   /* the child reached its end and exited 0 */
+	bool memory;     /* killed past its memory bound */
+	bool timeout;    /* killed past its time bound */
+	bool bad_output; /* a line too long or malformed: stopped */
+	int exit_code;   /* when it exited; -1 if killed by a signal */
+	int signal;      /* the signal that ended it, 0 if none */
 	unsigned long lines;
 };
 
@@ -43,6 +43,13 @@ void child_limit_memory(unsigned long long bytes);
 unsigned long long child_resident(pid_t pid);
 /* In the child: writes one field (escaped), then a tab or the newline. */
 void child_put(const char *s, size_t n, bool last);
+
+#ifdef _WIN32
+#include <wchar.h>
+/* In the child: the path of the evidence file its standard input holds
+ * (the libraries open files by name); malloc'd, NULL if unknown. */
+wchar_t *child_input_path(void);
+#endif
 
 /* The hidden verbs' entry points (src/cli/main.c). */
 int evtx_child_main(void);

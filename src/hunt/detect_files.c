@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <yara.h>
+#include "base/hash.h"
 #include "base/banned.h"
 
 /* Files are read in windows of this size, each overlapping the last by
@@ -369,7 +369,7 @@ static void read_content(struct hunt *h, int fd, const char *name,
                          const char *lower, int64_t mtime)
 {
 	struct script_scan sc;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	struct sha256 *md = sha256_new();
 	/* A small file needs no full window (a file that grows while read
 	 * still fits: the loop reads at most cap bytes at a time). */
 	size_t cap = size + 1 < LIM_SCAN_WINDOW + LIM_SCAN_OVERLAP
@@ -378,6 +378,7 @@ static void read_content(struct hunt *h, int fd, const char *name,
 	uint8_t *win = malloc(cap);
 	size_t have = 0;
 	bool first = true, sparse = false;
+#ifndef _WIN32
 	struct stat st;
 
 	/* A sparse file (allocated far below its size) has its holes
@@ -386,8 +387,11 @@ static void read_content(struct hunt *h, int fd, const char *name,
 	if (fstat(fd, &st) == 0 && st.st_size > (off_t)LIM_HOLE_MIN &&
 	    (uint64_t)st.st_blocks * 512 + LIM_HOLE_MIN < (uint64_t)st.st_size)
 		sparse = true;
+#else
+	(void)sparse; /* no holes skipped on Windows: read as NULs */
+#endif
 	script_scan_init(&sc, name);
-	if (!md || !win || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+	if (!md || !win) {
 		c->partial = true;
 		snprintf(c->why, sizeof c->why, "out of memory");
 		goto out;
@@ -395,6 +399,7 @@ static void read_content(struct hunt *h, int fd, const char *name,
 	for (;;) {
 		ssize_t n;
 		bool eof;
+#ifdef SEEK_DATA
 		if (sparse) {
 			off_t here = lseek(fd, 0, SEEK_CUR);
 			off_t data = here < 0 ? -1 : lseek(fd, here, SEEK_DATA);
@@ -411,8 +416,11 @@ static void read_content(struct hunt *h, int fd, const char *name,
 			else if (data != here && here >= 0)
 				lseek(fd, here, SEEK_SET);
 		}
+#endif
 		n = read(fd, win + have, cap - have);
+#ifdef SEEK_DATA
 	got:
+#endif
 		eof = n <= 0;
 		if (n < 0) {
 			c->partial = true;
@@ -420,7 +428,7 @@ static void read_content(struct hunt *h, int fd, const char *name,
 			         strerror(errno));
 		}
 		if (n > 0) {
-			EVP_DigestUpdate(md, win + have, (size_t)n);
+			sha256_update(md, win + have, (size_t)n);
 			have += (size_t)n;
 			c->scanned += (uint64_t)n;
 			if (have < cap)
@@ -474,13 +482,8 @@ static void read_content(struct hunt *h, int fd, const char *name,
 	if (first && h->yara_rules) /* an empty file */
 		yr_rules_scan_mem(h->yara_rules, (const uint8_t *)"", 0,
 		                  SCAN_FLAGS_FAST_MODE, on_yara, &c->m, 0);
-	{
-		unsigned char d[32];
-		unsigned int dn = 0, i;
-		if (EVP_DigestFinal_ex(md, d, &dn) && dn == 32)
-			for (i = 0; i < 32; i++)
-				snprintf(c->sha + 2 * i, 3, "%02x", d[i]);
-	}
+	if (!sha256_hex(md, c->sha))
+		c->sha[0] = '\0';
 	if (c->holes)
 		c->sha[0] = '\0'; /* the holes were not read: no hash */
 	if (!c->partial && c->scanned + c->holes < size) {
@@ -491,7 +494,7 @@ static void read_content(struct hunt *h, int fd, const char *name,
 	script_scan_judge(&sc, &c->beh);
 out:
 	free(win);
-	EVP_MD_CTX_free(md);
+	sha256_free(md);
 }
 
 void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
@@ -718,7 +721,19 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 		size_t l = strlen(de->d_name);
 		if (de->d_name[0] == '.')
 			continue;
-		if (de->d_type != DT_DIR &&
+		bool is_dir;
+#ifdef _WIN32
+		{
+			/* no d_type here: a folder is what stat says */
+			char sub[4096];
+			struct stat ss;
+			snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+			is_dir = !stat(sub, &ss) && S_ISDIR(ss.st_mode);
+		}
+#else
+		is_dir = de->d_type == DT_DIR;
+#endif
+		if (!is_dir &&
 		    !(l > 4 &&
 		      (!strcasecmp(de->d_name + l - 4, ".yar") ||
 		       (l > 5 && !strcasecmp(de->d_name + l - 5, ".yara")))))
@@ -964,7 +979,12 @@ static void rules_scan(struct hunt *h, int fd, const uint8_t *mem,
 		}
 	}
 	if (err == -1)
+#ifdef _WIN32
+		err = yr_scanner_scan_fd(
+		    s, (YR_FILE_DESCRIPTOR)_get_osfhandle(fd));
+#else
 		err = yr_scanner_scan_fd(s, fd);
+#endif
 	if (err != ERROR_SUCCESS && err != ERROR_COULD_NOT_MAP_FILE)
 		hunt_unreadable(h, rel, "--rules: the scan stopped early");
 	if (u.n > LIM_RULE_HITS_PER_FILE) {

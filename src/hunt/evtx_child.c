@@ -87,9 +87,20 @@ int evtx_child_main(void)
 	setvbuf(stdout, out, _IOFBF, sizeof out);
 	if (libevtx_file_initialize(&f, NULL) != 1)
 		return 3;
+#ifdef _WIN32
+	{
+		wchar_t *path = child_input_path();
+		int ok = path && libevtx_file_open_wide(
+		                     f, path, LIBEVTX_OPEN_READ, NULL) == 1;
+		free(path);
+		if (!ok)
+			return 2;
+	}
+#else
 	if (libevtx_file_open(f, "/proc/self/fd/0", LIBEVTX_OPEN_READ, NULL) !=
 	    1)
 		return 2;
+#endif
 	libevtx_file_get_flags(f, &flags, NULL);
 	if (libevtx_file_get_number_of_records(f, &n, NULL) != 1)
 		n = 0;

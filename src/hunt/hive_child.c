@@ -252,9 +252,21 @@ int hive_child_main(void)
 	setvbuf(stdout, out, _IOFBF, sizeof out);
 	if (libregf_file_initialize(&f, NULL) != 1)
 		return 3;
+#ifdef _WIN32
+	{
+		wchar_t *path = child_input_path();
+		int ok = path && libregf_file_open_wide(
+		                     f, path, LIBREGF_OPEN_READ, NULL) == 1;
+		free(path);
+		if (!ok)
+			return 2;
+	}
+#else
 	if (libregf_file_open(f, "/proc/self/fd/0", LIBREGF_OPEN_READ, NULL) !=
-	        1 ||
-	    libregf_file_get_root_key(f, &root, NULL) != 1)
+	    1)
+		return 2;
+#endif
+	if (libregf_file_get_root_key(f, &root, NULL) != 1)
 		return 2;
 	if (libregf_file_is_corrupted(f, NULL) == 1)
 		damaged++;

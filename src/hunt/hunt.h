@@ -42,9 +42,11 @@ const char *severity_word(enum severity s);
 
 struct finding {
 	char kind[40];
-	uint64_t more;         /* aggregated: how many more like it were seen */
-	uint64_t last_line;    /* aggregated: the last one's line */         /* e.g. "ssrf-anchor-mailbox", "webshell" */
-	int cve;               /* enum hunt_cve or HC_NONE */
+	uint64_t more; /* aggregated: how many more like it were seen */
+	uint64_t last_line;
+	    /* aggregated: the last one's line */ /* e.g. "ssrf-anchor-mailbox",
+	                                             "webshell" */
+	int cve;                                  /* enum hunt_cve or HC_NONE */
 	enum hunt_level level; /* what it shows for its CVE */
 	enum severity sev;
 	char *path;    /* relative to ROOT, forward slashes */
@@ -57,15 +59,15 @@ struct finding {
 	bool backdoor;   /* a file to remove */
 	char chain[16];  /* "proxylogon", "proxyshell", "" */
 	int place;       /* 0: the folder; else h->places[place - 1] */
-	bool gone; /* its file is no longer on the live volume (a deleted
-	            * MFT entry, a shadow copy's file gone or changed since) */
+	bool gone;       /* its file is no longer on the live volume (a deleted
+	                  * MFT entry, a shadow copy's file gone or changed since) */
 };
 
 /* Where in a disk image a finding's file lies: a volume, live or one of
  * its shadow copies. */
 struct place {
-	int volume; /* 1-based, in partition-table order */
-	int store;  /* 0: the live volume; else its shadow copy */
+	int volume;       /* 1-based, in partition-table order */
+	int store;        /* 0: the live volume; else its shadow copy */
 	char created[32]; /* the shadow copy's creation time (ISO 8601) */
 };
 
@@ -95,13 +97,14 @@ struct coverage {
 
 struct hunt {
 	const char *root;
-	char source[16]; /* "folder", "E01", "VHDX", "VHD", "raw" */
+	char source[16];      /* "folder", "E01", "VHDX", "VHD", "raw" */
 	struct place *places; /* of an image's files; findings name them */
 	size_t nplaces, capplaces;
-	int cur_place; /* stamped on the findings added (a worker's file) */
-	bool cur_gone; /* ... and whether that file is gone from live */
-	bool no_vss;   /* --no-vss: an image's shadow copies are not read */
+	int cur_place;  /* stamped on the findings added (a worker's file) */
+	bool cur_gone;  /* ... and whether that file is gone from live */
+	bool no_vss;    /* --no-vss: an image's shadow copies are not read */
 	bool all_files; /* --all: scan every file, not just web roots */
+	bool live;      /* Windows: this server, no folder named */
 	struct finding *f;
 	size_t nf, capf;
 	struct coverage cov[LS_COUNT];
@@ -119,7 +122,7 @@ struct hunt {
 	bool rules_done;          /* the current file's --rules scan is done */
 	size_t rules_cap;
 	bool progress;
-	int threads;           /* workers reading files (>= 1) */
+	int threads; /* workers reading files (>= 1) */
 	/* Repeated findings (same kind, CVE, level and file) past the first
 	 * LIM_FINDING_EXAMPLES are counted on the last example kept. */
 	struct agg_slot *agg;

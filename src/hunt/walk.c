@@ -5,15 +5,13 @@
 #include "hunt/detect.h"
 #include "hunt/image.h"
 #include "hunt/walk.h"
+#include "hunt/walk_int.h"
 #include "base/array.h"
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "net/loop.h"
-#include <archive.h>
-#include <archive_entry.h>
-#include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,26 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#ifndef _WIN32
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
-#include <unistd.h>
+#endif
 #include "base/banned.h"
-
-struct inode_slot {
-	uint64_t dev, ino;
-	char *first; /* NULL: empty */
-};
-
-/* A file opened by the walker, to be read by a worker. */
-struct job {
-	int fd; /* -1: only the name is known */
-	char *rel, *lower;
-	uint64_t size;
-	int64_t mtime;
-	int place;     /* the hunt's place of the file, 0 the folder */
-	bool gone;     /* no longer on the live volume */
-	uint64_t held; /* bytes it holds in memory until read */
-};
 
 /* Workers each fill a hunt of their own (findings, coverage, counters),
  * merged when all are done: no locks around findings. */
@@ -50,32 +37,9 @@ struct worker {
 	struct walk *w;
 };
 
-struct walk {
-	struct hunt *h;
-	char rel[4096];
-	char lower[4096];
-	int64_t last_progress;
-	uint64_t symlinks;
-	int rootfd;
-	bool atime_kept;     /* false once the kernel refused O_NOATIME */
-	uint64_t links_read; /* links read to name their targets */
-	/* Files with several names: (device, inode) -> the first name read;
-	 * later names are aliases, given the first's findings at the end. */
-	struct inode_slot *inodes;
-	size_t inode_cap, inode_used;
-	char **alias, **alias_of;
-	size_t nalias, capalias, capalias_of;
-	pthread_mutex_t mu;
-	pthread_cond_t not_empty, not_full;
-	struct job q[LIM_WALK_QUEUE];
-	size_t head, count;
-	uint64_t held; /* bytes the queued and running jobs hold */
-	bool done;
-};
-
 /* The first name of a file with several names, or NULL when this is the
  * first (then it is remembered). */
-static const char *seen_inode(struct walk *w, const struct stat *st)
+static const char *seen_inode(struct walk *w, uint64_t dev, uint64_t ino)
 {
 	size_t i, mask;
 
@@ -98,17 +62,39 @@ static const char *seen_inode(struct walk *w, const struct stat *st)
 		w->inode_cap = cap;
 	}
 	mask = w->inode_cap - 1;
-	for (i = ((uint64_t)st->st_ino * 31 + (uint64_t)st->st_dev) & mask;
-	     w->inodes[i].first; i = (i + 1) & mask)
-		if (w->inodes[i].ino == (uint64_t)st->st_ino &&
-		    w->inodes[i].dev == (uint64_t)st->st_dev)
+	for (i = (ino * 31 + dev) & mask; w->inodes[i].first;
+	     i = (i + 1) & mask)
+		if (w->inodes[i].ino == ino && w->inodes[i].dev == dev)
 			return w->inodes[i].first;
-	w->inodes[i].dev = (uint64_t)st->st_dev;
-	w->inodes[i].ino = (uint64_t)st->st_ino;
+	w->inodes[i].dev = dev;
+	w->inodes[i].ino = ino;
 	w->inodes[i].first = strdup(w->rel);
 	if (w->inodes[i].first)
 		w->inode_used++;
 	return NULL;
+}
+
+bool walk_alias(struct walk *w, uint64_t dev, uint64_t ino)
+{
+	/* Read once however many names it has; every name is reported
+	 * (the first's findings are copied at the end). */
+	const char *first = seen_inode(w, dev, ino);
+	char *a = NULL, *b = NULL;
+
+	if (!first)
+		return false;
+	if (array_reserve(&w->alias, &w->capalias, w->nalias + 1,
+	                  sizeof *w->alias, 16) ||
+	    array_reserve(&w->alias_of, &w->capalias_of, w->nalias + 1,
+	                  sizeof *w->alias_of, 16) ||
+	    !(a = strdup(w->rel)) || !(b = strdup(first))) {
+		free(a);
+		w->h->out_of_memory = true;
+		return true;
+	}
+	w->alias[w->nalias] = a;
+	w->alias_of[w->nalias++] = b;
+	return true;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -179,6 +165,13 @@ static int log_kind(const char *l, enum log_source *src, enum log_format *fmt,
 	return 1;
 }
 
+static void progress(struct walk *w, bool final);
+
+void walk_tick(struct walk *w)
+{
+	progress(w, false);
+}
+
 static void progress(struct walk *w, bool final)
 {
 	int64_t now = now_ms();
@@ -199,6 +192,7 @@ static void progress(struct walk *w, bool final)
 	fflush(stderr);
 }
 
+#ifndef _WIN32 /* libarchive: the Linux build */
 /* An archive member read block by block, capped in decompressed bytes. */
 struct member_src {
 	struct archive *a;
@@ -300,6 +294,8 @@ static void read_archive(struct hunt *h, struct job *j)
 	archive_read_free(a);
 }
 
+#endif
+
 /* Reads one file in a worker: a log through its reader and detector, any
  * other file through the file checks. */
 static void run_job(struct hunt *h, struct job *j)
@@ -361,8 +357,18 @@ static void run_job(struct hunt *h, struct job *j)
 		if (detect_config_also(j->lower))
 			detect_config(h, j->fd, j->rel, j->lower);
 		if (ends_with(j->lower, ".zip")) {
+#ifndef _WIN32
 			read_archive(h, j);
 			lseek(j->fd, 0, SEEK_SET);
+#else
+			if (strstr(j->lower, "log") ||
+			    strstr(j->lower, "w3svc"))
+				hunt_note(
+				    h,
+				    "%s: archives are opened by the Linux "
+				    "build only; unpack it to hunt its logs",
+				    j->rel);
+#endif
 		} else if (ends_with(j->lower, ".7z") &&
 		           (strstr(j->lower, "log") ||
 		            strstr(j->lower, "w3svc")))
@@ -409,8 +415,7 @@ static void *worker_main(void *arg)
 	}
 }
 
-/* Hands an opened file to the workers, waiting while the queue is full. */
-static void enqueue(struct walk *w, const struct job *j)
+void walk_enqueue(struct walk *w, const struct job *j)
 {
 	pthread_mutex_lock(&w->mu);
 	while (w->count == LIM_WALK_QUEUE)
@@ -422,6 +427,7 @@ static void enqueue(struct walk *w, const struct job *j)
 	pthread_mutex_unlock(&w->mu);
 }
 
+#ifndef _WIN32 /* Windows: hunt/walk_win.c */
 static void one_file(struct walk *w, int dirfd, const char *name,
                      const struct stat *st)
 {
@@ -430,28 +436,9 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 	int fd;
 
 	h->files_seen++;
-	if (st->st_nlink > 1) {
-		/* Read once however many names it has; every name is
-		 * reported (the first's findings are copied at the end). */
-		const char *first = seen_inode(w, st);
-		if (first) {
-			char *a = NULL, *b = NULL;
-			if (array_reserve(&w->alias, &w->capalias,
-			                  w->nalias + 1, sizeof *w->alias,
-			                  16) ||
-			    array_reserve(&w->alias_of, &w->capalias_of,
-			                  w->nalias + 1, sizeof *w->alias_of,
-			                  16) ||
-			    !(a = strdup(w->rel)) || !(b = strdup(first))) {
-				free(a);
-				h->out_of_memory = true;
-				return;
-			}
-			w->alias[w->nalias] = a;
-			w->alias_of[w->nalias++] = b;
-			return;
-		}
-	}
+	if (st->st_nlink > 1 &&
+	    walk_alias(w, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
+		return;
 	/* O_NOATIME keeps even the access times of the evidence as they
 	 * were; it is refused for files we do not own, so fall back. */
 	/* O_NONBLOCK and a second look after opening: a file swapped for a
@@ -491,7 +478,7 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 		close(fd);
 		return;
 	}
-	enqueue(w, &j);
+	walk_enqueue(w, &j);
 	progress(w, false);
 }
 
@@ -553,9 +540,11 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 			close(fd);
 			return;
 		}
-		enqueue(w, &j);
+		walk_enqueue(w, &j);
 	}
 }
+
+#endif
 
 void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
                int64_t mtime, int place, bool gone, uint64_t held)
@@ -573,7 +562,7 @@ void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
 		return;
 	}
 	text_lower(j.lower, rel, strlen(rel) + 1);
-	enqueue(w, &j);
+	walk_enqueue(w, &j);
 }
 
 void walk_wait_room(struct walk *w, uint64_t limit)
@@ -612,6 +601,7 @@ void walk_progress(struct walk *w, const char *where)
 
 volatile sig_atomic_t hunt_stop;
 
+#ifndef _WIN32
 static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 {
 	DIR *dir;
@@ -675,6 +665,8 @@ static void walk_dir(struct walk *w, int fd, size_t rel_len, int depth)
 	}
 	closedir(dir);
 }
+
+#endif
 
 static void merge_list(struct hunt *h, char ***dst, size_t *nd, size_t *cap,
                        char **src, size_t ns)
@@ -810,6 +802,7 @@ int hunt_run(struct hunt *h)
 	if (!w)
 		return EXH_ENOMEM;
 	w->h = h;
+#ifndef _WIN32
 	/* O_NOATIME for folders too: listing one would change its access
 	 * time. The kernel refuses it on files we do not own (unless root);
 	 * then we say so, once. */
@@ -827,11 +820,12 @@ int hunt_run(struct hunt *h)
 			close(ifd);
 		if (!kind) {
 			log_error("%s: %s", h->root,
-			          ifd < 0 ? strerror(errno)
-			                  : "neither a folder nor a disk image "
-			                    "exhunt reads (E01, VHD, VHDX, or a "
-			                    "raw image with an MBR, a GPT or an "
-			                    "NTFS volume)");
+			          ifd < 0
+			              ? strerror(errno)
+			              : "neither a folder nor a disk image "
+			                "exhunt reads (E01, VHD, VHDX, or a "
+			                "raw image with an MBR, a GPT or an "
+			                "NTFS volume)");
 			free(w);
 			return EXH_EINVAL;
 		}
@@ -843,6 +837,13 @@ int hunt_run(struct hunt *h)
 	} else {
 		snprintf(h->source, sizeof h->source, "%s", "folder");
 	}
+#else
+	/* a folder, or (root NULL) the live server: hunt/walk_win.c */
+	fd = -1;
+	w->atime_kept = true;
+	snprintf(h->source, sizeof h->source, "%s",
+	         h->live ? "live" : "folder");
+#endif
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->not_empty, NULL);
 	pthread_cond_init(&w->not_full, NULL);
@@ -865,6 +866,7 @@ int hunt_run(struct hunt *h)
 		free(w);
 		return EXH_ENOMEM;
 	}
+#ifndef _WIN32
 	if (fd >= 0) {
 		w->rootfd = dup(fd);
 		walk_dir(w, fd, 0, 0);
@@ -872,6 +874,10 @@ int hunt_run(struct hunt *h)
 		w->rootfd = -1;
 		image_walk(w, h, h->root);
 	}
+#else
+	w->rootfd = -1;
+	walk_tree_win(w, h->live ? NULL : h->root);
+#endif
 	pthread_mutex_lock(&w->mu);
 	w->done = true;
 	pthread_cond_broadcast(&w->not_empty);
@@ -886,7 +892,9 @@ int hunt_run(struct hunt *h)
 	}
 	free(wk);
 	aliases(w);
+#ifndef _WIN32
 	image_drop_repeats(h);
+#endif
 	if (h->nf > 1)
 		qsort(h->f, h->nf, sizeof *h->f, cmp_finding);
 	/* The findings moved: the aggregation's indices into them are

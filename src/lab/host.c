@@ -198,7 +198,8 @@ static void shipped(struct gen *g)
 		    "      <add name=\"ProxyModule\" type=\"Microsoft.Exchange."
 		    "HttpProxy.ProxyModule, Microsoft.Exchange."
 		    "FrontEndHttpProxy\" />\r\n"
-		    "      <add name=\"Session\" type=\"System.Web.SessionState."
+		    "      <add name=\"Session\" "
+		    "type=\"System.Web.SessionState."
 		    "SessionStateModule, System.Web, Version=4.0.0.0, "
 		    "Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a\" />\r\n"
 		    "    </modules>\r\n    <handlers>\r\n"
@@ -743,6 +744,7 @@ static void sc_returned_later(struct gen *g)
 	winhost_returned(g->win);
 }
 
+#ifndef _WIN32
 /* What the image of a compromised tree adds: a second shell the attacker
  * deleted (its MFT entry stays, with its bytes: small files live in the
  * entry) and the first script back door's creation time set back. A
@@ -774,10 +776,11 @@ static void image_extras(struct gen *g, struct image_extra *x)
 		}
 	}
 }
+#endif
 
 int lab_host_write(const struct host_opts *o, const char *truth_path)
 {
-	struct image_extra x;
+	struct image_extra x = {0};
 	struct gen g;
 	struct view list = view_of(o->scenarios), item;
 	FILE *t;
@@ -896,12 +899,21 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		winhost_free(g.win);
 		return g.failed == 2 ? EXIT_USAGE : EXIT_RUNTIME;
 	}
+#ifndef _WIN32
 	if (o->image)
 		image_extras(&g, &x);
 	if (o->image && lab_image_write(o->dir, o->image, &x)) {
 		winhost_free(g.win);
 		return EXIT_RUNTIME;
 	}
+#else
+	if (o->image) {
+		log_error("--image: disk images are written by the Linux "
+		          "build");
+		winhost_free(g.win);
+		return EXIT_USAGE;
+	}
+#endif
 	t = fopen(truth_path, "w");
 	if (!t) {
 		log_error("%s: %s", truth_path, strerror(errno));
@@ -921,8 +933,9 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	/* what the image shows beyond the folder (finding kinds by path) */
 	fprintf(t, ",\"image_only\":[");
 	if (o->image && x.deleted_path)
-		fprintf(t, "{\"kind\":\"deleted-script\",\"path\":\"%s\"},"
-		           "{\"kind\":\"webshell\",\"path\":\"%s\"}",
+		fprintf(t,
+		        "{\"kind\":\"deleted-script\",\"path\":\"%s\"},"
+		        "{\"kind\":\"webshell\",\"path\":\"%s\"}",
 		        x.deleted_path, x.deleted_path);
 	if (o->image && x.stomped_path)
 		fprintf(t, "%s{\"kind\":\"timestomped\",\"path\":\"%s\"}",

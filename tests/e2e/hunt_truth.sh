@@ -8,44 +8,7 @@
 # to do next names it, the timeline is in time order.
 . "$(dirname "$0")/lib.sh"
 check() { # check TREE TRUTH REPORT
-	python3 - "$2" "$3" <<'PY'
-import json, sys
-t = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
-bad = {k: (r["verdicts"].get(k), v) for k, v in t["verdicts"].items() if r["verdicts"].get(k) != v}
-got = sorted(b["path"].lower() for b in r["backdoors"])
-want = sorted(p.lower() for p in t["backdoors"])
-problems = []
-if bad: problems.append(f"verdicts (got, want): {bad}")
-if got != want: problems.append(f"back doors {got} want {want}")
-if t["scenarios"] == "clean":
-    high = [f for f in r["findings"] if f["severity"] != "info"]
-    if high: problems.append(f"clean tree has findings: {high[:3]}")
-for f in r["findings"]:
-    if f["cve"] and f["severity"] != "info" and f["line"] is None and not f["path"]:
-        problems.append(f"finding without evidence: {f}")
-# the ways back in, from event logs and hives (docs/hunt.md)
-PERSIST = {"service-installed", "service-image", "service-dll", "task-created",
-           "task-action", "hidden-task", "run-key", "appinit-dlls", "ifeo-debugger",
-           "winlogon-changed", "iis-module-changed", "transport-agent",
-           "wdigest-enabled", "account-created", "group-member-added", "log-cleared",
-           "iis-global-module", "transport-agent-config", "iis-managed-module",
-           "iis-handler"}
-found = {f["kind"] for f in r["findings"] if f["kind"] in PERSIST and f["severity"] not in ("info", "low")}
-if found != set(t.get("persistence", [])):
-    problems.append(f"persistence {sorted(found)} want {sorted(t.get('persistence', []))}")
-if t.get("persistence"):
-    steps = " ".join(r["next_steps"])
-    if "ways back in" not in steps or "accounts created" not in steps:
-        problems.append(f"next steps miss the persistence: {r['next_steps']}")
-times = [x["time"] for x in r["timeline"]]
-if times != sorted(times):
-    problems.append("timeline out of order")
-if not r["coverage"]["windows-events"]["files"] or not r["coverage"]["registry"]["files"]:
-    problems.append(f"event logs or hives not read: {r['coverage']}")
-if problems:
-    print(t["scenarios"], "seed", t["seed"], *problems, sep="\n  ")
-    sys.exit(1)
-PY
+	python3 "$(dirname "$0")/hunt_check.py" "$2" "$3"
 }
 snapshot() { (cd "$1" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort) | sha256sum; }
 

