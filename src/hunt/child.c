@@ -76,6 +76,22 @@ void child_put(const char *s, size_t n, bool last)
 	putchar(last ? '\n' : '\t');
 }
 
+int child_escape(struct buf *b, const char *s, size_t n, bool last)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && !rc; i++) {
+		const char *esc = s[i] == '\\'   ? "\\\\"
+		                  : s[i] == '\t' ? "\\t"
+		                  : s[i] == '\n' ? "\\n"
+		                  : s[i] == '\r' ? "\\r"
+		                                 : NULL;
+		rc = esc ? buf_adds(b, esc) : buf_add(b, s + i, 1);
+	}
+	return rc ? rc : buf_add(b, last ? "\n" : "\t", 1);
+}
+
 static void unescape(char *s)
 {
 	char *o = s;

@@ -7,7 +7,9 @@
  * makes an old library loop or allocate without end costs that file only. */
 #ifndef EXH_HUNT_CHILD_H
 #define EXH_HUNT_CHILD_H
+#include "base/buf.h"
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -50,6 +52,22 @@ void child_put(const char *s, size_t n, bool last);
  * (the libraries open files by name); malloc'd, NULL if unknown. */
 wchar_t *child_input_path(void);
 #endif
+
+/* The registry reader's choices, shared by the live registry reader of
+ * the Windows build (hunt/live_win.c): where persistence and its traces
+ * live, from a hive's root ("CS" stands for each ControlSet00N of a
+ * SYSTEM hive), with how deep below each key to go. */
+struct hive_place {
+	const char *path;
+	int depth;
+};
+extern const struct hive_place hive_places[];
+extern const size_t hive_nplaces;
+/* Printable UTF-16LE runs of binary data, space-separated (ASCII only),
+ * as the reader shows values that are not text or numbers. */
+void hive_utf16_runs(const uint8_t *d, size_t n, char *out, size_t cap);
+/* One field escaped as child_put writes it, into b. */
+int child_escape(struct buf *b, const char *s, size_t n, bool last);
 
 /* The hidden verbs' entry points (src/cli/main.c). */
 int evtx_child_main(void);

@@ -41,8 +41,7 @@ static void filetime(uint64_t ft, char *out, size_t cap)
 		strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Printable UTF-16LE runs of binary data, space-separated (ASCII only). */
-static void utf16_runs(const uint8_t *d, size_t n, char *out, size_t cap)
+void hive_utf16_runs(const uint8_t *d, size_t n, char *out, size_t cap)
 {
 	size_t i, o = 0, run = 0;
 
@@ -93,7 +92,7 @@ static void value_line(const char *path, libregf_value_t *v)
 		if (libregf_value_get_value_data_size(v, &size, NULL) == 1 &&
 		    size > 0 && size <= sizeof data &&
 		    libregf_value_get_value_data(v, data, size, NULL) == 1)
-			utf16_runs(data, size, text, sizeof text);
+			hive_utf16_runs(data, size, text, sizeof text);
 		if (type == LIBREGF_VALUE_TYPE_MULTI_VALUE_STRING)
 			for (char *p = text; *p; p++)
 				if (*p == ' ')
@@ -153,12 +152,7 @@ static void visit(libregf_key_t *k, const char *path, int depth)
 	}
 }
 
-/* Where persistence and its traces live, from a hive's root; "CS"
- * stands for each ControlSet00N of a SYSTEM hive. */
-static const struct {
-	const char *path;
-	int depth;
-} places[] = {
+const struct hive_place hive_places[] = {
     /* clang-format off */
     {"Microsoft\\Windows\\CurrentVersion\\Run", 0},
     {"Microsoft\\Windows\\CurrentVersion\\RunOnce", 0},
@@ -179,6 +173,7 @@ static const struct {
     {"CS\\Control\\SecurityProviders\\WDigest", 0},
     /* clang-format on */
 };
+const size_t hive_nplaces = sizeof hive_places / sizeof *hive_places;
 
 /* Every key once, values counted, nothing written: damage anywhere in the
  * hive is counted even where no check looks. */
@@ -271,8 +266,8 @@ int hive_child_main(void)
 	if (libregf_file_is_corrupted(f, NULL) == 1)
 		damaged++;
 	libregf_key_get_number_of_sub_keys(root, &nroot, NULL);
-	for (j = 0; j < sizeof places / sizeof places[0]; j++) {
-		if (!strncmp(places[j].path, "CS\\", 3)) {
+	for (j = 0; j < hive_nplaces; j++) {
+		if (!strncmp(hive_places[j].path, "CS\\", 3)) {
 			for (i = 0; i < nroot; i++) {
 				libregf_key_t *cs = NULL, *k;
 				char name[256], full[1024];
@@ -283,18 +278,20 @@ int hive_child_main(void)
 				libregf_key_get_utf8_name(cs, (uint8_t *)name,
 				                          sizeof name, NULL);
 				if (!strncasecmp(name, "ControlSet", 10) &&
-				    (k = walk_to(cs, places[j].path + 3))) {
+				    (k = walk_to(cs,
+				                 hive_places[j].path + 3))) {
 					snprintf(full, sizeof full, "%s\\%s",
-					         name, places[j].path + 3);
-					visit(k, full, places[j].depth);
+					         name, hive_places[j].path + 3);
+					visit(k, full, hive_places[j].depth);
 					libregf_key_free(&k, NULL);
 				}
 				libregf_key_free(&cs, NULL);
 			}
 		} else {
-			libregf_key_t *k = walk_to(root, places[j].path);
+			libregf_key_t *k = walk_to(root, hive_places[j].path);
 			if (k) {
-				visit(k, places[j].path, places[j].depth);
+				visit(k, hive_places[j].path,
+				      hive_places[j].depth);
 				libregf_key_free(&k, NULL);
 			}
 		}

@@ -64,6 +64,9 @@ void walk_tree_win(struct walk *w, const char *root);
 /* The live server's drives to walk (letters), its Exchange install noted
  * in h (hunt/live_win.c). */
 int live_drives(struct hunt *h, char drives[2][4]);
+/* The live registry's SYSTEM and SOFTWARE through the registry API, to
+ * the hive detector under the hive files' names on drive. */
+void live_registry(struct hunt *h, char drive);
 #endif
 
 #endif

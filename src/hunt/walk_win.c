@@ -78,6 +78,10 @@ static void one_file(struct walk *w, const wchar_t *path)
 	                 NULL);
 	if (fh == INVALID_HANDLE_VALUE) {
 		DWORD e = GetLastError();
+		if (h->live && e == ERROR_SHARING_VIOLATION &&
+		    (ends_with(w->lower, "windows/system32/config/system") ||
+		     ends_with(w->lower, "windows/system32/config/software")))
+			return; /* read through the registry API (live_win.c) */
 		hunt_unreadable(
 		    h, w->rel,
 		    e == ERROR_SHARING_VIOLATION
@@ -242,6 +246,7 @@ void walk_tree_win(struct walk *w, const char *root)
 	/* The live server: the system drive, and Exchange's if another,
 	 * each named by its letter as a KAPE collection names them. */
 	nd = live_drives(w->h, drives);
+	live_registry(w->h, drives[0][0]);
 	for (i = 0; i < nd && !hunt_stop; i++) {
 		char r[8], prefix[2] = {drives[i][0], 0};
 		snprintf(r, sizeof r, "%c:\\", drives[i][0]);

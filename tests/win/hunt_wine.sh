@@ -4,7 +4,8 @@
 # the drives it names; a long path, a Unicode name, a file another
 # process holds open for writing are read; a reparse point is named and
 # not followed; a report inside the evidence is refused; evtx and hive
-# readers run as bounded children.
+# readers run as bounded children; live, the registry's persistence is
+# read through the registry API.
 # Usage: hunt_wine.sh LINUX_EXHUNT SRC WIN_BUILD_DIR
 . "$(dirname "$0")/../e2e/lib.sh"
 WIN=$3/exhunt.exe
@@ -117,5 +118,31 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert any("from the registry" in n and "Exchange Server\\V15" in n for n in r["notes"]), r["notes"]
 assert r["source"] == "live", r.get("source")
+assert r["coverage"]["registry"]["files"] >= 2, r["coverage"]["registry"]
 PY
+
+# 6. Live, the registry itself (its hive files are locked on a running
+# Windows): a Run key and an IFEO debugger set in the prefix's registry
+# are found, named by the SOFTWARE hive of the system drive.
+wine reg add 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Run' /v updater \
+	/t REG_SZ /d 'C:\ProgramData\up.exe' /f >/dev/null 2>&1 || fail "reg add Run"
+wine reg add 'HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Image File Execution Options\sethc.exe' \
+	/v Debugger /t REG_SZ /d 'C:\Windows\System32\cmd.exe' /f >/dev/null 2>&1 || fail "reg add IFEO"
+whunt --format json -o "$(winpath "$TMP/live2.json")" 2>/dev/null
+python3 - "$TMP/live2.json" <<'PY' || fail "live registry"
+import json, sys
+r = json.load(open(sys.argv[1]))
+got = {(f["kind"], f["severity"]) for f in r["findings"]
+       if f["path"] == "C/Windows/System32/config/SOFTWARE"}
+assert ("run-key", "high") in got and ("ifeo-debugger", "high") in got, got
+assert any("registry API" in n for n in r["notes"]), r["notes"]
+PY
+
+# 7. The Windows build's own lab host: a tree it writes is hunted to its
+# truth.
+wine "$WIN" lab host "$(winpath "$TMP/wlab")" --scenario proxyshell-export --seed 3 \
+	--size 0.002 --truth "$(winpath "$TMP/wlab.truth.json")" >/dev/null 2>&1 || fail "exhunt.exe lab host"
+whunt "$(winpath "$TMP/wlab")" --format json -o "$(winpath "$TMP/wlab.json")" 2>/dev/null
+[ $WRC = 1 ] || fail "wlab: exit $WRC"
+check "$TMP/wlab.truth.json" "$TMP/wlab.json" || fail "the Windows lab host's tree"
 pass
