@@ -13,6 +13,7 @@
 #include "store/db.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -304,6 +305,40 @@ static int open_append(const char *path, bool truncate_it)
 	return fd;
 }
 
+/* One scan per state file: two would interleave their checkpoints and
+ * results (each resuming from the other's position). The lock is on a
+ * file beside the state (which is replaced at every checkpoint), taken
+ * before the state is read and held until the scan's process ends, so a
+ * scan killed with -9 leaves no stale lock. */
+static int lock_state(struct scan_output *out)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof path, "%s.lock", out->state_path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		log_error("--state %s: its lock %s: %s", out->state_path, path,
+		          strerror(errno));
+		return EXH_EIO;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno == EWOULDBLOCK)
+			log_error("--state %s: another exhunt scan is using it "
+			          "(it holds %s); wait for it to end, or give "
+			          "this scan its own --state file",
+			          out->state_path, path);
+		else
+			log_error("--state %s: cannot lock %s: %s",
+			          out->state_path, path, strerror(errno));
+		close(fd);
+		return EXH_EINVAL;
+	}
+	out->state_lock = fd;
+	out->state_locked = true;
+	return 0;
+}
+
 int output_open(struct scan_output *out, const struct kb *kb,
                 const char *fingerprint, const char *scope, const char *options,
                 const char *shard, bool *resumed)
@@ -338,7 +373,8 @@ int output_open(struct scan_output *out, const struct kb *kb,
 	}
 	*resumed = false;
 	if (out->state_path) {
-		rc = read_state(out, &exists);
+		rc = lock_state(out);
+		rc = rc ? rc : read_state(out, &exists);
 		if (rc)
 			return rc;
 		if (exists) {
@@ -595,6 +631,10 @@ int output_close(struct scan_output *out, bool finished)
 		close(out->jsonl_fd);
 	if (out->csv_fd > 1)
 		close(out->csv_fd);
+	if (out->state_locked) {
+		close(out->state_lock); /* the lock goes with it */
+		out->state_locked = false;
+	}
 	buf_release(&out->jsonl_pending);
 	buf_release(&out->csv_pending);
 	free(out->done);

@@ -46,6 +46,8 @@ struct scan_output {
 	struct store_writer *writer;
 	/* resume */
 	const char *state_path;
+	bool state_locked; /* state_lock holds STATE.lock (flock) */
+	int state_lock;
 	char fingerprint[65];
 	uint64_t resume_pos;
 	uint64_t low_pos; /* the last checkpoint's walk position */

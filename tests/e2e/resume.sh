@@ -32,6 +32,24 @@ n=$(sqlite3 "$TMP/scan.db" "select count(*) from observations")
 grep -q '^sum 1024 ' "$TMP/state" || fail "summary after resume: $(grep ^sum "$TMP/state")"
 ex=$(grep -c '"exchange":true' "$TMP/scan.jsonl")
 grep -q "^sum 1024 $ex " "$TMP/state" || fail "summary Exchange count"
+# Two scans on one state file: the second is refused while the first
+# runs (exit 2, the lock named).
+slow=("$EXHUNT" scan 127.78.64.0/22 --port 9504 --allow 127.78.0.0/16
+	--checks ssrf-26855 --rate 20 -c 10 --state "$TMP/state3"
+	-o "$TMP/s3.jsonl" -q --no-progress)
+"${slow[@]}" &
+first=$!
+for _ in $(seq 1 50); do [ -e "$TMP/state3.lock" ] && break; sleep 0.1; done
+sleep 0.3
+set +e
+"${slow[@]}" 2>"$TMP/err2"
+rc=$?
+set -e
+kill -0 $first 2>/dev/null || fail "the first scan ended too soon to test the lock"
+kill -INT $first 2>/dev/null || true
+wait $first 2>/dev/null || true
+[ $rc = 2 ] && grep -q "another exhunt scan is using it" "$TMP/err2" ||
+	fail "a second scan on the same state ran (exit $rc: $(cat "$TMP/err2"))"
 # Rerunning a finished scan probes nothing new.
 "${cmd[@]}"
 [ "$(wc -l < "$TMP/scan.jsonl")" = 1024 ] || fail "rerun added results"
