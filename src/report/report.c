@@ -446,8 +446,16 @@ int report_load(const char *path, struct report *r)
 	}
 	dbq_free(st);
 	st = NULL;
+	_Static_assert(STORE_SEQ_LIMIT == 1099511627776ll,
+	               "the scans query spells STORE_SEQ_LIMIT out");
+	/* A scan that never reached its first checkpoint (killed at once,
+	 * or just starting) has no result at all: it is left out, not shown
+	 * as a scan that found nothing. */
 	if (prepare(db, path,
-	            "SELECT no, id, started FROM scans ORDER BY started, id",
+	            "SELECT no, id, started FROM scans s WHERE finished IS "
+	            "NOT NULL OR EXISTS (SELECT 1 FROM observations WHERE key "
+	            "BETWEEN s.no * 1099511627776 AND (s.no + 1) * "
+	            "1099511627776 - 1) ORDER BY started, id",
 	            &st) ||
 	    prepare(db, path,
 	            "SELECT server_id, verdicts, webshells, eol FROM "
@@ -471,6 +479,15 @@ int report_load(const char *path, struct report *r)
 		snprintf(f->id, sizeof f->id, "%s", dbq_text(st, 1));
 		snprintf(f->time, sizeof f->time, "%s", dbq_text(st, 2));
 	}
+	dbq_free(st);
+	st = NULL;
+	if (prepare(db, path, "SELECT count(*) FROM scans", &st) == 0 &&
+	    dbq_step(st) == DB_ROW && dbq_int(st, 0) > (int64_t)r->n &&
+	    r->n < LIM_REPORT_SCANS)
+		log_warn("%s: %lld scan%s without any result (killed before "
+		         "its first checkpoint, or just starting) left out",
+		         path, (long long)(dbq_int(st, 0) - (int64_t)r->n),
+		         dbq_int(st, 0) - (int64_t)r->n == 1 ? "" : "s");
 	dbq_free(st);
 	st = NULL;
 	if (prepare(db, path, "SELECT coalesce(max(id),0)+1 FROM servers",

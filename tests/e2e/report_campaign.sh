@@ -200,4 +200,11 @@ grep -q '<svg' "$TMP/report.html" || fail "no chart"
 grep -qE '(src|href)="(https?:)?//' "$TMP/report.html" && fail "dashboard fetches from the network"
 rows=$(sed -n 's/.*data-figure="table-rows">\([0-9]*\)<.*/\1/p' "$TMP/report.html")
 [ "$rows" = "$(tail -1 "$TMP/report.csv" | cut -d, -f3)" ] || fail "server table rows $rows"
+# A scan killed before its first checkpoint (registered, no result, not
+# finished) is left out, and said to be; the figures stay as they were.
+sqlite3 "$TMP/campaign.db" "INSERT INTO scans(id, started) VALUES ('killed-early', '2099-01-01T00:00:00Z')"
+"$EXHUNT" report --db "$TMP/campaign.db" --csv "$TMP/report2.csv" >/dev/null 2>"$TMP/report2.err" ||
+	fail "report with an empty scan"
+cmp -s "$TMP/report.csv" "$TMP/report2.csv" || fail "an empty unfinished scan changed the figures"
+grep -q "1 scan without any result" "$TMP/report2.err" || fail "the empty scan left out silently"
 pass
