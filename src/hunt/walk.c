@@ -165,13 +165,6 @@ static int log_kind(const char *l, enum log_source *src, enum log_format *fmt,
 	return 1;
 }
 
-static void progress(struct walk *w, bool final);
-
-void walk_tick(struct walk *w)
-{
-	progress(w, false);
-}
-
 static void progress(struct walk *w, bool final)
 {
 	int64_t now = now_ms();
@@ -415,7 +408,9 @@ static void *worker_main(void *arg)
 	}
 }
 
-void walk_enqueue(struct walk *w, const struct job *j)
+/* Hands an opened file to the workers, waiting while the queue is full;
+ * the job's strings and descriptor become theirs. */
+static void walk_enqueue(struct walk *w, const struct job *j)
 {
 	pthread_mutex_lock(&w->mu);
 	while (w->count == LIM_WALK_QUEUE)
@@ -427,12 +422,27 @@ void walk_enqueue(struct walk *w, const struct job *j)
 	pthread_mutex_unlock(&w->mu);
 }
 
+void walk_hand(struct walk *w, int fd, uint64_t size, int64_t mtime)
+{
+	struct job j = {
+	    fd, strdup(w->rel), strdup(w->lower), size, mtime, 0, false, 0};
+
+	if (!j.rel || !j.lower) {
+		hunt_unreadable(w->h, w->rel, "out of memory");
+		free(j.rel);
+		free(j.lower);
+		close(fd);
+		return;
+	}
+	walk_enqueue(w, &j);
+	progress(w, false);
+}
+
 #ifndef _WIN32 /* Windows: hunt/walk_win.c */
 static void one_file(struct walk *w, int dirfd, const char *name,
                      const struct stat *st)
 {
 	struct hunt *h = w->h;
-	struct job j;
 	int fd;
 
 	h->files_seen++;
@@ -463,23 +473,7 @@ static void one_file(struct walk *w, int dirfd, const char *name,
 		hunt_unreadable(h, w->rel, strerror(errno));
 		return;
 	}
-	j.fd = fd;
-	j.rel = strdup(w->rel);
-	j.lower = strdup(w->lower);
-	j.size = (uint64_t)st->st_size;
-	j.mtime = (int64_t)st->st_mtime;
-	j.place = 0;
-	j.gone = false;
-	j.held = 0;
-	if (!j.rel || !j.lower) {
-		hunt_unreadable(h, w->rel, "out of memory");
-		free(j.rel);
-		free(j.lower);
-		close(fd);
-		return;
-	}
-	walk_enqueue(w, &j);
-	progress(w, false);
+	walk_hand(w, fd, (uint64_t)st->st_size, (int64_t)st->st_mtime);
 }
 
 /* A link where IIS serves code: named with its target, and the target
@@ -525,23 +519,8 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 	                 : "its target is not in the evidence: check it on "
 	                   "the server");
 	hunt_add(h, "link", HC_NONE, HL_NOT_SEEN, SEV_HIGH, w->rel, 0, detail);
-	if (fd >= 0) {
-		struct job j = {fd,
-		                strdup(w->rel),
-		                strdup(w->lower),
-		                (uint64_t)st.st_size,
-		                (int64_t)st.st_mtime,
-		                0,
-		                false,
-		                0};
-		if (!j.rel || !j.lower) {
-			free(j.rel);
-			free(j.lower);
-			close(fd);
-			return;
-		}
-		walk_enqueue(w, &j);
-	}
+	if (fd >= 0)
+		walk_hand(w, fd, (uint64_t)st.st_size, (int64_t)st.st_mtime);
 }
 
 #endif

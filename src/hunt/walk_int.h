@@ -49,11 +49,9 @@ struct walk {
 	bool done;
 };
 
-/* Hands an opened file to the workers, waiting while the queue is full;
- * the job's strings and descriptor become theirs. */
-void walk_enqueue(struct walk *w, const struct job *j);
-/* The progress line, at most twice a second. */
-void walk_tick(struct walk *w);
+/* Hands the file w->rel (open as fd, now the workers') of the folder to
+ * the workers; out of memory, it is listed unreadable and closed. */
+void walk_hand(struct walk *w, int fd, uint64_t size, int64_t mtime);
 /* Whether a file with several names was read already under another
  * (dev, ino): then its name is kept as an alias and true returned. */
 bool walk_alias(struct walk *w, uint64_t dev, uint64_t ino);

@@ -64,7 +64,6 @@ static void one_file(struct walk *w, const wchar_t *path)
 {
 	struct hunt *h = w->h;
 	BY_HANDLE_FILE_INFORMATION info;
-	struct job j;
 	HANDLE fh;
 	int fd;
 
@@ -111,21 +110,9 @@ static void one_file(struct walk *w, const wchar_t *path)
 		hunt_unreadable(h, w->rel, "out of file descriptors");
 		return;
 	}
-	memset(&j, 0, sizeof j);
-	j.fd = fd;
-	j.rel = strdup(w->rel);
-	j.lower = strdup(w->lower);
-	j.size = ((uint64_t)info.nFileSizeHigh << 32) | info.nFileSizeLow;
-	j.mtime = unix_time(info.ftLastWriteTime);
-	if (!j.rel || !j.lower) {
-		hunt_unreadable(h, w->rel, "out of memory");
-		free(j.rel);
-		free(j.lower);
-		close(fd);
-		return;
-	}
-	walk_enqueue(w, &j);
-	walk_tick(w);
+	walk_hand(w, fd,
+	          ((uint64_t)info.nFileSizeHigh << 32) | info.nFileSizeLow,
+	          unix_time(info.ftLastWriteTime));
 }
 
 /* path holds the folder's wide path (plen characters, no trailing
