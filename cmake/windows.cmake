@@ -24,15 +24,7 @@ add_compile_definitions(_GNU_SOURCE _FILE_OFFSET_BITS=64 _WIN32_WINNT=0x0A00
 add_compile_options(-ffile-prefix-map=${CMAKE_SOURCE_DIR}=.
   -ffile-prefix-map=${CMAKE_BINARY_DIR}=build)
 
-set(EMBED_FILES "builds.csv,cves.csv,products.csv,webshell-paths.txt,yara/webshells.yar,notify/subject.txt,notify/body.txt,notify/body.html")
-set(EMBED_C ${CMAKE_BINARY_DIR}/embedded_data.c)
-add_custom_command(OUTPUT ${EMBED_C}
-  COMMAND ${CMAKE_COMMAND} -DOUT=${EMBED_C} -DDIR=${CMAKE_SOURCE_DIR}/data
-          -DFILES=${EMBED_FILES} -P ${CMAKE_SOURCE_DIR}/tools/embed.cmake
-  VERBATIM
-  DEPENDS ${CMAKE_SOURCE_DIR}/tools/embed.cmake
-          ${CMAKE_SOURCE_DIR}/data/webshell-paths.txt
-          ${CMAKE_SOURCE_DIR}/data/yara/webshells.yar)
+include(${CMAKE_SOURCE_DIR}/cmake/embedded.cmake)
 
 set(S ${CMAKE_SOURCE_DIR}/src)
 add_executable(exhunt
