@@ -330,6 +330,9 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 		rc = rc ? rc : EXH_EINVAL;
 		goto out;
 	}
+	/* 1 MiB reads, not stdio's 4 KiB: a tenth of the reader's time went
+	 * to read(2) calls */
+	setvbuf(p->f, NULL, _IOFBF, (size_t)1 << 20);
 	if (store_open(db_path, &db) || store_writer_init(w, db, false) ||
 	    store_writer_bulk(w)) {
 		rc = EXH_EIO;
