@@ -5,6 +5,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "hunt/detect.h"
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -42,6 +43,13 @@ static void hunt_usage(FILE *f)
 	    "  --data DIR     rules and tables instead of the built-in ones\n"
 	    "  --rules PATH   also run these YARA rules (a file, or every\n"
 	    "                 .yar/.yara under a folder) over every file\n"
+#ifdef _WIN32
+	    "  --raw-volume X=FILE\n"
+	    "                 live: read drive X's files the system holds\n"
+	    "                 locked from this raw volume image, not from\n"
+	    "                 \\\\.\\X: (an image taken of the running "
+	    "server)\n"
+#endif
 	    "  --progress / --no-progress\n"
 	    "\n"
 	    "Exit: 0 nothing above informational, 1 findings, 2 bad input,\n"
@@ -101,6 +109,9 @@ int cmd_hunt(int argc, char **argv)
 	    {"no-progress", no_argument, NULL, 'P'},
 	    {"threads", required_argument, NULL, 't'},
 	    {"rules", required_argument, NULL, 'R'},
+#ifdef _WIN32
+	    {"raw-volume", required_argument, NULL, 'W'},
+#endif
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -127,6 +138,23 @@ int cmd_hunt(int argc, char **argv)
 			if (!arg_int("threads", optarg, 1, 32, &h.threads))
 				return EXIT_USAGE;
 			break;
+#ifdef _WIN32
+		case 'W':
+			/* X=FILE: drive X's locked files from this raw
+			 * volume image instead of \\.\X: */
+			if (!isalpha((unsigned char)optarg[0]) ||
+			    optarg[1] != '=' || !optarg[2] ||
+			    stat(optarg + 2, &st) || !S_ISREG(st.st_mode)) {
+				log_error(
+				    "--raw-volume %s: give a drive letter, "
+				    "'=' and a raw volume image file",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			h.raw_volume[toupper((unsigned char)optarg[0]) - 'A'] =
+			    optarg + 2;
+			break;
+#endif
 		case 'h': hunt_usage(stdout); return 0;
 		default: hunt_usage(stderr); return EXIT_USAGE;
 		}

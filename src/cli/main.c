@@ -81,6 +81,14 @@ static int dispatch(int argc, char **argv)
 		return 0;
 	}
 	/* Hidden: the bounded readers hunt runs as children (hunt/child.h). */
+#ifdef _WIN32
+	/* a file the system holds locked: read through the raw volume */
+	if ((strcmp(argv[1], "__read-evtx") == 0 ||
+	     strcmp(argv[1], "__read-hive") == 0) &&
+	    argc == 4 && strcmp(argv[2], "--raw") == 0 &&
+	    !child_raw_set(argv[3]))
+		return 2;
+#endif
 	if (strcmp(argv[1], "__read-evtx") == 0)
 		return evtx_child_main();
 	if (strcmp(argv[1], "__read-hive") == 0)

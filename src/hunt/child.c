@@ -256,5 +256,12 @@ const char *child_why(const struct child_result *r)
 		       "read in part";
 	if (r->exit_code == 2)
 		return "not a readable file of its format";
+	if (r->exit_code == 4)
+		return "held open by the system without sharing, and its raw "
+		       "volume could not be read (run as an administrator; "
+		       "NTFS volumes only)";
+	if (r->exit_code == 5)
+		return "held open by the system without sharing, and not found "
+		       "on its raw volume";
 	return "its reader stopped on damage: read in part";
 }

@@ -51,6 +51,30 @@ void child_put(const char *s, size_t n, bool last);
 /* In the child: the path of the evidence file its standard input holds
  * (the libraries open files by name); malloc'd, NULL if unknown. */
 wchar_t *child_input_path(void);
+
+/* A reading library's own copy of libbfio_handle_initialize (each
+ * library of the Windows build keeps a private libbfio, its names
+ * prefixed by tools/win/deps.sh: libevtx__libbfio_handle_initialize). */
+typedef int bfio_init_fn(
+    intptr_t **handle, intptr_t *io, int (*free_io)(intptr_t **, void **),
+    int (*clone_io)(intptr_t **, intptr_t *, void **),
+    int (*open)(intptr_t *, int, void **), int (*close)(intptr_t *, void **),
+    ssize_t (*read)(intptr_t *, uint8_t *, size_t, void **),
+    ssize_t (*write)(intptr_t *, const uint8_t *, size_t, void **),
+    off64_t (*seek)(intptr_t *, off64_t, int, void **),
+    int (*exists)(intptr_t *, void **), int (*is_open)(intptr_t *, void **),
+    int (*get_size)(intptr_t *, uint64_t *, void **), uint8_t flags,
+    void **error);
+/* In the child (hunt/ntfs_win.c): the reader's "--raw HEX" argument, the
+ * hex of "VOLUME\tPATH": its evidence is that file of that NTFS volume,
+ * not its standard input. False when malformed. */
+bool child_raw_set(const char *hex);
+/* Whether --raw was given. */
+bool child_raw(void);
+/* A libbfio handle (made by init) reading that file through libfsntfs;
+ * NULL with the exit code to end with in *code: 4 the volume cannot be
+ * opened, 5 the file is not on it. */
+intptr_t *child_raw_handle(bfio_init_fn *init, int *code);
 #endif
 
 /* The registry reader's choices, shared by the live registry reader of

@@ -26,6 +26,11 @@ void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
  * child process (hunt/child.h). */
 void detect_evtx(struct hunt *h, int fd, const char *rel);
 void detect_hive(struct hunt *h, int fd, const char *rel);
+/* The same, run as "exhunt VERB" (the reader verb and its arguments)
+ * with fd as its standard input: the Windows build reads a locked file
+ * through the raw volume so (hunt/ntfs_win.c). */
+void detect_evtx_via(struct hunt *h, const char *verb, int fd, const char *rel);
+void detect_hive_via(struct hunt *h, const char *verb, int fd, const char *rel);
 /* A Windows path or command line naming a program where nothing
  * installed properly lives (users, ProgramData, temp, inetpub ...) or an
  * interpreter with its script (cmd /c, powershell, mshta, rundll32 ...). */

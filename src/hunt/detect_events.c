@@ -823,6 +823,11 @@ void detect_event_records(struct hunt *h, const char *rel,
 
 void detect_evtx(struct hunt *h, int fd, const char *rel)
 {
+	detect_evtx_via(h, "__read-evtx", fd, rel);
+}
+
+void detect_evtx_via(struct hunt *h, const char *verb, int fd, const char *rel)
+{
 	struct evctx c = {.h = h, .path = rel};
 	struct child_result r;
 
@@ -831,8 +836,7 @@ void detect_evtx(struct hunt *h, int fd, const char *rel)
 		h->out_of_memory = true;
 		return;
 	}
-	if (child_run("__read-evtx", fd, LIM_EVENT_XML * 2 + 64, on_line, &c,
-	              &r)) {
+	if (child_run(verb, fd, LIM_EVENT_XML * 2 + 64, on_line, &c, &r)) {
 		hunt_unreadable(h, rel, "the event-log reader could not start");
 	} else if (!r.complete || !c.summary) {
 		hunt_unreadable(h, rel, child_why(&r));

@@ -195,6 +195,11 @@ void detect_hive_lines(struct hunt *h, const char *rel, const char *text,
 
 void detect_hive(struct hunt *h, int fd, const char *rel)
 {
+	detect_hive_via(h, "__read-hive", fd, rel);
+}
+
+void detect_hive_via(struct hunt *h, const char *verb, int fd, const char *rel)
+{
 	struct hvctx *c = calloc(1, sizeof *c);
 	struct child_result r;
 
@@ -204,8 +209,7 @@ void detect_hive(struct hunt *h, int fd, const char *rel)
 	}
 	c->h = h;
 	c->path = rel;
-	if (child_run("__read-hive", fd, LIM_HIVE_LINE * 2 + 8192, on_line, c,
-	              &r))
+	if (child_run(verb, fd, LIM_HIVE_LINE * 2 + 8192, on_line, c, &r))
 		hunt_unreadable(h, rel, "the registry reader could not start");
 	else if (!r.complete || !c->summary)
 		hunt_unreadable(h, rel, child_why(&r));

@@ -17,6 +17,14 @@
 #include <string.h>
 #include "base/banned.h"
 
+#ifdef _WIN32
+/* The library's private libbfio (hunt/child.h), and its opening through
+ * a libbfio handle, declared here with that handle's opaque type. */
+bfio_init_fn libevtx__libbfio_handle_initialize;
+int libevtx_file_open_file_io_handle(libevtx_file_t *file, intptr_t *io,
+                                     int flags, libevtx_error_t **error);
+#endif
+
 static int one(libevtx_record_t *rec, bool recovered, unsigned char **xml,
                size_t *cap)
 {
@@ -88,7 +96,16 @@ int evtx_child_main(void)
 	if (libevtx_file_initialize(&f, NULL) != 1)
 		return 3;
 #ifdef _WIN32
-	{
+	if (child_raw()) {
+		int code;
+		intptr_t *io =
+		    child_raw_handle(libevtx__libbfio_handle_initialize, &code);
+		if (!io)
+			return code;
+		if (libevtx_file_open_file_io_handle(f, io, LIBEVTX_OPEN_READ,
+		                                     NULL) != 1)
+			return 2;
+	} else {
 		wchar_t *path = child_input_path();
 		int ok = path && libevtx_file_open_wide(
 		                     f, path, LIBEVTX_OPEN_READ, NULL) == 1;

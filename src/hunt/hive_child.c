@@ -18,6 +18,14 @@
 #include <time.h>
 #include "base/banned.h"
 
+#ifdef _WIN32
+/* The library's private libbfio (hunt/child.h), and its opening through
+ * a libbfio handle, declared here with that handle's opaque type. */
+bfio_init_fn libregf__libbfio_handle_initialize;
+int libregf_file_open_file_io_handle(libregf_file_t *file, intptr_t *io,
+                                     int flags, libregf_error_t **error);
+#endif
+
 #define MAX_KEYS 200000
 #define MAX_VALUES_PER_KEY 512
 
@@ -248,7 +256,16 @@ int hive_child_main(void)
 	if (libregf_file_initialize(&f, NULL) != 1)
 		return 3;
 #ifdef _WIN32
-	{
+	if (child_raw()) {
+		int code;
+		intptr_t *io =
+		    child_raw_handle(libregf__libbfio_handle_initialize, &code);
+		if (!io)
+			return code;
+		if (libregf_file_open_file_io_handle(f, io, LIBREGF_OPEN_READ,
+		                                     NULL) != 1)
+			return 2;
+	} else {
 		wchar_t *path = child_input_path();
 		int ok = path && libregf_file_open_wide(
 		                     f, path, LIBREGF_OPEN_READ, NULL) == 1;

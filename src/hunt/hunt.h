@@ -44,10 +44,10 @@ struct finding {
 	char kind[40];
 	uint64_t more; /* aggregated: how many more like it were seen */
 	uint64_t last_line;
-	    /* aggregated: the last one's line */ /* e.g. "ssrf-anchor-mailbox",
-	                                             "webshell" */
-	int cve;                                  /* enum hunt_cve or HC_NONE */
-	enum hunt_level level; /* what it shows for its CVE */
+	/* aggregated: the last one's line */ /* e.g. "ssrf-anchor-mailbox",
+	                                         "webshell" */
+	int cve;                              /* enum hunt_cve or HC_NONE */
+	enum hunt_level level;                /* what it shows for its CVE */
 	enum severity sev;
 	char *path;    /* relative to ROOT, forward slashes */
 	uint64_t line; /* 0 when not a line */
@@ -105,6 +105,11 @@ struct hunt {
 	bool no_vss;    /* --no-vss: an image's shadow copies are not read */
 	bool all_files; /* --all: scan every file, not just web roots */
 	bool live;      /* Windows: this server, no folder named */
+	/* Windows, live: per drive letter (A to Z), a raw volume image read
+	 * for the files the system holds locked instead of the volume itself
+	 * (\\.\X:), from --raw-volume X=FILE; NULL for the volume */
+	const char *raw_volume[26];
+	bool raw_noted[26]; /* its note said (the walker's hunt) */
 	struct finding *f;
 	size_t nf, capf;
 	struct coverage cov[LS_COUNT];

@@ -298,6 +298,14 @@ static void run_job(struct hunt *h, struct job *j)
 	log_cb cb;
 	char magic[8] = {0};
 
+#ifdef _WIN32
+	if (j->raw) {
+		detect_locked(h, j);
+		free(j->rel);
+		free(j->lower);
+		return;
+	}
+#endif
 	if (j->fd < 0) {
 		/* from an image, a file whose bytes no check reads: the name
 		 * checks only (walk_wants_bytes made that choice) */
@@ -425,7 +433,7 @@ static void walk_enqueue(struct walk *w, const struct job *j)
 void walk_hand(struct walk *w, int fd, uint64_t size, int64_t mtime)
 {
 	struct job j = {
-	    fd, strdup(w->rel), strdup(w->lower), size, mtime, 0, false, 0};
+	    fd, strdup(w->rel), strdup(w->lower), size, mtime, 0, false, 0, 0};
 
 	if (!j.rel || !j.lower) {
 		hunt_unreadable(w->h, w->rel, "out of memory");
@@ -437,6 +445,42 @@ void walk_hand(struct walk *w, int fd, uint64_t size, int64_t mtime)
 	walk_enqueue(w, &j);
 	progress(w, false);
 }
+
+#ifdef _WIN32
+bool walk_hand_locked(struct walk *w)
+{
+	/* the hives a collection brings (SYSTEM and SOFTWARE are read
+	 * through the registry API instead: hunt/live_win.c) */
+	static const char *const hives[] = {"/ntuser.dat",
+	                                    "/usrclass.dat",
+	                                    "/windows/system32/config/sam",
+	                                    "/windows/system32/config/security",
+	                                    "/windows/system32/config/default",
+	                                    "/amcache.hve"};
+	struct job j = {0};
+	bool wanted = ends_with(w->lower, ".evtx");
+	size_t i;
+
+	for (i = 0; !wanted && i < sizeof hives / sizeof *hives; i++)
+		wanted = ends_with(w->lower, hives[i]);
+	/* live names start with their drive: "C/..." */
+	if (!wanted || !w->h->live || !w->rel[0] || w->rel[1] != '/')
+		return false;
+	j.fd = -1;
+	j.raw = w->rel[0];
+	j.rel = strdup(w->rel);
+	j.lower = strdup(w->lower);
+	if (!j.rel || !j.lower) {
+		hunt_unreadable(w->h, w->rel, "out of memory");
+		free(j.rel);
+		free(j.lower);
+		return true;
+	}
+	walk_enqueue(w, &j);
+	raw_note(w->h, j.raw);
+	return true;
+}
+#endif
 
 #ifndef _WIN32 /* Windows: hunt/walk_win.c */
 static void one_file(struct walk *w, int dirfd, const char *name,
@@ -528,7 +572,8 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
                int64_t mtime, int place, bool gone, uint64_t held)
 {
-	struct job j = {fd, strdup(rel), NULL, size, mtime, place, gone, held};
+	struct job j = {fd,    strdup(rel), NULL, size, mtime,
+	                place, gone,        held, 0};
 
 	w->h->files_seen++;
 	j.lower = j.rel ? strdup(rel) : NULL;
@@ -833,6 +878,10 @@ int hunt_run(struct hunt *h)
 		wk[i].local.all_files = h->all_files;
 		wk[i].local.yara_rules = h->yara_rules;
 		wk[i].local.user_rules = h->user_rules;
+#ifdef _WIN32
+		memcpy(wk[i].local.raw_volume, h->raw_volume,
+		       sizeof h->raw_volume);
+#endif
 		if (pthread_create(&wk[i].thread, NULL, worker_main, &wk[i])) {
 			n = i;
 			break;

@@ -24,6 +24,8 @@ struct job {
 	int place;     /* the hunt's place of the file, 0 the folder */
 	bool gone;     /* no longer on the live volume */
 	uint64_t held; /* bytes it holds in memory until read */
+	char raw;      /* Windows, live: held locked by the system, to be read
+	                  through this drive's raw volume (fd is -1); 0 not */
 };
 
 struct walk {
@@ -65,6 +67,17 @@ int live_drives(struct hunt *h, char drives[2][4]);
 /* The live registry's SYSTEM and SOFTWARE through the registry API, to
  * the hive detector under the hive files' names on drive. */
 void live_registry(struct hunt *h, char drive);
+/* Whether the live file w->rel, which the system holds open without
+ * sharing, is one read through the raw volume (an event log or a hive):
+ * then it is handed to the workers so, and true returned. */
+bool walk_hand_locked(struct walk *w);
+/* In a worker: the event log or hive j, read through its drive's raw
+ * volume with libfsntfs in the bounded reader child (hunt/ntfs_win.c). */
+void detect_locked(struct hunt *h, const struct job *j);
+/* The raw volume of drive (a letter): --raw-volume's image, or \\.\X:. */
+void raw_volume_name(const struct hunt *h, char drive, char *out, size_t cap);
+/* Notes once per drive that its locked files are read through it. */
+void raw_note(struct hunt *h, char drive);
 #endif
 
 #endif

@@ -81,6 +81,9 @@ static void one_file(struct walk *w, const wchar_t *path)
 		    (ends_with(w->lower, "windows/system32/config/system") ||
 		     ends_with(w->lower, "windows/system32/config/software")))
 			return; /* read through the registry API (live_win.c) */
+		if (h->live && e == ERROR_SHARING_VIOLATION &&
+		    walk_hand_locked(w))
+			return; /* read through the raw volume (ntfs_win.c) */
 		hunt_unreadable(
 		    h, w->rel,
 		    e == ERROR_SHARING_VIOLATION

@@ -1,6 +1,8 @@
 /* holdopen.exe FILE TEXT: creates FILE, writes TEXT, and keeps it open
  * for writing, sharing it for reading only (as a service holds a log it
- * writes), until killed. Prints "held" once it holds it. */
+ * writes), until killed. holdopen.exe --lock FILE: keeps the existing
+ * FILE open sharing nothing (as the event log service holds its logs).
+ * Prints "held" once it holds it. */
 #include <stdio.h>
 #include <string.h>
 #include <windows.h>
@@ -14,14 +16,21 @@ int wmain(int argc, wchar_t **argv)
 
 	if (argc != 3)
 		return 2;
-	h = CreateFileW(argv[1], GENERIC_WRITE, FILE_SHARE_READ, NULL,
-	                CREATE_ALWAYS, 0, NULL);
-	if (h == INVALID_HANDLE_VALUE)
-		return 1;
-	WideCharToMultiByte(CP_UTF8, 0, argv[2], -1, text, sizeof text, NULL,
-	                    NULL);
-	WriteFile(h, text, (DWORD)strlen(text), &n, NULL);
-	FlushFileBuffers(h);
+	if (wcscmp(argv[1], L"--lock") == 0) {
+		h = CreateFileW(argv[2], GENERIC_READ | GENERIC_WRITE, 0, NULL,
+		                OPEN_EXISTING, 0, NULL);
+		if (h == INVALID_HANDLE_VALUE)
+			return 1;
+	} else {
+		h = CreateFileW(argv[1], GENERIC_WRITE, FILE_SHARE_READ, NULL,
+		                CREATE_ALWAYS, 0, NULL);
+		if (h == INVALID_HANDLE_VALUE)
+			return 1;
+		WideCharToMultiByte(CP_UTF8, 0, argv[2], -1, text, sizeof text,
+		                    NULL, NULL);
+		WriteFile(h, text, (DWORD)strlen(text), &n, NULL);
+		FlushFileBuffers(h);
+	}
 	printf("held\n");
 	fflush(stdout);
 	Sleep(INFINITE);

@@ -5,7 +5,8 @@
 # process holds open for writing are read; a reparse point is named and
 # not followed; a report inside the evidence is refused; evtx and hive
 # readers run as bounded children; live, the registry's persistence is
-# read through the registry API.
+# read through the registry API, and event logs the system holds locked
+# through the raw volume (an image of it under wine).
 # Usage: hunt_wine.sh LINUX_EXHUNT SRC WIN_BUILD_DIR
 . "$(dirname "$0")/../e2e/lib.sh"
 WIN=$3/exhunt.exe
@@ -120,6 +121,57 @@ assert any("from the registry" in n and "Exchange Server\\V15" in n for n in r["
 assert r["source"] == "live", r.get("source")
 assert r["coverage"]["registry"]["files"] >= 2, r["coverage"]["registry"]
 PY
+
+# 5b. Live, event logs the system holds open sharing nothing (as the
+# event log service does) are read through the raw NTFS volume with
+# libfsntfs. Wine has no raw volumes: without --raw-volume each log is
+# listed unreadable, saying why; with an image of drive D: given as
+# --raw-volume, the logs are read from it and the hunt meets the truth.
+rl=$TMP/rawlive
+"$EXHUNT" lab host "$rl" --scenario returned-later --seed 2 --size 0.002 \
+	--truth "$TMP/rawlive.truth.json" --image "$TMP/rawlive.disk.raw" >/dev/null 2>"$TMP/rawlive.lab.err" ||
+	fail "lab host --image"
+python3 - "$TMP/rawlive.disk.raw" "$TMP/rawlive.vol.raw" <<'PY' || fail "no NTFS volume in the lab image"
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+start, count = struct.unpack_from("<II", d, 446 + 8)
+vol = d[start * 512:(start + count) * 512]
+assert vol[3:11] == b"NTFS    ", vol[:16]
+open(sys.argv[2], "wb").write(vol)
+PY
+ln -sfn "$rl" "$WINEPREFIX/dosdevices/d:"
+mapfile -t logs < <(find "$rl" -iname '*.evtx')
+[ ${#logs[@]} -ge 2 ] || fail "returned-later: no event logs in the lab tree"
+holds=()
+for f in "${logs[@]}"; do
+	wine "$3/holdopen.exe" --lock "$(winpath "$f")" >"$f.hold" 2>/dev/null &
+	holds+=($!)
+done
+for f in "${logs[@]}"; do
+	for _ in $(seq 1 100); do grep -q held "$f.hold" 2>/dev/null && break; sleep 0.1; done
+	grep -q held "$f.hold" || fail "holdopen --lock did not start on $f"
+done
+whunt --format json -o "$(winpath "$TMP/rawlive0.json")" 2>/dev/null
+whunt --raw-volume "D=$(winpath "$TMP/rawlive.vol.raw")" --format json \
+	-o "$(winpath "$TMP/rawlive1.json")" 2>"$TMP/rawlive1.err"
+kill "${holds[@]}" 2>/dev/null || true
+rm -f "$rl"/*.hold
+[ $WRC = 1 ] || { cat "$TMP/rawlive1.err"; fail "raw volume: exit $WRC, want 1"; }
+python3 - "$TMP/rawlive0.json" "$TMP/rawlive1.json" "$rl" "${logs[@]}" <<'PY' || fail "locked event logs"
+import json, sys
+r0, r1 = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+rels = ["D/" + p[len(sys.argv[3]) + 1:] for p in sys.argv[4:]]
+for rel in rels:
+    why = [u for u in r0["unreadable"] if u.startswith(rel + ":")]
+    assert why and "raw volume" in why[0], (rel, r0["unreadable"])
+    assert not [u for u in r1["unreadable"] if u.startswith(rel + ":")], r1["unreadable"]
+assert any("raw volume" in n for n in r1["notes"]), r1["notes"]
+assert r1["coverage"]["windows-events"]["files"] >= len(rels), r1["coverage"]["windows-events"]
+from_logs = {f["path"] for f in r1["findings"]} & set(rels)
+assert from_logs, "no finding from the locked logs"
+PY
+check "$TMP/rawlive.truth.json" "$TMP/rawlive1.json" D/ || fail "locked logs read through the raw volume: truth"
+ln -sfn "$live" "$WINEPREFIX/dosdevices/d:"
 
 # 6. Live, the registry itself (its hive files are locked on a running
 # Windows): a Run key and an IFEO debugger set in the prefix's registry

@@ -24,6 +24,7 @@ pkgs=(
 	"yara yara 4.5.2-1 libyara yara"
 	"libevtx libevtx 20181227-2 libevtx libevtx"
 	"libregf libregf 20201007-2 libregf libregf"
+	"libfsntfs libfsntfs 20200921-2 libfsntfs libfsntfs"
 )
 
 want=$(printf '%s\n' "Types: deb-src" "URIs: http://deb.debian.org/debian" \
@@ -175,4 +176,4 @@ rc=0
 for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
 [ $rc -eq 0 ] || exit 1
 touch "$prefix/.done"
-echo "tools/win/deps.sh: YARA, libevtx and libregf for Windows in $prefix"
+echo "tools/win/deps.sh: YARA, libevtx, libregf and libfsntfs for Windows in $prefix"
