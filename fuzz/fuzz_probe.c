@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t used = 0;
 		int rc;
 		if (off >= size) {
-			probe_feed(&p, NULL);
+			probe_feed(&p, &req, NULL);
 			continue;
 		}
 		http_resp_init(&r, false);
@@ -44,9 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = 0;
 		off += used ? used : size - off;
 		if (rc == 0)
-			probe_feed(&p, &r);
+			probe_feed(&p, &req, &r);
 		else
-			probe_feed(&p, NULL);
+			probe_feed(&p, &req, NULL);
 		http_resp_release(&r);
 	}
 	observation_judge(kb, &o, &v);

@@ -20,7 +20,10 @@
 #define LIM_HOST_BYTES (4 * 1024 * 1024) /* bytes read per target */
 #define LIM_REDIRECTS 3                  /* redirects followed per probe */
 #define LIM_RECONNECTS 8                 /* new connections per target */
-#define LIM_LINE_BYTES 4096              /* one line of a target list */
+/* Connections at once to one target (its own and helpers for the web-shell
+ * paths): --conns-per-target's ceiling. */
+#define LIM_TARGET_CONNS 16
+#define LIM_LINE_BYTES 4096 /* one line of a target list */
 #define LIM_RECORD_BYTES                                                       \
 	(1u << 20)                /* one JSONL result record (resume,          \
 	                           * report import); ours are < 16 KB */

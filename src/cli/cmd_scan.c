@@ -37,6 +37,9 @@ static void scan_usage(FILE *f)
 	    "cap)\n"
 	    "      --max-handshakes N  TLS handshakes in progress (default "
 	    "1024)\n"
+	    "      --conns-per-target N  connections at once to one target\n"
+	    "                          for the web-shell paths (default 6; 1:\n"
+	    "                          one at a time; at most 16)\n"
 	    "      --timeout S         whole-target deadline (default 60)\n"
 	    "      --connect-timeout S connect and TLS deadline (default 5)\n"
 	    "      --seed N            order seed (default: from the targets)\n"
@@ -105,6 +108,7 @@ int cmd_scan(int argc, char **argv)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"stats", no_argument, NULL, 'Z'},
 	    {"max-handshakes", required_argument, NULL, 'M'},
+	    {"conns-per-target", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -125,6 +129,7 @@ int cmd_scan(int argc, char **argv)
 	ipset_init(&so.block);
 	so.eng.port = 443;
 	so.eng.concurrency = 1000;
+	so.eng.conns_per_target = 6;
 	so.eng.user_agent =
 	    "exhunt/" EXHUNT_VERSION " (Exchange exposure scan)";
 	so.nshards = 1;
@@ -228,6 +233,12 @@ int cmd_scan(int argc, char **argv)
 		case 'M':
 			if (!arg_int("max-handshakes", optarg, 1, 100000,
 			             &so.eng.max_handshakes))
+				goto out;
+			break;
+		case 'L':
+			if (!arg_int("conns-per-target", optarg, 1,
+			             LIM_TARGET_CONNS,
+			             &so.eng.conns_per_target))
 				goto out;
 			break;
 		case 'h':

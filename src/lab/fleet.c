@@ -33,6 +33,7 @@ struct listener {
 	struct fleet *f;
 	uint32_t ip;
 	bool tls;
+	int open; /* connections open to this address and port */
 };
 
 /* C_STALL: silent until the client gives up; C_FLOOD: TLS tickets
@@ -54,6 +55,7 @@ struct conn {
 	struct fleet *f;
 	struct conn *prev, *next; /* all connections */
 	struct conn *qnext;       /* delay queue */
+	struct listener *l;       /* accepted by */
 	SSL *ssl;
 	struct persona p;
 	int state;
@@ -118,6 +120,7 @@ static void conn_close(struct conn *c)
 	SSL_free(c->ssl);
 	buf_release(&c->in);
 	buf_release(&c->out);
+	c->l->open--;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -607,7 +610,10 @@ static void on_accept(struct loop_io *io, uint32_t ev)
 		persona_make(f->w, l->ip, &c->p);
 		c->last_active = now_ms();
 		c->keep_alive = true;
-		if (c->p.hostile == H_RESET) {
+		/* A device in front that limits each client's connections
+		 * resets the ones past its limit. */
+		if (c->p.hostile == H_RESET ||
+		    (c->p.conn_limit && l->open >= c->p.conn_limit)) {
 			struct linger lg = {1, 0};
 			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 			close(fd);
@@ -644,6 +650,8 @@ static void on_accept(struct loop_io *io, uint32_t ev)
 			f->all->prev = c;
 		f->all = c;
 		f->nconns++;
+		c->l = l;
+		l->open++;
 		if (loop_add(&f->loop, &c->io,
 		             c->state == C_STALL ? 0 : EPOLLIN)) {
 			conn_close(c);

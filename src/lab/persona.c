@@ -32,6 +32,8 @@ struct lab_mix {
 	int twins;        /* percent of address pairs that are twins */
 	int http_refused; /* percent of Exchange refusing plain HTTP (403.4
 	                   * or a redirect to HTTPS, half each) */
+	int conn_limits;  /* percent of Exchange behind a device that resets
+	                   * a client's connections past two at once */
 };
 
 /* Each mix names its fields: a new field is 0 in the mixes that do not
@@ -42,22 +44,22 @@ static const struct lab_mix mixes[] = {
      .weight = {1, 10, 28, 41, 20, 0}, .not_exchange = 12, .eomt = 15,
      .shells = 12, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10},
+     .http_refused = 10, .conn_limits = 2},
     {.name = "2021-08", .date = "2021-08-10",
      .weight = {1, 8, 25, 44, 22, 0}, .not_exchange = 12, .eomt = 5,
      .shells = 8, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10},
+     .http_refused = 10, .conn_limits = 2},
     {.name = "2022-11", .date = "2022-11-15",
      .weight = {1, 5, 20, 44, 30, 0}, .not_exchange = 12, .eomt = 2,
      .eems = 40, .shells = 5, .fronts = 3, .catch_all = 2, .online = 10,
      .deploys = 3, .pools = 2, .close_each = 3, .sni_foreign = 2,
-     .twins = 1, .http_refused = 10},
+     .twins = 1, .http_refused = 10, .conn_limits = 2},
     {.name = "current", .date = "2026-11-01",
      .weight = {0, 3, 12, 40, 35, 10}, .not_exchange = 12, .eems = 10,
      .shells = 3, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10},
+     .http_refused = 10, .conn_limits = 2},
     /* What the real internet adds to a plain fleet, often enough to
      * test on a small range: devices in front, catch-all sites, old
      * products, federated and pre-authenticated logins, pools. */
@@ -65,7 +67,7 @@ static const struct lab_mix mixes[] = {
      .weight = {6, 10, 25, 37, 22, 0}, .not_exchange = 10, .eomt = 5,
      .shells = 15, .fronts = 30, .catch_all = 10, .online = 40,
      .deploys = 30, .pools = 15, .close_each = 15, .sni_foreign = 8,
-     .twins = 8, .http_refused = 40},
+     .twins = 8, .http_refused = 40, .conn_limits = 10},
     /* Servers built against scanners, every kind in turn by address. */
     {.name = "hostile", .date = "2021-08-10",
      .weight = {0, 0, 0, 100, 0, 0}, .hostile = true},
@@ -304,6 +306,9 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 	p->http = k < w->mix->http_refused / 2 ? HTTP_SSL_REQUIRED
 	          : k < w->mix->http_refused   ? HTTP_TO_HTTPS
 	                                       : HTTP_SERVE;
+	/* Drawn last, so that the fleets drawn before it stay as they were. */
+	p->conn_limit =
+	    (int)rng_below(&r, 100) < w->mix->conn_limits ? LAB_CONN_LIMIT : 0;
 	if (p->twin) {
 		snprintf(p->name, sizeof p->name, "EXCHANGE");
 		snprintf(p->cert_cn, sizeof p->cert_cn, "mail.o%06x.example",
@@ -640,9 +645,11 @@ int persona_truth(const struct lab_world *w, const struct persona *p,
 		           : p->http == HTTP_TO_HTTPS   ? "redirect-https"
 		                                        : "serve");
 	}
-	buf_printf(out, ",\"sni_only\":%s,\"slow\":%s,\"close_each\":%s",
+	buf_printf(out,
+	           ",\"sni_only\":%s,\"slow\":%s,\"close_each\":%s,"
+	           "\"conn_limit\":%d",
 	           p->sni_only ? "true" : "false", p->slow ? "true" : "false",
-	           p->close_each ? "true" : "false");
+	           p->close_each ? "true" : "false", p->conn_limit);
 	if (p->kind == P_EXCHANGE)
 		buf_printf(out, ",\"front\":\"%s\",\"catch_all\":%s",
 		           front_word(p->front),

@@ -100,6 +100,9 @@ struct persona {
 	enum { HTTP_SERVE, HTTP_SSL_REQUIRED, HTTP_TO_HTTPS } http;
 	bool owa_service; /* X-OWA-Version on /owa/service only */
 	bool close_each;  /* closes the connection after every answer */
+	/* Behind a device that resets a client's connections past this many
+	 * at once (0: no limit). */
+	int conn_limit;
 	/* A load-balanced pool: a second server of the same CU at another
 	 * update answers every other request (0: no pool). */
 	build_t pool_build;
@@ -107,6 +110,7 @@ struct persona {
 };
 
 #define LAB_SLOW_MS 400
+#define LAB_CONN_LIMIT 2
 
 /* A mix: the era a fleet resembles. */
 struct lab_mix;

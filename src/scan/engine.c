@@ -30,6 +30,8 @@ enum {
 	CS_HANDSHAKE,
 	CS_SEND,
 	CS_RECV,
+	CS_IDLE, /* a target's own connection, closed, while its helpers
+	          * ask the last web-shell paths */
 };
 
 struct engine;
@@ -58,10 +60,23 @@ struct conn {
 	uint32_t gen;   /* bumped per target, so late DNS answers are ignored */
 	bool hs_active; /* holds one of the handshake slots */
 	int hs_prev, hs_next; /* in the handshake queue when CS_HS_WAIT */
+	/* Helper connections ("lanes") ask a target's web-shell paths beside
+	 * its own connection. A lane works for its owner: the owner's probe,
+	 * observation, deadline and byte count. */
+	struct conn *owner; /* a lane's target; NULL on a target's own */
+	int lane[LIM_TARGET_CONNS - 1], nlanes; /* the owner's lanes */
+	bool lanes_off;   /* a lane could not connect: no more for it */
+	bool lane_queued; /* in the engine's wait list for lanes */
 };
 
 struct lookup {
 	struct conn *c;
+	uint32_t gen;
+};
+
+/* A target that could use lanes, waiting for free connection slots. */
+struct lane_wait {
+	int slot;
 	uint32_t gen;
 };
 
@@ -82,6 +97,11 @@ struct engine {
 	 * keeps memory flat at 10,000 connections while the rest wait, at no
 	 * cost when the peer is the bottleneck. */
 	int hs_active, hs_cap, hs_head, hs_tail;
+	int lanes;     /* slots held by lanes (active counts targets) */
+	int max_lanes; /* per target: --conns-per-target - 1 */
+	struct lane_wait *wait;
+	int nwait;
+	uint64_t lanes_opened;
 };
 
 const char *engine_refusal(const struct engine_opts *o, uint32_t ip)
@@ -95,6 +115,13 @@ const char *engine_refusal(const struct engine_opts *o, uint32_t ip)
 
 static void conn_io(struct loop_io *io, uint32_t ev);
 static void start_handshake(struct conn *c);
+static void open_conn(struct conn *c);
+
+/* The target a connection works for. */
+static struct conn *tgt(struct conn *c)
+{
+	return c->owner ? c->owner : c;
+}
 
 static void hs_unlink(struct engine *e, struct conn *c)
 {
@@ -125,7 +152,7 @@ static void close_socket(struct conn *c)
 		c->io.fd = -1;
 	}
 	if (c->ssl)
-		c->raw_before += BIO_number_read(SSL_get_rbio(c->ssl));
+		tgt(c)->raw_before += BIO_number_read(SSL_get_rbio(c->ssl));
 	SSL_free(c->ssl);
 	c->ssl = NULL;
 	if (c->resp_active) {
@@ -135,10 +162,42 @@ static void close_socket(struct conn *c)
 	c->served = 0;
 }
 
+static void free_slot(struct engine *e, struct conn *c)
+{
+	c->state = CS_FREE;
+	c->next_free = e->free_head;
+	e->free_head = (int)(c - e->conns);
+}
+
+/* Ends a lane; what it had asked and not been answered is lost unless the
+ * caller handed it back. */
+static void lane_free(struct conn *c)
+{
+	struct conn *t = c->owner;
+	int me = (int)(c - c->e->conns), i;
+
+	close_socket(c);
+	buf_release(&c->out);
+	if (c->resp_active) {
+		http_resp_release(&c->resp);
+		c->resp_active = false;
+	}
+	for (i = 0; i < t->nlanes; i++)
+		if (t->lane[i] == me) {
+			t->lane[i] = t->lane[--t->nlanes];
+			break;
+		}
+	c->owner = NULL;
+	c->e->lanes--;
+	free_slot(c->e, c);
+}
+
 static void finish(struct conn *c)
 {
 	struct engine *e = c->e;
 
+	while (c->nlanes)
+		lane_free(&e->conns[c->lane[c->nlanes - 1]]);
 	close_socket(c);
 	buf_release(&c->out);
 	c->obs.time = (int64_t)time(NULL);
@@ -149,15 +208,67 @@ static void finish(struct conn *c)
 		e->st->errors++;
 	if (e->sink->emit(e->sink->ctx, &c->obs))
 		e->fatal = EXH_EIO;
-	c->state = CS_FREE;
-	c->next_free = e->free_head;
-	e->free_head = (int)(c - e->conns);
+	free_slot(e, c);
 	e->active--;
 }
 
-/* Ends the target with an error text "what: detail" (kept short). */
+/* The owner of a lane that just ended, or of a path handed back: it takes
+ * up what is left to ask when it was waiting, or ends the target when
+ * nothing is. */
+static void owner_check(struct conn *t)
+{
+	if (t->state != CS_IDLE)
+		return;
+	if (probe_done(&t->probe)) {
+		if (t->nlanes == 0)
+			finish(t);
+		return;
+	}
+	if (probe_next(&t->probe, &t->req)) {
+		t->have_req = true;
+		open_conn(t);
+	}
+}
+
+/* A lane that could not get a connection: its path goes back to the
+ * target, which keeps the connections it has and opens no more. */
+static void lane_lost(struct conn *c)
+{
+	struct conn *t = c->owner;
+
+	if (c->have_req)
+		probe_return(&t->probe, &c->req);
+	c->have_req = false;
+	t->lanes_off = true;
+	lane_free(c);
+	owner_check(t);
+}
+
+/* Ends the target with an error text "what: detail" (kept short). A
+ * lane's failure to connect is its own; any other ends its target. */
 static void fail(struct conn *c, const char *what, const char *detail)
 {
+	bool connecting = c->state == CS_CONNECT || c->state == CS_HS_WAIT ||
+	                  c->state == CS_HANDSHAKE;
+
+	if (c->owner) {
+		if (connecting) {
+			lane_lost(c);
+			return;
+		}
+		c = c->owner;
+	} else if (connecting && c->nlanes) {
+		/* The target's own connection refused while its lanes work
+		 * (a device that limits a client's connections): its path
+		 * goes to them, and it waits for them. */
+		if (c->have_req)
+			probe_return(&c->probe, &c->req);
+		c->have_req = false;
+		c->lanes_off = true;
+		close_socket(c);
+		c->state = CS_IDLE;
+		return;
+	}
 	if (!c->obs.error[0])
 		snprintf(c->obs.error, sizeof c->obs.error, "%s%s%.100s", what,
 		         detail[0] && what[0] ? ": " : "", detail);
@@ -178,9 +289,10 @@ static void open_conn(struct conn *c)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET,
 	                         .sin_port = htons((uint16_t)c->e->o->port),
-	                         .sin_addr.s_addr = htonl(c->obs.ip)};
+	                         .sin_addr.s_addr = htonl(tgt(c)->obs.ip)};
 	int fd, one = 1;
 
+	c->state = CS_CONNECT; /* a failure below is a connect failure */
 	if (c->reconnects++ > LIM_RECONNECTS) {
 		fail(c, "too many reconnections", "");
 		return;
@@ -252,17 +364,74 @@ static void on_resolved(void *arg, int status, uint32_t ip, const char *err)
 	refuse_or_connect(c);
 }
 
+/* Nothing to ask on this connection now: the target is done, or the
+ * paths left are out on other connections. */
+static void nothing_to_ask(struct conn *c)
+{
+	struct conn *t = tgt(c);
+
+	if (c->owner) {
+		lane_free(c);
+		owner_check(t);
+		return;
+	}
+	close_socket(c);
+	c->state = CS_IDLE;
+	owner_check(c);
+}
+
+/* Takes the connection's next request from its target's plan; false when
+ * there is none (and the connection has been dealt with). */
+static bool next_request(struct conn *c)
+{
+	struct conn *t = tgt(c);
+
+	if (probe_next(&t->probe, &c->req)) {
+		c->have_req = true;
+		return true;
+	}
+	c->have_req = false;
+	if (probe_done(&t->probe) && !c->owner && t->nlanes == 0)
+		finish(c);
+	else
+		nothing_to_ask(c);
+	return false;
+}
+
+/* The target could ask its web-shell paths on more connections: it waits
+ * for free slots (the engine opens lanes between loop rounds, when no new
+ * target takes the slots). */
+static void want_lanes(struct conn *t)
+{
+	struct engine *e = t->e;
+
+	if (t->lane_queued || t->lanes_off || t->nlanes >= e->max_lanes ||
+	    probe_spare(&t->probe) < 2)
+		return;
+	if (e->nwait == e->nconns) {
+		/* Entries of ended targets go; the live ones, one per target,
+		 * leave room for this one. */
+		int i, n = 0;
+		for (i = 0; i < e->nwait; i++) {
+			struct conn *w = &e->conns[e->wait[i].slot];
+			if (w->gen == e->wait[i].gen && w->state != CS_FREE &&
+			    !w->owner)
+				e->wait[n++] = e->wait[i];
+		}
+		e->nwait = n;
+	}
+	t->lane_queued = true;
+	e->wait[e->nwait].slot = (int)(t - e->conns);
+	e->wait[e->nwait].gen = t->gen;
+	e->nwait++;
+}
+
 static void begin_request(struct conn *c)
 {
 	struct engine *e = c->e;
 
-	if (!c->have_req) {
-		if (!probe_next(&c->probe, &c->req)) {
-			finish(c);
-			return;
-		}
-		c->have_req = true;
-	}
+	if (!c->have_req && !next_request(c))
+		return;
 	buf_reset(&c->out);
 	if (buf_printf(&c->out,
 	               "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n"
@@ -297,17 +466,14 @@ static void aborted(struct conn *c)
 	}
 	c->retried = false;
 	c->have_req = false;
-	if (c->probe.answered == 0) {
+	if (tgt(c)->probe.answered == 0) {
 		/* Nothing ever answered: an error, not "not Exchange". */
 		fail(c, "closed before any answer", "");
 		return;
 	}
-	probe_feed(&c->probe, NULL);
-	if (!probe_next(&c->probe, &c->req)) {
-		finish(c);
+	probe_feed(&tgt(c)->probe, &c->req, NULL);
+	if (!next_request(c))
 		return;
-	}
-	c->have_req = true;
 	open_conn(c);
 }
 
@@ -318,20 +484,18 @@ static void got_response(struct conn *c)
 	c->served++;
 	c->have_req = false;
 	c->retried = false;
-	probe_feed(&c->probe, &c->resp);
+	probe_feed(&tgt(c)->probe, &c->req, &c->resp);
 	http_resp_release(&c->resp);
 	c->resp_active = false;
+	want_lanes(tgt(c));
 	if (!keep) {
 		close_socket(c);
-		if (!probe_next(&c->probe, &c->req)) {
-			finish(c);
+		if (!next_request(c))
 			return;
-		}
 		/* A server that closes after each answer (HTTP/1.0 style)
 		 * is not failing: a new connection per answer is its way.
 		 * The plan's length, the byte cap and the deadline bound it. */
 		c->reconnects--;
-		c->have_req = true;
 		open_conn(c);
 		return;
 	}
@@ -353,10 +517,21 @@ static void tls_fail(struct conn *c)
 
 /* Bytes this target has sent us on the wire, TLS records included (a
  * server can send records that carry no data: tickets, key updates). */
+static uint64_t live_bytes(const struct conn *c)
+{
+	return c->ssl ? BIO_number_read(SSL_get_rbio(c->ssl)) : 0;
+}
+
+/* Counted over the target: its own connection and its lanes. */
 static uint64_t raw_bytes(struct conn *c)
 {
-	return c->raw_before +
-	       (c->ssl ? BIO_number_read(SSL_get_rbio(c->ssl)) : 0);
+	struct conn *t = tgt(c);
+	uint64_t n = t->raw_before + live_bytes(t);
+	int i;
+
+	for (i = 0; i < t->nlanes; i++)
+		n += live_bytes(&t->e->conns[t->lane[i]]);
+	return n;
 }
 
 static void on_readable(struct conn *c)
@@ -416,9 +591,9 @@ static void on_readable(struct conn *c)
 			aborted(c);
 			return;
 		}
-		c->obs.bytes += (uint64_t)n;
+		tgt(c)->obs.bytes += (uint64_t)n;
 		c->resp_bytes += (uint64_t)n;
-		if (c->obs.bytes > LIM_HOST_BYTES) {
+		if (tgt(c)->obs.bytes > LIM_HOST_BYTES) {
 			fail(c, "byte cap per target reached", "");
 			return;
 		}
@@ -557,8 +732,8 @@ static void start_handshake(struct conn *c)
 		return;
 	}
 	SSL_set_fd(c->ssl, c->io.fd);
-	if (c->obs.hostname)
-		SSL_set_tlsext_host_name(c->ssl, c->obs.hostname);
+	if (tgt(c)->obs.hostname)
+		SSL_set_tlsext_host_name(c->ssl, tgt(c)->obs.hostname);
 	c->state = CS_HANDSHAKE;
 	c->phase_deadline = now_ms() + c->e->o->connect_timeout_ms;
 	handshake(c);
@@ -603,6 +778,9 @@ static void start_target(struct engine *e, uint64_t index, uint64_t pos)
 	c->raw_before = 0;
 	c->hs_active = false;
 	c->hs_prev = c->hs_next = -1;
+	c->owner = NULL;
+	c->nlanes = 0;
+	c->lanes_off = c->lane_queued = false;
 	buf_init(&c->out, 8192);
 	c->obs.index = index;
 	c->obs.ip = t.ip;
@@ -637,6 +815,61 @@ static void start_target(struct engine *e, uint64_t index, uint64_t pos)
 	refuse_or_connect(c);
 }
 
+/* A lane for target t, in a free slot, with the next path to ask. */
+static void lane_open(struct engine *e, struct conn *t)
+{
+	int slot = e->free_head;
+	struct conn *c = &e->conns[slot];
+
+	e->free_head = c->next_free;
+	e->lanes++;
+	e->st->lanes++;
+	c->gen++;
+	c->e = e;
+	c->owner = t;
+	c->nlanes = 0;
+	c->lanes_off = c->lane_queued = false;
+	c->io.fd = -1;
+	c->ssl = NULL;
+	c->pos = t->pos;
+	c->have_req = c->retried = c->resp_active = false;
+	c->tls_seen = true; /* the certificate is the owner's business */
+	c->served = c->reconnects = 0;
+	c->raw_before = 0;
+	c->hs_active = false;
+	c->hs_prev = c->hs_next = -1;
+	c->deadline = t->deadline;
+	memcpy(c->host, t->host, sizeof c->host);
+	buf_init(&c->out, 8192);
+	c->state = CS_CONNECT;
+	t->lane[t->nlanes++] = slot;
+	if (!probe_next(&t->probe, &c->req)) {
+		t->lanes_off = true;
+		lane_free(c);
+		return;
+	}
+	c->have_req = true;
+	open_conn(c);
+}
+
+/* Between loop rounds: targets waiting for lanes get them from the slots
+ * no new target took. */
+static void open_lanes(struct engine *e)
+{
+	while (e->nwait && e->active + e->lanes < e->nconns) {
+		struct lane_wait w = e->wait[--e->nwait];
+		struct conn *t = &e->conns[w.slot];
+		if (t->gen != w.gen || t->state == CS_FREE || t->owner)
+			continue; /* that target has ended */
+		t->lane_queued = false;
+		while (t->state != CS_FREE && t->state != CS_IDLE &&
+		       !t->lanes_off && t->nlanes < e->max_lanes &&
+		       probe_spare(&t->probe) >= 2 &&
+		       e->active + e->lanes < e->nconns)
+			lane_open(e, t);
+	}
+}
+
 static void sweep(struct engine *e, int64_t now)
 {
 	int i;
@@ -645,6 +878,14 @@ static void sweep(struct engine *e, int64_t now)
 		struct conn *c = &e->conns[i];
 		if (c->state == CS_FREE)
 			continue;
+		if (c->owner) {
+			/* The owner keeps the target's deadline. */
+			if ((c->state == CS_CONNECT ||
+			     c->state == CS_HANDSHAKE) &&
+			    now >= c->phase_deadline)
+				fail(c, "timeout", "lane");
+			continue;
+		}
 		if (now >= c->deadline) {
 			fail(c, "timeout", "target deadline passed");
 		} else if ((c->state == CS_CONNECT ||
@@ -714,7 +955,11 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 		return EXH_EIO;
 	e.ctx = o->tls ? tls_client_ctx_new() : NULL;
 	e.conns = calloc((size_t)o->concurrency, sizeof *e.conns);
-	if ((o->tls && !e.ctx) || !e.conns) {
+	e.wait = calloc((size_t)o->concurrency, sizeof *e.wait);
+	e.max_lanes = o->conns_per_target > 1 ? o->conns_per_target - 1 : 0;
+	if (e.max_lanes > LIM_TARGET_CONNS - 1)
+		e.max_lanes = LIM_TARGET_CONNS - 1;
+	if ((o->tls && !e.ctx) || !e.conns || !e.wait) {
 		rc = EXH_ENOMEM;
 		goto out;
 	}
@@ -746,7 +991,7 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 				tokens = burst;
 		}
 		last_tick = now;
-		while (!exhausted && e.active < e.nconns &&
+		while (!exhausted && e.active + e.lanes < e.nconns &&
 		       (o->rate <= 0 || tokens >= 1)) {
 			uint64_t index, pos;
 			if (!order_next(ord, &index, &pos)) {
@@ -768,7 +1013,8 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 			st->peak_inflight = (uint64_t)e.active;
 		if (exhausted && e.active == 0)
 			break;
-		if (o->rate > 0 && !exhausted && e.active < e.nconns) {
+		if (o->rate > 0 && !exhausted &&
+		    e.active + e.lanes < e.nconns) {
 			double need = (1 - tokens) * 1000.0 / o->rate;
 			wait = need < 1 ? 1 : need > 100 ? 100 : (int)need;
 		}
@@ -776,6 +1022,7 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 			rc = EXH_EIO;
 			break;
 		}
+		open_lanes(&e);
 		while (e.hs_head >= 0 && e.hs_active < e.hs_cap) {
 			struct conn *c = &e.conns[e.hs_head];
 			hs_unlink(&e, c);
@@ -815,6 +1062,7 @@ out:
 			}
 	resolver_free(e.res);
 	free(e.conns);
+	free(e.wait);
 	SSL_CTX_free(e.ctx);
 	loop_release(&e.loop);
 	return rc;

@@ -17,6 +17,7 @@ struct engine_opts {
 	unsigned checks;
 	int concurrency;
 	int max_handshakes;        /* TLS handshakes in progress; 0: 1024 */
+	int conns_per_target;      /* at once, for the web-shell paths */
 	double rate;               /* new targets per second; 0 unlimited */
 	int connect_timeout_ms;    /* connect and TLS handshake, each */
 	int timeout_ms;            /* whole target */
@@ -33,6 +34,7 @@ struct engine_stats {
 	uint64_t refused_special, refused_block, skipped_done;
 	uint64_t peak_inflight;
 	uint64_t handshakes, requests;
+	uint64_t lanes; /* helper connections opened for web-shell paths */
 	double launch_seconds; /* from the first new target to the last */
 	double seconds;
 };

@@ -1,5 +1,6 @@
 #include "scan/probe.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
 
@@ -113,8 +114,9 @@ static void advance(struct probe *p)
 				for (k = 0; k < p->kb->nwebshell_paths; k++)
 					if (!shell_skipped(p, k))
 						o->shells_total++;
-				p->sub = next_shell(p, 0);
-				if (p->sub < p->kb->nwebshell_paths)
+				p->shell_next = next_shell(p, 0);
+				p->shell_out = p->nrequeue = 0;
+				if (p->shell_next < p->kb->nwebshell_paths)
 					return;
 			}
 			break;
@@ -123,9 +125,38 @@ static void advance(struct probe *p)
 	}
 }
 
+bool probe_done(const struct probe *p)
+{
+	return p->step == S_DONE;
+}
+
+int probe_spare(const struct probe *p)
+{
+	int k, n = p->nrequeue;
+
+	if (p->step != S_SHELLS)
+		return 0;
+	for (k = p->shell_next; k < p->kb->nwebshell_paths; k++)
+		n += !shell_skipped(p, k);
+	return n;
+}
+
+void probe_return(struct probe *p, const struct probe_req *req)
+{
+	if (p->step != S_SHELLS || req->shell < 0 || p->shell_out <= 0 ||
+	    p->nrequeue == LIM_TARGET_CONNS)
+		return;
+	p->requeue[p->nrequeue++] = req->shell;
+	p->shell_out--;
+}
+
 bool probe_next(struct probe *p, struct probe_req *req)
 {
 	req->headers[0] = '\0';
+	req->shell = -1;
+	if (p->seq_out)
+		return false; /* its answer decides what comes next */
+	p->seq_out = p->step != S_SHELLS && p->step != S_DONE;
 	switch (p->step) {
 	case S_LOGON:
 		snprintf(req->path, sizeof req->path, "%s",
@@ -179,10 +210,26 @@ bool probe_next(struct probe *p, struct probe_req *req)
 		         len, first, h, (unsigned)(h >> 7) & 0xffff);
 		return true;
 	}
-	case S_SHELLS:
+	case S_SHELLS: {
+		int k;
+		/* At most one path out per connection the engine may open;
+		 * returned ones plus those out never pass it either. */
+		if (p->shell_out >= LIM_TARGET_CONNS)
+			return false;
+		if (p->nrequeue) {
+			k = p->requeue[--p->nrequeue];
+		} else {
+			k = next_shell(p, p->shell_next);
+			if (k >= p->kb->nwebshell_paths)
+				return false; /* the rest are out */
+			p->shell_next = k + 1;
+		}
+		p->shell_out++;
+		req->shell = k;
 		snprintf(req->path, sizeof req->path, "%s",
-		         p->kb->webshell_paths[p->sub]);
+		         p->kb->webshell_paths[k]);
 		return true;
+	}
 	}
 	return false;
 }
@@ -389,13 +436,23 @@ static void settle(struct probe *p)
 	}
 }
 
-void probe_feed(struct probe *p, const struct http_resp *r)
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+void probe_feed(struct probe *p, const struct probe_req *req,
+                const struct http_resp *r)
 {
 	struct observation *o = p->obs;
 	const struct view *v;
 
 	if (r)
 		p->answered++;
+	if (req->shell < 0)
+		p->seq_out = false;
 	switch (p->step) {
 	case S_LOGON:
 	case S_OWA:
@@ -412,8 +469,8 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 			 * the logon page's own address sent elsewhere (to
 			 * HTTPS, say) proves nothing. */
 			if (p->step == S_OWA &&
-			    view_find_ci(*v, VIEW_LIT("/owa/auth/logon.aspx")) >=
-			        0)
+			    view_find_ci(*v,
+			                 VIEW_LIT("/owa/auth/logon.aspx")) >= 0)
 				p->owa_redirect = true;
 			/* /owa/ sends us to the logon page we already have. */
 			if (!(p->step == S_OWA && p->owa_page) &&
@@ -519,6 +576,9 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 			return;
 		break;
 	case S_SHELLS:
+		if (req->shell < 0 || p->shell_out <= 0)
+			return; /* not an answer to a path handed out */
+		p->shell_out--;
 		/* Present: answered with content rather than a redirect to
 		 * errorFE.aspx or a 404. A GET without parameters runs no
 		 * command in the shells seen in 2021. */
@@ -530,10 +590,12 @@ void probe_feed(struct probe *p, const struct http_resp *r)
 			o->shells_checked++;
 		if (r && (r->status == 200 || r->status == 500) &&
 		    o->nshells < LIM_OBS_SHELLS)
-			o->shells[o->nshells++] = p->sub;
-		p->sub = next_shell(p, p->sub + 1);
-		if (p->sub < p->kb->nwebshell_paths)
+			o->shells[o->nshells++] = req->shell;
+		if (p->shell_out || probe_spare(p))
 			return;
+		/* Answers came in any order: listed in the paths' order. */
+		qsort(o->shells, (size_t)o->nshells, sizeof o->shells[0],
+		      cmp_int);
 		break;
 	default: return;
 	}

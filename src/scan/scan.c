@@ -183,17 +183,19 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 	if (output_close(&so->out, rc == 0) && rc == 0)
 		rc = EXH_EIO;
 	if (so->stats)
-		fprintf(
-		    stderr,
-		    "stats: targets %llu, handshakes %llu, requests %llu, "
-		    "peak in flight %llu, seconds %.3f, launch rate %.1f/s\n",
-		    (unsigned long long)st.launched,
-		    (unsigned long long)st.handshakes,
-		    (unsigned long long)st.requests,
-		    (unsigned long long)st.peak_inflight, st.seconds,
-		    st.launch_seconds > 0
-		        ? (double)(st.launched - 1) / st.launch_seconds
-		        : 0.0);
+		fprintf(stderr,
+		        "stats: targets %llu, handshakes %llu, requests %llu, "
+		        "lanes %llu, peak in flight %llu, seconds %.3f, launch "
+		        "rate "
+		        "%.1f/s\n",
+		        (unsigned long long)st.launched,
+		        (unsigned long long)st.handshakes,
+		        (unsigned long long)st.requests,
+		        (unsigned long long)st.lanes,
+		        (unsigned long long)st.peak_inflight, st.seconds,
+		        st.launch_seconds > 0
+		            ? (double)(st.launched - 1) / st.launch_seconds
+		            : 0.0);
 	if (st.refused_special && !so->quiet)
 		log_warn(
 		    "%llu targets were not probed: special-purpose ranges "

@@ -12,55 +12,83 @@ struct script {
 	const char *path, *raw;
 };
 
+/* Requests out at once: 1 is one connection; more is a target's own
+ * connection and its lanes, each answered in another order than asked,
+ * and now and then one given up (its request handed back). */
+static int lanes = 1;
+
+static const char *answer(const struct script *s, size_t n,
+                          const struct probe_req *req)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		/* "PATH#ssrf" answers only the SSRF probe (the one with
+		 * X-BEResource); plain x.js paths the others. */
+		const char *hash = strchr(s[i].path, '#');
+		size_t plen =
+		    hash ? (size_t)(hash - s[i].path) : strlen(s[i].path);
+		bool ssrf_req = strstr(req->headers, "X-BEResource") != NULL;
+		if (strncmp(req->path, s[i].path, plen) != 0)
+			continue;
+		if (strstr(s[i].path, "x.js") && ssrf_req != (hash != NULL))
+			continue;
+		return s[i].raw;
+	}
+	return "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+}
+
 static int run(const struct script *s, size_t n, unsigned checks,
                struct observation *o, char *asked, size_t cap)
 {
 	struct probe p;
-	struct probe_req req;
-	int requests = 0;
+	struct probe_req out[LIM_TARGET_CONNS];
+	int requests = 0, nout = 0, round = 0;
 
 	memset(o, 0, sizeof *o);
 	asked[0] = '\0';
 	probe_init(&p, kb, checks, o);
-	while (probe_next(&p, &req) && requests < 200) {
-		size_t i, used;
-		const char *raw =
-		    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
-		struct http_resp r;
+	for (;;) {
+		const char *raw;
+		struct probe_req req;
+		while (nout < lanes && requests + nout < 200 &&
+		       probe_next(&p, &out[nout]))
+			nout++;
+		if (nout == 0)
+			break;
+		round++;
+		if (nout > 1 && round % 5 == 0) {
+			/* A lane that could not connect: its path goes
+			 * back and is asked on another connection. */
+			probe_return(&p, &out[0]);
+			out[0] = out[--nout];
+			continue;
+		}
+		/* The last asked is answered first. */
+		req = out[--nout];
 		requests++;
 		if (strlen(asked) + strlen(req.path) + 2 < cap &&
 		    requests < 12) {
 			strncat(asked, req.path, cap - strlen(asked) - 1);
 			strncat(asked, " ", cap - strlen(asked) - 1);
 		}
-		for (i = 0; i < n; i++) {
-			/* "PATH#ssrf" answers only the SSRF probe (the one
-			 * with X-BEResource); plain x.js paths the others. */
-			const char *hash = strchr(s[i].path, '#');
-			size_t plen = hash ? (size_t)(hash - s[i].path)
-			                   : strlen(s[i].path);
-			bool ssrf_req =
-			    strstr(req.headers, "X-BEResource") != NULL;
-			if (strncmp(req.path, s[i].path, plen) != 0)
-				continue;
-			if (strstr(s[i].path, "x.js") &&
-			    ssrf_req != (hash != NULL))
-				continue;
-			raw = s[i].raw;
-			break;
-		}
+		raw = answer(s, n, &req);
 		if (!raw) {
-			probe_feed(&p, NULL);
-			continue;
+			probe_feed(&p, &req, NULL);
+		} else {
+			struct http_resp r;
+			size_t used;
+			http_resp_init(&r, false);
+			/* A response without length ends at close, as here. */
+			if (http_resp_feed(&r, raw, strlen(raw), &used) != 0 &&
+			    http_resp_eof(&r) != 0)
+				abort();
+			probe_feed(&p, &req, &r);
+			http_resp_release(&r);
 		}
-		http_resp_init(&r, false);
-		/* A response without length ends at close, as here. */
-		if (http_resp_feed(&r, raw, strlen(raw), &used) != 0 &&
-		    http_resp_eof(&r) != 0)
-			abort();
-		probe_feed(&p, &r);
-		http_resp_release(&r);
 	}
+	/* Nothing is left out or handed back once the plan says no more. */
+	CHECK(probe_done(&p) && p.shell_out == 0 && p.nrequeue == 0);
 	return requests;
 }
 
@@ -69,14 +97,14 @@ static int run(const struct script *s, size_t n, unsigned checks,
 	"<!-- OwaPage = ASP.auth_logon_aspx --><link href=\"/owa/auth/" build  \
 	"/themes/a.ico\">    "
 
-int main(void)
+/* Every case holds whether the web-shell paths are asked one at a time
+ * or on several connections at once. */
+static void cases(void)
 {
 	struct observation o;
 	char asked[2048], bs[BUILD_STRLEN];
 	int n;
 
-	if (kb_load(getenv("EXHUNT_DATA"), &kb))
-		return 1;
 	/* CU from the page; the manifest's version is kept but proves only
 	 * the CU (whether updates change it is not known). */
 	{
@@ -292,6 +320,20 @@ int main(void)
 			CHECK_STR(observation_shells(&o), "incomplete");
 		}
 	}
+	/* Two shells: listed in the path list's order however their
+	 * answers arrived. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/auth/shell.aspx", "HTTP/1.1 200 OK\r\n\r\n"},
+		    {"/aspnet_client/supp0rt.aspx",
+		     "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
+		    {"/owa/auth/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/"
+		                   "errorFE.aspx?httpCode=404\r\n\r\n"}};
+		run(s, 4, CHECK_WEBSHELLS, &o, asked, sizeof asked);
+		CHECK(o.nshells == 2 && o.shells[0] < o.shells[1]);
+		CHECK_STR(observation_shells(&o), "found");
+	}
 	/* A pool: two front ends answer, one of them shows its exact
 	 * build; it does not speak for the other: CU precision. */
 	{
@@ -396,6 +438,19 @@ int main(void)
 		                       "0\r\n\r\n"}};
 		run(s, 2, CHECK_PROXYSHELL, &o, asked, sizeof asked);
 		CHECK(o.proxyshell == CHK_INCONCLUSIVE);
+	}
+}
+
+int main(void)
+{
+	static const int widths[] = {1, 2, 6, LIM_TARGET_CONNS};
+	size_t i;
+
+	if (kb_load(getenv("EXHUNT_DATA"), &kb))
+		return 1;
+	for (i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		lanes = widths[i];
+		cases();
 	}
 	kb_free(kb);
 	return check_done();
