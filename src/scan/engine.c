@@ -1009,6 +1009,9 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 				first_launch = last_launch;
 			start_target(&e, index, pos);
 		}
+		/* Here, after new targets took what they could: a slot that
+		 * a finished target frees goes to a new target first. */
+		open_lanes(&e);
 		if ((uint64_t)e.active > st->peak_inflight)
 			st->peak_inflight = (uint64_t)e.active;
 		if (exhausted && e.active == 0)
@@ -1022,7 +1025,6 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 			rc = EXH_EIO;
 			break;
 		}
-		open_lanes(&e);
 		while (e.hs_head >= 0 && e.hs_active < e.hs_cap) {
 			struct conn *c = &e.conns[e.hs_head];
 			hs_unlink(&e, c);

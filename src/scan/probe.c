@@ -17,6 +17,9 @@ enum {
 	S_MIT_EEMS,      /* mitigation: the autodiscover+powershell rule */
 	S_SHELL_CONTROL, /* webshells: a random path first (a catch-all?) */
 	S_SHELLS,        /* webshells: one GET per known path */
+	S_SHELL_RECHECK, /* webshells: the random path again where one was
+	                  * found (a device that began answering everything
+	                  * mid-check, a rate limit's block page) */
 	S_DONE,
 };
 
@@ -62,6 +65,16 @@ static int next_shell(const struct probe *p, int k)
 	while (k < p->kb->nwebshell_paths && shell_skipped(p, k))
 		k++;
 	return k;
+}
+
+/* The first folder at or after f holding a path found, or nfolders. */
+static int next_found_folder(const struct probe *p, int f)
+{
+	for (; f < p->kb->nwebshell_folders; f++)
+		for (int i = 0; i < p->obs->nshells; i++)
+			if (p->kb->webshell_folder[p->obs->shells[i]] == f)
+				return f;
+	return f;
 }
 
 /* Moves to the next step that applies. */
@@ -119,6 +132,11 @@ static void advance(struct probe *p)
 				if (p->shell_next < p->kb->nwebshell_paths)
 					return;
 			}
+			break;
+		case S_SHELL_RECHECK:
+			p->sub = next_found_folder(p, 0);
+			if (p->sub < p->kb->nwebshell_folders)
+				return;
 			break;
 		default: p->step = S_DONE; return;
 		}
@@ -198,7 +216,8 @@ bool probe_next(struct probe *p, struct probe_req *req)
 	case S_MIT_EEMS:
 		snprintf(req->path, sizeof req->path, "%s", EEMS_PATH);
 		return true;
-	case S_SHELL_CONTROL: {
+	case S_SHELL_CONTROL:
+	case S_SHELL_RECHECK: {
 		/* In each folder, a name no server has: what a missing page
 		 * looks like there. Derived from the address, so reruns ask
 		 * the same. */
@@ -573,6 +592,25 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 			o->shells_catch_all_folders |= 1u << p->sub;
 		}
 		if (++p->sub < p->kb->nwebshell_folders)
+			return;
+		break;
+	case S_SHELL_RECHECK:
+		/* The name no server has, asked again after the paths: if it
+		 * now answers with content, so would every path of the folder
+		 * (a device that turned to answering everything while we
+		 * asked): what was found there cannot be told from it. */
+		if (r && (r->status == 200 || r->status == 500)) {
+			int i, n = 0;
+			for (i = 0; i < o->nshells; i++)
+				if (p->kb->webshell_folder[o->shells[i]] !=
+				    p->sub)
+					o->shells[n++] = o->shells[i];
+			o->nshells = n;
+			o->shells_catch_all = true;
+			o->shells_catch_all_folders |= 1u << p->sub;
+		}
+		p->sub = next_found_folder(p, p->sub + 1);
+		if (p->sub < p->kb->nwebshell_folders)
 			return;
 		break;
 	case S_SHELLS:

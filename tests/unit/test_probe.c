@@ -16,6 +16,9 @@ struct script {
  * connection and its lanes, each answered in another order than asked,
  * and now and then one given up (its request handed back). */
 static int lanes = 1;
+/* A device that answers every request with its own 200 page from the
+ * Nth request on (a rate limit's block page); 0: never. */
+static int flip_after;
 
 static const char *answer(const struct script *s, size_t n,
                           const struct probe_req *req)
@@ -72,7 +75,10 @@ static int run(const struct script *s, size_t n, unsigned checks,
 			strncat(asked, req.path, cap - strlen(asked) - 1);
 			strncat(asked, " ", cap - strlen(asked) - 1);
 		}
-		raw = answer(s, n, &req);
+		raw = flip_after && requests > flip_after
+		          ? "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n"
+		            "Rate limited"
+		          : answer(s, n, &req);
 		if (!raw) {
 			probe_feed(&p, &req, NULL);
 		} else {
@@ -333,6 +339,20 @@ static void cases(void)
 		run(s, 4, CHECK_WEBSHELLS, &o, asked, sizeof asked);
 		CHECK(o.nshells == 2 && o.shells[0] < o.shells[1]);
 		CHECK_STR(observation_shells(&o), "found");
+	}
+	/* A device that turns to answering everything with 200 while the
+	 * paths are asked: the random path asked again shows it, and what
+	 * was "found" in those folders cannot be told. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/auth/", "HTTP/1.1 302 Found\r\nLocation: /owa/auth/"
+		                   "errorFE.aspx?httpCode=404\r\n\r\n"}};
+		flip_after = 40;
+		run(s, 2, CHECK_WEBSHELLS, &o, asked, sizeof asked);
+		flip_after = 0;
+		CHECK(o.nshells == 0);
+		CHECK_STR(observation_shells(&o), "cannot-tell");
 	}
 	/* A pool: two front ends answer, one of them shows its exact
 	 * build; it does not speak for the other: CU precision. */
