@@ -116,6 +116,7 @@ const char *engine_refusal(const struct engine_opts *o, uint32_t ip)
 static void conn_io(struct loop_io *io, uint32_t ev);
 static void start_handshake(struct conn *c);
 static void open_conn(struct conn *c);
+static void on_writable(struct conn *c);
 
 /* The target a connection works for. */
 static struct conn *tgt(struct conn *c)
@@ -447,8 +448,9 @@ static void begin_request(struct conn *c)
 	c->resp_active = true;
 	c->resp_bytes = 0;
 	c->state = CS_SEND;
-	if (watch(c, EPOLLOUT))
-		conn_io(&c->io, EPOLLOUT);
+	/* Written at once: a socket that takes the request needs no wait
+	 * for EPOLLOUT (two epoll_ctl calls a request before). */
+	on_writable(c);
 }
 
 /* The server closed or reset before answering the current request. */
@@ -656,7 +658,9 @@ static void on_writable(struct conn *c)
 		c->out_off += (size_t)n;
 	}
 	c->state = CS_RECV;
-	if (watch(c, EPOLLIN))
+	/* The answer cannot be here yet, unless OpenSSL holds bytes that
+	 * came with the last one, which epoll would not report. */
+	if (watch(c, EPOLLIN) && c->ssl && SSL_has_pending(c->ssl))
 		on_readable(c);
 }
 
