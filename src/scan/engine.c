@@ -101,7 +101,6 @@ struct engine {
 	int max_lanes; /* per target: --conns-per-target - 1 */
 	struct lane_wait *wait;
 	int nwait;
-	uint64_t lanes_opened;
 };
 
 const char *engine_refusal(const struct engine_opts *o, uint32_t ip)
