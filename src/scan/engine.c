@@ -178,10 +178,6 @@ static void lane_free(struct conn *c)
 
 	close_socket(c);
 	buf_release(&c->out);
-	if (c->resp_active) {
-		http_resp_release(&c->resp);
-		c->resp_active = false;
-	}
 	for (i = 0; i < t->nlanes; i++)
 		if (t->lane[i] == me) {
 			t->lane[i] = t->lane[--t->nlanes];
@@ -391,11 +387,16 @@ static bool next_request(struct conn *c)
 		return true;
 	}
 	c->have_req = false;
-	if (probe_done(&t->probe) && !c->owner && t->nlanes == 0)
-		finish(c);
-	else
-		nothing_to_ask(c);
+	nothing_to_ask(c);
 	return false;
+}
+
+/* Another lane would help target t: paths are left to hand out beyond
+ * the one its next answer frees, and it may open more. */
+static bool lane_useful(const struct conn *t)
+{
+	return !t->lanes_off && t->nlanes < t->e->max_lanes &&
+	       probe_spare(&t->probe) >= 2;
 }
 
 /* The target could ask its web-shell paths on more connections: it waits
@@ -405,8 +406,7 @@ static void want_lanes(struct conn *t)
 {
 	struct engine *e = t->e;
 
-	if (t->lane_queued || t->lanes_off || t->nlanes >= e->max_lanes ||
-	    probe_spare(&t->probe) < 2)
+	if (t->lane_queued || !lane_useful(t))
 		return;
 	if (e->nwait == e->nconns) {
 		/* Entries of ended targets go; the live ones, one per target,
@@ -516,14 +516,14 @@ static void tls_fail(struct conn *c)
 	fail(c, "tls: handshake failed", msg);
 }
 
-/* Bytes this target has sent us on the wire, TLS records included (a
- * server can send records that carry no data: tickets, key updates). */
 static uint64_t live_bytes(const struct conn *c)
 {
 	return c->ssl ? BIO_number_read(SSL_get_rbio(c->ssl)) : 0;
 }
 
-/* Counted over the target: its own connection and its lanes. */
+/* Bytes this target has sent us on the wire, TLS records included (a
+ * server can send records that carry no data: tickets, key updates),
+ * over its own connection and its lanes. */
 static uint64_t raw_bytes(struct conn *c)
 {
 	struct conn *t = tgt(c);
@@ -760,18 +760,15 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 	}
 }
 
-static void start_target(struct engine *e, uint64_t index, uint64_t pos)
+/* Takes the free slot at the head of the list, set up for a new
+ * connection of a target (owner NULL) or of a lane. */
+static struct conn *take_slot(struct engine *e, uint64_t pos,
+                              struct conn *owner)
 {
-	int slot = e->free_head;
-	struct conn *c = &e->conns[slot];
-	struct target t;
-	int64_t now = now_ms();
+	struct conn *c = &e->conns[e->free_head];
 
 	e->free_head = c->next_free;
-	e->active++;
 	c->gen++;
-	memset(&c->obs, 0, sizeof c->obs);
-	targets_get(e->t, index, &t);
 	c->e = e;
 	c->io.fd = -1;
 	c->ssl = NULL;
@@ -781,10 +778,22 @@ static void start_target(struct engine *e, uint64_t index, uint64_t pos)
 	c->raw_before = 0;
 	c->hs_active = false;
 	c->hs_prev = c->hs_next = -1;
-	c->owner = NULL;
+	c->owner = owner;
 	c->nlanes = 0;
 	c->lanes_off = c->lane_queued = false;
 	buf_init(&c->out, 8192);
+	return c;
+}
+
+static void start_target(struct engine *e, uint64_t index, uint64_t pos)
+{
+	struct conn *c = take_slot(e, pos, NULL);
+	struct target t;
+	int64_t now = now_ms();
+
+	e->active++;
+	memset(&c->obs, 0, sizeof c->obs);
+	targets_get(e->t, index, &t);
 	c->obs.index = index;
 	c->obs.ip = t.ip;
 	c->obs.port = e->o->port;
@@ -821,31 +830,15 @@ static void start_target(struct engine *e, uint64_t index, uint64_t pos)
 /* A lane for target t, in a free slot, with the next path to ask. */
 static void lane_open(struct engine *e, struct conn *t)
 {
-	int slot = e->free_head;
-	struct conn *c = &e->conns[slot];
+	struct conn *c = take_slot(e, t->pos, t);
 
-	e->free_head = c->next_free;
 	e->lanes++;
 	e->st->lanes++;
-	c->gen++;
-	c->e = e;
-	c->owner = t;
-	c->nlanes = 0;
-	c->lanes_off = c->lane_queued = false;
-	c->io.fd = -1;
-	c->ssl = NULL;
-	c->pos = t->pos;
-	c->have_req = c->retried = c->resp_active = false;
 	c->tls_seen = true; /* the certificate is the owner's business */
-	c->served = c->reconnects = 0;
-	c->raw_before = 0;
-	c->hs_active = false;
-	c->hs_prev = c->hs_next = -1;
 	c->deadline = t->deadline;
 	memcpy(c->host, t->host, sizeof c->host);
-	buf_init(&c->out, 8192);
 	c->state = CS_CONNECT;
-	t->lane[t->nlanes++] = slot;
+	t->lane[t->nlanes++] = (int)(c - e->conns);
 	if (!probe_next(&t->probe, &c->req)) {
 		t->lanes_off = true;
 		lane_free(c);
@@ -866,9 +859,7 @@ static void open_lanes(struct engine *e)
 			continue; /* that target has ended */
 		t->lane_queued = false;
 		while (t->state != CS_FREE && t->state != CS_IDLE &&
-		       !t->lanes_off && t->nlanes < e->max_lanes &&
-		       probe_spare(&t->probe) >= 2 &&
-		       e->active + e->lanes < e->nconns)
+		       lane_useful(t) && e->active + e->lanes < e->nconns)
 			lane_open(e, t);
 	}
 }
