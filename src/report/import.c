@@ -4,8 +4,9 @@
  *
  * Two threads: a reader reads and parses a batch of lines while the
  * writer (the calling thread) writes the one before; they pass two
- * batches back and forth. A batch holds its lines' text and their parsed
- * nodes (whose views point into that text), so the writer only binds. */
+ * batches back and forth. A batch holds its lines' text, their parsed
+ * nodes (whose views point into that text) and what the store makes of
+ * each (store_rec_make), so the writer only binds. */
 #include "report/report.h"
 #include "base/err.h"
 #include "base/file.h"
@@ -69,7 +70,8 @@ struct item {
 	size_t node; /* its first node in the batch's nodes */
 	int count;   /* its nodes; 0 with why for a malformed line */
 	long lineno;
-	const char *why;
+	const char *why;      /* not JSON, or (count > 0) not a scan record */
+	struct store_rec rec; /* what the writer binds besides the nodes */
 };
 
 struct batch {
@@ -95,8 +97,12 @@ struct pipeline {
 	bool full[2]; /* filled by the reader, not yet written */
 	bool quit;    /* the writer stopped early */
 	FILE *f;
+	char *iobuf;     /* f's buffer */
 	struct jdoc doc; /* the reader's: its n points into a batch */
 };
+
+#define IOBUF_BYTES ((size_t)1 << 20)
+static bool stdin_buffered;
 
 /* Room for one more line of the largest size: in the chunk in use or a
  * next one. */
@@ -182,6 +188,7 @@ static void fill(struct pipeline *p, struct batch *b, long *lineno)
 		if (jsonr_parse(&p->doc, v, &it->why) == 0) {
 			it->count = p->doc.count;
 			b->nodes_used += (size_t)it->count;
+			store_rec_make(&p->doc, &it->rec, &it->why);
 		}
 		b->n++;
 		if (it->why) {
@@ -267,14 +274,15 @@ static int write_batch(struct store_writer *w, struct db *db,
 		if (!why) {
 			w->doc.n = b->nodes + it->node;
 			w->doc.count = it->count;
-			rc = store_put_doc(w, scope, &is_new, &why);
+			rc = store_put_rec(w, &it->rec, scope, &is_new, &why);
 			w->doc.n = w->doc.own;
 		} else {
 			rc = EXH_EINVAL;
 		}
 		if (rc == EXH_EINVAL)
 			log_error("%s:%ld: %s%s", path, it->lineno,
-			          it->why ? "not JSON: " : "", why);
+			          it->why && !it->count ? "not JSON: " : "",
+			          why);
 		else if (rc)
 			log_error("%s: writing line %ld failed: %s", db_path,
 			          it->lineno, db_errmsg(db));
@@ -331,8 +339,15 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 		goto out;
 	}
 	/* 1 MiB reads, not stdio's 4 KiB: a tenth of the reader's time went
-	 * to read(2) calls */
-	setvbuf(p->f, NULL, _IOFBF, (size_t)1 << 20);
+	 * to read(2) calls. (glibc takes the size only with a buffer.) */
+	if (p->f != stdin && (p->iobuf = malloc(IOBUF_BYTES))) {
+		setvbuf(p->f, p->iobuf, _IOFBF, IOBUF_BYTES);
+	} else if (p->f == stdin && !stdin_buffered) {
+		/* once, before stdin is first read; kept for the process */
+		static char in_buf[IOBUF_BYTES];
+		setvbuf(stdin, in_buf, _IOFBF, sizeof in_buf);
+		stdin_buffered = true;
+	}
 	if (store_open(db_path, &db) || store_writer_init(w, db, false) ||
 	    store_writer_bulk(w)) {
 		rc = EXH_EIO;
@@ -401,6 +416,7 @@ out:
 	db_close(db);
 	if (p->f && p->f != stdin)
 		fclose(p->f);
+	free(p->iobuf);
 	for (i = 0; i < 2; i++) {
 		int k;
 		for (k = 0; k < BATCH_CHUNKS; k++)

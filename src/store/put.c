@@ -94,6 +94,7 @@ static const struct {
     FIELD("http_status"),   FIELD("error"),
 };
 #undef FIELD
+_Static_assert(F_COUNT == STORE_REC_FIELDS, "store_rec's members");
 
 static bool key_is(const struct jdoc *d, int member, const char *name)
 {
@@ -186,6 +187,7 @@ int store_writer_init(struct store_writer *w, struct db *db, bool replace)
 	w->db = db;
 	w->path = db_name(db);
 	w->ncves = 0;
+	w->vlast_len = 0;
 	w->last_scan[0] = '\0';
 	/* PostgreSQL: server identities are shared by every scanner
 	 * writing at once; they are added on a connection of their own,
@@ -824,7 +826,49 @@ static char basis_letter(const char *word)
 	                                               : 'b';
 }
 
-static int bind_verdicts(struct store_writer *w, int v, int bo)
+/* The record's verdicts (v) and their bases (bo) as letters, in order,
+ * with the CVEs' names into r; nverdicts -1 when they do not fit. */
+static void rec_verdicts(const struct jdoc *d, int v, int bo,
+                         struct store_rec *r)
+{
+	/* the basis object lists the CVEs in the verdicts' order */
+	int bc = bo >= 0 && d->n[bo].type == J_OBJ ? d->n[bo].first : -1;
+	int c;
+
+	r->nverdicts = 0;
+	r->cves_len = 0;
+	for (c = v >= 0 && d->n[v].type == J_OBJ ? d->n[v].first : -1; c >= 0;
+	     c = d->n[c].next) {
+		char cve[24], word[32], b[32] = "build";
+		size_t len;
+		int k;
+		if (!jsonr_str(d, d->n[c].key, cve, sizeof cve) ||
+		    !jsonr_str(d, c, word, sizeof word))
+			continue;
+		len = strlen(cve) + 1;
+		if (r->nverdicts == STORE_REC_VERDICTS ||
+		    r->cves_len + len > sizeof r->cves) {
+			r->nverdicts = -1;
+			return;
+		}
+		if (bc >= 0 && key_is(d, bc, cve)) {
+			k = bc;
+			bc = d->n[bc].next;
+		} else {
+			k = jsonr_get(d, bo, cve);
+		}
+		if (k >= 0)
+			jsonr_str(d, k, b, sizeof b);
+		r->vl[r->nverdicts] = verdict_letter(word);
+		r->bl[r->nverdicts] = basis_letter(b);
+		r->nverdicts++;
+		memcpy(r->cves + r->cves_len, cve, len);
+		r->cves_len += len;
+	}
+}
+
+/* More verdicts than a store_rec carries: read from the nodes. */
+static int bind_verdicts_nodes(struct store_writer *w, int v, int bo)
 {
 	const struct jdoc *d = &w->doc;
 	char vs[STORE_MAX_CVES + 1], bs[STORE_MAX_CVES + 1];
@@ -857,6 +901,47 @@ static int bind_verdicts(struct store_writer *w, int v, int bo)
 			jsonr_str(d, k, b, sizeof b);
 		vs[i] = verdict_letter(word);
 		bs[i] = basis_letter(b);
+		if (i + 1 > len)
+			len = i + 1;
+	}
+	col_copy(w, C_VERDICTS, vs, len);
+	col_copy(w, C_BASIS, bs, len);
+	return 0;
+}
+
+/* Binds the verdict strings: each CVE at the position the store gives
+ * it. Records list the same CVEs in the same order, so the positions of
+ * the last record's list are kept and used again when this one's list is
+ * the same. */
+static int bind_verdicts(struct store_writer *w, const struct store_rec *r)
+{
+	char vs[STORE_MAX_CVES + 1], bs[STORE_MAX_CVES + 1];
+	int len = 0, hint = 0, i, n;
+	const char *cve = r->cves;
+
+	if (r->nverdicts < 0)
+		return bind_verdicts_nodes(w, r->f[F_VERDICTS], r->f[F_BASIS]);
+	if (r->cves_len != w->vlast_len ||
+	    memcmp(r->cves, w->vlast, r->cves_len) != 0) {
+		for (n = 0; n < r->nverdicts; n++, cve += strlen(cve) + 1) {
+			i = cve_index(w, cve, hint);
+			if (i == -2)
+				return EXH_EIO;
+			w->vpos[n] = i;
+			if (i >= 0)
+				hint = i + 1;
+		}
+		memcpy(w->vlast, r->cves, r->cves_len);
+		w->vlast_len = r->cves_len;
+	}
+	memset(vs, '-', sizeof vs);
+	memset(bs, '-', sizeof bs);
+	for (n = 0; n < r->nverdicts; n++) {
+		i = w->vpos[n];
+		if (i < 0)
+			continue;
+		vs[i] = r->vl[n];
+		bs[i] = r->bl[n];
 		if (i + 1 > len)
 			len = i + 1;
 	}
@@ -976,37 +1061,45 @@ static int bulk_twin(struct store_writer *w, const char *key, const char *name,
  * scan are two servers (machines installed from one image): the first
  * address in text order keeps the identity, each other one gets its own
  * (identity and address), whichever order they arrive in. */
-static int bind_server(struct store_writer *w, const int f[F_COUNT],
-                       int cn_node, long long obs_key)
+/* The identity's parts (bind_server), made with the record. */
+static void rec_server(const struct jdoc *d, struct store_rec *r)
 {
-	const struct jdoc *d = &w->doc;
+	const int *f = r->f;
 	int names = f[F_NAMES];
-	char name[256] = "", cn[256] = "", key[600], addr[128] = "";
-	long long id, lo = w->last_no * STORE_SEQ_LIMIT;
+	char cn[256] = "";
 	size_t i;
 
+	r->name[0] = r->addr[0] = '\0';
 	if (names >= 0 && d->n[names].type == J_ARR && d->n[names].first >= 0)
-		jsonr_str(d, d->n[names].first, name, sizeof name);
-	for (i = 0; name[i]; i++) {
-		if (name[i] == '.') {
-			name[i] = '\0';
+		jsonr_str(d, d->n[names].first, r->name, sizeof r->name);
+	for (i = 0; r->name[i]; i++) {
+		if (r->name[i] == '.') {
+			r->name[i] = '\0';
 			break;
 		}
-		name[i] = (char)toupper((unsigned char)name[i]);
+		r->name[i] = (char)toupper((unsigned char)r->name[i]);
 	}
-	if (cn_node >= 0)
-		jsonr_str(d, cn_node, cn, sizeof cn);
+	if (r->tls[2] >= 0)
+		jsonr_str(d, r->tls[2], cn, sizeof cn);
 	for (i = 0; cn[i]; i++)
 		cn[i] = (char)tolower((unsigned char)cn[i]);
 	if (f[F_IP] >= 0)
-		jsonr_str(d, f[F_IP], addr, sizeof addr);
+		jsonr_str(d, f[F_IP], r->addr, sizeof r->addr);
 	else if (f[F_HOSTNAME] >= 0)
-		jsonr_str(d, f[F_HOSTNAME], addr, sizeof addr);
-	if (name[0])
-		snprintf(key, sizeof key, "name:%s|%s", name, cn);
+		jsonr_str(d, f[F_HOSTNAME], r->addr, sizeof r->addr);
+	if (r->name[0])
+		snprintf(r->key, sizeof r->key, "name:%s|%s", r->name, cn);
 	else
-		snprintf(key, sizeof key, "addr:%s:%lld", addr,
-		         num(d, f[F_PORT]));
+		snprintf(r->key, sizeof r->key, "addr:%s:%lld", r->addr,
+		         r->port);
+}
+
+static int bind_server(struct store_writer *w, const struct store_rec *r,
+                       long long obs_key)
+{
+	const char *key = r->key, *name = r->name, *addr = r->addr;
+	long long id, lo = w->last_no * STORE_SEQ_LIMIT;
+
 	if (w->bulk && w->bulk->on) {
 		/* the server id is joined when the row is sent */
 		char final[800];
@@ -1123,28 +1216,75 @@ int store_put(struct store_writer *w, struct view line, const char *scope,
 	return store_put_doc(w, scope, added, why);
 }
 
-int store_put_doc(struct store_writer *w, const char *scope, bool *added,
-                  const char **why)
+int store_rec_make(const struct jdoc *d, struct store_rec *r, const char **why)
 {
-	struct jdoc *d = &w->doc;
-	int f[F_COUNT], tls[3], k, n;
-	char scan_id[128];
-	bool exchange;
-	long long obs_key;
+	const int *f = r->f;
+	int k;
 
-	*added = false;
-	record_members(d, 0, f);
+	record_members(d, 0, r->f);
 	if (d->n[0].type != J_OBJ || f[F_SCAN_ID] < 0 || f[F_SEQ] < 0 ||
 	    d->n[f[F_SEQ]].type != J_NUM || f[F_EXCHANGE] < 0 ||
 	    d->n[f[F_EXCHANGE]].type != J_BOOL ||
-	    !jsonr_str(d, f[F_SCAN_ID], scan_id, sizeof scan_id)) {
+	    !jsonr_str(d, f[F_SCAN_ID], r->scan_id, sizeof r->scan_id)) {
 		*why = "not an exhunt scan record (scan_id, seq and exchange "
 		       "are required)";
 		return EXH_EINVAL;
 	}
-	exchange = d->n[f[F_EXCHANGE]].truth;
-	if (strcmp(scan_id, w->last_scan) &&
-	    scan_number(w, scan_id, f[F_TIME], scope))
+	r->seq = num(d, f[F_SEQ]);
+	if (r->seq < 0 || r->seq >= STORE_SEQ_LIMIT) {
+		*why = "seq out of range";
+		return EXH_EINVAL;
+	}
+	r->exchange = d->n[f[F_EXCHANGE]].truth;
+	r->port = num(d, f[F_PORT]);
+	r->status = num(d, f[F_STATUS]);
+	k = f[F_EOL];
+	r->eol = k >= 0 && d->n[k].type == J_BOOL && d->n[k].truth;
+	r->tls[0] = jsonr_get(d, f[F_TLS], "version");
+	r->tls[1] = jsonr_get(d, f[F_TLS], "cert_sha256");
+	r->tls[2] = jsonr_get(d, f[F_TLS], "cert_cn");
+	k = f[F_SHELLS];
+	r->nshells = 0;
+	if (k >= 0 && d->n[k].type == J_ARR) {
+		int c;
+		for (c = d->n[k].first; c >= 0; c = d->n[c].next)
+			r->nshells++;
+	}
+	r->key[0] = '\0';
+	if (r->exchange)
+		rec_server(d, r);
+	rec_verdicts(d, f[F_VERDICTS], f[F_BASIS], r);
+	return 0;
+}
+
+int store_put_doc(struct store_writer *w, const char *scope, bool *added,
+                  const char **why)
+{
+	struct store_rec *r = malloc(sizeof *r);
+	int rc;
+
+	*added = false;
+	if (!r) {
+		*why = "out of memory";
+		return EXH_ENOMEM;
+	}
+	rc = store_rec_make(&w->doc, r, why);
+	if (rc == 0)
+		rc = store_put_rec(w, r, scope, added, why);
+	free(r);
+	return rc;
+}
+
+int store_put_rec(struct store_writer *w, const struct store_rec *r,
+                  const char *scope, bool *added, const char **why)
+{
+	const int *f = r->f;
+	long long obs_key;
+
+	(void)why;
+	*added = false;
+	if (strcmp(r->scan_id, w->last_scan) &&
+	    scan_number(w, r->scan_id, f[F_TIME], scope))
 		goto db_error;
 	if (w->bulk) {
 		struct store_bulk *b = w->bulk;
@@ -1159,51 +1299,36 @@ int store_put_doc(struct store_writer *w, const char *scope, bool *added,
 	}
 	dbq_reset(w->obs);
 	dbq_clear(w->obs);
-	if (num(d, f[F_SEQ]) < 0 || num(d, f[F_SEQ]) >= STORE_SEQ_LIMIT) {
-		*why = "seq out of range";
-		return EXH_EINVAL;
-	}
-	tls[0] = jsonr_get(d, f[F_TLS], "version");
-	tls[1] = jsonr_get(d, f[F_TLS], "cert_sha256");
-	tls[2] = jsonr_get(d, f[F_TLS], "cert_cn");
-	obs_key = w->last_no * STORE_SEQ_LIMIT + num(d, f[F_SEQ]);
+	obs_key = w->last_no * STORE_SEQ_LIMIT + r->seq;
 	col_int(w, C_KEY, obs_key);
-	col_copy(w, C_SCAN, scan_id, -1);
-	col_int(w, C_SEQ, num(d, f[F_SEQ]));
+	col_copy(w, C_SCAN, r->scan_id, -1);
+	col_int(w, C_SEQ, r->seq);
 	bind_jstr(w, C_TIME, f[F_TIME]);
 	if (f[F_TIME] < 0)
 		col_text(w, C_TIME, "", 0);
 	bind_jstr(w, C_IP, f[F_IP]);
-	col_int(w, C_PORT, num(d, f[F_PORT]));
+	col_int(w, C_PORT, r->port);
 	bind_jstr(w, C_HOSTNAME, f[F_HOSTNAME]);
-	col_int(w, C_EXCHANGE, exchange);
-	if (exchange && bind_server(w, f, tls[2], obs_key))
+	col_int(w, C_EXCHANGE, r->exchange);
+	if (r->exchange && bind_server(w, r, obs_key))
 		goto db_error;
 	bind_jstr(w, C_PRODUCT, f[F_PRODUCT]);
 	bind_jstr(w, C_BUILD, f[F_BUILD]);
 	bind_jstr(w, C_PRECISION, f[F_PRECISION]);
 	bind_jstr(w, C_SOURCE, f[F_SOURCE]);
 	bind_jstr(w, C_NAME, f[F_BUILD_NAME]);
-	k = f[F_EOL];
-	col_int(w, C_EOL, k >= 0 && d->n[k].type == J_BOOL && d->n[k].truth);
+	col_int(w, C_EOL, r->eol);
 	bind_raw(w, C_NAMES, f[F_NAMES]);
 	bind_raw(w, C_NTLM, f[F_NTLM]);
-	if (bind_verdicts(w, f[F_VERDICTS], f[F_BASIS]))
+	if (bind_verdicts(w, r))
 		goto db_error;
 	bind_raw(w, C_CHECKS, f[F_CHECKS]);
-	k = f[F_SHELLS];
-	n = 0;
-	if (k >= 0 && d->n[k].type == J_ARR) {
-		int c;
-		for (c = d->n[k].first; c >= 0; c = d->n[c].next)
-			n++;
-	}
-	col_int(w, C_NSHELLS, n);
-	bind_raw(w, C_SHELLS, n ? k : -1);
-	bind_jstr(w, C_TLSV, tls[0]);
-	bind_jstr(w, C_CERT, tls[1]);
-	bind_jstr(w, C_CN, tls[2]);
-	col_int(w, C_STATUS, num(d, f[F_STATUS]));
+	col_int(w, C_NSHELLS, r->nshells);
+	bind_raw(w, C_SHELLS, r->nshells ? f[F_SHELLS] : -1);
+	bind_jstr(w, C_TLSV, r->tls[0]);
+	bind_jstr(w, C_CERT, r->tls[1]);
+	bind_jstr(w, C_CN, r->tls[2]);
+	col_int(w, C_STATUS, r->status);
 	bind_jstr(w, C_ERROR, f[F_ERROR]);
 	if (w->bulk && w->bulk->on) {
 		/* counted when sent (store_flush) */

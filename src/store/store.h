@@ -16,6 +16,9 @@ struct dbq;
 #define STORE_MAX_CVES 256
 /* observations.key = scan number * STORE_SEQ_LIMIT + seq */
 #define STORE_SEQ_LIMIT (1ll << 40)
+/* struct store_rec's bounds */
+#define STORE_REC_FIELDS 22
+#define STORE_REC_VERDICTS 64
 
 /* Opens (creating when needed) the store target (a file, or a
  * postgresql:// URL) with the current schema, migrating an older one in
@@ -41,6 +44,10 @@ struct store_writer {
 	long long last_no;
 	char cves[STORE_MAX_CVES][24]; /* verdict string position i+1 */
 	int ncves;
+	/* the CVE list of the last record written and their positions */
+	char vlast[1024];
+	size_t vlast_len;
+	int vpos[STORE_REC_VERDICTS];
 	char why[160];
 	struct jdoc doc;
 };
@@ -64,8 +71,37 @@ void store_discard(struct store_writer *w);
 int store_put(struct store_writer *w, struct view line, const char *scope,
               bool *added, const char **why);
 /* The same for a record already parsed into w->doc (its text still in
- * memory): a reader thread parses, the writer only writes. */
+ * memory). */
 int store_put_doc(struct store_writer *w, const char *scope, bool *added,
                   const char **why);
+
+/* A parsed record reduced to what the writer needs beyond its nodes: the
+ * members found, its numbers, the parts of its server identity and its
+ * verdicts' letters. store_rec_make needs no database, so import's
+ * reader thread makes it while the writer writes the batch before, and
+ * the writer only binds (store_put_rec). */
+struct store_rec {
+	int f[STORE_REC_FIELDS]; /* the members (nodes), -1 when absent */
+	int tls[3];              /* tls.version, cert_sha256, cert_cn */
+	long long seq, port, status;
+	bool exchange, eol;
+	int nshells;
+	char scan_id[128];
+	/* the server identity (docs/report.md): its key, the name part and
+	 * the address a twin is told apart by */
+	char key[600], name[256], addr[128];
+	/* the verdicts in the record's order: letters, and the CVEs' names
+	 * one after another, each NUL-ended; nverdicts is -1 when they do
+	 * not fit (the writer reads them from the nodes then) */
+	int nverdicts;
+	size_t cves_len;
+	char vl[STORE_REC_VERDICTS], bl[STORE_REC_VERDICTS];
+	char cves[1024];
+};
+/* 0, or EXH_EINVAL with *why when d is not an exhunt scan record. */
+int store_rec_make(const struct jdoc *d, struct store_rec *r, const char **why);
+/* Writes r, made from the document now in w->doc; as store_put_doc. */
+int store_put_rec(struct store_writer *w, const struct store_rec *r,
+                  const char *scope, bool *added, const char **why);
 
 #endif

@@ -80,6 +80,43 @@ done
 wait $pid || fail "import with readers"
 [ "$reads" -ge 2 ] || echo "note: only $reads reads during the import"
 [ "$(sqlite3 "$TMP/big2.db" "select count(*) from observations")" = 204800 ] || fail "records lost with readers"
+# Verdicts land at their CVE's position whatever each record lists:
+# another order, CVEs the store has not seen, more than a record's
+# reduced form carries (64) and the lists alternating between records.
+python3 - "$TMP/scan.jsonl" "$TMP/verd.jsonl" <<'PY'
+import json, sys
+src = [json.loads(l) for l in open(sys.argv[1])]
+ex = [r for r in src if r["verdicts"]][:4]
+words = ["vulnerable", "patched", "likely-vulnerable", "unknown"]
+bases = ["build", "check:ssrf-26855", "check:proxyshell"]
+out = []
+for i, r in enumerate(ex * 3):
+    r = dict(r, scan_id="verd", seq=i)
+    items = list(r["verdicts"].items())
+    if i % 3 == 1:
+        items.reverse()
+    if i % 3 == 2:
+        items += [("CVE-2099-%04d" % k, words[k % 4]) for k in range(40)]
+    r["verdicts"] = dict(items)
+    r["verdict_basis"] = {c: bases[(i + k) % 3] for k, (c, _) in enumerate(items)}
+    out.append(r)
+with open(sys.argv[2], "w") as f:
+    for r in out:
+        f.write(json.dumps(r) + "\n")
+PY
+"$EXHUNT" report import --db "$TMP/verd.db" "$TMP/verd.jsonl" >/dev/null || fail "import of verdict lists"
+sqlite3 -separator ' ' "$TMP/verd.db" "select seq, cve, verdict, basis from verdicts where scan_id='verd' and verdict != 'unknown' or (scan_id='verd' and cve like 'CVE-2099-%')" \
+	| sort >"$TMP/verd.got"
+python3 - "$TMP/verd.jsonl" <<'PY' | sort >"$TMP/verd.want"
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    for c, v in r["verdicts"].items():
+        if v != "unknown" or c.startswith("CVE-2099-"):
+            print(r["seq"], c, v, r["verdict_basis"][c])
+PY
+[ "$(wc -l <"$TMP/verd.want")" -gt 400 ] || fail "verdict test input"
+cmp -s "$TMP/verd.got" "$TMP/verd.want" || { diff "$TMP/verd.got" "$TMP/verd.want" | head; fail "verdicts misplaced"; }
 # A bad line names the file and line.
 { head -3 "$TMP/scan.jsonl"; echo '{"scan_id": broken'; } >"$TMP/bad.jsonl"
 set +e
@@ -87,4 +124,11 @@ set +e
 rc=$?
 set -e
 [ $rc = 2 ] && grep -q "bad.jsonl:4: not JSON" "$TMP/err" || fail "bad line not named ($rc: $(cat "$TMP/err"))"
+{ head -3 "$TMP/scan.jsonl"; echo '{"scan_id":"x","exchange":true}'; } >"$TMP/bad2.jsonl"
+set +e
+"$EXHUNT" report import --db "$TMP/bad2.db" "$TMP/bad2.jsonl" 2>"$TMP/err" >/dev/null
+rc=$?
+set -e
+[ $rc = 2 ] && grep -q "bad2.jsonl:4: not an exhunt scan record" "$TMP/err" && ! grep -q "not JSON" "$TMP/err" \
+	|| fail "a record without seq not named ($rc: $(cat "$TMP/err"))"
 pass
