@@ -37,27 +37,40 @@ static int node(struct p *p, enum jtype t, int parent, int key)
 
 static int value(struct p *p, int parent, int key, int depth);
 
+/* Bytes a string's scan stops at: the closing quote, an escape, a
+ * control character (refused). */
+#define STOP4(c) [c] = true, [c + 1] = true, [c + 2] = true, [c + 3] = true
+static const bool stops[256] = {
+    STOP4(0),  STOP4(4),  STOP4(8),  STOP4(12),    STOP4(16),
+    STOP4(20), STOP4(24), STOP4(28), ['"'] = true, ['\\'] = true,
+};
+#undef STOP4
+
 static int string(struct p *p, int parent, int key)
 {
 	const char *start;
+	bool esc = false;
 	int id;
 
 	if (p->s >= p->e || *p->s != '"')
 		return -1;
 	start = ++p->s;
-	while (p->s < p->e && *p->s != '"') {
+	for (;;) {
+		while (p->s < p->e && !stops[(unsigned char)*p->s])
+			p->s++;
+		if (p->s >= p->e || *p->s == '"')
+			break;
 		if ((unsigned char)*p->s < 0x20) {
 			p->why = "control character in a string";
 			return -1;
 		}
-		if (*p->s == '\\') {
-			if (p->e - p->s < 2) {
-				p->why = "unfinished escape";
-				return -1;
-			}
-			p->s++;
+		/* a backslash */
+		if (p->e - p->s < 2) {
+			p->why = "unfinished escape";
+			return -1;
 		}
-		p->s++;
+		esc = true;
+		p->s += 2;
 	}
 	if (p->s >= p->e) {
 		p->why = "unterminated string";
@@ -67,6 +80,7 @@ static int string(struct p *p, int parent, int key)
 	if (id < 0)
 		return -1;
 	p->d->n[id].raw = (struct view){start, (size_t)(p->s - start)};
+	p->d->n[id].esc = esc;
 	p->s++;
 	return id;
 }
@@ -258,6 +272,13 @@ bool jsonr_str(const struct jdoc *d, int node, char *dst, size_t cap)
 	if (node < 0 || cap == 0 || d->n[node].type != J_STR)
 		return false;
 	n = &d->n[node];
+	if (!n->esc) {
+		if (n->raw.len >= cap)
+			return false;
+		memcpy(dst, n->raw.p, n->raw.len);
+		dst[n->raw.len] = '\0';
+		return true;
+	}
 	for (i = 0; i < n->raw.len; i++) {
 		char c = n->raw.p[i];
 		if (o + 1 >= cap)

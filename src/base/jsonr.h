@@ -18,6 +18,7 @@ struct jnode {
 	int next;   /* next sibling, -1 at the end */
 	int first;  /* first child of an array or object, -1 if none */
 	bool truth; /* J_BOOL */
+	bool esc;   /* J_STR: raw holds an escape (else raw is the text) */
 };
 
 /* The nodes of one parsed value. n points at own unless the caller

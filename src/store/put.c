@@ -754,7 +754,7 @@ static void bind_jstr(struct store_writer *w, int col, int n)
 
 	if (n < 0 || d->n[n].type != J_STR) {
 		col_null(w, col);
-	} else if (!memchr(d->n[n].raw.p, '\\', d->n[n].raw.len)) {
+	} else if (!d->n[n].esc) {
 		col_text(w, col, d->n[n].raw.p, (int)d->n[n].raw.len);
 	} else if (jsonr_str(d, n, tmp, sizeof tmp)) {
 		col_copy(w, col, tmp, -1);
