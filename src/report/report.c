@@ -1,4 +1,5 @@
 #include "report/report.h"
+#include "report/groups.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "scan/knowledge.h"
@@ -63,9 +64,12 @@ static bool is_open(char c)
 
 /* One pass over a scan's Exchange observations (a range of keys, in key
  * order): per-scan counts, and each server's state in cur. A server seen
- * at several addresses counts once, by its first observation. */
+ * at several addresses counts once, by its first observation. With gs,
+ * each observation with enrichment is also counted in its country and
+ * network (report/groups.h). */
 static int scan_pass(struct dbq *st, long long no, const int pos[],
-                     uint8_t *cur, size_t nservers, struct scan_figures *f)
+                     uint8_t *cur, size_t nservers, struct scan_figures *f,
+                     struct groups *gs, int scan)
 {
 	int k, step;
 
@@ -77,6 +81,17 @@ static int scan_pass(struct dbq *st, long long no, const int pos[],
 		const char *v = dbq_text(st, 1);
 		int vlen = v ? (int)dbq_len(st, 1) : 0;
 		uint8_t s = ST_SEEN;
+		if (gs && dbq_int(st, 4)) {
+			bool open = false;
+			long long asn = dbq_null(st, 6) ? 0 : dbq_int(st, 6);
+			for (k = 0; k < REPORT_CVES; k++)
+				open |= pos[k] && pos[k] <= vlen &&
+				        is_open(v[pos[k] - 1]);
+			groups_feed(gs, scan, id, open, dbq_int(st, 2) > 0,
+			            dbq_null(st, 5) ? NULL : dbq_text(st, 5),
+			            dbq_null(st, 6) ? NULL : &asn,
+			            dbq_null(st, 7) ? NULL : dbq_text(st, 7));
+		}
 		if (id <= 0 || (size_t)id >= nservers)
 			continue;
 		if (cur[id] & ST_SEEN) {
@@ -180,112 +195,6 @@ static void cu_histogram(struct db *db, long long no, struct report *r)
 	dbq_free(st);
 	/* version order: 2013 CU2 before CU10, product lines in turn */
 	qsort(r->cus, (size_t)r->ncus, sizeof r->cus[0], cu_cmp);
-}
-
-/* The grouped figures of one scan: key, name, servers, open to any
- * followed campaign, back-doored. */
-static int group_query(struct db *db, const int pos[], const char *col,
-                       struct dbq **st)
-{
-	char sql[1024], open[256] = "1=0";
-	int k;
-
-	for (k = 0; k < REPORT_CVES; k++)
-		if (pos[k])
-			snprintf(
-			    open + strlen(open), sizeof open - strlen(open),
-			    " OR substr(o.verdicts,%d,1) IN ('V','L')", pos[k]);
-	snprintf(sql, sizeof sql,
-	         "SELECT %s, max(a.as_name), count(DISTINCT o.server_id), "
-	         "count(DISTINCT CASE WHEN %s THEN o.server_id END), "
-	         "count(DISTINCT CASE WHEN o.webshells>0 THEN o.server_id "
-	         "END) FROM observations o JOIN addresses a ON a.ip=o.ip "
-	         "WHERE o.key BETWEEN ?1 AND ?2 AND o.exchange != 0 GROUP BY 1",
-	         col, open);
-	return db_prepare(db, sql, st);
-}
-
-/* Largest first, then by key ("unknown" last); in C, so that both
- * stores (and any collation) give the same order. */
-static int group_cmp(const void *a, const void *b)
-{
-	const struct group_row *x = a, *y = b;
-	bool xu = strcmp(x->key, "unknown") == 0;
-	bool yu = strcmp(y->key, "unknown") == 0;
-
-	if (x->servers != y->servers)
-		return x->servers > y->servers ? -1 : 1;
-	if (xu != yu)
-		return xu ? 1 : -1;
-	return strcmp(x->key, y->key);
-}
-
-/* Per country and per network of the last scan, when the addresses
- * table has enrichment (exhunt notify enrich): distinct servers, open to
- * any followed campaign, back-doored; largest first. Then, for the
- * largest REPORT_SERIES_GROUPS, the same per scan (where each server
- * was at that scan). */
-static int by_group(struct db *db, const long long *nos, int nscans,
-                    const int pos[], const char *col, struct group_table *t)
-{
-	long long no = nos[nscans - 1];
-	struct dbq *st;
-	size_t j;
-	int i, rc = 0;
-
-	if (group_query(db, pos, col, &st) != 0) {
-		log_error("%s: %s", db_name(db), db_errmsg(db));
-		return EXH_EIO;
-	}
-	dbq_bind_int(st, 1, no * STORE_SEQ_LIMIT);
-	dbq_bind_int(st, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
-	while (dbq_step(st) == DB_ROW) {
-		struct group_row *g;
-		if (array_reserve(&t->rows, &t->cap, t->n + 1, sizeof *t->rows,
-		                  64)) {
-			rc = EXH_ENOMEM;
-			break;
-		}
-		g = &t->rows[t->n++];
-		memset(g, 0, sizeof *g);
-		snprintf(g->key, sizeof g->key, "%s",
-		         dbq_null(st, 0) ? "unknown" : dbq_text(st, 0));
-		snprintf(g->name, sizeof g->name, "%s",
-		         dbq_text(st, 1) ? dbq_text(st, 1) : "");
-		g->servers = (uint64_t)dbq_int(st, 2);
-		g->open = (uint64_t)dbq_int(st, 3);
-		g->backdoored = (uint64_t)dbq_int(st, 4);
-	}
-	if (t->n)
-		qsort(t->rows, t->n, sizeof *t->rows, group_cmp);
-	t->nseries = t->n < REPORT_SERIES_GROUPS ? t->n : REPORT_SERIES_GROUPS;
-	for (j = 0; !rc && j < t->nseries; j++) {
-		t->rows[j].series =
-		    calloc((size_t)nscans * 2, sizeof(uint64_t));
-		if (!t->rows[j].series)
-			rc = EXH_ENOMEM;
-	}
-	for (i = 0; !rc && i < nscans; i++) {
-		dbq_reset(st);
-		dbq_bind_int(st, 1, nos[i] * STORE_SEQ_LIMIT);
-		dbq_bind_int(st, 2, (nos[i] + 1) * STORE_SEQ_LIMIT - 1);
-		while (dbq_step(st) == DB_ROW) {
-			const char *key =
-			    dbq_null(st, 0) ? "unknown" : dbq_text(st, 0);
-			for (j = 0; j < t->nseries; j++) {
-				struct group_row *g = &t->rows[j];
-				if (strcmp(g->key, key) == 0) {
-					g->series[2 * i] =
-					    (uint64_t)dbq_int(st, 2);
-					g->series[2 * i + 1] =
-					    (uint64_t)dbq_int(st, 3);
-					break;
-				}
-			}
-		}
-	}
-	dbq_free(st);
-	return rc;
 }
 
 /* Per notified server: its contact, when it was first notified, its
@@ -424,8 +333,11 @@ int report_load(const char *path, struct report *r)
 	uint8_t *first = NULL, *prev = NULL, *cur = NULL;
 	size_t nservers = 1;
 	int rc = 0, i, pos[REPORT_CVES];
+	bool enriched = false;
+	struct groups gs;
 
 	memset(r, 0, sizeof *r);
+	memset(&gs, 0, sizeof gs);
 	if (db_open(path, DB_READONLY, &db))
 		return EXH_EIO;
 	path = db_name(db);
@@ -446,6 +358,11 @@ int report_load(const char *path, struct report *r)
 	}
 	dbq_free(st);
 	st = NULL;
+	/* countries and networks when addresses have enrichment */
+	if (db_prepare(db, "SELECT 1 FROM addresses LIMIT 1", &st) == 0)
+		enriched = dbq_step(st) == DB_ROW;
+	dbq_free(st);
+	st = NULL;
 	_Static_assert(STORE_SEQ_LIMIT == 1099511627776ll,
 	               "the scans query spells STORE_SEQ_LIMIT out");
 	/* A scan that never reached its first checkpoint (killed at once,
@@ -458,9 +375,16 @@ int report_load(const char *path, struct report *r)
 	            "1099511627776 - 1) ORDER BY started, id",
 	            &st) ||
 	    prepare(db, path,
-	            "SELECT server_id, verdicts, webshells, eol FROM "
-	            "observations WHERE key BETWEEN ?1 AND ?2 AND exchange "
-	            "!= 0 ORDER BY key",
+	            enriched
+	                ? "SELECT o.server_id, o.verdicts, o.webshells, o.eol, "
+	                  "CASE WHEN a.ip IS NULL THEN 0 ELSE 1 END, "
+	                  "a.country, a.asn, a.as_name FROM observations o "
+	                  "LEFT JOIN addresses a ON a.ip=o.ip WHERE o.key "
+	                  "BETWEEN ?1 AND ?2 AND o.exchange != 0 ORDER BY "
+	                  "o.key"
+	                : "SELECT server_id, verdicts, webshells, eol FROM "
+	                  "observations WHERE key BETWEEN ?1 AND ?2 AND "
+	                  "exchange != 0 ORDER BY key",
 	            &obs)) {
 		rc = EXH_EINVAL;
 		goto out;
@@ -507,10 +431,17 @@ int report_load(const char *path, struct report *r)
 		goto out;
 	}
 	cve_positions(db, pos);
+	if (enriched && groups_init(&gs, nservers, r->n)) {
+		rc = EXH_ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < r->n && !rc; i++) {
 		uint8_t *t;
 		memset(cur, 0, nservers);
-		rc = scan_pass(obs, nos[i], pos, cur, nservers, &r->s[i]);
+		rc = scan_pass(obs, nos[i], pos, cur, nservers, &r->s[i],
+		               enriched ? &gs : NULL, i);
+		if (enriched)
+			groups_scan_end(&gs, i);
 		if (i == 0)
 			memcpy(first, cur, nservers);
 		compare(first, i ? prev : NULL, cur, nservers, &r->s[i]);
@@ -524,16 +455,14 @@ int report_load(const char *path, struct report *r)
 	}
 	if (r->n) {
 		cu_histogram(db, nos[r->n - 1], r);
-		rc = by_group(db, nos, r->n, pos, "a.country", &r->countries);
-		rc = rc ? rc
-		        : by_group(db, nos, r->n, pos,
-		                   "CASE WHEN a.asn IS NULL THEN NULL ELSE "
-		                   "'AS' || a.asn END",
-		                   &r->networks);
+		if (enriched)
+			rc = groups_tables(&gs, &r->countries, &r->networks);
 		r->last_no = nos[r->n - 1];
 		rc = rc ? rc : funnel_load(db, r->last_no, &r->funnel);
 	}
 out:
+	if (enriched)
+		groups_free(&gs);
 	dbq_free(st);
 	dbq_free(obs);
 	db_exec(db, "COMMIT");

@@ -193,6 +193,62 @@ for k, (n, op, sh) in want.items():
     assert (int(r["servers"]), int(r["open"]), int(r["backdoored"])) == (n, op, sh), (k, r, (n, op, sh))
 assert got[("network", "AS64500")]["name"] == "Net 0"
 PY
+# Per group and scan, the report's figures equal the grouping queries
+# that define them (docs/report.md), also for servers seen at several
+# addresses of one scan, in one group or in two (flags joined per group).
+python3 - "$TMP" "$EXHUNT" <<'PY' || fail "per group figures differ from their definition in SQL"
+import csv, shutil, sqlite3, subprocess, sys
+tmp, ex = sys.argv[1], sys.argv[2]
+shutil.copy(f"{tmp}/campaign.db", f"{tmp}/groups.db")
+db = sqlite3.connect(f"{tmp}/groups.db")
+last = db.execute("SELECT no FROM scans ORDER BY started DESC, id DESC LIMIT 1").fetchone()[0]
+rows = db.execute("SELECT o.*, a.country, a.asn FROM observations o JOIN addresses a ON a.ip=o.ip "
+                  "WHERE o.exchange != 0 AND o.key >= ? * 1099511627776 ORDER BY o.key LIMIT 40",
+                  (last,)).fetchall()
+assert len(rows) == 40
+for i, r in enumerate(rows):
+    r = list(r[:27])
+    r[0] += 500000            # key: a further observation of the same server
+    r[2] += 500000            # seq
+    r[4] = f"10.99.0.{i}"     # another address
+    r[17] = r[17].replace("P", "V") if i % 3 == 0 else r[17]  # open there only
+    r[20] = 1 if i % 4 == 0 else r[20]                        # a shell there only
+    db.execute("INSERT INTO observations VALUES(" + ",".join("?" * 27) + ")", r)
+    same = i % 2 == 0         # the same country and network, or others
+    db.execute("INSERT INTO addresses VALUES(?,?,?,?,?)",
+               (r[4], rows[i][-1] if same else 65000 + i % 3, None if same else "Other",
+                rows[i][-2] if same else ("ZZ" if i % 3 else None), "test"))
+db.commit()
+subprocess.run([ex, "report", "--db", f"{tmp}/groups.db", "--groups-csv", f"{tmp}/g.csv",
+                "--series-csv", f"{tmp}/s.csv"], check=True, stdout=subprocess.DEVNULL)
+pos = [r[0] for r in db.execute("SELECT idx FROM cves WHERE id IN ('CVE-2021-26855','CVE-2021-34473',"
+                                "'CVE-2021-33766','CVE-2022-41040','CVE-2022-41080')")]
+open_ = " OR ".join(f"substr(o.verdicts,{p},1) IN ('V','L')" for p in pos) or "1=0"
+def figures(no, col):
+    q = (f"SELECT coalesce({col}, 'unknown'), max(a.as_name), count(DISTINCT o.server_id), "
+         f"count(DISTINCT CASE WHEN {open_} THEN o.server_id END), "
+         f"count(DISTINCT CASE WHEN o.webshells>0 THEN o.server_id END) FROM observations o "
+         f"JOIN addresses a ON a.ip=o.ip WHERE o.key BETWEEN ? AND ? AND o.exchange != 0 GROUP BY 1")
+    return {r[0]: r[1:] for r in db.execute(q, (no << 40, ((no + 1) << 40) - 1))}
+cols = {"country": "a.country", "network": "'AS' || a.asn"}
+got = list(csv.DictReader(open(f"{tmp}/g.csv")))
+for dim, col in cols.items():
+    want = figures(last, col)
+    mine = {r["key"]: r for r in got if r["dimension"] == dim}
+    assert set(mine) == set(want), (dim, sorted(mine), sorted(want))
+    for k, (name, n, op, sh) in want.items():
+        r = mine[k]
+        assert (int(r["servers"]), int(r["open"]), int(r["backdoored"])) == (n, op, sh), (dim, k, r, (n, op, sh))
+        assert r["name"] == (name or ""), (dim, k, r["name"], name)
+assert any(r["key"] == "ZZ" for r in got) and any(r["key"] == "AS65001" for r in got)
+scans = {sid: no for no, sid in db.execute("SELECT no, id FROM scans")}
+n = 0
+for r in csv.DictReader(open(f"{tmp}/s.csv")):
+    want = figures(scans[r["scan_id"]], cols[r["dimension"]]).get(r["key"], (None, 0, 0, 0))
+    assert (int(r["servers"]), int(r["open"])) == want[1:3], (r, want)
+    n += 1
+assert n > 20, n
+PY
 # The dashboard: the same figures, no network fetches.
 grep -q "data-figure=\"exchange\">$(tail -1 "$TMP/report.csv" | cut -d, -f3)<" "$TMP/report.html" \
 	|| fail "dashboard Exchange figure"
