@@ -1,6 +1,8 @@
 #include "report/groups.h"
 #include "base/array.h"
 #include "base/err.h"
+#include "base/log.h"
+#include "store/db.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +24,112 @@ struct group_pair {
 	unsigned char flags;
 };
 
+/* An address with enrichment: where its text and network name are in
+ * text (name_off 0: none; text starts with a NUL), and its groups. */
+struct group_addr {
+	size_t off, name_off;
+	unsigned len;
+	int grp[GROUP_DIMS];
+};
+
 enum { F_OPEN = 1, F_SHELL = 2 };
 
-int groups_init(struct groups *g, size_t nservers, int nscans)
+static int intern(struct groups *g, int d, const char *key);
+static uint64_t bytes_hash(const char *p, size_t n);
+
+static size_t text_add(struct groups *g, const char *p, size_t n)
 {
+	size_t at = g->text_len;
+
+	if (array_reserve(&g->text, &g->text_cap, g->text_len + n + 1, 1,
+	                  (size_t)1 << 16)) {
+		g->failed = true;
+		return 0;
+	}
+	memcpy(g->text + at, p, n);
+	g->text[at + n] = '\0';
+	g->text_len += n + 1;
+	return at;
+}
+
+/* The slot of address ip, or of the free place it would take. */
+static size_t addr_slot(const struct groups *g, const char *ip, size_t len)
+{
+	size_t mask = g->addr_nslots - 1;
+	size_t s = (size_t)bytes_hash(ip, len) & mask;
+
+	for (;; s = (s + 1) & mask) {
+		const struct group_addr *a;
+		if (!g->addr_slot[s])
+			return s;
+		a = &g->addr[g->addr_slot[s] - 1];
+		if (a->len == len && memcmp(g->text + a->off, ip, len) == 0)
+			return s;
+	}
+}
+
+/* One row of table addresses; the first of a repeated address counts
+ * (the table's key is the address: there is none). */
+static void addr_add(struct groups *g, const char *ip, size_t len,
+                     const char *country, const long long *asn,
+                     const char *name)
+{
+	char key[32];
+	struct group_addr *a;
+	size_t s;
 	int d;
+
+	if (len > UINT32_MAX || g->naddr >= UINT32_MAX - 1)
+		return;
+	s = addr_slot(g, ip, len);
+	if (g->addr_slot[s])
+		return;
+	if (array_reserve(&g->addr, &g->addr_cap, g->naddr + 1, sizeof *g->addr,
+	                  1024)) {
+		g->failed = true;
+		return;
+	}
+	a = &g->addr[g->naddr];
+	a->off = text_add(g, ip, len);
+	a->len = (unsigned)len;
+	a->name_off = name ? text_add(g, name, strlen(name)) : 0;
+	/* the keys as the grouping queries spelled them, cut at the
+	 * width the report shows */
+	snprintf(key, sizeof key, "%s", country ? country : "unknown");
+	a->grp[GROUP_COUNTRY] = intern(g, GROUP_COUNTRY, key);
+	if (asn)
+		snprintf(key, sizeof key, "AS%lld", *asn);
+	else
+		snprintf(key, sizeof key, "unknown");
+	a->grp[GROUP_NETWORK] = intern(g, GROUP_NETWORK, key);
+	for (d = 0; d < GROUP_DIMS; d++)
+		if (a->grp[d] < 0)
+			g->failed = true;
+	if (g->failed)
+		return;
+	g->addr_slot[s] = (unsigned)++g->naddr;
+	if (g->naddr * 2 > g->addr_nslots) {
+		size_t n = g->addr_nslots * 2, i;
+		unsigned *slot = calloc(n, sizeof *slot);
+		if (!slot) {
+			g->failed = true;
+			return;
+		}
+		free(g->addr_slot);
+		g->addr_slot = slot;
+		g->addr_nslots = n;
+		for (i = 0; i < g->naddr; i++) {
+			const struct group_addr *x = &g->addr[i];
+			g->addr_slot[addr_slot(g, g->text + x->off, x->len)] =
+			    (unsigned)i + 1;
+		}
+	}
+}
+
+int groups_init(struct groups *g, struct db *db, size_t nservers, int nscans)
+{
+	struct dbq *st = NULL;
+	int d, step;
 
 	memset(g, 0, sizeof *g);
 	g->nscans = nscans;
@@ -40,25 +143,50 @@ int groups_init(struct groups *g, size_t nservers, int nscans)
 		if (!g->grp[d] || !g->flags[d] || !g->slot[d])
 			g->failed = true;
 	}
-	if (!g->stamp)
-		g->failed = true;
+	g->addr_nslots = 4096;
+	g->addr_slot = calloc(g->addr_nslots, sizeof *g->addr_slot);
+	text_add(g, "", 0); /* offset 0: no name */
+	if (!g->stamp || !g->addr_slot || g->failed)
+		return EXH_ENOMEM;
+	if (db_prepare(db,
+	               "SELECT ip, country, asn, as_name FROM addresses "
+	               "WHERE ip IS NOT NULL",
+	               &st)) {
+		log_error("%s: %s", db_name(db), db_errmsg(db));
+		return EXH_EIO;
+	}
+	dbq_stream(st);
+	while (!g->failed && (step = dbq_step(st)) == DB_ROW) {
+		long long asn = dbq_null(st, 2) ? 0 : dbq_int(st, 2);
+		addr_add(g, dbq_text(st, 0), dbq_len(st, 0),
+		         dbq_null(st, 1) ? NULL : dbq_text(st, 1),
+		         dbq_null(st, 2) ? NULL : &asn,
+		         dbq_null(st, 3) ? NULL : dbq_text(st, 3));
+	}
+	if (!g->failed && step != DB_DONE) {
+		log_error("%s: %s", db_name(db), db_errmsg(db));
+		dbq_free(st);
+		return EXH_EIO;
+	}
+	dbq_free(st);
 	return g->failed ? EXH_ENOMEM : 0;
 }
 
 /* FNV-1a */
-static uint64_t key_hash(const char *key)
+static uint64_t bytes_hash(const char *p, size_t n)
 {
 	uint64_t h = 14695981039346656037ull;
+	size_t i;
 
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 1099511628211ull;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
 	return h;
 }
 
 static size_t key_slot(const struct groups *g, int d, const char *key)
 {
 	size_t mask = g->nslots[d] - 1;
-	size_t s = (size_t)key_hash(key) & mask;
+	size_t s = (size_t)bytes_hash(key, strlen(key)) & mask;
 
 	while (g->slot[d][s] &&
 	       strcmp(g->g[d][g->slot[d][s] - 1].key, key) != 0)
@@ -114,45 +242,37 @@ static int intern(struct groups *g, int d, const char *key)
 }
 
 void groups_feed(struct groups *g, int scan, long long id, bool open,
-                 bool shell, const char *country, const long long *asn,
-                 const char *as_name)
+                 bool shell, const char *ip, size_t len)
 {
-	char key[32];
 	unsigned char f = (open ? F_OPEN : 0) | (shell ? F_SHELL : 0);
-	int idx[GROUP_DIMS], d;
+	const struct group_addr *ad;
+	size_t s;
+	int d;
 
-	if (g->failed || id <= 0 || (size_t)id >= g->nservers)
+	if (g->failed || !ip || id <= 0 || (size_t)id >= g->nservers)
 		return;
-	/* the keys as the grouping queries spelled them (a key is cut at
-	 * the width the report shows) */
-	snprintf(key, sizeof key, "%s", country ? country : "unknown");
-	idx[GROUP_COUNTRY] = intern(g, GROUP_COUNTRY, key);
-	if (asn)
-		snprintf(key, sizeof key, "AS%lld", *asn);
-	else
-		snprintf(key, sizeof key, "unknown");
-	idx[GROUP_NETWORK] = intern(g, GROUP_NETWORK, key);
-	if (idx[0] < 0 || idx[1] < 0) {
-		g->failed = true;
-		return;
-	}
-	for (d = 0; d < GROUP_DIMS; d++) {
-		struct group_acc *a = &g->g[d][idx[d]];
-		if (scan == g->nscans - 1 && as_name &&
-		    strcmp(as_name, a->name) > 0)
-			snprintf(a->name, sizeof a->name, "%s", as_name);
-	}
+	s = addr_slot(g, ip, len);
+	if (!g->addr_slot[s])
+		return; /* no enrichment: not counted */
+	ad = &g->addr[g->addr_slot[s] - 1];
+	if (scan == g->nscans - 1 && ad->name_off)
+		for (d = 0; d < GROUP_DIMS; d++) {
+			struct group_acc *a = &g->g[d][ad->grp[d]];
+			const char *name = g->text + ad->name_off;
+			if (strcmp(name, a->name) > 0)
+				snprintf(a->name, sizeof a->name, "%s", name);
+		}
 	if (g->stamp[id] != scan + 1) {
 		g->stamp[id] = scan + 1;
 		for (d = 0; d < GROUP_DIMS; d++) {
-			g->grp[d][id] = idx[d];
+			g->grp[d][id] = ad->grp[d];
 			g->flags[d][id] = f;
 		}
 		return;
 	}
 	for (d = 0; d < GROUP_DIMS; d++) {
 		struct group_pair *p;
-		if (g->grp[d][id] == idx[d]) {
+		if (g->grp[d][id] == ad->grp[d]) {
 			g->flags[d][id] |= f;
 			continue;
 		}
@@ -164,7 +284,7 @@ void groups_feed(struct groups *g, int scan, long long id, bool open,
 		p = &g->extra[g->nextra++];
 		p->id = id;
 		p->dim = d;
-		p->grp = idx[d];
+		p->grp = ad->grp[d];
 		p->flags = f;
 	}
 }
@@ -297,5 +417,8 @@ void groups_free(struct groups *g)
 	}
 	free(g->stamp);
 	free(g->extra);
+	free(g->addr);
+	free(g->addr_slot);
+	free(g->text);
 	memset(g, 0, sizeof *g);
 }

@@ -1,7 +1,9 @@
 /* Countries and networks of a campaign, counted in the report's own pass
  * over the observations (report.c's scan_pass) instead of a grouping
  * query per scan and dimension: at ten million observations those
- * queries took most of the report's time.
+ * queries took most of the report's time. The enrichment (table
+ * addresses) is read once into memory, each address with its groups, so
+ * that an observation costs one look-up by its address, not a join.
  *
  * Each Exchange observation whose address has enrichment (table
  * addresses) is fed with its country and network; per scan and group the
@@ -19,6 +21,8 @@ enum { GROUP_COUNTRY, GROUP_NETWORK, GROUP_DIMS };
 
 struct group_acc;
 struct group_pair;
+struct group_addr;
+struct db;
 
 struct groups {
 	int nscans;
@@ -35,16 +39,23 @@ struct groups {
 	/* a server's further groups in the scan, merged at its end */
 	struct group_pair *extra;
 	size_t nextra, extra_cap;
+	/* the addresses with enrichment: by address, open addressing */
+	struct group_addr *addr;
+	size_t naddr, addr_cap;
+	unsigned *addr_slot; /* index + 1 */
+	size_t addr_nslots;
+	char *text; /* the addresses and network names, one after another */
+	size_t text_len, text_cap;
 	bool failed; /* out of memory */
 };
 
-/* Servers have ids below nservers. */
-int groups_init(struct groups *g, size_t nservers, int nscans);
-/* One observation of scan (index) with enrichment. country, asn and
- * as_name are NULL when the address has none. */
+/* Servers have ids below nservers. Reads the table addresses of db:
+ * EXH_EIO (printed) or EXH_ENOMEM. */
+int groups_init(struct groups *g, struct db *db, size_t nservers, int nscans);
+/* One Exchange observation of scan (index) at address ip (len bytes):
+ * counted when the address has enrichment. */
 void groups_feed(struct groups *g, int scan, long long id, bool open,
-                 bool shell, const char *country, const long long *asn,
-                 const char *as_name);
+                 bool shell, const char *ip, size_t len);
 /* After the scan's last observation. */
 void groups_scan_end(struct groups *g, int scan);
 /* The last scan's groups, largest first, and the series of the largest

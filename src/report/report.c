@@ -81,16 +81,13 @@ static int scan_pass(struct dbq *st, long long no, const int pos[],
 		const char *v = dbq_text(st, 1);
 		int vlen = v ? (int)dbq_len(st, 1) : 0;
 		uint8_t s = ST_SEEN;
-		if (gs && dbq_int(st, 4)) {
+		if (gs && !dbq_null(st, 4)) {
 			bool open = false;
-			long long asn = dbq_null(st, 6) ? 0 : dbq_int(st, 6);
 			for (k = 0; k < REPORT_CVES; k++)
 				open |= pos[k] && pos[k] <= vlen &&
 				        is_open(v[pos[k] - 1]);
 			groups_feed(gs, scan, id, open, dbq_int(st, 2) > 0,
-			            dbq_null(st, 5) ? NULL : dbq_text(st, 5),
-			            dbq_null(st, 6) ? NULL : &asn,
-			            dbq_null(st, 7) ? NULL : dbq_text(st, 7));
+			            dbq_text(st, 4), dbq_len(st, 4));
 		}
 		if (id <= 0 || (size_t)id >= nservers)
 			continue;
@@ -376,12 +373,9 @@ int report_load(const char *path, struct report *r)
 	            &st) ||
 	    prepare(db, path,
 	            enriched
-	                ? "SELECT o.server_id, o.verdicts, o.webshells, o.eol, "
-	                  "CASE WHEN a.ip IS NULL THEN 0 ELSE 1 END, "
-	                  "a.country, a.asn, a.as_name FROM observations o "
-	                  "LEFT JOIN addresses a ON a.ip=o.ip WHERE o.key "
-	                  "BETWEEN ?1 AND ?2 AND o.exchange != 0 ORDER BY "
-	                  "o.key"
+	                ? "SELECT server_id, verdicts, webshells, eol, ip FROM "
+	                  "observations WHERE key BETWEEN ?1 AND ?2 AND "
+	                  "exchange != 0 ORDER BY key"
 	                : "SELECT server_id, verdicts, webshells, eol FROM "
 	                  "observations WHERE key BETWEEN ?1 AND ?2 AND "
 	                  "exchange != 0 ORDER BY key",
@@ -431,10 +425,8 @@ int report_load(const char *path, struct report *r)
 		goto out;
 	}
 	cve_positions(db, pos);
-	if (enriched && groups_init(&gs, nservers, r->n)) {
-		rc = EXH_ENOMEM;
+	if (enriched && (rc = groups_init(&gs, db, nservers, r->n)))
 		goto out;
-	}
 	for (i = 0; i < r->n && !rc; i++) {
 		uint8_t *t;
 		memset(cur, 0, nservers);
