@@ -70,6 +70,73 @@ wchar_t *win_path(const char *utf8)
 	return out;
 }
 
+struct win_dir {
+	HANDLE h;
+	WIN32_FIND_DATAW fd;
+	bool first; /* fd holds a name not yet given */
+	char *name;
+};
+
+struct win_dir *win_opendir(const char *utf8)
+{
+	wchar_t *w = win_path(utf8), *pat;
+	struct win_dir *d;
+	size_t n;
+
+	if (!w)
+		return NULL;
+	n = wcslen(w) + 3;
+	pat = malloc(n * sizeof *pat);
+	d = calloc(1, sizeof *d);
+	if (!pat || !d) {
+		free(w);
+		free(pat);
+		free(d);
+		return NULL;
+	}
+	swprintf(pat, n, L"%ls%ls*", w,
+	         n > 3 && w[n - 4] == L'\\' ? L"" : L"\\");
+	free(w);
+	d->h = FindFirstFileExW(pat, FindExInfoBasic, &d->fd,
+	                        FindExSearchNameMatch, NULL, 0);
+	free(pat);
+	if (d->h == INVALID_HANDLE_VALUE) {
+		free(d);
+		return NULL;
+	}
+	d->first = true;
+	return d;
+}
+
+const char *win_readdir(struct win_dir *d, bool *is_dir)
+{
+	for (;;) {
+		if (!d->first && !FindNextFileW(d->h, &d->fd))
+			return NULL;
+		d->first = false;
+		if (!wcscmp(d->fd.cFileName, L".") ||
+		    !wcscmp(d->fd.cFileName, L".."))
+			continue;
+		free(d->name);
+		d->name = win_utf8(d->fd.cFileName);
+		if (!d->name)
+			continue;
+		*is_dir =
+		    (d->fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) &&
+		    !(d->fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT);
+		return d->name;
+	}
+}
+
+void win_closedir(struct win_dir *d)
+{
+	if (!d)
+		return;
+	FindClose(d->h);
+	free(d->name);
+	free(d);
+}
+
 int win_errno(unsigned long code)
 {
 	switch (code) {

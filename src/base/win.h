@@ -40,6 +40,16 @@ wchar_t *win_path(const char *utf8);
 char *win_utf8(const wchar_t *w);
 /* The last Windows error as errno, for strerror. */
 int win_errno(unsigned long code);
+/* A folder's names in UTF-8, through FindFirstFileW (the C runtime's
+ * opendir reads names in the ANSI code page and loses the others).
+ * NULL when the folder cannot be listed. */
+struct win_dir;
+struct win_dir *win_opendir(const char *utf8);
+/* The next name ("." and ".." skipped), or NULL at the end; *is_dir
+ * says whether it is a folder (a reparse point is not). The name lives
+ * until the next call. */
+const char *win_readdir(struct win_dir *d, bool *is_dir);
+void win_closedir(struct win_dir *d);
 
 ssize_t pread(int fd, void *buf, size_t n, off_t off);
 int exh_open(const char *path, int flags, ...);

@@ -700,8 +700,6 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
                               size_t *cap, int depth)
 {
 	struct stat st;
-	DIR *d;
-	struct dirent *de;
 	char **names = NULL;
 	size_t nn = 0, capn = 0, i;
 	int rc = 0;
@@ -715,28 +713,31 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 		(*n)++;
 		return 0;
 	}
+#ifdef _WIN32
+	/* wide names: a rule folder may be named in any script */
+	struct win_dir *d;
+	const char *name;
+	bool is_dir;
+	if (depth > 16 || !(d = win_opendir(path)))
+		return depth > 16 ? 0 : EXH_EINVAL;
+	while ((name = win_readdir(d, &is_dir))) {
+#else
+	DIR *d;
+	struct dirent *de;
+	const char *name;
+	bool is_dir;
 	if (depth > 16 || !(d = opendir(path)))
 		return depth > 16 ? 0 : EXH_EINVAL;
 	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.')
-			continue;
-		bool is_dir;
-#ifdef _WIN32
-		{
-			/* no d_type here: a folder is what stat says */
-			char sub[4096];
-			struct stat ss;
-			snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
-			is_dir = !stat(sub, &ss) && S_ISDIR(ss.st_mode);
-		}
-#else
+		name = de->d_name;
 		is_dir = de->d_type == DT_DIR;
 #endif
+		size_t l = strlen(name);
+		if (name[0] == '.')
+			continue;
 		if (!is_dir &&
-		    !(l > 4 &&
-		      (!strcasecmp(de->d_name + l - 4, ".yar") ||
-		       (l > 5 && !strcasecmp(de->d_name + l - 5, ".yara")))))
+		    !(l > 4 && (!strcasecmp(name + l - 4, ".yar") ||
+		                (l > 5 && !strcasecmp(name + l - 5, ".yara")))))
 			continue;
 		if (nn >= LIM_RULE_FILES)
 			break;
@@ -748,11 +749,14 @@ static int collect_rule_files(const char *path, char ***out, size_t *n,
 			rc = EXH_ENOMEM;
 			break;
 		}
-		snprintf(names[nn], strlen(path) + l + 2, "%s/%s", path,
-		         de->d_name);
+		snprintf(names[nn], strlen(path) + l + 2, "%s/%s", path, name);
 		nn++;
 	}
+#ifdef _WIN32
+	win_closedir(d);
+#else
 	closedir(d);
+#endif
 	if (nn > 1)
 		qsort(names, nn, sizeof *names, cmp_str);
 	for (i = 0; i < nn; i++) {

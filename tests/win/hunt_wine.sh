@@ -1,12 +1,13 @@
 # The Windows build (exhunt.exe) under wine: every lab host scenario
 # hunted from a folder gives the lab's truth, as the Linux build does;
 # the live hunt (no folder) finds Exchange from the registry and hunts
-# the drives it names; a long path, a Unicode name, a file another
-# process holds open for writing are read; a reparse point is named and
-# not followed; a report inside the evidence is refused; evtx and hive
-# readers run as bounded children; live, the registry's persistence is
-# read through the registry API, and event logs the system holds locked
-# through the raw volume (an image of it under wine).
+# the drives it names; a long path, a Unicode name, a rule folder with a
+# Unicode name, a file another process holds open for writing are read;
+# a reparse point is named and not followed; a report inside the
+# evidence is refused; evtx and hive readers run as bounded children;
+# live, the registry's persistence is read through the registry API, and
+# event logs the system holds locked through the raw volume (an image of
+# it under wine).
 # Usage: hunt_wine.sh LINUX_EXHUNT SRC WIN_BUILD_DIR
 . "$(dirname "$0")/../e2e/lib.sh"
 WIN=$3/exhunt.exe
@@ -74,6 +75,25 @@ assert not any("linked/" in d for d in doors), ("followed a link", doors)
 links = [f for f in r["findings"] if f["kind"] == "link"]
 assert any(f["path"].endswith("aspnet_client/linked") for f in links) or \
     any("symbolic links were not followed" in n for n in r["notes"]), ("link not named", r["notes"])
+PY
+
+# 2b. --rules: a responder's rule folder named in another script, its
+# files in a subfolder (listed with wide names), matched as on Linux.
+rules="$TMP/règles_правила"
+mkdir -p "$rules/подпапка"
+cat > "$rules/подпапка/marqueur.yar" <<'YAR'
+rule wide_marker { meta: description = "a marker" strings: $a = "WIDE_MARKER_7Q" condition: $a }
+YAR
+mkdir -p "$tree/data"
+printf 'x WIDE_MARKER_7Q y\n' >"$tree/data/note.txt"
+whunt "$(winpath "$tree")" --rules "$(winpath "$rules")" --format json -o "$(winpath "$TMP/rules.json")" \
+	2>"$TMP/rules.err"
+[ $WRC = 1 ] || { cat "$TMP/rules.err"; fail "--rules in a Unicode folder: exit $WRC"; }
+python3 - "$TMP/rules.json" <<'PY' || fail "--rules in a Unicode folder: no match"
+import json, sys
+r = json.load(open(sys.argv[1]))
+hits = [f for f in r["findings"] if f["kind"] == "rule-match" and "wide_marker" in f["detail"]]
+assert [f["path"] for f in hits] == ["data/note.txt"], [f["path"] for f in hits]
 PY
 
 # 3. A report inside the evidence is refused, before anything is read.
