@@ -826,6 +826,24 @@ static char basis_letter(const char *word)
 	                                               : 'b';
 }
 
+/* The basis letter of cve in the basis object bo; *bc walks bo's members
+ * along with the verdicts (they come in the same order). */
+static char basis_of(const struct jdoc *d, int bo, int *bc, const char *cve)
+{
+	char b[32] = "build";
+	int k;
+
+	if (*bc >= 0 && key_is(d, *bc, cve)) {
+		k = *bc;
+		*bc = d->n[*bc].next;
+	} else {
+		k = jsonr_get(d, bo, cve);
+	}
+	if (k >= 0)
+		jsonr_str(d, k, b, sizeof b);
+	return basis_letter(b);
+}
+
 /* The record's verdicts (v) and their bases (bo) as letters, in order,
  * with the CVEs' names into r; nverdicts -1 when they do not fit. */
 static void rec_verdicts(const struct jdoc *d, int v, int bo,
@@ -839,9 +857,8 @@ static void rec_verdicts(const struct jdoc *d, int v, int bo,
 	r->cves_len = 0;
 	for (c = v >= 0 && d->n[v].type == J_OBJ ? d->n[v].first : -1; c >= 0;
 	     c = d->n[c].next) {
-		char cve[24], word[32], b[32] = "build";
+		char cve[24], word[32];
 		size_t len;
-		int k;
 		if (!jsonr_str(d, d->n[c].key, cve, sizeof cve) ||
 		    !jsonr_str(d, c, word, sizeof word))
 			continue;
@@ -851,16 +868,8 @@ static void rec_verdicts(const struct jdoc *d, int v, int bo,
 			r->nverdicts = -1;
 			return;
 		}
-		if (bc >= 0 && key_is(d, bc, cve)) {
-			k = bc;
-			bc = d->n[bc].next;
-		} else {
-			k = jsonr_get(d, bo, cve);
-		}
-		if (k >= 0)
-			jsonr_str(d, k, b, sizeof b);
 		r->vl[r->nverdicts] = verdict_letter(word);
-		r->bl[r->nverdicts] = basis_letter(b);
+		r->bl[r->nverdicts] = basis_of(d, bo, &bc, cve);
 		r->nverdicts++;
 		memcpy(r->cves + r->cves_len, cve, len);
 		r->cves_len += len;
@@ -880,8 +889,7 @@ static int bind_verdicts_nodes(struct store_writer *w, int v, int bo)
 	memset(bs, '-', sizeof bs);
 	for (c = v >= 0 && d->n[v].type == J_OBJ ? d->n[v].first : -1; c >= 0;
 	     c = d->n[c].next) {
-		char cve[24], word[32], b[32] = "build";
-		int k;
+		char cve[24], word[32];
 		if (!jsonr_str(d, d->n[c].key, cve, sizeof cve) ||
 		    !jsonr_str(d, c, word, sizeof word))
 			continue;
@@ -891,16 +899,8 @@ static int bind_verdicts_nodes(struct store_writer *w, int v, int bo)
 		if (i < 0)
 			continue;
 		hint = i + 1;
-		if (bc >= 0 && key_is(d, bc, cve)) {
-			k = bc;
-			bc = d->n[bc].next;
-		} else {
-			k = jsonr_get(d, bo, cve);
-		}
-		if (k >= 0)
-			jsonr_str(d, k, b, sizeof b);
 		vs[i] = verdict_letter(word);
-		bs[i] = basis_letter(b);
+		bs[i] = basis_of(d, bo, &bc, cve);
 		if (i + 1 > len)
 			len = i + 1;
 	}
