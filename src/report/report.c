@@ -425,6 +425,7 @@ int report_load(const char *path, struct report *r)
 		goto out;
 	}
 	cve_positions(db, pos);
+	enriched = enriched && r->n > 0;
 	if (enriched && (rc = groups_init(&gs, db, nservers, r->n)))
 		goto out;
 	for (i = 0; i < r->n && !rc; i++) {
