@@ -426,8 +426,13 @@ int report_load(const char *path, struct report *r)
 	}
 	cve_positions(db, pos);
 	enriched = enriched && r->n > 0;
-	if (enriched && (rc = groups_init(&gs, db, nservers, r->n)))
+	if (enriched && (rc = groups_init(&gs, db, nservers, r->n))) {
+		if (rc == EXH_ENOMEM)
+			log_error("%s: out of memory reading the addresses' "
+			          "enrichment",
+			          path);
 		goto out;
+	}
 	for (i = 0; i < r->n && !rc; i++) {
 		uint8_t *t;
 		memset(cur, 0, nservers);
@@ -448,8 +453,11 @@ int report_load(const char *path, struct report *r)
 	}
 	if (r->n) {
 		cu_histogram(db, nos[r->n - 1], r);
-		if (enriched)
-			rc = groups_tables(&gs, &r->countries, &r->networks);
+		if (enriched &&
+		    (rc = groups_tables(&gs, &r->countries, &r->networks)))
+			log_error("%s: out of memory counting countries and "
+			          "networks",
+			          path);
 		r->last_no = nos[r->n - 1];
 		rc = rc ? rc : funnel_load(db, r->last_no, &r->funnel);
 	}
