@@ -349,7 +349,7 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 		stdin_buffered = true;
 	}
 	if (store_open(db_path, &db) || store_writer_init(w, db, false) ||
-	    store_writer_bulk(w)) {
+	    store_writer_bulk(w) || store_writer_lazy(w)) {
 		rc = EXH_EIO;
 		goto out;
 	}
@@ -411,6 +411,9 @@ out_sig:
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
 	sig_stop_restore();
+	/* what was committed stays, whatever stopped the import */
+	if (*lines && store_writer_durable(w) && (!rc || rc == EXH_EAGAIN))
+		rc = EXH_EIO;
 out:
 	store_writer_release(w);
 	db_close(db);

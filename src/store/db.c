@@ -44,6 +44,7 @@ struct dbq {
 	PGresult *res;
 	int row, nrows;
 	bool stream, running, ended;
+	bool sent;           /* dbq_send: its result not yet taken */
 	unsigned char *blob; /* a decoded bytea column */
 };
 
@@ -406,7 +407,7 @@ void dbq_reset(struct dbq *q)
 		while ((r = PQgetResult(q->db->pg)))
 			PQclear(r);
 	}
-	q->running = q->ended = false;
+	q->running = q->ended = q->sent = false;
 	q->row = q->nrows = 0;
 }
 
@@ -603,12 +604,30 @@ void dbq_clear(struct dbq *q)
 			q->params[i].null = true;
 }
 
-static int pg_run(struct dbq *q)
+/* A whole result taken: rows, or the changes counted. */
+static int pg_result(struct dbq *q)
+{
+	ExecStatusType s = PQresultStatus(q->res);
+
+	q->ended = true;
+	if (s == PGRES_COMMAND_OK) {
+		q->db->changes = strtoll(PQcmdTuples(q->res), NULL, 10);
+		q->nrows = 0;
+		return 0;
+	}
+	if (s != PGRES_TUPLES_OK) {
+		pg_err(q->db, q->res);
+		return EXH_EIO;
+	}
+	q->nrows = PQntuples(q->res);
+	return 0;
+}
+
+static int pg_run(struct dbq *q, bool wait)
 {
 	const char *vals[DB_MAX_PARAMS];
 	int lens[DB_MAX_PARAMS], fmts[DB_MAX_PARAMS], i;
 	struct db *db = q->db;
-	ExecStatusType s;
 
 	for (i = 0; i < q->nparams; i++) {
 		const struct pgparam *p = &q->params[i + 1];
@@ -618,31 +637,29 @@ static int pg_run(struct dbq *q)
 	}
 	q->running = true;
 	q->row = -1;
-	if (q->stream) {
+	if (q->stream || !wait) {
 		if (!PQsendQueryPrepared(db->pg, q->pname, q->nparams, vals,
 		                         lens, fmts, 0) ||
-		    !PQsetSingleRowMode(db->pg)) {
+		    (q->stream && !PQsetSingleRowMode(db->pg))) {
 			pg_err(db, NULL);
 			q->ended = true;
 			return EXH_EIO;
 		}
+		q->sent = !q->stream;
 		return 0;
 	}
 	q->res =
 	    PQexecPrepared(db->pg, q->pname, q->nparams, vals, lens, fmts, 0);
-	q->ended = true;
-	s = PQresultStatus(q->res);
-	if (s == PGRES_COMMAND_OK) {
-		db->changes = strtoll(PQcmdTuples(q->res), NULL, 10);
-		q->nrows = 0;
+	return pg_result(q);
+}
+
+int dbq_send(struct dbq *q)
+{
+	if (q->st || q->stream)
 		return 0;
-	}
-	if (s != PGRES_TUPLES_OK) {
-		pg_err(db, q->res);
-		return EXH_EIO;
-	}
-	q->nrows = PQntuples(q->res);
-	return 0;
+	PQfreemem(q->blob);
+	q->blob = NULL;
+	return pg_run(q, false);
 }
 
 int dbq_step(struct dbq *q)
@@ -657,8 +674,18 @@ int dbq_step(struct dbq *q)
 	}
 	PQfreemem(q->blob);
 	q->blob = NULL;
-	if (!q->running && (rc = pg_run(q)))
+	if (!q->running && (rc = pg_run(q, true)))
 		return rc;
+	if (q->sent) { /* dbq_send's result, then the end of its results */
+		PGresult *r;
+		q->sent = false;
+		q->res = PQgetResult(q->db->pg);
+		rc = pg_result(q);
+		while ((r = PQgetResult(q->db->pg)))
+			PQclear(r);
+		if (rc)
+			return rc;
+	}
 	if (!q->stream)
 		return ++q->row < q->nrows ? DB_ROW : DB_DONE;
 	/* single-row mode: one result per row, then the final one */

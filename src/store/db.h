@@ -93,6 +93,10 @@ void dbq_clear(struct dbq *q);
 /* Runs q, or moves to its next row: DB_ROW (a row to read), DB_DONE, or
  * EXH_EIO (db_errmsg says why). */
 int dbq_step(struct dbq *q);
+/* Sends the statement and returns without waiting (PostgreSQL; SQLite
+ * runs it at dbq_step): its connection's next use must be this
+ * statement's dbq_step or dbq_reset, which wait for its result. */
+int dbq_send(struct dbq *q);
 
 /* Columns of the current row, counting from 0. Text is NULL for NULL
  * and valid until the next step or reset; a boolean reads as 0 or 1. */

@@ -279,10 +279,6 @@ void store_writer_release(struct store_writer *w)
 	w->own_ids = NULL;
 }
 
-/* A COPY row holds the observation's columns and, instead of its server
- * id, the server's identity (key and name), joined at the insert. */
-enum { B_SKEY = C_COUNT + 1, B_SNAME, B_COLS = B_SNAME };
-
 /* Bulk writing (report import into PostgreSQL, store_writer_bulk): a
  * record of a scan that had no observations when this writer first met
  * it becomes a COPY row, sent with the batch's others at store_flush;
@@ -308,19 +304,30 @@ struct store_bulk {
 	size_t tw_cap, tw_n;
 	long long fresh[64]; /* scans this writer started (by number) */
 	int nfresh;
-	bool on;         /* the current record is a COPY row */
-	bool full;       /* a map is full: statements from now on */
-	uint64_t added;  /* rows the flushes so far added */
-	bool staged;     /* the stage table exists */
-	struct buf rows; /* COPY text of the rows waiting */
+	bool on;        /* the current record is a COPY row */
+	bool full;      /* a map is full: statements from now on */
+	uint64_t added; /* rows the flushes so far added */
+	struct buf
+	    rows; /* COPY text of the rows waiting, but their server ids */
 	size_t pending;
+	/* per row waiting: where its server id goes and where it ends in
+	 * rows, and its identity key in keys (SIZE_MAX: none) */
+	struct prow {
+		size_t split, end, key;
+	} * prow;
+	size_t prow_cap;
+	struct buf keys;  /* the rows' identity keys, each ending in NUL */
+	struct buf out;   /* the COPY text sent */
+	char curkey[800]; /* the current record's identity key, or "" */
 	/* the identities those rows name, as two text[] literals */
 	struct buf skeys, snames;
+	size_t nident;
+	bool ids_out; /* an identity statement sent, its result not taken */
 	struct rekey *rekeys; /* moves to apply after the rows */
 	size_t nrekeys, rekeys_cap;
 	struct buf rec; /* the current record's fields, escaped */
-	size_t off[B_COLS + 1], len[B_COLS + 1];
-	bool null[B_COLS + 1];
+	size_t off[C_COUNT + 1], len[C_COUNT + 1];
+	bool null[C_COUNT + 1];
 };
 
 /* An earlier row of the scan that a later twin moves to identity key. */
@@ -458,6 +465,9 @@ static void bulk_free(struct store_bulk *b)
 	buf_release(&b->snames);
 	buf_release(&b->rows);
 	buf_release(&b->rec);
+	buf_release(&b->keys);
+	buf_release(&b->out);
+	free(b->prow);
 	free(b);
 }
 
@@ -483,12 +493,19 @@ int store_writer_bulk(struct store_writer *w)
 	            &w->any) ||
 	    /* identities: one autocommitted statement per flush, on the
 	     * identity connection, in key order (store_writer_init) */
-	    prepare(w->ids,
-	            "INSERT INTO servers(key,name) SELECT k, max(n) FROM "
-	            "unnest(?1::text[], ?2::text[]) AS u(k,n) WHERE NOT "
-	            "EXISTS (SELECT 1 FROM servers s WHERE s.key=u.k) GROUP BY "
-	            "k ORDER BY k ON CONFLICT(key) DO NOTHING",
-	            &w->server_many) ||
+	    prepare(
+	        w->ids,
+	        /* and their ids: those it added, and those that
+	         * were there before it (one another writer adds
+	         * meanwhile is in neither: bulk_send) */
+	        "WITH u AS (SELECT k, max(n) AS n FROM unnest(?1::text[], "
+	        "?2::text[]) AS u(k,n) GROUP BY k), ins AS (INSERT INTO "
+	        "servers(key,name) SELECT k, n FROM u WHERE NOT EXISTS "
+	        "(SELECT 1 FROM servers s WHERE s.key=u.k) ORDER BY k ON "
+	        "CONFLICT(key) DO NOTHING RETURNING key, id) SELECT key, id "
+	        "FROM ins UNION ALL SELECT s.key, s.id FROM servers s JOIN u "
+	        "ON s.key=u.k",
+	        &w->server_many) ||
 	    prepare(w->db,
 	            "UPDATE observations SET server_id=(SELECT id FROM "
 	            "servers WHERE key=?2) WHERE key=?1",
@@ -496,8 +513,7 @@ int store_writer_bulk(struct store_writer *w)
 	    db_exec(w->db,
 	            "CREATE TEMP TABLE IF NOT EXISTS observations_stage "
 	            "(LIKE observations); ALTER TABLE observations_stage "
-	            "ADD COLUMN IF NOT EXISTS server_key text, ADD "
-	            "COLUMN IF NOT EXISTS server_name text") ||
+	            "ADD COLUMN IF NOT EXISTS server_key text") ||
 	    prepare(w->db, sql, &w->stage_insert)) {
 		log_error("%s: %s", w->path, db_errmsg(w->db));
 		return EXH_EIO;
@@ -509,6 +525,40 @@ int store_writer_bulk(struct store_writer *w)
 	buf_init(&w->bulk->skeys, (size_t)1 << 30);
 	buf_init(&w->bulk->snames, (size_t)1 << 30);
 	buf_init(&w->bulk->rec, (size_t)1 << 24);
+	buf_init(&w->bulk->keys, (size_t)1 << 30);
+	buf_init(&w->bulk->out, (size_t)1 << 31);
+	return 0;
+}
+
+int store_writer_lazy(struct store_writer *w)
+{
+	if (!db_is_pg(w->db))
+		return 0;
+	if (db_exec(w->db, "SET synchronous_commit = off") ||
+	    db_exec(w->ids, "SET synchronous_commit = off")) {
+		log_error("%s: %s", w->path, db_errmsg(w->db));
+		return EXH_EIO;
+	}
+	return 0;
+}
+
+/* A commit that waits for the disk waits for the log up to its own
+ * record, which comes after every earlier commit's (of this connection
+ * and the identity one). It must write a row: a transaction that wrote
+ * nothing does not wait. */
+int store_writer_durable(struct store_writer *w)
+{
+	if (!db_is_pg(w->db))
+		return 0;
+	if (db_exec(w->db, "SET synchronous_commit = on") ||
+	    db_exec(w->db, "BEGIN") ||
+	    db_exec(w->db, "UPDATE meta SET value = value WHERE key = "
+	                   "'schema_version'") ||
+	    db_exec(w->db, "COMMIT")) {
+		log_error("%s: %s", w->path, db_errmsg(w->db));
+		db_rollback(w->db);
+		return EXH_EIO;
+	}
 	return 0;
 }
 
@@ -562,27 +612,56 @@ static void col_null(struct store_writer *w, int col)
 		dbq_bind_null(w->obs, col);
 }
 
-/* The current record's COPY row, into the rows waiting. */
+static int ids_send(struct store_writer *w);
+
+/* Identities sent in one statement while records are still bound. */
+#define IDS_CHUNK 1000
+
+/* The current record's COPY row, into the rows waiting: its columns
+ * but the server id, which is known when the rows are sent. */
 static int bulk_row(struct store_writer *w)
 {
 	struct store_bulk *b = w->bulk;
+	struct prow *pr;
 	int c;
 
-	for (c = 1; c <= B_COLS; c++) {
+	if (b->pending == b->prow_cap) {
+		size_t cap = b->prow_cap ? b->prow_cap * 2 : 1024;
+		struct prow *t = realloc(b->prow, cap * sizeof *t);
+		if (!t)
+			goto nomem;
+		b->prow = t;
+		b->prow_cap = cap;
+	}
+	pr = &b->prow[b->pending];
+	for (c = 1; c <= C_COUNT; c++) {
 		if (c > 1)
 			buf_addc(&b->rows, '\t');
-		if (b->null[c])
+		if (c == C_SERVER)
+			pr->split = b->rows.len;
+		else if (b->null[c])
 			buf_adds(&b->rows, "\\N");
 		else
 			buf_add(&b->rows, b->rec.p + b->off[c], b->len[c]);
 	}
 	buf_addc(&b->rows, '\n');
+	pr->end = b->rows.len;
+	pr->key = SIZE_MAX;
+	if (b->curkey[0]) {
+		pr->key = b->keys.len;
+		buf_add(&b->keys, b->curkey, strlen(b->curkey) + 1);
+	}
 	b->pending++;
-	if (buf_error(&b->rows) || buf_error(&b->rec)) {
-		snprintf(w->why, sizeof w->why, "a COPY row: out of memory");
-		return EXH_ENOMEM;
+	if (buf_error(&b->rows) || buf_error(&b->rec) || buf_error(&b->keys))
+		goto nomem;
+	if (b->nident >= IDS_CHUNK && ids_send(w)) {
+		log_error("%s: %s", w->path, db_errmsg(w->ids));
+		return EXH_EIO;
 	}
 	return 0;
+nomem:
+	snprintf(w->why, sizeof w->why, "a COPY row: out of memory");
+	return EXH_ENOMEM;
 }
 
 /* Appends one element to a text[] literal being built in a ("{" comes
@@ -609,12 +688,162 @@ static void bulk_identity(struct store_bulk *b, const char *key,
 {
 	array_add(&b->skeys, key);
 	array_add(&b->snames, name && name[0] ? name : NULL);
+	b->nident++;
+}
+
+/* Takes the identity statement's (key, id) rows into the map (as many
+ * as it holds). */
+static int take_ids(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
+	int step;
+
+	while ((step = dbq_step(w->server_many)) == DB_ROW) {
+		const char *key = (const char *)dbq_text(w->server_many, 0);
+		struct idslot *slot;
+		if (!key || ((slot = id_find(b, key)) && slot->key))
+			continue;
+		if (!id_room(b))
+			continue; /* its rows go through the stage */
+		slot = id_find(b, key);
+		if (!(slot->key = strdup(key)))
+			return EXH_ENOMEM;
+		slot->id = dbq_int(w->server_many, 1);
+		b->ids_n++;
+	}
+	return step == DB_DONE ? 0 : EXH_EIO;
+}
+
+/* Takes the result of the identity statement sent, if one is out. */
+static int ids_wait(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
+	int rc;
+
+	if (!b->ids_out)
+		return 0;
+	b->ids_out = false;
+	rc = take_ids(w);
+	dbq_reset(w->server_many);
+	return rc;
+}
+
+/* Sends the identities gathered, once the previous statement's result
+ * is taken: the identity connection adds them while this one goes on
+ * binding records. */
+static int ids_send(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
+	int rc;
+
+	if ((rc = ids_wait(w)) || !b->nident)
+		return rc;
+	buf_addc(&b->skeys, '}');
+	buf_addc(&b->snames, '}');
+	if (buf_error(&b->skeys) || buf_error(&b->snames))
+		return EXH_ENOMEM;
+	dbq_reset(w->server_many);
+	dbq_bind_text(w->server_many, 1, b->skeys.p, (int)b->skeys.len);
+	dbq_bind_text(w->server_many, 2, b->snames.p, (int)b->snames.len);
+	buf_reset(&b->skeys);
+	buf_reset(&b->snames);
+	b->nident = 0;
+	if ((rc = dbq_send(w->server_many)))
+		return rc;
+	b->ids_out = true;
+	return 0;
+}
+
+/* The rows waiting as COPY text of observations, each with its server
+ * id from the map. false when an identity is not there (another writer
+ * added it while the identity statement ran, or the map is full). */
+static bool rows_direct(struct store_bulk *b)
+{
+	size_t i, start = 0;
+	char t[24];
+
+	buf_reset(&b->out);
+	for (i = 0; i < b->pending; i++) {
+		const struct prow *pr = &b->prow[i];
+		buf_add(&b->out, b->rows.p + start, pr->split - start);
+		if (pr->key == SIZE_MAX) {
+			buf_adds(&b->out, "\\N");
+		} else {
+			const struct idslot *slot =
+			    id_find(b, b->keys.p + pr->key);
+			if (!slot || !slot->key)
+				return false;
+			snprintf(t, sizeof t, "%lld", slot->id);
+			buf_adds(&b->out, t);
+		}
+		buf_add(&b->out, b->rows.p + pr->split, pr->end - pr->split);
+		start = pr->end;
+	}
+	return true;
+}
+
+/* The same rows for the stage table: no server id, the identity key in
+ * the last column. */
+static void rows_staged(struct store_bulk *b)
+{
+	size_t i, start = 0;
+
+	buf_reset(&b->out);
+	for (i = 0; i < b->pending; i++) {
+		const struct prow *pr = &b->prow[i];
+		buf_add(&b->out, b->rows.p + start, pr->split - start);
+		buf_adds(&b->out, "\\N");
+		buf_add(&b->out, b->rows.p + pr->split,
+		        pr->end - 1 - pr->split);
+		buf_addc(&b->out, '\t');
+		if (pr->key == SIZE_MAX)
+			buf_adds(&b->out, "\\N");
+		else
+			db_copy_field(&b->out, b->keys.p + pr->key,
+			              strlen(b->keys.p + pr->key));
+		buf_addc(&b->out, '\n');
+		start = pr->end;
+	}
+}
+
+/* The rows waiting into observations: by COPY straight into the table
+ * when every identity's id is known and no row is there already;
+ * otherwise (a record given twice, another writer) by COPY into the
+ * stage table and one insert that joins their server ids and skips the
+ * rows already there. */
+static int rows_send(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
+
+	if (rows_direct(b) && !buf_error(&b->out)) {
+		if (db_exec(w->db, "SAVEPOINT bulk"))
+			return EXH_EIO;
+		if (!db_copy(w->db, "COPY observations FROM STDIN", b->out.p,
+		             b->out.len)) {
+			b->added += (uint64_t)db_changes(w->db);
+			return db_exec(w->db, "RELEASE SAVEPOINT bulk")
+			           ? EXH_EIO
+			           : 0;
+		}
+		if (db_exec(w->db, "ROLLBACK TO SAVEPOINT bulk") ||
+		    db_exec(w->db, "RELEASE SAVEPOINT bulk"))
+			return EXH_EIO;
+	}
+	rows_staged(b);
+	if (buf_error(&b->out))
+		return EXH_ENOMEM;
+	if (db_copy(w->db, "COPY observations_stage FROM STDIN", b->out.p,
+	            b->out.len) ||
+	    dbq_step(w->stage_insert) != DB_DONE)
+		return EXH_EIO;
+	b->added += (uint64_t)db_changes(w->db);
+	dbq_reset(w->stage_insert);
+	return db_exec(w->db, "TRUNCATE observations_stage") ? EXH_EIO : 0;
 }
 
 /* Sends the rows waiting and applies the moves queued: the identities
- * first (autocommitted, on the identity connection), then the rows by
- * COPY into the stage table and one insert joining their server ids,
- * then the moves. */
+ * first (autocommitted, on the identity connection), then the rows
+ * (rows_send), then the moves. */
 static int bulk_send(struct store_writer *w)
 {
 	struct store_bulk *b = w->bulk;
@@ -624,38 +853,12 @@ static int bulk_send(struct store_writer *w)
 
 	if (!b->pending && !b->nrekeys)
 		return 0;
-	if (b->skeys.len) {
-		buf_addc(&b->skeys, '}');
-		buf_addc(&b->snames, '}');
-		if (buf_error(&b->skeys) || buf_error(&b->snames)) {
-			rc = EXH_ENOMEM;
-			goto out;
-		}
-		dbq_reset(w->server_many);
-		dbq_bind_text(w->server_many, 1, b->skeys.p, (int)b->skeys.len);
-		dbq_bind_text(w->server_many, 2, b->snames.p,
-		              (int)b->snames.len);
-		rc = dbq_step(w->server_many) == DB_DONE ? 0 : EXH_EIO;
-		dbq_reset(w->server_many);
-		if (rc) {
-			bad = w->ids;
-			goto out;
-		}
+	if ((rc = ids_send(w)) || (rc = ids_wait(w))) {
+		bad = w->ids;
+		goto out;
 	}
-	if (b->pending) {
-		if (db_copy(w->db, "COPY observations_stage FROM STDIN",
-		            b->rows.p, b->rows.len) ||
-		    dbq_step(w->stage_insert) != DB_DONE) {
-			rc = EXH_EIO;
-			goto out;
-		}
-		b->added += (uint64_t)db_changes(w->db);
-		dbq_reset(w->stage_insert);
-		if (db_exec(w->db, "TRUNCATE observations_stage")) {
-			rc = EXH_EIO;
-			goto out;
-		}
-	}
+	if (b->pending && (rc = rows_send(w)))
+		goto out;
 	/* twins found by later records move the earlier ones' rows */
 	for (i = 0; !rc && i < b->nrekeys; i++) {
 		dbq_reset(w->rekey_key);
@@ -670,8 +873,11 @@ out:
 	for (i = 0; i < b->nrekeys; i++)
 		free(b->rekeys[i].key);
 	buf_reset(&b->rows);
+	buf_reset(&b->keys);
+	buf_reset(&b->out);
 	buf_reset(&b->skeys);
 	buf_reset(&b->snames);
+	b->nident = 0;
 	b->pending = 0;
 	b->nrekeys = 0;
 	if (rc)
@@ -704,8 +910,12 @@ void store_discard(struct store_writer *w)
 	for (i = 0; i < b->nrekeys; i++)
 		free(b->rekeys[i].key);
 	buf_reset(&b->rows);
+	buf_reset(&b->keys);
+	buf_reset(&b->out);
 	buf_reset(&b->skeys);
 	buf_reset(&b->snames);
+	(void)ids_wait(w); /* its identities are added: kept */
+	b->nident = 0;
 	b->pending = 0;
 	b->nrekeys = 0;
 	b->added = 0;
@@ -1110,9 +1320,7 @@ static int bind_server(struct store_writer *w, const struct store_rec *r,
 		} else {
 			snprintf(final, sizeof final, "%s", key);
 		}
-		col_field(w, B_SKEY, final, -1);
-		if (name[0])
-			col_field(w, B_SNAME, name, -1);
+		snprintf(w->bulk->curkey, sizeof w->bulk->curkey, "%s", final);
 		bulk_identity(w->bulk, final, name);
 		return 0;
 	}
@@ -1294,7 +1502,8 @@ int store_put_rec(struct store_writer *w, const struct store_rec *r,
 		if (!b->on && bulk_send(w))
 			return EXH_EIO;
 		buf_reset(&b->rec);
-		for (c = 0; c <= B_COLS; c++)
+		b->curkey[0] = '\0';
+		for (c = 0; c <= C_COUNT; c++)
 			b->null[c] = true;
 	}
 	dbq_reset(w->obs);

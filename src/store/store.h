@@ -59,6 +59,13 @@ void store_writer_release(struct store_writer *w);
  * which must come before the transaction's commit; store_put's *added
  * is then false and store_flush counts the rows added. docs/store.md. */
 int store_writer_bulk(struct store_writer *w);
+/* For report import into PostgreSQL (nothing for SQLite): commits stop
+ * waiting for the disk (synchronous_commit off), each still whole and
+ * seen by readers once made; store_writer_durable then waits until
+ * every commit so far is on disk, as a server crash could otherwise
+ * lose the last ones. Both EXH_EIO (printed) on a database error. */
+int store_writer_lazy(struct store_writer *w);
+int store_writer_durable(struct store_writer *w);
 /* Sends what bulk mode holds; *added: rows added since the last flush
  * or discard. EXH_EIO (printed). 0 and nothing added otherwise. */
 int store_flush(struct store_writer *w, uint64_t *added);

@@ -125,6 +125,20 @@ for m in lite2 pg1 pg2; do
 	cmp -s "$TMP/m.lite1" "$TMP/m.$m" || { diff "$TMP/m.lite1" "$TMP/m.$m" | head; fail "server identities differ ($m)"; }
 done
 
+# A record given twice (a file imported with itself, a line repeated) is
+# added once: the straight COPY of its batch meets the repeat, and the
+# batch goes through the stage table, whose insert skips rows already
+# there, with the same identities.
+{ cat "$TMP/v.jsonl"; sed -n 5p "$TMP/v.jsonl"; cat "$TMP/v.jsonl"; } >"$TMP/vv.jsonl"
+nv=$(wc -l <"$TMP/v.jsonl")
+pg_sql postgres "CREATE DATABASE v3" >/dev/null
+"$EXHUNT" report import --db "postgresql://exhunt:$PG_PW@/v3?host=$PG_DIR" "$TMP/vv.jsonl" >"$TMP/vv.out" 2>&1 ||
+	{ cat "$TMP/vv.out"; fail "a file with repeated records into PostgreSQL"; }
+grep -q "$((2 * nv + 1)) records, $nv new" "$TMP/vv.out" || { cat "$TMP/vv.out"; fail "repeated records counted wrong"; }
+[ "$(pg_sql v3 "SELECT count(*) FROM observations")" = "$nv" ] || fail "repeated records added twice"
+pg_sql v3 "$q" >"$TMP/m.pg3"
+cmp -s "$TMP/m.lite1" "$TMP/m.pg3" || { diff "$TMP/m.lite1" "$TMP/m.pg3" | head; fail "server identities differ (repeated records)"; }
+
 # A reader during an import sees whole batches (5,000 records each).
 python3 - "$TMP" <<'PY'
 import json, sys
