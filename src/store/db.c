@@ -26,6 +26,8 @@ struct db {
 	long long changes;
 	char name[512];
 	char err[512];
+	void (*on_commit)(void *, int); /* db_on_commit */
+	void *on_commit_arg;
 };
 
 struct pgparam {
@@ -152,6 +154,37 @@ int db_open(const char *target, int flags, struct db **out)
 int db_reopen(const struct db *db, struct db **out)
 {
 	return db_open(db->target, db->flags, out);
+}
+
+static int wal_hook(void *arg, sqlite3 *lite, const char *name, int pages)
+{
+	struct db *db = arg;
+
+	(void)lite;
+	(void)name;
+	db->on_commit(db->on_commit_arg, pages);
+	return SQLITE_OK;
+}
+
+void db_on_commit(struct db *db, void (*fn)(void *, int), void *arg)
+{
+	if (!db->lite)
+		return;
+	db->on_commit = fn;
+	db->on_commit_arg = arg;
+	sqlite3_wal_hook(db->lite, fn ? wal_hook : NULL, fn ? db : NULL);
+}
+
+int db_checkpoint(struct db *db)
+{
+	if (!db->lite)
+		return 0;
+	if (sqlite3_wal_checkpoint_v2(db->lite, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	                              NULL, NULL) != SQLITE_OK) {
+		set_err(db, sqlite3_errmsg(db->lite));
+		return EXH_EIO;
+	}
+	return 0;
 }
 
 void db_close(struct db *db)

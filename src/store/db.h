@@ -33,6 +33,13 @@ int db_open(const char *target, int flags, struct db **out);
 int db_reopen(const struct db *db, struct db **out);
 /* Closes db and frees it; NULL does nothing. */
 void db_close(struct db *db);
+/* SQLite: fn(arg, pages) after each commit, with the pages the WAL
+ * holds, instead of SQLite's own checkpoints (which would run in the
+ * committing thread); NULL gives them back. Nothing for PostgreSQL. */
+void db_on_commit(struct db *db, void (*fn)(void *, int), void *arg);
+/* SQLite: a passive checkpoint, which neither waits for a writer nor
+ * makes one wait. 0 for PostgreSQL. */
+int db_checkpoint(struct db *db);
 
 bool db_is_pg(const struct db *db);
 /* The store's name for messages: the path, or the URL without password. */
