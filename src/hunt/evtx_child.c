@@ -17,6 +17,9 @@
 #include <string.h>
 #include "base/banned.h"
 
+/* The XML buffer's first size: most records fit */
+#define XML_START ((size_t)64 << 10)
+
 #ifdef _WIN32
 /* The library's private libbfio (hunt/child.h), and its opening through
  * a libbfio handle, declared here with that handle's opaque type. */
@@ -25,26 +28,40 @@ int libevtx_file_open_file_io_handle(libevtx_file_t *file, intptr_t *io,
                                      int flags, libevtx_error_t **error);
 #endif
 
+/* The record's XML into *xml: rendered once into the buffer as it is
+ * (sizing the XML first costs a second rendering), and sized and
+ * rendered again only when it did not fit. */
 static int one(libevtx_record_t *rec, bool recovered, unsigned char **xml,
                size_t *cap)
 {
 	size_t n = 0;
 
-	if (libevtx_record_get_utf8_xml_string_size(rec, &n, NULL) != 1 ||
-	    n == 0 || n > LIM_EVENT_XML)
-		return -1;
-	if (n > *cap) {
+	if (*cap < XML_START) {
+		unsigned char *p = realloc(*xml, XML_START);
+		if (!p)
+			return -1;
+		*xml = p;
+		*cap = XML_START;
+	}
+	if (libevtx_record_get_utf8_xml_string(rec, *xml, *cap, NULL) != 1) {
+		if (libevtx_record_get_utf8_xml_string_size(rec, &n, NULL) !=
+		        1 ||
+		    n == 0 || n > LIM_EVENT_XML || n <= *cap)
+			return -1;
 		unsigned char *p = realloc(*xml, n);
 		if (!p)
 			return -1;
 		*xml = p;
 		*cap = n;
+		if (libevtx_record_get_utf8_xml_string(rec, *xml, n, NULL) != 1)
+			return -1;
 	}
-	if (libevtx_record_get_utf8_xml_string(rec, *xml, n, NULL) != 1)
+	n = strnlen((const char *)*xml, *cap);
+	if (n > LIM_EVENT_XML)
 		return -1;
 	fputs("R\t", stdout);
 	fputs(recovered ? "recovered\t" : "live\t", stdout);
-	child_put((const char *)*xml, strnlen((const char *)*xml, n), true);
+	child_put((const char *)*xml, n, true);
 	/* One write per record: what was read is out before the next record,
 	 * which may be the one that makes the library blow up and be killed. */
 	fflush(stdout);
