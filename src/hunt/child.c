@@ -6,6 +6,7 @@
 #include "net/loop.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,10 +149,53 @@ unsigned long long child_resident(pid_t pid)
 	return rss * (unsigned long long)sysconf(_SC_PAGESIZE);
 }
 
+/* Whether exhunt-read lies beside exhunt (src/reader/main.c): learned
+ * at the first reader run, and given up if it proves to be of another
+ * protocol. */
+enum { HELPER_UNKNOWN, HELPER_YES, HELPER_NO };
+static atomic_int helper_state;
+
+/* The program a reader runs as: exhunt-read beside this exhunt when
+ * there is one (*helper true), else exhunt itself. */
+static bool reader_path(char *path, size_t cap, bool *helper)
+{
+	char *slash;
+	int state = atomic_load(&helper_state);
+	ssize_t n = readlink("/proc/self/exe", path, cap - 1);
+
+	*helper = false;
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	if (state == HELPER_NO)
+		return true;
+	slash = strrchr(path, '/');
+	if (!slash || (size_t)(slash + 1 - path) + sizeof "exhunt-read" > cap)
+		return true;
+	{
+		char self[4096];
+		snprintf(self, sizeof self, "%s", path);
+		snprintf(slash + 1, cap - (size_t)(slash + 1 - path), "%s",
+		         "exhunt-read");
+		if (state == HELPER_UNKNOWN) {
+			state =
+			    access(path, X_OK) == 0 ? HELPER_YES : HELPER_NO;
+			atomic_store(&helper_state, state);
+		}
+		if (state == HELPER_NO) {
+			snprintf(path, cap, "%s", self);
+			return true;
+		}
+	}
+	*helper = true;
+	return true;
+}
+
 int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
               void *arg, struct child_result *r)
 {
-	char self[4096], *argv[3];
+	char self[4096], *argv[4];
+	bool helper;
 	posix_spawn_file_actions_t fa;
 	int pfd[2], status = 0, nul;
 	pid_t pid;
@@ -162,16 +206,15 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 
 	memset(r, 0, sizeof *r);
 	r->exit_code = -1;
-	n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n <= 0)
+	if (!reader_path(self, sizeof self, &helper))
 		return EXH_EIO;
-	self[n] = '\0';
 	if (pipe2(pfd, O_CLOEXEC))
 		return EXH_EIO;
 	nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	argv[0] = self;
 	argv[1] = (char *)verb;
-	argv[2] = NULL;
+	argv[2] = helper ? READER_PROTOCOL : NULL;
+	argv[3] = NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
@@ -234,6 +277,12 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 		r->signal = WTERMSIG(status);
 		if (r->signal == SIGXCPU)
 			r->timeout = true;
+	}
+	if (helper && r->exit_code == READER_MISMATCH && !r->lines) {
+		/* an exhunt-read of another protocol: exhunt itself from now */
+		atomic_store(&helper_state, HELPER_NO);
+		lseek(in_fd, 0, SEEK_SET);
+		return child_run(verb, in_fd, max_line, fn, arg, r);
 	}
 	r->complete = !killed && r->exit_code == 0;
 	return 0;

@@ -93,7 +93,14 @@ void hive_utf16_runs(const uint8_t *d, size_t n, char *out, size_t cap);
 /* One field escaped as child_put writes it, into b. */
 int child_escape(struct buf *b, const char *s, size_t n, bool last);
 
-/* The hidden verbs' entry points (src/cli/main.c). */
+/* The lines the readers write (their kinds and fields, the summary line):
+ * a change to them is a new protocol. exhunt-read (src/reader/main.c)
+ * is run with it and ends with READER_MISMATCH, reading nothing, when
+ * it writes another; exhunt then runs itself. */
+#define READER_PROTOCOL "1"
+#define READER_MISMATCH 64
+
+/* The hidden verbs' entry points (src/cli/main.c, src/reader/main.c). */
 int evtx_child_main(void);
 int hive_child_main(void);
 
