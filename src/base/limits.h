@@ -23,6 +23,8 @@
 /* Connections at once to one target (its own and helpers for the web-shell
  * paths): --conns-per-target's ceiling. */
 #define LIM_TARGET_CONNS 16
+/* Scan event loops (threads), whatever --threads asks */
+#define LIM_SCAN_THREADS 64
 #define LIM_LINE_BYTES 4096 /* one line of a target list */
 #define LIM_RECORD_BYTES                                                       \
 	(1u << 20)                /* one JSONL result record (resume,          \

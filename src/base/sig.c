@@ -1,4 +1,5 @@
 #include "base/sig.h"
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include "base/banned.h"
@@ -7,8 +8,11 @@ static volatile sig_atomic_t *stop_flag;
 
 static void on_stop(int sig)
 {
+	int saved = errno;
+
 	if (stop_flag)
 		*stop_flag = sig;
+	errno = saved;
 }
 
 #ifdef _WIN32

@@ -37,6 +37,9 @@ static void scan_usage(FILE *f)
 	    "cap)\n"
 	    "      --max-handshakes N  TLS handshakes in progress (default "
 	    "1024)\n"
+	    "  -j, --threads N         event loops (default: one per CPU, "
+	    "at most\n"
+	    "                          64, and 64 targets in flight each)\n"
 	    "      --conns-per-target N  connections at once to one target\n"
 	    "                          for the web-shell paths (default 6; 1:\n"
 	    "                          one at a time; at most 16)\n"
@@ -109,6 +112,7 @@ int cmd_scan(int argc, char **argv)
 	    {"stats", no_argument, NULL, 'Z'},
 	    {"max-handshakes", required_argument, NULL, 'M'},
 	    {"conns-per-target", required_argument, NULL, 'L'},
+	    {"threads", required_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -134,7 +138,7 @@ int cmd_scan(int argc, char **argv)
 	    "exhunt/" EXHUNT_VERSION " (Exchange exposure scan)";
 	so.nshards = 1;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "i:p:o:c:r:qh", opts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "i:p:o:c:r:j:qh", opts, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case 'i':
@@ -233,6 +237,11 @@ int cmd_scan(int argc, char **argv)
 		case 'M':
 			if (!arg_int("max-handshakes", optarg, 1, 100000,
 			             &so.eng.max_handshakes))
+				goto out;
+			break;
+		case 'j':
+			if (!arg_int("threads", optarg, 1, LIM_SCAN_THREADS,
+			             &so.eng.threads))
 				goto out;
 			break;
 		case 'L':

@@ -13,6 +13,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +83,18 @@ struct lane_wait {
 	uint32_t gen;
 };
 
+struct hub;
+
 struct engine {
+	struct hub *hub;
+	int id; /* 0: the one that checkpoints and shows progress */
+	pthread_t thread;
+	double rate; /* its share of --rate */
+	/* published under the hub's lock: the lowest walk position of its
+	 * targets in flight (UINT64_MAX: none), its targets in flight */
+	uint64_t low;
+	int pub_active;
+	struct engine_stats own;
 	const struct engine_opts *o;
 	const struct kb *kb;
 	const struct targets *t;
@@ -113,6 +127,7 @@ const char *engine_refusal(const struct engine_opts *o, uint32_t ip)
 }
 
 static void conn_io(struct loop_io *io, uint32_t ev);
+static int hub_emit(struct engine *e, struct observation *o);
 static void start_handshake(struct conn *c);
 static void open_conn(struct conn *c);
 static void on_writable(struct conn *c);
@@ -202,7 +217,7 @@ static void finish(struct conn *c)
 		e->st->exchange++;
 	if (c->obs.error[0])
 		e->st->errors++;
-	if (e->sink->emit(e->sink->ctx, &c->obs))
+	if (hub_emit(e, &c->obs))
 		e->fatal = EXH_EIO;
 	free_slot(e, c);
 	e->active--;
@@ -892,9 +907,10 @@ static void sweep(struct engine *e, int64_t now)
 	}
 }
 
-static uint64_t low_water(const struct engine *e, const struct order *ord)
+/* The lowest walk position of the engine's targets in flight. */
+static uint64_t low_water(const struct engine *e)
 {
-	uint64_t low = ord->pos;
+	uint64_t low = UINT64_MAX;
 	int i;
 
 	for (i = 0; i < e->nconns; i++)
@@ -903,163 +919,398 @@ static uint64_t low_water(const struct engine *e, const struct order *ord)
 	return low;
 }
 
-static void progress(const struct engine *e, const struct order *ord,
-                     int64_t started, bool final)
+/* What the engines share: the walk, the sink and the counts. Each engine
+ * runs its own event loop in its own thread (its sockets, TLS context and
+ * resolver are its alone) and comes here, under the lock, for new
+ * targets and to hand over finished ones. */
+struct hub {
+	pthread_mutex_t mu;
+	struct order *ord;
+	const struct engine_sink *sink;
+	struct engine *engines;
+	int n;
+	/* also read without the lock, between rounds */
+	atomic_bool exhausted;
+	atomic_int fatal;
+	atomic_bool stopping; /* set by engine 0, which alone sees *stop */
+	int64_t started, first_launch, last_launch;
+	uint64_t peak_inflight;
+};
+
+static int hub_emit(struct engine *e, struct observation *o)
 {
+	struct hub *h = e->hub;
+	int rc;
+
+	pthread_mutex_lock(&h->mu);
+	rc = h->sink->emit(h->sink->ctx, o);
+	pthread_mutex_unlock(&h->mu);
+	return rc;
+}
+
+/* The counts of all engines, as last published. */
+static void hub_sum(const struct hub *h, struct engine_stats *st)
+{
+	int i;
+
+	memset(st, 0, sizeof *st);
+	for (i = 0; i < h->n; i++) {
+		const struct engine_stats *x = &h->engines[i].own;
+		st->launched += x->launched;
+		st->done += x->done;
+		st->exchange += x->exchange;
+		st->errors += x->errors;
+		st->refused_special += x->refused_special;
+		st->refused_block += x->refused_block;
+		st->skipped_done += x->skipped_done;
+		st->handshakes += x->handshakes;
+		st->requests += x->requests;
+		st->lanes += x->lanes;
+	}
+}
+
+/* Everything before the returned walk position is emitted (the lock
+ * held). */
+static uint64_t hub_low(const struct hub *h)
+{
+	uint64_t low = h->ord->pos;
+	int i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->engines[i].low < low)
+			low = h->engines[i].low;
+	return low;
+}
+
+static void progress(const struct hub *h, int64_t started, bool final)
+{
+	const struct order *ord = h->ord;
+	struct engine_stats st;
 	double secs = (double)(now_ms() - started) / 1000.0;
 	double frac = ord->npos ? (double)ord->pos / (double)ord->npos : 1;
-	double rate = secs > 0 ? (double)e->st->launched / secs : 0;
-	double eta = frac > 0 && frac < 1 ? secs / frac * (1 - frac) : 0;
+	double rate, eta = 0;
+	int i, active = 0;
 
+	hub_sum(h, &st);
+	for (i = 0; i < h->n; i++)
+		active += h->engines[i].pub_active;
+	rate = secs > 0 ? (double)st.launched / secs : 0;
+	if (frac > 0 && frac < 1)
+		eta = secs / frac * (1 - frac);
 	fprintf(stderr,
 	        "\rexhunt: scan %5.1f%%  %llu done  %.0f/s  exchange %llu  "
 	        "in flight %d  ETA %02d:%02d   %s",
-	        frac * 100, (unsigned long long)e->st->done, rate,
-	        (unsigned long long)e->st->exchange, e->active, (int)eta / 60,
+	        frac * 100, (unsigned long long)st.done, rate,
+	        (unsigned long long)st.exchange, active, (int)eta / 60,
 	        (int)eta % 60, final ? "\n" : "");
 	fflush(stderr);
+}
+
+/* Under the lock, once per round: new targets for the free slots (at
+ * most want), the engine's counts and low published, and, for engine 0,
+ * the checkpoint and the progress line when due. Returns the targets
+ * taken into idx/pos. */
+static int hub_round(struct engine *e, int want, uint64_t *idx, uint64_t *pos,
+                     int64_t now, bool tick)
+{
+	struct hub *h = e->hub;
+	const struct engine_sink *sink = h->sink;
+	int got = 0, i, active = 0;
+
+	pthread_mutex_lock(&h->mu);
+	if (tick)
+		e->low = low_water(e);
+	while (got < want && !h->exhausted && !h->fatal) {
+		uint64_t index, p;
+		if (!order_next(h->ord, &index, &p)) {
+			h->exhausted = true;
+			break;
+		}
+		if (sink->done && sink->done(sink->ctx, index)) {
+			e->st->skipped_done++;
+			continue;
+		}
+		idx[got] = index;
+		pos[got] = p;
+		if (p < e->low)
+			e->low = p;
+		got++;
+	}
+	if (got) {
+		h->last_launch = now;
+		if (!h->first_launch)
+			h->first_launch = now;
+	}
+	e->pub_active = e->active + got;
+	for (i = 0; i < h->n; i++)
+		active += h->engines[i].pub_active;
+	if ((uint64_t)active > h->peak_inflight)
+		h->peak_inflight = (uint64_t)active;
+	if (e->fatal && !h->fatal)
+		h->fatal = e->fatal;
+	pthread_mutex_unlock(&h->mu);
+	return got;
+}
+
+/* Engine 0, about once a second: the checkpoint and the progress line. */
+static void hub_tick(struct engine *e, int64_t now, int64_t *last_ckpt,
+                     int64_t *last_progress)
+{
+	struct hub *h = e->hub;
+
+	pthread_mutex_lock(&h->mu);
+	if (now - *last_ckpt >= 1000) {
+		if (h->sink->checkpoint &&
+		    h->sink->checkpoint(h->sink->ctx, hub_low(h)))
+			h->fatal = EXH_EIO;
+		*last_ckpt = now;
+	}
+	if (e->o->progress && now - *last_progress >= 1000) {
+		progress(h, h->started, false);
+		*last_progress = now;
+	}
+	pthread_mutex_unlock(&h->mu);
+}
+
+#define ROUND_TARGETS 64
+
+static void *engine_loop(void *arg)
+{
+	struct engine *e = arg;
+	const struct engine_opts *o = e->o;
+	struct hub *h = e->hub;
+	int64_t last_tick = now_ms(), last_ckpt = last_tick,
+	        last_sweep = last_tick, last_progress = last_tick,
+	        last_pub = last_tick;
+	double tokens = 1;
+	uint64_t idx[ROUND_TARGETS], pos[ROUND_TARGETS];
+	bool exhausted = false;
+
+	for (;;) {
+		int64_t now = now_ms();
+		int wait = 100, want = 0, got, k;
+		bool tick = now - last_pub >= 100;
+
+		/* signals reach the first thread only (engine_run) */
+		if (e->id == 0 && o->stop && *o->stop)
+			atomic_store(&h->stopping, true);
+		if (atomic_load(&h->stopping))
+			break;
+		if (e->rate > 0) {
+			double burst = e->rate / 20 > 1 ? e->rate / 20 : 1;
+			tokens += e->rate * (double)(now - last_tick) / 1000.0;
+			if (tokens > burst)
+				tokens = burst;
+		}
+		last_tick = now;
+		if (!exhausted) {
+			want = e->nconns - e->active - e->lanes;
+			if (e->rate > 0 && want > (int)tokens)
+				want = (int)tokens;
+			if (want > ROUND_TARGETS)
+				want = ROUND_TARGETS;
+		}
+		if (want > 0 || tick || e->fatal) {
+			got = hub_round(e, want, idx, pos, now, tick);
+			if (tick)
+				last_pub = now;
+			if (got < want && (h->exhausted || h->fatal))
+				exhausted =
+				    true; /* read racy: rechecked next round */
+			for (k = 0; k < got; k++) {
+				if (e->rate > 0)
+					tokens -= 1;
+				start_target(e, idx[k], pos[k]);
+			}
+			if (got == want && want > 0)
+				wait = 0; /* more may be free: take them next
+				             round */
+		}
+		/* Here, after new targets took what they could: a slot that
+		 * a finished target frees goes to a new target first. */
+		open_lanes(e);
+		if (e->fatal)
+			break;
+		if (exhausted && e->active == 0)
+			break;
+		if (e->rate > 0 && !exhausted &&
+		    e->active + e->lanes < e->nconns && wait) {
+			double need = (1 - tokens) * 1000.0 / e->rate;
+			wait = need < 1 ? 1 : need > 100 ? 100 : (int)need;
+		}
+		if (loop_run_once(&e->loop, wait) < 0) {
+			e->fatal = EXH_EIO;
+			break;
+		}
+		while (e->hs_head >= 0 && e->hs_active < e->hs_cap) {
+			struct conn *c = &e->conns[e->hs_head];
+			hs_unlink(e, c);
+			start_handshake(c);
+		}
+		now = now_ms();
+		if (now - last_sweep >= 20) {
+			resolver_tick(e->res);
+			sweep(e, now);
+			last_sweep = now;
+		}
+		if (e->id == 0)
+			hub_tick(e, now, &last_ckpt, &last_progress);
+		if (atomic_load(&h->fatal)) /* any engine's error stops all */
+			break;
+	}
+	/* stopped or done: what is still in flight is not emitted */
+	pthread_mutex_lock(&h->mu);
+	e->low = low_water(e);
+	e->pub_active = e->active;
+	if (e->fatal && !h->fatal)
+		h->fatal = e->fatal;
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static int engine_init(struct engine *e, struct hub *h, int id,
+                       const struct engine_opts *o, const struct kb *kb,
+                       const struct targets *t, int conns, int hs_cap)
+{
+	int i;
+
+	e->hub = h;
+	e->id = id;
+	e->o = o;
+	e->kb = kb;
+	e->t = t;
+	e->sink = h->sink;
+	e->st = &e->own;
+	e->low = UINT64_MAX;
+	e->rate = o->rate > 0 ? o->rate / h->n : 0;
+	if (loop_init(&e->loop))
+		return EXH_EIO;
+	e->ctx = o->tls ? tls_client_ctx_new() : NULL;
+	e->conns = calloc((size_t)conns, sizeof *e->conns);
+	e->wait = calloc((size_t)conns, sizeof *e->wait);
+	e->max_lanes = o->conns_per_target > 1 ? o->conns_per_target - 1 : 0;
+	if (e->max_lanes > LIM_TARGET_CONNS - 1)
+		e->max_lanes = LIM_TARGET_CONNS - 1;
+	if ((o->tls && !e->ctx) || !e->conns || !e->wait)
+		return EXH_ENOMEM;
+	if (resolver_new(&e->res, &e->loop, o->resolver))
+		return EXH_EIO;
+	e->nconns = conns;
+	for (i = 0; i < e->nconns; i++) {
+		e->conns[i].state = CS_FREE;
+		e->conns[i].io.fd = -1;
+		e->conns[i].next_free = i + 1 < e->nconns ? i + 1 : -1;
+		e->conns[i].hs_prev = e->conns[i].hs_next = -1;
+	}
+	e->free_head = 0;
+	e->hs_head = e->hs_tail = -1;
+	e->hs_cap = hs_cap;
+	return 0;
+}
+
+static void engine_free(struct engine *e)
+{
+	int i;
+
+	if (e->conns)
+		for (i = 0; i < e->nconns; i++)
+			if (e->conns[i].state != CS_FREE) {
+				close_socket(&e->conns[i]);
+				buf_release(&e->conns[i].out);
+			}
+	resolver_free(e->res);
+	free(e->conns);
+	free(e->wait);
+	SSL_CTX_free(e->ctx);
+	if (e->loop.epfd >= 0)
+		loop_release(&e->loop);
+}
+
+int engine_threads(const struct engine_opts *o)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = o->threads > 0 ? o->threads : cpus > 0 ? (int)cpus : 1;
+
+	if (n > LIM_SCAN_THREADS)
+		n = LIM_SCAN_THREADS;
+	/* at least 64 connections each */
+	if (n > o->concurrency / 64)
+		n = o->concurrency / 64;
+	return n < 1 ? 1 : n;
 }
 
 int engine_run(const struct engine_opts *o, const struct kb *kb,
                const struct targets *t, struct order *ord,
                const struct engine_sink *sink, struct engine_stats *st)
 {
-	struct engine e;
-	int64_t started = now_ms(), last_tick = started, last_ckpt = started,
-	        last_sweep = started, last_progress = started;
-	double tokens = 1;
-	int64_t first_launch = 0, last_launch = 0;
-	bool exhausted = false;
-	int i, rc = 0;
+	struct hub h;
+	sigset_t block, old;
+	int n = engine_threads(o), i, rc = 0, started = 0;
+	int hs_all = o->max_handshakes > 0 ? o->max_handshakes : 1024;
 
-	memset(&e, 0, sizeof e);
+	memset(&h, 0, sizeof h);
 	memset(st, 0, sizeof *st);
-	e.o = o;
-	e.kb = kb;
-	e.t = t;
-	e.sink = sink;
-	e.st = st;
 	if (raise_fd_limit(o->concurrency + 256) < o->concurrency + 16) {
 		log_error("--concurrency %d needs a higher open-file limit "
 		          "(ulimit -n)",
 		          o->concurrency);
 		return EXH_EINVAL;
 	}
-	if (loop_init(&e.loop))
-		return EXH_EIO;
-	e.ctx = o->tls ? tls_client_ctx_new() : NULL;
-	e.conns = calloc((size_t)o->concurrency, sizeof *e.conns);
-	e.wait = calloc((size_t)o->concurrency, sizeof *e.wait);
-	e.max_lanes = o->conns_per_target > 1 ? o->conns_per_target - 1 : 0;
-	if (e.max_lanes > LIM_TARGET_CONNS - 1)
-		e.max_lanes = LIM_TARGET_CONNS - 1;
-	if ((o->tls && !e.ctx) || !e.conns || !e.wait) {
-		rc = EXH_ENOMEM;
-		goto out;
+	h.ord = ord;
+	h.sink = sink;
+	h.n = n;
+	h.started = now_ms();
+	h.engines = calloc((size_t)n, sizeof *h.engines);
+	if (!h.engines)
+		return EXH_ENOMEM;
+	pthread_mutex_init(&h.mu, NULL);
+	/* set up here, one after another (c-ares' global set-up is not
+	 * safe to run twice at once); then each runs in its own thread */
+	for (i = 0; i < n && !rc; i++) {
+		int conns = o->concurrency / n + (i < o->concurrency % n);
+		int hs = hs_all / n + (i < hs_all % n);
+		h.engines[i].loop.epfd = -1;
+		rc = engine_init(&h.engines[i], &h, i, o, kb, t, conns,
+		                 hs > 0 ? hs : 1);
 	}
-	rc = resolver_new(&e.res, &e.loop, o->resolver);
-	if (rc)
-		goto out;
-	e.nconns = o->concurrency;
-	for (i = 0; i < e.nconns; i++) {
-		e.conns[i].state = CS_FREE;
-		e.conns[i].io.fd = -1;
-		e.conns[i].next_free = i + 1 < e.nconns ? i + 1 : -1;
-		e.conns[i].hs_prev = e.conns[i].hs_next = -1;
-	}
-	e.free_head = 0;
-	e.hs_head = e.hs_tail = -1;
-	e.hs_cap = o->max_handshakes > 0 ? o->max_handshakes : 1024;
-	while (!e.fatal) {
-		int64_t now = now_ms();
-		int wait = 100;
-
-		if (o->stop && *o->stop) {
-			rc = EXH_EAGAIN;
+	/* SIGINT and SIGTERM stay with this thread (engine 0's): the
+	 * others start with them blocked */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (i = 1; i < n && !rc; i++) {
+		if (pthread_create(&h.engines[i].thread, NULL, engine_loop,
+		                   &h.engines[i])) {
+			log_error("scan: cannot start a thread");
+			rc = EXH_ENOMEM;
+			pthread_mutex_lock(&h.mu);
+			h.fatal = rc;
+			pthread_mutex_unlock(&h.mu);
 			break;
 		}
-		if (o->rate > 0) {
-			double burst = o->rate / 20 > 1 ? o->rate / 20 : 1;
-			tokens += o->rate * (double)(now - last_tick) / 1000.0;
-			if (tokens > burst)
-				tokens = burst;
-		}
-		last_tick = now;
-		while (!exhausted && e.active + e.lanes < e.nconns &&
-		       (o->rate <= 0 || tokens >= 1)) {
-			uint64_t index, pos;
-			if (!order_next(ord, &index, &pos)) {
-				exhausted = true;
-				break;
-			}
-			if (sink->done && sink->done(sink->ctx, index)) {
-				st->skipped_done++;
-				continue;
-			}
-			if (o->rate > 0)
-				tokens -= 1;
-			last_launch = now_ms();
-			if (!first_launch)
-				first_launch = last_launch;
-			start_target(&e, index, pos);
-		}
-		/* Here, after new targets took what they could: a slot that
-		 * a finished target frees goes to a new target first. */
-		open_lanes(&e);
-		if ((uint64_t)e.active > st->peak_inflight)
-			st->peak_inflight = (uint64_t)e.active;
-		if (exhausted && e.active == 0)
-			break;
-		if (o->rate > 0 && !exhausted &&
-		    e.active + e.lanes < e.nconns) {
-			double need = (1 - tokens) * 1000.0 / o->rate;
-			wait = need < 1 ? 1 : need > 100 ? 100 : (int)need;
-		}
-		if (loop_run_once(&e.loop, wait) < 0) {
-			rc = EXH_EIO;
-			break;
-		}
-		while (e.hs_head >= 0 && e.hs_active < e.hs_cap) {
-			struct conn *c = &e.conns[e.hs_head];
-			hs_unlink(&e, c);
-			start_handshake(c);
-		}
-		now = now_ms();
-		if (now - last_sweep >= 20) {
-			resolver_tick(e.res);
-			sweep(&e, now);
-			last_sweep = now;
-		}
-		if (now - last_ckpt >= 1000) {
-			if (sink->checkpoint &&
-			    sink->checkpoint(sink->ctx, low_water(&e, ord)))
-				e.fatal = EXH_EIO;
-			last_ckpt = now;
-		}
-		if (o->progress && now - last_progress >= 1000) {
-			progress(&e, ord, started, false);
-			last_progress = now;
-		}
+		started = i;
 	}
-	if (e.fatal)
-		rc = e.fatal;
-	if (sink->checkpoint && sink->checkpoint(sink->ctx, low_water(&e, ord)))
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!rc)
+		engine_loop(&h.engines[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(h.engines[i].thread, NULL);
+	if (!rc && h.fatal)
+		rc = h.fatal;
+	if (!rc && o->stop && *o->stop)
+		rc = EXH_EAGAIN;
+	hub_sum(&h, st);
+	st->peak_inflight = h.peak_inflight;
+	if (sink->checkpoint && sink->checkpoint(sink->ctx, hub_low(&h)))
 		rc = rc ? rc : EXH_EIO;
 	if (o->progress)
-		progress(&e, ord, started, true);
-out:
-	st->seconds = (double)(now_ms() - started) / 1000.0;
-	st->launch_seconds = (double)(last_launch - first_launch) / 1000.0;
-	if (e.conns)
-		for (i = 0; i < e.nconns; i++)
-			if (e.conns[i].state != CS_FREE) {
-				close_socket(&e.conns[i]);
-				buf_release(&e.conns[i].out);
-			}
-	resolver_free(e.res);
-	free(e.conns);
-	free(e.wait);
-	SSL_CTX_free(e.ctx);
-	loop_release(&e.loop);
+		progress(&h, h.started, true);
+	st->seconds = (double)(now_ms() - h.started) / 1000.0;
+	st->launch_seconds = (double)(h.last_launch - h.first_launch) / 1000.0;
+	for (i = 0; i < n; i++)
+		engine_free(&h.engines[i]);
+	pthread_mutex_destroy(&h.mu);
+	free(h.engines);
 	return rc;
 }

@@ -16,6 +16,7 @@ struct engine_opts {
 	bool tls;
 	unsigned checks;
 	int concurrency;
+	int threads;               /* event loops; 0: one per CPU */
 	int max_handshakes;        /* TLS handshakes in progress; 0: 1024 */
 	int conns_per_target;      /* at once, for the web-shell paths */
 	double rate;               /* new targets per second; 0 unlimited */
@@ -53,7 +54,14 @@ struct engine_sink {
 /* Why ip may not be probed: NULL if it may, else a reason for people. */
 const char *engine_refusal(const struct engine_opts *o, uint32_t ip);
 
-/* Runs the scan over the order's walk. Returns 0 when the walk finished,
+/* The event loops (threads) a scan with these options runs: --threads,
+ * else one per CPU; at most LIM_SCAN_THREADS, and at least 64
+ * connections each. */
+int engine_threads(const struct engine_opts *o);
+
+/* Runs the scan over the order's walk, on engine_threads(o) event loops
+ * that share the walk and the sink (its calls are made one at a time).
+ * Returns 0 when the walk finished,
  * EXH_EAGAIN when stopped by *stop (resumable), or an error. */
 int engine_run(const struct engine_opts *o, const struct kb *kb,
                const struct targets *t, struct order *ord,

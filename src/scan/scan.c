@@ -187,7 +187,7 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 		        "stats: targets %llu, handshakes %llu, requests %llu, "
 		        "lanes %llu, peak in flight %llu, seconds %.3f, launch "
 		        "rate "
-		        "%.1f/s\n",
+		        "%.1f/s, threads %d\n",
 		        (unsigned long long)st.launched,
 		        (unsigned long long)st.handshakes,
 		        (unsigned long long)st.requests,
@@ -195,7 +195,8 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 		        (unsigned long long)st.peak_inflight, st.seconds,
 		        st.launch_seconds > 0
 		            ? (double)(st.launched - 1) / st.launch_seconds
-		            : 0.0);
+		            : 0.0,
+		        engine_threads(&so->eng));
 	if (st.refused_special && !so->quiet)
 		log_warn(
 		    "%llu targets were not probed: special-purpose ranges "
