@@ -5,6 +5,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "store/store.h"
+#include "base/array.h"
 #include <ctype.h>
 #include "store/db.h"
 #include <stdio.h>
@@ -625,14 +626,9 @@ static int bulk_row(struct store_writer *w)
 	struct prow *pr;
 	int c;
 
-	if (b->pending == b->prow_cap) {
-		size_t cap = b->prow_cap ? b->prow_cap * 2 : 1024;
-		struct prow *t = realloc(b->prow, cap * sizeof *t);
-		if (!t)
-			goto nomem;
-		b->prow = t;
-		b->prow_cap = cap;
-	}
+	if (array_reserve(&b->prow, &b->prow_cap, b->pending + 1,
+	                  sizeof *b->prow, 1024))
+		goto nomem;
 	pr = &b->prow[b->pending];
 	for (c = 1; c <= C_COUNT; c++) {
 		if (c > 1)
@@ -928,14 +924,9 @@ static int queue_rekey(struct store_bulk *b, long long obs, const char *key,
 {
 	char *k;
 
-	if (b->nrekeys == b->rekeys_cap) {
-		size_t cap = b->rekeys_cap ? b->rekeys_cap * 2 : 64;
-		struct rekey *t = realloc(b->rekeys, cap * sizeof *t);
-		if (!t)
-			return EXH_ENOMEM;
-		b->rekeys = t;
-		b->rekeys_cap = cap;
-	}
+	if (array_reserve(&b->rekeys, &b->rekeys_cap, b->nrekeys + 1,
+	                  sizeof *b->rekeys, 64))
+		return EXH_ENOMEM;
 	if (!(k = strdup(key)))
 		return EXH_ENOMEM;
 	b->rekeys[b->nrekeys].obs = obs;
