@@ -94,7 +94,8 @@ struct engine {
 	 * targets in flight (UINT64_MAX: none), its targets in flight */
 	uint64_t low;
 	int pub_active;
-	struct engine_stats own;
+	struct engine_stats own; /* its own thread's */
+	struct engine_stats pub; /* own, as last published */
 	const struct engine_opts *o;
 	const struct kb *kb;
 	const struct targets *t;
@@ -948,14 +949,16 @@ static int hub_emit(struct engine *e, struct observation *o)
 	return rc;
 }
 
-/* The counts of all engines, as last published. */
-static void hub_sum(const struct hub *h, struct engine_stats *st)
+/* The counts of all engines: as last published (the lock held), or
+ * their own once every thread has ended. */
+static void hub_sum(const struct hub *h, bool ended, struct engine_stats *st)
 {
 	int i;
 
 	memset(st, 0, sizeof *st);
 	for (i = 0; i < h->n; i++) {
-		const struct engine_stats *x = &h->engines[i].own;
+		const struct engine_stats *x =
+		    ended ? &h->engines[i].own : &h->engines[i].pub;
 		st->launched += x->launched;
 		st->done += x->done;
 		st->exchange += x->exchange;
@@ -984,6 +987,7 @@ static uint64_t hub_low(const struct hub *h)
 
 static void progress(const struct hub *h, int64_t started, bool final)
 {
+	/* final: every thread has ended */
 	const struct order *ord = h->ord;
 	struct engine_stats st;
 	double secs = (double)(now_ms() - started) / 1000.0;
@@ -991,7 +995,7 @@ static void progress(const struct hub *h, int64_t started, bool final)
 	double rate, eta = 0;
 	int i, active = 0;
 
-	hub_sum(h, &st);
+	hub_sum(h, final, &st);
 	for (i = 0; i < h->n; i++)
 		active += h->engines[i].pub_active;
 	rate = secs > 0 ? (double)st.launched / secs : 0;
@@ -1042,6 +1046,7 @@ static int hub_round(struct engine *e, int want, uint64_t *idx, uint64_t *pos,
 			h->first_launch = now;
 	}
 	e->pub_active = e->active + got;
+	e->pub = e->own;
 	for (i = 0; i < h->n; i++)
 		active += h->engines[i].pub_active;
 	if ((uint64_t)active > h->peak_inflight)
@@ -1300,7 +1305,7 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 		rc = h.fatal;
 	if (!rc && o->stop && *o->stop)
 		rc = EXH_EAGAIN;
-	hub_sum(&h, st);
+	hub_sum(&h, true, st);
 	st->peak_inflight = h.peak_inflight;
 	if (sink->checkpoint && sink->checkpoint(sink->ctx, hub_low(&h)))
 		rc = rc ? rc : EXH_EIO;
