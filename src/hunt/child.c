@@ -159,34 +159,25 @@ static atomic_int helper_state;
  * there is one (*helper true), else exhunt itself. */
 static bool reader_path(char *path, size_t cap, bool *helper)
 {
-	char *slash;
-	int state = atomic_load(&helper_state);
+	char other[4096];
+	const char *slash;
 	ssize_t n = readlink("/proc/self/exe", path, cap - 1);
 
 	*helper = false;
 	if (n <= 0)
 		return false;
 	path[n] = '\0';
-	if (state == HELPER_NO)
+	if (atomic_load(&helper_state) == HELPER_NO ||
+	    !(slash = strrchr(path, '/')) ||
+	    snprintf(other, sizeof other, "%.*s/exhunt-read",
+	             (int)(slash - path), path) >= (int)cap)
 		return true;
-	slash = strrchr(path, '/');
-	if (!slash || (size_t)(slash + 1 - path) + sizeof "exhunt-read" > cap)
+	if (atomic_load(&helper_state) == HELPER_UNKNOWN)
+		atomic_store(&helper_state,
+		             access(other, X_OK) == 0 ? HELPER_YES : HELPER_NO);
+	if (atomic_load(&helper_state) != HELPER_YES)
 		return true;
-	{
-		char self[4096];
-		snprintf(self, sizeof self, "%s", path);
-		snprintf(slash + 1, cap - (size_t)(slash + 1 - path), "%s",
-		         "exhunt-read");
-		if (state == HELPER_UNKNOWN) {
-			state =
-			    access(path, X_OK) == 0 ? HELPER_YES : HELPER_NO;
-			atomic_store(&helper_state, state);
-		}
-		if (state == HELPER_NO) {
-			snprintf(path, cap, "%s", self);
-			return true;
-		}
-	}
+	snprintf(path, cap, "%s", other);
 	*helper = true;
 	return true;
 }

@@ -99,7 +99,6 @@ struct engine {
 	const struct engine_opts *o;
 	const struct kb *kb;
 	const struct targets *t;
-	const struct engine_sink *sink;
 	struct engine_stats *st;
 	struct loop loop;
 	SSL_CTX *ctx;
@@ -985,12 +984,12 @@ static uint64_t hub_low(const struct hub *h)
 	return low;
 }
 
-static void progress(const struct hub *h, int64_t started, bool final)
+static void progress(const struct hub *h, bool final)
 {
 	/* final: every thread has ended */
 	const struct order *ord = h->ord;
 	struct engine_stats st;
-	double secs = (double)(now_ms() - started) / 1000.0;
+	double secs = (double)(now_ms() - h->started) / 1000.0;
 	double frac = ord->npos ? (double)ord->pos / (double)ord->npos : 1;
 	double rate, eta = 0;
 	int i, active = 0;
@@ -1071,7 +1070,7 @@ static void hub_tick(struct engine *e, int64_t now, int64_t *last_ckpt,
 		*last_ckpt = now;
 	}
 	if (e->o->progress && now - *last_progress >= 1000) {
-		progress(h, h->started, false);
+		progress(h, false);
 		*last_progress = now;
 	}
 	pthread_mutex_unlock(&h->mu);
@@ -1184,7 +1183,6 @@ static int engine_init(struct engine *e, struct hub *h, int id,
 	e->o = o;
 	e->kb = kb;
 	e->t = t;
-	e->sink = h->sink;
 	e->st = &e->own;
 	e->low = UINT64_MAX;
 	e->rate = o->rate > 0 ? o->rate / h->n : 0;
@@ -1310,7 +1308,7 @@ int engine_run(const struct engine_opts *o, const struct kb *kb,
 	if (sink->checkpoint && sink->checkpoint(sink->ctx, hub_low(&h)))
 		rc = rc ? rc : EXH_EIO;
 	if (o->progress)
-		progress(&h, h.started, true);
+		progress(&h, true);
 	st->seconds = (double)(now_ms() - h.started) / 1000.0;
 	st->launch_seconds = (double)(h.last_launch - h.first_launch) / 1000.0;
 	for (i = 0; i < n; i++)

@@ -394,6 +394,24 @@ static bool id_room(struct store_bulk *b)
 	return true;
 }
 
+/* Remembers key's id unless it is there already. 1 when the map is
+ * full (not remembered), EXH_ENOMEM when the key cannot be copied. */
+static int id_put(struct store_bulk *b, const char *key, long long id)
+{
+	struct idslot *slot = id_find(b, key);
+
+	if (slot && slot->key)
+		return 0;
+	if (!id_room(b))
+		return 1;
+	slot = id_find(b, key);
+	if (!(slot->key = strdup(key)))
+		return EXH_ENOMEM;
+	slot->id = id;
+	b->ids_n++;
+	return 0;
+}
+
 static struct twinslot *twin_find(struct store_bulk *b, long long no,
                                   long long id)
 {
@@ -535,9 +553,11 @@ int store_writer_lazy(struct store_writer *w)
 {
 	if (!db_is_pg(w->db))
 		return 0;
-	if (db_exec(w->db, "SET synchronous_commit = off") ||
-	    db_exec(w->ids, "SET synchronous_commit = off")) {
-		log_error("%s: %s", w->path, db_errmsg(w->db));
+	struct db *bad = w->db;
+
+	if (db_exec(bad, "SET synchronous_commit = off") ||
+	    db_exec(bad = w->ids, "SET synchronous_commit = off")) {
+		log_error("%s: %s", w->path, db_errmsg(bad));
 		return EXH_EIO;
 	}
 	return 0;
@@ -696,16 +716,11 @@ static int take_ids(struct store_writer *w)
 
 	while ((step = dbq_step(w->server_many)) == DB_ROW) {
 		const char *key = (const char *)dbq_text(w->server_many, 0);
-		struct idslot *slot;
-		if (!key || ((slot = id_find(b, key)) && slot->key))
-			continue;
-		if (!id_room(b))
-			continue; /* its rows go through the stage */
-		slot = id_find(b, key);
-		if (!(slot->key = strdup(key)))
+		/* one not remembered (the map full) sends its rows through
+		 * the stage */
+		if (key &&
+		    id_put(b, key, dbq_int(w->server_many, 1)) == EXH_ENOMEM)
 			return EXH_ENOMEM;
-		slot->id = dbq_int(w->server_many, 1);
-		b->ids_n++;
 	}
 	return step == DB_DONE ? 0 : EXH_EIO;
 }
@@ -1217,11 +1232,8 @@ static int server_id_cached(struct store_writer *w, const char *key,
 	}
 	if (server_id(w, key, name, id))
 		return EXH_EIO;
-	if (b && id_room(b) && (slot = id_find(b, key)) &&
-	    (slot->key = strdup(key))) {
-		slot->id = *id;
-		b->ids_n++;
-	}
+	if (b)
+		(void)id_put(b, key, *id); /* not remembered: asked again */
 	return 0;
 }
 
