@@ -269,8 +269,11 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 		if (r->signal == SIGXCPU)
 			r->timeout = true;
 	}
-	if (helper && r->exit_code == READER_MISMATCH && !r->lines) {
-		/* an exhunt-read of another protocol: exhunt itself from now */
+	if (helper && !r->lines &&
+	    (r->exit_code == READER_MISMATCH || r->exit_code == 127)) {
+		/* an exhunt-read of another protocol, or one that cannot
+		 * start (127: its libraries missing; the readers never end
+		 * so): exhunt itself from now */
 		atomic_store(&helper_state, HELPER_NO);
 		lseek(in_fd, 0, SEEK_SET);
 		return child_run(verb, in_fd, max_line, fn, arg, r);

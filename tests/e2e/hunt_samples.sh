@@ -57,8 +57,8 @@ print("samples:", len(f), "findings")
 PY
 # The readers run as exhunt-read when it lies beside exhunt (a program
 # linked with the parsing libraries only, src/reader/main.c). exhunt
-# alone, or beside an exhunt-read of another protocol, runs itself as
-# the reader and finds the same.
+# alone, or beside an exhunt-read of another protocol or one that cannot
+# start, runs itself as the reader and finds the same.
 HELPER=$(dirname "$EXHUNT")/exhunt-read
 [ -x "$HELPER" ] || fail "no exhunt-read beside $EXHUNT"
 canon() {
@@ -67,12 +67,14 @@ canon() {
 	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(json.dumps([r["findings"], sorted({u.split(":")[0] for u in r["unreadable"]}), r["coverage"]], sort_keys=True))' "$1"
 }
 canon "$TMP/r.json" >"$TMP/want"
-mkdir -p "$TMP/with" "$TMP/alone" "$TMP/other"
-cp "$EXHUNT" "$TMP/with/exhunt"; cp "$EXHUNT" "$TMP/alone/exhunt"; cp "$EXHUNT" "$TMP/other/exhunt"
+mkdir -p "$TMP/with" "$TMP/alone" "$TMP/other" "$TMP/broken"
+for d in with alone other broken; do cp "$EXHUNT" "$TMP/$d/exhunt"; done
 printf '#!/bin/sh\necho "$1" >>"%s"\nexec "%s" "$@"\n' "$TMP/with.ran" "$HELPER" >"$TMP/with/exhunt-read"
 printf '#!/bin/sh\necho "$2" >>"%s"\nexit 64\n' "$TMP/other.ran" >"$TMP/other/exhunt-read"
-chmod +x "$TMP/with/exhunt-read" "$TMP/other/exhunt-read"
-for d in with alone other; do
+# one that cannot start (its libraries missing: the loader exits 127)
+printf '#!/bin/sh\necho "$2" >>"%s"\nexit 127\n' "$TMP/broken.ran" >"$TMP/broken/exhunt-read"
+chmod +x "$TMP/with/exhunt-read" "$TMP/other/exhunt-read" "$TMP/broken/exhunt-read"
+for d in with alone other broken; do
 	rc=0
 	"$TMP/$d/exhunt" hunt "$S" --format json -o "$TMP/$d.json" --no-progress 2>"$TMP/$d.err" || rc=$?
 	[ "$rc" = 1 ] || { cat "$TMP/$d.err"; fail "hunt with the reader $d: exit $rc"; }
@@ -82,4 +84,5 @@ done
 [ "$(grep -c . "$TMP/with.ran")" = 5 ] || fail "exhunt-read was not run once per evidence file: $(cat "$TMP/with.ran")"
 grep -qx 1 "$TMP/other.ran" || fail "exhunt-read was not asked for protocol 1"
 [ "$(grep -c . "$TMP/other.ran")" -le 4 ] || fail "an exhunt-read of another protocol was tried again and again"
+[ "$(grep -c . "$TMP/broken.ran")" -le 4 ] || fail "an exhunt-read that cannot start was tried again and again"
 pass
