@@ -30,6 +30,7 @@ enum feat {
 	F_PROCESS,     /* Process / ProcessStartInfo */
 	F_SHELLSTR,    /* "cmd", "powershell", "/c" */
 	F_WSCRIPT,     /* WScript.Shell and friends */
+	F_PSHOST,      /* a PowerShell runspace or pipeline in the page */
 	F_ASMLOAD,     /* Assembly.Load */
 	F_CREATEINST,  /* CreateInstance */
 	F_CODEDOM,     /* compilers and script engines */
@@ -93,7 +94,7 @@ static bool word_start(const uint8_t *t, const uint8_t *gap, size_t i,
 
 static bool needs_word_start(const char *s)
 {
-	return strncmp(s, "request", 7) == 0 || strncmp(s, "eval(", 5) == 0 ||
+	return strncmp(s, "request", 7) == 0 || strncmp(s, "eval", 4) == 0 ||
 	       strncmp(s, "execute", 7) == 0;
 }
 
@@ -114,6 +115,12 @@ static const struct pat pats[] = {
     {"eval(", F_EVAL, 0, 1},
     {"execute(", F_EVAL, 0, 1},
     {"executeglobal(", F_EVAL, 0, 1},
+    /* VBScript's statement form, no brackets: "Execute Request(...)".
+     * Only with whitespace between the two words (match_text checks):
+     * a method named ExecuteRequest is not this. */
+    {"evalrequest", F_EVAL_REQ, 0, 0},
+    {"executerequest", F_EVAL_REQ, 0, 0},
+    {"executeglobalrequest", F_EVAL_REQ, 0, 0},
     {"request[", F_REQ, 0, 0},
     {"request(", F_REQ, 0, 0},
     {"request.item", F_REQ, 0, 0},
@@ -136,6 +143,12 @@ static const struct pat pats[] = {
     {"request,", F_REQ_VAR, 0, 0},
     {"request)", F_REQ_VAR, 0, 0},
     {"headers.get(", F_REQ_HDR, 0, 0},
+    /* A web service's or WCF service's method: its parameters are the
+     * request. */
+    {"[webmethod", F_REQ_VAR, 0, 0},
+    {"<webmethod", F_REQ_VAR, 0, 0},
+    {"[operationcontract", F_REQ_VAR, 0, 0},
+    {"<operationcontract", F_REQ_VAR, 0, 0},
     {"headers[\"", F_REQ_HDR, 0, 0},
     {"servervariables[\"http_", F_REQ_HDR, 0, 0},
     {"<asp:textbox", F_TEXTBOX, 0, 0},
@@ -156,6 +169,10 @@ static const struct pat pats[] = {
     {"wscript.shell", F_WSCRIPT, 0, 0},
     {"shell.application", F_WSCRIPT, 0, 0},
     {".shellexecute(", F_WSCRIPT, 0, 0},
+    {"runspacefactory", F_PSHOST, 0, 0},
+    {"powershell.create(", F_PSHOST, 0, 0},
+    {".addscript(", F_PSHOST, 0, 0},
+    {".createpipeline(", F_PSHOST, 0, 0},
     {"assembly.load(", F_ASMLOAD, 0, 0},
     {"assembly.loadfrom(", F_ASMLOAD, 0, 0},
     {"assembly.loadfile(", F_ASMLOAD, 0, 0},
@@ -271,6 +288,10 @@ static const struct pat pats[] = {
     {".savetofile(", -1, 22, 1},
     {"setattributes(", -1, 23, 0},
     {"fileattributes.hidden", -1, 23, 0},
+    /* A download to the server's disk: the URL or the path from the
+     * request makes it an uploader. */
+    {"downloadfile(", -1, 24, 1},
+    {"downloadfileasync(", -1, 24, 1},
 };
 #define NPATS (sizeof pats / sizeof pats[0])
 
@@ -600,8 +621,10 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 static int analyse_text(const uint8_t *p, size_t n, int depth,
                         struct feats *fs);
 
-/* Long Base64 literals are decoded and read as text of their own (the
- * payload of an XSL or eval shell often travels that way). */
+/* Base64 literals are decoded and read as text of their own (the
+ * payload of an XSL or eval shell often travels that way, and so does a
+ * request source as short as Request.Item["z"]: 24 characters). */
+#define B64_MIN 16
 static int decode_literals(const uint8_t *t, size_t n, int depth,
                            struct feats *fs)
 {
@@ -620,7 +643,7 @@ static int decode_literals(const uint8_t *t, size_t n, int depth,
 			e++;
 		while (e < n && t[e] == '=')
 			e++;
-		if (e < n && t[e] == '"' && e - s >= 32) {
+		if (e < n && t[e] == '"' && e - s >= B64_MIN) {
 			size_t m;
 			if (!dec && !(dec = malloc(n)))
 				return EXH_ENOMEM;
@@ -802,6 +825,9 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 				continue;
 			if (needs_word_start(pt->s) &&
 			    !word_start(t, gap, i, pt->s[0] == 'r'))
+				continue;
+			/* "execute request": the words were apart */
+			if (pt->feat == F_EVAL_REQ && !GAP_GET(gap, i + len - 7))
 				continue;
 			if (pt->feat >= 0)
 				fs->feat |= BIT(pt->feat);
@@ -1130,10 +1156,14 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_XSL;
 		what = "XSL transform shell: runs script carried in an XSL "
 		       "document";
-	} else if (srv && (HAS(F_PROCESS) || HAS(F_WSCRIPT)) && src) {
+	} else if (srv && (HAS(F_PROCESS) || HAS(F_WSCRIPT) || HAS(F_PSHOST)) &&
+	           src) {
 		fam = SF_COMMAND;
 		what = HAS(F_WSCRIPT)
 		           ? "command runner: request data reaches WScript.Shell"
+		       : HAS(F_PSHOST)
+		           ? "command runner: request data reaches a PowerShell "
+		             "runspace"
 		           : "command runner: request data reaches a started "
 		             "process";
 	} else if (srv && HAS(F_SHELLSTR) &&
