@@ -56,6 +56,7 @@ enum feat {
 	F_SCRIPTPROC,  /* scriptProcessor= */
 	F_EMBED_PE,    /* a Base64 literal holding a PE (computed) */
 	F_HANDLER,     /* a .config registers a foreign handler or module */
+	F_CONFIG_MAP,  /* a .config makes other files run as pages */
 	F_PST,         /* container: PST (ProxyShell mailbox export) */
 	F_DER,         /* container: DER certificate request */
 	F_COUNT,
@@ -1009,6 +1010,96 @@ static bool foreign_handler(const uint8_t *p, size_t n, char *type,
 	return false;
 }
 
+/* The value of attribute name (lower case, with its '=' and quote, as
+ * "path=\"") inside the element p[from..to), or an empty view. */
+static struct view attr_in(const uint8_t *p, size_t from, size_t to,
+                           const char *name)
+{
+	size_t k = strlen(name), i, e;
+
+	for (i = from + 1; i + k < to; i++) {
+		if (!(p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == '\n' ||
+		      p[i - 1] == '\r') ||
+		    !at_ci(p, to, i, name))
+			continue;
+		for (e = i + k; e < to && p[e] != '"'; e++)
+			;
+		return (struct view){(const char *)p + i + k, e - i - k};
+	}
+	return (struct view){NULL, 0};
+}
+
+/* Is ext (what follows the last '.' of a mapped path, or the whole path
+ * when it has none) one ASP.NET or ASP serves as code anyway? */
+static bool script_ext(struct view path)
+{
+	static const char *const ext[] = {
+	    "aspx", "ascx",  "ashx",   "asmx",  "axd",     "svc",
+	    "asp",  "asa",   "master", "xamlx", "cshtml",  "vbhtml",
+	    "cshtm", "vbhtm", "rem",   "soap",  "xoml",    "asax",
+	    "aspq", "rules", "sitemap", "browser", "skin", "resx",
+	    /* IIS's own defaults: ASP serves certificates and .cdx */
+	    "cer",  "cdx",   NULL};
+	size_t i = path.len;
+
+	while (i > 0 && path.p[i - 1] != '.' && path.p[i - 1] != '/' &&
+	       path.p[i - 1] != '*')
+		i--;
+	if (i == 0 || path.p[i - 1] != '.')
+		return false; /* "*", "x": no extension of its own */
+	for (int k = 0; ext[k]; k++)
+		if (view_eq_ci((struct view){path.p + i, path.len - i},
+		               view_of(ext[k])))
+			return true;
+	return false;
+}
+
+/* A .config that makes files of another kind run as code: a handler of
+ * ASP.NET's page, handler or service factories (or ASP's or ASP.NET's
+ * ISAPI script processor) on a path that is not a script's ("*.jpg",
+ * "logo.gif", "*"), or a build provider for such an extension. The
+ * shell then hides in an image or a text file. *what says which. */
+static bool config_maps_script(const uint8_t *p, size_t n, char *what,
+                               size_t cap)
+{
+	static const char *const runners[] = {
+	    "pagehandlerfactory", "simplehandlerfactory",
+	    "webservicehandlerfactory", "pagebuildprovider",
+	    "webhandlerbuildprovider", "webservicebuildprovider",
+	    "asp.dll", "aspnet_isapi.dll", NULL};
+	size_t i = 0;
+
+	while (i < n) {
+		const uint8_t *q = memchr(p + i, '<', n - i);
+		size_t j, end;
+		struct view path, type, proc;
+		bool runs = false;
+		if (!q)
+			return false;
+		j = (size_t)(q - p);
+		i = j + 1;
+		if (!at_ci(p, n, j, "<add"))
+			continue;
+		for (end = j + 4; end < n && p[end] != '>'; end++)
+			;
+		path = attr_in(p, j, end, "path=\"");
+		if (!path.len)
+			path = attr_in(p, j, end, "extension=\"");
+		type = attr_in(p, j, end, "type=\"");
+		proc = attr_in(p, j, end, "scriptprocessor=\"");
+		for (int k = 0; runners[k] && !runs; k++)
+			runs = view_find_ci(type, view_of(runners[k])) >= 0 ||
+			       view_find_ci(proc, view_of(runners[k])) >= 0;
+		if (runs && path.len && !script_ext(path)) {
+			snprintf(what, cap, "%.*s",
+			         (int)(path.len > 100 ? 100 : path.len), path.p);
+			return true;
+		}
+		i = end;
+	}
+	return false;
+}
+
 /* File types whose whole text is code (handlers, services, Razor,
  * configuration). */
 static bool whole_code(const char *name)
@@ -1062,6 +1153,9 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 	if (s->is_config && foreign_handler(p, n, s->handler_type,
 	                                    sizeof s->handler_type))
 		fs.feat |= BIT(F_HANDLER);
+	if (s->is_config &&
+	    config_maps_script(p, n, s->mapped, sizeof s->mapped))
+		fs.feat |= BIT(F_CONFIG_MAP);
 	if (s->whole) {
 		rc = analyse_text(p, n, 0, &fs);
 		if (!s->is_config)
@@ -1117,6 +1211,12 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_CONFIG;
 		what = srv ? "web.config carrying server-side script"
 		           : "web.config that makes .config files run as script";
+	} else if (s->is_config && HAS(F_CONFIG_MAP)) {
+		fam = SF_CONFIG;
+		snprintf(r->what, sizeof r->what,
+		         "web.config that makes files other than scripts run as "
+		         "ASP.NET or ASP code: %.100s",
+		         s->mapped);
 	} else if (s->is_config && HAS(F_HANDLER)) {
 		fam = SF_CONFIG;
 		snprintf(r->what, sizeof r->what,

@@ -47,6 +47,7 @@ struct script_scan {
 	bool is_config;     /* the file is a .config */
 	bool whole;         /* its whole text is code (handler, config) */
 	char handler_type[128]; /* a foreign handler type a .config names */
+	char mapped[104];       /* a non-script path it makes run as code */
 	bool first_done;
 };
 
