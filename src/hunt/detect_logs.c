@@ -27,8 +27,13 @@ static void raw_time(struct view raw, char *iso, size_t cap)
 {
 	size_t n = 0;
 
+	/* A log saved again by a spreadsheet or Export-Csv quotes it */
+	if (raw.len && raw.p[0] == '"') {
+		raw.p++;
+		raw.len--;
+	}
 	while (n < raw.len && n + 1 < cap && raw.p[n] != ',' &&
-	       !(n >= 19 && raw.p[n] == ' '))
+	       raw.p[n] != '"' && !(n >= 19 && raw.p[n] == ' '))
 		n++;
 	memcpy(iso, raw.p, n);
 	iso[n] = '\0';

@@ -212,5 +212,27 @@ int main(void)
 		}
 		hunt_release(&h);
 	}
+	/* A log saved again with every field quoted (Export-Csv, a
+	 * spreadsheet): the same finding, and its time in the coverage. */
+	{
+		static const char q[] =
+		    "\"DateTime\",\"ClientIpAddress\",\"UserAgent\","
+		    "\"AnchorMailbox\",\"HttpStatus\",\"UrlStem\"\n"
+		    "\"2021-03-03T06:49:43.699Z\",\"1.2.3.4\",\"python\","
+		    "\"ServerInfo~a]@EX:444/mapi/emsmdb/?#\",\"200\","
+		    "\"/ecp/y.js\"\n";
+		struct hunt h;
+		struct detect_ctx d;
+		struct log_stats st;
+		memset(&h, 0, sizeof h);
+		memset(&d, 0, sizeof d);
+		d.h = &h;
+		d.path = "log";
+		logread_mem(q, strlen(q), LOG_CSV, detect_httpproxy, &d, &st);
+		CHECK(h.nf == 1 && !strcmp(h.f[0].kind, "ssrf-anchor-mailbox"));
+		CHECK(!strcmp(h.cov[LS_HTTPPROXY].oldest,
+		              "2021-03-03T06:49:43.699Z"));
+		hunt_release(&h);
+	}
 	return check_done();
 }
