@@ -23,6 +23,7 @@
 /* Connections at once to one target (its own and helpers for the web-shell
  * paths): --conns-per-target's ceiling. */
 #define LIM_TARGET_CONNS 16
+#define LIM_TLS_TICKET 2048 /* a session ticket kept for resumption */
 /* Scan event loops (threads), whatever --threads asks */
 #define LIM_SCAN_THREADS 64
 #define LIM_LINE_BYTES 4096 /* one line of a target list */

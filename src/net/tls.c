@@ -50,7 +50,12 @@ SSL_CTX *tls_server_ctx_new(const char *cn)
 	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
 	SSL_CTX_set_security_level(ctx, 0);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	/* Sessions resume from the server's own cache, as IIS's do (TLS
+	 * 1.2 session ids; stateful tickets in 1.3); no stateless tickets
+	 * unless a hostile persona floods them. */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"exhunt",
+	                               6);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	X509_free(x);
 	EVP_PKEY_free(key);

@@ -35,6 +35,7 @@ struct engine_stats {
 	uint64_t refused_special, refused_block, skipped_done;
 	uint64_t peak_inflight;
 	uint64_t handshakes, requests;
+	uint64_t resumed; /* handshakes that resumed the target's session */
 	uint64_t lanes; /* helper connections opened for web-shell paths */
 	double launch_seconds; /* from the first new target to the last */
 	double seconds;

@@ -187,7 +187,7 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 		        "stats: targets %llu, handshakes %llu, requests %llu, "
 		        "lanes %llu, peak in flight %llu, seconds %.3f, launch "
 		        "rate "
-		        "%.1f/s, threads %d\n",
+		        "%.1f/s, threads %d, resumed %llu\n",
 		        (unsigned long long)st.launched,
 		        (unsigned long long)st.handshakes,
 		        (unsigned long long)st.requests,
@@ -196,7 +196,8 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 		        st.launch_seconds > 0
 		            ? (double)(st.launched - 1) / st.launch_seconds
 		            : 0.0,
-		        engine_threads(&so->eng));
+		        engine_threads(&so->eng),
+		        (unsigned long long)st.resumed);
 	if (st.refused_special && !so->quiet)
 		log_warn(
 		    "%llu targets were not probed: special-purpose ranges "
