@@ -84,6 +84,16 @@ static const char *const bad_names[] = {
     "babydraco.aspx",
     "8lw7tahf9i1pjnro.aspx",
     "multiup.aspx",
+    /* MSTIC's feed and ESET's groups: only names no product ships */
+    "xclkmcfldfi948398430fdjkfdkj.aspx",
+    "dukybyssss.aspx",
+    "log_error_9e23efc3.aspx",
+    "aspnet_regiis.aspx",
+    "fatal-erro.aspx",
+    "shel90.aspx",
+    "shel2.aspx",
+    "aspnet_pages.aspx",
+    "authhead.aspx",
     NULL,
 };
 
