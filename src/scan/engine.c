@@ -1253,13 +1253,17 @@ static void engine_free(struct engine *e)
 {
 	int i;
 
-	if (e->conns)
+	if (e->conns) {
 		for (i = 0; i < e->nconns; i++)
 			if (e->conns[i].state != CS_FREE) {
 				close_socket(&e->conns[i]);
 				buf_release(&e->conns[i].out);
-				SSL_SESSION_free(e->conns[i].session);
 			}
+		/* After every connection is closed: a lane closing keeps a
+		 * session for its target. */
+		for (i = 0; i < e->nconns; i++)
+			SSL_SESSION_free(e->conns[i].session);
+	}
 	resolver_free(e->res);
 	free(e->conns);
 	free(e->wait);
