@@ -958,6 +958,25 @@ static size_t extract_code(const uint8_t *p, size_t n, uint8_t *out,
 	return o;
 }
 
+/* The value of attribute name (lower case, with its '=' and quote, as
+ * "path=\"") inside the element p[from..to), or an empty view. */
+static struct view attr_in(const uint8_t *p, size_t from, size_t to,
+                           const char *name)
+{
+	size_t k = strlen(name), i, e;
+
+	for (i = from + 1; i + k < to; i++) {
+		if (!(p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == '\n' ||
+		      p[i - 1] == '\r') ||
+		    !at_ci(p, to, i, name))
+			continue;
+		for (e = i + k; e < to && p[e] != '"'; e++)
+			;
+		return (struct view){(const char *)p + i + k, e - i - k};
+	}
+	return (struct view){NULL, 0};
+}
+
 /* A handler or module registered in a .config (<handlers>, <modules>,
  * <httpHandlers>, <httpModules>) whose type is not .NET's or Microsoft's
  * own: a web.config that makes IIS run code the attacker dropped. The
@@ -988,45 +1007,22 @@ static bool foreign_handler(const uint8_t *p, size_t n, char *type,
 			if (p[end] == '<' && p[end + 1] == '/')
 				if (at_ci(p, n, end + 2, opens[k] + 1))
 					break;
-		for (i = j + 1; i + 6 < end; i++) {
-			size_t v, w;
-			if (!(lc(p[i]) == 't' && at_ci(p, n, i, "type=\"") &&
-			      (p[i - 1] == ' ' || p[i - 1] == '\t' ||
-			       p[i - 1] == '\n' || p[i - 1] == '\r')))
-				continue;
-			v = i + 6;
-			for (w = v; w < end && p[w] != '"'; w++)
-				;
-			if (w == v || at_ci(p, w, v, "system.") ||
-			    at_ci(p, w, v, "microsoft."))
+		/* Every type="..." in the section, one after another. */
+		for (i = j;;) {
+			struct view v = attr_in(p, i, end, "type=\"");
+			if (!v.p)
+				break;
+			i = (size_t)((const uint8_t *)v.p - p) + v.len;
+			if (!v.len || view_starts_ci(v, view_of("system.")) ||
+			    view_starts_ci(v, view_of("microsoft.")))
 				continue;
 			snprintf(type, cap, "%.*s",
-			         (int)(w - v > 120 ? 120 : w - v),
-			         (const char *)p + v);
+			         (int)(v.len > 120 ? 120 : v.len), v.p);
 			return true;
 		}
 		i = end + 1;
 	}
 	return false;
-}
-
-/* The value of attribute name (lower case, with its '=' and quote, as
- * "path=\"") inside the element p[from..to), or an empty view. */
-static struct view attr_in(const uint8_t *p, size_t from, size_t to,
-                           const char *name)
-{
-	size_t k = strlen(name), i, e;
-
-	for (i = from + 1; i + k < to; i++) {
-		if (!(p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == '\n' ||
-		      p[i - 1] == '\r') ||
-		    !at_ci(p, to, i, name))
-			continue;
-		for (e = i + k; e < to && p[e] != '"'; e++)
-			;
-		return (struct view){(const char *)p + i + k, e - i - k};
-	}
-	return (struct view){NULL, 0};
 }
 
 /* Is ext (what follows the last '.' of a mapped path, or the whole path
