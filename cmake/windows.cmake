@@ -2,13 +2,18 @@
 # lab host. The scanner, store, report and notify need libraries that have
 # no Windows build here (OpenSSL, c-ares, libpq, libcurl) and stay Linux
 # only. SHA-256 comes from the Windows API (bcrypt), threads from
-# winpthreads, YARA, libevtx, libregf and libfsntfs (files the system
-# holds locked, read through the raw volume) from tools/win/deps.sh.
+# winpthreads, YARA, libevtx, libregf, libfsntfs (disk images, and files
+# the system holds locked, read through the raw volume), libewf, libvhdi
+# and libvshadow (disk images and their shadow copies) from
+# tools/win/deps.sh.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(YARA REQUIRED yara)
 pkg_check_modules(EVTX REQUIRED libevtx)
 pkg_check_modules(REGF REQUIRED libregf)
 pkg_check_modules(FSNTFS REQUIRED libfsntfs)
+pkg_check_modules(EWF REQUIRED libewf)
+pkg_check_modules(VHDI REQUIRED libvhdi)
+pkg_check_modules(VSHADOW REQUIRED libvshadow)
 set(ZLIB_USE_STATIC_LIBS ON)
 find_package(ZLIB REQUIRED)
 
@@ -39,17 +44,20 @@ add_executable(exhunt
   ${S}/hunt/event.c ${S}/hunt/evtx_child.c ${S}/hunt/hive_child.c
   ${S}/hunt/hunt.c ${S}/hunt/logread.c ${S}/hunt/report.c ${S}/hunt/script.c
   ${S}/hunt/walk.c ${S}/hunt/walk_win.c ${S}/hunt/live_win.c
-  ${S}/hunt/ntfs_win.c
+  ${S}/hunt/ntfs_win.c ${S}/hunt/image.c ${S}/hunt/image_child.c
+  ${S}/hunt/ptable.c
   ${S}/lab/host.c ${S}/lab/host_win.c ${S}/lab/evtx_write.c
   ${S}/lab/regf_write.c
   ${S}/cli/main.c ${S}/cli/args.c ${S}/cli/cmd_hunt.c ${S}/cli/cmd_labhost.c
   ${EMBED_C})
 target_include_directories(exhunt PRIVATE ${S} ${YARA_INCLUDE_DIRS}
-  ${EVTX_INCLUDE_DIRS} ${REGF_INCLUDE_DIRS} ${FSNTFS_INCLUDE_DIRS})
+  ${EVTX_INCLUDE_DIRS} ${REGF_INCLUDE_DIRS} ${FSNTFS_INCLUDE_DIRS}
+  ${EWF_INCLUDE_DIRS} ${VHDI_INCLUDE_DIRS} ${VSHADOW_INCLUDE_DIRS})
 # One .exe to copy: everything static, the C runtime and winpthreads too.
 target_link_options(exhunt PRIVATE -static -municode)
 target_link_libraries(exhunt PRIVATE ${YARA_STATIC_LDFLAGS}
   ${EVTX_STATIC_LDFLAGS} ${REGF_STATIC_LDFLAGS} ${FSNTFS_STATIC_LDFLAGS}
+  ${EWF_STATIC_LDFLAGS} ${VHDI_STATIC_LDFLAGS} ${VSHADOW_STATIC_LDFLAGS}
   ZLIB::ZLIB bcrypt advapi32
   -Wl,-Bstatic pthread)
 

@@ -424,6 +424,16 @@ int win_open_report(const char *path, const char *root, const char **why)
 			*why = "that is inside the evidence folder";
 			goto out;
 		}
+		{
+			/* evidence that is a disk image: not over it */
+			wchar_t *self = final_path(w);
+			bool same = self && !_wcsicmp(self, top);
+			free(self);
+			if (same) {
+				*why = "that is the evidence image itself";
+				goto out;
+			}
+		}
 	} else {
 		wchar_t sys[8];
 		/* \\?\C:\... */

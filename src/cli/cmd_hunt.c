@@ -166,7 +166,8 @@ int cmd_hunt(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind < argc - 1) {
-		log_error("hunt: give one ROOT (a folder), or none to hunt "
+		log_error("hunt: give one ROOT (a folder or a disk image), or "
+		          "none to hunt "
 		          "this server");
 		return EXIT_USAGE;
 	}
@@ -176,9 +177,8 @@ int cmd_hunt(int argc, char **argv)
 			log_error("%s: %s", h.root, strerror(errno));
 			return EXIT_USAGE;
 		}
-		if (!S_ISDIR(st.st_mode)) {
-			log_error("%s: not a folder (disk images are hunted by "
-			          "the Linux build)",
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+			log_error("%s: neither a folder nor a disk image",
 			          h.root);
 			return EXIT_USAGE;
 		}

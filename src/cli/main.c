@@ -2,9 +2,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "hunt/child.h"
-#ifndef _WIN32
 #include "hunt/image.h"
-#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +91,8 @@ static int dispatch(int argc, char **argv)
 		return evtx_child_main();
 	if (strcmp(argv[1], "__read-hive") == 0)
 		return hive_child_main();
+	if (strcmp(argv[1], "__read-image") == 0)
+		return image_child_main(argc - 2, argv + 2);
 #ifdef _WIN32
 	if (strcmp(argv[1], "hunt") == 0)
 		return cmd_hunt(argc - 1, argv + 1);
@@ -104,8 +104,6 @@ static int dispatch(int argc, char **argv)
 	          argv[1]);
 	return EXIT_USAGE;
 #else
-	if (strcmp(argv[1], "__read-image") == 0)
-		return image_child_main(argc - 2, argv + 2);
 	if (strcmp(argv[1], "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lab") == 0)

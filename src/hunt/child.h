@@ -48,9 +48,14 @@ void child_put(const char *s, size_t n, bool last);
 
 #ifdef _WIN32
 #include <wchar.h>
-/* In the child: the path of the evidence file its standard input holds
- * (the libraries open files by name); malloc'd, NULL if unknown. */
-wchar_t *child_input_path(void);
+/* In the parent: starts "exhunt.exe ARGS" (UTF-8) with the handles in
+ * and out (HANDLEs, inheritable) as its standard input and output, the
+ * only handles it inherits, in a job object of its own that bounds its
+ * memory (mem bytes), its CPU time (cpu_s seconds; 0: none) and its
+ * process count, and kills it when the job's handle closes. Returns 0
+ * with the process and job handles in *proc and *job. */
+int child_start(const char *args, void *in, void *out, unsigned long long mem,
+                unsigned cpu_s, void **proc, void **job);
 
 /* A reading library's own copy of libbfio_handle_initialize (each
  * library of the Windows build keeps a private libbfio, its names
@@ -71,10 +76,12 @@ typedef int bfio_init_fn(
 bool child_raw_set(const char *hex);
 /* Whether --raw was given. */
 bool child_raw(void);
-/* A libbfio handle (made by init) reading that file through libfsntfs;
- * NULL with the exit code to end with in *code: 4 the volume cannot be
+/* In the child: a libbfio handle (made by init) reading its evidence:
+ * the --raw file through libfsntfs, else the file its standard input
+ * holds, through that handle (never opened again by name). NULL with the
+ * exit code to end with in *code: 2 unreadable, 4 the volume cannot be
  * opened, 5 the file is not on it. */
-intptr_t *child_raw_handle(bfio_init_fn *init, int *code);
+intptr_t *child_input_handle(bfio_init_fn *init, int *code);
 #endif
 
 /* The registry reader's choices, shared by the live registry reader of

@@ -53,7 +53,7 @@ unsigned long long child_resident(pid_t pid)
 	return n;
 }
 
-static HANDLE make_job(void)
+static HANDLE make_job(unsigned long long mem, unsigned cpu_s)
 {
 	JOBOBJECT_EXTENDED_LIMIT_INFORMATION li;
 	HANDLE job = CreateJobObjectW(NULL, NULL);
@@ -62,57 +62,54 @@ static HANDLE make_job(void)
 		return NULL;
 	memset(&li, 0, sizeof li);
 	li.BasicLimitInformation.LimitFlags =
-	    JOB_OBJECT_LIMIT_PROCESS_MEMORY | JOB_OBJECT_LIMIT_PROCESS_TIME |
-	    JOB_OBJECT_LIMIT_ACTIVE_PROCESS |
+	    JOB_OBJECT_LIMIT_PROCESS_MEMORY | JOB_OBJECT_LIMIT_ACTIVE_PROCESS |
 	    JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE |
 	    JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION;
+	if (cpu_s) {
+		li.BasicLimitInformation.LimitFlags |=
+		    JOB_OBJECT_LIMIT_PROCESS_TIME;
+		li.BasicLimitInformation.PerProcessUserTimeLimit.QuadPart =
+		    (LONGLONG)cpu_s * 10000000;
+	}
 	li.BasicLimitInformation.ActiveProcessLimit = 1;
-	li.BasicLimitInformation.PerProcessUserTimeLimit.QuadPart =
-	    (LONGLONG)LIM_CHILD_CPU_S * 10000000;
-	li.ProcessMemoryLimit = (SIZE_T)LIM_CHILD_AS;
+	li.ProcessMemoryLimit = (SIZE_T)mem;
 	SetInformationJobObject(job, JobObjectExtendedLimitInformation, &li,
 	                        sizeof li);
 	return job;
 }
 
-int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
-              void *arg, struct child_result *r)
+int child_start(const char *args, void *in_h, void *out_h,
+                unsigned long long mem, unsigned cpu_s, void **proc,
+                void **job_h)
 {
-	wchar_t self[32768], cmd[33024];
-	HANDLE in = INVALID_HANDLE_VALUE, rd = NULL, wr = NULL, nul, job;
+	wchar_t self[32768], *wargs = win_wide(args), *cmd;
+	HANDLE in = in_h, out = out_h, nul, job;
 	HANDLE inherit[3];
 	SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
 	STARTUPINFOEXW si;
 	PROCESS_INFORMATION pi;
 	SIZE_T attr_size = 0;
 	LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
-	struct buf b;
-	int64_t deadline = (int64_t)GetTickCount64() + LIM_CHILD_WALL_MS;
-	bool killed = false, ended = false;
-	DWORD code = 1, n;
+	DWORD n = GetModuleFileNameW(NULL, self, 32768);
+	size_t cap;
+	int rc = EXH_EIO;
 
-	memset(r, 0, sizeof *r);
-	r->exit_code = -1;
-	n = GetModuleFileNameW(NULL, self, 32768);
-	if (!n || n >= 32768)
-		return EXH_EIO;
-	swprintf(cmd, sizeof cmd / sizeof *cmd, L"\"%ls\" %hs", self, verb);
-	if (!DuplicateHandle(GetCurrentProcess(), (HANDLE)_get_osfhandle(in_fd),
-	                     GetCurrentProcess(), &in, 0, TRUE,
-	                     DUPLICATE_SAME_ACCESS))
-		return EXH_EIO;
-	nul = CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_WRITE, &sa,
-	                  OPEN_EXISTING, 0, NULL);
-	if (!CreatePipe(&rd, &wr, &sa, 1 << 16)) {
-		CloseHandle(in);
-		if (nul != INVALID_HANDLE_VALUE)
-			CloseHandle(nul);
+	if (!wargs || !n || n >= 32768) {
+		free(wargs);
 		return EXH_EIO;
 	}
-	SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+	cap = wcslen(self) + wcslen(wargs) + 4;
+	if (!(cmd = malloc(cap * sizeof *cmd))) {
+		free(wargs);
+		return EXH_ENOMEM;
+	}
+	swprintf(cmd, cap, L"\"%ls\" %ls", self, wargs);
+	free(wargs);
+	nul = CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_WRITE, &sa,
+	                  OPEN_EXISTING, 0, NULL);
 	inherit[0] = in;
-	inherit[1] = wr;
-	inherit[2] = nul != INVALID_HANDLE_VALUE ? nul : wr;
+	inherit[1] = out;
+	inherit[2] = nul != INVALID_HANDLE_VALUE ? nul : out;
 	/* Only these three reach the child, whatever other threads hold. */
 	InitializeProcThreadAttributeList(NULL, 1, 0, &attr_size);
 	attrs = malloc(attr_size);
@@ -120,39 +117,74 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 	si.StartupInfo.cb = sizeof si;
 	si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
 	si.StartupInfo.hStdInput = in;
-	si.StartupInfo.hStdOutput = wr;
+	si.StartupInfo.hStdOutput = out;
 	si.StartupInfo.hStdError = inherit[2];
-	job = make_job();
-	if (!attrs || !job ||
-	    !InitializeProcThreadAttributeList(attrs, 1, 0, &attr_size) ||
-	    !UpdateProcThreadAttribute(
+	job = make_job(mem, cpu_s);
+	if (attrs && job &&
+	    InitializeProcThreadAttributeList(attrs, 1, 0, &attr_size) &&
+	    UpdateProcThreadAttribute(
 	        attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit,
-	        (inherit[2] == wr ? 2 : 3) * sizeof *inherit, NULL, NULL) ||
+	        (inherit[2] == out ? 2 : 3) * sizeof *inherit, NULL, NULL) &&
 	    (si.lpAttributeList = attrs,
-	     !CreateProcessW(self, cmd, NULL, NULL, TRUE,
-	                     CREATE_SUSPENDED | CREATE_NO_WINDOW |
-	                         EXTENDED_STARTUPINFO_PRESENT,
-	                     NULL, NULL, &si.StartupInfo, &pi))) {
-		if (attrs)
-			free(attrs);
-		if (job)
-			CloseHandle(job);
+	     CreateProcessW(self, cmd, NULL, NULL, TRUE,
+	                    CREATE_SUSPENDED | CREATE_NO_WINDOW |
+	                        EXTENDED_STARTUPINFO_PRESENT,
+	                    NULL, NULL, &si.StartupInfo, &pi))) {
+		AssignProcessToJobObject(job, pi.hProcess);
+		ResumeThread(pi.hThread);
+		CloseHandle(pi.hThread);
+		*proc = pi.hProcess;
+		*job_h = job;
+		job = NULL;
+		rc = 0;
+	}
+	if (attrs) {
+		DeleteProcThreadAttributeList(attrs);
+		free(attrs);
+	}
+	if (job)
+		CloseHandle(job);
+	if (nul != INVALID_HANDLE_VALUE)
+		CloseHandle(nul);
+	free(cmd);
+	return rc;
+}
+
+int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
+              void *arg, struct child_result *r)
+{
+	HANDLE in = INVALID_HANDLE_VALUE, rd = NULL, wr = NULL, job = NULL;
+	SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+	PROCESS_INFORMATION pi;
+	void *proc = NULL, *jobv = NULL;
+	struct buf b;
+	int64_t deadline = (int64_t)GetTickCount64() + LIM_CHILD_WALL_MS;
+	bool killed = false, ended = false;
+	DWORD code = 1;
+
+	memset(r, 0, sizeof *r);
+	memset(&pi, 0, sizeof pi);
+	r->exit_code = -1;
+	if (!DuplicateHandle(GetCurrentProcess(), (HANDLE)_get_osfhandle(in_fd),
+	                     GetCurrentProcess(), &in, 0, TRUE,
+	                     DUPLICATE_SAME_ACCESS))
+		return EXH_EIO;
+	if (!CreatePipe(&rd, &wr, &sa, 1 << 16)) {
+		CloseHandle(in);
+		return EXH_EIO;
+	}
+	SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+	if (child_start(verb, in, wr, LIM_CHILD_AS, LIM_CHILD_CPU_S, &proc,
+	                &jobv)) {
 		CloseHandle(in);
 		CloseHandle(rd);
 		CloseHandle(wr);
-		if (nul != INVALID_HANDLE_VALUE)
-			CloseHandle(nul);
 		return EXH_EIO;
 	}
-	AssignProcessToJobObject(job, pi.hProcess);
-	ResumeThread(pi.hThread);
-	CloseHandle(pi.hThread);
-	DeleteProcThreadAttributeList(attrs);
-	free(attrs);
+	pi.hProcess = proc;
+	job = jobv;
 	CloseHandle(in);
 	CloseHandle(wr);
-	if (nul != INVALID_HANDLE_VALUE)
-		CloseHandle(nul);
 	buf_init(&b, max_line + 1);
 	for (;;) {
 		char tmp[65536], *nl;
@@ -219,19 +251,4 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 		r->exit_code = (int)code;
 	r->complete = !killed && !r->memory && r->exit_code == 0;
 	return 0;
-}
-
-wchar_t *child_input_path(void)
-{
-	HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
-	DWORD n = GetFinalPathNameByHandleW(in, NULL, 0, FILE_NAME_NORMALIZED);
-	wchar_t *p;
-
-	if (!n || !(p = malloc((n + 1) * sizeof *p)))
-		return NULL;
-	if (!GetFinalPathNameByHandleW(in, p, n + 1, FILE_NAME_NORMALIZED)) {
-		free(p);
-		return NULL;
-	}
-	return p;
 }

@@ -113,21 +113,15 @@ int evtx_child_main(void)
 	if (libevtx_file_initialize(&f, NULL) != 1)
 		return 3;
 #ifdef _WIN32
-	if (child_raw()) {
+	{
+		/* standard input's file, or a locked one on a raw volume */
 		int code;
-		intptr_t *io =
-		    child_raw_handle(libevtx__libbfio_handle_initialize, &code);
+		intptr_t *io = child_input_handle(
+		    libevtx__libbfio_handle_initialize, &code);
 		if (!io)
 			return code;
 		if (libevtx_file_open_file_io_handle(f, io, LIBEVTX_OPEN_READ,
 		                                     NULL) != 1)
-			return 2;
-	} else {
-		wchar_t *path = child_input_path();
-		int ok = path && libevtx_file_open_wide(
-		                     f, path, LIBEVTX_OPEN_READ, NULL) == 1;
-		free(path);
-		if (!ok)
 			return 2;
 	}
 #else

@@ -256,21 +256,15 @@ int hive_child_main(void)
 	if (libregf_file_initialize(&f, NULL) != 1)
 		return 3;
 #ifdef _WIN32
-	if (child_raw()) {
+	{
+		/* standard input's file, or a locked one on a raw volume */
 		int code;
-		intptr_t *io =
-		    child_raw_handle(libregf__libbfio_handle_initialize, &code);
+		intptr_t *io = child_input_handle(
+		    libregf__libbfio_handle_initialize, &code);
 		if (!io)
 			return code;
 		if (libregf_file_open_file_io_handle(f, io, LIBREGF_OPEN_READ,
 		                                     NULL) != 1)
-			return 2;
-	} else {
-		wchar_t *path = child_input_path();
-		int ok = path && libregf_file_open_wide(
-		                     f, path, LIBREGF_OPEN_READ, NULL) == 1;
-		free(path);
-		if (!ok)
 			return 2;
 	}
 #else

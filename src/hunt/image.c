@@ -9,6 +9,7 @@
 #include "hunt/detect.h"
 #include "hunt/walk.h"
 #include "base/array.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/limits.h"
 #include "base/log.h"
@@ -16,20 +17,27 @@
 #include "net/loop.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef _WIN32
+#include <io.h>
+#include <windows.h>
+#else
+#include <poll.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#endif
 #include "base/banned.h"
 
+#ifndef _WIN32
 extern char **environ;
+#endif
 
 const char *image_kind(int fd)
 {
@@ -320,6 +328,207 @@ static void on_line(void *arg, char **field, int nfield)
 	s->fd = -1;
 }
 
+#ifdef _WIN32
+/* The child's frames (image_child.c): its length, a handle value, the
+ * message. */
+#define FRAME_HEAD 12
+#define MALFORMED "its reader sent a malformed message"
+
+/* One frame: the message to on_message, with the file whose handle the
+ * child left for us, taken (and closed in the child). False: malformed. */
+static bool frame(struct reader *r, HANDLE proc, char *m, size_t len,
+                  uint64_t handle, bool *with_file)
+{
+	int fd = -1;
+
+	*with_file = false;
+	if (memchr(m, '\0', len))
+		return false;
+	m[len] = '\0';
+	if (handle) {
+		HANDLE dup = NULL;
+		*with_file = true;
+		/* only a disk file is a file handed over */
+		if (DuplicateHandle(proc, (HANDLE)(uintptr_t)handle,
+		                    GetCurrentProcess(), &dup, 0, FALSE,
+		                    DUPLICATE_SAME_ACCESS |
+		                        DUPLICATE_CLOSE_SOURCE)) {
+			if (GetFileType(dup) == FILE_TYPE_DISK)
+				fd = _open_osfhandle((intptr_t)dup,
+				                     _O_RDONLY | _O_BINARY);
+			if (fd < 0)
+				CloseHandle(dup);
+			else
+				lseek(fd, 0, SEEK_SET);
+		}
+	}
+	{
+		struct split s = {r, fd};
+		child_line(m, on_line, &s);
+		if (s.fd >= 0)
+			close(s.fd);
+	}
+	return true;
+}
+
+/* One run of the child, to its end or its failure (as on Linux, below):
+ * its messages come framed on a pipe, files as handles it leaves for us,
+ * and our answers go back on another pipe. */
+static const char *run_once(struct reader *r, const char *kind, bool restart)
+{
+	static char why[160];
+	SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+	HANDLE mrd = NULL, mwr = NULL, ard = NULL, awr = NULL, proc, job;
+	void *procv = NULL, *jobv = NULL;
+	struct buf args, in;
+	int64_t heard = now_ms(), checked = 0;
+	const char *fail = NULL;
+	bool exited = false;
+	DWORD code = 1;
+
+	buf_init(&args, 65536);
+	buf_printf(&args, "__read-image --kind %s%s%s%s", kind,
+	           r->h->no_vss ? " --no-vss" : "",
+	           r->h->all_files ? " --all" : "",
+	           r->h->user_rules ? " --rules" : "");
+	if (restart)
+		buf_printf(&args, " --after %llu",
+		           (unsigned long long)r->last_step);
+	/* a Windows path holds no double quote */
+	buf_printf(&args, " \"%s\"", r->image);
+	if (buf_error(&args) || strchr(r->image, '"') ||
+	    !CreatePipe(&mrd, &mwr, &sa, 1 << 16)) {
+		buf_release(&args);
+		return "its reader could not be started";
+	}
+	if (!CreatePipe(&ard, &awr, &sa, 4096)) {
+		CloseHandle(mrd);
+		CloseHandle(mwr);
+		buf_release(&args);
+		return "its reader could not be started";
+	}
+	SetHandleInformation(mrd, HANDLE_FLAG_INHERIT, 0);
+	SetHandleInformation(awr, HANDLE_FLAG_INHERIT, 0);
+	if (child_start(args.p, ard, mwr, LIM_IMAGE_AS, 0, &procv, &jobv)) {
+		CloseHandle(mrd);
+		CloseHandle(mwr);
+		CloseHandle(ard);
+		CloseHandle(awr);
+		buf_release(&args);
+		return "its reader could not be started";
+	}
+	buf_release(&args);
+	proc = procv;
+	job = jobv;
+	CloseHandle(mwr);
+	CloseHandle(ard);
+	buf_init(&in, (size_t)LIM_IMAGE_MSG + FRAME_HEAD + 1);
+	while (!fail && !r->ended) {
+		char tmp[65536];
+		DWORD avail = 0, got = 0;
+		int64_t now = now_ms();
+
+		if (hunt_stop) {
+			fail = "stopped by a signal";
+			break;
+		}
+		if (now - checked >= 100) {
+			checked = now;
+			if (child_resident(GetProcessId(proc)) > LIM_IMAGE_AS) {
+				fail = "its reader passed the memory bound";
+				break;
+			}
+		}
+		if (now - heard > LIM_IMAGE_SILENCE_MS) {
+			fail = "its reader fell silent past the time bound";
+			break;
+		}
+		if (!PeekNamedPipe(mrd, NULL, 0, NULL, &avail, NULL))
+			break; /* the child closed its end: all is read */
+		if (!avail) {
+			if (exited)
+				break;
+			exited = WaitForSingleObject(proc, 20) == WAIT_OBJECT_0;
+			continue;
+		}
+		if (!ReadFile(mrd, tmp, avail < sizeof tmp ? avail : sizeof tmp,
+		              &got, NULL) ||
+		    !got)
+			break;
+		if (buf_add(&in, tmp, got)) {
+			fail = MALFORMED;
+			break;
+		}
+		while (!fail && !r->ended && in.len >= FRAME_HEAD) {
+			const unsigned char *p = (const unsigned char *)in.p;
+			uint32_t len = 0;
+			uint64_t handle = 0;
+			bool with_file;
+			char *m;
+			for (int i = 3; i >= 0; i--)
+				len = len << 8 | p[i];
+			for (int i = 7; i >= 0; i--)
+				handle = handle << 8 | p[4 + i];
+			if (len > LIM_IMAGE_MSG) {
+				fail = MALFORMED;
+				break;
+			}
+			if (in.len < FRAME_HEAD + (size_t)len)
+				break;
+			m = malloc((size_t)len + 1);
+			if (!m) {
+				fail = "out of memory";
+				break;
+			}
+			memcpy(m, in.p + FRAME_HEAD, len);
+			buf_consume(&in, FRAME_HEAD + (size_t)len);
+			if (!frame(r, proc, m, len, handle, &with_file))
+				fail = MALFORMED;
+			free(m);
+			walk_wait_room(r->w, LIM_IMAGE_INFLIGHT);
+			if (with_file) {
+				DWORD put;
+				(void)WriteFile(awr, "A", 1, &put, NULL);
+			}
+			heard = now_ms();
+		}
+	}
+	buf_release(&in);
+	/* A crashing child can leave bytes of its own on its output (wine's
+	 * crash report does): what it said then is noise, its crash the
+	 * news. */
+	if (!r->ended && fail && !strcmp(fail, MALFORMED))
+		WaitForSingleObject(proc, 1000);
+	if (!r->ended)
+		TerminateJobObject(job, 1);
+	CloseHandle(mrd);
+	CloseHandle(awr);
+	if (WaitForSingleObject(proc, 10000) != WAIT_OBJECT_0) {
+		TerminateJobObject(job, 1);
+		WaitForSingleObject(proc, INFINITE);
+	}
+	GetExitCodeProcess(proc, &code);
+	CloseHandle(proc);
+	CloseHandle(job);
+	if (fail && (strcmp(fail, MALFORMED) || code < 0xC0000000u))
+		return fail;
+	if (r->ended)
+		return NULL;
+	if (code >= 0xC0000000u) {
+		snprintf(why, sizeof why,
+		         "its reader crashed (exception 0x%08lx: a damaged or "
+		         "crafted image)",
+		         (unsigned long)code);
+		return why;
+	}
+	if (code == 2)
+		return "the image cannot be opened by its library (damaged, "
+		       "or segments missing)";
+	snprintf(why, sizeof why, "its reader stopped (exit %lu)",
+	         (unsigned long)code);
+	return why;
+}
+#else
 static int spawn(struct reader *r, const char *kind, bool restart, int *sock,
                  pid_t *pid)
 {
@@ -495,6 +704,8 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 	         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return why;
 }
+
+#endif
 
 static uint64_t finding_key(const struct hunt *h, const struct finding *f)
 {

@@ -14,7 +14,9 @@
 #include "base/timefmt.h"
 #include <errno.h>
 #include <fcntl.h>
+#ifndef _WIN32
 #include <libbfio.h>
+#endif
 #include <libewf.h>
 #include <libfsntfs.h>
 #include <libvhdi.h>
@@ -22,15 +24,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef _WIN32
+#include <io.h>
+#include <windows.h>
+#else
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#endif
 #include "base/banned.h"
 
+#ifdef _WIN32
+/* Each library of the Windows build keeps a private libbfio, its names
+ * prefixed by tools/win/deps.sh (hunt/child.h): a handle for libfsntfs is
+ * made by libfsntfs's copy, one for libvshadow by libvshadow's. Their
+ * handle and error types are opaque here. */
+typedef intptr_t bfio_t;
+typedef void bfio_err_t;
+bfio_init_fn libfsntfs__libbfio_handle_initialize;
+bfio_init_fn libvshadow__libbfio_handle_initialize;
+int libfsntfs__libbfio_handle_open(intptr_t *h, int flags, void **e);
+int libvshadow__libbfio_handle_open(intptr_t *h, int flags, void **e);
+int libfsntfs__libbfio_handle_free(intptr_t **h, void **e);
+int libvshadow__libbfio_handle_free(intptr_t **h, void **e);
+int libfsntfs_volume_open_file_io_handle(libfsntfs_volume_t *v, intptr_t *io,
+                                         int flags, libfsntfs_error_t **e);
+int libvshadow_volume_open_file_io_handle(libvshadow_volume_t *v, intptr_t *io,
+                                          int flags, libvshadow_error_t **e);
+#define LIBBFIO_OPEN_READ 1
+#define LIBBFIO_ACCESS_FLAG_WRITE 2
+#define LIBBFIO_FLAG_IO_HANDLE_MANAGED 1
+#define LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION 2
+#else
+typedef libbfio_handle_t bfio_t;
+typedef libbfio_error_t bfio_err_t;
 #define SOCK_FD 3
+#endif
+/* Which library a libbfio handle is made for. */
+enum bfio_for { FOR_NTFS, FOR_VSS };
 #define NTFS_ROOT 5
 #define MAX_PARENTS 64 /* levels followed naming a deleted entry */
 
@@ -78,14 +112,70 @@ static bool take_answers(int keep)
 {
 	while (unacked > keep) {
 		char ack;
+#ifdef _WIN32
+		DWORD n = 0;
+		if (!ReadFile(GetStdHandle(STD_INPUT_HANDLE), &ack, 1, &n,
+		              NULL) ||
+		    n != 1)
+			return false;
+		unacked--;
+#else
 		ssize_t n = recv(SOCK_FD, &ack, 1, 0);
 		if (n == 1)
 			unacked--;
 		else if (n == 0 || errno != EINTR)
 			return false;
+#endif
 	}
 	return true;
 }
+
+#ifdef _WIN32
+/* The Windows transport: the child's standard output is a pipe, and each
+ * message goes on it as a frame: its length (4 bytes, little-endian),
+ * the value of a file handle the parent takes from this process with
+ * DuplicateHandle (8 bytes, 0 for none), then the message. The file is a
+ * temporary one, deleted when its last handle closes. */
+static void send_msg(int fd)
+{
+	unsigned char head[12];
+	uint64_t keep = 0;
+	uint32_t len;
+	DWORD put;
+	HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+
+	if (buf_error(&msg) || msg.len > LIM_IMAGE_MSG) {
+		begin("E");
+		fieldu(step, false);
+		field("?", false);
+		field("an entry whose message would pass the size bound", true);
+	}
+	if (fd >= 0) {
+		/* a handle of its own, left open for the parent to take
+		 * (and close here): the caller closes fd */
+		HANDLE dup = NULL;
+		if (DuplicateHandle(GetCurrentProcess(),
+		                    (HANDLE)_get_osfhandle(fd),
+		                    GetCurrentProcess(), &dup, 0, FALSE,
+		                    DUPLICATE_SAME_ACCESS))
+			keep = (uint64_t)(uintptr_t)dup;
+		if (!take_answers(1))
+			_exit(3);
+	}
+	len = (uint32_t)msg.len;
+	for (int i = 0; i < 4; i++)
+		head[i] = (unsigned char)(len >> (8 * i));
+	for (int i = 0; i < 8; i++)
+		head[4 + i] = (unsigned char)(keep >> (8 * i));
+	if (!WriteFile(out, head, sizeof head, &put, NULL) ||
+	    put != sizeof head ||
+	    (msg.len &&
+	     (!WriteFile(out, msg.p, len, &put, NULL) || put != len)))
+		_exit(3); /* no one left to read for */
+	if (keep)
+		unacked++;
+}
+#else
 
 /* Sends the message (with fd attached when >= 0). A parent gone is the
  * end: there is no one left to read for. */
@@ -132,6 +222,7 @@ static void send_msg(int fd)
 	if (fd >= 0)
 		unacked++;
 }
+#endif
 
 /* The next step: true when it is to be done and said, false when it was
  * done before a restart. The step right after them is the one the last
@@ -141,8 +232,14 @@ static uint64_t crash_at; /* a test's: the step to die on, first run */
 static bool next_step(bool *poisoned)
 {
 	step++;
-	if (crash_at && step == crash_at && !restarted)
-		abort(); /* as a library would crash on a crafted entry */
+	if (crash_at && step == crash_at && !restarted) {
+		/* as a library would crash on a crafted entry */
+#ifdef _WIN32
+		RaiseException(EXCEPTION_ACCESS_VIOLATION,
+		               EXCEPTION_NONCONTINUABLE, 0, NULL);
+#endif
+		abort();
+	}
 	*poisoned = restarted && step == after + 1;
 	return step > after;
 }
@@ -217,6 +314,28 @@ static int layer_open(struct layer *l, const char *path, const char *kind)
 		int n = 0;
 		size64_t size = 0;
 		l->kind = L_EWF;
+#ifdef _WIN32
+		{
+			/* wide names: the segments are found beside it */
+			wchar_t **wnames = NULL, *w = win_path(path);
+			int ok = w &&
+			         libewf_glob_wide(w, wcslen(w),
+			                          LIBEWF_FORMAT_UNKNOWN,
+			                          &wnames, &n, NULL) == 1 &&
+			         libewf_handle_initialize(&l->ewf, NULL) == 1 &&
+			         libewf_handle_open_wide(l->ewf, wnames, n,
+			                                 LIBEWF_OPEN_READ,
+			                                 NULL) == 1 &&
+			         libewf_handle_get_media_size(l->ewf, &size,
+			                                      NULL) == 1;
+			if (wnames)
+				libewf_glob_wide_free(wnames, n, NULL);
+			free(w);
+			(void)names;
+			if (!ok)
+				return -1;
+		}
+#else
 		if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN,
 		                &names, &n, NULL) != 1 ||
 		    libewf_handle_initialize(&l->ewf, NULL) != 1 ||
@@ -228,20 +347,36 @@ static int layer_open(struct layer *l, const char *path, const char *kind)
 			return -1;
 		}
 		libewf_glob_free(names, n, NULL);
+#endif
 		l->size = size;
 	} else if (!strcmp(kind, "VHD") || !strcmp(kind, "VHDX")) {
 		size64_t size = 0;
 		l->kind = L_VHDI;
+#ifdef _WIN32
+		wchar_t *w = win_path(path);
+		int ok = w && libvhdi_file_initialize(&l->vhdi, NULL) == 1 &&
+		         libvhdi_file_open_wide(l->vhdi, w, LIBVHDI_OPEN_READ,
+		                                NULL) == 1 &&
+		         libvhdi_file_get_media_size(l->vhdi, &size, NULL) == 1;
+		free(w);
+		if (!ok)
+			return -1;
+#else
 		if (libvhdi_file_initialize(&l->vhdi, NULL) != 1 ||
 		    libvhdi_file_open(l->vhdi, path, LIBVHDI_OPEN_READ, NULL) !=
 		        1 ||
 		    libvhdi_file_get_media_size(l->vhdi, &size, NULL) != 1)
 			return -1;
+#endif
 		l->size = size;
 	} else {
 		l->kind = L_RAW;
+#ifdef _WIN32
+		l->size = (uint64_t)st.st_size;
+#else
 		l->size = S_ISBLK(st.st_mode) ? (uint64_t)lseek(l->fd, 0, SEEK_END)
 		                              : (uint64_t)st.st_size;
+#endif
 	}
 	return 0;
 }
@@ -254,7 +389,7 @@ struct range {
 	uint64_t base, size, pos;
 };
 
-static int r_free(intptr_t **io, libbfio_error_t **e)
+static int r_free(intptr_t **io, bfio_err_t **e)
 {
 	(void)e;
 	free(*io);
@@ -262,7 +397,7 @@ static int r_free(intptr_t **io, libbfio_error_t **e)
 	return 1;
 }
 
-static int r_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **e)
+static int r_clone(intptr_t **dst, intptr_t *src, bfio_err_t **e)
 {
 	struct range *r = malloc(sizeof *r);
 
@@ -274,22 +409,21 @@ static int r_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **e)
 	return 1;
 }
 
-static int r_open(intptr_t *io, int flags, libbfio_error_t **e)
+static int r_open(intptr_t *io, int flags, bfio_err_t **e)
 {
 	(void)io;
 	(void)e;
 	return (flags & LIBBFIO_ACCESS_FLAG_WRITE) ? -1 : 1;
 }
 
-static int r_close(intptr_t *io, libbfio_error_t **e)
+static int r_close(intptr_t *io, bfio_err_t **e)
 {
 	(void)io;
 	(void)e;
 	return 0;
 }
 
-static ssize_t r_read(intptr_t *io, uint8_t *buf, size_t n,
-                      libbfio_error_t **e)
+static ssize_t r_read(intptr_t *io, uint8_t *buf, size_t n, bfio_err_t **e)
 {
 	struct range *r = (struct range *)io;
 
@@ -312,7 +446,7 @@ static ssize_t r_read(intptr_t *io, uint8_t *buf, size_t n,
 }
 
 static ssize_t r_write(intptr_t *io, const uint8_t *buf, size_t n,
-                       libbfio_error_t **e)
+                       bfio_err_t **e)
 {
 	(void)io;
 	(void)buf;
@@ -321,8 +455,7 @@ static ssize_t r_write(intptr_t *io, const uint8_t *buf, size_t n,
 	return -1; /* evidence is never written */
 }
 
-static off64_t r_seek(intptr_t *io, off64_t off, int whence,
-                      libbfio_error_t **e)
+static off64_t r_seek(intptr_t *io, off64_t off, int whence, bfio_err_t **e)
 {
 	struct range *r = (struct range *)io;
 	int64_t to = whence == SEEK_SET   ? off
@@ -337,33 +470,47 @@ static off64_t r_seek(intptr_t *io, off64_t off, int whence,
 	return (off64_t)to;
 }
 
-static int r_exists(intptr_t *io, libbfio_error_t **e)
+static int r_exists(intptr_t *io, bfio_err_t **e)
 {
 	(void)io;
 	(void)e;
 	return 1;
 }
 
-static int r_is_open(intptr_t *io, libbfio_error_t **e)
+static int r_is_open(intptr_t *io, bfio_err_t **e)
 {
 	(void)io;
 	(void)e;
 	return 1;
 }
 
-static int r_size(intptr_t *io, size64_t *size, libbfio_error_t **e)
+static int r_size(intptr_t *io, size64_t *size, bfio_err_t **e)
 {
 	(void)e;
 	*size = ((struct range *)io)->size;
 	return 1;
 }
 
-static libbfio_handle_t *range_handle(struct layer *l,
-                                      libvshadow_store_t *store,
-                                      uint64_t base, uint64_t size)
+static void bfio_free(enum bfio_for lib, bfio_t **h)
+{
+#ifdef _WIN32
+	if (lib == FOR_VSS)
+		libvshadow__libbfio_handle_free(h, NULL);
+	else
+		libfsntfs__libbfio_handle_free(h, NULL);
+#else
+	(void)lib;
+	libbfio_handle_free(h, NULL);
+#endif
+}
+
+static bfio_t *range_handle(enum bfio_for lib, struct layer *l,
+                            libvshadow_store_t *store, uint64_t base,
+                            uint64_t size)
 {
 	struct range *r = calloc(1, sizeof *r);
-	libbfio_handle_t *h = NULL;
+	bfio_t *h = NULL;
+	int ok;
 
 	if (!r)
 		return NULL;
@@ -371,17 +518,35 @@ static libbfio_handle_t *range_handle(struct layer *l,
 	r->store = store;
 	r->base = base;
 	r->size = size;
-	if (libbfio_handle_initialize(&h, (intptr_t *)r, r_free, r_clone,
-	                              r_open, r_close, r_read, r_write, r_seek,
-	                              r_exists, r_is_open, r_size,
-	                              LIBBFIO_FLAG_IO_HANDLE_MANAGED |
-	                                  LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
-	                              NULL) != 1) {
+#ifdef _WIN32
+	ok = (lib == FOR_VSS ? libvshadow__libbfio_handle_initialize
+	                     : libfsntfs__libbfio_handle_initialize)(
+	         &h, (intptr_t *)r, r_free, r_clone, r_open, r_close, r_read,
+	         r_write, r_seek, r_exists, r_is_open, r_size,
+	         LIBBFIO_FLAG_IO_HANDLE_MANAGED |
+	             LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
+	         NULL) == 1;
+#else
+	ok = libbfio_handle_initialize(
+	         &h, (intptr_t *)r, r_free, r_clone, r_open, r_close, r_read,
+	         r_write, r_seek, r_exists, r_is_open, r_size,
+	         LIBBFIO_FLAG_IO_HANDLE_MANAGED |
+	             LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
+	         NULL) == 1;
+#endif
+	if (!ok) {
 		free(r);
 		return NULL;
 	}
-	if (libbfio_handle_open(h, LIBBFIO_OPEN_READ, NULL) != 1) {
-		libbfio_handle_free(&h, NULL);
+#ifdef _WIN32
+	ok = (lib == FOR_VSS ? libvshadow__libbfio_handle_open
+	                     : libfsntfs__libbfio_handle_open)(
+	         h, LIBBFIO_OPEN_READ, NULL) == 1;
+#else
+	ok = libbfio_handle_open(h, LIBBFIO_OPEN_READ, NULL) == 1;
+#endif
+	if (!ok) {
+		bfio_free(lib, &h);
 		return NULL;
 	}
 	return h;
@@ -612,6 +777,7 @@ static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
 		src = w->voff + (uint64_t)at;
 		if (src > w->l->size || take > w->l->size - src)
 			return -1;
+#ifndef _WIN32
 		if (w->l->kind == L_RAW) {
 			loff_t in = (loff_t)src;
 			while (take) {
@@ -622,7 +788,10 @@ static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
 				take -= (uint64_t)k;
 				done += (uint64_t)k;
 			}
-		} else {
+			continue;
+		}
+#endif
+		{
 			while (take) {
 				size_t k = take > sizeof chunk ? sizeof chunk
 				                               : (size_t)take;
@@ -648,14 +817,57 @@ static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
 	return 0;
 }
 
-/* Copies a file's bytes into a sealed memfd; flags gain x or r. */
+#ifdef _WIN32
+/* A temporary file in the user's temporary folder, deleted when its last
+ * handle closes (the parent's worker's, once read): never beside the
+ * evidence. */
+static int temp_file(void)
+{
+	static unsigned serial;
+	wchar_t dir[MAX_PATH + 1], name[MAX_PATH + 64];
+	DWORD n = GetTempPathW(MAX_PATH + 1, dir);
+	int tries;
+
+	if (!n || n > MAX_PATH)
+		return -1;
+	for (tries = 0; tries < 100; tries++) {
+		HANDLE h;
+		int fd;
+		swprintf(name, sizeof name / sizeof *name,
+		         L"%lsexhunt-%lu-%u.tmp", dir,
+		         (unsigned long)GetCurrentProcessId(), serial++);
+		h = CreateFileW(
+		    name, GENERIC_READ | GENERIC_WRITE,
+		    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+		    NULL, CREATE_NEW,
+		    FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+		if (h == INVALID_HANDLE_VALUE) {
+			if (GetLastError() == ERROR_FILE_EXISTS)
+				continue;
+			return -1;
+		}
+		fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY);
+		if (fd < 0)
+			CloseHandle(h);
+		return fd;
+	}
+	return -1;
+}
+#endif
+
+/* Copies a file's bytes into a sealed memfd (a temporary file on
+ * Windows); flags gain x or r. */
 static int copy_out(struct fsw *w, libfsntfs_file_entry_t *fe, uint64_t size,
                     char *flags)
 {
 	static unsigned char chunk[1 << 20];
 	uint64_t off = 0, want = size > LIM_IMAGE_FILE ? LIM_IMAGE_FILE : size;
+#ifdef _WIN32
+	int fd = temp_file();
+#else
 	int fd = memfd_create("exhunt-image-file",
 	                      MFD_CLOEXEC | MFD_ALLOW_SEALING);
+#endif
 
 	if (fd < 0)
 		return -1;
@@ -663,7 +875,11 @@ static int copy_out(struct fsw *w, libfsntfs_file_entry_t *fe, uint64_t size,
 		flag(flags, 'x');
 	if (want && copy_runs(w, fe, fd, want) == 0)
 		off = want;
+#ifdef _WIN32
+	else if (_chsize_s(fd, 0) || lseek(fd, 0, SEEK_SET))
+#else
 	else if (ftruncate(fd, 0) || lseek(fd, 0, SEEK_SET))
+#endif
 		flag(flags, 'r');
 	while (off < want) {
 		size_t n = want - off > sizeof chunk ? sizeof chunk
@@ -680,8 +896,10 @@ static int copy_out(struct fsw *w, libfsntfs_file_entry_t *fe, uint64_t size,
 		}
 		off += (uint64_t)got;
 	}
+#ifndef _WIN32
 	fcntl(fd, F_ADD_SEALS,
 	      F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
+#endif
 	lseek(fd, 0, SEEK_SET); /* the workers read it from the start */
 	return fd;
 }
@@ -978,7 +1196,7 @@ static void deleted_entries(struct fsw *w)
 
 /* Opens NTFS over h (owned) and walks it; remember: keep the files for the
  * shadow copies. Returns 0, or -1 when the file system cannot be opened. */
-static int walk_ntfs(struct fsw *w, libbfio_handle_t *h)
+static int walk_ntfs(struct fsw *w, bfio_t *h)
 {
 	libfsntfs_file_entry_t *root = NULL;
 	bool poisoned, say = next_step(&poisoned);
@@ -990,7 +1208,7 @@ static int walk_ntfs(struct fsw *w, libbfio_handle_t *h)
 	if (poisoned) {
 		say_damage(where, "its reader failed opening the file system: "
 		                  "not read");
-		libbfio_handle_free(&h, NULL);
+		bfio_free(FOR_NTFS, &h);
 		return -1;
 	}
 	if (libfsntfs_volume_initialize(&w->vol, NULL) != 1 ||
@@ -1002,7 +1220,7 @@ static int walk_ntfs(struct fsw *w, libbfio_handle_t *h)
 			                  "opened (damaged): not read");
 		if (w->vol)
 			libfsntfs_volume_free(&w->vol, NULL);
-		libbfio_handle_free(&h, NULL);
+		bfio_free(FOR_NTFS, &h);
 		return -1;
 	}
 	if (say) {
@@ -1022,7 +1240,7 @@ static int walk_ntfs(struct fsw *w, libbfio_handle_t *h)
 		deleted_entries(w);
 	libfsntfs_volume_close(w->vol, NULL);
 	libfsntfs_volume_free(&w->vol, NULL);
-	libbfio_handle_free(&h, NULL);
+	bfio_free(FOR_NTFS, &h);
 	return 0;
 }
 
@@ -1039,7 +1257,7 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 {
 	struct fsw w;
 	libvshadow_volume_t *vs = NULL;
-	libbfio_handle_t *vh = NULL;
+	bfio_t *vh = NULL;
 	int stores = 0, i;
 	bool poisoned, say = next_step(&poisoned);
 
@@ -1066,7 +1284,7 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 	 * it saw only when there is something to compare with. */
 	say = next_step(&poisoned);
 	if (vss && !poisoned) {
-		vh = range_handle(l, NULL, v->offset, v->size);
+		vh = range_handle(FOR_VSS, l, NULL, v->offset, v->size);
 		if (!vh || libvshadow_volume_initialize(&vs, NULL) != 1 ||
 		    libvshadow_volume_open_file_io_handle(
 		        vs, vh, LIBVSHADOW_OPEN_READ, NULL) != 1 ||
@@ -1084,13 +1302,13 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 		send_msg(-1);
 	}
 	w.remember = stores > 0;
-	walk_ntfs(&w, range_handle(l, NULL, v->offset, v->size));
+	walk_ntfs(&w, range_handle(FOR_NTFS, l, NULL, v->offset, v->size));
 	for (i = 0; i < stores; i++) {
 		libvshadow_store_t *st = NULL;
 		uint64_t created = 0;
 		size64_t size = 0;
 		char iso[32];
-		libbfio_handle_t *sh;
+		bfio_t *sh;
 		say = next_step(&poisoned);
 		if (poisoned ||
 		    libvshadow_volume_get_store(vs, i, &st, NULL) != 1) {
@@ -1112,7 +1330,7 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 		}
 		w.store = i + 1;
 		w.remember = false;
-		sh = range_handle(NULL, st, 0, size ? size : v->size);
+		sh = range_handle(FOR_NTFS, NULL, st, 0, size ? size : v->size);
 		if (sh)
 			walk_ntfs(&w, sh);
 		libvshadow_store_free(&st, NULL);
@@ -1123,7 +1341,7 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 		libvshadow_volume_free(&vs, NULL);
 	}
 	if (vh)
-		libbfio_handle_free(&vh, NULL);
+		bfio_free(FOR_VSS, &vh);
 }
 
 int image_child_main(int argc, char **argv)
@@ -1133,6 +1351,11 @@ int image_child_main(int argc, char **argv)
 	const char *path = NULL, *kind = "raw";
 	bool vss = true, all = false, rules = false;
 	int i, n, damage = 0;
+#ifdef _WIN32
+	/* Its bounds are its job object's (set by the parent); errors must
+	 * not open a dialog box and wait for a click. */
+	child_limits();
+#else
 	struct rlimit fsize = {LIM_IMAGE_FILE + 1, LIM_IMAGE_FILE + 1};
 	struct rlimit none = {0, 0};
 
@@ -1146,6 +1369,7 @@ int image_child_main(int argc, char **argv)
 	}
 	setrlimit(RLIMIT_FSIZE, &fsize); /* its memfds, nothing else */
 	setrlimit(RLIMIT_CORE, &none);
+#endif
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--no-vss"))
 			vss = false;

@@ -152,7 +152,7 @@ bool child_raw(void)
 
 /* One reader's position in the file (libbfio clones handles). */
 struct rawfile {
-	libfsntfs_file_entry_t *e;
+	libfsntfs_file_entry_t *e; /* NULL: the file is standard input's */
 	uint64_t size, off;
 	int open; /* the library opens its handle (libbfio_handle_open) */
 };
@@ -219,8 +219,9 @@ static ssize_t r_read(intptr_t *io, uint8_t *buf, size_t n, void **e)
 		return 0;
 	if (n > f->size - f->off)
 		n = (size_t)(f->size - f->off);
-	got = libfsntfs_file_entry_read_buffer_at_offset(f->e, buf, n,
-	                                                 (off64_t)f->off, NULL);
+	got = f->e ? libfsntfs_file_entry_read_buffer_at_offset(
+	                 f->e, buf, n, (off64_t)f->off, NULL)
+	           : pread(0, buf, n, (off_t)f->off);
 	if (got < 0)
 		return -1;
 	f->off += (uint64_t)got;
@@ -259,17 +260,44 @@ static int r_size(intptr_t *io, uint64_t *size, void **e)
 	return 1;
 }
 
-intptr_t *child_raw_handle(bfio_init_fn *init, int *code)
+/* Standard input's file, read at offsets through its handle (never
+ * opened again by name: a temporary file from a disk image is open for
+ * deletion, and a name can change under us). */
+static intptr_t *input_handle(bfio_init_fn *init, int *code)
+{
+	struct rawfile *f;
+	intptr_t *handle = NULL;
+	LARGE_INTEGER size;
+
+	*code = 2;
+	if (!GetFileSizeEx(GetStdHandle(STD_INPUT_HANDLE), &size) ||
+	    size.QuadPart < 0 || !(f = calloc(1, sizeof *f)))
+		return NULL;
+	_setmode(0, _O_BINARY);
+	f->size = (uint64_t)size.QuadPart;
+	if (init(&handle, (intptr_t *)f, r_free, r_clone, r_open, r_close,
+	         r_read, r_write, r_seek, r_exists, r_is_open, r_size,
+	         1 /* LIBBFIO_FLAG_IO_HANDLE_MANAGED */, NULL) != 1) {
+		free(f);
+		return NULL;
+	}
+	*code = 0;
+	return handle;
+}
+
+intptr_t *child_input_handle(bfio_init_fn *init, int *code)
 {
 	libfsntfs_volume_t *vol = NULL;
 	libfsntfs_file_entry_t *entry = NULL;
 	struct rawfile *f;
 	intptr_t *handle = NULL;
-	char *tab = strchr(raw_spec, '\t'), *path;
+	char *tab = raw_spec ? strchr(raw_spec, '\t') : NULL, *path;
 	wchar_t *wvol;
 	size64_t size = 0;
 	size_t i;
 
+	if (!raw_spec)
+		return input_handle(init, code);
 	*code = 4;
 	*tab = '\0';
 	/* a device as it is; an image's path made long-path safe */

@@ -822,6 +822,9 @@ int hunt_run(struct hunt *h)
 	struct walk *w = calloc(1, sizeof *w);
 	struct worker *wk = NULL;
 	int fd, s, i, n = h->threads > 0 ? h->threads : 1;
+#ifdef _WIN32
+	bool image = false;
+#endif
 
 	if (!w)
 		return EXH_ENOMEM;
@@ -862,11 +865,35 @@ int hunt_run(struct hunt *h)
 		snprintf(h->source, sizeof h->source, "%s", "folder");
 	}
 #else
-	/* a folder, or (root NULL) the live server: hunt/walk_win.c */
+	/* a folder, or (root NULL) the live server: hunt/walk_win.c; or a
+	 * disk image */
 	fd = -1;
 	w->atime_kept = true;
 	snprintf(h->source, sizeof h->source, "%s",
 	         h->live ? "live" : "folder");
+	if (!h->live) {
+		struct stat st;
+		if (!stat(h->root, &st) && S_ISREG(st.st_mode)) {
+			int ifd = open(h->root, O_RDONLY);
+			const char *kind = ifd >= 0 ? image_kind(ifd) : NULL;
+			if (ifd >= 0)
+				close(ifd);
+			if (!kind) {
+				log_error("%s: %s", h->root,
+				          ifd < 0
+				              ? strerror(errno)
+				              : "neither a folder nor a disk "
+				                "image exhunt reads (E01, "
+				                "VHD, VHDX, or a raw image "
+				                "with an MBR, a GPT or an "
+				                "NTFS volume)");
+				free(w);
+				return EXH_EINVAL;
+			}
+			snprintf(h->source, sizeof h->source, "%s", kind);
+			image = true;
+		}
+	}
 #endif
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->not_empty, NULL);
@@ -904,7 +931,10 @@ int hunt_run(struct hunt *h)
 	}
 #else
 	w->rootfd = -1;
-	walk_tree_win(w, h->live ? NULL : h->root);
+	if (image)
+		image_walk(w, h, h->root);
+	else
+		walk_tree_win(w, h->live ? NULL : h->root);
 #endif
 	pthread_mutex_lock(&w->mu);
 	w->done = true;
@@ -920,9 +950,7 @@ int hunt_run(struct hunt *h)
 	}
 	free(wk);
 	aliases(w);
-#ifndef _WIN32
 	image_drop_repeats(h);
-#endif
 	if (h->nf > 1)
 		qsort(h->f, h->nf, sizeof *h->f, cmp_finding);
 	/* The findings moved: the aggregation's indices into them are

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libraries of the Windows build (YARA, libevtx, libregf) for
+# Builds the libraries of the Windows build (YARA and the libyal readers:
+# libevtx, libregf, libfsntfs, libewf, libvhdi, libvshadow) for
 # x86-64 Windows with mingw-w64, static, from Debian's own source
 # packages (apt-get source, whose downloads apt checks against Debian's
 # signed index), into PREFIX (default build-win/deps). Needs the packages
@@ -25,6 +26,9 @@ pkgs=(
 	"libevtx libevtx 20181227-2 libevtx libevtx"
 	"libregf libregf 20201007-2 libregf libregf"
 	"libfsntfs libfsntfs 20200921-2 libfsntfs libfsntfs"
+	"libewf libewf 20140813-1 libewf libewf"
+	"libvhdi libvhdi 20210425-1 libvhdi libvhdi"
+	"libvshadow libvshadow 20240504-1 libvshadow libvshadow"
 )
 
 want=$(printf '%s\n' "Types: deb-src" "URIs: http://deb.debian.org/debian" \
@@ -160,8 +164,9 @@ build() { # build NAME PKG VERSION LIB PC
 	rm -f "$prefix/lib/$lib.a"
 	$host-ar rcs "$prefix/lib/$lib.a" "$o"
 	cp -r "$dir/inst/include/." "$prefix/include/"
-	sed -e "s|^prefix=.*|prefix=$prefix|" "$dir/inst/lib/pkgconfig/$pc.pc" \
-		>"$prefix/lib/pkgconfig/$pc.pc"
+	# (libewf's leaves an unsubstituted @...@ among its libraries)
+	sed -e "s|^prefix=.*|prefix=$prefix|" -e 's/@ax_[A-Za-z_]*@//g' \
+		"$dir/inst/lib/pkgconfig/$pc.pc" >"$prefix/lib/pkgconfig/$pc.pc"
 }
 
 yal_first=libevtx
@@ -176,4 +181,4 @@ rc=0
 for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
 [ $rc -eq 0 ] || exit 1
 touch "$prefix/.done"
-echo "tools/win/deps.sh: YARA, libevtx, libregf and libfsntfs for Windows in $prefix"
+echo "tools/win/deps.sh: YARA, libevtx, libregf, libfsntfs, libewf, libvhdi and libvshadow for Windows in $prefix"
