@@ -37,7 +37,8 @@ static void hunt_usage(FILE *f)
 	    "  --format FMT   text (default), json or html\n"
 	    "  -o FILE        write the report there ('-': standard output)\n"
 	    "  --all          check every file, not only web roots and logs\n"
-	    "  --no-vss       an image's shadow copies are not read\n"
+	    "  --no-vss       shadow copies are not read (an image's, or\n"
+	    "                 live on Windows the volume's)\n"
 	    "  --threads N    files read at once (default: the CPUs this\n"
 	    "                 process may use, at most 8)\n"
 	    "  --data DIR     rules and tables instead of the built-in ones\n"
@@ -45,10 +46,9 @@ static void hunt_usage(FILE *f)
 	    "                 .yar/.yara under a folder) over every file\n"
 #ifdef _WIN32
 	    "  --raw-volume X=FILE\n"
-	    "                 live: read drive X's files the system holds\n"
-	    "                 locked from this raw volume image, not from\n"
-	    "                 \\\\.\\X: (an image taken of the running "
-	    "server)\n"
+	    "                 live: read drive X's raw volume (its locked\n"
+	    "                 files, shadow copies, deleted entries) from\n"
+	    "                 this image of it, not from \\\\.\\X:\n"
 #endif
 	    "  --progress / --no-progress\n"
 	    "\n"
@@ -199,6 +199,23 @@ int cmd_hunt(int argc, char **argv)
 		}
 		if (why)
 			log_warn("-o %s: %s", output, why);
+		{
+			/* the report's folder also takes the files copied out
+			 * of an image or a raw volume to be read */
+			static char dir[4096];
+			char *cut;
+			snprintf(dir, sizeof dir, "%s", output);
+			cut = strrchr(dir, '\\');
+			if (!cut ||
+			    (strrchr(dir, '/') && strrchr(dir, '/') > cut))
+				cut = strrchr(dir, '/');
+			if (!cut)
+				snprintf(dir, sizeof dir, ".");
+			else
+				snprintf(cut, sizeof dir - (size_t)(cut - dir),
+				         "%c.", *cut);
+			h.scratch = dir;
+		}
 	}
 #else
 	if (optind != argc - 1) {

@@ -110,6 +110,10 @@ struct hunt {
 	 * (\\.\X:), from --raw-volume X=FILE; NULL for the volume */
 	const char *raw_volume[26];
 	bool raw_noted[26]; /* its note said (the walker's hunt) */
+	/* Windows: the folder where files an image or a raw volume holds
+	 * (a snapshot's, a deleted entry's) are copied to be read, deleted
+	 * on close: the report's folder; NULL: the user's %TEMP% */
+	const char *scratch;
 	struct finding *f;
 	size_t nf, capf;
 	struct coverage cov[LS_COUNT];

@@ -8,6 +8,7 @@
 #include "hunt/child.h"
 #include "hunt/detect.h"
 #include "hunt/walk.h"
+#include "hunt/walk_int.h"
 #include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -15,6 +16,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "net/loop.h"
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -75,8 +77,14 @@ struct reader {
 	bool ended;         /* Z heard */
 	int diffs[LIM_IMAGE_VOLUMES + 1][LIM_IMAGE_STORES + 1];
 	uint64_t diffs_more;
-	uint64_t files, deleted, stomped;
-	int volumes, ntfs;
+	uint64_t files, deleted, stomped, copied;
+	int volumes, ntfs, stores;
+	/* Live (Windows): the running server's volume, whose files the
+	 * folder walk reads; its own messages name them under this drive
+	 * ("C/"), and its places carry the drive's number (C: 3). */
+	bool live;
+	char prefix[4];
+	int drive_no;
 };
 
 static int place_of(struct reader *r, int vol, int store, const char *created)
@@ -153,6 +161,7 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 	struct hunt *h = r->h;
 	int vol = (int)num(f[2]), store = (int)num(f[3]);
 	const char *path = f[4], *flags = n > 9 ? f[9] : "";
+	char named[4200];
 	uint64_t size = num(f[5]);
 	int64_t mtime = (int64_t)num(f[6]);
 	uint64_t si = num(f[7]), fn = num(f[8]);
@@ -167,7 +176,11 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 			close(fd);
 		return;
 	}
-	place = place_of(r, vol, store, NULL);
+	if (r->live) {
+		snprintf(named, sizeof named, "%s%s", r->prefix, path);
+		path = named;
+	}
+	place = place_of(r, r->live ? r->drive_no : vol, store, NULL);
 	text_lower(lower, path, sizeof lower);
 	r->files++;
 	if (strpbrk(flags, "gmd")) /* only findings of their own need it */
@@ -175,7 +188,8 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 	/* The shadow copies' own store files differ from snapshot to
 	 * snapshot by design: hunted, not listed as changes. */
 	if ((strchr(flags, 'g') || strchr(flags, 'm')) &&
-	    strncmp(lower, "system volume information/", 26) != 0) {
+	    strncmp(lower + strlen(r->prefix), "system volume information/",
+	            26) != 0) {
 		bool gone = strchr(flags, 'g') != NULL;
 		const struct place *p = place ? &h->places[place - 1] : NULL;
 		if (r->diffs[vol][store]++ < LIM_IMAGE_DIFFS) {
@@ -204,7 +218,14 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 		       file_role(lower) != FR_OTHER ? SEV_HIGH : SEV_MEDIUM, path,
 		       detail, when);
 	}
-	if (strchr(flags, 'l')) {
+	if (r->live && store == 0 && !strchr(flags, 'd')) {
+		/* a live file: the folder walk reads it; here only what the
+		 * file system alone shows (below) */
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	if (strchr(flags, 'l') && !(r->live && store == 0)) {
 		const char *name = strrchr(lower, '/');
 		name = name ? name + 1 : lower;
 		if (file_role(lower) != FR_OTHER || detect_is_code_name(name)) {
@@ -235,8 +256,12 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 	if (strchr(flags, 'r'))
 		hunt_unreadable(h, path, "a read error in the image: read in "
 		                         "part");
+	if (r->live && store == 0 && !strchr(flags, 'd'))
+		return;
 	if (fd >= 0 && !fstat(fd, &st))
 		held = (uint64_t)st.st_size;
+	if (fd >= 0)
+		r->copied++;
 	walk_file(r->w, fd, path, size, mtime, place,
 	          strchr(flags, 'd') || strchr(flags, 'g') || strchr(flags, 'm'),
 	          held);
@@ -277,24 +302,28 @@ static void on_message(struct reader *r, char **f, int n, int fd)
 		}
 		break;
 	case 'W':
-		if (n >= 4 && num(f[3]))
+		if (n >= 4)
+			r->stores += (int)num(f[3]);
+		if (n >= 4 && num(f[3]) && !r->live)
 			hunt_note(h, "volume %s has %s shadow copies; each was "
 			             "compared with the live volume",
 			          f[2], f[3]);
 		break;
 	case 'S':
 		if (n >= 5)
-			place_of(r, (int)num(f[2]), (int)num(f[3]), f[4]);
+			place_of(r, r->live ? r->drive_no : (int)num(f[2]),
+			         (int)num(f[3]), f[4]);
 		break;
 	case 'N':
 		if (n >= 4)
-			place_of(r, (int)num(f[2]), (int)num(f[3]), NULL);
+			place_of(r, r->live ? r->drive_no : (int)num(f[2]),
+			         (int)num(f[3]), NULL);
 		break;
 	case 'D':
 		if (n >= 5) {
 			char lower[4096];
 			text_lower(lower, f[4], sizeof lower);
-			if (!h->exchange_dir[0] && num(f[3]) == 0 &&
+			if (!r->live && !h->exchange_dir[0] && num(f[3]) == 0 &&
 			    ends_with(lower, "exchange server/v15"))
 				snprintf(h->exchange_dir,
 				         sizeof h->exchange_dir, "%s", f[4]);
@@ -302,8 +331,16 @@ static void on_message(struct reader *r, char **f, int n, int fd)
 		}
 		break;
 	case 'E':
-		if (n >= 4)
+		if (n >= 4 && r->live && !strcmp(f[2], r->image)) {
+			/* the volume cannot be opened: said by read_all */
+		} else if (n >= 4 && r->live) {
+			char where[4300];
+			snprintf(where, sizeof where, "%s (%s)", r->image,
+			         f[2]);
+			hunt_unreadable(h, where, f[3]);
+		} else if (n >= 4) {
 			hunt_unreadable(h, f[2], f[3]);
+		}
 		break;
 	case 'Z':
 		r->ended = true;
@@ -387,16 +424,20 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 	DWORD code = 1;
 
 	buf_init(&args, 65536);
-	buf_printf(&args, "__read-image --kind %s%s%s%s", kind,
-	           r->h->no_vss ? " --no-vss" : "",
+	buf_printf(&args, "__read-image --kind %s%s%s%s%s", kind,
+	           r->live ? " --live" : "", r->h->no_vss ? " --no-vss" : "",
 	           r->h->all_files ? " --all" : "",
 	           r->h->user_rules ? " --rules" : "");
 	if (restart)
 		buf_printf(&args, " --after %llu",
 		           (unsigned long long)r->last_step);
-	/* a Windows path holds no double quote */
+	/* a Windows path holds no double quote, and these end in none of
+	 * the backslashes that would escape the closing one */
+	if (r->h->scratch)
+		buf_printf(&args, " --temp \"%s\"", r->h->scratch);
 	buf_printf(&args, " \"%s\"", r->image);
 	if (buf_error(&args) || strchr(r->image, '"') ||
+	    (r->h->scratch && strchr(r->h->scratch, '"')) ||
 	    !CreatePipe(&mrd, &mwr, &sa, 1 << 16)) {
 		buf_release(&args);
 		return "its reader could not be started";
@@ -707,6 +748,14 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 
 #endif
 
+/* The volume a finding is on, for repeats: live (Windows), the folder
+ * walk's findings have no place and every path names its drive, so all
+ * count as one. */
+static int volume_of(const struct hunt *h, const struct finding *f)
+{
+	return h->live || f->place <= 0 ? 0 : h->places[f->place - 1].volume;
+}
+
 static uint64_t finding_key(const struct hunt *h, const struct finding *f)
 {
 	uint64_t k = TEXT_HASH_START;
@@ -718,16 +767,15 @@ static uint64_t finding_key(const struct hunt *h, const struct finding *f)
 	k = (k ^ f->line) * 0x100000001b3ull;
 	k = (k ^ (uint64_t)(f->cve + 2)) * 0x100000001b3ull;
 	k = (k ^ (uint64_t)f->level) * 0x100000001b3ull;
-	k = (k ^ (uint64_t)h->places[f->place - 1].volume) * 0x100000001b3ull;
+	k = (k ^ (uint64_t)volume_of(h, f)) * 0x100000001b3ull;
 	return k;
 }
 
 static bool same_finding(const struct hunt *h, const struct finding *a,
                          const struct finding *b)
 {
-	return h->places[a->place - 1].volume ==
-	           h->places[b->place - 1].volume &&
-	       a->cve == b->cve && a->level == b->level && a->line == b->line &&
+	return volume_of(h, a) == volume_of(h, b) && a->cve == b->cve &&
+	       a->level == b->level && a->line == b->line &&
 	       !strcmp(a->kind, b->kind) && !strcmp(a->path, b->path) &&
 	       !strcmp(a->time, b->time) &&
 	       !strcmp(a->detail ? a->detail : "", b->detail ? b->detail : "");
@@ -748,7 +796,8 @@ void image_drop_repeats(struct hunt *h)
 		slot[i] = SIZE_MAX;
 	for (i = 0; i < h->nf; i++) {
 		const struct finding *f = &h->f[i];
-		if (f->place <= 0 || h->places[f->place - 1].store)
+		if (f->place <= 0 ? !h->live
+		                  : h->places[f->place - 1].store != 0)
 			continue;
 		for (k = finding_key(h, f) & (cap - 1); slot[k] != SIZE_MAX;
 		     k = (k + 1) & (cap - 1))
@@ -784,20 +833,16 @@ void image_drop_repeats(struct hunt *h)
 		          dropped);
 }
 
-int image_walk(struct walk *w, struct hunt *h, const char *path)
+/* Runs the child to the end of the image, restarting it past what it
+ * failed on. */
+static void read_all(struct reader *r, const char *path)
 {
-	struct reader *r = calloc(1, sizeof *r);
+	struct hunt *h = r->h;
 	const char *why;
 	int runs = 0;
 
-	if (!r)
-		return EXH_ENOMEM;
-	r->w = w;
-	r->h = h;
-	r->image = path;
 	for (;;) {
-		uint64_t before = r->last_step;
-		why = run_once(r, h->source, runs > 0);
+		why = run_once(r, h->live ? "raw" : h->source, runs > 0);
 		runs++;
 		if (!why || hunt_stop)
 			break;
@@ -805,6 +850,16 @@ int image_walk(struct walk *w, struct hunt *h, const char *path)
 			hunt_unreadable(h, path, "its reader failed too often: "
 			                         "the rest of the image is not "
 			                         "read");
+			break;
+		}
+		if (r->live &&
+		    !strncmp(why, "the image cannot be opened", 26)) {
+			hunt_unreadable(
+			    h, path,
+			    "the raw volume cannot be opened (run as "
+			    "an administrator, on an NTFS volume): "
+			    "its shadow copies, deleted entries and "
+			    "creation times were not checked");
 			break;
 		}
 		{
@@ -817,16 +872,13 @@ int image_walk(struct walk *w, struct hunt *h, const char *path)
 		}
 		if (!strncmp(why, "the image cannot be opened", 26))
 			break;
-		(void)before;
 	}
-	if (!r->volumes && !hunt_stop)
-		hunt_unreadable(h, path, "no volume found in the image");
-	else if (!r->ntfs && !hunt_stop)
-		hunt_unreadable(h, path, "no NTFS volume found in the image");
-	hunt_note(h, "source: %s image %s, %d volumes (%d NTFS), %llu files "
-	             "listed",
-	          h->source, path, r->volumes, r->ntfs,
-	          (unsigned long long)r->files);
+}
+
+static void final_notes(struct reader *r)
+{
+	struct hunt *h = r->h;
+
 	if (r->diffs_more)
 		hunt_note(h,
 		          "%llu more files gone or changed since a shadow copy "
@@ -837,6 +889,69 @@ int image_walk(struct walk *w, struct hunt *h, const char *path)
 		hunt_note(h, "%llu deleted script files were still named in "
 		             "the MFT",
 		          (unsigned long long)r->deleted);
+}
+
+int image_walk(struct walk *w, struct hunt *h, const char *path)
+{
+	struct reader *r = calloc(1, sizeof *r);
+
+	if (!r)
+		return EXH_ENOMEM;
+	r->w = w;
+	r->h = h;
+	r->image = path;
+	read_all(r, path);
+	if (!r->volumes && !hunt_stop)
+		hunt_unreadable(h, path, "no volume found in the image");
+	else if (!r->ntfs && !hunt_stop)
+		hunt_unreadable(h, path, "no NTFS volume found in the image");
+	hunt_note(h,
+	          "source: %s image %s, %d volumes (%d NTFS), %llu files "
+	          "listed",
+	          h->source, path, r->volumes, r->ntfs,
+	          (unsigned long long)r->files);
+	final_notes(r);
 	free(r);
 	return 0;
 }
+
+#ifdef _WIN32
+int image_walk_live(struct walk *w, struct hunt *h, char drive)
+{
+	struct reader *r = calloc(1, sizeof *r);
+	char vol[4200];
+
+	if (!r)
+		return EXH_ENOMEM;
+	raw_volume_name(h, drive, vol, sizeof vol);
+	r->w = w;
+	r->h = h;
+	r->image = vol;
+	r->live = true;
+	r->prefix[0] = (char)toupper((unsigned char)drive);
+	r->prefix[1] = '/';
+	r->drive_no = r->prefix[0] - 'A' + 1;
+	read_all(r, vol);
+	if (r->ntfs)
+		hunt_note(h,
+		          "%c/: the raw volume %s was read for what only the "
+		          "file system shows: %d shadow copies (each compared "
+		          "with the live volume), deleted script entries, "
+		          "creation times set back",
+		          r->prefix[0], vol, r->stores);
+	else if (r->volumes && !hunt_stop)
+		hunt_unreadable(h, vol,
+		                "not an NTFS volume: its shadow "
+		                "copies were not read");
+	if (r->copied && !h->scratch)
+		hunt_note(h,
+		          "%c/: %llu files from shadow copies or deleted "
+		          "entries were copied to %%TEMP%% to be read, and "
+		          "deleted; give -o on another drive to copy them "
+		          "there instead",
+		          r->prefix[0], (unsigned long long)r->copied);
+	final_notes(r);
+	free(r);
+	return 0;
+}
+#endif

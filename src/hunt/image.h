@@ -53,6 +53,16 @@ const char *image_kind(int fd);
  * Returns 0, or an EXH_E* error when the child cannot be started. */
 int image_walk(struct walk *w, struct hunt *h, const char *path);
 
+#ifdef _WIN32
+/* Live (Windows): reads the running server's volume of drive (a letter)
+ * raw (\\.\X:, or --raw-volume's image) through the same child, for
+ * what only the file system shows: every shadow copy compared with the
+ * live volume, deleted script entries, creation times set back. Its
+ * files are named under the drive ("C/inetpub/..."), as the folder walk
+ * names them; the live files themselves are left to the folder walk. */
+int image_walk_live(struct walk *w, struct hunt *h, char drive);
+#endif
+
 /* Drops findings from shadow copies that repeat a live finding (the
  * same kind, file, line, time and detail on the same volume): a log that
  * only grew since a snapshot says nothing new there. Call after the walk,

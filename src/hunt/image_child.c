@@ -267,10 +267,44 @@ enum layer_kind { L_RAW, L_EWF, L_VHDI };
 struct layer {
 	enum layer_kind kind;
 	int fd;
+	bool device; /* a volume's device (\\.\C:): read in whole sectors */
 	libewf_handle_t *ewf;
 	libvhdi_file_t *vhdi;
 	uint64_t size;
 };
+
+#ifdef _WIN32
+/* A volume's device reads whole sectors at sector offsets only: through
+ * a bounce buffer, 4 KiB aligned (every sector size divides it; the
+ * device's size is a whole number of sectors, so the last read ends
+ * there). */
+static int device_read(struct layer *l, uint64_t off, void *buf, size_t n)
+{
+	static unsigned char bounce[1 << 20];
+	unsigned char *out = buf;
+
+	while (n) {
+		uint64_t a = off & ~(uint64_t)4095, end;
+		size_t skip = (size_t)(off - a), take;
+		end = (off + n + 4095) & ~(uint64_t)4095;
+		if (end > a + sizeof bounce)
+			end = a + sizeof bounce;
+		if (end > l->size)
+			end = l->size;
+		if (end <= off)
+			return -1;
+		take = (size_t)(end - off) < n ? (size_t)(end - off) : n;
+		if (pread(l->fd, bounce, (size_t)(end - a), (off_t)a) !=
+		    (ssize_t)(end - a))
+			return -1;
+		memcpy(out, bounce + skip, take);
+		out += take;
+		off += take;
+		n -= take;
+	}
+	return 0;
+}
+#endif
 
 static int layer_read(struct layer *l, uint64_t off, void *buf, size_t n)
 {
@@ -288,6 +322,10 @@ static int layer_read(struct layer *l, uint64_t off, void *buf, size_t n)
 		                                         (off64_t)off, NULL);
 		break;
 	default:
+#ifdef _WIN32
+		if (l->device)
+			return device_read(l, off, buf, n);
+#endif
 		got = pread(l->fd, buf, n, (off_t)off);
 		break;
 	}
@@ -304,6 +342,36 @@ static int layer_open(struct layer *l, const char *path, const char *kind)
 	struct stat st;
 
 	memset(l, 0, sizeof *l);
+#ifdef _WIN32
+	if (!strncmp(path, "\\\\.\\", 4)) {
+		/* the running server's volume, read as a raw image */
+		wchar_t *w = win_wide(path);
+		GET_LENGTH_INFORMATION len;
+		DWORD got = 0;
+		HANDLE h = w ? CreateFileW(w, GENERIC_READ,
+		                           FILE_SHARE_READ | FILE_SHARE_WRITE |
+		                               FILE_SHARE_DELETE,
+		                           NULL, OPEN_EXISTING, 0, NULL)
+		             : INVALID_HANDLE_VALUE;
+		free(w);
+		if (h == INVALID_HANDLE_VALUE)
+			return -1;
+		if (!DeviceIoControl(h, IOCTL_DISK_GET_LENGTH_INFO, NULL, 0,
+		                     &len, sizeof len, &got, NULL) ||
+		    len.Length.QuadPart <= 0 ||
+		    (l->fd = _open_osfhandle((intptr_t)h,
+		                             _O_RDONLY | _O_BINARY)) < 0) {
+			CloseHandle(h);
+			return -1;
+		}
+		l->kind = L_RAW;
+		l->device = true;
+		l->size = (uint64_t)len.Length.QuadPart;
+		return 0;
+	}
+	/* tests/win: an image file read as a device is, in whole sectors */
+	l->device = getenv("EXHUNT_TEST_SECTOR_READS") != NULL;
+#endif
 	l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
 	if (l->fd < 0)
 		l->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -626,6 +694,10 @@ struct fsw {
 	int volno, store; /* store 0: the live volume */
 	bool remember;    /* keep the live files for the shadow copies */
 	bool all, rules;
+	bool live; /* the running server's volume (--live): its files are
+	              read by the folder walk, so store 0 says only what the
+	              file system alone shows (deleted entries, creation
+	              times set back) */
 	char path[4096];
 	uint64_t entries;
 	uint64_t *dirs; /* MFT indices of the folders being walked */
@@ -821,20 +893,28 @@ static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
 /* A temporary file in the user's temporary folder, deleted when its last
  * handle closes (the parent's worker's, once read): never beside the
  * evidence. */
+static const char *scratch; /* --temp DIR */
+
 static int temp_file(void)
 {
 	static unsigned serial;
-	wchar_t dir[MAX_PATH + 1], name[MAX_PATH + 64];
-	DWORD n = GetTempPathW(MAX_PATH + 1, dir);
+	wchar_t tmp[MAX_PATH + 1], *dir = tmp, name[32768];
 	int tries;
 
-	if (!n || n > MAX_PATH)
-		return -1;
+	if (scratch) {
+		if (!(dir = win_path(scratch)))
+			return -1;
+	} else {
+		DWORD n = GetTempPathW(MAX_PATH + 1, tmp);
+		if (!n || n > MAX_PATH)
+			return -1;
+	}
 	for (tries = 0; tries < 100; tries++) {
 		HANDLE h;
 		int fd;
 		swprintf(name, sizeof name / sizeof *name,
-		         L"%lsexhunt-%lu-%u.tmp", dir,
+		         L"%ls%lsexhunt-%lu-%u.tmp", dir,
+		         dir[0] && dir[wcslen(dir) - 1] == L'\\' ? L"" : L"\\",
 		         (unsigned long)GetCurrentProcessId(), serial++);
 		h = CreateFileW(
 		    name, GENERIC_READ | GENERIC_WRITE,
@@ -844,13 +924,17 @@ static int temp_file(void)
 		if (h == INVALID_HANDLE_VALUE) {
 			if (GetLastError() == ERROR_FILE_EXISTS)
 				continue;
-			return -1;
+			break;
 		}
 		fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY);
 		if (fd < 0)
 			CloseHandle(h);
+		if (dir != tmp)
+			free(dir);
 		return fd;
 	}
+	if (dir != tmp)
+		free(dir);
 	return -1;
 }
 #endif
@@ -932,7 +1016,8 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
 		if (size)
 			libfsntfs_file_entry_read_buffer_at_offset(
 			    fe, magic, size < 8 ? (size_t)size : 8, 0, NULL);
-		if (walk_wants_bytes(lower, magic, w->all, w->rules)) {
+		if (walk_wants_bytes(lower, magic, w->all, w->rules) &&
+		    !(w->live && !w->store && !strchr(flags_in, 'd'))) {
 			fd = copy_out(w, fe, size, flags);
 			/* no memfd: the bytes a check needed are not read,
 			 * and the report must say so (r), not stay quiet */
@@ -1005,8 +1090,11 @@ static void visit(struct fsw *w, libfsntfs_file_entry_t *fe, size_t plen,
 			if (w->dirs[k] == idx)
 				break;
 		if (attr & 0x400) {
-			/* a junction or mount point: named, never followed */
-			if (say)
+			/* a junction or mount point: named, never followed
+			 * (live, the folder walk names it) */
+			if (say && w->live && !w->store)
+				say_plain();
+			else if (say)
 				send_file(w, fe, w->path, "");
 		} else if (k < w->depth) {
 			if (say)
@@ -1045,6 +1133,13 @@ static void visit(struct fsw *w, libfsntfs_file_entry_t *fe, size_t plen,
 				flags = NULL; /* the same file as live */
 			else
 				flags = s ? "m" : "g";
+		}
+		if (say && flags && w->live && !w->store) {
+			/* live: only a creation time set back is news here */
+			uint64_t ct = 0, fn = fn_creation(fe);
+			libfsntfs_file_entry_get_creation_time(fe, &ct, NULL);
+			if (!(ct && fn && ct + 10000000ull < fn))
+				flags = NULL;
 		}
 		if (say) {
 			if (flags)
@@ -1253,7 +1348,7 @@ void image_time_iso(int64_t t, char dst[32])
 }
 
 static void one_volume(struct layer *l, const struct pvol *v, bool vss,
-                       bool all, bool rules)
+                       bool all, bool rules, bool running)
 {
 	struct fsw w;
 	libvshadow_volume_t *vs = NULL;
@@ -1280,6 +1375,7 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 	w.volno = v->index;
 	w.all = all;
 	w.rules = rules;
+	w.live = running;
 	/* Its shadow copies, counted first: the live walk then keeps what
 	 * it saw only when there is something to compare with. */
 	say = next_step(&poisoned);
@@ -1349,7 +1445,7 @@ int image_child_main(int argc, char **argv)
 	struct layer l;
 	struct pvol vols[LIM_IMAGE_VOLUMES];
 	const char *path = NULL, *kind = "raw";
-	bool vss = true, all = false, rules = false;
+	bool vss = true, all = false, rules = false, running = false;
 	int i, n, damage = 0;
 #ifdef _WIN32
 	/* Its bounds are its job object's (set by the parent); errors must
@@ -1375,6 +1471,12 @@ int image_child_main(int argc, char **argv)
 			vss = false;
 		else if (!strcmp(argv[i], "--all"))
 			all = true;
+		else if (!strcmp(argv[i], "--live"))
+			running = true;
+#ifdef _WIN32
+		else if (!strcmp(argv[i], "--temp") && i + 1 < argc)
+			scratch = argv[++i];
+#endif
 		else if (!strcmp(argv[i], "--rules"))
 			rules = true;
 		else if (!strcmp(argv[i], "--kind") && i + 1 < argc)
@@ -1406,7 +1508,7 @@ int image_child_main(int argc, char **argv)
 		                              "skipped");
 	}
 	for (i = 0; i < n; i++)
-		one_volume(&l, &vols[i], vss, all, rules);
+		one_volume(&l, &vols[i], vss, all, rules, running);
 	step++;
 	begin("Z");
 	fieldu(step, true);

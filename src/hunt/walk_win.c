@@ -5,6 +5,7 @@
  * files are opened read-only with full sharing, so files in use (live
  * logs, a file another process holds for writing) are read as they are.
  * Files with several names are read once, as on Linux. */
+#include "hunt/image.h"
 #include "hunt/walk_int.h"
 #include "hunt/detect.h"
 #include "base/err.h"
@@ -241,5 +242,9 @@ void walk_tree_win(struct walk *w, const char *root)
 		char r[8], prefix[2] = {drives[i][0], 0};
 		snprintf(r, sizeof r, "%c:\\", drives[i][0]);
 		walk_root(w, r, prefix);
+		/* then what only the file system shows: its shadow copies,
+		 * deleted entries, creation times set back (hunt/image.c) */
+		if (!hunt_stop)
+			image_walk_live(w, w->h, drives[i][0]);
 	}
 }

@@ -194,6 +194,62 @@ PY
 check "$TMP/rawlive.truth.json" "$TMP/rawlive1.json" D/ || fail "locked logs read through the raw volume: truth"
 ln -sfn "$live" "$WINEPREFIX/dosdevices/d:"
 
+# 5c. Live, what only the file system shows: the raw volume of each drive
+# (here an image of it, given as --raw-volume, read in whole sectors as
+# a device is) adds exactly what an image adds to its folder (a deleted
+# shell still named in the MFT, read; a creation time set back), under
+# the drive's name, and nothing the folder walk found twice; the public
+# shadow-copy volume, live on D:, gives its snapshot-only file with its
+# snapshot; without a readable raw volume the hunt says so.
+lv=$TMP/livevss
+"$EXHUNT" lab host "$lv" --scenario proxylogon-shell --seed 6 --image "$lv.disk.raw" \
+	--truth "$lv.truth.json" >/dev/null 2>&1 || fail "lab host --image (live)"
+python3 - "$lv.disk.raw" "$lv.vol.raw" <<'PY' || fail "no NTFS volume in the lab image"
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+start, count = struct.unpack_from("<II", d, 446 + 8)
+open(sys.argv[2], "wb").write(d[start * 512:(start + count) * 512])
+PY
+ln -sfn "$lv" "$WINEPREFIX/dosdevices/d:"
+whunt --format json -o "$(winpath "$lv.0.json")" 2>/dev/null
+EXHUNT_TEST_SECTOR_READS=1 whunt --raw-volume "D=$(winpath "$lv.vol.raw")" --format json \
+	-o "$(winpath "$lv.1.json")" 2>"$lv.err"
+[ $WRC = 1 ] || { cat "$lv.err"; fail "live raw volume: exit $WRC"; }
+python3 - "$lv.0.json" "$lv.1.json" "$lv.truth.json" <<'PY' || fail "live: what only the file system shows"
+import json, sys
+a, b, t = (json.load(open(p)) for p in sys.argv[1:4])
+key = lambda f: (f["kind"], f["path"], f["line"], f["detail"], f["severity"])
+fa, fb = {key(f) for f in a["findings"]}, {key(f) for f in b["findings"]}
+assert not fa - fb, ("lost", sorted(fa - fb)[:3])
+extra = sorted((k[0], k[1]) for k in fb - fa)
+want = sorted((x["kind"], "D/" + x["path"]) for x in t["image_only"])
+assert extra == want, (extra, want)
+assert len(b["findings"]) == len(a["findings"]) + len(want), "a finding twice"
+gone = [x["path"] for x in b["backdoors"] if x["gone"]]
+assert gone == ["D/" + x["path"] for x in t["image_only"] if x["kind"] == "deleted-script"], gone
+assert any(u.startswith("\\\\.\\C:") and "raw volume cannot be opened" in u
+           for u in b["unreadable"]), b["unreadable"]
+assert any(n.startswith("D/: the raw volume") for n in b["notes"]), b["notes"]
+PY
+S=${EXHUNT_SAMPLES:-$SRC/../shared/samples}
+if [ -f "$S/image/vsstest.E01" ]; then
+	ewfexport -q -u -f raw -t "$TMP/livevss.sample" "$S/image/vsstest.E01" >/dev/null 2>&1 ||
+		fail "ewfexport of the sample"
+	mkdir -p "$TMP/empty"
+	ln -sfn "$TMP/empty" "$WINEPREFIX/dosdevices/d:"
+	whunt --raw-volume "D=$(winpath "$TMP/livevss.sample.raw")" --format json \
+		-o "$(winpath "$TMP/livevss.sample.json")" 2>/dev/null
+	python3 - "$TMP/livevss.sample.json" <<'PY' || fail "live: the shadow-copy sample"
+import json, sys
+r = json.load(open(sys.argv[1]))
+only = [f for f in r["findings"] if f["kind"].startswith("shadow-copy")]
+assert [f["path"] for f in only] == ["D/syslog"], only
+assert only[0]["snapshot"] == {"store": 1, "created": "2013-12-03T06:35:09Z"}, only[0]
+PY
+	rm -f "$TMP/livevss.sample.raw"
+fi
+ln -sfn "$live" "$WINEPREFIX/dosdevices/d:"
+
 # 6. Live, the registry itself (its hive files are locked on a running
 # Windows): a Run key and an IFEO debugger set in the prefix's registry
 # are found, named by the SOFTWARE hive of the system drive.
