@@ -403,7 +403,14 @@ int win_open_report(const char *path, const char *root, const char **why)
 		return -1;
 	}
 	slash = wcsrchr(w, L'\\');
-	if (slash) {
+	if (slash && slash > w && slash[-1] == L':') {
+		/* in a drive's root (E:\report.html, a USB stick): its
+		 * folder is the root, "E:\", not the volume "E:" */
+		wchar_t keep = slash[1];
+		slash[1] = 0;
+		parent = final_path(w);
+		slash[1] = keep;
+	} else if (slash) {
 		*slash = 0;
 		parent = final_path(w);
 		*slash = L'\\';

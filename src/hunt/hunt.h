@@ -114,6 +114,7 @@ struct hunt {
 	 * (a snapshot's, a deleted entry's) are copied to be read, deleted
 	 * on close: the report's folder; NULL: the user's %TEMP% */
 	const char *scratch;
+	bool scratch_hunted; /* live: that folder is on a drive hunted */
 	struct finding *f;
 	size_t nf, capf;
 	struct coverage cov[LS_COUNT];

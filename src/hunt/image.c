@@ -77,7 +77,7 @@ struct reader {
 	bool ended;         /* Z heard */
 	int diffs[LIM_IMAGE_VOLUMES + 1][LIM_IMAGE_STORES + 1];
 	uint64_t diffs_more;
-	uint64_t files, deleted, stomped, copied;
+	uint64_t files, deleted, stomped, copied, uncopied;
 	int volumes, ntfs, stores;
 	/* Live (Windows): the running server's volume, whose files the
 	 * folder walk reads; its own messages name them under this drive
@@ -262,6 +262,8 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 		held = (uint64_t)st.st_size;
 	if (fd >= 0)
 		r->copied++;
+	if (strchr(flags, 'n'))
+		r->uncopied++;
 	walk_file(r->w, fd, path, size, mtime, place,
 	          strchr(flags, 'd') || strchr(flags, 'g') || strchr(flags, 'm'),
 	          held);
@@ -433,7 +435,7 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 		           (unsigned long long)r->last_step);
 	/* a Windows path holds no double quote, and these end in none of
 	 * the backslashes that would escape the closing one */
-	if (r->h->scratch)
+	if (r->h->scratch && !(r->live && r->h->scratch_hunted))
 		buf_printf(&args, " --temp \"%s\"", r->h->scratch);
 	buf_printf(&args, " \"%s\"", r->image);
 	if (buf_error(&args) || strchr(r->image, '"') ||
@@ -943,13 +945,14 @@ int image_walk_live(struct walk *w, struct hunt *h, char drive)
 		hunt_unreadable(h, vol,
 		                "not an NTFS volume: its shadow "
 		                "copies were not read");
-	if (r->copied && !h->scratch)
+	if (r->uncopied)
 		hunt_note(h,
 		          "%c/: %llu files from shadow copies or deleted "
-		          "entries were copied to %%TEMP%% to be read, and "
-		          "deleted; give -o on another drive to copy them "
-		          "there instead",
-		          r->prefix[0], (unsigned long long)r->copied);
+		          "entries were named, not read: to be read they are "
+		          "copied, and only into the report's folder, never "
+		          "onto the drives hunted; give -o FILE on another "
+		          "drive to read them",
+		          r->prefix[0], (unsigned long long)r->uncopied);
 	final_notes(r);
 	free(r);
 	return 0;

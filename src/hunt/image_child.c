@@ -694,6 +694,7 @@ struct fsw {
 	int volno, store; /* store 0: the live volume */
 	bool remember;    /* keep the live files for the shadow copies */
 	bool all, rules;
+	bool copy; /* live: files may be copied out (--temp given) */
 	bool live; /* the running server's volume (--live): its files are
 	              read by the folder walk, so store 0 says only what the
 	              file system alone shows (deleted entries, creation
@@ -1016,8 +1017,13 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
 		if (size)
 			libfsntfs_file_entry_read_buffer_at_offset(
 			    fe, magic, size < 8 ? (size_t)size : 8, 0, NULL);
-		if (walk_wants_bytes(lower, magic, w->all, w->rules) &&
-		    !(w->live && !w->store && !strchr(flags_in, 'd'))) {
+		if (!walk_wants_bytes(lower, magic, w->all, w->rules) ||
+		    (w->live && !w->store && !strchr(flags_in, 'd'))) {
+			/* no check reads its bytes, or the folder walk does */
+		} else if (w->live && !w->copy) {
+			/* live with nowhere off the hunted drives to copy it */
+			flag(flags, 'n');
+		} else {
 			fd = copy_out(w, fe, size, flags);
 			/* no memfd: the bytes a check needed are not read,
 			 * and the report must say so (r), not stay quiet */
@@ -1376,6 +1382,9 @@ static void one_volume(struct layer *l, const struct pvol *v, bool vss,
 	w.all = all;
 	w.rules = rules;
 	w.live = running;
+#ifdef _WIN32
+	w.copy = scratch != NULL;
+#endif
 	/* Its shadow copies, counted first: the live walk then keeps what
 	 * it saw only when there is something to compare with. */
 	say = next_step(&poisoned);

@@ -238,6 +238,20 @@ void walk_tree_win(struct walk *w, const char *root)
 	 * each named by its letter as a KAPE collection names them. */
 	nd = live_drives(w->h, drives);
 	live_registry(w->h, drives[0][0]);
+	if (w->h->scratch) {
+		/* files copied out of a raw volume never go onto a drive
+		 * hunted: writing there could overwrite what is read */
+		wchar_t *full = win_path(w->h->scratch);
+		/* \\?\C:\... */
+		for (i = 0; full && wcslen(full) > 4 && i < nd; i++)
+			if (towupper(full[4]) ==
+			    towupper((wchar_t)(unsigned char)drives[i][0]))
+				w->h->scratch_hunted = true;
+		if (full && wcsncmp(full, L"\\\\?\\UNC\\", 8) &&
+		    (wcslen(full) < 6 || full[5] != L':'))
+			w->h->scratch_hunted = true; /* unknown: say so */
+		free(full);
+	}
 	for (i = 0; i < nd && !hunt_stop; i++) {
 		char r[8], prefix[2] = {drives[i][0], 0};
 		snprintf(r, sizeof r, "%c:\\", drives[i][0]);

@@ -231,6 +231,30 @@ assert any(u.startswith("\\\\.\\C:") and "raw volume cannot be opened" in u
            for u in b["unreadable"]), b["unreadable"]
 assert any(n.startswith("D/: the raw volume") for n in b["notes"]), b["notes"]
 PY
+# The report in the root of another drive (a USB stick, E:\): written,
+# and the deleted shell read through a file copied there.
+mkdir -p "$TMP/edrive"
+ln -sfn "$TMP/edrive" "$WINEPREFIX/dosdevices/e:"
+whunt --raw-volume "D=$(winpath "$lv.vol.raw")" --format json -o 'E:\report.json' 2>"$lv.e.err"
+[ $WRC = 1 ] && [ -s "$TMP/edrive/report.json" ] || { cat "$lv.e.err"; fail "a report in a drive's root: exit $WRC"; }
+cmp -s <(python3 -c 'import json,sys; print(sorted(f["kind"]+f["path"] for f in json.load(open(sys.argv[1]))["findings"]))' "$lv.1.json") \
+	<(python3 -c 'import json,sys; print(sorted(f["kind"]+f["path"] for f in json.load(open(sys.argv[1]))["findings"]))' "$TMP/edrive/report.json") ||
+	fail "a report in a drive's root: other findings"
+[ "$(ls "$TMP/edrive")" = report.json ] || fail "files copied out were left behind: $(ls "$TMP/edrive")"
+# The report to standard output: nothing is copied onto a drive hunted,
+# so the deleted shell is named, not read, and the report says why.
+set +e
+wine "$WIN" hunt --no-progress --raw-volume "D=$(winpath "$lv.vol.raw")" --format json \
+	>"$lv.2.json" 2>/dev/null
+set -e
+python3 - "$lv.2.json" "$lv.truth.json" <<'PY' || fail "live without -o: a file copied onto a hunted drive"
+import json, sys
+r, t = (json.load(open(p)) for p in sys.argv[1:3])
+gone = ["D/" + x["path"] for x in t["image_only"] if x["kind"] == "deleted-script"]
+kinds = {(f["kind"], f["path"]) for f in r["findings"]}
+assert all(("deleted-script", g) in kinds and ("webshell", g) not in kinds for g in gone), kinds
+assert any("named, not read" in n and "-o FILE" in n for n in r["notes"]), r["notes"]
+PY
 S=${EXHUNT_SAMPLES:-$SRC/../shared/samples}
 if [ -f "$S/image/vsstest.E01" ]; then
 	ewfexport -q -u -f raw -t "$TMP/livevss.sample" "$S/image/vsstest.E01" >/dev/null 2>&1 ||
