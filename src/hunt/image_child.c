@@ -32,6 +32,7 @@
 #include <windows.h>
 #else
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #endif
@@ -826,6 +827,10 @@ static void flag(char *flags, char c)
  * image instead of the library's cluster by cluster reads. Its last bytes
  * are compared with the library's reading (which knows the valid data
  * length); 0 when copied, -1 when the caller must use the library. */
+/* How the raw image's runs are copied: 0 copy_file_range, 1 sendfile, 2
+ * through a buffer (each the next when the one before is refused). */
+static int kernel_copy;
+
 static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
                      uint64_t want)
 {
@@ -852,16 +857,35 @@ static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
 			return -1;
 #ifndef _WIN32
 		if (w->l->kind == L_RAW) {
+			/* in the kernel: copy_file_range, or (across file
+			 * systems, which newer kernels refuse it: EXDEV)
+			 * sendfile, whose output may be any file since 2.6.33;
+			 * else through a buffer, below */
 			loff_t in = (loff_t)src;
-			while (take) {
-				ssize_t k = copy_file_range(w->l->fd, &in, fd,
-				                            NULL, take, 0);
+			off_t in2;
+			while (take && kernel_copy != 2) {
+				ssize_t k = kernel_copy == 1
+				                ? (in2 = (off_t)in,
+				                   sendfile(fd, w->l->fd, &in2,
+				                            take > (1u << 30)
+				                                ? (1u << 30)
+				                                : (size_t)take))
+				                : copy_file_range(w->l->fd, &in, fd,
+				                                  NULL, take, 0);
+				if (k < 0 && (errno == EXDEV || errno == EINVAL ||
+				     errno == ENOSYS || errno == EOPNOTSUPP)) {
+					kernel_copy++; /* the next way */
+					continue;
+				}
 				if (k <= 0)
 					return -1;
+				if (kernel_copy == 1)
+					in = (loff_t)in2;
 				take -= (uint64_t)k;
 				done += (uint64_t)k;
 			}
-			continue;
+			if (!take)
+				continue;
 		}
 #endif
 		{
