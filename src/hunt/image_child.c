@@ -827,9 +827,11 @@ static void flag(char *flags, char c)
  * image instead of the library's cluster by cluster reads. Its last bytes
  * are compared with the library's reading (which knows the valid data
  * length); 0 when copied, -1 when the caller must use the library. */
+#ifndef _WIN32
 /* How the raw image's runs are copied: 0 copy_file_range, 1 sendfile, 2
  * through a buffer (each the next when the one before is refused). */
 static int kernel_copy;
+#endif
 
 static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
                      uint64_t want)
