@@ -22,6 +22,8 @@ enum {
 	EXIT_USAGE = 2,       /* bad arguments or bad input; nothing was done */
 	EXIT_RUNTIME = 3,     /* failed while running; partial output kept */
 	EXIT_INTERRUPTED = 4, /* stopped by a signal; resumable with --state */
+	EXIT_INCOMPLETE = 5,  /* hunt: nothing found in what was read, but some
+	                         evidence could not be read: not "clean" */
 };
 
 #endif

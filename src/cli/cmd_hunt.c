@@ -53,7 +53,8 @@ static void hunt_usage(FILE *f)
 	    "  --progress / --no-progress\n"
 	    "\n"
 	    "Exit: 0 nothing above informational, 1 findings, 2 bad input,\n"
-	    "3 failure.\n",
+	    "3 failure, 4 interrupted, 5 incomplete: nothing found in what\n"
+	    "was read, but some evidence could not be read (listed).\n",
 	    f);
 }
 
@@ -343,6 +344,15 @@ int cmd_hunt(int argc, char **argv)
 	for (i = 0; i < h.nf; i++)
 		if (h.f[i].sev > SEV_INFO)
 			rc = EXIT_FINDINGS;
+	if (rc == EXIT_CLEAN && h.nunreadable) {
+		/* not "clean": a CERT scripting many hunts must not read a
+		 * server whose logs or image could not be read as one */
+		log_warn("%s: nothing found in what was read, but %zu files "
+		         "or parts could not be read (the report lists "
+		         "them): the hunt is incomplete (exit 5)",
+		         h.root, h.nunreadable);
+		rc = EXIT_INCOMPLETE;
+	}
 	if (h.interrupted)
 		rc = EXIT_INTERRUPTED;
 	if (h.out_of_memory) {

@@ -134,5 +134,26 @@ PY
 set +e
 timeout 120 "$EXHUNT" hunt "$TMP/patho" --no-progress >/dev/null 2>&1; rc=$?
 set -e
-[ $rc = 0 ] || [ $rc = 1 ] || fail "pathological files: exit $rc (124 is a hang)"
+[ $rc = 0 ] || [ $rc = 1 ] || [ $rc = 5 ] || fail "pathological files: exit $rc (124 is a hang)"
+
+# Evidence that cannot be read is never "clean": a tree whose only event
+# log is damaged beyond reading exits 5 (incomplete), saying why; with a
+# web shell beside it, findings win (1).
+inc=$TMP/incomplete/Windows/System32/winevt/Logs
+mkdir -p "$inc"
+head -c 70000 /dev/urandom >"$inc/Security.evtx"
+set +e
+"$EXHUNT" hunt "$TMP/incomplete" --format json -o "$TMP/inc.json" --no-progress 2>"$TMP/inc.err"; rc=$?
+set -e
+[ $rc = 5 ] || { cat "$TMP/inc.err"; fail "unreadable evidence only: exit $rc, want 5"; }
+grep -q "the hunt is incomplete (exit 5)" "$TMP/inc.err" || fail "no word on exit 5: $(cat "$TMP/inc.err")"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["unreadable"], r' "$TMP/inc.json" ||
+	fail "the unreadable log is not listed"
+mkdir -p "$TMP/incomplete/inetpub/wwwroot/aspnet_client"
+printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["z"],"unsafe");%%>' \
+	>"$TMP/incomplete/inetpub/wwwroot/aspnet_client/s.aspx"
+set +e
+"$EXHUNT" hunt "$TMP/incomplete" --no-progress >/dev/null 2>&1; rc=$?
+set -e
+[ $rc = 1 ] || fail "findings beside unreadable evidence: exit $rc, want 1"
 pass
