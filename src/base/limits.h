@@ -143,6 +143,10 @@
 #define LIM_IMAGE_STORES 64
 #define LIM_IMAGE_ENTRIES (20u * 1000 * 1000)
 #define LIM_IMAGE_MSG (16 * 1024)
+/* Runs of one file a raw image's reader lists for the workers to read
+ * from the image themselves (each at most 44 bytes of a message); a
+ * file in more runs is copied by the reader */
+#define LIM_IMAGE_RUNS 128
 /* Files gone or changed in a shadow copy listed one by one per snapshot;
  * past it they are counted. */
 #define LIM_IMAGE_DIFFS 500

@@ -156,6 +156,50 @@ static struct finding *add_at(struct reader *r, int place, const char *kind,
 	return f;
 }
 
+#ifndef _WIN32
+/* A file's runs as the child lists them ("offset:length,..."): each in
+ * the image, together its size, at most LIM_IMAGE_RUNS; their count, with
+ * the (offset, length) pairs malloc'd in *out, or 0 when any of it is
+ * wrong (a child that lies is not followed outside the image). */
+static int parse_runs(struct reader *r, const char *s, uint64_t size,
+                      uint64_t **out)
+{
+	struct stat st;
+	uint64_t *p, total = 0;
+	int n = 0;
+
+	*out = NULL;
+	if (r->w->image_fd < 0 || fstat(r->w->image_fd, &st) || !*s ||
+	    !(p = malloc(2 * LIM_IMAGE_RUNS * sizeof *p)))
+		return 0;
+	while (*s && n < LIM_IMAGE_RUNS) {
+		char *end;
+		uint64_t off, len;
+		errno = 0;
+		off = strtoull(s, &end, 10);
+		if (errno || end == s || *end != ':')
+			break;
+		s = end + 1;
+		len = strtoull(s, &end, 10);
+		if (errno || end == s || (*end && *end != ',') || !len ||
+		    off > (uint64_t)st.st_size ||
+		    len > (uint64_t)st.st_size - off || len > size - total)
+			break;
+		p[2 * n] = off;
+		p[2 * n + 1] = len;
+		n++;
+		total += len;
+		s = *end ? end + 1 : end;
+	}
+	if (*s || total != size || !n) {
+		free(p);
+		return 0;
+	}
+	*out = p;
+	return n;
+}
+#endif
+
 static void on_file(struct reader *r, char **f, int n, int fd)
 {
 	struct hunt *h = r->h;
@@ -258,6 +302,22 @@ static void on_file(struct reader *r, char **f, int n, int fd)
 		                         "part");
 	if (r->live && store == 0 && !strchr(flags, 'd'))
 		return;
+#ifndef _WIN32
+	if (strchr(flags, 'v') && fd < 0) {
+		uint64_t *runs = NULL;
+		int nruns = parse_runs(r, n > 10 ? f[10] : "", size, &runs);
+		if (nruns > 0) {
+			walk_file_runs(r->w, r->w->image_fd, runs, nruns, path,
+			               size, mtime, place,
+			               strchr(flags, 'g') ||
+			                   strchr(flags, 'm'));
+			return;
+		}
+		hunt_unreadable(h, path,
+		                "its reader listed runs outside the image: "
+		                "named, not read");
+	}
+#endif
 	if (fd >= 0 && !fstat(fd, &st))
 		held = (uint64_t)st.st_size;
 	if (fd >= 0)
@@ -575,7 +635,7 @@ static const char *run_once(struct reader *r, const char *kind, bool restart)
 static int spawn(struct reader *r, const char *kind, bool restart, int *sock,
                  pid_t *pid)
 {
-	char self[4096], after[24], *argv[12];
+	char self[4096], after[24], *argv[16];
 	int sv[2], nul, a = 0;
 	posix_spawn_file_actions_t fa;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -598,6 +658,8 @@ static int spawn(struct reader *r, const char *kind, bool restart, int *sock,
 		argv[a++] = "--all";
 	if (r->h->user_rules)
 		argv[a++] = "--rules";
+	if (r->w->image_fd >= 0)
+		argv[a++] = "--runs"; /* the workers read a file's runs */
 	if (restart) {
 		argv[a++] = "--after";
 		argv[a++] = after;
@@ -902,6 +964,14 @@ int image_walk(struct walk *w, struct hunt *h, const char *path)
 	r->w = w;
 	r->h = h;
 	r->image = path;
+#ifndef _WIN32
+	/* a raw image: the workers read its files' runs themselves */
+	if (!strcmp(h->source, "raw") && w->image_fd < 0) {
+		w->image_fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+		if (w->image_fd < 0)
+			w->image_fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+#endif
 	read_all(r, path);
 	if (!r->volumes && !hunt_stop)
 		hunt_unreadable(h, path, "no volume found in the image");

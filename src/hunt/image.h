@@ -26,7 +26,13 @@
  *                                             deleted MFT entry, g gone
  *                                             from the live volume, m
  *                                             changed from it, l a
- *                                             reparse point
+ *                                             reparse point, n not
+ *                                             copied (live: nowhere to),
+ *                                             v a raw image's file in
+ *                                             plain runs, listed in the
+ *                                             last field ("offset:length,
+ *                                             ..."), for the workers to
+ *                                             read from the image
  *   P step                                    a step with nothing to say
  *   E step where what                         damage, read in part
  *   Z step                                    the end

@@ -831,6 +831,87 @@ static void flag(char *flags, char c)
 /* How the raw image's runs are copied: 0 copy_file_range, 1 sendfile, 2
  * through a buffer (each the next when the one before is refused). */
 static int kernel_copy;
+static bool by_runs;    /* --runs: the parent reads plain runs itself */
+static bool split_runs; /* a test's: every run listed as two */
+
+/* A live file of a raw image stored in at most LIM_IMAGE_RUNS plain runs
+ * (not resident, sparse or compressed) within the size bound: its runs
+ * as "offset:length,..." (image offsets, cut to its size) in out, for
+ * the parent's workers to read from the image themselves (hunt/walk.h),
+ * once its last bytes as the library reads them (it knows the valid
+ * data length) equal the image's at the end of the last run. False:
+ * copy it here. */
+static bool plain_runs(struct fsw *w, libfsntfs_file_entry_t *fe, uint64_t size,
+                       char *out, size_t cap)
+{
+	static unsigned char tail[2][4096];
+	uint64_t done = 0, last_end = 0;
+	size_t len = 0;
+	int i, n = 0;
+
+	out[0] = '\0';
+	if (!by_runs || w->store || !w->l || w->l->kind != L_RAW || !size ||
+	    size > LIM_IMAGE_FILE ||
+	    libfsntfs_file_entry_get_number_of_extents(fe, &n, NULL) != 1 ||
+	    n <= 0)
+		return false;
+	for (i = 0; i < n && done < size; i++) {
+		off64_t at = 0;
+		size64_t elen = 0;
+		uint32_t fl = 0;
+		uint64_t src, take;
+		int k;
+		if (i >= (split_runs ? LIM_IMAGE_RUNS / 2 : LIM_IMAGE_RUNS) ||
+		    libfsntfs_file_entry_get_extent_by_index(fe, i, &at, &elen,
+		                                             &fl, NULL) != 1 ||
+		    fl || at < 0 || elen == 0)
+			return false;
+		take = size - done < elen ? size - done : elen;
+		src = w->voff + (uint64_t)at;
+		if (src > w->l->size || take > w->l->size - src)
+			return false;
+		if (split_runs && take > 1) {
+			/* a test's: each run listed as two, as a fragmented
+			 * file's would be (tests/e2e/hunt_image.sh) */
+			uint64_t half = take / 2;
+			k = snprintf(out + len, cap - len, "%s%llu:%llu,",
+			             len ? "," : "", (unsigned long long)src,
+			             (unsigned long long)half);
+			if (k < 0 || (size_t)k >= cap - len)
+				return false;
+			len += (size_t)k;
+			k = snprintf(out + len, cap - len, "%llu:%llu",
+			             (unsigned long long)(src + half),
+			             (unsigned long long)(take - half));
+		} else {
+			k = snprintf(out + len, cap - len, "%s%llu:%llu",
+			             len ? "," : "", (unsigned long long)src,
+			             (unsigned long long)take);
+		}
+		if (k < 0 || (size_t)k >= cap - len)
+			return false;
+		len += (size_t)k;
+		done += take;
+		last_end = src + take;
+	}
+	if (done != size)
+		return false;
+	{
+		size_t k =
+		    size < sizeof tail[0] ? (size_t)size : sizeof tail[0];
+		if (last_end < k ||
+		    libfsntfs_file_entry_read_buffer_at_offset(
+		        fe, tail[0], k, (off64_t)(size - k), NULL) !=
+		        (ssize_t)k ||
+		    pread(w->l->fd, tail[1], k, (off_t)(last_end - k)) !=
+		        (ssize_t)k ||
+		    memcmp(tail[0], tail[1], k) != 0) {
+			out[0] = '\0';
+			return false;
+		}
+	}
+	return true;
+}
 #endif
 
 static int copy_runs(struct fsw *w, libfsntfs_file_entry_t *fe, int fd,
@@ -1019,6 +1100,7 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
                       const char *path, const char *flags_in)
 {
 	char flags[16], lower[4096], target[1024] = "";
+	static char runs[LIM_IMAGE_RUNS * 44];
 	unsigned char magic[8] = {0};
 	size64_t size = 0;
 	uint64_t mt = 0, ct = 0;
@@ -1026,6 +1108,7 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
 	int fd = -1;
 
 	snprintf(flags, sizeof flags, "%s", flags_in);
+	runs[0] = '\0';
 	libfsntfs_file_entry_get_size(fe, &size, NULL);
 	libfsntfs_file_entry_get_modification_time(fe, &mt, NULL);
 	libfsntfs_file_entry_get_creation_time(fe, &ct, NULL);
@@ -1046,6 +1129,11 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
 		if (!walk_wants_bytes(lower, magic, w->all, w->rules) ||
 		    (w->live && !w->store && !strchr(flags_in, 'd'))) {
 			/* no check reads its bytes, or the folder walk does */
+#ifndef _WIN32
+		} else if (!strchr(flags_in, 'd') &&
+		           plain_runs(w, fe, size, runs, sizeof runs)) {
+			flag(flags, 'v'); /* the parent's workers read it */
+#endif
 		} else if (w->live && !w->copy) {
 			/* live with nowhere off the hunted drives to copy it */
 			flag(flags, 'n');
@@ -1065,9 +1153,11 @@ static void send_file(struct fsw *w, libfsntfs_file_entry_t *fe,
 	fieldu((uint64_t)image_unix_time(mt), false);
 	fieldu(ct, false);
 	fieldu(fn_creation(fe), false);
-	field(flags, !target[0]);
+	field(flags, !target[0] && !runs[0]);
 	if (target[0])
 		field(target, true);
+	else if (runs[0])
+		field(runs, true);
 	send_msg(fd);
 	if (fd >= 0)
 		close(fd);
@@ -1508,6 +1598,10 @@ int image_child_main(int argc, char **argv)
 			all = true;
 		else if (!strcmp(argv[i], "--live"))
 			running = true;
+#ifndef _WIN32
+		else if (!strcmp(argv[i], "--runs"))
+			by_runs = true;
+#endif
 #ifdef _WIN32
 		else if (!strcmp(argv[i], "--temp") && i + 1 < argc)
 			scratch = argv[++i];
@@ -1524,6 +1618,9 @@ int image_child_main(int argc, char **argv)
 			path = argv[i];
 	}
 	/* tests/e2e/hunt_image.sh checks the restart past a crash */
+#ifndef _WIN32
+	split_runs = getenv("EXHUNT_TEST_SPLIT_RUNS") != NULL;
+#endif
 	if (getenv("EXHUNT_TEST_IMAGE_CRASH_AT"))
 		crash_at = strtoull(getenv("EXHUNT_TEST_IMAGE_CRASH_AT"), NULL,
 		                    10);

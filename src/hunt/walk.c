@@ -25,6 +25,8 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <linux/openat2.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #endif
 #include "base/banned.h"
@@ -289,6 +291,113 @@ static void read_archive(struct hunt *h, struct job *j)
 
 #endif
 
+#ifndef _WIN32
+/* A raw image's file read straight from its runs in the image. */
+struct window {
+	int fd;
+	const uint64_t *runs;
+	int nruns, i;
+	uint64_t at; /* within run i */
+	unsigned char buf[1 << 16];
+};
+
+static int window_next(void *v, const void **p, size_t *n)
+{
+	struct window *w = v;
+	ssize_t got;
+	size_t want;
+
+	while (w->i < w->nruns && w->at == w->runs[2 * w->i + 1]) {
+		w->i++;
+		w->at = 0;
+	}
+	if (w->i >= w->nruns)
+		return 0;
+	want = w->runs[2 * w->i + 1] - w->at < sizeof w->buf
+	           ? (size_t)(w->runs[2 * w->i + 1] - w->at)
+	           : sizeof w->buf;
+	got = pread(w->fd, w->buf, want, (off_t)(w->runs[2 * w->i] + w->at));
+	if (got <= 0)
+		return EXH_EIO;
+	w->at += (uint64_t)got;
+	*p = w->buf;
+	*n = (size_t)got;
+	return 1;
+}
+
+/* A raw image's file copied from its runs into a sealed memory file, in
+ * the kernel (sendfile: copy_file_range is refused across file systems);
+ * its descriptor, or -1. */
+static int copy_runs(const struct job *j)
+{
+	int fd =
+	    memfd_create("exhunt-image-file", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < j->nruns; i++) {
+		off_t off = (off_t)j->runs[2 * i];
+		uint64_t left = j->runs[2 * i + 1];
+		while (left) {
+			ssize_t k = sendfile(fd, j->src, &off,
+			                     left > (1u << 30) ? (1u << 30)
+			                                       : (size_t)left);
+			if (k <= 0) {
+				close(fd);
+				return -1;
+			}
+			left -= (uint64_t)k;
+		}
+	}
+	fcntl(fd, F_ADD_SEALS,
+	      F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+#endif
+
+/* A text log through its reader and detector (from j's descriptor, or
+ * from the image's runs through win), its coverage counted. */
+static void read_log(struct hunt *h, struct job *j, enum log_source src,
+                     enum log_format fmt, log_cb cb, void *win)
+{
+	struct detect_ctx d = {.h = h, .path = j->rel};
+	struct log_stats ls;
+	int lrc;
+
+#ifndef _WIN32
+	if (win)
+		lrc = logread_source(window_next, win, fmt, cb, &d, &ls);
+	else
+#endif
+		lrc = ends_with(j->lower, ".gz")
+		          ? logread_gz(j->fd, j->size, fmt, cb, &d, &ls)
+		          : logread_fd(j->fd, fmt, cb, &d, &ls);
+	(void)win;
+	if (lrc == EXH_ELIMIT)
+		hunt_unreadable(h, j->rel,
+		                "decompressed past its limit (200 times "
+		                "its size, at least 1 GiB): read in part");
+	else if (lrc)
+		hunt_unreadable(h, j->rel,
+		                win ? "a read error in the image: read in part"
+		                : ends_with(j->lower, ".gz")
+		                    ? "not a readable gzip file (read in "
+		                      "part)"
+		                    : strerror(errno));
+	h->cov[src].files++;
+	h->cov[src].lines += ls.lines;
+	h->cov[src].bytes += ls.bytes;
+	h->files_scanned++;
+	h->bytes_scanned += ls.bytes;
+	if (ls.long_lines)
+		hunt_unreadable(h, j->rel, "lines over 64 KiB were truncated");
+	if (ls.nul_bytes)
+		hunt_note(h, "%s: %llu NUL bytes skipped", j->rel,
+		          (unsigned long long)ls.nul_bytes);
+}
+
 /* Reads one file in a worker: a log through its reader and detector, any
  * other file through the file checks. */
 static void run_job(struct hunt *h, struct job *j)
@@ -304,6 +413,42 @@ static void run_job(struct hunt *h, struct job *j)
 		free(j->rel);
 		free(j->lower);
 		return;
+	}
+#else
+	if (j->runs) {
+		/* a raw image's file: a plain text log (no user rules to run
+		 * over its bytes) straight from the image, anything else from
+		 * a copy */
+		unsigned char m8[8] = {0};
+		struct window *win = NULL;
+		if (!h->user_rules && !ends_with(j->lower, ".gz") &&
+		    !ends_with(j->lower, ".evtx") &&
+		    !detect_config_name(j->lower) &&
+		    log_kind(j->lower, &src, &fmt, &cb) &&
+		    pread(j->src, m8, sizeof m8, (off_t)j->runs[0]) >= 4 &&
+		    memcmp(m8, "ElfFile", 8) && memcmp(m8, "regf", 4) &&
+		    (win = malloc(sizeof *win))) {
+			win->fd = j->src;
+			win->runs = j->runs;
+			win->nruns = j->nruns;
+			win->i = 0;
+			win->at = 0;
+			read_log(h, j, src, fmt, cb, win);
+			free(win);
+			free(j->runs);
+			free(j->rel);
+			free(j->lower);
+			return;
+		}
+		j->fd = copy_runs(j);
+		free(j->runs);
+		j->runs = NULL;
+		if (j->fd < 0)
+			hunt_unreadable(
+			    h, j->rel,
+			    "its bytes could not be copied out of "
+			    "the image (out of memory?): named, not "
+			    "read");
 	}
 #endif
 	if (j->fd < 0) {
@@ -326,34 +471,7 @@ static void run_job(struct hunt *h, struct job *j)
 		detect_config(h, j->fd, j->rel, j->lower);
 		h->files_scanned++;
 	} else if (log_kind(j->lower, &src, &fmt, &cb)) {
-		struct detect_ctx d = {.h = h, .path = j->rel};
-		struct log_stats ls;
-		int lrc = ends_with(j->lower, ".gz")
-		              ? logread_gz(j->fd, j->size, fmt, cb, &d, &ls)
-		              : logread_fd(j->fd, fmt, cb, &d, &ls);
-		if (lrc == EXH_ELIMIT)
-			hunt_unreadable(
-			    h, j->rel,
-			    "decompressed past its limit (200 times "
-			    "its size, at least 1 GiB): read in part");
-		else if (lrc)
-			hunt_unreadable(
-			    h, j->rel,
-			    ends_with(j->lower, ".gz")
-			        ? "not a readable gzip file (read in "
-			          "part)"
-			        : strerror(errno));
-		h->cov[src].files++;
-		h->cov[src].lines += ls.lines;
-		h->cov[src].bytes += ls.bytes;
-		h->files_scanned++;
-		h->bytes_scanned += ls.bytes;
-		if (ls.long_lines)
-			hunt_unreadable(h, j->rel,
-			                "lines over 64 KiB were truncated");
-		if (ls.nul_bytes)
-			hunt_note(h, "%s: %llu NUL bytes skipped", j->rel,
-			          (unsigned long long)ls.nul_bytes);
+		read_log(h, j, src, fmt, cb, NULL);
 	} else {
 		if (detect_config_also(j->lower))
 			detect_config(h, j->fd, j->rel, j->lower);
@@ -432,8 +550,11 @@ static void walk_enqueue(struct walk *w, const struct job *j)
 
 void walk_hand(struct walk *w, int fd, uint64_t size, int64_t mtime)
 {
-	struct job j = {
-	    fd, strdup(w->rel), strdup(w->lower), size, mtime, 0, false, 0, 0};
+	struct job j = {.fd = fd,
+	                .rel = strdup(w->rel),
+	                .lower = strdup(w->lower),
+	                .size = size,
+	                .mtime = mtime};
 
 	if (!j.rel || !j.lower) {
 		hunt_unreadable(w->h, w->rel, "out of memory");
@@ -572,8 +693,13 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
                int64_t mtime, int place, bool gone, uint64_t held)
 {
-	struct job j = {fd,    strdup(rel), NULL, size, mtime,
-	                place, gone,        held, 0};
+	struct job j = {.fd = fd,
+	                .rel = strdup(rel),
+	                .size = size,
+	                .mtime = mtime,
+	                .place = place,
+	                .gone = gone,
+	                .held = held};
 
 	w->h->files_seen++;
 	j.lower = j.rel ? strdup(rel) : NULL;
@@ -583,6 +709,33 @@ void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
 		free(j.lower);
 		if (fd >= 0)
 			close(fd);
+		return;
+	}
+	text_lower(j.lower, rel, strlen(rel) + 1);
+	walk_enqueue(w, &j);
+}
+
+void walk_file_runs(struct walk *w, int src, uint64_t *runs, int nruns,
+                    const char *rel, uint64_t size, int64_t mtime, int place,
+                    bool gone)
+{
+	struct job j = {.fd = -1,
+	                .rel = strdup(rel),
+	                .size = size,
+	                .mtime = mtime,
+	                .place = place,
+	                .gone = gone,
+	                .runs = runs,
+	                .nruns = nruns,
+	                .src = src};
+
+	w->h->files_seen++;
+	j.lower = j.rel ? strdup(rel) : NULL;
+	if (!j.rel || !j.lower) {
+		hunt_unreadable(w->h, rel, "out of memory");
+		free(j.rel);
+		free(j.lower);
+		free(runs);
 		return;
 	}
 	text_lower(j.lower, rel, strlen(rel) + 1);
@@ -829,6 +982,7 @@ int hunt_run(struct hunt *h)
 	if (!w)
 		return EXH_ENOMEM;
 	w->h = h;
+	w->image_fd = -1;
 #ifndef _WIN32
 	/* O_NOATIME for folders too: listing one would change its access
 	 * time. The kernel refuses it on files we do not own (unless root);
@@ -1009,6 +1163,8 @@ int hunt_run(struct hunt *h)
 			hunt_note(h, "no %s logs found", log_source_names[s]);
 	if (w->rootfd >= 0)
 		close(w->rootfd);
+	if (w->image_fd >= 0)
+		close(w->image_fd);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->not_empty);
 	pthread_cond_destroy(&w->not_full);

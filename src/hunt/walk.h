@@ -16,6 +16,16 @@ struct walk;
  * bound, see walk_wait_room). */
 void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
                int64_t mtime, int place, bool gone, uint64_t held);
+/* Hands one file of a raw image stored in plain runs: the worker reads
+ * it from src (the image, read-only, shared by every such file and
+ * closed at the walk's end) itself: a text log straight from its runs,
+ * anything else copied into a memory file first. No copy by the reader
+ * child, and none at all for the logs that make most of an image's
+ * bytes. runs: nruns (offset, length) pairs in the image, checked by the
+ * caller; malloc'd, the walk's to free. */
+void walk_file_runs(struct walk *w, int src, uint64_t *runs, int nruns,
+                    const char *rel, uint64_t size, int64_t mtime, int place,
+                    bool gone);
 /* Waits while the files handed over and not yet read hold more than
  * limit bytes. */
 void walk_wait_room(struct walk *w, uint64_t limit);

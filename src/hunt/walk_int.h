@@ -26,6 +26,8 @@ struct job {
 	uint64_t held; /* bytes it holds in memory until read */
 	char raw;      /* Windows, live: held locked by the system, to be read
 	                  through this drive's raw volume (fd is -1); 0 not */
+	uint64_t *runs; /* a raw image's file (fd -1): (offset, length) pairs */
+	int nruns, src; /* in src, the image; NULL: none */
 };
 
 struct walk {
@@ -35,6 +37,7 @@ struct walk {
 	int64_t last_progress;
 	uint64_t symlinks;
 	int rootfd;
+	int image_fd; /* a raw image, read by the workers (walk_file_runs) */
 	bool atime_kept;     /* false once the kernel refused O_NOATIME */
 	uint64_t links_read; /* links read to name their targets */
 	/* Files with several names: (device, inode) -> the first name read;

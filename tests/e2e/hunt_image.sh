@@ -116,6 +116,13 @@ hunt "$d" "$d.folder.json"
 hunt "$d.gpt.raw" "$d.gpt.json"
 compare "$d.truth.json" "$d.folder.json" "$d.gpt.json" raw || fail "the GPT disk differs"
 
+# A raw image's files are read by the workers straight from their runs in
+# the image (logs) or copied from them (the rest): with every run listed
+# as two, as a fragmented file's would be, the image still gives its
+# folder's findings.
+EXHUNT_TEST_SPLIT_RUNS=1 hunt "$d.gpt.raw" "$d.split.json"
+compare "$d.truth.json" "$d.folder.json" "$d.split.json" raw || fail "files in several runs differ"
+
 # The reader child crashing on an entry (as an old library would on a
 # crafted one): restarted past it; the rest is read; the report says so.
 d="$TMP/crash"
