@@ -65,3 +65,11 @@ target_link_libraries(exhunt PRIVATE ${YARA_STATIC_LDFLAGS}
 # writers, as a running service holds its logs.
 add_executable(holdopen ${CMAKE_SOURCE_DIR}/tests/win/holdopen.c)
 target_link_options(holdopen PRIVATE -static -municode)
+
+# A test helper (tests/win/): the walk's report names (win_name_utf8) for
+# names wine cannot create.
+add_executable(win_names ${CMAKE_SOURCE_DIR}/tests/win/names.c
+  ${S}/base/win.c)
+target_include_directories(win_names PRIVATE ${S})
+target_link_options(win_names PRIVATE -static -municode)
+target_link_libraries(win_names PRIVATE bcrypt)

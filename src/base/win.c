@@ -37,6 +37,35 @@ char *win_utf8(const wchar_t *w)
 	return s;
 }
 
+char *win_name_utf8(const wchar_t *w)
+{
+	size_t n = wcslen(w), i, k = 0;
+	wchar_t *t = malloc((6 * n + 1) * sizeof *t);
+	char *s;
+
+	if (!t)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		bool hi = w[i] >= 0xD800 && w[i] <= 0xDBFF;
+		bool lo = w[i] >= 0xDC00 && w[i] <= 0xDFFF;
+		if (hi && i + 1 < n && w[i + 1] >= 0xDC00 && w[i + 1] <= 0xDFFF) {
+			t[k++] = w[i++];
+			t[k++] = w[i];
+		} else if (hi || lo) {
+			/* a lone surrogate: "\uD800", which no Windows name
+			 * can hold (a backslash), so no other name reads so */
+			k += (size_t)swprintf(t + k, 7, L"\\u%04X",
+			                      (unsigned)w[i]);
+		} else {
+			t[k++] = w[i];
+		}
+	}
+	t[k] = 0;
+	s = win_utf8(t);
+	free(t);
+	return s;
+}
+
 wchar_t *win_path(const char *utf8)
 {
 	wchar_t *w = win_wide(utf8), *full, *out;

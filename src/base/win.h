@@ -38,6 +38,10 @@
 wchar_t *win_wide(const char *utf8);
 wchar_t *win_path(const char *utf8);
 char *win_utf8(const wchar_t *w);
+/* A file name for the report, losslessly: as win_utf8, but a lone
+ * surrogate (a name NTFS allows and UTF-16 does not) is written "\uDC80",
+ * which no Windows name can otherwise hold (a backslash); malloc'd. */
+char *win_name_utf8(const wchar_t *w);
 /* The last Windows error as errno, for strerror. */
 int win_errno(unsigned long code);
 /* A folder's names in UTF-8, through FindFirstFileW (the C runtime's

@@ -157,7 +157,7 @@ static void walk_dir(struct walk *w, wchar_t *path, size_t plen, size_t rel_len,
 			break;
 		if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
 			continue;
-		name = win_utf8(fd.cFileName);
+		name = win_name_utf8(fd.cFileName);
 		if (!name) {
 			w->h->out_of_memory = true;
 			continue;

@@ -2,7 +2,8 @@
  * for writing, sharing it for reading only (as a service holds a log it
  * writes), until killed. holdopen.exe --lock FILE: keeps the existing
  * FILE open sharing nothing (as the event log service holds its logs).
- * Prints "held" once it holds it. */
+ * Prints "held" once it holds it. holdopen.exe --surrogate DIR TEXT:
+ * below. */
 #include <stdio.h>
 #include <string.h>
 #include <windows.h>
@@ -14,6 +15,24 @@ int wmain(int argc, wchar_t **argv)
 	DWORD n;
 	char text[4096];
 
+	if (argc == 4 && wcscmp(argv[1], L"--surrogate") == 0) {
+		/* holdopen.exe --surrogate DIR TEXT: writes TEXT to a file in
+		 * DIR whose name holds a lone surrogate (x<U+D800>y.aspx), a
+		 * name NTFS allows and UTF-16 does not; prints "made" */
+		wchar_t name[4096];
+		swprintf(name, 4096, L"%ls\\x%lcy.aspx", argv[2],
+		         (wchar_t)0xD800);
+		h = CreateFileW(name, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0,
+		                NULL);
+		if (h == INVALID_HANDLE_VALUE)
+			return 1;
+		WideCharToMultiByte(CP_UTF8, 0, argv[3], -1, text, sizeof text,
+		                    NULL, NULL);
+		WriteFile(h, text, (DWORD)strlen(text), &n, NULL);
+		CloseHandle(h);
+		puts("made");
+		return 0;
+	}
 	if (argc != 3)
 		return 2;
 	if (wcscmp(argv[1], L"--lock") == 0) {

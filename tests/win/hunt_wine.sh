@@ -78,6 +78,12 @@ assert any(f["path"].endswith("aspnet_client/linked") for f in links) or \
     any("symbolic links were not followed" in n for n in r["notes"]), ("link not named", r["notes"])
 PY
 
+# 2a. A name NTFS allows and UTF-16 does not (a lone surrogate) is named
+# losslessly in reports, as "\uD800" (no Windows name holds a
+# backslash). Wine refuses to create such a file, so the conversion the
+# walk uses is checked by itself.
+wine "$3/win_names.exe" >"$TMP/names.out" 2>&1 || { cat "$TMP/names.out"; fail "lone surrogates in names"; }
+
 # 2b. --rules: a responder's rule folder named in another script, its
 # files in a subfolder (listed with wide names), matched as on Linux.
 rules="$TMP/règles_правила"
