@@ -690,29 +690,37 @@ static void one_link(struct walk *w, int dirfd, const char *name)
 
 #endif
 
+/* Names j after rel and queues it; out of memory, it is listed unreadable
+ * and what it holds (its descriptor, its runs) released. */
+static void hand_job(struct walk *w, struct job *j, const char *rel)
+{
+	w->h->files_seen++;
+	j->rel = strdup(rel);
+	j->lower = j->rel ? strdup(rel) : NULL;
+	if (!j->rel || !j->lower) {
+		hunt_unreadable(w->h, rel, "out of memory");
+		free(j->rel);
+		free(j->lower);
+		free(j->runs);
+		if (j->fd >= 0)
+			close(j->fd);
+		return;
+	}
+	text_lower(j->lower, rel, strlen(rel) + 1);
+	walk_enqueue(w, j);
+}
+
 void walk_file(struct walk *w, int fd, const char *rel, uint64_t size,
                int64_t mtime, int place, bool gone, uint64_t held)
 {
 	struct job j = {.fd = fd,
-	                .rel = strdup(rel),
 	                .size = size,
 	                .mtime = mtime,
 	                .place = place,
 	                .gone = gone,
 	                .held = held};
 
-	w->h->files_seen++;
-	j.lower = j.rel ? strdup(rel) : NULL;
-	if (!j.rel || !j.lower) {
-		hunt_unreadable(w->h, rel, "out of memory");
-		free(j.rel);
-		free(j.lower);
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	text_lower(j.lower, rel, strlen(rel) + 1);
-	walk_enqueue(w, &j);
+	hand_job(w, &j, rel);
 }
 
 void walk_file_runs(struct walk *w, int src, uint64_t *runs, int nruns,
@@ -720,7 +728,6 @@ void walk_file_runs(struct walk *w, int src, uint64_t *runs, int nruns,
                     bool gone)
 {
 	struct job j = {.fd = -1,
-	                .rel = strdup(rel),
 	                .size = size,
 	                .mtime = mtime,
 	                .place = place,
@@ -729,17 +736,7 @@ void walk_file_runs(struct walk *w, int src, uint64_t *runs, int nruns,
 	                .nruns = nruns,
 	                .src = src};
 
-	w->h->files_seen++;
-	j.lower = j.rel ? strdup(rel) : NULL;
-	if (!j.rel || !j.lower) {
-		hunt_unreadable(w->h, rel, "out of memory");
-		free(j.rel);
-		free(j.lower);
-		free(runs);
-		return;
-	}
-	text_lower(j.lower, rel, strlen(rel) + 1);
-	walk_enqueue(w, &j);
+	hand_job(w, &j, rel);
 }
 
 void walk_wait_room(struct walk *w, uint64_t limit)
