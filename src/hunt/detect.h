@@ -39,6 +39,9 @@ bool detect_odd_image(const char *s);
  * the NULL-terminated list. */
 bool detect_has(const char *s, const char *needle);
 bool detect_any(const char *s, const char *const *list);
+/* Whether s names a file ending in one of exts (".js", not ".json"):
+ * the extension is not followed by a letter or digit. */
+bool detect_any_ext(const char *s, const char *const *exts);
 /* applicationHost.config and web.config (IIS native and managed modules
  * and handlers) and agents.config (transport agents), by name: code
  * loaded from outside Windows', .NET's and Exchange's folders, or types

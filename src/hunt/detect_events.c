@@ -10,6 +10,7 @@
 #include "base/array.h"
 #include "base/limits.h"
 #include "base/view.h"
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,26 @@ bool detect_any(const char *s, const char *const *list)
 	for (; *list; list++)
 		if (detect_has(s, *list))
 			return true;
+	return false;
+}
+
+bool detect_any_ext(const char *s, const char *const *exts)
+{
+	for (; *exts; exts++) {
+		struct view v = view_of(s);
+		size_t n = strlen(*exts);
+		long at;
+		while ((at = view_find_ci(v, view_of(*exts))) >= 0) {
+			unsigned char next =
+			    (size_t)at + n < v.len
+			        ? (unsigned char)v.p[at + (long)n]
+			        : 0;
+			if (!isalnum(next))
+				return true;
+			v.p += at + 1;
+			v.len -= (size_t)at + 1;
+		}
+	}
 	return false;
 }
 
@@ -105,16 +126,30 @@ static const char *const attacker_tools[] = {"cmd.exe",
                                              "dllhost.exe",
                                              NULL};
 /* Folders where nothing installed properly runs from. */
-static const char *const odd_places[] = {
-    "\\users\\",          "\\programdata\\",
-    "\\temp\\",           "\\tmp\\",
-    "\\perflogs\\",       "\\inetpub\\",
-    "\\aspnet_client\\",  "\\public\\",
-    "\\appdata\\",        "\\recycle",
-    "\\windows\\tasks\\", "\\frontend\\httpproxy\\",
-    "\\clientaccess\\",   "%temp%",
-    "%appdata%",          "\\\\127.0.0.1\\",
-    "\\\\localhost\\",    NULL};
+static const char *const odd_places[] = {"\\users\\",
+                                         "\\programdata\\",
+                                         "\\temp\\",
+                                         "\\tmp\\",
+                                         "\\perflogs\\",
+                                         "\\inetpub\\",
+                                         "\\aspnet_client\\",
+                                         "\\public\\",
+                                         "\\appdata\\",
+                                         "\\recycle",
+                                         "\\windows\\tasks\\",
+                                         "\\frontend\\httpproxy\\",
+                                         "\\clientaccess\\",
+                                         "\\windows\\debug\\",
+                                         "%temp%",
+                                         "%tmp%",
+                                         "%appdata%",
+                                         "%localappdata%",
+                                         "%public%",
+                                         "%programdata%",
+                                         "%userprofile%",
+                                         "\\\\127.0.0.1\\",
+                                         "\\\\localhost\\",
+                                         NULL};
 /* A command rather than a program: an interpreter with its script. */
 static const char *const commands[] = {
     "cmd.exe /c", "cmd /c",   "%comspec%", "powershell",
@@ -302,14 +337,15 @@ static bool privileged(const char *text)
 static void persistence_command(struct evctx *c, const char *image,
                                 const char *cmdline)
 {
-	static const char *const scripts[] = {".ps1", ".bat", ".vbs", ".hta",
-	                                      ".js",  ".cmd", NULL};
+	static const char *const scripts[] = {".ps1", ".bat", ".vbs", ".vbe",
+	                                      ".hta", ".js",  ".jse", ".wsf",
+	                                      ".cmd", NULL};
 	static const char *const net[] = {"net.exe", "net1.exe", "net", NULL};
 
 	if (named(image, (const char *const[]){"schtasks.exe", NULL}) &&
 	    detect_has(cmdline, "/create")) {
 		const char *tr = after(cmdline, "/tr");
-		bool odd = detect_odd_image(tr) || detect_any(tr, scripts);
+		bool odd = detect_odd_image(tr) || detect_any_ext(tr, scripts);
 		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
 		    odd ? SEV_HIGH : SEV_INFO, "scheduled task created%s: %s",
 		    odd ? " running a script or command" : "", cmdline);
@@ -387,6 +423,22 @@ static void process(struct evctx *c, const char *image, const char *parent,
 		    cmdline);
 }
 
+/* What runs what a cradle fetched: as text (iex), as a program saved
+ * first (Start-Process), or loaded as an assembly. */
+static const char *const runs[] = {"iex",
+                                   "invoke-expression",
+                                   "tcpclient",
+                                   "powercat",
+                                   "reflection.assembly",
+                                   ".invoke(",
+                                   "scriptblock]::create",
+                                   "start-process",
+                                   "saps ",
+                                   "invoke-item",
+                                   "rundll32",
+                                   "regsvr32",
+                                   NULL};
+
 static void script_checks(struct evctx *c, const char *text, const char *id,
                           int parts)
 {
@@ -398,11 +450,7 @@ static void script_checks(struct evctx *c, const char *text, const char *id,
 	         parts > 1 ? " (joined from its parts)" : "");
 	/* a download that is run (an admin fetching a file to disk is not
 	 * one), or a shell over a socket */
-	if (detect_any(text, cradles) &&
-	    (detect_has(text, "iex") || detect_has(text, "invoke-expression") ||
-	     detect_has(text, "tcpclient") || detect_has(text, "powercat") ||
-	     detect_has(text, "reflection.assembly") ||
-	     detect_has(text, ".invoke(")))
+	if (detect_any(text, cradles) && detect_any(text, runs))
 		add(c, "download-cradle", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s downloads and runs code or opens a shell: %.300s",
 		    where, text);
@@ -718,9 +766,10 @@ static void one_event(struct evctx *c)
 		bool odd =
 		    detect_any(content, commands) ||
 		    detect_any(content, odd_places) ||
-		    detect_any(content,
-		               (const char *const[]){".ps1", ".bat", ".vbs",
-		                                     ".hta", NULL});
+		    detect_any_ext(content,
+		                   (const char *const[]){
+		                       ".ps1", ".bat", ".cmd", ".vbs", ".vbe",
+		                       ".js", ".jse", ".wsf", ".hta", NULL});
 		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
 		    odd ? SEV_HIGH : SEV_INFO, "scheduled task %s created%s",
 		    event_get(e, "TaskName"),

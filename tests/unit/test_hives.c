@@ -20,16 +20,31 @@ static const struct {
      "V\t" TREE "\\\\Updater\tId\t1\t{5A1}\n"
      "V\t" TREE "\\\\Updater\tIndex\t4\t3\n",
      "hidden-task"},
+    {"task hidden by removing its Index",
+     "K\t" TREE "\\\\Sync\t2022-04-12T10:00:00Z\n"
+     "V\t" TREE "\\\\Sync\tSD\t3\t\n"
+     "V\t" TREE "\\\\Sync\tId\t1\t{5A3}\n",
+     "hidden-task"},
     {"visible task",
      "K\t" TREE "\\\\Backup\t2022-04-12T10:00:00Z\n"
      "V\t" TREE "\\\\Backup\tSD\t3\t\n"
-     "V\t" TREE "\\\\Backup\tId\t1\t{5A2}\n",
+     "V\t" TREE "\\\\Backup\tId\t1\t{5A2}\n"
+     "V\t" TREE "\\\\Backup\tIndex\t4\t3\n",
      NULL},
-    {"task folder (no Id)",
-     "K\t" TREE "\\\\Microsoft\t2022-04-12T10:00:00Z\n", NULL},
+    {"task folder (no Id)", "K\t" TREE "\\\\Microsoft\t2022-04-12T10:00:00Z\n",
+     NULL},
     {"Run key in ProgramData",
      "K\t" RUN "\t2021-03-04T00:00:00Z\n"
      "V\t" RUN "\tsvchost\t1\tC:\\\\ProgramData\\\\svchost.exe\n",
+     "run-key"},
+    {"Run key in the user's local AppData, by variable",
+     "K\t" RUN "\t2021-03-04T00:00:00Z\n"
+     "V\t" RUN "\tOneDriveSync\t2\t%LOCALAPPDATA%\\\\Sync\\\\sync.exe\n",
+     "run-key"},
+    {"RunServices starting a script",
+     "K\tMicrosoft\\\\Windows\\\\CurrentVersion\\\\RunServices\t\n"
+     "V\tMicrosoft\\\\Windows\\\\CurrentVersion\\\\RunServices\tupd\t1\t"
+     "wscript.exe C:\\\\Windows\\\\Debug\\\\u.vbs\n",
      "run-key"},
     {"Run key in Program Files",
      "K\t" RUN "\t2021-03-04T00:00:00Z\n"
@@ -38,19 +53,23 @@ static const struct {
      NULL},
     {"service running cmd",
      "K\t" SVC "\\\\WinUpd\t2021-03-04T00:00:00Z\n"
-     "V\t" SVC "\\\\WinUpd\tImagePath\t2\tcmd.exe /c C:\\\\Windows\\\\Temp\\\\a.bat\n",
+     "V\t" SVC
+     "\\\\WinUpd\tImagePath\t2\tcmd.exe /c C:\\\\Windows\\\\Temp\\\\a.bat\n",
      "service-image"},
     {"a Windows service",
      "K\t" SVC "\\\\W32Time\t2021-03-04T00:00:00Z\n"
-     "V\t" SVC "\\\\W32Time\tImagePath\t2\t%SystemRoot%\\\\system32\\\\svchost.exe -k LocalService\n",
+     "V\t" SVC "\\\\W32Time\tImagePath\t2\t%SystemRoot%\\\\system32\\\\svchost."
+               "exe -k LocalService\n",
      NULL},
     {"WDigest on",
      "K\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\t\n"
-     "V\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\tUseLogonCredential\t4\t1\n",
+     "V\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\tUseLogonCred"
+     "ential\t4\t1\n",
      "wdigest-enabled"},
     {"WDigest off",
      "K\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\t\n"
-     "V\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\tUseLogonCredential\t4\t0\n",
+     "V\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\tUseLogonCred"
+     "ential\t4\t0\n",
      NULL},
     {"AppInit loaded",
      "K\t" WIN "\t\nV\t" WIN "\tAppInit_DLLs\t1\tC:\\\\x\\\\hook.dll\n"
@@ -64,7 +83,8 @@ static const struct {
      "K\tMicrosoft\\\\Windows NT\\\\CurrentVersion\\\\Image File Execution "
      "Options\\\\sethc.exe\t\n"
      "V\tMicrosoft\\\\Windows NT\\\\CurrentVersion\\\\Image File Execution "
-     "Options\\\\sethc.exe\tDebugger\t1\tC:\\\\Windows\\\\System32\\\\cmd.exe\n",
+     "Options\\\\sethc.exe\tDebugger\t1\tC:\\\\Windows\\\\System32\\\\cmd."
+     "exe\n",
      "ifeo-debugger"},
     {"Amcache: a tool run from ProgramData",
      "K\tRoot\\\\InventoryApplicationFile\\\\p.exe|1a2b\t2021-03-04T00:00:00Z\n"
@@ -76,8 +96,8 @@ static const struct {
      "V\tRoot\\\\InventoryApplicationFile\\\\v.exe|1\tLowerCaseLongPath\t1\t"
      "c:\\\\program files\\\\veeam\\\\v.exe\n",
      NULL},
-    {"malformed lines", "K\nV\t\t\nS\tx\n\\\\\t\t\t\t\t\t\nK\t\\\\TaskCache\\\\Tree\\\\\n",
-     NULL},
+    {"malformed lines",
+     "K\nV\t\t\nS\tx\n\\\\\t\t\t\t\t\t\nK\t\\\\TaskCache\\\\Tree\\\\\n", NULL},
 };
 
 int main(void)
