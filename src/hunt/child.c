@@ -192,7 +192,7 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 	pid_t pid;
 	ssize_t n;
 	struct buf b;
-	int64_t deadline = now_ms() + LIM_CHILD_WALL_MS;
+	int64_t deadline = now_ms() + LIM_CHILD_WALL_MS, next_look = 0;
 	bool killed = false;
 
 	memset(r, 0, sizeof *r);
@@ -230,9 +230,15 @@ int child_run(const char *verb, int in_fd, size_t max_line, child_line_fn *fn,
 			r->timeout = true;
 			break;
 		}
-		if (child_resident(pid) > LIM_CHILD_AS) {
-			r->memory = true;
-			break;
+		/* its size at most every 25 ms: the reader writes a line
+		 * per record, and /proc at every line cost three system
+		 * calls per record (RLIMIT_AS bounds it between looks) */
+		if (now >= next_look) {
+			if (child_resident(pid) > LIM_CHILD_AS) {
+				r->memory = true;
+				break;
+			}
+			next_look = now + 25;
 		}
 		if (poll(&p, 1, 100) < 0 && errno != EINTR)
 			break;

@@ -191,7 +191,7 @@ struct evctx {
 	const char *path;
 	struct event *e;
 	unsigned long live, recovered, bad;
-	bool summary, dirty;
+	bool summary, dirty, corrupted;
 	unsigned long failed;
 	/* 4104 parts by ScriptBlockId until the last one arrives */
 	struct block {
@@ -838,6 +838,8 @@ static void on_line(void *arg, char **f, int n)
 		c->dirty = f[4][0] == '1';
 		if (n >= 7)
 			c->duplicates += strtoul(f[6], NULL, 10);
+		if (n >= 8)
+			c->corrupted = f[7][0] == '1';
 	}
 }
 
@@ -907,6 +909,12 @@ void detect_evtx_via(struct hunt *h, const char *verb, int fd, const char *rel)
 		    "unreadable%s",
 		    rel, c.live, c.recovered, c.duplicates, c.failed + c.bad,
 		    c.dirty ? "; the log was not closed cleanly (dirty)" : "");
+	if (c.corrupted)
+		hunt_note(h,
+		          "%s: checksums in the log do not match its content "
+		          "(its header or a chunk): damaged, cut short, or "
+		          "edited after Windows wrote it",
+		          rel);
 	if (c.blocks_full)
 		hunt_note(
 		    h,

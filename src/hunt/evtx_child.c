@@ -4,6 +4,8 @@
  * then one summary line:
  *   S <tab> records <tab> recovered <tab> failed <tab> dirty <tab> full
  *     <tab> recovered copies of live records (skipped unrendered)
+ *     <tab> corrupted (a checksum of the file header or of a chunk does
+ *     not match: damaged, or edited after Windows wrote it)
  * A record libevtx cannot render is counted, not fatal. Exit 0 at the
  * end, 2 when the file is not an event log at all. */
 #include "hunt/child.h"
@@ -160,9 +162,10 @@ int evtx_child_main(void)
 			rgood++;
 		libevtx_record_free(&rec, NULL);
 	}
-	printf("S\t%d\t%d\t%d\t%d\t%d\t%d\n", good, rgood, failed,
+	printf("S\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", good, rgood, failed,
 	       (flags & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0,
-	       (flags & LIBEVTX_FILE_FLAG_IS_FULL) != 0, copies);
+	       (flags & LIBEVTX_FILE_FLAG_IS_FULL) != 0, copies,
+	       libevtx_file_is_corrupted(f, NULL) == 1);
 	free(xml);
 	free(live);
 	libevtx_file_close(f, NULL);

@@ -3,6 +3,7 @@
 #include "base/csv.h"
 #include "base/err.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -257,6 +258,14 @@ static int finish(struct reader *r)
 	return 0;
 }
 
+/* A reader's state (a line of up to LIM_LOG_LINE) and its read buffer:
+ * taken from the heap per log, not per thread: thread-local buffers
+ * would be zeroed at the start of every thread of the process. */
+struct buffers {
+	struct reader r;
+	unsigned char chunk[1 << 20];
+};
+
 static void setup(struct reader *r, enum log_format fmt, log_cb cb, void *ctx,
                   struct log_stats *st)
 {
@@ -278,58 +287,70 @@ static void setup(struct reader *r, enum log_format fmt, log_cb cb, void *ctx,
 int logread_mem(const char *p, size_t n, enum log_format fmt, log_cb cb,
                 void *ctx, struct log_stats *st)
 {
-	static __thread struct reader r;
+	struct reader *r = malloc(sizeof *r);
 	int rc;
 
-	setup(&r, fmt, cb, ctx, st);
-	rc = feed(&r, (const unsigned char *)p, n);
-	return rc ? rc : finish(&r);
+	if (!r)
+		return EXH_ENOMEM;
+	setup(r, fmt, cb, ctx, st);
+	rc = feed(r, (const unsigned char *)p, n);
+	if (!rc)
+		rc = finish(r);
+	free(r);
+	return rc;
 }
 
 int logread_fd(int fd, enum log_format fmt, log_cb cb, void *ctx,
                struct log_stats *st)
 {
-	static __thread struct reader r;
-	static __thread unsigned char chunk[1 << 20];
+	struct buffers *b = malloc(sizeof *b);
 	int rc = 0;
 
-	setup(&r, fmt, cb, ctx, st);
+	if (!b)
+		return EXH_ENOMEM;
+	setup(&b->r, fmt, cb, ctx, st);
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
+		ssize_t n = read(fd, b->chunk, sizeof b->chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return EXH_EIO;
-		if (n == 0)
+		if (n < 0) {
+			rc = EXH_EIO;
 			break;
-		rc = feed(&r, chunk, (size_t)n);
+		}
+		if (n == 0) {
+			rc = finish(&b->r);
+			break;
+		}
+		rc = feed(&b->r, b->chunk, (size_t)n);
 		if (rc)
-			return rc;
+			break;
 	}
-	return finish(&r);
+	free(b);
+	return rc;
 }
 
 int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb, void *ctx,
                struct log_stats *st)
 {
-	static __thread struct reader r;
-	static __thread unsigned char chunk[1 << 20];
+	struct buffers *b;
 	uint64_t cap =
 	    size > (UINT64_C(1) << 30) / 200 ? size * 200 : UINT64_C(1) << 30;
 	uint64_t total = 0;
 	int rc = 0, dfd = dup(fd);
 	gzFile gz;
 
-	setup(&r, fmt, cb, ctx, st);
 	if (dfd < 0)
 		return EXH_EIO;
-	gz = gzdopen(dfd, "rb");
+	b = malloc(sizeof *b);
+	gz = b ? gzdopen(dfd, "rb") : NULL;
 	if (!gz) {
 		close(dfd);
-		return EXH_EIO;
+		free(b);
+		return b ? EXH_EIO : EXH_ENOMEM;
 	}
+	setup(&b->r, fmt, cb, ctx, st);
 	for (;;) {
-		int n = gzread(gz, chunk, sizeof chunk);
+		int n = gzread(gz, b->chunk, sizeof b->chunk);
 		if (n < 0) {
 			rc = EXH_EIO;
 			break;
@@ -343,7 +364,7 @@ int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb, void *ctx,
 			break;
 		}
 		total += (uint64_t)n;
-		rc = feed(&r, chunk, (size_t)n);
+		rc = feed(&b->r, b->chunk, (size_t)n);
 		if (rc)
 			break;
 		if (total > cap) {
@@ -353,19 +374,22 @@ int logread_gz(int fd, uint64_t size, enum log_format fmt, log_cb cb, void *ctx,
 	}
 	gzclose(gz);
 	if (!rc)
-		rc = finish(&r);
+		rc = finish(&b->r);
 	else
-		finish(&r);
+		finish(&b->r);
+	free(b);
 	return rc;
 }
 
 int logread_source(logread_next_fn next, void *src, enum log_format fmt,
                    log_cb cb, void *ctx, struct log_stats *st)
 {
-	static __thread struct reader r;
+	struct reader *r = malloc(sizeof *r);
 	int rc = 0;
 
-	setup(&r, fmt, cb, ctx, st);
+	if (!r)
+		return EXH_ENOMEM;
+	setup(r, fmt, cb, ctx, st);
 	for (;;) {
 		const void *p;
 		size_t n;
@@ -376,13 +400,14 @@ int logread_source(logread_next_fn next, void *src, enum log_format fmt,
 		}
 		if (k == 0)
 			break;
-		rc = feed(&r, p, n);
+		rc = feed(r, p, n);
 		if (rc)
 			break;
 	}
 	if (!rc)
-		rc = finish(&r);
+		rc = finish(r);
 	else
-		finish(&r);
+		finish(r);
+	free(r);
 	return rc;
 }

@@ -7,6 +7,7 @@
 # memory bound, Run keys with their times, a damaged hive said damaged.
 . "$(dirname "$0")/lib.sh"
 S=${EXHUNT_SAMPLES:-$SRC/../shared/samples}
+PS=powershell-4104-multipart-obfuscation.evtx
 if [ ! -f "$S/SOURCES.md" ]; then
 	echo "SKIP: no public samples at $S (set EXHUNT_SAMPLES)" >&2
 	PASSED=1
@@ -42,6 +43,9 @@ assert all(x["time"].startswith("2017-08-30T") for x in f if x["path"].endswith(
 # the dirty, truncated System log: every readable record, and said dirty
 assert "system-dirty-truncated.evtx: 194 records read" in notes, notes
 assert "not closed cleanly (dirty)" in notes
+# checksums: the log cut mid-chunk does not match them, the intact one does
+assert "system-dirty-truncated.evtx: checksums in the log do not match" in notes, notes
+assert ps + ": checksums" not in notes, notes
 # the file that blows up libevtx: partly read, within the bound, listed
 assert "libevtx-20181227-alloc-blowup.evtx" in unread, unread
 assert by("transport-agent", "alloc-blowup.evtx"), "the readable records were lost"
@@ -85,4 +89,23 @@ done
 grep -qx 1 "$TMP/other.ran" || fail "exhunt-read was not asked for protocol 1"
 [ "$(grep -c . "$TMP/other.ran")" -le 4 ] || fail "an exhunt-read of another protocol was tried again and again"
 [ "$(grep -c . "$TMP/broken.ran")" -le 4 ] || fail "an exhunt-read that cannot start was tried again and again"
+# exhunt-read computes libevtx's CRC-32 with zlib's (src/reader/crc.c,
+# by symbol interposition): it must export it, and find on a log with 4
+# bytes changed in its second chunk exactly what the library's own finds.
+nm -D "$HELPER" >"$TMP/helper.syms"
+grep -q ' T libevtx_checksum_calculate_little_endian_crc32$' "$TMP/helper.syms" ||
+	fail "exhunt-read does not export its CRC-32 for libevtx"
+mkdir -p "$TMP/edited"
+cp "$S/evtx/$PS" "$TMP/edited/edited.evtx"
+chmod u+w "$TMP/edited/edited.evtx"
+printf '\377\377\377\377' | dd of="$TMP/edited/edited.evtx" bs=1 seek=$((4096 + 65536 + 2000)) conv=notrunc 2>/dev/null
+for d in with alone; do
+	rc=0
+	"$TMP/$d/exhunt" hunt "$TMP/edited" --format json -o "$TMP/e-$d.json" --no-progress 2>"$TMP/e-$d.err" || rc=$?
+	[ "$rc" = 1 ] || { cat "$TMP/e-$d.err"; fail "hunt of the edited log with the reader $d: exit $rc"; }
+	grep -q 'edited.evtx: checksums in the log do not match' "$TMP/e-$d.json" ||
+		fail "the reader $d did not see the edited log's checksums"
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(json.dumps([r["findings"], r["notes"]], sort_keys=True))' "$TMP/e-$d.json" >"$TMP/e-$d.got"
+done
+cmp -s "$TMP/e-with.got" "$TMP/e-alone.got" || fail "exhunt-read and exhunt read the edited log differently"
 pass
