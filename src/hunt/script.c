@@ -15,50 +15,52 @@
 #include "base/banned.h"
 
 enum feat {
-	F_SERVER,      /* <% or runat=server */
-	F_JSCRIPT,     /* JScript page or script block */
-	F_UNSAFE,      /* "unsafe", JScript eval's full-trust flag */
-	F_EVAL,        /* eval( / execute( */
-	F_EVAL_REQ,    /* eval( of a request source (computed) */
-	F_REQ,         /* a request source */
-	F_REQ_VAR,     /* the request object held in a variable or passed */
-	F_REQ_RAW,     /* the request body as bytes */
-	F_REQ_HDR,     /* request headers */
-	F_TEXTBOX,     /* a posted-back server text box */
-	F_TEXT,        /* .Text read */
-	F_STDIN,       /* a started process's standard input */
-	F_PROCESS,     /* Process / ProcessStartInfo */
-	F_SHELLSTR,    /* "cmd", "powershell", "/c" */
-	F_WSCRIPT,     /* WScript.Shell and friends */
-	F_PSHOST,      /* a PowerShell runspace or pipeline in the page */
-	F_ASMLOAD,     /* Assembly.Load */
-	F_CREATEINST,  /* CreateInstance */
-	F_CODEDOM,     /* compilers and script engines */
-	F_XSLT,        /* XslCompiledTransform / XslTransform */
-	F_XFORM,       /* .Transform( */
-	F_XSLSCRIPT,   /* script enabled in XSL */
-	F_LOADXML,     /* XML loaded from a string */
-	F_REFLECT,     /* GetMethod / Invoke */
-	F_CRYPTO,      /* a symmetric cipher */
-	F_XOR,         /* byte-wise XOR */
-	F_B64,         /* FromBase64String */
-	F_SESSION,     /* Session / Application / Cache state */
-	F_SOCKETS,     /* sockets */
-	F_TIMESTOMP,   /* file times or attributes set */
-	F_REQFILES,    /* Request.Files / HttpPostedFile */
-	F_SAVEAS,      /* .SaveAs( */
+	F_SERVER,        /* <% or runat=server */
+	F_JSCRIPT,       /* JScript page or script block */
+	F_UNSAFE,        /* "unsafe", JScript eval's full-trust flag */
+	F_EVAL,          /* eval( / execute( */
+	F_EVAL_REQ,      /* eval( of a request source (computed) */
+	F_REQ,           /* a request source */
+	F_REQ_VAR,       /* the request object held in a variable or passed */
+	F_REQ_RAW,       /* the request body as bytes */
+	F_REQ_HDR,       /* request headers */
+	F_TEXTBOX,       /* a posted-back server text box */
+	F_TEXT,          /* .Text read */
+	F_STDIN,         /* a started process's standard input */
+	F_PROCESS,       /* Process / ProcessStartInfo */
+	F_SHELLSTR,      /* "cmd", "powershell", "/c" */
+	F_WSCRIPT,       /* WScript.Shell and friends */
+	F_PSHOST,        /* a PowerShell runspace or pipeline in the page */
+	F_ASMLOAD,       /* Assembly.Load */
+	F_CREATEINST,    /* CreateInstance */
+	F_CODEDOM,       /* compilers and script engines */
+	F_XSLT,          /* XslCompiledTransform / XslTransform */
+	F_XFORM,         /* .Transform( */
+	F_XSLSCRIPT,     /* script enabled in XSL */
+	F_LOADXML,       /* XML loaded from a string */
+	F_REFLECT,       /* GetMethod / Invoke */
+	F_CRYPTO,        /* a symmetric cipher */
+	F_XOR,           /* byte-wise XOR */
+	F_B64,           /* FromBase64String */
+	F_SESSION,       /* Session / Application / Cache state */
+	F_SOCKETS,       /* sockets */
+	F_TIMESTOMP,     /* file times or attributes set */
+	F_REQFILES,      /* Request.Files / HttpPostedFile */
+	F_SAVEAS,        /* .SaveAs( */
 	F_FILEWRITE_REQ, /* a file write of request data (computed) */
-	F_SCRIPTTAG,   /* <script ... */
-	F_EXTURL,      /* OAB dump properties */
+	F_SCRIPTTAG,     /* <script ... */
+	F_EXTURL,        /* OAB dump properties */
 	F_OABPROP,
-	F_CONFIG_EXEC, /* .config mapped to a script engine */
+	F_CONFIG_EXEC,   /* .config mapped to a script engine */
 	F_CONFIG_UNHIDE, /* .config / web.config unhidden */
-	F_SCRIPTPROC,  /* scriptProcessor= */
-	F_EMBED_PE,    /* a Base64 literal holding a PE (computed) */
-	F_HANDLER,     /* a .config registers a foreign handler or module */
-	F_CONFIG_MAP,  /* a .config makes other files run as pages */
-	F_PST,         /* container: PST (ProxyShell mailbox export) */
-	F_DER,         /* container: DER certificate request */
+	F_SCRIPTPROC,    /* scriptProcessor= */
+	F_EMBED_PE,      /* a Base64 literal holding a PE (computed) */
+	F_HANDLER,       /* a .config registers a foreign handler or module */
+	F_CONFIG_MAP,    /* a .config makes other files run as pages */
+	F_DBCONNSTR,     /* a connection string put together from pieces */
+	F_DBEXEC,        /* a database command run */
+	F_PST,           /* container: PST (ProxyShell mailbox export) */
+	F_DER,           /* container: DER certificate request */
 	F_COUNT,
 };
 
@@ -259,6 +261,30 @@ static const struct pat pats[] = {
     {"<removefileextension=\".config\"", F_CONFIG_UNHIDE, 0, 0},
     {"<removesegment=\"web.config\"", F_CONFIG_UNHIDE, 0, 0},
     {"scriptprocessor=", F_SCRIPTPROC, 0, 0},
+    /* A connection string assembled in the page (a password or a
+     * server concatenated in) or taken from the request, and a command
+     * run: a database console (sql.aspx, ASPXSpy's SQL tab). Pages of
+     * applications take theirs from web.config. */
+    {"datasource=\"+", F_DBCONNSTR, 0, 0},
+    {"server=\"+", F_DBCONNSTR, 0, 0},
+    {"password=\"+", F_DBCONNSTR, 0, 0},
+    {"pwd=\"+", F_DBCONNSTR, 0, 0},
+    {"userid=\"+", F_DBCONNSTR, 0, 0},
+    {"uid=\"+", F_DBCONNSTR, 0, 0},
+    {"provider=\"+", F_DBCONNSTR, 0, 0},
+    {"connectionstring=request", F_DBCONNSTR, 0, 0},
+    {"connection(request", F_DBCONNSTR, 0, 0},
+    {".open(request", F_DBCONNSTR, 0, 0},
+    {".openrequest", F_DBCONNSTR, 0, 0},
+    {"sqlcommand(", F_DBEXEC, 0, 0},
+    {"oledbcommand(", F_DBEXEC, 0, 0},
+    {"odbccommand(", F_DBEXEC, 0, 0},
+    {"sqldataadapter(", F_DBEXEC, 0, 0},
+    {"oledbdataadapter(", F_DBEXEC, 0, 0},
+    {".executereader(", F_DBEXEC, 0, 0},
+    {".executenonquery(", F_DBEXEC, 0, 0},
+    {".executescalar(", F_DBEXEC, 0, 0},
+    {"adodb.connection", F_DBEXEC, 0, 0},
     /* File operations, counted by kind (a file manager does many). */
     {"directoryinfo(", -1, 0, 0},
     {".getfiles(", -1, 1, 0},
@@ -332,9 +358,9 @@ static void table_build(void)
 const char *shell_family_name(enum shell_family f)
 {
 	static const char *const names[SF_COUNT] = {
-	    "none",    "chopper",     "command",  "loader",
-	    "compiler", "xsl",        "tunnel",   "filemanager",
-	    "uploader", "config",     "oabdump",  "embedded-loader",
+	    "none",    "chopper",         "command",     "loader",   "compiler",
+	    "xsl",     "tunnel",          "filemanager", "uploader", "config",
+	    "oabdump", "embedded-loader", "database",
 	};
 	return (unsigned)f < SF_COUNT ? names[f] : "none";
 }
@@ -1281,6 +1307,11 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		             "files, sets their times or attributes"
 		           : "file manager (ASPXSpy style): browses, reads and "
 		             "changes files on request";
+	} else if (srv && src && HAS(F_DBCONNSTR) && HAS(F_DBEXEC)) {
+		fam = SF_DATABASE;
+		what = "database console (sql.aspx style): connects where the "
+		       "request says, with its credentials, and runs its "
+		       "commands";
 	} else if (srv && HAS(F_ASMLOAD) && HAS(F_EMBED_PE)) {
 		fam = SF_LOADER_EMBEDDED;
 		what = "loads a .NET assembly embedded in the page";
