@@ -57,6 +57,8 @@ enum feat {
 	F_EMBED_PE,      /* a Base64 literal holding a PE (computed) */
 	F_HANDLER,       /* a .config registers a foreign handler or module */
 	F_CONFIG_MAP,    /* a .config makes other files run as pages */
+	F_PROC_ARGS,     /* a process's file name or arguments set */
+	F_PROC_CTRL,     /* ... from a form control's text (computed) */
 	F_DBCONNSTR,     /* a connection string put together from pieces */
 	F_DBEXEC,        /* a database command run */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
@@ -70,7 +72,8 @@ struct pat {
 	const char *s;
 	int feat;    /* enum feat, or -1 for file operations */
 	int fileop;  /* index of the file operation (feat == -1) */
-	int window;  /* 1: check a request source is in the call's arguments */
+	int window;  /* 1: check a request source is in the call's arguments;
+	              * 2: a form control's text (F_PROC_CTRL) */
 };
 
 /* A pattern that starts a word: the byte before it may not continue an
@@ -157,8 +160,11 @@ static const struct pat pats[] = {
     {"<asp:textbox", F_TEXTBOX, 0, 0},
     {".text", F_TEXT, 0, 0},
     {"standardinput", F_STDIN, 0, 0},
+    {"processstartinfo(", F_PROCESS, 0, 2},
     {"processstartinfo", F_PROCESS, 0, 0},
-    {"process.start(", F_PROCESS, 0, 0},
+    {"process.start(", F_PROCESS, 0, 2},
+    {".arguments=", F_PROC_ARGS, 0, 2},
+    {".filename=", F_PROC_ARGS, 0, 2},
     {"\"system.diagnostics.process", F_PROCESS, 0, 0},
     {".startinfo", F_PROCESS, 0, 0},
     {"newprocess(", F_PROCESS, 0, 0},
@@ -827,6 +833,41 @@ static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
 	return false;
 }
 
+/* Does a form control's text (x.Text or an HTML input's x.Value, read,
+ * not assigned) come within
+ * the next 80 bytes, before the statement ends (';', or the call's
+ * closing bracket)? For "psi.Arguments = cmd.Text" and
+ * "new ProcessStartInfo(path.Text)": a process the visitor names. */
+static bool control_text_follows(const uint8_t *t, const uint8_t *gap, size_t n,
+                                 size_t at)
+{
+	size_t end = n - at < 80 ? n : at + 80, i;
+	int depth = 1;
+
+	for (i = at; i + 5 <= end; i++) {
+		if (t[i] == ';')
+			return false;
+		if (t[i] == '(')
+			depth++;
+		else if (t[i] == ')' && --depth == 0)
+			return false;
+		if (t[i] == '.' &&
+		    (!memcmp(t + i + 1, "text", 4) ||
+		     (i + 6 <= end && !memcmp(t + i + 1, "value", 5)))) {
+			size_t k = i + (t[i + 1] == 't' ? 5 : 6);
+			uint8_t c = k < n ? t[k] : 0;
+			bool ends = k >= n || GAP_GET(gap, k) ||
+			            !((c >= 'a' && c <= 'z') ||
+			              (c >= '0' && c <= '9') || c == '_');
+			bool assigned =
+			    c == '=' && (k + 1 >= n || t[k + 1] != '=');
+			if (ends && !assigned)
+				return true;
+		}
+	}
+	return false;
+}
+
 static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
                        struct feats *fs)
 {
@@ -860,6 +901,11 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 				fs->feat |= BIT(pt->feat);
 			else
 				fs->fileops |= 1u << pt->fileop;
+			if (pt->window == 2) {
+				if (control_text_follows(t, gap, n, i + len))
+					fs->feat |= BIT(F_PROC_CTRL);
+				continue;
+			}
 			if (pt->window &&
 			    request_follows(t, gap, n, i + len, 240,
 			                    pt->feat != F_EVAL, &work))
@@ -1279,15 +1325,18 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		what = "XSL transform shell: runs script carried in an XSL "
 		       "document";
 	} else if (srv && (HAS(F_PROCESS) || HAS(F_WSCRIPT) || HAS(F_PSHOST)) &&
-	           src) {
+	           (src || (HAS(F_PROCESS) && HAS(F_PROC_CTRL)))) {
 		fam = SF_COMMAND;
-		what = HAS(F_WSCRIPT)
-		           ? "command runner: request data reaches WScript.Shell"
-		       : HAS(F_PSHOST)
-		           ? "command runner: request data reaches a PowerShell "
-		             "runspace"
-		           : "command runner: request data reaches a started "
-		             "process";
+		what =
+		    HAS(F_WSCRIPT)
+		        ? "command runner: request data reaches WScript.Shell"
+		    : HAS(F_PSHOST)
+		        ? "command runner: request data reaches a PowerShell "
+		          "runspace"
+		    : src ? "command runner: request data reaches a started "
+		            "process"
+		          : "command runner: a form field's text names the "
+		            "process started or its arguments";
 	} else if (srv && HAS(F_SHELLSTR) &&
 	           (HAS(F_REFLECT) || HAS(F_CREATEINST)) && src) {
 		fam = SF_COMMAND;
