@@ -59,6 +59,8 @@ enum feat {
 	F_CONFIG_MAP,    /* a .config makes other files run as pages */
 	F_PROC_ARGS,     /* a process's file name or arguments set */
 	F_PROC_CTRL,     /* ... from a form control's text (computed) */
+	F_NATIVE_ALLOC,  /* memory allocated or made executable (Win32) */
+	F_NATIVE_RUN,    /* a thread, APC or function pointer started there */
 	F_DBCONNSTR,     /* a connection string put together from pieces */
 	F_DBEXEC,        /* a database command run */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
@@ -267,6 +269,20 @@ static const struct pat pats[] = {
     {"<removefileextension=\".config\"", F_CONFIG_UNHIDE, 0, 0},
     {"<removesegment=\"web.config\"", F_CONFIG_UNHIDE, 0, 0},
     {"scriptprocessor=", F_SCRIPTPROC, 0, 0},
+    /* Native code run from a page: executable memory, then a thread or
+     * a delegate on it (msfvenom's and Cobalt Strike's aspx stagers,
+     * shellcode injectors). No application page does either. */
+    {"virtualalloc", F_NATIVE_ALLOC, 0, 0},
+    {"virtualprotect", F_NATIVE_ALLOC, 0, 0},
+    {"ntallocatevirtualmemory", F_NATIVE_ALLOC, 0, 0},
+    {"ntprotectvirtualmemory", F_NATIVE_ALLOC, 0, 0},
+    {"writeprocessmemory", F_NATIVE_ALLOC, 0, 0},
+    {"createthread", F_NATIVE_RUN, 0, 0},
+    {"createremotethread", F_NATIVE_RUN, 0, 0},
+    {"ntcreatethreadex", F_NATIVE_RUN, 0, 0},
+    {"queueuserapc", F_NATIVE_RUN, 0, 0},
+    {"getdelegateforfunctionpointer", F_NATIVE_RUN, 0, 0},
+    {"rtlcreateuserthread", F_NATIVE_RUN, 0, 0},
     /* A connection string assembled in the page (a password or a
      * server concatenated in) or taken from the request, and a command
      * run: a database console (sql.aspx, ASPXSpy's SQL tab). Pages of
@@ -364,9 +380,10 @@ static void table_build(void)
 const char *shell_family_name(enum shell_family f)
 {
 	static const char *const names[SF_COUNT] = {
-	    "none",    "chopper",         "command",     "loader",   "compiler",
-	    "xsl",     "tunnel",          "filemanager", "uploader", "config",
-	    "oabdump", "embedded-loader", "database",
+	    "none",     "chopper",   "command", "loader",
+	    "compiler", "xsl",       "tunnel",  "filemanager",
+	    "uploader", "config",    "oabdump", "embedded-loader",
+	    "database", "shellcode",
 	};
 	return (unsigned)f < SF_COUNT ? names[f] : "none";
 }
@@ -1356,6 +1373,14 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		             "files, sets their times or attributes"
 		           : "file manager (ASPXSpy style): browses, reads and "
 		             "changes files on request";
+	} else if (srv && HAS(F_NATIVE_ALLOC) && HAS(F_NATIVE_RUN)) {
+		fam = SF_SHELLCODE;
+		what = src ? "native code runner: allocates executable memory "
+		             "and runs code there, with request data in the "
+		             "page (shellcode injector)"
+		           : "native code runner (msfvenom or Cobalt Strike "
+		             "aspx stager style): allocates executable memory "
+		             "and starts a thread in it";
 	} else if (srv && src && HAS(F_DBCONNSTR) && HAS(F_DBEXEC)) {
 		fam = SF_DATABASE;
 		what = "database console (sql.aspx style): connects where the "

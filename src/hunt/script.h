@@ -24,7 +24,8 @@ enum shell_family {
 	SF_CONFIG,      /* a web.config that carries script or runs .config */
 	SF_OAB_DUMP,    /* OAB virtual-directory dump with script (27065) */
 	SF_LOADER_EMBEDDED, /* loads an assembly embedded in the page */
-	SF_DATABASE, /* connects to a database the request names, runs SQL */
+	SF_DATABASE,  /* connects to a database the request names, runs SQL */
+	SF_SHELLCODE, /* allocates executable memory and runs code there */
 	SF_COUNT,
 };
 

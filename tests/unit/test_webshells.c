@@ -230,7 +230,7 @@ int main(void)
 	static const char *const families[] = {
 	    "chopper",  "command",     "loader",   "compiler", "xsl",
 	    "tunnel",   "filemanager", "uploader", "config",   "oabdump",
-	    "database", "clean",       NULL};
+	    "database", "shellcode",   "clean",    NULL};
 	char dir[1024], path[2048];
 	int k, samples = 0;
 
