@@ -59,6 +59,7 @@ enum feat {
 	F_CONFIG_MAP,    /* a .config makes other files run as pages */
 	F_PROC_ARGS,     /* a process's file name or arguments set */
 	F_PROC_CTRL,     /* ... from a form control's text (computed) */
+	F_DESER,         /* a formatter that builds any type (ysoserial) */
 	F_NATIVE_ALLOC,  /* memory allocated or made executable (Win32) */
 	F_NATIVE_RUN,    /* a thread, APC or function pointer started there */
 	F_DBCONNSTR,     /* a connection string put together from pieces */
@@ -170,6 +171,10 @@ static const struct pat pats[] = {
     {"\"system.diagnostics.process", F_PROCESS, 0, 0},
     {".startinfo", F_PROCESS, 0, 0},
     {"newprocess(", F_PROCESS, 0, 0},
+    /* processes started without the Process class: WMI's
+     * Win32_Process.Create, VB's Interaction.Shell */
+    {"win32_process", F_PROCESS, 0, 0},
+    {"interaction.shell(", F_PROCESS, 0, 0},
     {"newprocess{", F_PROCESS, 0, 0},
     {"\"cmd", F_SHELLSTR, 0, 0},
     {"cmd.exe", F_SHELLSTR, 0, 0},
@@ -269,6 +274,17 @@ static const struct pat pats[] = {
     {"<removefileextension=\".config\"", F_CONFIG_UNHIDE, 0, 0},
     {"<removesegment=\"web.config\"", F_CONFIG_UNHIDE, 0, 0},
     {"scriptprocessor=", F_SCRIPTPROC, 0, 0},
+    /* Formatters that build whatever type the bytes name: request bytes
+     * given to one run code (ysoserial gadgets; the ViewState attacks on
+     * Exchange's ECP) */
+    {"binaryformatter(", F_DESER, 0, 0},
+    {"losformatter(", F_DESER, 0, 0},
+    {"objectstateformatter(", F_DESER, 0, 0},
+    {"soapformatter(", F_DESER, 0, 0},
+    {"netdatacontractserializer(", F_DESER, 0, 0},
+    {"javascriptserializer(newsimpletyperesolver", F_DESER, 0, 0},
+    {"typenamehandling.all", F_DESER, 0, 0},
+    {"typenamehandling.auto", F_DESER, 0, 0},
     /* Native code run from a page: executable memory, then a thread or
      * a delegate on it (msfvenom's and Cobalt Strike's aspx stagers,
      * shellcode injectors). No application page does either. */
@@ -1322,6 +1338,11 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_LOADER;
 		what = "memory loader (Godzilla/Behinder style): decrypts "
 		       "request bytes and loads them as an assembly";
+	} else if (srv && HAS(F_DESER) && src) {
+		fam = SF_LOADER;
+		what = "deserializes request data with a formatter that builds "
+		       "any type (BinaryFormatter, LosFormatter, ...): runs "
+		       "the code a ysoserial gadget carries";
 	} else if (srv && HAS(F_ASMLOAD) && src) {
 		fam = SF_LOADER;
 		what = "loads a .NET assembly from request data";
