@@ -193,6 +193,13 @@ struct evctx {
 	unsigned long live, recovered, bad;
 	bool summary, dirty, corrupted;
 	unsigned long failed;
+	/* 4688 before Windows 10 and Server 2016 names no parent, only its
+	 * process id: the programs this log saw started, by process id
+	 * (the latest wins; ids are reused) */
+	struct started {
+		uint64_t pid; /* 0: empty */
+		char image[64];
+	} * started;
 	/* 4104 parts by ScriptBlockId until the last one arrives */
 	struct block {
 		char id[64];
@@ -614,6 +621,48 @@ static void registry_write(struct evctx *c, const char *key, const char *val,
 		    key);
 }
 
+#define STARTED_SLOTS 4096 /* a power of two */
+
+static size_t started_slot(uint64_t pid)
+{
+	return (size_t)((pid * 0x9e3779b97f4a7c15ull) >> 52) &
+	       (STARTED_SLOTS - 1);
+}
+
+/* A 4688's process id ("0x1a2c"): 0 when there is none. */
+static uint64_t pid_of(const char *s)
+{
+	return s[0] ? strtoull(s, NULL, 0) : 0;
+}
+
+/* The program started as pid, by its file name: one slot per hash, a
+ * later start overwrites (bounded: STARTED_SLOTS entries). */
+static void remember_start(struct evctx *c, const char *pid, const char *image)
+{
+	uint64_t id = pid_of(pid);
+	struct started *s;
+
+	if (!id || !image[0])
+		return;
+	if (!c->started &&
+	    !(c->started = calloc(STARTED_SLOTS, sizeof *c->started)))
+		return;
+	s = &c->started[started_slot(id)];
+	s->pid = id;
+	snprintf(s->image, sizeof s->image, "%s", base_name(image));
+}
+
+static const char *started_by(struct evctx *c, const char *pid)
+{
+	uint64_t id = pid_of(pid);
+	const struct started *s;
+
+	if (!id || !c->started)
+		return "";
+	s = &c->started[started_slot(id)];
+	return s->pid == id ? s->image : "";
+}
+
 static void one_event(struct evctx *c)
 {
 	struct event *e = c->e;
@@ -655,9 +704,12 @@ static void one_event(struct evctx *c)
 		return;
 	}
 	if (id == 4688 && detect_has(prov, "Security-Auditing")) {
-		process(c, event_get(e, "NewProcessName"),
-		        event_get(e, "ParentProcessName"),
-		        event_get(e, "CommandLine"));
+		const char *parent = event_get(e, "ParentProcessName");
+		const char *image = event_get(e, "NewProcessName");
+		if (!parent[0])
+			parent = started_by(c, event_get(e, "ProcessId"));
+		process(c, image, parent, event_get(e, "CommandLine"));
+		remember_start(c, event_get(e, "NewProcessId"), image);
 		return;
 	}
 	if (sysmon && id == 1) {
@@ -845,6 +897,8 @@ static void on_line(void *arg, char **f, int n)
 
 static void finish(struct evctx *c)
 {
+	free(c->started);
+	c->started = NULL;
 	while (c->nblocks)
 		finish_block(c, 0, true);
 	free(c->blocks);

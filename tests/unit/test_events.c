@@ -271,6 +271,32 @@ static const struct {
      "task-created",
      HC_NONE,
      HL_NOT_SEEN},
+    {"w3wp starts cmd (4688 of Server 2012 R2: no parent name)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessId", "0x1a2c")
+             D("NewProcessName", "C:\\Windows\\System32\\inetsrv\\w3wp.exe")
+                 D("ProcessId", "0x2f0") D("CommandLine", "") "</EventData>"),
+      EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessId", "0x22b8")
+             D("NewProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("ProcessId", "0x1a2c")
+                     D("CommandLine", "cmd /c whoami") "</EventData>")},
+     "exchange-process-spawn",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"an admin's cmd under explorer (4688, no parent name)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessId", "0x1a2c")
+             D("NewProcessName", "C:\\Windows\\explorer.exe")
+                 D("ProcessId", "0x2f0") D("CommandLine", "") "</EventData>"),
+      EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessId", "0x22b8")
+             D("NewProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("ProcessId", "0x1a2c")
+                     D("CommandLine", "cmd /c whoami") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"an admin downloading an update to disk",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,
