@@ -614,10 +614,13 @@ static void registry_write(struct evctx *c, const char *key, const char *val,
 		add(c, "wdigest-enabled", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "WDigest set to keep clear-text passwords (%s)", key);
 	else if (detect_has(key, "\\TaskCache\\Tree\\") &&
-	         !strcasecmp(leaf, "SD") && deleted)
+	         (!strcasecmp(leaf, "SD") || !strcasecmp(leaf, "Index")) &&
+	         deleted)
 		add(c, "hidden-task", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
-		    "the security descriptor of a scheduled task was deleted "
-		    "(the task is hidden): %s",
+		    "the %s of a scheduled task was deleted (the task is "
+		    "hidden): %s",
+		    !strcasecmp(leaf, "SD") ? "security descriptor"
+		                            : "Index value",
 		    key);
 }
 
@@ -769,9 +772,12 @@ static void one_event(struct evctx *c)
 			         event_get(e, "TargetObject"));
 			val = event_get(e, "Details");
 		}
-		registry_write(c, key, val,
-		               id == 12 && detect_has(event_get(e, "EventType"),
-		                                      "Delete"));
+		/* Sysmon 12 DeleteValue; 4657's operation %%1906 (deleted) */
+		registry_write(
+		    c, key, val,
+		    id == 12
+		        ? detect_has(event_get(e, "EventType"), "Delete")
+		        : detect_has(event_get(e, "OperationType"), "1906"));
 		return;
 	}
 	if (sysmon && (id == 23 || id == 26) &&

@@ -271,6 +271,26 @@ static const struct {
      "task-created",
      HC_NONE,
      HL_NOT_SEEN},
+    {"task hidden (Security 4657, Index deleted)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4657, 0,
+         "<EventData>" D("ObjectName",
+                         "\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows NT"
+                         "\\CurrentVersion\\Schedule\\TaskCache\\Tree\\Upd")
+             D("ObjectValueName", "Index") D("OperationType", "%%1906")
+                 D("NewValue", "") "</EventData>")},
+     "hidden-task",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a task's Index written (Security 4657, not deleted)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4657, 0,
+         "<EventData>" D("ObjectName",
+                         "\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows NT"
+                         "\\CurrentVersion\\Schedule\\TaskCache\\Tree\\Upd")
+             D("ObjectValueName", "Index") D("OperationType", "%%1904")
+                 D("NewValue", "3") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"w3wp starts cmd (4688 of Server 2012 R2: no parent name)",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
          "<EventData>" D("NewProcessId", "0x1a2c")
