@@ -747,13 +747,32 @@ static void one_event(struct evctx *c)
 	}
 	if (sysmon && id == 10 &&
 	    named(event_get(e, "TargetImage"),
-	          (const char *const[]){"lsass.exe", NULL}) &&
-	    detect_any(
-	        event_get(e, "CallTrace"),
-	        (const char *const[]){"dbghelp", "dbgcore", "comsvcs", NULL})) {
-		add(c, "lsass-access", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
-		    "%s read LSASS memory (access %s)",
-		    event_get(e, "SourceImage"), event_get(e, "GrantedAccess"));
+	          (const char *const[]){"lsass.exe", NULL})) {
+		const char *trace = event_get(e, "CallTrace");
+		const char *src = event_get(e, "SourceImage");
+		const char *access = event_get(e, "GrantedAccess");
+		/* a dump through the debugging libraries; or memory read
+		 * (0x10 VM_READ with query rights, Mimikatz's masks) by code
+		 * not in any module (UNKNOWN frames: injected or reflective)
+		 * or by a program from an odd folder; Defender and the
+		 * system's own readers are not this */
+		bool dump = detect_any(
+		    trace, (const char *const[]){"dbghelp", "dbgcore",
+		                                 "comsvcs", NULL});
+		bool reads = detect_any(
+		    access, (const char *const[]){"0x1010", "0x1410", "0x1438",
+		                                  "0x143a", "0x1fffff", NULL});
+		bool unbacked = detect_has(trace, "UNKNOWN(");
+		bool ours = detect_has(src, "\\Windows Defender\\") ||
+		            detect_has(src, "\\Windows\\System32\\");
+		if (dump ||
+		    (reads && !ours && (unbacked || detect_odd_image(src))))
+			add(c, "lsass-access", HC_NONE, HL_NOT_SEEN,
+			    SEV_CRITICAL, "%s read LSASS memory (access %s%s)",
+			    src, access,
+			    dump       ? ", through a dump library"
+			    : unbacked ? ", from code in no module"
+			               : ", from an odd folder");
 		return;
 	}
 	/* registry writes (Sysmon 12, 13; Security 4657): the same ways

@@ -291,6 +291,31 @@ static const struct {
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
+    {"Mimikatz reads LSASS (Sysmon 10, unbacked frames)",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 10,
+         4,
+         "<EventData>" D("SourceImage", "C:\\Users\\adm\\m64.exe")
+             D("TargetImage",
+               "C:\\Windows\\system32\\lsass.exe") D("GrantedAccess", "0x1010")
+                 D("CallTrace", "C:\\Windows\\SYSTEM32\\ntdll.dll+9d4c4|"
+                                "UNKNOWN(00000000004F1A2B)") "</EventData>")},
+     "lsass-access",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Defender reads LSASS (Sysmon 10)",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 10,
+         4,
+         "<EventData>" D(
+             "SourceImage",
+             "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform"
+             "\\4.18.2111.5-0\\MsMpEng.exe")
+             D("TargetImage",
+               "C:\\Windows\\system32\\lsass.exe") D("GrantedAccess", "0x1410")
+                 D("CallTrace", "C:\\Windows\\SYSTEM32\\ntdll.dll+9d4c4|"
+                                "UNKNOWN(00007FF8A1B2C3D4)") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"w3wp starts cmd (4688 of Server 2012 R2: no parent name)",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
          "<EventData>" D("NewProcessId", "0x1a2c")
