@@ -476,6 +476,48 @@ static void script_checks(struct evctx *c, const char *text, const char *id,
 		    "%s is obfuscated (escape characters, character codes or "
 		    "XOR): %.200s",
 		    where, text);
+	{
+		/* offensive frameworks by their own names (PowerSploit,
+		 * Nishang, Empire, Invoke-TheHash, SharpHound) and AMSI
+		 * switched off: nothing an administrator types */
+		static const char *const tools[] = {
+		    "invoke-mimikatz",
+		    "sekurlsa::",
+		    "lsadump::",
+		    "kerberos::golden",
+		    "invoke-reflectivepeinjection",
+		    "invoke-shellcode",
+		    "invoke-dllinjection",
+		    "out-minidump",
+		    "get-gpppassword",
+		    "invoke-kerberoast",
+		    "invoke-tokenmanipulation",
+		    "invoke-ninjacopy",
+		    "invoke-smbexec",
+		    "invoke-wmiexec",
+		    "invoke-thehash",
+		    "get-keystrokes",
+		    "invoke-bloodhound",
+		    "invoke-rubeus",
+		    "amsiinitfailed",
+		    "amsiscanbuffer",
+		    NULL};
+		for (size_t k = 0; tools[k]; k++)
+			if (detect_has(text, tools[k])) {
+				bool creds =
+				    k < 4 || detect_has(tools[k], "dump") ||
+				    detect_has(tools[k], "kerberoast") ||
+				    detect_has(tools[k], "gpppassword");
+				add(c, "offensive-powershell", HC_NONE,
+				    HL_NOT_SEEN,
+				    creds ? SEV_CRITICAL : SEV_HIGH,
+				    "%s runs %s (an attack framework's own "
+				    "name)"
+				    ": %.300s",
+				    where, tools[k], text);
+				break;
+			}
+	}
 	if (detect_has(text, "comsvcs") && detect_has(text, "minidump"))
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "%s dumps process memory: %.300s", where, text);

@@ -455,6 +455,26 @@ static const struct {
      "service-installed",
      HC_NONE,
      HL_NOT_SEEN},
+    {"Invoke-Mimikatz in a script block",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText",
+               "Invoke-Mimikatz -Command '\"sekurlsa::logonpasswords\"'")
+                 D("ScriptBlockId", "b5") "</EventData>")},
+     "offensive-powershell",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"an admin reading the AMSI documentation's cmdlet names",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText",
+               "Get-MpComputerStatus | Select AMServiceEnabled")
+                 D("ScriptBlockId", "b6") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"an admin's script block",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,
