@@ -116,6 +116,10 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	         (h->verdict[HC_34473] >= HL_EXPLOITED) +
 	         (h->verdict[HC_41040] >= HL_EXPLOITED ||
 	          h->verdict[HC_41080] >= HL_EXPLOITED);
+	/* an attack framework's credential theft in a script block */
+	for (i = 0; i < h->nf && !lsass; i++)
+		lsass = !strcmp(h->f[i].kind, "offensive-powershell") &&
+		        h->f[i].sev == SEV_CRITICAL;
 	if ((lsass && doors) || tools || chains >= 2)
 		step(st, "Rebuild this server rather than clean it: %s",
 		     lsass && doors

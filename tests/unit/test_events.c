@@ -3,6 +3,7 @@
  * benign look-alikes it must leave at low or informational. */
 #include "hunt/detect.h"
 #include "hunt/event.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "check.h"
 #include <stdio.h>
@@ -525,12 +526,35 @@ static void joined(void)
 	hunt_release(&h);
 }
 
+/* Credential theft named in a script block asks for every credential to
+ * be reset, as a dumped LSASS does. */
+static void creds_reset(void)
+{
+	static const char *const x[] = {
+	    EV("Microsoft-Windows-PowerShell",
+	       "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+	       "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+	           D("ScriptBlockText", "Invoke-Mimikatz -DumpCreds")
+	               D("ScriptBlockId", "c1") "</EventData>")};
+	struct hunt h = {.root = "t"};
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	detect_event_records(&h, "PowerShell.evtx", x, 1);
+	hunt_correlate(&h);
+	CHECK(hunt_report_json(&h, &b) == 0);
+	CHECK(b.p && strstr(b.p, "Reset every credential used on this server"));
+	buf_release(&b);
+	hunt_release(&h);
+}
+
 int main(void)
 {
 	size_t i;
 
 	reader();
 	joined();
+	creds_reset();
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct hunt h = {.root = "t"};
 		const char *const *x = cases[i].xml;
