@@ -655,6 +655,12 @@ static void registry_write(struct evctx *c, const char *key, const char *val,
 	         (detect_has(val, "0x00000001") || !strcmp(val, "1")))
 		add(c, "wdigest-enabled", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "WDigest set to keep clear-text passwords (%s)", key);
+	else if (detect_has(key, "\\SAM\\Domains\\Account\\Users\\Names\\") &&
+	         !deleted && strlen(leaf) > 1 && leaf[strlen(leaf) - 1] == '$')
+		add(c, "hidden-account", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "local account %s made, named to hide from \"net user\": "
+		    "%s",
+		    leaf, key);
 	else if (detect_has(key, "\\TaskCache\\Tree\\") &&
 	         (!strcasecmp(leaf, "SD") || !strcasecmp(leaf, "Index")) &&
 	         deleted)
@@ -860,11 +866,17 @@ static void one_event(struct evctx *c)
 		return;
 	}
 	if (id == 4720 && detect_has(prov, "Security-Auditing")) {
-		add(c, "account-created", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM,
-		    "account %s\\%s created by %s",
-		    event_get(e, "TargetDomainName"),
-		    event_get(e, "TargetUserName"),
-		    event_get(e, "SubjectUserName"));
+		const char *user = event_get(e, "TargetUserName");
+		size_t len = strlen(user);
+		/* a user named like a computer account ($) is left out of
+		 * "net user"; computers are created with 4741, not 4720 */
+		bool hidden = len > 1 && user[len - 1] == '$';
+		add(c, hidden ? "hidden-account" : "account-created", HC_NONE,
+		    HL_NOT_SEEN, hidden ? SEV_HIGH : SEV_MEDIUM,
+		    "account %s\\%s created by %s%s",
+		    event_get(e, "TargetDomainName"), user,
+		    event_get(e, "SubjectUserName"),
+		    hidden ? " (named to hide from \"net user\")" : "");
 		return;
 	}
 	if ((id == 4728 || id == 4732 || id == 4756) &&

@@ -149,10 +149,23 @@ static void on_line(void *arg, char **f, int n)
 		if (at >= 0)
 			snprintf(c->task_key, sizeof c->task_key, "%s",
 			         f[1] + at + 15);
-		if (detect_has(f[1], "SAM\\Domains\\Account\\Users\\Names\\"))
-			add(c, "local-account", SEV_INFO,
-			    "local account %s (its key last written %s)",
-			    strrchr(f[1], '\\') + 1, c->when);
+		if (detect_has(f[1], "SAM\\Domains\\Account\\Users\\Names\\")) {
+			const char *name = strrchr(f[1], '\\') + 1;
+			size_t len = strlen(name);
+			/* a name ending in $ is left out of "net user":
+			 * a local account hidden so (computer accounts
+			 * live in the directory, not in a SAM) */
+			if (len > 1 && name[len - 1] == '$')
+				add(c, "hidden-account", SEV_HIGH,
+				    "local account %s is named to hide from "
+				    "\"net user\" (its key last written %s)",
+				    name, c->when);
+			else
+				add(c, "local-account", SEV_INFO,
+				    "local account %s (its key last written "
+				    "%s)",
+				    name, c->when);
+		}
 	} else if (n >= 5 && !strcmp(f[0], "V")) {
 		on_value(c, f[1], f[2], f[4]);
 	} else if (n >= 4 && !strcmp(f[0], "S")) {

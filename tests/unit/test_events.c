@@ -456,6 +456,22 @@ static const struct {
      "service-installed",
      HC_NONE,
      HL_NOT_SEEN},
+    {"an account named to hide (4720)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4720, 0,
+         "<EventData>" D("TargetUserName", "svc$") D("TargetDomainName", "EX01")
+             D("SubjectUserName", "EX01$") "</EventData>")},
+     "hidden-account",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a hidden account's key made (Sysmon 12)",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 12,
+         4,
+         "<EventData>" D("EventType", "CreateKey")
+             D("TargetObject", "HKLM\\SAM\\SAM\\Domains\\Account\\Users"
+                               "\\Names\\hideme$") "</EventData>")},
+     "hidden-account",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"Invoke-Mimikatz in a script block",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,

@@ -59,7 +59,7 @@ static const struct {
     {"a Windows service",
      "K\t" SVC "\\\\W32Time\t2021-03-04T00:00:00Z\n"
      "V\t" SVC "\\\\W32Time\tImagePath\t2\t%SystemRoot%\\\\system32\\\\svchost."
-               "exe -k LocalService\n",
+     "exe -k LocalService\n",
      NULL},
     {"WDigest on",
      "K\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\t\n"
@@ -95,6 +95,14 @@ static const struct {
      "K\tRoot\\\\InventoryApplicationFile\\\\v.exe|1\t2021-03-04T00:00:00Z\n"
      "V\tRoot\\\\InventoryApplicationFile\\\\v.exe|1\tLowerCaseLongPath\t1\t"
      "c:\\\\program files\\\\veeam\\\\v.exe\n",
+     NULL},
+    {"a local account hidden from net user",
+     "K\tSAM\\\\Domains\\\\Account\\\\Users\\\\Names\\\\support$\t"
+     "2021-03-05T02:00:00Z\n",
+     "hidden-account"},
+    {"a local account",
+     "K\tSAM\\\\Domains\\\\Account\\\\Users\\\\Names\\\\backup\t"
+     "2021-03-05T02:00:00Z\n",
      NULL},
     {"malformed lines",
      "K\nV\t\t\nS\tx\n\\\\\t\t\t\t\t\t\nK\t\\\\TaskCache\\\\Tree\\\\\n", NULL},
