@@ -35,6 +35,11 @@ void detect_hive_via(struct hunt *h, const char *verb, int fd, const char *rel);
  * installed properly lives (users, ProgramData, temp, inetpub ...) or an
  * interpreter with its script (cmd /c, powershell, mshta, rundll32 ...). */
 bool detect_odd_image(const char *s);
+/* Whether every path in s (a command line, a task's actions) lies in
+ * Windows' own folders (System32, SysWOW64) and s has no odd folder,
+ * download or encoded command: Windows' own tasks running its own
+ * scripts. False when s names no path at all. */
+bool detect_windows_own(const char *s);
 /* s contains needle, in any ASCII case (view_find_ci); s contains any of
  * the NULL-terminated list. */
 bool detect_has(const char *s, const char *needle);

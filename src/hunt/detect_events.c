@@ -313,6 +313,58 @@ bool detect_odd_image(const char *s)
 	       named(prog, interpreters);
 }
 
+bool detect_windows_own(const char *s)
+{
+	static const char *const homes[] = {
+	    "%windir%\\system32\\",     "%systemroot%\\system32\\",
+	    "c:\\windows\\system32\\",  "%windir%\\syswow64\\",
+	    "%systemroot%\\syswow64\\", "c:\\windows\\syswow64\\",
+	    "\\systemroot\\system32\\", NULL};
+	static const char *const markers[] = {
+	    "http://",        "https://", " -enc",     "frombase64string",
+	    "downloadstring", "iex",      "%comspec%", NULL};
+	const char *p = s;
+	bool any = false;
+
+	if (detect_any(s, odd_places) || detect_any(s, markers))
+		return false;
+	while (*p) {
+		char tok[600];
+		size_t n = 0;
+		while (*p && strchr(" \t\"'<>,;=()", *p))
+			p++;
+		while (*p && !strchr(" \t\"'<>,;=()", *p)) {
+			if (n + 1 < sizeof tok)
+				tok[n++] = *p;
+			p++;
+		}
+		tok[n] = '\0';
+		if (!strchr(tok, '\\'))
+			continue;
+		any = true;
+		bool home = false;
+		for (int k = 0; homes[k] && !home; k++)
+			home = !strncasecmp(tok, homes[k], strlen(homes[k]));
+		if (!home)
+			return false;
+	}
+	return any;
+}
+
+/* A task's actions (4698's TaskContent): from its first <Exec> to its
+ * last </Exec>, "" when it has none. */
+static void task_exec(const char *xml, char *out, size_t cap)
+{
+	const char *a = strstr(xml, "<Exec>"), *b = NULL, *q;
+
+	for (q = a; q && (q = strstr(q, "</Exec>")); q += 7)
+		b = q;
+	if (!a || !b || b < a)
+		out[0] = '\0';
+	else
+		snprintf(out, cap, "%.*s", (int)(b - a), a);
+}
+
 static bool odd_image(const char *img)
 {
 	return detect_odd_image(img);
@@ -894,13 +946,18 @@ static void one_event(struct evctx *c)
 	}
 	if (id == 4698 && detect_has(prov, "Security-Auditing")) {
 		const char *content = event_get(e, "TaskContent");
+		char exec[2048];
+		task_exec(content, exec, sizeof exec);
+		/* Windows' own tasks run its interpreters on its own scripts
+		 * (Server Manager's cscript ... calluxxprovider.vbs) */
 		bool odd =
-		    detect_any(content, commands) ||
-		    detect_any(content, odd_places) ||
-		    detect_any_ext(content,
-		                   (const char *const[]){
-		                       ".ps1", ".bat", ".cmd", ".vbs", ".vbe",
-		                       ".js", ".jse", ".wsf", ".hta", NULL});
+		    !detect_windows_own(exec) &&
+		    (detect_any(content, commands) ||
+		     detect_any(content, odd_places) ||
+		     detect_any_ext(content,
+		                    (const char *const[]){
+		                        ".ps1", ".bat", ".cmd", ".vbs", ".vbe",
+		                        ".js", ".jse", ".wsf", ".hta", NULL}));
 		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
 		    odd ? SEV_HIGH : SEV_INFO, "scheduled task %s created%s",
 		    event_get(e, "TaskName"),

@@ -77,7 +77,8 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 		return;
 	}
 	if (detect_has(key, "\\TaskCache\\Tasks\\") &&
-	    !strcasecmp(name, "Actions") && detect_odd_image(data))
+	    !strcasecmp(name, "Actions") && detect_odd_image(data) &&
+	    !detect_windows_own(data))
 		add(c, "task-action", SEV_HIGH,
 		    "scheduled task %s runs a command or a program in an odd "
 		    "folder: %.400s",

@@ -192,6 +192,21 @@ static const struct {
      "task-created",
      HC_NONE,
      HL_NOT_SEEN},
+    {"Windows' own task (Server Manager's cscript)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D(
+             "TaskName",
+             "\\Microsoft\\Windows\\Server Manager\\CleanupOldPerfLogs")
+             D("TaskContent",
+               "&lt;URI&gt;\\Microsoft\\Windows\\Server Manager"
+               "\\CleanupOldPerfLogs&lt;/URI&gt;&lt;Exec&gt;&lt;Command&gt;"
+               "%systemroot%\\system32\\cscript.exe&lt;/Command&gt;"
+               "&lt;Arguments&gt;/B /nologo %systemroot%\\system32"
+               "\\calluxxprovider.vbs $(Arg0) $(Arg1) $(Arg2)&lt;/"
+               "Arguments&gt;&lt;/Exec&gt;") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"a legitimate task",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
          "<EventData>" D("TaskName", "\\Backup nightly") D(

