@@ -498,32 +498,71 @@ static const char *const runs[] = {"iex",
                                    "regsvr32",
                                    NULL};
 
+/* A script block folded to lower case once (ASCII, as view_find_ci
+ * folds), so that each of the forty words sought in it is one memmem
+ * rather than a case-blind search: a third of reading a log of long
+ * script blocks went to those searches. Without the memory for the
+ * copy, the words are sought case-blind in the text itself. */
+struct lowtext {
+	const char *text;
+	size_t n;
+	char *low; /* NULL: no copy */
+};
+
+static unsigned char ascii_fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static bool lhas(const struct lowtext *t, const char *word)
+{
+	char w[64];
+	size_t m = strlen(word), i;
+
+	if (!t->low || m >= sizeof w || m == 0)
+		return detect_has(t->text, word);
+	for (i = 0; i < m; i++)
+		w[i] = (char)ascii_fold((unsigned char)word[i]);
+	return memmem(t->low, t->n, w, m) != NULL;
+}
+
+static bool lany(const struct lowtext *t, const char *const *list)
+{
+	for (; *list; list++)
+		if (lhas(t, *list))
+			return true;
+	return false;
+}
+
 static void script_checks(struct evctx *c, const char *text, const char *id,
                           int parts)
 {
 	struct view v = view_of(text);
 	size_t ticks = 0, i, n = strlen(text);
 	char where[120];
+	struct lowtext t = {text, n, malloc(n + 1)};
+
+	if (t.low)
+		for (i = 0; i <= n; i++)
+			t.low[i] = (char)ascii_fold((unsigned char)text[i]);
 
 	snprintf(where, sizeof where, "script block %s%s", id,
 	         parts > 1 ? " (joined from its parts)" : "");
 	/* a download that is run (an admin fetching a file to disk is not
 	 * one), or a shell over a socket */
-	if (detect_any(text, cradles) && detect_any(text, runs))
+	if (lany(&t, cradles) && lany(&t, runs))
 		add(c, "download-cradle", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s downloads and runs code or opens a shell: %.300s",
 		    where, text);
-	else if (detect_has(text, "frombase64string") &&
-	         (detect_has(text, "iex") ||
-	          detect_has(text, "invoke-expression")))
+	else if (lhas(&t, "frombase64string") &&
+	         (lhas(&t, "iex") || lhas(&t, "invoke-expression")))
 		add(c, "encoded-script", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s runs decoded text: %.300s", where, text);
 	for (i = 0; i < n; i++)
 		ticks += text[i] == '`' || text[i] == '^';
 	if (n > 200 &&
-	    (ticks * 20 > n ||
-	     (detect_has(text, "[char]") && detect_has(text, "-join")) ||
-	     detect_has(text, "-bxor")))
+	    (ticks * 20 > n || (lhas(&t, "[char]") && lhas(&t, "-join")) ||
+	     lhas(&t, "-bxor")))
 		add(c, "obfuscated-script", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s is obfuscated (escape characters, character codes or "
 		    "XOR): %.200s",
@@ -555,7 +594,7 @@ static void script_checks(struct evctx *c, const char *text, const char *id,
 		    "amsiscanbuffer",
 		    NULL};
 		for (size_t k = 0; tools[k]; k++)
-			if (detect_has(text, tools[k])) {
+			if (lhas(&t, tools[k])) {
 				bool creds =
 				    k < 4 || detect_has(tools[k], "dump") ||
 				    detect_has(tools[k], "kerberoast") ||
@@ -570,16 +609,16 @@ static void script_checks(struct evctx *c, const char *text, const char *id,
 				break;
 			}
 	}
-	if (detect_has(text, "comsvcs") && detect_has(text, "minidump"))
+	if (lhas(&t, "comsvcs") && lhas(&t, "minidump"))
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "%s dumps process memory: %.300s", where, text);
 	/* Exchange cmdlets typed into PowerShell */
-	if (detect_has(text, "MailboxExportRequest") ||
-	    detect_has(text, "ManagementRoleAssignment") ||
-	    detect_has(text, "TransportAgent") ||
-	    detect_has(text, "VirtualDirectory"))
+	if (lhas(&t, "MailboxExportRequest") ||
+	    lhas(&t, "ManagementRoleAssignment") ||
+	    lhas(&t, "TransportAgent") || lhas(&t, "VirtualDirectory"))
 		detect_cmdlet_text(c->h, c->path, c->e->record_id, c->e->time,
 		                   v, false);
+	free(t.low);
 }
 
 static void free_block(struct evctx *c, size_t i)

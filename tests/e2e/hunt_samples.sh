@@ -108,4 +108,18 @@ for d in with alone; do
 	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(json.dumps([r["findings"], r["notes"]], sort_keys=True))' "$TMP/e-$d.json" >"$TMP/e-$d.got"
 done
 cmp -s "$TMP/e-with.got" "$TMP/e-alone.got" || fail "exhunt-read and exhunt read the edited log differently"
+# exhunt-read also converts libevtx's ASCII UTF-16 text itself
+# (src/reader/una.c): every record of every sample, read by exhunt-read
+# and by exhunt (the library's own conversion), byte for byte. Standard
+# output goes through cat: the readers may create no file.
+for s in libuna_utf8_string_size_from_utf16_stream libuna_utf8_string_with_index_copy_from_utf16_stream; do
+	grep -q " T $s\$" "$TMP/helper.syms" || fail "exhunt-read does not export $s for libevtx"
+done
+for f in "$S"/evtx/*.evtx "$TMP/edited/edited.evtx"; do
+	"$HELPER" __read-evtx 1 <"$f" 2>/dev/null | cat >"$TMP/r-with.out"
+	"$EXHUNT" __read-evtx 1 <"$f" 2>/dev/null | cat >"$TMP/r-alone.out"
+	grep -q '^S' "$TMP/r-with.out" || fail "exhunt-read gave no summary for $(basename "$f")"
+	cmp -s "$TMP/r-with.out" "$TMP/r-alone.out" ||
+		fail "exhunt-read and exhunt give different records for $(basename "$f")"
+done
 pass
