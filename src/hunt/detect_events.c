@@ -323,10 +323,21 @@ bool detect_windows_own(const char *s)
 	static const char *const markers[] = {
 	    "http://",        "https://", " -enc",     "frombase64string",
 	    "downloadstring", "iex",      "%comspec%", NULL};
+	/* Windows' own tasks never start a shell or PowerShell, and the
+	 * only scripts they run are these; a script of any other name in
+	 * System32 was put there (by an administrator, or an intruder) */
+	static const char *const shells[] = {"cmd.exe", "cmd /", "powershell",
+	                                     "pwsh",    "mshta", NULL};
+	static const char *const scripts[] = {".ps1", ".psm1", ".bat", ".cmd",
+	                                      ".vbs", ".vbe",  ".js",  ".jse",
+	                                      ".wsf", ".hta",  NULL};
+	static const char *const own_scripts[] = {
+	    "\\calluxxprovider.vbs", "\\gathernetworkinfo.vbs", NULL};
 	const char *p = s;
 	bool any = false;
 
-	if (detect_any(s, odd_places) || detect_any(s, markers))
+	if (detect_any(s, odd_places) || detect_any(s, markers) ||
+	    detect_any(s, shells))
 		return false;
 	while (*p) {
 		char tok[600];
@@ -341,6 +352,9 @@ bool detect_windows_own(const char *s)
 		tok[n] = '\0';
 		if (!strchr(tok, '\\'))
 			continue;
+		if (detect_any_ext(tok, scripts) &&
+		    !detect_any(tok, own_scripts))
+			return false;
 		any = true;
 		bool home = false;
 		for (int k = 0; homes[k] && !home; k++)

@@ -207,6 +207,28 @@ static const struct {
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
+    {"a task running a batch file dropped into System32",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D("TaskName", "\\Microsoft\\Windows\\Maint")
+             D("TaskContent", "&lt;Exec&gt;&lt;Command&gt;C:\\Windows\\System32"
+                              "\\cmd.exe&lt;/Command&gt;&lt;Arguments&gt;/c "
+                              "C:\\Windows"
+                              "\\System32\\svc.bat&lt;/Arguments&gt;&lt;/"
+                              "Exec&gt;") "</EventData>")},
+     "task-created",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a task running cscript on a script of another name in System32",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D("TaskName", "\\Microsoft\\Windows\\Perf")
+             D("TaskContent",
+               "&lt;Exec&gt;&lt;Command&gt;%systemroot%\\system32"
+               "\\cscript.exe&lt;/Command&gt;&lt;Arguments&gt;/B "
+               "%systemroot%\\system32\\perfsync.vbs&lt;/Arguments&gt;"
+               "&lt;/Exec&gt;") "</EventData>")},
+     "task-created",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"a legitimate task",
      {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
          "<EventData>" D("TaskName", "\\Backup nightly") D(

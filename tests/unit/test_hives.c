@@ -106,6 +106,24 @@ static const struct {
      "%systemroot%\\\\system32\\\\calluxxprovider.vbs $(Arg0) $(Arg1) "
      "$(Arg2)\n",
      NULL},
+    {"a task running PowerShell on a script in System32",
+     "K\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A4}\t\n"
+     "V\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A4}"
+     "\tActions\t3\t"
+     "%windir%\\\\system32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe "
+     "-ep bypass -File %windir%\\\\system32\\\\wupd.ps1\n",
+     "task-action"},
+    {"Windows' own network trace task (gatherNetworkInfo.vbs)",
+     "K\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A5}\t\n"
+     "V\tMicrosoft\\\\Windows "
+     "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A5}"
+     "\tActions\t3\t"
+     "%windir%\\\\system32\\\\cscript.exe /B /nologo "
+     "%windir%\\\\system32\\\\gatherNetworkInfo.vbs\n",
+     NULL},
     {"a task running cscript on a script in ProgramData",
      "K\tMicrosoft\\\\Windows "
      "NT\\\\CurrentVersion\\\\Schedule\\\\TaskCache\\\\Tasks\\\\{A2}\t\n"
