@@ -115,6 +115,10 @@
 /* A PowerShell script block split over 4104 events: parts kept until the
  * last arrives, per file (bytes across open blocks, and blocks). */
 #define LIM_SCRIPT_BLOCK_BYTES (16u << 20)
+/* The script a PowerShell -EncodedCommand holds, decoded: a Windows
+ * command line has at most 32,767 characters, so its Base64 of UTF-16
+ * at most about 12,000 */
+#define LIM_ENCODED_COMMAND (32u << 10)
 #define LIM_SCRIPT_BLOCKS 4096
 /* Event record ids remembered per log to drop recovered copies of
  * records already read (8 bytes each, at most half full). */

