@@ -216,7 +216,36 @@ struct evctx {
 	uint64_t *ids;
 	size_t nids, capids;
 	unsigned long duplicates;
+	/* hashes of PowerShell texts checked (TEXT_SLOTS, 0: empty) */
+	uint64_t *texts;
 };
+
+#define TEXT_SLOTS 4096
+
+/* Whether text was checked already in this log; remembers it if not.
+ * A full neighbourhood forgets nothing and remembers nothing (the text
+ * is checked again: a repeated finding, never a lost one). */
+static bool seen_text(struct evctx *c, const char *text)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i, k;
+
+	for (const char *p = text; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h += !h;
+	if (!c->texts && !(c->texts = calloc(TEXT_SLOTS, sizeof *c->texts)))
+		return false;
+	for (k = 0, i = h & (TEXT_SLOTS - 1); k < 16;
+	     k++, i = (i + 1) & (TEXT_SLOTS - 1)) {
+		if (c->texts[i] == h)
+			return true;
+		if (!c->texts[i]) {
+			c->texts[i] = h;
+			return false;
+		}
+	}
+	return false;
+}
 
 /* Open addressing on record ids (never 0 here: 0 means empty). false
  * when the id was there already. Past LIM_EVENT_IDS the set stops
@@ -713,8 +742,10 @@ static bool encoded_command(const char *cmdline, char *out, size_t cap)
 static void command_checks(struct evctx *c, const char *image,
                            const char *cmdline)
 {
-	static const char *const ps[] = {"powershell.exe", "pwsh.exe",
-	                                 "powershell_ise.exe", NULL};
+	/* a logged host line may name the program without .exe */
+	static const char *const ps[] = {
+	    "powershell.exe", "pwsh.exe", "powershell_ise.exe",
+	    "powershell",     "pwsh",     NULL};
 	char where[200];
 	bool web = detect_has(cmdline, "http://") ||
 	           detect_has(cmdline, "https://") ||
@@ -972,6 +1003,41 @@ static void one_event(struct evctx *c)
 		                   view_of(text), id == 6);
 		return;
 	}
+	/* PowerShell's other logs, which servers keep without script block
+	 * logging: Windows PowerShell 400 names the host's command line
+	 * (an -EncodedCommand there is decoded and checked); its 800 and
+	 * the operational log's 4103 (module logging) hold the pipeline's
+	 * text and the commands it ran. The same text logged again (800 per
+	 * command of one pipeline) is checked once. */
+	if ((id == 400 || id == 800) && !strcasecmp(prov, "PowerShell")) {
+		for (int i = 0; i < e->nv; i++) {
+			const char *v = e->v[i].value;
+			const char *h = after(v, "HostApplication=");
+			if (h[0]) {
+				char line[4096], prog[512];
+				size_t n = strcspn(h, "\r\n");
+				snprintf(line, sizeof line, "%.*s", (int)n, h);
+				program_of(line, prog, sizeof prog);
+				if (!seen_text(c, line))
+					command_checks(c, prog, line);
+			} else if (id == 800 && v[0] && !seen_text(c, v)) {
+				/* the pipeline's text, the details */
+				text_checks(c, v,
+				            "a PowerShell pipeline (Windows "
+				            "PowerShell log, 800)",
+				            true);
+			}
+		}
+		return;
+	}
+	if (id == 4103 && detect_has(prov, "PowerShell")) {
+		const char *p = event_get(e, "Payload");
+		if (p[0] && !seen_text(c, p))
+			text_checks(c, p,
+			            "a PowerShell command's module log (4103)",
+			            true);
+		return;
+	}
 	if (id == 4104 && detect_has(prov, "PowerShell")) {
 		script_block(c);
 		return;
@@ -1205,6 +1271,8 @@ static void finish(struct evctx *c)
 {
 	free(c->started);
 	c->started = NULL;
+	free(c->texts);
+	c->texts = NULL;
 	while (c->nblocks)
 		finish_block(c, 0, true);
 	free(c->blocks);

