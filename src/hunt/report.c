@@ -134,6 +134,24 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		step(st, "Reset the passwords of the accounts that logged on "
 		         "to this server or ran Exchange cmdlets since the "
 		         "first trace: a web shell runs as SYSTEM");
+	/* a logon page that kept or sent the passwords typed into it: every
+	 * user who signed in through it since it was planted is exposed */
+	{
+		const char *since = NULL;
+		for (i = 0; i < h->nf; i++)
+			if (!strcmp(h->f[i].kind, "webshell") &&
+			    strstr(h->f[i].detail, "[harvester]") &&
+			    (!since || (h->f[i].time[0] &&
+			                strcmp(h->f[i].time, since) < 0)))
+				since = h->f[i].time;
+		if (since)
+			step(st,
+			     "Reset the password of every user who signed in "
+			     "to Outlook on the web or the ECP on this server "
+			     "since %s: a page here kept or sent the passwords "
+			     "typed into it",
+			     since[0] ? since : "the page appeared");
+	}
 	if (exploited || doors)
 		step(st,
 		     "Look for persistence: new accounts and group "

@@ -64,6 +64,9 @@ enum feat {
 	F_NATIVE_RUN,    /* a thread, APC or function pointer started there */
 	F_DBCONNSTR,     /* a connection string put together from pieces */
 	F_DBEXEC,        /* a database command run */
+	F_SEND,          /* data sent out: a web request, a mail */
+	F_CRED_OUT,      /* a password field near a file write or a send
+	                  * (computed) */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
 	F_DER,           /* container: DER certificate request */
 	F_COUNT,
@@ -75,8 +78,10 @@ struct pat {
 	const char *s;
 	int feat;    /* enum feat, or -1 for file operations */
 	int fileop;  /* index of the file operation (feat == -1) */
-	int window;  /* 1: check a request source is in the call's arguments;
-	              * 2: a form control's text (F_PROC_CTRL) */
+	int window;  /* 1: check a request source is in the call's arguments
+	              * (and, for a file write, a password field near it);
+	              * 2: a form control's text (F_PROC_CTRL);
+	              * 3: a password field near it (F_CRED_OUT) */
 };
 
 /* A pattern that starts a word: the byte before it may not continue an
@@ -298,6 +303,20 @@ static const struct pat pats[] = {
     {"ntcreatethreadex", F_NATIVE_RUN, 0, 0},
     {"queueuserapc", F_NATIVE_RUN, 0, 0},
     {"getdelegateforfunctionpointer", F_NATIVE_RUN, 0, 0},
+    /* Data sent out of the server: with a password field near, the
+     * passwords users type leave with it (a harvester in a logon page) */
+    {".uploadstring(", F_SEND, 0, 3},
+    {".uploadvalues(", F_SEND, 0, 3},
+    {".uploaddata(", F_SEND, 0, 3},
+    {".downloadstring(", F_SEND, 0, 3},
+    {"webrequest.create(", F_SEND, 0, 3},
+    {"httpclient(", F_SEND, 0, 3},
+    {".postasync(", F_SEND, 0, 3},
+    {"smtpclient(", F_SEND, 0, 3},
+    {"serverxmlhttp", F_SEND, 0, 3},
+    {"winhttp.winhttprequest", F_SEND, 0, 3},
+    {"cdo.message", F_SEND, 0, 3},
+    {".opentextfile(", F_SEND, 0, 3},
     {"rtlcreateuserthread", F_NATIVE_RUN, 0, 0},
     /* A connection string assembled in the page (a password or a
      * server concatenated in) or taken from the request, and a command
@@ -396,10 +415,10 @@ static void table_build(void)
 const char *shell_family_name(enum shell_family f)
 {
 	static const char *const names[SF_COUNT] = {
-	    "none",     "chopper",   "command", "loader",
-	    "compiler", "xsl",       "tunnel",  "filemanager",
-	    "uploader", "config",    "oabdump", "embedded-loader",
-	    "database", "shellcode",
+	    "none",     "chopper",   "command",   "loader",
+	    "compiler", "xsl",       "tunnel",    "filemanager",
+	    "uploader", "config",    "oabdump",   "embedded-loader",
+	    "database", "shellcode", "harvester",
 	};
 	return (unsigned)f < SF_COUNT ? names[f] : "none";
 }
@@ -901,11 +920,39 @@ static bool control_text_follows(const uint8_t *t, const uint8_t *gap, size_t n,
 	return false;
 }
 
+/* Whether a password field is named within PW_SPAN bytes of the
+ * canonical text on either side of at: a request field or form control
+ * called password, passwd, pwd or pass. The windows looked at, over the
+ * whole file, cost at most *budget bytes (linear in the input). */
+#define PW_SPAN 600
+static bool password_near(const uint8_t *t, size_t n, size_t at, size_t *budget)
+{
+	static const char *const names[] = {"[\"password\"]", "(\"password\")",
+	                                    "['password']",   "('password')",
+	                                    "[\"passwd\"]",   "(\"passwd\")",
+	                                    "[\"pwd\"]",      "(\"pwd\")",
+	                                    "[\"pass\"]",     "(\"pass\")",
+	                                    "password.text",  "pass.text",
+	                                    "password.value", NULL};
+	size_t lo = at > PW_SPAN ? at - PW_SPAN : 0;
+	size_t hi = n - at > PW_SPAN ? at + PW_SPAN : n;
+	size_t k;
+
+	if (*budget < hi - lo)
+		return false;
+	*budget -= hi - lo;
+	for (k = 0; names[k]; k++)
+		if (memmem(t + lo, hi - lo, names[k], strlen(names[k])))
+			return true;
+	return false;
+}
+
 static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
                        struct feats *fs)
 {
 	size_t i;
 	struct window_work work = {8 * n + 4096, SIZE_MAX, false};
+	size_t pw_budget = 8 * n + 4096;
 
 	pthread_once(&table_once, table_build);
 	if (n < 2)
@@ -939,6 +986,12 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 					fs->feat |= BIT(F_PROC_CTRL);
 				continue;
 			}
+			if ((pt->window == 3 ||
+			     (pt->window == 1 && pt->feat < 0)) &&
+			    password_near(t, n, i, &pw_budget))
+				fs->feat |= BIT(F_CRED_OUT);
+			if (pt->window == 3)
+				continue;
 			if (pt->window &&
 			    request_follows(t, gap, n, i + len, 240,
 			                    pt->feat != F_EVAL, &work))
@@ -1383,6 +1436,11 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 	} else if (srv && HAS(F_SOCKETS) && src) {
 		fam = SF_TUNNEL;
 		what = "tunnel (reGeorg style): sockets driven by the request";
+	} else if (srv && src && HAS(F_CRED_OUT)) {
+		fam = SF_HARVESTER;
+		what = "credential harvester: the passwords users type are "
+		       "written to a file or sent out (a logon page with code "
+		       "added)";
 	} else if (srv && ((HAS(F_REQFILES) && HAS(F_SAVEAS)) ||
 	                   HAS(F_FILEWRITE_REQ))) {
 		fam = SF_UPLOADER;

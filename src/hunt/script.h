@@ -26,6 +26,7 @@ enum shell_family {
 	SF_LOADER_EMBEDDED, /* loads an assembly embedded in the page */
 	SF_DATABASE,  /* connects to a database the request names, runs SQL */
 	SF_SHELLCODE, /* allocates executable memory and runs code there */
+	SF_HARVESTER, /* stores or sends the passwords users type */
 	SF_COUNT,
 };
 

@@ -764,6 +764,38 @@ static void creds_reset(void)
 	hunt_release(&h);
 }
 
+/* A logon page that harvests passwords asks for every OWA and ECP
+ * user's password to be reset since it appeared; another web shell
+ * does not. */
+static void harvester_step(void)
+{
+	static const char *const details[] = {
+	    "credential harvester: ... [harvester]",
+	    "command runner: request data reaches a started process [command]"};
+	for (int k = 0; k < 2; k++) {
+		struct hunt h = {.root = "t"};
+		struct buf b;
+		struct finding *f =
+		    hunt_add(&h, "webshell", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+		             "owa/auth/logon.aspx", 0, details[k]);
+		CHECK(f != NULL);
+		if (f) {
+			f->backdoor = true;
+			snprintf(f->time, sizeof f->time,
+			         "2021-08-20T10:00:00Z");
+		}
+		buf_init(&b, 1 << 20);
+		CHECK(hunt_report_json(&h, &b) == 0);
+		CHECK(b.p && (strstr(b.p, "Reset the password of every user "
+		                          "who signed in to Outlook on the web "
+		                          "or the ECP on this server since "
+		                          "2021-08-20T10:00:00Z") != NULL) ==
+		                 (k == 0));
+		buf_release(&b);
+		hunt_release(&h);
+	}
+}
+
 int main(void)
 {
 	size_t i;
@@ -771,6 +803,7 @@ int main(void)
 	reader();
 	joined();
 	creds_reset();
+	harvester_step();
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct hunt h = {.root = "t"};
 		const char *const *x = cases[i].xml;

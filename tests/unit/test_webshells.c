@@ -228,9 +228,9 @@ static void one_sample(const char *family, const char *name,
 int main(void)
 {
 	static const char *const families[] = {
-	    "chopper",  "command",     "loader",   "compiler", "xsl",
-	    "tunnel",   "filemanager", "uploader", "config",   "oabdump",
-	    "database", "shellcode",   "clean",    NULL};
+	    "chopper",  "command",     "loader",    "compiler", "xsl",
+	    "tunnel",   "filemanager", "uploader",  "config",   "oabdump",
+	    "database", "shellcode",   "harvester", "clean",    NULL};
 	char dir[1024], path[2048];
 	int k, samples = 0;
 
