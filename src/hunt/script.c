@@ -1046,6 +1046,32 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 
 /* --- Feeding and judging -------------------------------------------- */
 
+/* Whether p names "password" in any case: a look at each 'w' or 'W'
+ * (memchr, rare in most text), where view_find_ci would stop at every
+ * 'p'. */
+static bool names_password(const uint8_t *p, size_t n)
+{
+	static const char word[] = "password";
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const uint8_t *q = p, *end = p + n;
+		while ((q = memchr(q, k ? 'W' : 'w', (size_t)(end - q)))) {
+			size_t at = (size_t)(q - p);
+			if (at >= 4 && n - at >= 4) {
+				size_t i;
+				for (i = 0; i < 8; i++)
+					if ((p[at - 4 + i] | 0x20) != word[i])
+						break;
+				if (i == 8)
+					return true;
+			}
+			q++;
+		}
+	}
+	return false;
+}
+
 static bool ci_find(const uint8_t *p, size_t n, const char *w)
 {
 	return view_find_ci((struct view){(const char *)p, n}, view_of(w)) >= 0;
@@ -1368,7 +1394,7 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 	/* Browser script (a .js file, a page's own <script>) is read whole
 	 * only when it names a password and a way to send: a keylogger
 	 * added to a logon page (F_CRED_BEACON, nothing else taken). */
-	if (!rc && ci_find(p, n, "password") &&
+	if (!rc && names_password(p, n) &&
 	    (ci_find(p, n, "xmlhttprequest") || ci_find(p, n, "fetch(") ||
 	     ci_find(p, n, "sendbeacon") || ci_find(p, n, "image("))) {
 		struct feats cf = {0, 0};
