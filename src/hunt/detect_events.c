@@ -582,6 +582,146 @@ static bool lany(const struct lowtext *t, const char *const *list)
 	return false;
 }
 
+/* Whether a Defender exclusion opens a door rather than spares
+ * Exchange's databases and logs (Microsoft's list of exclusions for
+ * Exchange names its own folders, its processes and data extensions):
+ * a folder attackers drop into or a whole drive, a script or program
+ * extension, or an interpreter. */
+static bool odd_exclusion(const char *v)
+{
+	static const char *const places[] = {"\\programdata",
+	                                     "\\users\\public",
+	                                     "\\windows\\temp",
+	                                     "\\appdata\\",
+	                                     "\\perflogs",
+	                                     "\\aspnet_client",
+	                                     "\\inetpub\\wwwroot",
+	                                     "%temp%",
+	                                     "%programdata%",
+	                                     "%public%",
+	                                     NULL};
+	/* Exchange's web folders, where its own exclusions never point */
+	static const char *const web[] = {"\\owa\\auth",
+	                                  "\\ecp\\auth",
+	                                  "\\httpproxy\\owa",
+	                                  "\\httpproxy\\ecp",
+	                                  "\\clientaccess\\owa",
+	                                  "\\clientaccess\\ecp",
+	                                  NULL};
+	static const char *const exts[] = {
+	    ".aspx", ".ashx", ".asmx", ".asp", ".ps1", ".bat", ".cmd",
+	    ".vbs",  ".js",   ".hta",  ".exe", ".dll", NULL};
+	static const char *const progs[] = {
+	    "powershell.exe", "pwsh.exe",     "cmd.exe",
+	    "rundll32.exe",   "regsvr32.exe", "mshta.exe",
+	    "wscript.exe",    "cscript.exe",  NULL};
+	size_t n = strlen(v);
+	char bare[8];
+
+	/* a whole drive: "C:\" or "C:" */
+	if ((n == 2 || n == 3) && v[1] == ':' && (n == 2 || v[2] == '\\'))
+		return true;
+	/* an extension given bare ("aspx") or with its dot */
+	snprintf(bare, sizeof bare, ".%s", v[0] == '.' ? v + 1 : v);
+	if (n <= 5 && detect_any_ext(bare, exts))
+		return true;
+	if (detect_any(v, web))
+		return true;
+	/* Microsoft's list: Exchange's own folders, the Office converter's
+	 * OICE_ folders in Windows\Temp */
+	if (detect_has(v, "\\exchange server\\") ||
+	    detect_has(v, "%exchangeinstallpath%") || detect_has(v, "\\oice_"))
+		return false;
+	return detect_any(v, places) || named(v, progs);
+}
+
+/* Defender switched off or told to look away: its own log (5001 and
+ * friends, 5007's exclusions), or PowerShell's Set/Add-MpPreference
+ * (text: a script block, a command line). */
+static void defender_text(struct evctx *c, const struct lowtext *t,
+                          const char *where)
+{
+	static const char *const off[] = {"-disablerealtimemonitoring",
+	                                  "-disableioavprotection",
+	                                  "-disablebehaviormonitoring",
+	                                  "-disablescriptscanning",
+	                                  "-disableblockatfirstseen",
+	                                  "-disableintrusionpreventionsystem",
+	                                  NULL};
+	const char *const *k;
+
+	if (lhas(t, "set-mppreference"))
+		for (k = off; *k; k++)
+			if (lhas(t, *k)) {
+				add(c, "defender-disabled", HC_NONE,
+				    HL_NOT_SEEN, SEV_HIGH,
+				    "%s turns Defender's protection off (%s): "
+				    "%.300s",
+				    where, *k + 1, t->text);
+				break;
+			}
+	if (lhas(t, "add-mppreference") && lhas(t, "-exclusion")) {
+		/* each quoted or bare argument after an -Exclusion switch */
+		const char *p = t->text;
+		while ((p = strchr(p, '-'))) {
+			char arg[300];
+			size_t m;
+			p++;
+			if (strncasecmp(p, "exclusion", 9))
+				continue;
+			p += strcspn(p, " \t");
+			p += strspn(p, " \t");
+			if (*p == '"' || *p == '\'') {
+				char q[2] = {*p++, '\0'};
+				m = strcspn(p, q); /* to its closing quote */
+			} else {
+				m = strcspn(p, "; \t,)");
+			}
+			snprintf(arg, sizeof arg, "%.*s", (int)m, p);
+			if (arg[0] && odd_exclusion(arg)) {
+				add(c, "defender-exclusion", HC_NONE,
+				    HL_NOT_SEEN, SEV_HIGH,
+				    "%s excludes %s from Defender's scans: "
+				    "%.300s",
+				    where, arg, t->text);
+				break;
+			}
+		}
+	}
+}
+
+static void defender_event(struct evctx *c, uint32_t id)
+{
+	struct event *e = c->e;
+
+	if (id == 5001 || id == 5010 || id == 5012) {
+		add(c, "defender-disabled", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "Defender's %s was turned off",
+		    id == 5001   ? "real-time protection"
+		    : id == 5010 ? "scanning for spyware"
+		                 : "scanning for viruses");
+		return;
+	}
+	if (id == 5007) {
+		const char *v = event_get(e, "New Value");
+		const char *x = after(v, "\\Exclusions\\");
+		char what[400];
+		if (!x[0])
+			return;
+		/* "Paths\C:\ProgramData = 0x0": the name before " = " */
+		x += strcspn(x, "\\");
+		if (*x == '\\')
+			x++;
+		snprintf(what, sizeof what, "%.*s", (int)strcspn(x, "="), x);
+		for (size_t n = strlen(what); n && what[n - 1] == ' ';)
+			what[--n] = '\0';
+		if (odd_exclusion(what))
+			add(c, "defender-exclusion", HC_NONE, HL_NOT_SEEN,
+			    SEV_HIGH, "Defender told to skip %s: %.300s", what,
+			    v);
+	}
+}
+
 /* The checks of PowerShell text (a script block, a command line, the
  * script an encoded command holds), named in findings as where; with
  * cmdlets, the Exchange cmdlets in it are checked too. */
@@ -660,6 +800,7 @@ static void text_checks(struct evctx *c, const char *text, const char *where,
 	if (lhas(&t, "comsvcs") && lhas(&t, "minidump"))
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "%s dumps process memory: %.300s", where, text);
+	defender_text(c, &t, where);
 	/* Exchange cmdlets typed into PowerShell */
 	if (cmdlets &&
 	    (lhas(&t, "MailboxExportRequest") ||
@@ -1222,6 +1363,11 @@ static void one_event(struct evctx *c)
 			    "IIS configuration changed where code is loaded: "
 			    "%.600s",
 			    all);
+		return;
+	}
+	if ((id == 5001 || id == 5010 || id == 5012 || id == 5007) &&
+	    detect_has(prov, "Windows Defender")) {
+		defender_event(c, id);
 		return;
 	}
 	if ((id == 1116 || id == 1117 || id == 1006 || id == 1007) &&

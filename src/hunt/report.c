@@ -103,6 +103,8 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	                                      "iis-managed-module",
 	                                      "iis-handler",
 	                                      "transport-agent-config",
+	                                      "defender-exclusion",
+	                                      "defender-disabled",
 	                                      NULL};
 	size_t nplanted = 0, naccounts = 0;
 	struct buf kinds, accounts;

@@ -618,12 +618,92 @@ static const struct {
     {"PowerShell 4103: an admin listing services",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4103, 4,
-         "<EventData>" D(
-             "ContextInfo",
-             "        Host Application = "
-             "powershell.exe\n") D("Payload",
-                                   "CommandInvocation(Get-Service): "
-                                   "\"Get-Service\"") "</EventData>")},
+         "<EventData>" D("ContextInfo", "        Host Application = "
+                                        "powershell.exe\n")
+             D("Payload", "CommandInvocation(Get-Service): "
+                          "\"Get-Service\"") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Defender told to skip ProgramData (5007)",
+     {EV("Microsoft-Windows-Windows Defender",
+         "Microsoft-Windows-Windows Defender/Operational", 5007, 4,
+         "<EventData>" D("Product Name", "Microsoft Defender Antivirus")
+             D("Old Value", "")
+                 D("New Value", "HKLM\\SOFTWARE\\Microsoft\\Windows "
+                                "Defender\\Exclusions\\Paths\\C:\\"
+                                "ProgramData = 0x0") "</EventData>")},
+     "defender-exclusion",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Defender told to skip .aspx files (5007)",
+     {EV("Microsoft-Windows-Windows Defender",
+         "Microsoft-Windows-Windows Defender/Operational", 5007, 4,
+         "<EventData>" D("New Value",
+                         "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\"
+                         "Exclusions\\Extensions\\aspx = 0x0") "</EventData>")},
+     "defender-exclusion",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Exchange's own exclusion, as Microsoft lists it (5007)",
+     {EV("Microsoft-Windows-Windows Defender",
+         "Microsoft-Windows-Windows Defender/Operational", 5007, 4,
+         "<EventData>" D("New Value",
+                         "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\"
+                         "Exclusions\\Paths\\C:\\Program Files\\Microsoft\\"
+                         "Exchange Server\\V15\\TransportRoles\\Data\\Temp = "
+                         "0x0") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Exchange's .edb extension excluded (5007)",
+     {EV("Microsoft-Windows-Windows Defender",
+         "Microsoft-Windows-Windows Defender/Operational", 5007, 4,
+         "<EventData>" D("New Value",
+                         "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\"
+                         "Exclusions\\Extensions\\.edb = 0x0") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Defender real-time protection off (5001)",
+     {EV("Microsoft-Windows-Windows Defender",
+         "Microsoft-Windows-Windows Defender/Operational", 5001, 3,
+         "<EventData>" D("Product Name",
+                         "Microsoft Defender Antivirus") "</EventData>")},
+     "defender-disabled",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Set-MpPreference turning monitoring off (4104)",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText",
+               "Set-MpPreference -DisableRealtimeMonitoring $true")
+                 D("ScriptBlockId", "d1") "</EventData>")},
+     "defender-disabled",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Add-MpPreference excluding the OWA sign-in folder (command line)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName",
+                         "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\"
+                         "powershell.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine",
+                   "powershell -c Add-MpPreference -ExclusionPath "
+                   "'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\"
+                   "FrontEnd\\HttpProxy\\owa\\auth'") "</EventData>")},
+     "defender-exclusion",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Add-MpPreference excluding Exchange's mailbox databases",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText",
+               "Add-MpPreference -ExclusionPath \"D:\\Exchange Server\\V15\\"
+               "Mailbox\" -ExclusionExtension \".edb\"")
+                 D("ScriptBlockId", "d2") "</EventData>")},
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
