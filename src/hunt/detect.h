@@ -40,6 +40,9 @@ bool detect_odd_image(const char *s);
  * download or encoded command: Windows' own tasks running its own
  * scripts. False when s names no path at all. */
 bool detect_windows_own(const char *s);
+/* Whether a Defender exclusion (a path, an extension or a program) opens
+ * a door rather than spares Exchange's own files (detect_events.c). */
+bool detect_odd_exclusion(const char *v);
 /* s contains needle, in any ASCII case (view_find_ci); s contains any of
  * the NULL-terminated list. */
 bool detect_has(const char *s, const char *needle);

@@ -587,7 +587,7 @@ static bool lany(const struct lowtext *t, const char *const *list)
  * Exchange names its own folders, its processes and data extensions):
  * a folder attackers drop into or a whole drive, a script or program
  * extension, or an interpreter. */
-static bool odd_exclusion(const char *v)
+bool detect_odd_exclusion(const char *v)
 {
 	static const char *const places[] = {"\\programdata",
 	                                     "\\users\\public",
@@ -678,7 +678,7 @@ static void defender_text(struct evctx *c, const struct lowtext *t,
 				m = strcspn(p, "; \t,)");
 			}
 			snprintf(arg, sizeof arg, "%.*s", (int)m, p);
-			if (arg[0] && odd_exclusion(arg)) {
+			if (arg[0] && detect_odd_exclusion(arg)) {
 				add(c, "defender-exclusion", HC_NONE,
 				    HL_NOT_SEEN, SEV_HIGH,
 				    "%s excludes %s from Defender's scans: "
@@ -715,7 +715,7 @@ static void defender_event(struct evctx *c, uint32_t id)
 		snprintf(what, sizeof what, "%.*s", (int)strcspn(x, "="), x);
 		for (size_t n = strlen(what); n && what[n - 1] == ' ';)
 			what[--n] = '\0';
-		if (odd_exclusion(what))
+		if (detect_odd_exclusion(what))
 			add(c, "defender-exclusion", HC_NONE, HL_NOT_SEEN,
 			    SEV_HIGH, "Defender told to skip %s: %.300s", what,
 			    v);

@@ -92,6 +92,20 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 		    "%s\\%s starts %s at logon%s", key, name, data,
 		    odd ? " (a command, or a program in an odd folder)" : "");
 	}
+	/* Defender told to look away (its settings, or its policy) */
+	if (detect_has(key, "\\Windows Defender\\Exclusions\\") &&
+	    (!strcasecmp(leaf, "Paths") || !strcasecmp(leaf, "Extensions") ||
+	     !strcasecmp(leaf, "Processes")) &&
+	    detect_odd_exclusion(name))
+		add(c, "defender-exclusion", SEV_HIGH,
+		    "Defender told to skip %s (%s)", name, key);
+	if (detect_has(key, "\\Windows Defender") &&
+	    (!strcasecmp(name, "DisableAntiSpyware") ||
+	     !strcasecmp(name, "DisableRealtimeMonitoring") ||
+	     !strcasecmp(name, "DisableAntiVirus")) &&
+	    (!strcmp(data, "1") || detect_has(data, "0x00000001")))
+		add(c, "defender-disabled", SEV_HIGH,
+		    "Defender switched off: %s\\%s = %s", key, name, data);
 	if (detect_has(key, "\\Services\\") && !strcasecmp(name, "ImagePath") &&
 	    detect_odd_image(data))
 		add(c, "service-image", SEV_HIGH,

@@ -61,6 +61,24 @@ static const struct {
      "V\t" SVC "\\\\W32Time\tImagePath\t2\t%SystemRoot%\\\\system32\\\\svchost."
      "exe -k LocalService\n",
      NULL},
+    {"Defender told to skip ProgramData",
+     "K\tMicrosoft\\\\Windows Defender\\\\Exclusions\\\\Paths\t\n"
+     "V\tMicrosoft\\\\Windows Defender\\\\Exclusions\\\\Paths\t"
+     "C:\\\\ProgramData\t4\t0\n",
+     "defender-exclusion"},
+    {"Defender told to skip Exchange's mailbox databases",
+     "K\tMicrosoft\\\\Windows Defender\\\\Exclusions\\\\Paths\t\n"
+     "V\tMicrosoft\\\\Windows Defender\\\\Exclusions\\\\Paths\t"
+     "D:\\\\Program Files\\\\Microsoft\\\\Exchange Server\\\\V15\\\\Mailbox"
+     "\t4\t0\n"
+     "V\tMicrosoft\\\\Windows Defender\\\\Exclusions\\\\Extensions\t"
+     ".edb\t4\t0\n",
+     NULL},
+    {"Defender switched off by policy",
+     "K\tPolicies\\\\Microsoft\\\\Windows Defender\t\n"
+     "V\tPolicies\\\\Microsoft\\\\Windows Defender\tDisableAntiSpyware\t4\t"
+     "1\n",
+     "defender-disabled"},
     {"WDigest on",
      "K\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\t\n"
      "V\tControlSet001\\\\Control\\\\SecurityProviders\\\\WDigest\tUseLogonCred"
