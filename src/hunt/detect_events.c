@@ -463,6 +463,13 @@ static void persistence_command(struct evctx *c, const char *image,
 		    odd ? " running a command or from an odd folder" : "",
 		    cmdline);
 	} else if (named(image, net) && detect_has(cmdline, " user ") &&
+	           detect_has(cmdline, "/active:yes") &&
+	           (detect_has(cmdline, " guest") ||
+	            detect_has(cmdline, " defaultaccount"))) {
+		/* a built-in account no one should use, switched on */
+		add(c, "account-enabled", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "a built-in account enabled: %s", cmdline);
+	} else if (named(image, net) && detect_has(cmdline, " user ") &&
 	           detect_has(cmdline, "/add")) {
 		add(c, "account-created", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM,
 		    "account created: %s", cmdline);
@@ -1306,6 +1313,26 @@ static void one_event(struct evctx *c)
 		    event_get(e, "TargetDomainName"), user,
 		    event_get(e, "SubjectUserName"),
 		    hidden ? " (named to hide from \"net user\")" : "");
+		return;
+	}
+	if (id == 4722 && detect_has(prov, "Security-Auditing")) {
+		/* Guest (RID 501) or DefaultAccount (503) enabled: a way in
+		 * with a known name; other accounts enabled are routine */
+		const char *sid = event_get(e, "TargetSid");
+		size_t n = strlen(sid);
+		bool builtin =
+		    (n > 4 && (!strcmp(sid + n - 4, "-501") ||
+		               !strcmp(sid + n - 4, "-503"))) ||
+		    !strcasecmp(event_get(e, "TargetUserName"), "Guest") ||
+		    !strcasecmp(event_get(e, "TargetUserName"),
+		                "DefaultAccount");
+		add(c, "account-enabled", HC_NONE, HL_NOT_SEEN,
+		    builtin ? SEV_HIGH : SEV_INFO,
+		    "account %s\\%s enabled by %s%s",
+		    event_get(e, "TargetDomainName"),
+		    event_get(e, "TargetUserName"),
+		    event_get(e, "SubjectUserName"),
+		    builtin ? " (a built-in account no one should use)" : "");
 		return;
 	}
 	if ((id == 4728 || id == 4732 || id == 4756) &&

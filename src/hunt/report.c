@@ -171,6 +171,7 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		if (f->sev < SEV_HIGH)
 			continue;
 		if (!strcmp(f->kind, "account-created") ||
+		    !strcmp(f->kind, "account-enabled") ||
 		    !strcmp(f->kind, "hidden-account") ||
 		    !strcmp(f->kind, "group-member-added")) {
 			if (naccounts++ < 8)

@@ -707,6 +707,33 @@ static const struct {
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
+    {"Guest enabled (4722)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4722, 0,
+         "<EventData>" D("TargetUserName", "Guest")
+             D("TargetDomainName", "EX01")
+                 D("TargetSid", "S-1-5-21-1111111111-2222222222-3333333333-501")
+                     D("SubjectUserName", "SYSTEM") "</EventData>")},
+     "account-enabled",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a staff account enabled again (4722)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4722, 0,
+         "<EventData>" D("TargetUserName", "jsmith") D("TargetDomainName",
+                                                       "CORP")
+             D("TargetSid", "S-1-5-21-1111111111-2222222222-3333333333-1184")
+                 D("SubjectUserName", "helpdesk") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"net user guest /active:yes",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\net.exe")
+             D("ParentImage", "C:\\Windows\\System32\\cmd.exe") D(
+                 "CommandLine", "net user guest /active:yes") "</EventData>")},
+     "account-enabled",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"schtasks for the backup program",
      {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
          4,
