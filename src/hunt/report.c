@@ -197,8 +197,9 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		     nplanted, nplanted == 1 ? "" : "s", kinds.p);
 	if (naccounts)
 		step(st,
-		     "Disable or reset the accounts created or added to "
-		     "privileged groups, and check who did it: %s%s",
+		     "Disable or reset the accounts created, enabled or "
+		     "added to privileged groups, and check who did it: "
+		     "%s%s",
 		     accounts.p,
 		     naccounts > 8 ? "; and more in the findings" : "");
 	buf_release(&kinds);
