@@ -1222,8 +1222,10 @@ static void one_event(struct evctx *c)
 			    um ? HC_26858 : HC_NONE,
 			    um ? HL_EXPLOITED : HL_NOT_SEEN, SEV_CRITICAL,
 			    "%s wrote %s", base_name(img), file);
-		} else if (detect_has(file, "lsass") &&
+		} else if ((detect_has(file, "lsass") ||
+		            detect_has(file, "\\dumpert.dmp")) &&
 		           detect_has(file, ".dmp")) {
+			/* dumpert.dmp: Outflank's Dumpert, by its own name */
 			add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 			    "%s wrote %s", base_name(img), file);
 		}

@@ -734,6 +734,25 @@ static const struct {
      "account-enabled",
      HC_NONE,
      HL_NOT_SEEN},
+    {"Dumpert's dump written (Sysmon 11)",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11,
+         4,
+         "<EventData>" D("Image", "C:\\Users\\admin\\Desktop\\Outflank-"
+                                  "Dumpert.exe")
+             D("TargetFilename",
+               "C:\\Windows\\Temp\\dumpert.dmp") "</EventData>")},
+     "lsass-dump",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a crash dump written by Windows Error Reporting (Sysmon 11)",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\WerFault.exe")
+             D("TargetFilename", "C:\\ProgramData\\Microsoft\\Windows\\WER\\"
+                                 "Temp\\WER1A2B.tmp.mdmp") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"schtasks for the backup program",
      {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
          4,
