@@ -3,28 +3,19 @@
  * byte order, the output size and the starting index, the rest is the
  * stream. Any difference in result, index, size or output bytes aborts.
  * Linked with una.c and libevtx only (fuzz/CMakeLists.txt). */
+#include "reader/una.h"
 #include <dlfcn.h>
 #include <libevtx.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef int size_fn(const uint8_t *, size_t, int, size_t *, void **);
-typedef int copy_fn(uint8_t *, size_t, size_t *, const uint8_t *, size_t, int,
-                    void **);
-
-int libuna_utf8_string_size_from_utf16_stream(const uint8_t *, size_t, int,
-                                              size_t *, void **);
-int libuna_utf8_string_with_index_copy_from_utf16_stream(uint8_t *, size_t,
-                                                         size_t *,
-                                                         const uint8_t *,
-                                                         size_t, int, void **);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static size_fn *ref_size;
-	static copy_fn *ref_copy;
+	static una_size_fn *ref_size;
+	static una_copy_fn *ref_copy;
 	static uint8_t a[1 << 17], b[1 << 17];
 	size_t sa = 3, sb = 3, cap, ia, ib;
 	int bo, ra, rb;
@@ -33,9 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		void *lib = dlopen("libevtx.so.1", RTLD_NOW | RTLD_NOLOAD);
 		if (!lib || !libevtx_get_version())
 			abort();
-		ref_size = (size_fn *)dlsym(
+		ref_size = (una_size_fn *)dlsym(
 		    lib, "libuna_utf8_string_size_from_utf16_stream");
-		ref_copy = (copy_fn *)dlsym(
+		ref_copy = (una_copy_fn *)dlsym(
 		    lib,
 		    "libuna_utf8_string_with_index_copy_from_utf16_stream");
 		if (!ref_size || !ref_copy)

@@ -22,6 +22,7 @@
  * and on a log holding non-ASCII text. */
 #ifndef _WIN32
 /* dladdr and RTLD_NEXT need _GNU_SOURCE, which the build defines */
+#include "reader/una.h"
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,17 +33,6 @@
 /* libuna's values (libuna_definitions.h) */
 #define UNA_BIG ((int)'b')
 #define UNA_LITTLE ((int)'l')
-
-typedef int size_fn(const uint8_t *, size_t, int, size_t *, void **);
-typedef int copy_fn(uint8_t *, size_t, size_t *, const uint8_t *, size_t, int,
-                    void **);
-
-int libuna_utf8_string_size_from_utf16_stream(const uint8_t *utf16,
-                                              size_t utf16_size, int byte_order,
-                                              size_t *utf8_size, void **error);
-int libuna_utf8_string_with_index_copy_from_utf16_stream(
-    uint8_t *utf8, size_t utf8_size, size_t *utf8_index, const uint8_t *utf16,
-    size_t utf16_size, int byte_order, void **error);
 
 /* The calling library's own definition of name: the object holding the
  * address the call returns to, searched first; failing that, the next
@@ -137,10 +127,10 @@ int libuna_utf8_string_size_from_utf16_stream(const uint8_t *utf16,
 		*utf8_size = n + (n > 0 && !nul);
 		return 1;
 	}
-	size_fn *fn =
-	    (size_fn *)own(__builtin_return_address(0),
-	                   "libuna_utf8_string_size_from_utf16_stream",
-	                   (void *)libuna_utf8_string_size_from_utf16_stream);
+	una_size_fn *fn = (una_size_fn *)own(
+	    __builtin_return_address(0),
+	    "libuna_utf8_string_size_from_utf16_stream",
+	    (void *)libuna_utf8_string_size_from_utf16_stream);
 	return fn ? fn(utf16, utf16_size, byte_order, utf8_size, error) : -1;
 }
 
@@ -169,7 +159,7 @@ int libuna_utf8_string_with_index_copy_from_utf16_stream(
 			return 1;
 		}
 	}
-	copy_fn *fn = (copy_fn *)own(
+	una_copy_fn *fn = (una_copy_fn *)own(
 	    __builtin_return_address(0),
 	    "libuna_utf8_string_with_index_copy_from_utf16_stream",
 	    (void *)libuna_utf8_string_with_index_copy_from_utf16_stream);

@@ -8,23 +8,13 @@
  * the calls una.c hands on reach libevtx's definitions, as they do in
  * exhunt-read; the reference is taken from libevtx by name. */
 #include "check.h"
+#include "reader/una.h"
 #include <dlfcn.h>
 #include <libevtx.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef int size_fn(const uint8_t *, size_t, int, size_t *, void **);
-typedef int copy_fn(uint8_t *, size_t, size_t *, const uint8_t *, size_t, int,
-                    void **);
-
-int libuna_utf8_string_size_from_utf16_stream(const uint8_t *, size_t, int,
-                                              size_t *, void **);
-int libuna_utf8_string_with_index_copy_from_utf16_stream(uint8_t *, size_t,
-                                                         size_t *,
-                                                         const uint8_t *,
-                                                         size_t, int, void **);
 
 static uint64_t state = 0x9e3779b97f4a7c15u;
 
@@ -51,8 +41,8 @@ static uint16_t unit(int ascii_only)
 int main(void)
 {
 	void *lib = dlopen("libevtx.so.1", RTLD_NOW | RTLD_NOLOAD);
-	size_fn *ref_size;
-	copy_fn *ref_copy;
+	una_size_fn *ref_size;
+	una_copy_fn *ref_copy;
 	int i, same = 0, fast = 0;
 
 	/* linked, not only opened: a named use keeps it among the
@@ -61,10 +51,10 @@ int main(void)
 	CHECK(lib != NULL);
 	if (!lib)
 		return check_done();
-	ref_size = (size_fn *)dlsym(lib, "libuna_utf8_string_size_from_"
-	                                 "utf16_stream");
-	ref_copy = (copy_fn *)dlsym(lib, "libuna_utf8_string_with_index_"
-	                                 "copy_from_utf16_stream");
+	ref_size = (una_size_fn *)dlsym(lib, "libuna_utf8_string_size_from_"
+	                                     "utf16_stream");
+	ref_copy = (una_copy_fn *)dlsym(lib, "libuna_utf8_string_with_index_"
+	                                     "copy_from_utf16_stream");
 	CHECK(ref_size && ref_copy);
 	CHECK((void *)ref_size !=
 	      (void *)libuna_utf8_string_size_from_utf16_stream);
