@@ -538,35 +538,67 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 
 /* Does the value after flag (quoted or not) end in a type IIS runs as
  * code, or point into a web folder? */
-static bool to_script_path(struct view raw, const char *flag)
+/* The value of a cmdlet's flag in raw (quotes dropped), lower-cased,
+ * into path; "" when the flag is absent. */
+static void flag_value(struct view raw, const char *flag, char *path,
+                       size_t cap)
 {
 	long at = view_find_ci(raw, view_of(flag));
-	char path[512];
 	size_t i, n = 0;
 
-	if (at < 0)
-		return false;
+	path[0] = '\0';
+	if (at < 0 || cap == 0)
+		return;
 	i = (size_t)at + strlen(flag);
 	while (i < raw.len && (raw.p[i] == ' ' || raw.p[i] == '"' ||
 	                       raw.p[i] == '\'' || raw.p[i] == ':'))
 		i++;
-	while (i < raw.len && n + 1 < sizeof path && raw.p[i] != '"' &&
-	       raw.p[i] != '\'' && !(raw.p[i] == ' ' && raw.p[i + 1] == '-')) {
+	while (i < raw.len && n + 1 < cap && raw.p[i] != '"' &&
+	       raw.p[i] != '\'' &&
+	       !(raw.p[i] == ' ' && i + 1 < raw.len && raw.p[i + 1] == '-')) {
 		char c = raw.p[i++];
 		path[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	path[n] = '\0';
 	while (n && path[n - 1] == ' ')
 		path[--n] = '\0';
-	{
-		const char *base = strrchr(path, '\\');
-		base = base ? base + 1 : path;
-		if (detect_is_code_name(base))
-			return true;
-	}
+}
+
+static bool to_script_path(struct view raw, const char *flag)
+{
+	char path[512];
+	const char *base;
+
+	flag_value(raw, flag, path, sizeof path);
+	if (!path[0])
+		return false;
+	base = strrchr(path, '\\');
+	base = base ? base + 1 : path;
+	if (detect_is_code_name(base))
+		return true;
 	return strstr(path, "\\inetpub\\") || strstr(path, "\\httpproxy\\") ||
 	       strstr(path, "aspnet_client") ||
 	       strstr(path, "\\clientaccess\\");
+}
+
+/* A mailbox exported into a folder attackers stage in (not a web folder:
+ * to_script_path), ready to be carried off. */
+static bool to_drop_path(struct view raw, const char *flag)
+{
+	static const char *const drops[] = {"\\programdata\\",
+	                                    "\\temp\\",
+	                                    "\\users\\public\\",
+	                                    "\\perflogs\\",
+	                                    "\\windows\\",
+	                                    "\\recycle",
+	                                    NULL};
+	char path[512];
+
+	flag_value(raw, flag, path, sizeof path);
+	for (int k = 0; path[0] && drops[k]; k++)
+		if (strstr(path, drops[k]))
+			return true;
+	return false;
 }
 
 static void add_cmdlet(struct hunt *h, const char *path, uint64_t line,
@@ -594,6 +626,14 @@ void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
 		if (to_script_path(raw, "-FilePath"))
 			add_cmdlet(h, path, line, iso, "mailbox-export-to-aspx",
 			           HC_31207, done, SEV_CRITICAL, detail);
+		else
+			/* mail carried off: staged where attackers stage;
+			 * an administrator's export to a share is routine */
+			add_cmdlet(h, path, line, iso, "mailbox-export",
+			           HC_NONE, HL_NOT_SEEN,
+			           to_drop_path(raw, "-FilePath") ? SEV_HIGH
+			                                          : SEV_INFO,
+			           detail);
 	} else if (has_ci(raw, "New-ManagementRoleAssignment") &&
 	           has_ci(raw, "Mailbox Import Export")) {
 		add_cmdlet(h, path, line, iso, "import-export-role", HC_34523,

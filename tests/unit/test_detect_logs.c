@@ -127,7 +127,10 @@ static const struct {
      "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
     {"proxyshell powershell in the proxy log", F_HP,
      HPA "2021-08-20T11:00:05.000Z,POST,/autodiscover/autodiscover.json,"
-         "?@evil.com/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBhBZG1pbmlzdHJhdG9yQGNvcnAuZXhhbXBsZQ==&Email=autodiscover/"
+         "?@evil.com/powershell/"
+         "?X-Rps-CAT="
+         "VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBhBZG1pbmlzdHJhdG9yQGNvcnAuZXhhbXBsZ"
+         "Q==&Email=autodiscover/"
          "autodiscover.json%3F@evil.com,,203.0.113.9,python-requests,200\n",
      "proxyshell-powershell", HC_34523, HL_EXPLOITED},
     {"proxyshell first step, autodiscover.xml", F_IIS,
@@ -155,7 +158,8 @@ static const struct {
      "proxyshell-attempt", HC_34473, HL_ATTEMPTED},
     {"export to ashx", F_CMD,
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
-     "'\\\\localhost\\c$\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\x.ashx'\n",
+     "'\\\\localhost\\c$\\Program Files\\Microsoft\\Exchange "
+     "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\x.ashx'\n",
      "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED},
     {"export request removed", F_CMD,
      "2021-08-20T11:01:00Z Remove-MailboxExportRequest -Identity a\\x "
@@ -175,6 +179,10 @@ static const struct {
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
      "\"\\\\fs\\exports\\a.pst\"\n",
      NULL, 0, 0},
+    {"export to a PST staged in ProgramData", F_CMD,
+     "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox ceo -FilePath "
+     "\"\\\\localhost\\c$\\ProgramData\\VMware\\c.pst\"\n",
+     "mailbox-export", HC_NONE, HL_NOT_SEEN},
 };
 
 int main(void)
@@ -197,15 +205,18 @@ int main(void)
 		d.path = "log";
 		logread_mem(cases[i].text, strlen(cases[i].text),
 		            fmts[cases[i].src], cbs[cases[i].src], &d, &st);
-		for (k = 0; k < h.nf; k++)
+		size_t above = 0; /* findings above informational */
+		for (k = 0; k < h.nf; k++) {
+			above += h.f[k].sev > SEV_INFO;
 			if (h.f[k].sev > SEV_INFO && cases[i].kind &&
 			    !strcmp(h.f[k].kind, cases[i].kind))
 				hit = &h.f[k];
+		}
 		check_count++;
 		if (cases[i].kind ? !hit || hit->cve != cases[i].cve ||
 		                        hit->level != cases[i].level ||
 		                        hit->line != 2 - (cases[i].src >= F_OAB)
-		                  : h.nf != 0) {
+		                  : above != 0) {
 			fprintf(stderr, "%s: %zu findings, first %s\n",
 			        cases[i].name, h.nf, h.nf ? h.f[0].kind : "-");
 			check_failures++;
