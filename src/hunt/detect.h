@@ -43,6 +43,10 @@ bool detect_windows_own(const char *s);
 /* Whether a Defender exclusion (a path, an extension or a program) opens
  * a door rather than spares Exchange's own files (detect_events.c). */
 bool detect_odd_exclusion(const char *v);
+/* Whether a local account's name ends in $, as a computer account's does:
+ * "net user" leaves it out (computer accounts live in the directory, not
+ * in a SAM, and are created with 4741, not 4720). */
+bool detect_hidden_account(const char *name);
 /* s contains needle, in any ASCII case (view_find_ci); s contains any of
  * the NULL-terminated list. */
 bool detect_has(const char *s, const char *needle);

@@ -227,11 +227,9 @@ struct evctx {
  * is checked again: a repeated finding, never a lost one). */
 static bool seen_text(struct evctx *c, const char *text)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = text_hash(text, TEXT_HASH_START);
 	size_t i, k;
 
-	for (const char *p = text; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
 	h += !h;
 	if (!c->texts && !(c->texts = calloc(TEXT_SLOTS, sizeof *c->texts)))
 		return false;
@@ -341,6 +339,13 @@ bool detect_odd_image(const char *s)
 	program_of(s, prog, sizeof prog);
 	return detect_any(s, odd_places) || detect_any(s, commands) ||
 	       named(prog, interpreters);
+}
+
+bool detect_hidden_account(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 1 && name[n - 1] == '$';
 }
 
 bool detect_windows_own(const char *s)
@@ -564,20 +569,14 @@ struct lowtext {
 	char *low; /* NULL: no copy */
 };
 
-static unsigned char ascii_fold(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
 static bool lhas(const struct lowtext *t, const char *word)
 {
 	char w[64];
-	size_t m = strlen(word), i;
+	size_t m = strlen(word);
 
 	if (!t->low || m >= sizeof w || m == 0)
 		return detect_has(t->text, word);
-	for (i = 0; i < m; i++)
-		w[i] = (char)ascii_fold((unsigned char)word[i]);
+	text_lower(w, word, sizeof w);
 	return memmem(t->low, t->n, w, m) != NULL;
 }
 
@@ -740,8 +739,7 @@ static void text_checks(struct evctx *c, const char *text, const char *where,
 	struct lowtext t = {text, n, malloc(n + 1)};
 
 	if (t.low)
-		for (i = 0; i <= n; i++)
-			t.low[i] = (char)ascii_fold((unsigned char)text[i]);
+		text_lower(t.low, text, n + 1);
 
 	/* a download that is run (an admin fetching a file to disk is not
 	 * one), or a shell over a socket */
@@ -839,15 +837,17 @@ static bool encoded_switch(const char *name, size_t n)
 }
 
 /* The script of a PowerShell command line's -EncodedCommand: Base64 of
- * UTF-16LE text, into out (cap bytes, NUL-terminated; a character above
- * 0x7f as '?'). false when there is none, or it is not such text. */
-static bool encoded_command(const char *cmdline, char *out, size_t cap)
+ * UTF-16LE text, decoded (at most LIM_ENCODED_COMMAND bytes; a
+ * character above 0x7f as '?'), to be freed; NULL when there is none,
+ * or it is not such text (*oom set when memory ran out). Memory is
+ * taken only for a switch found. */
+static char *encoded_command(const char *cmdline, bool *oom)
 {
+	const size_t cap = LIM_ENCODED_COMMAND + 1;
 	const char *p = cmdline;
-	unsigned char *raw;
+	unsigned char *raw = NULL;
+	char *out = NULL;
 
-	if (cap < 2 || !(raw = malloc(cap * 2)))
-		return false;
 	for (; (p = strpbrk(p, "-/")); p++) {
 		const char *name = p + 1, *q;
 		size_t m = strcspn(name, " \t\"'"), nraw, used, o = 0, i;
@@ -857,6 +857,11 @@ static bool encoded_command(const char *cmdline, char *out, size_t cap)
 		if ((p > cmdline && !strchr(" \t\"", p[-1])) ||
 		    !encoded_switch(name, m))
 			continue;
+		if (!raw &&
+		    (!(raw = malloc(cap * 2)) || !(out = malloc(cap)))) {
+			*oom = true;
+			break;
+		}
 		q = name + m;
 		q += strspn(q, " \t\"'");
 		nraw = text_b64_decode((struct view){q, strlen(q)}, false, raw,
@@ -875,11 +880,12 @@ static bool encoded_command(const char *cmdline, char *out, size_t cap)
 			wide += raw[i] == 0;
 		if (o > 0 && wide * 4 >= (nraw / 2) * 3) {
 			free(raw);
-			return true;
+			return out;
 		}
 	}
 	free(raw);
-	return false;
+	free(out);
+	return NULL;
 }
 
 /* A process's command line as what it runs: PowerShell's own text (and
@@ -902,18 +908,17 @@ static void command_checks(struct evctx *c, const char *image,
 	if (named(image, ps) ||
 	    (named(image, (const char *const[]){"cmd.exe", NULL}) &&
 	     detect_has(cmdline, "powershell"))) {
-		char *script = malloc(LIM_ENCODED_COMMAND + 1);
+		char *script;
 		snprintf(where, sizeof where, "the command line of %s",
 		         base_name(image));
 		text_checks(c, cmdline, where, false);
-		if (script &&
-		    encoded_command(cmdline, script, LIM_ENCODED_COMMAND + 1)) {
+		if ((script = encoded_command(cmdline, &c->h->out_of_memory))) {
 			snprintf(where, sizeof where,
 			         "the encoded command of %s (decoded)",
 			         base_name(image));
 			text_checks(c, script, where, true);
+			free(script);
 		}
-		free(script);
 	}
 	if (web &&
 	    ((named(image, (const char *const[]){"certutil.exe", NULL}) &&
@@ -1057,7 +1062,7 @@ static void registry_write(struct evctx *c, const char *key, const char *val,
 		add(c, "wdigest-enabled", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "WDigest set to keep clear-text passwords (%s)", key);
 	else if (detect_has(key, "\\SAM\\Domains\\Account\\Users\\Names\\") &&
-	         !deleted && strlen(leaf) > 1 && leaf[strlen(leaf) - 1] == '$')
+	         !deleted && detect_hidden_account(leaf))
 		add(c, "hidden-account", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "local account %s made, named to hide from \"net user\": "
 		    "%s",
@@ -1162,12 +1167,18 @@ static void one_event(struct evctx *c)
 			const char *v = e->v[i].value;
 			const char *h = after(v, "HostApplication=");
 			if (h[0]) {
-				char line[4096], prog[512];
-				size_t n = strcspn(h, "\r\n");
-				snprintf(line, sizeof line, "%.*s", (int)n, h);
+				/* the host's line, whole (a value is bounded
+				 * by LIM_EVENT_XML) */
+				char *line = strndup(h, strcspn(h, "\r\n"));
+				char prog[512];
+				if (!line) {
+					c->h->out_of_memory = true;
+					break;
+				}
 				program_of(line, prog, sizeof prog);
 				if (!seen_text(c, line))
 					command_checks(c, prog, line);
+				free(line);
 			} else if (id == 800 && v[0] && !seen_text(c, v)) {
 				/* the pipeline's text, the details */
 				text_checks(c, v,
@@ -1305,10 +1316,7 @@ static void one_event(struct evctx *c)
 	}
 	if (id == 4720 && detect_has(prov, "Security-Auditing")) {
 		const char *user = event_get(e, "TargetUserName");
-		size_t len = strlen(user);
-		/* a user named like a computer account ($) is left out of
-		 * "net user"; computers are created with 4741, not 4720 */
-		bool hidden = len > 1 && user[len - 1] == '$';
+		bool hidden = detect_hidden_account(user);
 		add(c, hidden ? "hidden-account" : "account-created", HC_NONE,
 		    HL_NOT_SEEN, hidden ? SEV_HIGH : SEV_MEDIUM,
 		    "account %s\\%s created by %s%s",

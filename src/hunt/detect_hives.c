@@ -166,11 +166,7 @@ static void on_line(void *arg, char **f, int n)
 			         f[1] + at + 15);
 		if (detect_has(f[1], "SAM\\Domains\\Account\\Users\\Names\\")) {
 			const char *name = strrchr(f[1], '\\') + 1;
-			size_t len = strlen(name);
-			/* a name ending in $ is left out of "net user":
-			 * a local account hidden so (computer accounts
-			 * live in the directory, not in a SAM) */
-			if (len > 1 && name[len - 1] == '$')
+			if (detect_hidden_account(name))
 				add(c, "hidden-account", SEV_HIGH,
 				    "local account %s is named to hide from "
 				    "\"net user\" (its key last written %s)",

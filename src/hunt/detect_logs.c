@@ -536,8 +536,6 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 
 /* --- Cmdlet traces (CmdletInfra, exported MSExchange Management) ------ */
 
-/* Does the value after flag (quoted or not) end in a type IIS runs as
- * code, or point into a web folder? */
 /* The value of a cmdlet's flag in raw (quotes dropped), lower-cased,
  * into path; "" when the flag is absent. */
 static void flag_value(struct view raw, const char *flag, char *path,
@@ -564,12 +562,12 @@ static void flag_value(struct view raw, const char *flag, char *path,
 		path[--n] = '\0';
 }
 
-static bool to_script_path(struct view raw, const char *flag)
+/* Whether a flag's value (flag_value) ends in a type IIS runs as code,
+ * or points into a web folder. */
+static bool script_path(const char *path)
 {
-	char path[512];
 	const char *base;
 
-	flag_value(raw, flag, path, sizeof path);
 	if (!path[0])
 		return false;
 	base = strrchr(path, '\\');
@@ -581,9 +579,17 @@ static bool to_script_path(struct view raw, const char *flag)
 	       strstr(path, "\\clientaccess\\");
 }
 
+static bool flag_to_script(struct view raw, const char *flag)
+{
+	char to[512];
+
+	flag_value(raw, flag, to, sizeof to);
+	return script_path(to);
+}
+
 /* A mailbox exported into a folder attackers stage in (not a web folder:
- * to_script_path), ready to be carried off. */
-static bool to_drop_path(struct view raw, const char *flag)
+ * script_path), ready to be carried off. */
+static bool drop_path(const char *path)
 {
 	static const char *const drops[] = {"\\programdata\\",
 	                                    "\\temp\\",
@@ -592,9 +598,7 @@ static bool to_drop_path(struct view raw, const char *flag)
 	                                    "\\windows\\",
 	                                    "\\recycle",
 	                                    NULL};
-	char path[512];
 
-	flag_value(raw, flag, path, sizeof path);
 	for (int k = 0; path[0] && drops[k]; k++)
 		if (strstr(path, drops[k]))
 			return true;
@@ -615,7 +619,7 @@ static void add_cmdlet(struct hunt *h, const char *path, uint64_t line,
 void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
                         const char *iso, struct view raw, bool failed)
 {
-	char detail[700];
+	char detail[700], to[512];
 	/* a cmdlet that failed was tried, not done */
 	enum hunt_level done = failed ? HL_ATTEMPTED : HL_EXPLOITED;
 
@@ -623,7 +627,8 @@ void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
 	         (int)(raw.len > 500 ? 500 : raw.len), raw.p);
 	if (has_ci(raw, "New-MailboxExportRequest")) {
 		/* ProxyShell's drop: a mailbox exported as a script. */
-		if (to_script_path(raw, "-FilePath"))
+		flag_value(raw, "-FilePath", to, sizeof to);
+		if (script_path(to))
 			add_cmdlet(h, path, line, iso, "mailbox-export-to-aspx",
 			           HC_31207, done, SEV_CRITICAL, detail);
 		else
@@ -631,9 +636,7 @@ void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
 			 * an administrator's export to a share is routine */
 			add_cmdlet(h, path, line, iso, "mailbox-export",
 			           HC_NONE, HL_NOT_SEEN,
-			           to_drop_path(raw, "-FilePath") ? SEV_HIGH
-			                                          : SEV_INFO,
-			           detail);
+			           drop_path(to) ? SEV_HIGH : SEV_INFO, detail);
 	} else if (has_ci(raw, "New-ManagementRoleAssignment") &&
 	           has_ci(raw, "Mailbox Import Export")) {
 		add_cmdlet(h, path, line, iso, "import-export-role", HC_34523,
@@ -643,7 +646,7 @@ void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
 		           HC_NONE, HL_NOT_SEEN, SEV_MEDIUM, detail);
 	} else if (has_ci(raw, "New-ExchangeCertificate") &&
 	           has_ci(raw, "RequestFile") &&
-	           to_script_path(raw, "-RequestFile")) {
+	           flag_to_script(raw, "-RequestFile")) {
 		add_cmdlet(h, path, line, iso, "cert-request-to-aspx", HC_31207,
 		           done, SEV_CRITICAL, detail);
 	} else if (has_ci(raw, "VirtualDirectory") && has_ci(raw, "Set-") &&

@@ -935,6 +935,20 @@ static bool control_text_follows(const uint8_t *t, const uint8_t *gap, size_t n,
  * called password, passwd, pwd or pass. The windows looked at, over the
  * whole file, cost at most *budget bytes (linear in the input). */
 #define PW_SPAN 600
+
+/* The window [*lo, *hi) of PW_SPAN bytes each side of at, if reading it
+ * cost times still fits the budget (then charged); false otherwise. */
+static bool near_window(size_t n, size_t at, size_t cost, size_t *budget,
+                        size_t *lo, size_t *hi)
+{
+	*lo = at > PW_SPAN ? at - PW_SPAN : 0;
+	*hi = n - at > PW_SPAN ? at + PW_SPAN : n;
+	if (*budget / cost < *hi - *lo)
+		return false;
+	*budget -= cost * (*hi - *lo);
+	return true;
+}
+
 static bool password_near(const uint8_t *t, size_t n, size_t at, size_t *budget)
 {
 	static const char *const names[] = {"[\"password\"]", "(\"password\")",
@@ -944,13 +958,10 @@ static bool password_near(const uint8_t *t, size_t n, size_t at, size_t *budget)
 	                                    "[\"pass\"]",     "(\"pass\")",
 	                                    "password.text",  "pass.text",
 	                                    "password.value", NULL};
-	size_t lo = at > PW_SPAN ? at - PW_SPAN : 0;
-	size_t hi = n - at > PW_SPAN ? at + PW_SPAN : n;
-	size_t k;
+	size_t lo, hi, k;
 
-	if (*budget < hi - lo)
+	if (!near_window(n, at, 1, budget, &lo, &hi))
 		return false;
-	*budget -= hi - lo;
 	for (k = 0; names[k]; k++)
 		if (memmem(t + lo, hi - lo, names[k], strlen(names[k])))
 			return true;
@@ -971,14 +982,12 @@ static bool password_box_near(const uint8_t *t, size_t n, size_t at,
 	static const char *const urls[] = {
 	    "\"http://", "\"https://", "'http://", "'https://",
 	    "\"//",      "'//",        NULL};
-	size_t lo = at > PW_SPAN ? at - PW_SPAN : 0;
-	size_t hi = n - at > PW_SPAN ? at + PW_SPAN : n;
 	bool box = false, url = false;
-	size_t k;
+	size_t lo, hi, k;
 
-	if (*budget < 2 * (hi - lo))
+	/* two searches over the window: twice its cost */
+	if (!near_window(n, at, 2, budget, &lo, &hi))
 		return false;
-	*budget -= 2 * (hi - lo);
 	for (k = 0; boxes[k] && !box; k++)
 		box = memmem(t + lo, hi - lo, boxes[k], strlen(boxes[k]));
 	for (k = 0; urls[k] && box && !url; k++)
