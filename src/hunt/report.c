@@ -139,12 +139,14 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	/* a logon page that kept or sent the passwords typed into it: every
 	 * user who signed in through it since it was planted is exposed */
 	{
+		/* the earliest time known ("" only when none is) */
 		const char *since = NULL;
 		for (i = 0; i < h->nf; i++)
 			if (!strcmp(h->f[i].kind, "webshell") &&
 			    strstr(h->f[i].detail, "[harvester]") &&
-			    (!since || (h->f[i].time[0] &&
-			                strcmp(h->f[i].time, since) < 0)))
+			    (!since ||
+			     (h->f[i].time[0] &&
+			      (!since[0] || strcmp(h->f[i].time, since) < 0))))
 				since = h->f[i].time;
 		if (since)
 			step(st,

@@ -920,6 +920,27 @@ static void harvester_step(void)
 		buf_release(&b);
 		hunt_release(&h);
 	}
+	/* a harvester of unknown time found first does not hide the time
+	 * of another */
+	{
+		struct hunt h = {.root = "t"};
+		struct buf b;
+		struct finding *f;
+		hunt_add(&h, "webshell", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+		         "owa/auth/a.aspx", 0, details[0]);
+		f = hunt_add(&h, "webshell", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+		             "owa/auth/b.aspx", 0, details[0]);
+		CHECK(f != NULL);
+		if (f)
+			snprintf(f->time, sizeof f->time,
+			         "2021-08-20T10:00:00Z");
+		buf_init(&b, 1 << 20);
+		CHECK(hunt_report_json(&h, &b) == 0);
+		CHECK(b.p && strstr(b.p, "on this server since "
+		                         "2021-08-20T10:00:00Z"));
+		buf_release(&b);
+		hunt_release(&h);
+	}
 }
 
 int main(void)
