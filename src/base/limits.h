@@ -23,6 +23,13 @@
 /* Connections at once to one target (its own and helpers for the web-shell
  * paths): --conns-per-target's ceiling. */
 #define LIM_TARGET_CONNS 16
+/* An answer this slow (request sent to response read) makes a target
+ * slow: its independent steps are asked side by side (scan/probe.h). A
+ * server rendering OWA under load, or one far away. */
+#define LIM_SLOW_ANSWER_MS 250
+/* A target's own connection refused when reopened, after the server
+ * answered: the wait before trying again (scan/engine.c). */
+#define LIM_RECONNECT_WAIT_MS 200
 #define LIM_TLS_TICKET 2048 /* a session ticket kept for resumption */
 /* Scan event loops (threads), whatever --threads asks */
 #define LIM_SCAN_THREADS 64

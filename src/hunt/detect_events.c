@@ -1102,8 +1102,12 @@ static void remember_start(struct evctx *c, const char *pid, const char *image)
 	if (!id || !image[0])
 		return;
 	if (!c->started &&
-	    !(c->started = calloc(STARTED_SLOTS, sizeof *c->started)))
+	    !(c->started = calloc(STARTED_SLOTS, sizeof *c->started))) {
+		/* Parents of old-style 4688 events go unnamed: said, as any
+		 * check cut short for memory (the report's flag, exit 3). */
+		c->h->out_of_memory = true;
 		return;
+	}
 	s = &c->started[started_slot(id)];
 	s->pid = id;
 	snprintf(s->image, sizeof s->image, "%s", base_name(image));

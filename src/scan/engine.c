@@ -33,8 +33,10 @@ enum {
 	CS_HANDSHAKE,
 	CS_SEND,
 	CS_RECV,
-	CS_IDLE, /* a target's own connection, closed, while its helpers
-	          * ask the last web-shell paths */
+	CS_IDLE,    /* a target's own connection, closed, while its helpers
+	             * ask the last web-shell paths */
+	CS_BACKOFF, /* a target's own connection, refused when reopened after
+	             * the server answered: opened again shortly */
 };
 
 struct engine;
@@ -58,6 +60,7 @@ struct conn {
 	struct http_resp resp;
 	uint64_t resp_bytes;
 	int64_t phase_deadline, deadline;
+	int64_t asked_at; /* when the current request was sent */
 	char host[LIM_HOSTNAME + 1];
 	int next_free;
 	uint32_t gen;   /* bumped per target, so late DNS answers are ignored */
@@ -310,6 +313,18 @@ static void fail(struct conn *c, const char *what, const char *detail)
 		close_socket(c);
 		c->state = CS_IDLE;
 		return;
+	} else if (connecting && c->probe.answered > 0 &&
+	           c->reconnects <= LIM_RECONNECTS) {
+		/* Reopening refused or reset after the server answered on
+		 * other connections: a device that limits a client's
+		 * connections and still counts the ones just closed. Tried
+		 * again shortly, with no lanes; the reconnection cap and the
+		 * deadline bound it. */
+		close_socket(c);
+		c->lanes_off = true;
+		c->state = CS_BACKOFF;
+		c->phase_deadline = now_ms() + LIM_RECONNECT_WAIT_MS;
+		return;
 	}
 	if (!c->obs.error[0])
 		snprintf(c->obs.error, sizeof c->obs.error, "%s%s%.100s", what,
@@ -438,11 +453,12 @@ static bool next_request(struct conn *c)
 }
 
 /* Another lane would help target t: paths are left to hand out beyond
- * the one its next answer frees, and it may open more. */
+ * the one its next answer frees (on a slow server, any: each answer
+ * takes longer than a lane's resumed handshake), and it may open more. */
 static bool lane_useful(const struct conn *t)
 {
 	return !t->lanes_off && t->nlanes < t->e->max_lanes &&
-	       probe_spare(&t->probe) >= 2;
+	       probe_spare(&t->probe) >= (t->probe.slow ? 1 : 2);
 }
 
 /* The target could ask its web-shell paths on more connections: it waits
@@ -488,6 +504,7 @@ static void begin_request(struct conn *c)
 		return;
 	}
 	c->out_off = 0;
+	c->asked_at = now_ms();
 	e->st->requests++;
 	http_resp_init(&c->resp, false);
 	c->resp_active = true;
@@ -496,6 +513,18 @@ static void begin_request(struct conn *c)
 	/* Written at once: a socket that takes the request needs no wait
 	 * for EPOLLOUT (two epoll_ctl calls a request before). */
 	on_writable(c);
+}
+
+/* A lane's answer may open the next stage of its target's plan (the
+ * web-shell paths after a fan-out) while the target's own connection
+ * waits idle, having had nothing to ask: it takes up work again, so that
+ * the stage does not run on the one lane that happened to finish it. */
+static void wake_owner(struct conn *c)
+{
+	struct conn *t = c->owner;
+
+	if (t && t->state == CS_IDLE && probe_spare(&t->probe) > 0)
+		owner_check(t);
 }
 
 /* The server closed or reset before answering the current request. */
@@ -519,6 +548,7 @@ static void aborted(struct conn *c)
 		return;
 	}
 	probe_feed(&tgt(c)->probe, &c->req, NULL);
+	wake_owner(c);
 	if (!next_request(c))
 		return;
 	open_conn(c);
@@ -531,9 +561,14 @@ static void got_response(struct conn *c)
 	c->served++;
 	c->have_req = false;
 	c->retried = false;
+	/* A slow server gets its independent steps asked side by side,
+	 * where lanes may be opened. */
+	if (c->e->max_lanes > 0 && now_ms() - c->asked_at >= LIM_SLOW_ANSWER_MS)
+		tgt(c)->probe.slow = true;
 	probe_feed(&tgt(c)->probe, &c->req, &c->resp);
 	http_resp_release(&c->resp);
 	c->resp_active = false;
+	wake_owner(c);
 	want_lanes(tgt(c));
 	if (!keep) {
 		close_socket(c);
@@ -934,6 +969,9 @@ static void sweep(struct engine *e, int64_t now)
 		}
 		if (now >= c->deadline) {
 			fail(c, "timeout", "target deadline passed");
+		} else if (c->state == CS_BACKOFF) {
+			if (now >= c->phase_deadline)
+				open_conn(c);
 		} else if ((c->state == CS_CONNECT ||
 		            c->state == CS_HANDSHAKE) &&
 		           now >= c->phase_deadline) {

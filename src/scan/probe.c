@@ -21,7 +21,18 @@ enum {
 	                  * found (a device that began answering everything
 	                  * mid-check, a rate limit's block page) */
 	S_DONE,
+	/* A slow server: the steps from S_OWA_SERVICE to S_SHELL_CONTROL
+	 * asked at once (they do not depend on each other), so that the
+	 * engine's lanes can ask them side by side. */
+	S_FAN,
 };
+
+/* Fan-out bits: 1 << step for the steps, 1 << (FAN_FOLDER + f) for the
+ * control path of web-shell folder f. */
+#define FAN_FOLDER 16
+_Static_assert(S_SHELL_CONTROL < FAN_FOLDER &&
+                   FAN_FOLDER + KB_MAX_FOLDERS <= 64,
+               "fan-out bits");
 
 /* An NTLM NEGOTIATE_MESSAGE asking for the target info (no credentials). */
 #define NTLM_NEGOTIATE                                                         \
@@ -77,6 +88,29 @@ static int next_found_folder(const struct probe *p, int f)
 	return f;
 }
 
+/* Whether a step of the plan before the web-shell paths is asked, from
+ * what is known now. */
+static bool applies(const struct probe *p, int step)
+{
+	const struct observation *o = p->obs;
+
+	switch (step) {
+	case S_OWA: return true;
+	case S_OWA_SERVICE:
+	case S_MANIFEST:
+		return o->exchange && modern(p) && o->precision != PREC_SU;
+	case S_NTLM: return o->exchange;
+	case S_SSRF: return o->exchange && (p->checks & CHECK_SSRF);
+	case S_PROXYSHELL: return o->exchange && (p->checks & CHECK_PROXYSHELL);
+	case S_MIT_EOMT:
+	case S_MIT_EEMS: return o->exchange && (p->checks & CHECK_MITIGATION);
+	case S_SHELL_CONTROL:
+		return o->exchange && (p->checks & CHECK_WEBSHELLS) &&
+		       p->kb->nwebshell_paths;
+	}
+	return false;
+}
+
 /* Moves to the next step that applies. */
 static void advance(struct probe *p)
 {
@@ -85,40 +119,11 @@ static void advance(struct probe *p)
 	for (;;) {
 		p->step++;
 		p->sub = 0;
+		if (p->step >= S_DONE) {
+			p->step = S_DONE;
+			return;
+		}
 		switch (p->step) {
-		case S_OWA: return;
-		case S_OWA_SERVICE:
-			if (o->exchange && modern(p) && o->precision != PREC_SU)
-				return;
-			break;
-		case S_MANIFEST:
-			if (o->exchange && modern(p) && o->precision != PREC_SU)
-				return;
-			break;
-		case S_NTLM:
-			if (o->exchange)
-				return;
-			break;
-		case S_SSRF:
-			if (o->exchange && (p->checks & CHECK_SSRF))
-				return;
-			break;
-		case S_PROXYSHELL:
-			if (o->exchange && (p->checks & CHECK_PROXYSHELL))
-				return;
-			break;
-		case S_MIT_EOMT:
-		case S_MIT_EEMS:
-			if (o->exchange && (p->checks & CHECK_MITIGATION))
-				return;
-			break;
-		case S_SHELL_CONTROL:
-			if (o->exchange && (p->checks & CHECK_WEBSHELLS) &&
-			    p->kb->nwebshell_paths) {
-				o->checks_run |= CHECK_WEBSHELLS;
-				return;
-			}
-			break;
 		case S_SHELLS:
 			if (o->checks_run & CHECK_WEBSHELLS) {
 				int k;
@@ -138,9 +143,54 @@ static void advance(struct probe *p)
 			if (p->sub < p->kb->nwebshell_folders)
 				return;
 			break;
-		default: p->step = S_DONE; return;
+		default:
+			if (applies(p, p->step)) {
+				if (p->step == S_SHELL_CONTROL)
+					o->checks_run |= CHECK_WEBSHELLS;
+				return;
+			}
+			break;
 		}
 	}
+}
+
+/* On a slow server, once S_OWA has told Exchange: every step up to the
+ * web-shell paths that applies now, handed out at once. The manifest is
+ * asked even where /owa/service will show the exact build; its answer is
+ * then dropped, as the sequential plan would not have asked it. False
+ * (the plan stays sequential) when fewer than two steps apply. */
+static bool start_fan(struct probe *p)
+{
+	uint64_t todo = 0;
+	int s, f;
+
+	for (s = S_OWA_SERVICE; s <= S_SHELL_CONTROL; s++) {
+		if (!applies(p, s))
+			continue;
+		if (s != S_SHELL_CONTROL) {
+			todo |= 1ull << s;
+			continue;
+		}
+		for (f = 0; f < p->kb->nwebshell_folders; f++)
+			todo |= 1ull << (FAN_FOLDER + f);
+	}
+	if (__builtin_popcountll(todo) < 2)
+		return false;
+	if (todo >> FAN_FOLDER)
+		p->obs->checks_run |= CHECK_WEBSHELLS;
+	p->fan_todo = todo;
+	p->fan_out = 0;
+	p->step = S_FAN;
+	return true;
+}
+
+static uint64_t fan_bit(const struct probe_req *req)
+{
+	if (req->step == S_SHELL_CONTROL)
+		return 1ull << (FAN_FOLDER + req->sub);
+	if (req->step >= S_OWA_SERVICE && req->step < S_SHELL_CONTROL)
+		return 1ull << req->step;
+	return 0;
 }
 
 bool probe_done(const struct probe *p)
@@ -152,6 +202,8 @@ int probe_spare(const struct probe *p)
 {
 	int k, n = p->nrequeue;
 
+	if (p->step == S_FAN)
+		return __builtin_popcountll(p->fan_todo);
 	if (p->step != S_SHELLS)
 		return 0;
 	for (k = p->shell_next; k < p->kb->nwebshell_paths; k++)
@@ -161,6 +213,13 @@ int probe_spare(const struct probe *p)
 
 void probe_return(struct probe *p, const struct probe_req *req)
 {
+	uint64_t bit = fan_bit(req);
+
+	if (p->step == S_FAN && (p->fan_out & bit)) {
+		p->fan_out &= ~bit;
+		p->fan_todo |= bit;
+		return;
+	}
 	if (p->step != S_SHELLS || req->shell < 0 || p->shell_out <= 0 ||
 	    p->nrequeue == LIM_TARGET_CONNS)
 		return;
@@ -168,43 +227,43 @@ void probe_return(struct probe *p, const struct probe_req *req)
 	p->shell_out--;
 }
 
-bool probe_next(struct probe *p, struct probe_req *req)
+/* The request of a step before the web-shell paths (sub: the folder of a
+ * control path). */
+static void fill(const struct probe *p, int step, int sub,
+                 struct probe_req *req)
 {
-	req->headers[0] = '\0';
-	req->shell = -1;
-	if (p->seq_out)
-		return false; /* its answer decides what comes next */
-	p->seq_out = p->step != S_SHELLS && p->step != S_DONE;
-	switch (p->step) {
+	req->step = step;
+	req->sub = sub;
+	switch (step) {
 	case S_LOGON:
 		snprintf(req->path, sizeof req->path, "%s",
 		         p->follow[0] ? p->follow : "/owa/auth/logon.aspx");
-		return true;
+		break;
 	case S_OWA:
 		snprintf(req->path, sizeof req->path, "%s",
 		         p->follow[0] ? p->follow : "/owa/");
-		return true;
+		break;
 	case S_OWA_SERVICE:
 		snprintf(req->path, sizeof req->path, "/owa/service");
-		return true;
+		break;
 	case S_MANIFEST:
 		snprintf(
 		    req->path, sizeof req->path,
 		    "/ecp/Current/exporttool/microsoft.exchange.ediscovery."
 		    "exporttool.application");
-		return true;
+		break;
 	case S_NTLM:
 		snprintf(req->path, sizeof req->path, "/EWS/Exchange.asmx");
 		snprintf(req->headers, sizeof req->headers,
 		         "Authorization: NTLM " NTLM_NEGOTIATE "\r\n");
-		return true;
+		break;
 	case S_SSRF:
 		snprintf(req->path, sizeof req->path, "/owa/auth/x.js");
 		snprintf(req->headers, sizeof req->headers, "%s", SSRF_COOKIE);
-		return true;
+		break;
 	case S_PROXYSHELL:
 		snprintf(req->path, sizeof req->path, "%s", PROXYSHELL_PATH);
-		return true;
+		break;
 	case S_MIT_EOMT:
 		/* The EOMT rule matches the cookie name alone; without
 		 * X-AnonResource=true nothing is routed anywhere. */
@@ -212,10 +271,10 @@ bool probe_next(struct probe *p, struct probe_req *req)
 		snprintf(req->headers, sizeof req->headers,
 		         "Cookie: X-AnonResource-Backend=localhost/ecp/"
 		         "default.flt?~3\r\n");
-		return true;
+		break;
 	case S_MIT_EEMS:
 		snprintf(req->path, sizeof req->path, "%s", EEMS_PATH);
-		return true;
+		break;
 	case S_SHELL_CONTROL:
 	case S_SHELL_RECHECK: {
 		/* In each folder, a name no server has: what a missing page
@@ -223,13 +282,36 @@ bool probe_next(struct probe *p, struct probe_req *req)
 		 * the same. */
 		uint32_t h = p->obs->ip * 2654435761u ^ 0x5bd1e995u;
 		const char *first =
-		    p->kb->webshell_paths[p->kb->webshell_folder_first[p->sub]];
+		    p->kb->webshell_paths[p->kb->webshell_folder_first[sub]];
 		int len = (int)(strrchr(first, '/') - first);
 		snprintf(req->path, sizeof req->path, "%.*s/exh%08x%04x.aspx",
 		         len, first, h, (unsigned)(h >> 7) & 0xffff);
+		break;
+	}
+	}
+}
+
+bool probe_next(struct probe *p, struct probe_req *req)
+{
+	req->headers[0] = '\0';
+	req->shell = -1;
+	if (p->step == S_FAN) {
+		int b;
+		if (!p->fan_todo)
+			return false; /* the rest are out */
+		b = __builtin_ctzll(p->fan_todo);
+		p->fan_todo &= ~(1ull << b);
+		p->fan_out |= 1ull << b;
+		if (b >= FAN_FOLDER)
+			fill(p, S_SHELL_CONTROL, b - FAN_FOLDER, req);
+		else
+			fill(p, b, 0, req);
 		return true;
 	}
-	case S_SHELLS: {
+	if (p->seq_out)
+		return false; /* its answer decides what comes next */
+	p->seq_out = p->step != S_SHELLS && p->step != S_DONE;
+	if (p->step == S_SHELLS) {
 		int k;
 		/* At most one path out per connection the engine may open;
 		 * returned ones plus those out never pass it either. */
@@ -244,13 +326,17 @@ bool probe_next(struct probe *p, struct probe_req *req)
 			p->shell_next = k + 1;
 		}
 		p->shell_out++;
+		req->step = S_SHELLS;
+		req->sub = 0;
 		req->shell = k;
 		snprintf(req->path, sizeof req->path, "%s",
 		         p->kb->webshell_paths[k]);
 		return true;
 	}
-	}
-	return false;
+	if (p->step == S_DONE)
+		return false;
+	fill(p, p->step, p->sub, req);
+	return true;
 }
 
 /* Does the answer come from Exchange (or the IIS in front of it) rather
@@ -462,74 +548,75 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-void probe_feed(struct probe *p, const struct probe_req *req,
-                const struct http_resp *r)
+/* The build facts of the steps a fan-out asks at once, applied in the
+ * sequential plan's order whatever order their answers came in: the
+ * exact build of /owa/service, then the manifest's CU (only where no
+ * exact build is known, as the plan asks it only then), then the build in
+ * the ProxyShell answer's error page. */
+static void apply_facts(struct probe *p)
+{
+	struct observation *o = p->obs;
+	build_t b;
+
+	if (p->svc_seen) {
+		if (p->svc_build) {
+			o->build = p->svc_build;
+			o->precision = PREC_SU;
+			o->build_source = "x-owa-version";
+		}
+		if (o->precision != PREC_NONE)
+			o->product = kb_product_of(p->kb, o->build);
+	}
+	if ((b = p->manifest_build) && o->precision != PREC_SU) {
+		/* Whether security updates change the manifest's version is
+		 * not shown anywhere public (every example is a CU release
+		 * build), so it proves the CU, not the update: reading it as
+		 * the exact build would call a patched server vulnerable.
+		 * Its version is kept in the record. */
+		o->manifest = b;
+		if (o->precision == PREC_NONE ||
+		    BUILD_CU(o->build) != BUILD_CU(b)) {
+			o->build = BUILD_CU(b);
+			o->precision = PREC_CU;
+			o->build_source = "exporttool";
+			o->product = kb_product_of(p->kb, b);
+		}
+	}
+	if ((b = p->owaver_build) && o->precision != PREC_SU) {
+		o->build = b;
+		o->precision = PREC_SU;
+		o->build_source = "proxyshell-owaver";
+		o->product = kb_product_of(p->kb, b);
+	}
+	p->svc_seen = false;
+	p->svc_build = p->manifest_build = p->owaver_build = 0;
+}
+
+/* The answer to one of the steps from S_OWA_SERVICE to S_SHELL_CONTROL
+ * (sub: the control path's folder). Build facts wait in the probe for
+ * apply_facts; the rest is taken at once. */
+static void take_answer(struct probe *p, int step, int sub,
+                        const struct http_resp *r)
 {
 	struct observation *o = p->obs;
 	const struct view *v;
+	build_t b;
 
-	if (r)
-		p->answered++;
-	if (req->shell < 0)
-		p->seq_out = false;
-	switch (p->step) {
-	case S_LOGON:
-	case S_OWA:
-		if (!r)
-			break;
-		if (p->step == S_LOGON && p->redirects == 0)
-			o->first_status = r->status;
-		if (r->status >= 300 && r->status < 400 &&
-		    (v = http_resp_header(r, "Location")) &&
-		    clean_location(v) && p->redirects < LIM_REDIRECTS) {
-			note_fe(p, r);
-			take_version_header(p, r);
-			/* /owa/ sending a browser to the logon page is OWA;
-			 * the logon page's own address sent elsewhere (to
-			 * HTTPS, say) proves nothing. */
-			if (p->step == S_OWA &&
-			    view_find_ci(*v,
-			                 VIEW_LIT("/owa/auth/logon.aspx")) >= 0)
-				p->owa_redirect = true;
-			/* /owa/ sends us to the logon page we already have. */
-			if (!(p->step == S_OWA && p->owa_page) &&
-			    same_host_path(p, v, p->follow, sizeof p->follow)) {
-				p->redirects++;
-				return; /* same step, following */
-			}
-		}
-		feed_page(p, r);
-		break;
+	switch (step) {
 	case S_OWA_SERVICE:
 		if (r) {
 			note_fe(p, r);
-			take_version_header(p, r);
-			if (o->precision != PREC_NONE)
-				o->product = kb_product_of(p->kb, o->build);
+			v = http_resp_header(r, "X-OWA-Version");
+			if (v && fp_version_header(*v, &b))
+				p->svc_build = b;
+			p->svc_seen = true;
 		}
 		break;
 	case S_MANIFEST:
-		if (r && r->status == 200) {
-			build_t b;
-			/* Whether security updates change the manifest's
-			 * version is not shown anywhere public (every example
-			 * is a CU release build), so it proves the CU, not
-			 * the update: reading it as the exact build would
-			 * call a patched server vulnerable. Its version is
-			 * kept in the record. */
-			if (fp_manifest((struct view){r->body.p, r->body.len},
-			                &b) &&
-			    (b >> 48) >= 15) {
-				o->manifest = b;
-				if (o->precision == PREC_NONE ||
-				    BUILD_CU(o->build) != BUILD_CU(b)) {
-					o->build = BUILD_CU(b);
-					o->precision = PREC_CU;
-					o->build_source = "exporttool";
-					o->product = kb_product_of(p->kb, b);
-				}
-			}
-		}
+		if (r && r->status == 200 &&
+		    fp_manifest((struct view){r->body.p, r->body.len}, &b) &&
+		    (b >> 48) >= 15)
+			p->manifest_build = b;
 		break;
 	case S_NTLM:
 		if (r && (v = http_resp_header(r, "WWW-Authenticate"))) {
@@ -562,14 +649,9 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 		if (!r) {
 			o->proxyshell = CHK_BLOCKED;
 		} else if (proxyshell_shape(r, v)) {
-			build_t b;
 			o->proxyshell = CHK_VULNERABLE;
-			if (v && o->precision != PREC_SU && owa_ver(v, &b)) {
-				o->build = b;
-				o->precision = PREC_SU;
-				o->build_source = "proxyshell-owaver";
-				o->product = kb_product_of(p->kb, b);
-			}
+			if (v && owa_ver(v, &b))
+				p->owaver_build = b;
 		} else if (!exchange_shaped(r)) {
 			o->proxyshell = CHK_BLOCKED;
 		} else if (r->status == 400 || r->status == 401 ||
@@ -589,8 +671,85 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 		 * that folder would; a shell cannot be told from it. */
 		if (r && (r->status == 200 || r->status == 500)) {
 			o->shells_catch_all = true;
-			o->shells_catch_all_folders |= 1u << p->sub;
+			o->shells_catch_all_folders |= 1u << sub;
 		}
+		break;
+	}
+}
+
+/* After the last step of the plan before the paths, or of a fan-out. */
+static void next_step(struct probe *p)
+{
+	advance(p);
+	if (p->step == S_DONE)
+		settle(p);
+}
+
+void probe_feed(struct probe *p, const struct probe_req *req,
+                const struct http_resp *r)
+{
+	struct observation *o = p->obs;
+	const struct view *v;
+
+	if (r)
+		p->answered++;
+	if (p->step == S_FAN) {
+		uint64_t bit = fan_bit(req);
+		if (!(p->fan_out & bit))
+			return; /* not an answer to a step handed out */
+		p->fan_out &= ~bit;
+		take_answer(p, req->step, req->sub, r);
+		if (p->fan_todo || p->fan_out)
+			return;
+		apply_facts(p);
+		p->step = S_SHELL_CONTROL; /* the fan-out's last step */
+		next_step(p);
+		return;
+	}
+	if (req->shell < 0)
+		p->seq_out = false;
+	if (req->step != p->step)
+		return; /* not an answer to the step asked */
+	switch (p->step) {
+	case S_LOGON:
+	case S_OWA:
+		if (!r)
+			break;
+		if (p->step == S_LOGON && p->redirects == 0)
+			o->first_status = r->status;
+		if (r->status >= 300 && r->status < 400 &&
+		    (v = http_resp_header(r, "Location")) &&
+		    clean_location(v) && p->redirects < LIM_REDIRECTS) {
+			note_fe(p, r);
+			take_version_header(p, r);
+			/* /owa/ sending a browser to the logon page is OWA;
+			 * the logon page's own address sent elsewhere (to
+			 * HTTPS, say) proves nothing. */
+			if (p->step == S_OWA &&
+			    view_find_ci(*v,
+			                 VIEW_LIT("/owa/auth/logon.aspx")) >= 0)
+				p->owa_redirect = true;
+			/* /owa/ sends us to the logon page we already have. */
+			if (!(p->step == S_OWA && p->owa_page) &&
+			    same_host_path(p, v, p->follow, sizeof p->follow)) {
+				p->redirects++;
+				return; /* same step, following */
+			}
+		}
+		feed_page(p, r);
+		break;
+	case S_OWA_SERVICE:
+	case S_MANIFEST:
+	case S_NTLM:
+	case S_SSRF:
+	case S_PROXYSHELL:
+	case S_MIT_EOMT:
+	case S_MIT_EEMS:
+		take_answer(p, p->step, 0, r);
+		apply_facts(p);
+		break;
+	case S_SHELL_CONTROL:
+		take_answer(p, p->step, p->sub, r);
 		if (++p->sub < p->kb->nwebshell_folders)
 			return;
 		break;
@@ -639,9 +798,10 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 	}
 	p->follow[0] = '\0';
 	p->redirects = 0;
-	if (p->step == S_OWA)
+	if (p->step == S_OWA) {
 		decide_exchange(p);
-	advance(p);
-	if (p->step == S_DONE)
-		settle(p);
+		if (p->slow && start_fan(p))
+			return;
+	}
+	next_step(p);
 }

@@ -7,7 +7,10 @@
  * on each other: while probe_spare() is nonzero, probe_next() hands out
  * the next path again before the last is answered, so that several
  * connections can ask them at once; each answer is fed back with the
- * request it answers. */
+ * request it answers. On a server the engine found slow (probe.slow),
+ * the steps between telling Exchange and the paths are handed out the
+ * same way (a fan-out): each costs the server's time per answer, and
+ * asked one after another they would make its scan last seconds. */
 #ifndef EXH_SCAN_PROBE_H
 #define EXH_SCAN_PROBE_H
 #include "net/http_resp.h"
@@ -17,6 +20,7 @@ struct probe_req {
 	char path[768];
 	char headers[256]; /* extra header lines, each ending in \r\n */
 	int shell;         /* the web-shell path asked (kb index), or -1 */
+	int step, sub;     /* the plan's step it asks, and its folder */
 };
 
 struct probe {
@@ -32,6 +36,12 @@ struct probe {
 	int shell_out;    /* handed out and not yet answered */
 	int requeue[LIM_TARGET_CONNS]; /* handed back unanswered */
 	int nrequeue;
+	bool slow; /* set by the engine: an answer took LIM_SLOW_ANSWER_MS */
+	uint64_t fan_todo, fan_out; /* a fan-out's steps to hand out, out */
+	/* Build facts of a fan-out's answers, applied in the plan's order
+	 * once all are in (in turn, when the plan is sequential). */
+	bool svc_seen;
+	build_t svc_build, manifest_build, owaver_build;
 };
 
 void probe_init(struct probe *p, const struct kb *kb, unsigned checks,

@@ -19,6 +19,9 @@ static int lanes = 1;
 /* A device that answers every request with its own 200 page from the
  * Nth request on (a rate limit's block page); 0: never. */
 static int flip_after;
+/* The engine found the server slow: the steps between telling Exchange
+ * and the web-shell paths are handed out at once. */
+static bool slow;
 
 static const char *answer(const struct script *s, size_t n,
                           const struct probe_req *req)
@@ -51,6 +54,7 @@ static int run(const struct script *s, size_t n, unsigned checks,
 	memset(o, 0, sizeof *o);
 	asked[0] = '\0';
 	probe_init(&p, kb, checks, o);
+	p.slow = slow;
 	for (;;) {
 		const char *raw;
 		struct probe_req req;
@@ -94,7 +98,8 @@ static int run(const struct script *s, size_t n, unsigned checks,
 		}
 	}
 	/* Nothing is left out or handed back once the plan says no more. */
-	CHECK(probe_done(&p) && p.shell_out == 0 && p.nrequeue == 0);
+	CHECK(probe_done(&p) && p.shell_out == 0 && p.nrequeue == 0 &&
+	      p.fan_out == 0 && p.fan_todo == 0);
 	return requests;
 }
 
@@ -226,6 +231,35 @@ static void cases(void)
 		                                "/aspnet_client/supp0rt.aspx"));
 		CHECK(!o.eomt && !o.eems);
 		CHECK_STR(observation_mitigation(&o), "none");
+	}
+	/* Three sources of the build at once: /owa/service's exact build
+	 * wins, the manifest is not read (the plan asks it only without an
+	 * exact build), the ProxyShell page's owaVer adds nothing; the same
+	 * whichever answer comes first (a fan-out answers in any order). */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/service", "HTTP/1.1 440 Login Timeout\r\n"
+		                     "X-OWA-Version: 15.1.2176.14\r\n"
+		                     "Content-Length: 0\r\n\r\n"},
+		    {"/ecp/Current/exporttool/",
+		     "HTTP/1.1 200 OK\r\n\r\n"
+		     "<assemblyIdentity name=\"m.application\" "
+		     "version=\"15.1.2044.4\" "
+		     "publicKeyToken=\"b1d1a6c45aa418ce\" />"},
+		    {"/autodiscover/autodiscover.json?@test.com",
+		     "HTTP/1.1 302 Found\r\nLocation: https://m.example/owa/"
+		     "auth/errorfe.aspx?httpCode=500&owaError=Microsoft."
+		     "Exchange.Clients.Owa2.Server.Core."
+		     "OwaADUserNotFoundException&owaVer=15.1.2176.2&be=EX1\r\n"
+		     "X-FEServer: FE1\r\nContent-Length: 0\r\n\r\n"},
+		};
+		run(s, 4, CHECK_PROXYSHELL, &o, asked, sizeof asked);
+		CHECK(o.precision == PREC_SU &&
+		      o.build == BUILD(15, 1, 2176, 14));
+		CHECK_STR(o.build_source, "x-owa-version");
+		CHECK(o.manifest == 0 && o.proxyshell == CHK_VULNERABLE);
+		CHECK(o.product >= 0);
 	}
 	/* Checks, negative: patched answers; errorFE redirects are absent. */
 	{
@@ -461,6 +495,46 @@ static void cases(void)
 	}
 }
 
+/* On a slow server the steps after telling Exchange are handed out at
+ * once (one per step and per web-shell folder's control path); on a
+ * fast one, one at a time. */
+static void fan_width(void)
+{
+	const char *raw[] = {
+	    PAGE("15.1.2176"),
+	    "HTTP/1.1 302 Found\r\nLocation: "
+	    "/owa/auth/logon.aspx\r\nContent-Length: 0\r\n\r\n"};
+	for (int sl = 0; sl < 2; sl++) {
+		struct observation o;
+		struct probe p;
+		struct probe_req req;
+		int i, out = 0;
+
+		memset(&o, 0, sizeof o);
+		probe_init(&p, kb, CHECK_ALL, &o);
+		p.slow = sl;
+		for (i = 0; i < 2; i++) {
+			struct http_resp r;
+			size_t used;
+			CHECK(probe_next(&p, &req));
+			http_resp_init(&r, false);
+			if (http_resp_feed(&r, raw[i], strlen(raw[i]), &used) !=
+			        0 &&
+			    http_resp_eof(&r) != 0)
+				abort();
+			probe_feed(&p, &req, &r);
+			http_resp_release(&r);
+		}
+		CHECK(o.exchange);
+		/* owa/service, manifest, ntlm, ssrf, proxyshell, two
+		 * mitigations, a control path per folder */
+		CHECK(probe_spare(&p) == (sl ? 7 + kb->nwebshell_folders : 0));
+		while (probe_next(&p, &req))
+			out++;
+		CHECK(out == (sl ? 7 + kb->nwebshell_folders : 1));
+	}
+}
+
 int main(void)
 {
 	static const int widths[] = {1, 2, 6, LIM_TARGET_CONNS};
@@ -468,10 +542,12 @@ int main(void)
 
 	if (kb_load(getenv("EXHUNT_DATA"), &kb))
 		return 1;
-	for (i = 0; i < sizeof widths / sizeof widths[0]; i++) {
-		lanes = widths[i];
+	for (i = 0; i < 2 * sizeof widths / sizeof widths[0]; i++) {
+		lanes = widths[i % (sizeof widths / sizeof widths[0])];
+		slow = i >= sizeof widths / sizeof widths[0];
 		cases();
 	}
+	fan_width();
 	kb_free(kb);
 	return check_done();
 }
