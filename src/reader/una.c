@@ -36,12 +36,28 @@
 
 /* The calling library's own definition of name: the object holding the
  * address the call returns to, searched first; failing that, the next
- * definition after this program's. Never this program's own (self). */
-static void *own(const void *ret, const char *name, void *self)
+ * definition after this program's. Never this program's own (self).
+ *
+ * Found once per call site: a string with other than ASCII costs four
+ * dynamic-linker calls to look up, and a log in another language holds
+ * many. A call site's library stays loaded while the reader runs, so
+ * what it found holds (per thread, so no lock: the reader has one). */
+struct own_seen {
+	const void *ret;
+	void *fn;
+};
+#define OWN_SITES 16
+
+static void *own(const void *ret, const char *name, void *self,
+                 struct own_seen *seen)
 {
 	Dl_info info;
 	void *fn = NULL;
+	int i;
 
+	for (i = 0; i < OWN_SITES && seen[i].ret; i++)
+		if (seen[i].ret == ret)
+			return seen[i].fn;
 	if (dladdr(ret, &info) && info.dli_fname) {
 		void *h = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
 		if (h) {
@@ -51,7 +67,13 @@ static void *own(const void *ret, const char *name, void *self)
 	}
 	if (!fn || fn == self)
 		fn = dlsym(RTLD_NEXT, name);
-	return fn == self ? NULL : fn;
+	if (fn == self)
+		fn = NULL;
+	if (fn && i < OWN_SITES) {
+		seen[i].ret = ret;
+		seen[i].fn = fn;
+	}
+	return fn;
 }
 
 /* The stream's first unit after any byte-order mark, and its byte order
@@ -127,10 +149,11 @@ int libuna_utf8_string_size_from_utf16_stream(const uint8_t *utf16,
 		*utf8_size = n + (n > 0 && !nul);
 		return 1;
 	}
+	static _Thread_local struct own_seen seen[OWN_SITES];
 	una_size_fn *fn = (una_size_fn *)own(
 	    __builtin_return_address(0),
 	    "libuna_utf8_string_size_from_utf16_stream",
-	    (void *)libuna_utf8_string_size_from_utf16_stream);
+	    (void *)libuna_utf8_string_size_from_utf16_stream, seen);
 	return fn ? fn(utf16, utf16_size, byte_order, utf8_size, error) : -1;
 }
 
@@ -159,10 +182,11 @@ int libuna_utf8_string_with_index_copy_from_utf16_stream(
 			return 1;
 		}
 	}
+	static _Thread_local struct own_seen seen[OWN_SITES];
 	una_copy_fn *fn = (una_copy_fn *)own(
 	    __builtin_return_address(0),
 	    "libuna_utf8_string_with_index_copy_from_utf16_stream",
-	    (void *)libuna_utf8_string_with_index_copy_from_utf16_stream);
+	    (void *)libuna_utf8_string_with_index_copy_from_utf16_stream, seen);
 	return fn ? fn(utf8, utf8_size, utf8_index, utf16, utf16_size,
 	               byte_order, error)
 	          : -1;

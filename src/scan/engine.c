@@ -518,12 +518,16 @@ static void begin_request(struct conn *c)
 /* A lane's answer may open the next stage of its target's plan (the
  * web-shell paths after a fan-out) while the target's own connection
  * waits idle, having had nothing to ask: it takes up work again, so that
- * the stage does not run on the one lane that happened to finish it. */
+ * the stage does not run on the one lane that happened to finish it. Not
+ * where a connection was refused (a device that limits a client's
+ * connections): the lanes it has take the work, and the target's own
+ * connection reopens when they end. */
 static void wake_owner(struct conn *c)
 {
 	struct conn *t = c->owner;
 
-	if (t && t->state == CS_IDLE && probe_spare(&t->probe) > 0)
+	if (t && t->state == CS_IDLE && !t->lanes_off &&
+	    probe_spare(&t->probe) > 0)
 		owner_check(t);
 }
 
