@@ -599,10 +599,7 @@ static bool drop_path(const char *path)
 	                                    "\\recycle",
 	                                    NULL};
 
-	for (int k = 0; path[0] && drops[k]; k++)
-		if (strstr(path, drops[k]))
-			return true;
-	return false;
+	return detect_any(path, drops);
 }
 
 static void add_cmdlet(struct hunt *h, const char *path, uint64_t line,

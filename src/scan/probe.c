@@ -478,12 +478,19 @@ static void note_fe(struct probe *p, const struct http_resp *r)
 	}
 }
 
-static void take_version_header(struct probe *p, const struct http_resp *r)
+/* The exact build in an answer's X-OWA-Version header. */
+static bool version_header(const struct http_resp *r, build_t *b)
 {
 	const struct view *v = http_resp_header(r, "X-OWA-Version");
+
+	return v && fp_version_header(*v, b);
+}
+
+static void take_version_header(struct probe *p, const struct http_resp *r)
+{
 	build_t b;
 
-	if (v && fp_version_header(*v, &b)) {
+	if (version_header(r, &b)) {
 		p->obs->build = b;
 		p->obs->precision = PREC_SU;
 		p->obs->build_source = "x-owa-version";
@@ -606,8 +613,7 @@ static void take_answer(struct probe *p, int step, int sub,
 	case S_OWA_SERVICE:
 		if (r) {
 			note_fe(p, r);
-			v = http_resp_header(r, "X-OWA-Version");
-			if (v && fp_version_header(*v, &b))
+			if (version_header(r, &b))
 				p->svc_build = b;
 			p->svc_seen = true;
 		}
@@ -706,10 +712,10 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 		next_step(p);
 		return;
 	}
-	if (req->shell < 0)
-		p->seq_out = false;
 	if (req->step != p->step)
 		return; /* not an answer to the step asked */
+	if (req->shell < 0)
+		p->seq_out = false;
 	switch (p->step) {
 	case S_LOGON:
 	case S_OWA:

