@@ -354,21 +354,60 @@ static void ckpt_stop(struct ckpt *c, struct db *db)
 	c->on = false;
 }
 
-/* Writes one batch in one transaction; *last: the line reached. */
-static int write_batch(struct store_writer *w, struct db *db,
-                       const char *db_path, const char *path, const char *scope,
-                       const struct batch *b, uint64_t *added, uint64_t *lines,
-                       long *last)
-{
-	uint64_t new_rows = 0;
-	int k, rc = 0;
+/* A batch whose COPY is out (PostgreSQL, store_flush_send), its
+ * transaction open: it lands, and is committed, once the next batch is
+ * bound, so that the server takes one while exhunt binds the other. */
+struct out {
+	bool on;
+	uint64_t new_rows, lines;
+	long last;
+};
 
-	if (!b->n)
+/* Takes the outcome of the batch out and commits it; *done: the line
+ * reached by what is committed. */
+static int land(struct store_writer *w, struct db *db, const char *db_path,
+                struct out *o, uint64_t *added, uint64_t *lines, long *done)
+{
+	uint64_t sent;
+	int rc;
+
+	if (!o->on)
 		return 0;
-	if ((rc = exec(db, db_path, "BEGIN", b->items[0].lineno)))
+	o->on = false;
+	if ((rc = store_flush_wait(w, &sent))) {
+		db_rollback(db);
 		return rc;
-	for (k = 0; k < b->n && !stop_flag; k++) {
-		const struct item *it = &b->items[k];
+	}
+	if ((rc = exec(db, db_path, "COMMIT", o->last)))
+		return rc;
+	*added += o->new_rows + sent;
+	*lines += o->lines;
+	*done = o->last;
+	return 0;
+}
+
+/* Whether every record of b becomes a COPY row with no statement run
+ * (store_bulk_ready): then b is bound while the batch before it is out. */
+static bool batch_bulk(const struct store_writer *w, const struct batch *b)
+{
+	int k;
+
+	for (k = 0; k < b->n; k++)
+		if (b->items[k].why || !store_bulk_ready(w, &b->items[k].rec))
+			return false;
+	return true;
+}
+
+/* Binds the records of b (until one fails or the import is stopped);
+ * *k: those bound, *last: the line reached. */
+static int bind_batch(struct store_writer *w, struct db *db, const char *path,
+                      const char *scope, const struct batch *b,
+                      uint64_t *new_rows, int *k, long *last)
+{
+	int rc = 0;
+
+	for (*k = 0; *k < b->n && !stop_flag; ++*k) {
+		const struct item *it = &b->items[*k];
 		const char *why = it->why;
 		bool is_new = false;
 
@@ -386,12 +425,57 @@ static int write_batch(struct store_writer *w, struct db *db,
 			          it->why && !it->count ? "not JSON: " : "",
 			          why);
 		else if (rc)
-			log_error("%s: writing line %ld failed: %s", db_path,
+			log_error("%s: writing line %ld failed: %s", w->path,
 			          it->lineno, db_errmsg(db));
 		if (rc)
-			break;
-		new_rows += is_new;
+			return rc;
+		*new_rows += is_new;
 	}
+	return 0;
+}
+
+/* Writes one batch in one transaction; *last: the line reached, *done:
+ * the line reached by what is committed. A batch out (o) is committed
+ * first; with PostgreSQL, b itself may be left out (o). */
+static int write_batch(struct store_writer *w, struct db *db,
+                       const char *db_path, const char *path, const char *scope,
+                       const struct batch *b, struct out *o, uint64_t *added,
+                       uint64_t *lines, long *last, long *done)
+{
+	uint64_t new_rows = 0;
+	int k, rc = 0;
+
+	if (!b->n)
+		return 0;
+	if (db_is_pg(db) && batch_bulk(w, b)) {
+		/* bound while the batch before is out; its transaction
+		 * begins once that one is committed */
+		rc = bind_batch(w, db, path, scope, b, &new_rows, &k, last);
+		if (rc) { /* the batch before is whole: committed */
+			(void)land(w, db, db_path, o, added, lines, done);
+			store_discard(w);
+			return rc;
+		}
+		if ((rc = land(w, db, db_path, o, added, lines, done))) {
+			store_discard(w);
+			return rc;
+		}
+		if ((rc = exec(db, db_path, "BEGIN", b->items[0].lineno))) {
+			store_discard(w);
+			return rc;
+		}
+		if ((rc = store_flush_send(w))) {
+			db_rollback(db);
+			return rc;
+		}
+		*o = (struct out){true, new_rows, (uint64_t)k, *last};
+		return 0;
+	}
+	if ((rc = land(w, db, db_path, o, added, lines, done)))
+		return rc;
+	if ((rc = exec(db, db_path, "BEGIN", b->items[0].lineno)))
+		return rc;
+	rc = bind_batch(w, db, path, scope, b, &new_rows, &k, last);
 	if (!rc) { /* the rows bulk mode holds (PostgreSQL: COPY) */
 		uint64_t sent;
 		rc = store_flush(w, &sent);
@@ -407,6 +491,7 @@ static int write_batch(struct store_writer *w, struct db *db,
 		return rc;
 	*added += new_rows;
 	*lines += (uint64_t)k;
+	*done = *last;
 	return 0;
 }
 
@@ -419,6 +504,7 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 	struct ckpt ck = {0};
 	char scope[600];
 	long last = 0, done = 0;
+	struct out o = {0};
 	int rc = 0, i;
 	bool started = false;
 	pthread_t reader;
@@ -473,10 +559,8 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 
 		if (!b)
 			break; /* interrupted */
-		rc = write_batch(w, db, db_path, path, scope, b, added, lines,
-		                 &last);
-		if (!rc)
-			done = last;
+		rc = write_batch(w, db, db_path, path, scope, b, &o, added,
+		                 lines, &last, &done);
 		end = b->end;
 		if (!rc && end == EXH_ELIMIT) {
 			log_error("%s:%ld: record longer than 1 MiB", path,
@@ -494,6 +578,11 @@ int report_import(const char *db_path, const char *path, uint64_t *added,
 		give_back(p, i);
 		if (rc || end || stop_flag)
 			break;
+	}
+	{ /* the batch out, if any: its records were whole */
+		int lrc = land(w, db, db_path, &o, added, lines, &done);
+		if (!rc)
+			rc = lrc;
 	}
 	if (!rc && stop_flag) {
 		log_warn("%s: interrupted after line %ld; lines 1 to %ld are "

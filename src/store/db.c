@@ -6,7 +6,9 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/log.h"
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,7 +30,24 @@ struct db {
 	char err[512];
 	void (*on_commit)(void *, int); /* db_on_commit */
 	void *on_commit_arg;
+	/* a COPY sent by db_copy_send whose result is not taken yet; done:
+	 * taken early (copy_settle), its outcome in copy_rc */
+	bool copy_out, copy_done;
+	int copy_rc;
 };
+
+static int copy_finish(struct db *db);
+
+/* Anything else run on a connection with a COPY out first waits for
+ * the COPY's result, keeping it for db_copy_wait. */
+static void copy_settle(struct db *db)
+{
+	if (db->copy_out) {
+		db->copy_rc = copy_finish(db);
+		db->copy_out = false;
+		db->copy_done = true;
+	}
+}
 
 struct pgparam {
 	char *p; /* owned copy, NUL-terminated (text) */
@@ -191,6 +210,8 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	/* a COPY still out is abandoned: the server rolls back its
+	 * transaction when the connection ends */
 	free(db->target);
 	if (db->pg)
 		PQfinish(db->pg);
@@ -236,6 +257,7 @@ int db_exec(struct db *db, const char *sql)
 		sqlite3_free(err);
 		return EXH_EIO;
 	}
+	copy_settle(db);
 	res = PQexec(db->pg, sql);
 	s = PQresultStatus(res);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
@@ -264,18 +286,21 @@ void db_rollback(struct db *db)
 {
 	if (db->lite)
 		sqlite3_exec(db->lite, "ROLLBACK", NULL, NULL, NULL);
-	else
+	else {
+		copy_settle(db);
 		PQclear(PQexec(db->pg, "ROLLBACK"));
+	}
 }
 
-int db_copy(struct db *db, const char *copy_sql, const char *data, size_t len)
+/* Starts COPY copy_sql and queues data and the end of it on the
+ * connection (libpq holds a copy); EXH_EIO when the server does not
+ * take the command or the data cannot be queued. */
+static int copy_start(struct db *db, const char *copy_sql, const char *data,
+                      size_t len)
 {
-	PGresult *res;
+	PGresult *res = PQexec(db->pg, copy_sql);
 	int rc = 0;
 
-	if (!db->pg)
-		return EXH_EINVAL;
-	res = PQexec(db->pg, copy_sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		pg_err(db, res);
 		PQclear(res);
@@ -294,6 +319,25 @@ int db_copy(struct db *db, const char *copy_sql, const char *data, size_t len)
 		rc = EXH_EIO;
 	if (rc)
 		set_err(db, PQerrorMessage(db->pg));
+	return rc;
+}
+
+/* Sends what is queued (waiting as long as that takes), back in
+ * blocking mode, and takes the COPY's result. */
+static int copy_finish(struct db *db)
+{
+	PGresult *res;
+	int rc = 0, f;
+
+	while ((f = PQflush(db->pg)) == 1) {
+		struct pollfd pfd = {.fd = PQsocket(db->pg), .events = POLLOUT};
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			break;
+	}
+	if (f != 0 || PQsetnonblocking(db->pg, 0) != 0) {
+		set_err(db, PQerrorMessage(db->pg));
+		rc = EXH_EIO;
+	}
 	while ((res = PQgetResult(db->pg))) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			if (!rc)
@@ -305,6 +349,54 @@ int db_copy(struct db *db, const char *copy_sql, const char *data, size_t len)
 		PQclear(res);
 	}
 	return rc;
+}
+
+int db_copy(struct db *db, const char *copy_sql, const char *data, size_t len)
+{
+	int rc;
+
+	if (!db->pg)
+		return EXH_EINVAL;
+	copy_settle(db);
+	rc = copy_start(db, copy_sql, data, len);
+	return copy_finish(db) ? EXH_EIO : rc;
+}
+
+int db_copy_send(struct db *db, const char *copy_sql, const char *data,
+                 size_t len)
+{
+	int rc;
+
+	if (!db->pg)
+		return EXH_EINVAL;
+	copy_settle(db);
+	db->copy_done = false;
+	if (PQsetnonblocking(db->pg, 1) != 0) {
+		set_err(db, PQerrorMessage(db->pg));
+		return EXH_EIO;
+	}
+	if ((rc = copy_start(db, copy_sql, data, len))) {
+		(void)copy_finish(db);
+		return rc;
+	}
+	db->copy_out = true;
+	return 0;
+}
+
+void db_copy_pump(struct db *db)
+{
+	/* an error shows at db_copy_wait */
+	if (db->copy_out)
+		(void)PQflush(db->pg);
+}
+
+int db_copy_wait(struct db *db)
+{
+	copy_settle(db);
+	if (!db->copy_done)
+		return 0;
+	db->copy_done = false;
+	return db->copy_rc;
 }
 
 /* SQLite's ? and ?N placeholders as $N, outside quotes; *nparams: the
@@ -386,6 +478,7 @@ int db_prepare(struct db *db, const char *sql, struct dbq **out)
 		goto out;
 	}
 	snprintf(q->pname, sizeof q->pname, "q%u", ++db->next_name);
+	copy_settle(db);
 	res = PQprepare(db->pg, q->pname, text, 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		pg_err(db, res);
@@ -416,6 +509,7 @@ void dbq_free(struct dbq *q)
 		if (q->pname[0]) {
 			char sql[48];
 			snprintf(sql, sizeof sql, "DEALLOCATE %s", q->pname);
+			copy_settle(q->db);
 			PQclear(PQexec(q->db->pg, sql));
 		}
 		for (i = 0; q->params && i <= q->nparams; i++)
@@ -668,6 +762,7 @@ static int pg_run(struct dbq *q, bool wait)
 		lens[i] = (int)p->len;
 		fmts[i] = p->binary;
 	}
+	copy_settle(db);
 	q->running = true;
 	q->row = -1;
 	if (q->stream || !wait) {

@@ -66,6 +66,16 @@ void db_rollback(struct db *db);
  * the server took it all. EXH_EIO with db_errmsg on failure; SQLite has
  * no COPY (EXH_EINVAL). */
 int db_copy(struct db *db, const char *copy_sql, const char *data, size_t len);
+/* The same COPY sent without waiting for the server to take it:
+ * db_copy_pump moves the data on as far as the connection takes at once
+ * (call it now and then meanwhile), db_copy_wait sends the rest and
+ * reports as db_copy does (0 when no COPY is out). The caller may do
+ * other work meanwhile but not on this connection: any other call on it
+ * first waits for the COPY, whose outcome db_copy_wait then gives. */
+int db_copy_send(struct db *db, const char *copy_sql, const char *data,
+                 size_t len);
+void db_copy_pump(struct db *db);
+int db_copy_wait(struct db *db);
 
 /* Appends s (n bytes) to out as one field of a COPY text row: escaped,
  * and made valid UTF-8 as bound text is. */

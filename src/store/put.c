@@ -3,6 +3,7 @@
  * whichever way its records arrived. */
 #include "base/err.h"
 #include "base/buf.h"
+#include "base/limits.h"
 #include "base/log.h"
 #include "store/store.h"
 #include "base/array.h"
@@ -290,6 +291,7 @@ void store_writer_release(struct store_writer *w)
 struct idslot {
 	char *key; /* NULL: free */
 	long long id;
+	uint64_t h; /* the key's hash: keys are read only when it matches */
 };
 
 struct twinslot {
@@ -329,6 +331,17 @@ struct store_bulk {
 	struct buf rec; /* the current record's fields, escaped */
 	size_t off[C_COUNT + 1], len[C_COUNT + 1];
 	bool null[C_COUNT + 1];
+	/* the batch sent by store_flush_send while its COPY is out: its
+	 * rows, kept for the stage should the COPY fail, and its moves,
+	 * applied when it lands (bulk_land) */
+	struct fly {
+		struct buf rows, keys;
+		struct prow *prow;
+		size_t prow_cap, pending;
+		struct rekey *rekeys;
+		size_t nrekeys, rekeys_cap;
+		bool out;
+	} fly;
 };
 
 /* An earlier row of the scan that a later twin moves to identity key. */
@@ -359,16 +372,21 @@ static uint64_t hash_pair(long long a, long long b)
 	return h * 0xbf58476d1ce4e5b9ull ^ (h >> 29);
 }
 
-static struct idslot *id_find(struct store_bulk *b, const char *key)
+static struct idslot *id_slot(struct store_bulk *b, const char *key, uint64_t h)
 {
 	size_t i;
 
 	if (!b->ids_cap)
 		return NULL;
-	for (i = hash_str(key) & (b->ids_cap - 1);;
-	     i = (i + 1) & (b->ids_cap - 1))
-		if (!b->ids[i].key || strcmp(b->ids[i].key, key) == 0)
+	for (i = h & (b->ids_cap - 1);; i = (i + 1) & (b->ids_cap - 1))
+		if (!b->ids[i].key ||
+		    (b->ids[i].h == h && strcmp(b->ids[i].key, key) == 0))
 			return &b->ids[i];
+}
+
+static struct idslot *id_find(struct store_bulk *b, const char *key)
+{
+	return id_slot(b, key, hash_str(key));
 }
 
 /* Grows an open-addressing table to keep it at most half full. */
@@ -389,7 +407,7 @@ static bool id_room(struct store_bulk *b)
 	b->ids_cap = cap;
 	for (i = 0; i < oldcap; i++)
 		if (old[i].key)
-			*id_find(b, old[i].key) = old[i];
+			*id_slot(b, old[i].key, old[i].h) = old[i];
 	free(old);
 	return true;
 }
@@ -398,16 +416,18 @@ static bool id_room(struct store_bulk *b)
  * full (not remembered), EXH_ENOMEM when the key cannot be copied. */
 static int id_put(struct store_bulk *b, const char *key, long long id)
 {
-	struct idslot *slot = id_find(b, key);
+	uint64_t h = hash_str(key);
+	struct idslot *slot = id_slot(b, key, h);
 
 	if (slot && slot->key)
 		return 0;
 	if (!id_room(b))
 		return 1;
-	slot = id_find(b, key);
+	slot = id_slot(b, key, h);
 	if (!(slot->key = strdup(key)))
 		return EXH_ENOMEM;
 	slot->id = id;
+	slot->h = h;
 	b->ids_n++;
 	return 0;
 }
@@ -487,6 +507,12 @@ static void bulk_free(struct store_bulk *b)
 	buf_release(&b->keys);
 	buf_release(&b->out);
 	free(b->prow);
+	for (i = 0; i < b->fly.nrekeys; i++)
+		free(b->fly.rekeys[i].key);
+	free(b->fly.rekeys);
+	buf_release(&b->fly.rows);
+	buf_release(&b->fly.keys);
+	free(b->fly.prow);
 	free(b);
 }
 
@@ -546,6 +572,8 @@ int store_writer_bulk(struct store_writer *w)
 	buf_init(&w->bulk->rec, (size_t)1 << 24);
 	buf_init(&w->bulk->keys, (size_t)1 << 30);
 	buf_init(&w->bulk->out, (size_t)1 << 31);
+	buf_init(&w->bulk->fly.rows, (size_t)1 << 31);
+	buf_init(&w->bulk->fly.keys, (size_t)1 << 30);
 	return 0;
 }
 
@@ -670,6 +698,9 @@ static int bulk_row(struct store_writer *w)
 	b->pending++;
 	if (buf_error(&b->rows) || buf_error(&b->rec) || buf_error(&b->keys))
 		goto nomem;
+	/* the batch out goes on reaching the server as this one is bound */
+	if (b->fly.out && b->pending % 8 == 0)
+		db_copy_pump(w->db);
 	if (b->nident >= IDS_CHUNK && ids_send(w)) {
 		log_error("%s: %s", w->path, db_errmsg(w->ids));
 		return EXH_EIO;
@@ -817,29 +848,12 @@ static void rows_staged(struct store_bulk *b)
 	}
 }
 
-/* The rows waiting into observations: by COPY straight into the table
- * when every identity's id is known and no row is there already;
- * otherwise (a record given twice, another writer) by COPY into the
- * stage table and one insert that joins their server ids and skips the
- * rows already there. */
-static int rows_send(struct store_writer *w)
+/* The rows waiting into observations through the stage table: one
+ * insert joins their server ids and skips the rows already there. */
+static int rows_stage(struct store_writer *w)
 {
 	struct store_bulk *b = w->bulk;
 
-	if (rows_direct(b) && !buf_error(&b->out)) {
-		if (db_exec(w->db, "SAVEPOINT bulk"))
-			return EXH_EIO;
-		if (!db_copy(w->db, "COPY observations FROM STDIN", b->out.p,
-		             b->out.len)) {
-			b->added += (uint64_t)db_changes(w->db);
-			return db_exec(w->db, "RELEASE SAVEPOINT bulk")
-			           ? EXH_EIO
-			           : 0;
-		}
-		if (db_exec(w->db, "ROLLBACK TO SAVEPOINT bulk") ||
-		    db_exec(w->db, "RELEASE SAVEPOINT bulk"))
-			return EXH_EIO;
-	}
 	rows_staged(b);
 	if (buf_error(&b->out))
 		return EXH_ENOMEM;
@@ -852,25 +866,47 @@ static int rows_send(struct store_writer *w)
 	return db_exec(w->db, "TRUNCATE observations_stage") ? EXH_EIO : 0;
 }
 
-/* Sends the rows waiting and applies the moves queued: the identities
- * first (autocommitted, on the identity connection), then the rows
- * (rows_send), then the moves. */
-static int bulk_send(struct store_writer *w)
+/* The rows waiting into observations: by COPY straight into the table
+ * when every identity's id is known and no row is there already;
+ * otherwise (a record given twice, another writer) through the stage
+ * (rows_stage). With send, a direct COPY is only sent: bulk_land takes
+ * its outcome (*sent true). */
+static int rows_send(struct store_writer *w, bool send, bool *sent)
 {
 	struct store_bulk *b = w->bulk;
-	struct db *bad = w->db;
+
+	*sent = false;
+	if (rows_direct(b) && !buf_error(&b->out)) {
+		if (db_exec(w->db, "SAVEPOINT bulk"))
+			return EXH_EIO;
+		if (send) {
+			if (db_copy_send(w->db, "COPY observations FROM STDIN",
+			                 b->out.p, b->out.len))
+				return EXH_EIO;
+			*sent = true;
+			return 0;
+		}
+		if (!db_copy(w->db, "COPY observations FROM STDIN", b->out.p,
+		             b->out.len)) {
+			b->added += (uint64_t)db_changes(w->db);
+			return db_exec(w->db, "RELEASE SAVEPOINT bulk")
+			           ? EXH_EIO
+			           : 0;
+		}
+		if (db_exec(w->db, "ROLLBACK TO SAVEPOINT bulk") ||
+		    db_exec(w->db, "RELEASE SAVEPOINT bulk"))
+			return EXH_EIO;
+	}
+	return rows_stage(w);
+}
+
+/* Twins found by later records move the earlier ones' rows. */
+static int apply_rekeys(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
 	size_t i;
 	int rc = 0;
 
-	if (!b->pending && !b->nrekeys)
-		return 0;
-	if ((rc = ids_send(w)) || (rc = ids_wait(w))) {
-		bad = w->ids;
-		goto out;
-	}
-	if (b->pending && (rc = rows_send(w)))
-		goto out;
-	/* twins found by later records move the earlier ones' rows */
 	for (i = 0; !rc && i < b->nrekeys; i++) {
 		dbq_reset(w->rekey_key);
 		dbq_bind_int(w->rekey_key, 1, b->rekeys[i].obs);
@@ -879,18 +915,114 @@ static int bulk_send(struct store_writer *w)
 			rc = EXH_EIO;
 		dbq_reset(w->rekey_key);
 	}
-out:
-	dbq_reset(w->stage_insert);
+	return rc;
+}
+
+/* Empties the rows waiting and the moves queued. */
+static void rows_clear(struct store_bulk *b)
+{
+	size_t i;
+
 	for (i = 0; i < b->nrekeys; i++)
 		free(b->rekeys[i].key);
 	buf_reset(&b->rows);
 	buf_reset(&b->keys);
 	buf_reset(&b->out);
+	b->pending = 0;
+	b->nrekeys = 0;
+}
+
+/* Exchanges the rows waiting and moves queued with the batch out. */
+static void fly_swap(struct store_bulk *b)
+{
+	struct fly t = b->fly;
+
+	b->fly.rows = b->rows;
+	b->fly.keys = b->keys;
+	b->fly.prow = b->prow;
+	b->fly.prow_cap = b->prow_cap;
+	b->fly.pending = b->pending;
+	b->fly.rekeys = b->rekeys;
+	b->fly.nrekeys = b->nrekeys;
+	b->fly.rekeys_cap = b->rekeys_cap;
+	b->rows = t.rows;
+	b->keys = t.keys;
+	b->prow = t.prow;
+	b->prow_cap = t.prow_cap;
+	b->pending = t.pending;
+	b->rekeys = t.rekeys;
+	b->nrekeys = t.nrekeys;
+	b->rekeys_cap = t.rekeys_cap;
+}
+
+/* Takes the outcome of the batch out, if one is: its COPY's rows are
+ * added, or, when the COPY failed (a row already there), the batch goes
+ * through the stage; then its moves. The rows being bound meanwhile are
+ * left as they are. */
+static int bulk_land(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
+	int rc = 0;
+
+	if (!b || !b->fly.out)
+		return 0;
+	b->fly.out = false;
+	fly_swap(b);
+	if (!db_copy_wait(w->db)) {
+		b->added += (uint64_t)db_changes(w->db);
+		if (db_exec(w->db, "RELEASE SAVEPOINT bulk"))
+			rc = EXH_EIO;
+	} else if (db_exec(w->db, "ROLLBACK TO SAVEPOINT bulk") ||
+	           db_exec(w->db, "RELEASE SAVEPOINT bulk")) {
+		rc = EXH_EIO;
+	} else {
+		rc = rows_stage(w);
+	}
+	if (!rc)
+		rc = apply_rekeys(w);
+	dbq_reset(w->stage_insert);
+	rows_clear(b);
+	fly_swap(b);
+	if (rc)
+		log_error("%s: %s", w->path,
+		          rc == EXH_ENOMEM ? "out of memory"
+		                           : db_errmsg(w->db));
+	return rc;
+}
+
+/* Sends the rows waiting and applies the moves queued: the batch out
+ * first (bulk_land), the identities (autocommitted, on the identity
+ * connection), then the rows (rows_send), then the moves. With send,
+ * a direct COPY is left out (bulk_land) with the moves. */
+static int bulk_send(struct store_writer *w, bool send)
+{
+	struct store_bulk *b = w->bulk;
+	struct db *bad = w->db;
+	bool sent = false;
+	int rc = 0;
+
+	if ((rc = bulk_land(w)))
+		return rc;
+	if (!b->pending && !b->nrekeys)
+		return 0;
+	if ((rc = ids_send(w)) || (rc = ids_wait(w))) {
+		bad = w->ids;
+		goto out;
+	}
+	if (b->pending && (rc = rows_send(w, send, &sent)))
+		goto out;
+	if (sent) {
+		fly_swap(b);
+		b->fly.out = true;
+	} else {
+		rc = apply_rekeys(w);
+	}
+out:
+	dbq_reset(w->stage_insert);
+	rows_clear(b);
 	buf_reset(&b->skeys);
 	buf_reset(&b->snames);
 	b->nident = 0;
-	b->pending = 0;
-	b->nrekeys = 0;
 	if (rc)
 		log_error("%s: %s", w->path,
 		          rc == EXH_ENOMEM ? "out of memory" : db_errmsg(bad));
@@ -904,31 +1036,58 @@ int store_flush(struct store_writer *w, uint64_t *added)
 	*added = 0;
 	if (!w->bulk)
 		return 0;
-	rc = bulk_send(w);
+	rc = bulk_send(w, false);
 	if (!rc)
 		*added = w->bulk->added;
 	store_discard(w);
 	return rc;
 }
 
+int store_flush_send(struct store_writer *w)
+{
+	int rc;
+
+	if (!w->bulk)
+		return 0;
+	if ((rc = bulk_send(w, true)))
+		store_discard(w);
+	return rc;
+}
+
+int store_flush_wait(struct store_writer *w, uint64_t *added)
+{
+	int rc;
+
+	*added = 0;
+	if (!w->bulk)
+		return 0;
+	if ((rc = bulk_land(w))) {
+		store_discard(w);
+		return rc;
+	}
+	*added = w->bulk->added;
+	w->bulk->added = 0;
+	return 0;
+}
+
 void store_discard(struct store_writer *w)
 {
 	struct store_bulk *b = w->bulk;
-	size_t i;
 
 	if (!b)
 		return;
-	for (i = 0; i < b->nrekeys; i++)
-		free(b->rekeys[i].key);
-	buf_reset(&b->rows);
-	buf_reset(&b->keys);
-	buf_reset(&b->out);
+	if (b->fly.out) { /* its outcome does not matter: rolled back */
+		b->fly.out = false;
+		(void)db_copy_wait(w->db);
+		fly_swap(b);
+		rows_clear(b);
+		fly_swap(b);
+	}
+	rows_clear(b);
 	buf_reset(&b->skeys);
 	buf_reset(&b->snames);
 	(void)ids_wait(w); /* its identities are added: kept */
 	b->nident = 0;
-	b->pending = 0;
-	b->nrekeys = 0;
 	b->added = 0;
 }
 
@@ -959,6 +1118,31 @@ static bool bulk_fresh(const struct store_bulk *b, long long no)
 		if (b->fresh[i] == no)
 			return true;
 	return false;
+}
+
+bool store_bulk_ready(const struct store_writer *w, const struct store_rec *r)
+{
+	const struct store_bulk *b = w->bulk;
+	const char *cve = r->cves;
+	int i, k, hint;
+
+	if (!b || b->full || strcmp(r->scan_id, w->last_scan) ||
+	    !bulk_fresh(b, w->last_no) || r->nverdicts < 0 ||
+	    b->tw_n + LIM_IMPORT_BATCH >= BULK_MAX_TWINS)
+		return false;
+	/* in the store's order, as records list them: tried first */
+	for (i = 0, hint = 0; i < r->nverdicts; i++, cve += strlen(cve) + 1) {
+		if (hint < w->ncves && strcmp(w->cves[hint], cve) == 0) {
+			hint++;
+			continue;
+		}
+		for (k = 0; k < w->ncves && strcmp(w->cves[k], cve); k++)
+			;
+		if (k == w->ncves)
+			return false;
+		hint = k + 1;
+	}
+	return true;
 }
 
 /* Binds string node n (or NULL when absent or not a string). Text without
@@ -1502,7 +1686,7 @@ int store_put_rec(struct store_writer *w, const struct store_rec *r,
 		int c;
 		b->on = !b->full && bulk_fresh(b, w->last_no);
 		/* the statements must see every row written before */
-		if (!b->on && bulk_send(w))
+		if (!b->on && bulk_send(w, false))
 			return EXH_EIO;
 		buf_reset(&b->rec);
 		b->curkey[0] = '\0';

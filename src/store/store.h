@@ -69,7 +69,17 @@ int store_writer_durable(struct store_writer *w);
 /* Sends what bulk mode holds; *added: rows added since the last flush
  * or discard. EXH_EIO (printed). 0 and nothing added otherwise. */
 int store_flush(struct store_writer *w, uint64_t *added);
-/* Forgets what bulk mode holds (the transaction was rolled back). */
+/* store_flush in two halves, so that the next batch is bound while the
+ * server takes this one's COPY: store_flush_send sends what bulk mode
+ * holds and leaves the COPY out; store_flush_wait takes its outcome
+ * (*added as store_flush's). Until then the writer's connection must
+ * not be used but through store_put_rec of records store_bulk_ready
+ * accepts; the transaction's commit comes after store_flush_wait. Each
+ * EXH_EIO (printed, and what bulk mode holds discarded) on failure. */
+int store_flush_send(struct store_writer *w);
+int store_flush_wait(struct store_writer *w, uint64_t *added);
+/* Forgets what bulk mode holds, a batch out included (the transaction
+ * is then rolled back). */
 void store_discard(struct store_writer *w);
 /* Adds one record. scope names the scan's origin when the scan is new
  * to the store. *added: whether it was new. EXH_EINVAL (with *why) for
@@ -110,5 +120,10 @@ int store_rec_make(const struct jdoc *d, struct store_rec *r, const char **why);
 /* Writes r, made from the document now in w->doc; as store_put_doc. */
 int store_put_rec(struct store_writer *w, const struct store_rec *r,
                   const char *scope, bool *added, const char **why);
+/* Whether r becomes a COPY row of bulk mode without a statement on the
+ * writer's connection (a scan this writer started, its CVEs known, the
+ * maps with room for a batch): such records can be bound while a batch
+ * is out (store_flush_send). */
+bool store_bulk_ready(const struct store_writer *w, const struct store_rec *r);
 
 #endif

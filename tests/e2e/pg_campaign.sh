@@ -162,6 +162,64 @@ done
 wait $imp || fail "bulk import"
 [ "$(pg_sql bulk "SELECT count(*) FROM observations")" = "$total" ] || fail "bulk count"
 
+# One scan over many batches: from its second batch on, a batch is bound
+# while the one before is still going into PostgreSQL by COPY (the next
+# batch's transaction begins once that one is committed). A record
+# repeated in a later batch makes that batch's COPY fail when it lands:
+# the batch goes through the stage table instead, nothing is added twice,
+# and the identities equal SQLite's. Then an import stopped by SIGTERM:
+# the lines it says it wrote are in, no more, and a rerun adds the rest.
+python3 - "$TMP" <<'PY'
+import json, sys
+t = sys.argv[1]
+recs = [json.loads(l) for l in open(f"{t}/shard1.jsonl")]
+def rec(i):
+    r = dict(recs[i % len(recs)], scan_id="one", seq=i)
+    r["ip"] = "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255)
+    if r.get("server_names"):
+        r["server_names"] = ["EXCH-%07X" % i, "EXCH-%07X.corp.example" % i]
+    return json.dumps(r) + "\n"
+with open(f"{t}/one.jsonl", "w") as f:
+    for i in range(23000):
+        f.write(rec(i))
+        if i == 16000:  # in the fourth batch: lines 100 to 149 again
+            f.writelines(rec(k) for k in range(100, 150))
+with open(f"{t}/long.jsonl", "w") as f:
+    f.writelines(rec(i) for i in range(150000))
+PY
+pg_sql postgres "CREATE DATABASE one" >/dev/null
+"$EXHUNT" report import --db "postgresql://exhunt:$PG_PW@/one?host=$PG_DIR" "$TMP/one.jsonl" >"$TMP/one.out" 2>&1 ||
+	{ cat "$TMP/one.out"; fail "one scan over many batches into PostgreSQL"; }
+grep -q "23050 records, 23000 new" "$TMP/one.out" || { cat "$TMP/one.out"; fail "one scan: counted wrong"; }
+[ "$(pg_sql one "SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM observations")" = "23000|23000|0|22999" ] ||
+	fail "one scan: $(pg_sql one "SELECT count(*), count(DISTINCT seq) FROM observations")"
+"$EXHUNT" report import --db "$TMP/one.db" "$TMP/one.jsonl" >/dev/null || fail "one scan into SQLite"
+q1="SELECT o.seq || ' ' || coalesce(s.key, '-') || ' ' || o.verdicts || ' ' || coalesce(o.build, '-') FROM observations o LEFT JOIN servers s ON s.id = o.server_id ORDER BY o.seq"
+sqlite3 "$TMP/one.db" "$q1" >"$TMP/one.lite"; pg_sql one "$q1" >"$TMP/one.pg"
+[ "$(wc -l <"$TMP/one.lite")" = 23000 ] || fail "one scan in SQLite"
+cmp -s "$TMP/one.lite" "$TMP/one.pg" || { diff "$TMP/one.lite" "$TMP/one.pg" | head; fail "one scan: PostgreSQL differs from SQLite"; }
+pg_sql postgres "CREATE DATABASE long" >/dev/null
+lurl="postgresql://exhunt:$PG_PW@/long?host=$PG_DIR"
+"$EXHUNT" report import --db "$lurl" "$TMP/long.jsonl" >"$TMP/long.out" 2>&1 & imp=$!
+# (the signal goes once two batches are in: the second was bound while
+# the first was out)
+for _ in $(seq 600); do
+	[ "$(pg_sql long "SELECT count(*) FROM observations" 2>/dev/null || echo 0)" -ge 10000 ] && break
+	sleep 0.05
+done
+kill -TERM $imp
+set +e; wait $imp; rc=$?; set -e
+[ $rc = 4 ] || fail "PostgreSQL import after SIGTERM exited $rc, want 4 ($(cat "$TMP/long.out"))"
+n=$(pg_sql long "SELECT count(*) FROM observations")
+[ "$n" -ge 10000 ] && [ "$n" -lt 150000 ] || fail "SIGTERM landed outside the import ($n of 150000)"
+upto=$(sed -n 's/.*interrupted after line \([0-9]*\);.*/\1/p' "$TMP/long.out")
+[ "$n" = "$upto" ] || fail "import says it wrote lines 1 to $upto, PostgreSQL has $n"
+[ "$(pg_sql long "SELECT max(seq) + 1 FROM observations")" = "$n" ] || fail "the lines written are not the first $n"
+"$EXHUNT" report import --db "$lurl" "$TMP/long.jsonl" >"$TMP/long2.out" || fail "PostgreSQL import rerun"
+grep -q "150000 records, $((150000 - n)) new" "$TMP/long2.out" || { cat "$TMP/long2.out"; fail "rerun counted wrong"; }
+[ "$(pg_sql long "SELECT count(*), count(DISTINCT seq) FROM observations")" = "150000|150000" ] ||
+	fail "rerun did not complete the import"
+
 # A bad URL is an error naming the store, without the password.
 set +e
 "$EXHUNT" report --db "postgresql://exhunt:$PG_PW@/nosuch?host=$PG_DIR" 2>"$TMP/bad.err"; rc=$?
