@@ -400,9 +400,10 @@ static bool batch_bulk(const struct store_writer *w, const struct batch *b)
 
 /* Binds the records of b (until one fails or the import is stopped);
  * *k: those bound, *last: the line reached. */
-static int bind_batch(struct store_writer *w, struct db *db, const char *path,
-                      const char *scope, const struct batch *b,
-                      uint64_t *new_rows, int *k, long *last)
+static int bind_batch(struct store_writer *w, struct db *db,
+                      const char *db_path, const char *path, const char *scope,
+                      const struct batch *b, uint64_t *new_rows, int *k,
+                      long *last)
 {
 	int rc = 0;
 
@@ -425,7 +426,7 @@ static int bind_batch(struct store_writer *w, struct db *db, const char *path,
 			          it->why && !it->count ? "not JSON: " : "",
 			          why);
 		else if (rc)
-			log_error("%s: writing line %ld failed: %s", w->path,
+			log_error("%s: writing line %ld failed: %s", db_path,
 			          it->lineno, db_errmsg(db));
 		if (rc)
 			return rc;
@@ -450,7 +451,8 @@ static int write_batch(struct store_writer *w, struct db *db,
 	if (db_is_pg(db) && batch_bulk(w, b)) {
 		/* bound while the batch before is out; its transaction
 		 * begins once that one is committed */
-		rc = bind_batch(w, db, path, scope, b, &new_rows, &k, last);
+		rc = bind_batch(w, db, db_path, path, scope, b, &new_rows, &k,
+		                last);
 		if (rc) { /* the batch before is whole: committed */
 			(void)land(w, db, db_path, o, added, lines, done);
 			store_discard(w);
@@ -475,7 +477,8 @@ static int write_batch(struct store_writer *w, struct db *db,
 		return rc;
 	if ((rc = exec(db, db_path, "BEGIN", b->items[0].lineno)))
 		return rc;
-	rc = bind_batch(w, db, path, scope, b, &new_rows, &k, last);
+	rc = bind_batch(w, db, db_path, path, scope, b, &new_rows, &k,
+		                last);
 	if (!rc) { /* the rows bulk mode holds (PostgreSQL: COPY) */
 		uint64_t sent;
 		rc = store_flush(w, &sent);
