@@ -168,7 +168,8 @@ wait $imp || fail "bulk import"
 # repeated in a later batch makes that batch's COPY fail when it lands:
 # the batch goes through the stage table instead, nothing is added twice,
 # and the identities equal SQLite's. Then an import stopped by SIGTERM:
-# the lines it says it wrote are in, no more, and a rerun adds the rest.
+# the lines it says it wrote are in, no more, and a rerun adds the rest;
+# after kill -9, whole batches are in and a rerun adds the rest.
 python3 - "$TMP" <<'PY'
 import json, sys
 t = sys.argv[1]
@@ -219,6 +220,23 @@ upto=$(sed -n 's/.*interrupted after line \([0-9]*\);.*/\1/p' "$TMP/long.out")
 grep -q "150000 records, $((150000 - n)) new" "$TMP/long2.out" || { cat "$TMP/long2.out"; fail "rerun counted wrong"; }
 [ "$(pg_sql long "SELECT count(*), count(DISTINCT seq) FROM observations")" = "150000|150000" ] ||
 	fail "rerun did not complete the import"
+# The same import killed with -9 while a batch is out: the server rolls
+# that batch back; the rerun adds every record once.
+pg_sql postgres "CREATE DATABASE long9" >/dev/null
+"$EXHUNT" report import --db "postgresql://exhunt:$PG_PW@/long9?host=$PG_DIR" "$TMP/long.jsonl" >/dev/null 2>&1 & imp=$!
+for _ in $(seq 600); do
+	[ "$(pg_sql long9 "SELECT count(*) FROM observations" 2>/dev/null || echo 0)" -ge 10000 ] && break
+	sleep 0.05
+done
+kill -9 $imp; wait $imp 2>/dev/null || true
+n9=$(pg_sql long9 "SELECT count(*) FROM observations")
+[ "$n9" -lt 150000 ] || fail "kill -9 landed after the import ($n9)"
+[ $((n9 % 5000)) = 0 ] || fail "after kill -9, $n9 records: not whole batches"
+"$EXHUNT" report import --db "postgresql://exhunt:$PG_PW@/long9?host=$PG_DIR" "$TMP/long.jsonl" >"$TMP/long9.out" ||
+	fail "PostgreSQL import rerun after kill -9"
+grep -q "150000 records, $((150000 - n9)) new" "$TMP/long9.out" || { cat "$TMP/long9.out"; fail "rerun after kill -9 counted wrong"; }
+[ "$(pg_sql long9 "SELECT count(*), count(DISTINCT seq) FROM observations")" = "150000|150000" ] ||
+	fail "rerun after kill -9 did not complete the import"
 
 # A bad URL is an error naming the store, without the password.
 set +e
