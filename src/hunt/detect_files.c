@@ -138,12 +138,16 @@ static const char *base_name(const char *p)
 
 /* Every type IIS and ASP.NET compile or serve as code (handler mappings
  * of a default IIS with ASP.NET and classic ASP, and the build providers
- * of ASP.NET 4). */
+ * of ASP.NET 4), and the source files ASP.NET compiles for a site: any
+ * under App_Code, and a page's code-behind named by Src= or CodeFile=,
+ * which can lie anywhere and carry the whole back door while the page
+ * itself is plain. */
 static const char *const code_ext[] = {
-    ".aspx",  ".ashx", ".asmx",   ".asax",   ".ascx",   ".master", ".asp",
-    ".asa",   ".cer",  ".cdx",    ".cshtml", ".vbhtml", ".svc",    ".xamlx",
-    ".soap",  ".rem",  ".config", ".aspq",   ".xoml",   ".rules",  ".axd",
-    ".shtml", ".shtm", ".stm",    ".idc",    ".htr",    NULL,
+    ".aspx", ".ashx",  ".asmx", ".asax",  ".ascx",   ".master",
+    ".asp",  ".asa",   ".cer",  ".cdx",   ".cshtml", ".vbhtml",
+    ".svc",  ".xamlx", ".soap", ".rem",   ".config", ".aspq",
+    ".xoml", ".rules", ".axd",  ".shtml", ".shtm",   ".stm",
+    ".idc",  ".htr",   ".cs",   ".vb",    NULL,
 };
 
 static bool is_script(const char *name)

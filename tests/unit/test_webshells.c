@@ -197,7 +197,8 @@ static void one_sample(const char *family, const char *name,
 	if (config)
 		return; /* a config padded is no longer a config document */
 	whole = strstr(name, ".ashx") || strstr(name, ".svc") ||
-	        strstr(name, ".asmx");
+	        strstr(name, ".asmx") || strstr(name, ".cs") ||
+	        strstr(name, ".vb");
 	v = padded(b, "", 600 * 1024, 0);
 	snprintf(what, sizeof what, "%s/%s (after 600 KB of junk)", family,
 	         name);
