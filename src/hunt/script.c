@@ -184,6 +184,12 @@ static const struct pat pats[] = {
      * Win32_Process.Create, VB's Interaction.Shell */
     {"win32_process", F_PROCESS, 0, 0},
     {"interaction.shell(", F_PROCESS, 0, 0},
+    /* VB's Shell() on its own: its process id kept, called, or given a
+     * shell's command line */
+    {"=shell(", F_PROCESS, 0, 0},
+    {"callshell(", F_PROCESS, 0, 0},
+    {"shell(\"cmd", F_PROCESS, 0, 0},
+    {"shell(\"powershell", F_PROCESS, 0, 0},
     {"newprocess{", F_PROCESS, 0, 0},
     {"\"cmd", F_SHELLSTR, 0, 0},
     {"cmd.exe", F_SHELLSTR, 0, 0},
