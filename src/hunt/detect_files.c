@@ -583,6 +583,18 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		             mtime, c->sha);
 		c->beh.family = SF_NONE;
 	}
+	/* One call reading or fetching what the request names: in the
+	 * folders attackers drop into or in Exchange's own web folders a
+	 * back door; in another site it may be that site's own download
+	 * page (a path-traversal hole at worst): a lead to check. */
+	if (c->beh.family == SF_FILEACCESS && role != FR_OWA_AUTH &&
+	    role != FR_ECP_AUTH && role != FR_OAB && role != FR_ASPNET_CLIENT &&
+	    !strstr(lower, "exchange server/")) {
+		snprintf(detail, sizeof detail, "%s: check it", c->beh.what);
+		file_finding(h, "file-access", SEV_MEDIUM, rel, detail, mtime,
+		             c->sha);
+		c->beh.family = SF_NONE;
+	}
 	if (c->beh.family != SF_NONE) {
 		bool trojan = in_list(shipped_pages, name) &&
 		              role != FR_OTHER && role != FR_TEMP_ASPNET;

@@ -69,12 +69,16 @@ enum feat {
 	                  * (computed) */
 	F_CRED_BEACON,   /* browser script sending a password box's value
 	                  * to an absolute URL (computed) */
+	F_FILEPATH_REQ,  /* a file read, listed, copied or deleted at a path
+	                  * the request names (computed) */
+	F_FETCH_REQ,     /* a URL the request names fetched (computed) */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
 	F_DER,           /* container: DER certificate request */
 	F_COUNT,
 };
 
 #define BIT(f) (UINT64_C(1) << (f))
+_Static_assert(F_COUNT <= 64, "features are bits of a uint64_t");
 
 struct pat {
 	const char *s;
@@ -85,7 +89,9 @@ struct pat {
 	              * 2: a form control's text (F_PROC_CTRL);
 	              * 3: a password field near it (F_CRED_OUT);
 	              * 4: a password box's value and an absolute URL near
-	              * it (F_CRED_BEACON) */
+	              * it (F_CRED_BEACON);
+	              * 5: a request source in the call's arguments makes
+	              * F_FILEPATH_REQ (a file operation) or feat */
 };
 
 /* A pattern that starts a word: the byte before it may not continue an
@@ -360,14 +366,17 @@ static const struct pat pats[] = {
     {"adodb.connection", F_DBEXEC, 0, 0},
     /* File operations, counted by kind (a file manager does many). */
     {"directoryinfo(", -1, 0, 0},
-    {".getfiles(", -1, 1, 0},
-    {".getdirectories(", -1, 2, 0},
+    {".getfiles(", -1, 1, 5},
+    {".getdirectories(", -1, 2, 5},
+    {"getfilesystementries(", -1, 1, 5},
+    {"enumeratefiles(", -1, 1, 5},
+    {"enumeratefilesystementries(", -1, 1, 5},
     {"getdrives(", -1, 3, 0},
     {"getlogicaldrives", -1, 3, 0},
-    {"file.delete(", -1, 4, 0},
-    {"directory.delete(", -1, 5, 0},
-    {"file.move(", -1, 6, 0},
-    {"file.copy(", -1, 7, 0},
+    {"file.delete(", -1, 4, 5},
+    {"directory.delete(", -1, 5, 5},
+    {"file.move(", -1, 6, 5},
+    {"file.copy(", -1, 7, 5},
     {"directory.createdirectory(", -1, 8, 0},
     {".saveas(", -1, 9, 0},
     {"writeallbytes(", -1, 10, 1},
@@ -375,10 +384,13 @@ static const struct pat pats[] = {
     {"appendalltext(", -1, 11, 1},
     {"streamwriter(", -1, 12, 1},
     {"filestream(", -1, 13, 1},
-    {"readallbytes(", -1, 14, 0},
-    {"readalltext(", -1, 15, 0},
-    {"response.writefile(", -1, 16, 0},
-    {"response.transmitfile(", -1, 16, 0},
+    {"readallbytes(", -1, 14, 5},
+    {"readalltext(", -1, 15, 5},
+    {"readalllines(", -1, 15, 5},
+    {"file.openread(", -1, 15, 5},
+    {"file.opentext(", -1, 15, 5},
+    {"response.writefile(", -1, 16, 5},
+    {"response.transmitfile(", -1, 16, 5},
     {"file.openwrite(", -1, 17, 1},
     {"file.create(", -1, 17, 1},
     {"fileinfo(", -1, 18, 0},
@@ -392,6 +404,14 @@ static const struct pat pats[] = {
      * request makes it an uploader. */
     {"downloadfile(", -1, 24, 1},
     {"downloadfileasync(", -1, 24, 1},
+    /* A relay: what a URL the request names holds, fetched by the
+     * server (and so from inside its network). */
+    {".downloadstring(", F_FETCH_REQ, 0, 5},
+    {".downloaddata(", F_FETCH_REQ, 0, 5},
+    {"webclient().openread(", F_FETCH_REQ, 0, 5},
+    {"webrequest.create(", F_FETCH_REQ, 0, 5},
+    {".getstringasync(", F_FETCH_REQ, 0, 5},
+    {".getbytearrayasync(", F_FETCH_REQ, 0, 5},
 };
 #define NPATS (sizeof pats / sizeof pats[0])
 
@@ -434,7 +454,7 @@ const char *shell_family_name(enum shell_family f)
 	    "none",     "chopper",   "command",   "loader",
 	    "compiler", "xsl",       "tunnel",    "filemanager",
 	    "uploader", "config",    "oabdump",   "embedded-loader",
-	    "database", "shellcode", "harvester",
+	    "database", "shellcode", "harvester", "fileaccess",
 	};
 	return (unsigned)f < SF_COUNT ? names[f] : "none";
 }
@@ -838,14 +858,25 @@ struct window_work {
 	bool last_known;
 };
 
+/* What follows "request" in a source of a path or URL (REQ_PATH). */
+static const char *const req_path[] = {
+    "[",       "(",        ".item",    ".form", ".querystring",
+    ".params", ".headers", ".cookies", NULL};
+
+/* Which request sources request_follows counts. */
+enum req_kind {
+	REQ_ANY,     /* eval: anything the request carries */
+	REQ_CONTENT, /* a file write: what carries content (a log line of
+	              * the client's address is not an upload) */
+	REQ_PATH,    /* a path or URL: what the caller sets, not the server
+	              * variables (APPL_PHYSICAL_PATH is the server's own) */
+};
+
 static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
-                            size_t at, size_t span, bool content_only,
+                            size_t at, size_t span, enum req_kind kind,
                             struct window_work *w)
 {
 	size_t end, i, depth = 1;
-
-	/* Any source for eval; for a file write only what carries content
-	 * (a log line of the client's address is not an upload). */
 	static const char *const any[] = {
 	    "[",           "(",       ".item",        ".form",
 	    ".querystring", ".params", ".headers",     ".cookies",
@@ -854,7 +885,9 @@ static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
 	static const char *const content[] = {
 	    "[", "(", ".item", ".form", ".querystring", ".params",
 	    ".inputstream", ".binaryread", ".files", NULL};
-	const char *const *acc = content_only ? content : any;
+	const char *const *acc = kind == REQ_CONTENT ? content
+	                         : kind == REQ_PATH  ? req_path
+	                                             : any;
 
 	/* Only inside the call's own arguments: up to its closing bracket.
 	 * Each look costs up to span bytes; a text made of nothing but such
@@ -897,6 +930,41 @@ static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
 			if (at_ci(t, n, k, acc[a]))
 				return true;
 		i = k;
+	}
+	return false;
+}
+
+/* Whether the call's first argument (at) is a plain name that the text
+ * sets from a path source of the request ("f=request.querystring[",
+ * whitespace gone): a shell that keeps the request's value in a
+ * variable first. Each look reads the whole text once, within the same
+ * budget as request_follows. */
+static bool arg_from_request(const uint8_t *t, const uint8_t *gap, size_t n,
+                             size_t at, struct window_work *w)
+{
+	char pat[64];
+	size_t k = 0, i = at, from = 0;
+
+	while (i < n && k < 40 &&
+	       ((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') ||
+	        t[i] == '_'))
+		pat[k++] = (char)t[i++];
+	if (!k || i >= n || (t[i] != ')' && t[i] != ',') || w->budget < n)
+		return false;
+	w->budget -= n;
+	memcpy(pat + k, "=request", 8);
+	k += 8;
+	while (from < n) {
+		const uint8_t *r = memmem(t + from, n - from, pat, k);
+		size_t pos;
+		if (!r)
+			return false;
+		pos = (size_t)(r - t);
+		if (word_start(t, gap, pos, false))
+			for (int a = 0; req_path[a]; a++)
+				if (at_ci(t, n, pos + k, req_path[a]))
+					return true;
+		from = pos + 1;
 	}
 	return false;
 }
@@ -1031,6 +1099,17 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 			/* "execute request": the words were apart */
 			if (pt->feat == F_EVAL_REQ && !GAP_GET(gap, i + len - 7))
 				continue;
+			if (pt->window == 5) {
+				if (pt->feat < 0)
+					fs->fileops |= 1u << pt->fileop;
+				if (request_follows(t, gap, n, i + len, 240,
+				                    REQ_PATH, &work) ||
+				    arg_from_request(t, gap, n, i + len, &work))
+					fs->feat |=
+					    BIT(pt->feat < 0 ? F_FILEPATH_REQ
+					                     : pt->feat);
+				continue;
+			}
 			if (pt->feat >= 0)
 				fs->feat |= BIT(pt->feat);
 			else
@@ -1051,7 +1130,9 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 				continue;
 			if (pt->window &&
 			    request_follows(t, gap, n, i + len, 240,
-			                    pt->feat != F_EVAL, &work))
+			                    pt->feat != F_EVAL ? REQ_CONTENT
+			                                       : REQ_ANY,
+			                    &work))
 				fs->feat |= BIT(pt->feat == F_EVAL
 				                    ? F_EVAL_REQ
 				                    : F_FILEWRITE_REQ);
@@ -1566,6 +1647,14 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 	} else if (srv && HAS(F_ASMLOAD) && HAS(F_EMBED_PE)) {
 		fam = SF_LOADER_EMBEDDED;
 		what = "loads a .NET assembly embedded in the page";
+	} else if (srv && HAS(F_FILEPATH_REQ)) {
+		fam = SF_FILEACCESS;
+		what = "file access at a path the request names: reads, lists, "
+		       "copies or deletes whatever file the caller asks for";
+	} else if (srv && HAS(F_FETCH_REQ)) {
+		fam = SF_FILEACCESS;
+		what = "relay: fetches a URL the request names, from inside "
+		       "the server's network, and hands back what it got";
 	}
 	if (fam == SF_NONE && srv && (HAS(F_PST) || HAS(F_DER))) {
 		fam = SF_CHOPPER;

@@ -24,9 +24,11 @@ enum shell_family {
 	SF_CONFIG,      /* a web.config that carries script or runs .config */
 	SF_OAB_DUMP,    /* OAB virtual-directory dump with script (27065) */
 	SF_LOADER_EMBEDDED, /* loads an assembly embedded in the page */
-	SF_DATABASE,  /* connects to a database the request names, runs SQL */
-	SF_SHELLCODE, /* allocates executable memory and runs code there */
-	SF_HARVESTER, /* stores or sends the passwords users type */
+	SF_DATABASE,   /* connects to a database the request names, runs SQL */
+	SF_SHELLCODE,  /* allocates executable memory and runs code there */
+	SF_HARVESTER,  /* stores or sends the passwords users type */
+	SF_FILEACCESS, /* reads or changes files, or fetches URLs, that the
+	                * request names (one call: no file manager) */
 	SF_COUNT,
 };
 

@@ -158,6 +158,26 @@ static void expect_clean(const char *what, const char *rel,
 	}
 }
 
+/* The same file in another site's folder: a lead (file-access,
+ * medium), not a back door. */
+static void file_access_elsewhere(const char *name, const struct blob *b)
+{
+	char rel[512];
+	const struct finding *f;
+
+	snprintf(rel, sizeof rel, "inetpub/sites/intranet/scripts/%s", name);
+	f = hunt_bytes(rel, b->p, b->n);
+	check_count++;
+	if (!f || strcmp(f->kind, "file-access") != 0 || f->sev != SEV_MEDIUM ||
+	    f->backdoor) {
+		check_failures++;
+		fprintf(stderr,
+		        "fileaccess/%s elsewhere: want file-access "
+		        "(medium), got %s: %s\n",
+		        name, f ? f->kind : "nothing", f ? f->detail : "");
+	}
+}
+
 static void one_sample(const char *family, const char *name,
                        const struct blob *b)
 {
@@ -167,8 +187,13 @@ static void one_sample(const char *family, const char *name,
 	bool config = strstr(name, ".config") != NULL, whole;
 
 	/* Off the known drop folders: only content can tell. Browser script
-	 * (.js) is read where IIS serves Exchange's sign-in pages. */
-	if (strstr(name, ".js"))
+	 * (.js) is read where IIS serves Exchange's sign-in pages. One call
+	 * reading what the request names is a back door in the drop
+	 * folders, a lead elsewhere (file_access_elsewhere). */
+	if (strcmp(family, "fileaccess") == 0)
+		snprintf(rel, sizeof rel,
+		         "inetpub/wwwroot/aspnet_client/system_web/%s", name);
+	else if (strstr(name, ".js"))
 		snprintf(rel, sizeof rel,
 		         "Program Files/Microsoft/Exchange Server/V15/FrontEnd/"
 		         "HttpProxy/owa/auth/15.2.1118/scripts/premium/%s",
@@ -186,6 +211,8 @@ static void one_sample(const char *family, const char *name,
 		return;
 	}
 	expect_family(what, rel, b, family, NULL);
+	if (strcmp(family, "fileaccess") == 0)
+		file_access_elsewhere(name, b);
 	v = utf16(b, false);
 	snprintf(what, sizeof what, "%s/%s (UTF-16LE)", family, name);
 	expect_family(what, rel, &v, family, NULL);
@@ -260,9 +287,10 @@ static void beacon_elsewhere(void)
 int main(void)
 {
 	static const char *const families[] = {
-	    "chopper",  "command",     "loader",    "compiler", "xsl",
-	    "tunnel",   "filemanager", "uploader",  "config",   "oabdump",
-	    "database", "shellcode",   "harvester", "clean",    NULL};
+	    "chopper",   "command",    "loader",      "compiler",
+	    "xsl",       "tunnel",     "filemanager", "uploader",
+	    "config",    "oabdump",    "database",    "shellcode",
+	    "harvester", "fileaccess", "clean",       NULL};
 	char dir[1024], path[2048];
 	int k, samples = 0;
 
