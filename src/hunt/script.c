@@ -161,6 +161,13 @@ static const struct pat pats[] = {
     {"request.getbufferedinputstream", F_REQ_RAW, 0, 0},
     {"request.totalbytes", F_REQ_RAW, 0, 0},
     {"request.rawurl", F_REQ, 0, 0},
+    /* the URL itself, and the form read past request validation */
+    {"request.url.query", F_REQ, 0, 0},
+    {"request.url.pathandquery", F_REQ, 0, 0},
+    {"request.url.absoluteuri", F_REQ, 0, 0},
+    {"request.url.originalstring", F_REQ, 0, 0},
+    {"request.pathinfo", F_REQ, 0, 0},
+    {"request.unvalidated", F_REQ, 0, 0},
     {"inputstream", F_REQ_RAW, 0, 0},
     {"binaryread(", F_REQ_RAW, 0, 0},
     {"request;", F_REQ_VAR, 0, 0},
@@ -868,8 +875,9 @@ struct window_work {
 
 /* What follows "request" in a source of a path or URL (REQ_PATH). */
 static const char *const req_path[] = {
-    "[",       "(",        ".item",    ".form", ".querystring",
-    ".params", ".headers", ".cookies", NULL};
+    "[",        "(",        ".item", ".form",   ".querystring", ".params",
+    ".headers", ".cookies", ".url.", ".rawurl", ".pathinfo",    ".unvalidated",
+    NULL};
 
 /* Which request sources request_follows counts. */
 enum req_kind {
@@ -885,14 +893,34 @@ static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
                             struct window_work *w)
 {
 	size_t end, i, depth = 1;
-	static const char *const any[] = {
-	    "[",           "(",       ".item",        ".form",
-	    ".querystring", ".params", ".headers",     ".cookies",
-	    ".inputstream", ".binaryread", ".files",   ".servervariables",
-	    NULL};
-	static const char *const content[] = {
-	    "[", "(", ".item", ".form", ".querystring", ".params",
-	    ".inputstream", ".binaryread", ".files", NULL};
+	static const char *const any[] = {"[",
+	                                  "(",
+	                                  ".item",
+	                                  ".form",
+	                                  ".querystring",
+	                                  ".params",
+	                                  ".headers",
+	                                  ".cookies",
+	                                  ".inputstream",
+	                                  ".binaryread",
+	                                  ".files",
+	                                  ".servervariables",
+	                                  ".url.",
+	                                  ".rawurl",
+	                                  ".pathinfo",
+	                                  ".unvalidated",
+	                                  NULL};
+	static const char *const content[] = {"[",
+	                                      "(",
+	                                      ".item",
+	                                      ".form",
+	                                      ".querystring",
+	                                      ".params",
+	                                      ".inputstream",
+	                                      ".binaryread",
+	                                      ".files",
+	                                      ".unvalidated",
+	                                      NULL};
 	const char *const *acc = kind == REQ_CONTENT ? content
 	                         : kind == REQ_PATH  ? req_path
 	                                             : any;
