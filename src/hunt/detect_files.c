@@ -129,6 +129,14 @@ enum file_role file_role(const char *l)
 	return FR_OTHER;
 }
 
+/* The folders attackers drop web shells into: everything there is read,
+ * whatever its name. */
+static bool drop_role(enum file_role r)
+{
+	return r == FR_ASPNET_CLIENT || r == FR_OWA_AUTH || r == FR_ECP_AUTH ||
+	       r == FR_OAB;
+}
+
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -549,8 +557,7 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		             "a tool seen in the 2021 intrusions", mtime, NULL);
 	/* Content is read for every file IIS would run as code, wherever
 	 * it lies, and for everything in the folders attackers drop into. */
-	if (!code && role != FR_ASPNET_CLIENT && role != FR_OWA_AUTH &&
-	    role != FR_ECP_AUTH && role != FR_OAB && !h->all_files)
+	if (!code && !drop_role(role) && !h->all_files)
 		return;
 	c = calloc(1, sizeof *c);
 	if (!c) {
@@ -587,8 +594,7 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	 * folders attackers drop into or in Exchange's own web folders a
 	 * back door; in another site it may be that site's own download
 	 * page (a path-traversal hole at worst): a lead to check. */
-	if (c->beh.family == SF_FILEACCESS && role != FR_OWA_AUTH &&
-	    role != FR_ECP_AUTH && role != FR_OAB && role != FR_ASPNET_CLIENT &&
+	if (c->beh.family == SF_FILEACCESS && !drop_role(role) &&
 	    !strstr(lower, "exchange server/")) {
 		snprintf(detail, sizeof detail, "%s: check it", c->beh.what);
 		file_finding(h, "file-access", SEV_MEDIUM, rel, detail, mtime,

@@ -300,6 +300,23 @@ struct twinslot {
 	char ip[48];
 };
 
+/* A batch's rows and the moves to apply after them: those being bound,
+ * and (store_flush_send) the ones whose COPY is out. */
+struct rowset {
+	struct buf
+	    rows; /* COPY text of the rows waiting, but their server ids */
+	size_t pending;
+	/* per row waiting: where its server id goes and where it ends in
+	 * rows, and its identity key in keys (SIZE_MAX: none) */
+	struct prow {
+		size_t split, end, key;
+	} * prow;
+	size_t prow_cap;
+	struct buf keys;      /* the rows' identity keys, each ending in NUL */
+	struct rekey *rekeys; /* moves to apply after the rows */
+	size_t nrekeys, rekeys_cap;
+};
+
 struct store_bulk {
 	struct idslot *ids; /* server key -> id */
 	size_t ids_cap, ids_n;
@@ -310,38 +327,21 @@ struct store_bulk {
 	bool on;        /* the current record is a COPY row */
 	bool full;      /* a map is full: statements from now on */
 	uint64_t added; /* rows the flushes so far added */
-	struct buf
-	    rows; /* COPY text of the rows waiting, but their server ids */
-	size_t pending;
-	/* per row waiting: where its server id goes and where it ends in
-	 * rows, and its identity key in keys (SIZE_MAX: none) */
-	struct prow {
-		size_t split, end, key;
-	} * prow;
-	size_t prow_cap;
-	struct buf keys;  /* the rows' identity keys, each ending in NUL */
+	struct rowset cur; /* the rows being bound */
+	/* the batch sent by store_flush_send while its COPY is out (fly_out):
+	 * its rows, kept for the stage should the COPY fail, and its moves,
+	 * applied when it lands (bulk_land) */
+	struct rowset fly;
+	bool fly_out;
 	struct buf out;   /* the COPY text sent */
 	char curkey[800]; /* the current record's identity key, or "" */
 	/* the identities those rows name, as two text[] literals */
 	struct buf skeys, snames;
 	size_t nident;
-	bool ids_out; /* an identity statement sent, its result not taken */
-	struct rekey *rekeys; /* moves to apply after the rows */
-	size_t nrekeys, rekeys_cap;
+	bool ids_out;   /* an identity statement sent, its result not taken */
 	struct buf rec; /* the current record's fields, escaped */
 	size_t off[C_COUNT + 1], len[C_COUNT + 1];
 	bool null[C_COUNT + 1];
-	/* the batch sent by store_flush_send while its COPY is out: its
-	 * rows, kept for the stage should the COPY fail, and its moves,
-	 * applied when it lands (bulk_land) */
-	struct fly {
-		struct buf rows, keys;
-		struct prow *prow;
-		size_t prow_cap, pending;
-		struct rekey *rekeys;
-		size_t nrekeys, rekeys_cap;
-		bool out;
-	} fly;
 };
 
 /* An earlier row of the scan that a later twin moves to identity key. */
@@ -487,6 +487,34 @@ static bool twin_set(struct store_bulk *b, long long no, long long id,
 	return true;
 }
 
+static void rowset_init(struct rowset *s)
+{
+	buf_init(&s->rows, (size_t)1 << 31);
+	buf_init(&s->keys, (size_t)1 << 30);
+}
+
+/* Empties the rows and the moves, keeping the memory. */
+static void rowset_clear(struct rowset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrekeys; i++)
+		free(s->rekeys[i].key);
+	buf_reset(&s->rows);
+	buf_reset(&s->keys);
+	s->pending = 0;
+	s->nrekeys = 0;
+}
+
+static void rowset_free(struct rowset *s)
+{
+	rowset_clear(s);
+	free(s->rekeys);
+	buf_release(&s->rows);
+	buf_release(&s->keys);
+	free(s->prow);
+}
+
 static void bulk_free(struct store_bulk *b)
 {
 	size_t i;
@@ -497,22 +525,12 @@ static void bulk_free(struct store_bulk *b)
 		free(b->ids[i].key);
 	free(b->ids);
 	free(b->tw);
-	for (i = 0; i < b->nrekeys; i++)
-		free(b->rekeys[i].key);
-	free(b->rekeys);
 	buf_release(&b->skeys);
 	buf_release(&b->snames);
-	buf_release(&b->rows);
 	buf_release(&b->rec);
-	buf_release(&b->keys);
 	buf_release(&b->out);
-	free(b->prow);
-	for (i = 0; i < b->fly.nrekeys; i++)
-		free(b->fly.rekeys[i].key);
-	free(b->fly.rekeys);
-	buf_release(&b->fly.rows);
-	buf_release(&b->fly.keys);
-	free(b->fly.prow);
+	rowset_free(&b->cur);
+	rowset_free(&b->fly);
 	free(b);
 }
 
@@ -566,14 +584,12 @@ int store_writer_bulk(struct store_writer *w)
 	w->bulk = calloc(1, sizeof *w->bulk);
 	if (!w->bulk)
 		return EXH_ENOMEM;
-	buf_init(&w->bulk->rows, (size_t)1 << 31);
 	buf_init(&w->bulk->skeys, (size_t)1 << 30);
 	buf_init(&w->bulk->snames, (size_t)1 << 30);
 	buf_init(&w->bulk->rec, (size_t)1 << 24);
-	buf_init(&w->bulk->keys, (size_t)1 << 30);
 	buf_init(&w->bulk->out, (size_t)1 << 31);
-	buf_init(&w->bulk->fly.rows, (size_t)1 << 31);
-	buf_init(&w->bulk->fly.keys, (size_t)1 << 30);
+	rowset_init(&w->bulk->cur);
+	rowset_init(&w->bulk->fly);
 	return 0;
 }
 
@@ -671,35 +687,37 @@ static int ids_send(struct store_writer *w);
 static int bulk_row(struct store_writer *w)
 {
 	struct store_bulk *b = w->bulk;
+	struct rowset *cur = &b->cur;
 	struct prow *pr;
 	int c;
 
-	if (array_reserve(&b->prow, &b->prow_cap, b->pending + 1,
-	                  sizeof *b->prow, 1024))
+	if (array_reserve(&cur->prow, &cur->prow_cap, cur->pending + 1,
+	                  sizeof *cur->prow, 1024))
 		goto nomem;
-	pr = &b->prow[b->pending];
+	pr = &cur->prow[cur->pending];
 	for (c = 1; c <= C_COUNT; c++) {
 		if (c > 1)
-			buf_addc(&b->rows, '\t');
+			buf_addc(&cur->rows, '\t');
 		if (c == C_SERVER)
-			pr->split = b->rows.len;
+			pr->split = cur->rows.len;
 		else if (b->null[c])
-			buf_adds(&b->rows, "\\N");
+			buf_adds(&cur->rows, "\\N");
 		else
-			buf_add(&b->rows, b->rec.p + b->off[c], b->len[c]);
+			buf_add(&cur->rows, b->rec.p + b->off[c], b->len[c]);
 	}
-	buf_addc(&b->rows, '\n');
-	pr->end = b->rows.len;
+	buf_addc(&cur->rows, '\n');
+	pr->end = cur->rows.len;
 	pr->key = SIZE_MAX;
 	if (b->curkey[0]) {
-		pr->key = b->keys.len;
-		buf_add(&b->keys, b->curkey, strlen(b->curkey) + 1);
+		pr->key = cur->keys.len;
+		buf_add(&cur->keys, b->curkey, strlen(b->curkey) + 1);
 	}
-	b->pending++;
-	if (buf_error(&b->rows) || buf_error(&b->rec) || buf_error(&b->keys))
+	cur->pending++;
+	if (buf_error(&cur->rows) || buf_error(&b->rec) ||
+	    buf_error(&cur->keys))
 		goto nomem;
 	/* the batch out goes on reaching the server as this one is bound */
-	if (b->fly.out && b->pending % 8 == 0)
+	if (b->fly_out && cur->pending % 8 == 0)
 		db_copy_pump(w->db);
 	if (b->nident >= IDS_CHUNK && ids_send(w)) {
 		log_error("%s: %s", w->path, db_errmsg(w->ids));
@@ -801,24 +819,25 @@ static int ids_send(struct store_writer *w)
  * added it while the identity statement ran, or the map is full). */
 static bool rows_direct(struct store_bulk *b)
 {
+	const struct rowset *cur = &b->cur;
 	size_t i, start = 0;
 	char t[24];
 
 	buf_reset(&b->out);
-	for (i = 0; i < b->pending; i++) {
-		const struct prow *pr = &b->prow[i];
-		buf_add(&b->out, b->rows.p + start, pr->split - start);
+	for (i = 0; i < cur->pending; i++) {
+		const struct prow *pr = &cur->prow[i];
+		buf_add(&b->out, cur->rows.p + start, pr->split - start);
 		if (pr->key == SIZE_MAX) {
 			buf_adds(&b->out, "\\N");
 		} else {
 			const struct idslot *slot =
-			    id_find(b, b->keys.p + pr->key);
+			    id_find(b, cur->keys.p + pr->key);
 			if (!slot || !slot->key)
 				return false;
 			snprintf(t, sizeof t, "%lld", slot->id);
 			buf_adds(&b->out, t);
 		}
-		buf_add(&b->out, b->rows.p + pr->split, pr->end - pr->split);
+		buf_add(&b->out, cur->rows.p + pr->split, pr->end - pr->split);
 		start = pr->end;
 	}
 	return true;
@@ -826,35 +845,35 @@ static bool rows_direct(struct store_bulk *b)
 
 /* The same rows for the stage table: no server id, the identity key in
  * the last column. */
-static void rows_staged(struct store_bulk *b)
+static void rows_staged(struct store_bulk *b, const struct rowset *set)
 {
 	size_t i, start = 0;
 
 	buf_reset(&b->out);
-	for (i = 0; i < b->pending; i++) {
-		const struct prow *pr = &b->prow[i];
-		buf_add(&b->out, b->rows.p + start, pr->split - start);
+	for (i = 0; i < set->pending; i++) {
+		const struct prow *pr = &set->prow[i];
+		buf_add(&b->out, set->rows.p + start, pr->split - start);
 		buf_adds(&b->out, "\\N");
-		buf_add(&b->out, b->rows.p + pr->split,
+		buf_add(&b->out, set->rows.p + pr->split,
 		        pr->end - 1 - pr->split);
 		buf_addc(&b->out, '\t');
 		if (pr->key == SIZE_MAX)
 			buf_adds(&b->out, "\\N");
 		else
-			db_copy_field(&b->out, b->keys.p + pr->key,
-			              strlen(b->keys.p + pr->key));
+			db_copy_field(&b->out, set->keys.p + pr->key,
+			              strlen(set->keys.p + pr->key));
 		buf_addc(&b->out, '\n');
 		start = pr->end;
 	}
 }
 
-/* The rows waiting into observations through the stage table: one
+/* The rows of set into observations through the stage table: one
  * insert joins their server ids and skips the rows already there. */
-static int rows_stage(struct store_writer *w)
+static int rows_stage(struct store_writer *w, const struct rowset *set)
 {
 	struct store_bulk *b = w->bulk;
 
-	rows_staged(b);
+	rows_staged(b, set);
 	if (buf_error(&b->out))
 		return EXH_ENOMEM;
 	if (db_copy(w->db, "COPY observations_stage FROM STDIN", b->out.p,
@@ -897,62 +916,24 @@ static int rows_send(struct store_writer *w, bool send, bool *sent)
 		    db_exec(w->db, "RELEASE SAVEPOINT bulk"))
 			return EXH_EIO;
 	}
-	return rows_stage(w);
+	return rows_stage(w, &b->cur);
 }
 
 /* Twins found by later records move the earlier ones' rows. */
-static int apply_rekeys(struct store_writer *w)
+static int apply_rekeys(struct store_writer *w, const struct rowset *set)
 {
-	struct store_bulk *b = w->bulk;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; !rc && i < b->nrekeys; i++) {
+	for (i = 0; !rc && i < set->nrekeys; i++) {
 		dbq_reset(w->rekey_key);
-		dbq_bind_int(w->rekey_key, 1, b->rekeys[i].obs);
-		dbq_bind_text(w->rekey_key, 2, b->rekeys[i].key, -1);
+		dbq_bind_int(w->rekey_key, 1, set->rekeys[i].obs);
+		dbq_bind_text(w->rekey_key, 2, set->rekeys[i].key, -1);
 		if (dbq_step(w->rekey_key) != DB_DONE)
 			rc = EXH_EIO;
 		dbq_reset(w->rekey_key);
 	}
 	return rc;
-}
-
-/* Empties the rows waiting and the moves queued. */
-static void rows_clear(struct store_bulk *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->nrekeys; i++)
-		free(b->rekeys[i].key);
-	buf_reset(&b->rows);
-	buf_reset(&b->keys);
-	buf_reset(&b->out);
-	b->pending = 0;
-	b->nrekeys = 0;
-}
-
-/* Exchanges the rows waiting and moves queued with the batch out. */
-static void fly_swap(struct store_bulk *b)
-{
-	struct fly t = b->fly;
-
-	b->fly.rows = b->rows;
-	b->fly.keys = b->keys;
-	b->fly.prow = b->prow;
-	b->fly.prow_cap = b->prow_cap;
-	b->fly.pending = b->pending;
-	b->fly.rekeys = b->rekeys;
-	b->fly.nrekeys = b->nrekeys;
-	b->fly.rekeys_cap = b->rekeys_cap;
-	b->rows = t.rows;
-	b->keys = t.keys;
-	b->prow = t.prow;
-	b->prow_cap = t.prow_cap;
-	b->pending = t.pending;
-	b->rekeys = t.rekeys;
-	b->nrekeys = t.nrekeys;
-	b->rekeys_cap = t.rekeys_cap;
 }
 
 /* Takes the outcome of the batch out, if one is: its COPY's rows are
@@ -964,10 +945,9 @@ static int bulk_land(struct store_writer *w)
 	struct store_bulk *b = w->bulk;
 	int rc = 0;
 
-	if (!b || !b->fly.out)
+	if (!b || !b->fly_out)
 		return 0;
-	b->fly.out = false;
-	fly_swap(b);
+	b->fly_out = false;
 	if (!db_copy_wait(w->db)) {
 		b->added += (uint64_t)db_changes(w->db);
 		if (db_exec(w->db, "RELEASE SAVEPOINT bulk"))
@@ -976,13 +956,13 @@ static int bulk_land(struct store_writer *w)
 	           db_exec(w->db, "RELEASE SAVEPOINT bulk")) {
 		rc = EXH_EIO;
 	} else {
-		rc = rows_stage(w);
+		rc = rows_stage(w, &b->fly);
 	}
 	if (!rc)
-		rc = apply_rekeys(w);
+		rc = apply_rekeys(w, &b->fly);
 	dbq_reset(w->stage_insert);
-	rows_clear(b);
-	fly_swap(b);
+	buf_reset(&b->out);
+	rowset_clear(&b->fly);
 	if (rc)
 		log_error("%s: %s", w->path,
 		          rc == EXH_ENOMEM ? "out of memory"
@@ -1003,23 +983,26 @@ static int bulk_send(struct store_writer *w, bool send)
 
 	if ((rc = bulk_land(w)))
 		return rc;
-	if (!b->pending && !b->nrekeys)
+	if (!b->cur.pending && !b->cur.nrekeys)
 		return 0;
 	if ((rc = ids_send(w)) || (rc = ids_wait(w))) {
 		bad = w->ids;
 		goto out;
 	}
-	if (b->pending && (rc = rows_send(w, send, &sent)))
+	if (b->cur.pending && (rc = rows_send(w, send, &sent)))
 		goto out;
-	if (sent) {
-		fly_swap(b);
-		b->fly.out = true;
+	if (sent) { /* the rows and moves go out; the empty set stays */
+		struct rowset t = b->fly;
+		b->fly = b->cur;
+		b->cur = t;
+		b->fly_out = true;
 	} else {
-		rc = apply_rekeys(w);
+		rc = apply_rekeys(w, &b->cur);
 	}
 out:
 	dbq_reset(w->stage_insert);
-	rows_clear(b);
+	buf_reset(&b->out);
+	rowset_clear(&b->cur);
 	buf_reset(&b->skeys);
 	buf_reset(&b->snames);
 	b->nident = 0;
@@ -1076,14 +1059,13 @@ void store_discard(struct store_writer *w)
 
 	if (!b)
 		return;
-	if (b->fly.out) { /* its outcome does not matter: rolled back */
-		b->fly.out = false;
+	if (b->fly_out) { /* its outcome does not matter: rolled back */
+		b->fly_out = false;
 		(void)db_copy_wait(w->db);
-		fly_swap(b);
-		rows_clear(b);
-		fly_swap(b);
 	}
-	rows_clear(b);
+	rowset_clear(&b->fly);
+	rowset_clear(&b->cur);
+	buf_reset(&b->out);
 	buf_reset(&b->skeys);
 	buf_reset(&b->snames);
 	(void)ids_wait(w); /* its identities are added: kept */
@@ -1096,16 +1078,17 @@ void store_discard(struct store_writer *w)
 static int queue_rekey(struct store_bulk *b, long long obs, const char *key,
                        const char *name)
 {
+	struct rowset *cur = &b->cur;
 	char *k;
 
-	if (array_reserve(&b->rekeys, &b->rekeys_cap, b->nrekeys + 1,
-	                  sizeof *b->rekeys, 64))
+	if (array_reserve(&cur->rekeys, &cur->rekeys_cap, cur->nrekeys + 1,
+	                  sizeof *cur->rekeys, 64))
 		return EXH_ENOMEM;
 	if (!(k = strdup(key)))
 		return EXH_ENOMEM;
-	b->rekeys[b->nrekeys].obs = obs;
-	b->rekeys[b->nrekeys].key = k;
-	b->nrekeys++;
+	cur->rekeys[cur->nrekeys].obs = obs;
+	cur->rekeys[cur->nrekeys].key = k;
+	cur->nrekeys++;
 	bulk_identity(b, key, name);
 	return 0;
 }
@@ -1118,31 +1101,6 @@ static bool bulk_fresh(const struct store_bulk *b, long long no)
 		if (b->fresh[i] == no)
 			return true;
 	return false;
-}
-
-bool store_bulk_ready(const struct store_writer *w, const struct store_rec *r)
-{
-	const struct store_bulk *b = w->bulk;
-	const char *cve = r->cves;
-	int i, k, hint;
-
-	if (!b || b->full || strcmp(r->scan_id, w->last_scan) ||
-	    !bulk_fresh(b, w->last_no) || r->nverdicts < 0 ||
-	    b->tw_n + LIM_IMPORT_BATCH >= BULK_MAX_TWINS)
-		return false;
-	/* in the store's order, as records list them: tried first */
-	for (i = 0, hint = 0; i < r->nverdicts; i++, cve += strlen(cve) + 1) {
-		if (hint < w->ncves && strcmp(w->cves[hint], cve) == 0) {
-			hint++;
-			continue;
-		}
-		for (k = 0; k < w->ncves && strcmp(w->cves[k], cve); k++)
-			;
-		if (k == w->ncves)
-			return false;
-		hint = k + 1;
-	}
-	return true;
 }
 
 /* Binds string node n (or NULL when absent or not a string). Text without
@@ -1180,17 +1138,28 @@ static long long num(const struct jdoc *d, int n)
 	return jsonr_int(d, n, &v) ? v : 0;
 }
 
-/* The position of cve in the verdict strings, adding it when new. Records
- * list CVEs in a fixed order, so the next position is tried first. */
-static int cve_index(struct store_writer *w, const char *cve, int hint)
+/* The position of cve in the verdict strings as the writer knows them,
+ * or -1. Records list CVEs in a fixed order, so the next position (hint)
+ * is tried first. */
+static int cve_known(const struct store_writer *w, const char *cve, int hint)
 {
-	int i, tries;
+	int i;
 
 	if (hint < w->ncves && strcmp(w->cves[hint], cve) == 0)
 		return hint;
 	for (i = 0; i < w->ncves; i++)
 		if (strcmp(w->cves[i], cve) == 0)
 			return i;
+	return -1;
+}
+
+/* The position of cve in the verdict strings, adding it when new. */
+static int cve_index(struct store_writer *w, const char *cve, int hint)
+{
+	int i, tries;
+
+	if ((i = cve_known(w, cve, hint)) >= 0)
+		return i;
 	/* Another writer may take the next position first (PostgreSQL):
 	 * the table, read again after each try, says where cve went. */
 	for (tries = 0; tries < 8; tries++) {
@@ -1209,6 +1178,22 @@ static int cve_index(struct store_writer *w, const char *cve, int hint)
 				return i;
 	}
 	return -2;
+}
+
+bool store_bulk_ready(const struct store_writer *w, const struct store_rec *r)
+{
+	const struct store_bulk *b = w->bulk;
+	const char *cve = r->cves;
+	int i, k;
+
+	if (!b || b->full || strcmp(r->scan_id, w->last_scan) ||
+	    !bulk_fresh(b, w->last_no) || r->nverdicts < 0 ||
+	    b->tw_n + LIM_IMPORT_BATCH >= BULK_MAX_TWINS)
+		return false;
+	for (i = 0, k = -1; i < r->nverdicts; i++, cve += strlen(cve) + 1)
+		if ((k = cve_known(w, cve, k + 1)) < 0)
+			return false;
+	return true;
 }
 
 static char verdict_letter(const char *word)

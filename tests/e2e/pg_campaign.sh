@@ -199,15 +199,19 @@ q1="SELECT o.seq || ' ' || coalesce(s.key, '-') || ' ' || o.verdicts || ' ' || c
 sqlite3 "$TMP/one.db" "$q1" >"$TMP/one.lite"; pg_sql one "$q1" >"$TMP/one.pg"
 [ "$(wc -l <"$TMP/one.lite")" = 23000 ] || fail "one scan in SQLite"
 cmp -s "$TMP/one.lite" "$TMP/one.pg" || { diff "$TMP/one.lite" "$TMP/one.pg" | head; fail "one scan: PostgreSQL differs from SQLite"; }
+# until database $1 holds at least $2 observations (30 s at most)
+rows_reach() {
+	for _ in $(seq 600); do
+		[ "$(pg_sql "$1" "SELECT count(*) FROM observations" 2>/dev/null || echo 0)" -ge "$2" ] && return
+		sleep 0.05
+	done
+}
 pg_sql postgres "CREATE DATABASE long" >/dev/null
 lurl="postgresql://exhunt:$PG_PW@/long?host=$PG_DIR"
 "$EXHUNT" report import --db "$lurl" "$TMP/long.jsonl" >"$TMP/long.out" 2>&1 & imp=$!
 # (the signal goes once two batches are in: the second was bound while
 # the first was out)
-for _ in $(seq 600); do
-	[ "$(pg_sql long "SELECT count(*) FROM observations" 2>/dev/null || echo 0)" -ge 10000 ] && break
-	sleep 0.05
-done
+rows_reach long 10000
 kill -TERM $imp
 set +e; wait $imp; rc=$?; set -e
 [ $rc = 4 ] || fail "PostgreSQL import after SIGTERM exited $rc, want 4 ($(cat "$TMP/long.out"))"
@@ -224,10 +228,7 @@ grep -q "150000 records, $((150000 - n)) new" "$TMP/long2.out" || { cat "$TMP/lo
 # that batch back; the rerun adds every record once.
 pg_sql postgres "CREATE DATABASE long9" >/dev/null
 "$EXHUNT" report import --db "postgresql://exhunt:$PG_PW@/long9?host=$PG_DIR" "$TMP/long.jsonl" >/dev/null 2>&1 & imp=$!
-for _ in $(seq 600); do
-	[ "$(pg_sql long9 "SELECT count(*) FROM observations" 2>/dev/null || echo 0)" -ge 10000 ] && break
-	sleep 0.05
-done
+rows_reach long9 10000
 kill -9 $imp; wait $imp 2>/dev/null || true
 n9=$(pg_sql long9 "SELECT count(*) FROM observations")
 [ "$n9" -lt 150000 ] || fail "kill -9 landed after the import ($n9)"
