@@ -60,6 +60,8 @@ struct dbq {
 	sqlite3_stmt *st;
 	/* PostgreSQL */
 	char pname[16];
+	char *text;  /* its SQL in PostgreSQL's form */
+	bool replan; /* dbq_replan: planned for each run's values */
 	int nparams;
 	struct pgparam *params;
 	PGresult *res;
@@ -488,12 +490,19 @@ int db_prepare(struct db *db, const char *sql, struct dbq **out)
 	}
 	PQclear(res);
 	rc = 0;
+	q->text = text;
+	text = NULL;
 	*out = q;
 	q = NULL;
 out:
 	free(text);
 	dbq_free(q);
 	return rc;
+}
+
+void dbq_replan(struct dbq *q)
+{
+	q->replan = q->text != NULL;
 }
 
 void dbq_free(struct dbq *q)
@@ -516,6 +525,7 @@ void dbq_free(struct dbq *q)
 			free(q->params[i].p);
 		free(q->params);
 	}
+	free(q->text);
 	PQfreemem(q->blob);
 	free(q);
 }
@@ -766,8 +776,11 @@ static int pg_run(struct dbq *q, bool wait)
 	q->running = true;
 	q->row = -1;
 	if (q->stream || !wait) {
-		if (!PQsendQueryPrepared(db->pg, q->pname, q->nparams, vals,
-		                         lens, fmts, 0) ||
+		if (!(q->replan ? PQsendQueryParams(db->pg, q->text, q->nparams,
+		                                    NULL, vals, lens, fmts, 0)
+		                : PQsendQueryPrepared(db->pg, q->pname,
+		                                      q->nparams, vals, lens,
+		                                      fmts, 0)) ||
 		    (q->stream && !PQsetSingleRowMode(db->pg))) {
 			pg_err(db, NULL);
 			q->ended = true;
@@ -776,8 +789,10 @@ static int pg_run(struct dbq *q, bool wait)
 		q->sent = !q->stream;
 		return 0;
 	}
-	q->res =
-	    PQexecPrepared(db->pg, q->pname, q->nparams, vals, lens, fmts, 0);
+	q->res = q->replan ? PQexecParams(db->pg, q->text, q->nparams, NULL,
+	                                  vals, lens, fmts, 0)
+	                   : PQexecPrepared(db->pg, q->pname, q->nparams,
+	                                    vals, lens, fmts, 0);
 	return pg_result(q);
 }
 

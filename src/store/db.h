@@ -86,6 +86,12 @@ int db_copy_field(struct buf *out, const char *s, size_t n);
  * database lacks (db_errmsg says which; nothing printed). *out is the
  * caller's to dbq_free. */
 int db_prepare(struct db *db, const char *sql, struct dbq **out);
+/* q is planned for the values of each run (PostgreSQL; a no-op for
+ * SQLite), never by a plan made once for any values: for a statement
+ * whose best plan depends on its values or on how far its tables have
+ * grown since it was prepared (a plan made while a table was small scans
+ * it whole for as long as the statement lives). */
+void dbq_replan(struct dbq *q);
 /* Frees q; NULL does nothing. */
 void dbq_free(struct dbq *q);
 /* Ends the current run of q (its rows are gone); bindings are kept. */

@@ -275,7 +275,9 @@ void store_writer_release(struct store_writer *w)
 	dbq_free(w->server_many);
 	dbq_free(w->rekey_key);
 	dbq_free(w->stage_insert);
+	dbq_free(w->held);
 	w->any = w->server_many = w->rekey_key = w->stage_insert = NULL;
+	w->held = NULL;
 	/* last: the statements above may be its */
 	db_close(w->own_ids);
 	w->own_ids = NULL;
@@ -322,7 +324,7 @@ struct store_bulk {
 	size_t ids_cap, ids_n;
 	struct twinslot *tw; /* (scan, server) -> the address holding it */
 	size_t tw_cap, tw_n;
-	long long fresh[64]; /* scans this writer started (by number) */
+	long long fresh[64]; /* scans this writer started or adopted */
 	int nfresh;
 	bool on;        /* the current record is a COPY row */
 	bool full;      /* a map is full: statements from now on */
@@ -577,10 +579,24 @@ int store_writer_bulk(struct store_writer *w)
 	            "CREATE TEMP TABLE IF NOT EXISTS observations_stage "
 	            "(LIKE observations); ALTER TABLE observations_stage "
 	            "ADD COLUMN IF NOT EXISTS server_key text") ||
-	    prepare(w->db, sql, &w->stage_insert)) {
+	    prepare(w->db, sql, &w->stage_insert) ||
+	    /* the rows of a scan already in the store that hold a named
+	     * identity (bulk_adopt) */
+	    prepare(w->db,
+	            "SELECT o.key, coalesce(o.ip, ''), s.key FROM observations "
+	            "o JOIN servers s ON s.id = o.server_id WHERE o.key "
+	            "BETWEEN ?1 AND ?2 AND s.key LIKE 'name:%'",
+	            &w->held)) {
 		log_error("%s: %s", w->path, db_errmsg(w->db));
 		return EXH_EIO;
 	}
+	/* Both join a batch's rows to servers: planned for each batch, as
+	 * the table grows (a plan made at the import's start, servers then
+	 * nearly empty, read all of it for every batch: 4 times the
+	 * import's time at 1,000,000 servers). */
+	dbq_replan(w->server_many);
+	dbq_replan(w->stage_insert);
+	dbq_replan(w->held);
 	w->bulk = calloc(1, sizeof *w->bulk);
 	if (!w->bulk)
 		return EXH_ENOMEM;
@@ -1542,6 +1558,45 @@ static int bind_server(struct store_writer *w, const struct store_rec *r,
 	return 0;
 }
 
+/* A scan the store has rows of already (an import run again, or after
+ * it was stopped; a scan resumed) becomes this writer's like a new one:
+ * its rows that hold a named identity are read into the twin map, and
+ * its records then go by COPY too. DB_DONE: adopted; DB_ROW: not (the map
+ * is full: statements); -1: a database error. Like a new scan's, its
+ * twins are then known from memory: right while no other writer adds
+ * records to the same scan at the same time. */
+static int bulk_adopt(struct store_writer *w)
+{
+	struct store_bulk *b = w->bulk;
+	long long no = w->last_no;
+	char held[832];
+	int step;
+
+	dbq_reset(w->held);
+	dbq_bind_int(w->held, 1, no * STORE_SEQ_LIMIT);
+	dbq_bind_int(w->held, 2, (no + 1) * STORE_SEQ_LIMIT - 1);
+	dbq_stream(w->held);
+	while ((step = dbq_step(w->held)) == DB_ROW) {
+		const char *ip = (const char *)dbq_text(w->held, 1);
+		const char *key = (const char *)dbq_text(w->held, 2);
+		ip = ip ? ip : "";
+		if (!key)
+			continue;
+		/* a twin moved off the identity (bulk_twin) holds it not */
+		snprintf(held, sizeof held, "|@%s", ip);
+		if (strlen(key) > strlen(held) &&
+		    !strcmp(key + strlen(key) - strlen(held), held))
+			continue;
+		if (!twin_set(b, no, (long long)(hash_str(key) | 1),
+		              dbq_int(w->held, 0), ip)) {
+			dbq_reset(w->held);
+			return DB_ROW;
+		}
+	}
+	dbq_reset(w->held);
+	return step == DB_DONE ? DB_DONE : -1;
+}
+
 /* The scan's number in the store, the scan added when new. */
 static int scan_number(struct store_writer *w, const char *scan_id, int time,
                        const char *scope)
@@ -1575,6 +1630,8 @@ static int scan_number(struct store_writer *w, const char *scan_id, int time,
 		dbq_bind_int(w->any, 2, (w->last_no + 1) * STORE_SEQ_LIMIT - 1);
 		step = dbq_step(w->any);
 		dbq_reset(w->any);
+		if (step == DB_ROW && (step = bulk_adopt(w)) < 0)
+			return EXH_EIO;
 		if (step == DB_DONE)
 			w->bulk->fresh[w->bulk->nfresh++] = w->last_no;
 		else if (step != DB_ROW)

@@ -38,7 +38,7 @@ struct store_writer {
 	const char *path; /* for messages */
 	struct dbq *scan, *scan_no, *obs, *server, *server_add;
 	struct dbq *server_name, *cve, *cve_list, *twin, *rekey, *any;
-	struct dbq *server_many, *rekey_key, *stage_insert; /* bulk */
+	struct dbq *server_many, *rekey_key, *stage_insert, *held; /* bulk */
 	struct store_bulk *bulk; /* store_writer_bulk */
 	char last_scan[128]; /* the scan of the last record, and its number */
 	long long last_no;
