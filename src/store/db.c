@@ -776,11 +776,11 @@ static int pg_run(struct dbq *q, bool wait)
 	q->running = true;
 	q->row = -1;
 	if (q->stream || !wait) {
-		if (!(q->replan ? PQsendQueryParams(db->pg, q->text, q->nparams,
-		                                    NULL, vals, lens, fmts, 0)
-		                : PQsendQueryPrepared(db->pg, q->pname,
-		                                      q->nparams, vals, lens,
-		                                      fmts, 0)) ||
+		if (!(q->replan
+		          ? PQsendQueryParams(db->pg, q->text, q->nparams, NULL,
+		                              vals, lens, fmts, 0)
+		          : PQsendQueryPrepared(db->pg, q->pname, q->nparams,
+		                                vals, lens, fmts, 0)) ||
 		    (q->stream && !PQsetSingleRowMode(db->pg))) {
 			pg_err(db, NULL);
 			q->ended = true;
@@ -791,8 +791,8 @@ static int pg_run(struct dbq *q, bool wait)
 	}
 	q->res = q->replan ? PQexecParams(db->pg, q->text, q->nparams, NULL,
 	                                  vals, lens, fmts, 0)
-	                   : PQexecPrepared(db->pg, q->pname, q->nparams,
-	                                    vals, lens, fmts, 0);
+	                   : PQexecPrepared(db->pg, q->pname, q->nparams, vals,
+	                                    lens, fmts, 0);
 	return pg_result(q);
 }
 

@@ -187,6 +187,7 @@ int store_writer_init(struct store_writer *w, struct db *db, bool replace)
 	int i;
 
 	w->db = db;
+	w->replace = replace;
 	w->path = db_name(db);
 	w->ncves = 0;
 	w->vlast_len = 0;
@@ -324,6 +325,10 @@ struct store_bulk {
 	size_t ids_cap, ids_n;
 	struct twinslot *tw; /* (scan, server) -> the address holding it */
 	size_t tw_cap, tw_n;
+	/* the keys (plus 1) of the rows adopted scans had: records given
+	 * again are passed by (bulk_adopt) */
+	long long *had;
+	size_t had_cap, had_n;
 	long long fresh[64]; /* scans this writer started or adopted */
 	int nfresh;
 	bool on;        /* the current record is a COPY row */
@@ -356,6 +361,9 @@ struct rekey {
  * statements: 4 M identities and 8 M twin slots, about 1 GB at most. */
 #define BULK_MAX_IDS ((size_t)4 << 20)
 #define BULK_MAX_TWINS ((size_t)8 << 20)
+/* and 8 M rows an adopted scan had (128 MB): past them, a record given
+ * again goes to the server, which passes it by (the stage) */
+#define BULK_MAX_HAD ((size_t)8 << 20)
 
 static uint64_t hash_str(const char *s)
 {
@@ -489,6 +497,52 @@ static bool twin_set(struct store_bulk *b, long long no, long long id,
 	return true;
 }
 
+static long long *had_slot(const struct store_bulk *b, long long key)
+{
+	size_t i;
+
+	for (i = hash_pair(key, 0) & (b->had_cap - 1);;
+	     i = (i + 1) & (b->had_cap - 1))
+		if (!b->had[i] || b->had[i] == key + 1)
+			return &b->had[i];
+}
+
+/* Whether observation key was in a scan when this writer adopted it. */
+static bool had_row(const struct store_bulk *b, long long key)
+{
+	return b->had_cap && *had_slot(b, key) == key + 1;
+}
+
+/* Remembers key as there (false: the set is full; nothing lost). */
+static bool had_add(struct store_bulk *b, long long key)
+{
+	long long *slot;
+
+	if ((b->had_n + 1) * 2 > b->had_cap) {
+		long long *old = b->had;
+		size_t oldcap = b->had_cap, i;
+		if (b->had_n >= BULK_MAX_HAD)
+			return false;
+		b->had_cap = oldcap ? oldcap * 2 : 4096;
+		b->had = calloc(b->had_cap, sizeof *b->had);
+		if (!b->had) {
+			b->had = old;
+			b->had_cap = oldcap;
+			return false;
+		}
+		for (i = 0; i < oldcap; i++)
+			if (old[i])
+				*had_slot(b, old[i] - 1) = old[i];
+		free(old);
+	}
+	slot = had_slot(b, key);
+	if (!*slot) {
+		*slot = key + 1;
+		b->had_n++;
+	}
+	return true;
+}
+
 static void rowset_init(struct rowset *s)
 {
 	buf_init(&s->rows, (size_t)1 << 31);
@@ -527,6 +581,7 @@ static void bulk_free(struct store_bulk *b)
 		free(b->ids[i].key);
 	free(b->ids);
 	free(b->tw);
+	free(b->had);
 	buf_release(&b->skeys);
 	buf_release(&b->snames);
 	buf_release(&b->rec);
@@ -580,12 +635,12 @@ int store_writer_bulk(struct store_writer *w)
 	            "(LIKE observations); ALTER TABLE observations_stage "
 	            "ADD COLUMN IF NOT EXISTS server_key text") ||
 	    prepare(w->db, sql, &w->stage_insert) ||
-	    /* the rows of a scan already in the store that hold a named
-	     * identity (bulk_adopt) */
+	    /* the rows of a scan already in the store, with the named
+	     * identity each holds (bulk_adopt) */
 	    prepare(w->db,
 	            "SELECT o.key, coalesce(o.ip, ''), s.key FROM observations "
-	            "o JOIN servers s ON s.id = o.server_id WHERE o.key "
-	            "BETWEEN ?1 AND ?2 AND s.key LIKE 'name:%'",
+	            "o LEFT JOIN servers s ON s.id = o.server_id AND s.key "
+	            "LIKE 'name:%' WHERE o.key BETWEEN ?1 AND ?2",
 	            &w->held)) {
 		log_error("%s: %s", w->path, db_errmsg(w->db));
 		return EXH_EIO;
@@ -1559,12 +1614,14 @@ static int bind_server(struct store_writer *w, const struct store_rec *r,
 }
 
 /* A scan the store has rows of already (an import run again, or after
- * it was stopped; a scan resumed) becomes this writer's like a new one:
- * its rows that hold a named identity are read into the twin map, and
- * its records then go by COPY too. DB_DONE: adopted; DB_ROW: not (the map
- * is full: statements); -1: a database error. Like a new scan's, its
+ * it was stopped; a scan imported in parts) becomes this writer's like a
+ * new one: its rows' keys are remembered (a record given again is passed
+ * by), those that hold a named identity go into the twin map, and its
+ * records then go by COPY too. DB_DONE: adopted; DB_ROW: not (the twin
+ * map is full: statements); -1: a database error. Like a new scan's, its
  * twins are then known from memory: right while no other writer adds
- * records to the same scan at the same time. */
+ * records to the same scan at the same time. Not for a writer whose
+ * records replace rows (a scan resumed): the COPY never replaces. */
 static int bulk_adopt(struct store_writer *w)
 {
 	struct store_bulk *b = w->bulk;
@@ -1580,6 +1637,7 @@ static int bulk_adopt(struct store_writer *w)
 		const char *ip = (const char *)dbq_text(w->held, 1);
 		const char *key = (const char *)dbq_text(w->held, 2);
 		ip = ip ? ip : "";
+		(void)had_add(b, dbq_int(w->held, 0));
 		if (!key)
 			continue;
 		/* a twin moved off the identity (bulk_twin) holds it not */
@@ -1630,7 +1688,8 @@ static int scan_number(struct store_writer *w, const char *scan_id, int time,
 		dbq_bind_int(w->any, 2, (w->last_no + 1) * STORE_SEQ_LIMIT - 1);
 		step = dbq_step(w->any);
 		dbq_reset(w->any);
-		if (step == DB_ROW && (step = bulk_adopt(w)) < 0)
+		if (step == DB_ROW && !w->replace &&
+		    (step = bulk_adopt(w)) < 0)
 			return EXH_EIO;
 		if (step == DB_DONE)
 			w->bulk->fresh[w->bulk->nfresh++] = w->last_no;
@@ -1735,9 +1794,11 @@ int store_put_rec(struct store_writer *w, const struct store_rec *r,
 		for (c = 0; c <= C_COUNT; c++)
 			b->null[c] = true;
 	}
+	obs_key = w->last_no * STORE_SEQ_LIMIT + r->seq;
+	if (w->bulk && w->bulk->on && had_row(w->bulk, obs_key))
+		return 0; /* there already: an import run again */
 	dbq_reset(w->obs);
 	dbq_clear(w->obs);
-	obs_key = w->last_no * STORE_SEQ_LIMIT + r->seq;
 	col_int(w, C_KEY, obs_key);
 	col_copy(w, C_SCAN, r->scan_id, -1);
 	col_int(w, C_SEQ, r->seq);

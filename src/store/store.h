@@ -40,6 +40,7 @@ struct store_writer {
 	struct dbq *server_name, *cve, *cve_list, *twin, *rekey, *any;
 	struct dbq *server_many, *rekey_key, *stage_insert, *held; /* bulk */
 	struct store_bulk *bulk; /* store_writer_bulk */
+	bool replace;            /* a record given again replaces the row */
 	char last_scan[128]; /* the scan of the last record, and its number */
 	long long last_no;
 	char cves[STORE_MAX_CVES][24]; /* verdict string position i+1 */
