@@ -2,7 +2,9 @@
 # bench/report: exhunt report at campaign scale, in one run:
 #  1. importing 1,000,000 scan records (JSONL), beside `sqlite3 .import` of
 #     the same records as CSV (one row per record, the same columns); and
-#     into PostgreSQL 15, beside `psql \copy` of that CSV;
+#     into PostgreSQL 15, beside `psql \copy` of that CSV; into
+#     PostgreSQL again (every row there), and with servers known by
+#     address only;
 #  2. the dashboard (text, CSV and HTML) for 1,000,000 servers over 10
 #     scans;
 #  3. peak memory of both.
@@ -80,6 +82,23 @@ es, em, ss, sm, n, ec, sc = (float(x) for x in sys.argv[1:])
 print(f"exhunt report import (PostgreSQL): {es:6.2f} s, {n/es:9.0f} records/s, peak {em:.0f} MB, {ec:.0f} rows")
 print(f"psql \\copy CSV:                    {ss:6.2f} s, {n/ss:9.0f} records/s, peak {sm:.0f} MB, {sc:.0f} rows")
 print(f"ratio: exhunt takes {es/ss:.2f}x the time of psql \\copy")
+PY
+# The same file again (every row there: an import run twice, or rerun
+# after it was stopped near its end), then the same records with no
+# server name (servers known by address, as most records of an internet
+# scan are), into a new database.
+measure "$ex" report import --db "$pg_url" "$tmp/records.jsonl" >"$tmp/again.out" 2>"$tmp/again.m"
+sed 's/"server_names":\[[^]]*\]/"server_names":[]/' "$tmp/records.jsonl" >"$tmp/noname.jsonl"
+psql -qAt -h "$pg_dir" -U bench -d postgres -c "CREATE DATABASE noname" >/dev/null
+measure "$ex" report import --db "postgresql://bench@/noname?host=$pg_dir" "$tmp/noname.jsonl" \
+	>"$tmp/nn.out" 2>"$tmp/nn.m"
+python3 - "$(secs "$tmp/again.m")" "$(secs "$tmp/nn.m")" "$n" "$(cat "$tmp/again.out")" \
+	"$(psql -qAt -h "$pg_dir" -U bench -d noname -c 'select count(*), count(distinct server_id) from observations')" <<'PY'
+import sys
+ag, nn, n = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"exhunt report import (PostgreSQL), the same file again: {ag:6.2f} s ({sys.argv[4].strip()})")
+print(f"exhunt report import (PostgreSQL), servers known by address: {nn:6.2f} s, {n/nn:9.0f} records/s "
+      f"(rows, servers: {sys.argv[5].replace('|', ', ')})")
 PY
 pg_stop
 
