@@ -1688,8 +1688,7 @@ static int scan_number(struct store_writer *w, const char *scan_id, int time,
 		dbq_bind_int(w->any, 2, (w->last_no + 1) * STORE_SEQ_LIMIT - 1);
 		step = dbq_step(w->any);
 		dbq_reset(w->any);
-		if (step == DB_ROW && !w->replace &&
-		    (step = bulk_adopt(w)) < 0)
+		if (step == DB_ROW && !w->replace && (step = bulk_adopt(w)) < 0)
 			return EXH_EIO;
 		if (step == DB_DONE)
 			w->bulk->fresh[w->bulk->nfresh++] = w->last_no;
