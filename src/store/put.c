@@ -618,13 +618,14 @@ int store_writer_bulk(struct store_writer *w)
 	        /* and their ids: those it added, and those that
 	         * were there before it (one another writer adds
 	         * meanwhile is in neither: bulk_send) */
-	        "WITH u AS (SELECT k, max(n) AS n FROM unnest(?1::text[], "
-	        "?2::text[]) AS u(k,n) GROUP BY k), ins AS (INSERT INTO "
-	        "servers(key,name) SELECT k, n FROM u WHERE NOT EXISTS "
-	        "(SELECT 1 FROM servers s WHERE s.key=u.k) ORDER BY k ON "
+	        /* (each key looked up once: the ids there, and which
+	         * are new) */
+	        "WITH u AS (SELECT k, max(n) AS n, (SELECT s.id FROM servers "
+	        "s WHERE s.key=u.k) AS id FROM unnest(?1::text[], ?2::text[]) "
+	        "AS u(k,n) GROUP BY k), ins AS (INSERT INTO servers(key,name) "
+	        "SELECT k, n FROM u WHERE id IS NULL ORDER BY k ON "
 	        "CONFLICT(key) DO NOTHING RETURNING key, id) SELECT key, id "
-	        "FROM ins UNION ALL SELECT s.key, s.id FROM servers s JOIN u "
-	        "ON s.key=u.k",
+	        "FROM ins UNION ALL SELECT k, id FROM u WHERE id IS NOT NULL",
 	        &w->server_many) ||
 	    prepare(w->db,
 	            "UPDATE observations SET server_id=(SELECT id FROM "
@@ -1261,6 +1262,13 @@ bool store_bulk_ready(const struct store_writer *w, const struct store_rec *r)
 	    !bulk_fresh(b, w->last_no) || r->nverdicts < 0 ||
 	    b->tw_n + LIM_IMPORT_BATCH >= BULK_MAX_TWINS)
 		return false;
+	if (r->cves_len == w->vlast_len &&
+	    memcmp(r->cves, w->vlast, r->cves_len) == 0) {
+		for (i = 0; i < r->nverdicts; i++)
+			if (w->vpos[i] < 0)
+				return false;
+		return true;
+	}
 	for (i = 0, k = -1; i < r->nverdicts; i++, cve += strlen(cve) + 1)
 		if ((k = cve_known(w, cve, k + 1)) < 0)
 			return false;
@@ -1277,7 +1285,8 @@ static char verdict_letter(const char *word)
 
 static char basis_letter(const char *word)
 {
-	return strcmp(word, "check:ssrf-26855") == 0   ? 's'
+	return word[0] != 'c'                          ? 'b'
+	       : strcmp(word, "check:ssrf-26855") == 0 ? 's'
 	       : strcmp(word, "check:proxyshell") == 0 ? 'p'
 	                                               : 'b';
 }
@@ -1377,8 +1386,9 @@ static int bind_verdicts(struct store_writer *w, const struct store_rec *r)
 
 	if (r->nverdicts < 0)
 		return bind_verdicts_nodes(w, r->f[F_VERDICTS], r->f[F_BASIS]);
-	if (r->cves_len != w->vlast_len ||
-	    memcmp(r->cves, w->vlast, r->cves_len) != 0) {
+	/* (a record without verdicts, not Exchange, keeps the last list) */
+	if (r->nverdicts > 0 && (r->cves_len != w->vlast_len ||
+	                         memcmp(r->cves, w->vlast, r->cves_len) != 0)) {
 		for (n = 0; n < r->nverdicts; n++, cve += strlen(cve) + 1) {
 			i = cve_index(w, cve, hint);
 			if (i == -2)
@@ -1555,6 +1565,7 @@ static int bind_server(struct store_writer *w, const struct store_rec *r,
 
 	if (w->bulk && w->bulk->on) {
 		/* the server id is joined when the row is sent */
+		const struct idslot *slot;
 		char final[800];
 		if (name[0] && addr[0]) {
 			if (bulk_twin(w, key, name, addr, obs_key, final,
@@ -1564,7 +1575,10 @@ static int bind_server(struct store_writer *w, const struct store_rec *r,
 			snprintf(final, sizeof final, "%s", key);
 		}
 		snprintf(w->bulk->curkey, sizeof w->bulk->curkey, "%s", final);
-		bulk_identity(w->bulk, final, name);
+		/* one known (an earlier scan's server) is not asked again */
+		slot = id_find(w->bulk, final);
+		if (!slot || !slot->key)
+			bulk_identity(w->bulk, final, name);
 		return 0;
 	}
 	if (server_id_cached(w, key, name, &id))
