@@ -442,6 +442,12 @@ static int id_put(struct store_bulk *b, const char *key, long long id)
 	return 0;
 }
 
+/* The twin map's id of identity key (never 0, which marks a free slot). */
+static long long twin_id(const char *key)
+{
+	return (long long)(hash_str(key) | 1);
+}
+
 static struct twinslot *twin_find(struct store_bulk *b, long long no,
                                   long long id)
 {
@@ -1252,6 +1258,14 @@ static int cve_index(struct store_writer *w, const char *cve, int hint)
 	return -2;
 }
 
+/* Whether r lists the CVEs of the list whose positions are cached
+ * (bind_verdicts: vlast, vpos). */
+static bool same_cves(const struct store_writer *w, const struct store_rec *r)
+{
+	return r->cves_len == w->vlast_len &&
+	       memcmp(r->cves, w->vlast, r->cves_len) == 0;
+}
+
 bool store_bulk_ready(const struct store_writer *w, const struct store_rec *r)
 {
 	const struct store_bulk *b = w->bulk;
@@ -1262,8 +1276,7 @@ bool store_bulk_ready(const struct store_writer *w, const struct store_rec *r)
 	    !bulk_fresh(b, w->last_no) || r->nverdicts < 0 ||
 	    b->tw_n + LIM_IMPORT_BATCH >= BULK_MAX_TWINS)
 		return false;
-	if (r->cves_len == w->vlast_len &&
-	    memcmp(r->cves, w->vlast, r->cves_len) == 0) {
+	if (same_cves(w, r)) {
 		for (i = 0; i < r->nverdicts; i++)
 			if (w->vpos[i] < 0)
 				return false;
@@ -1387,8 +1400,7 @@ static int bind_verdicts(struct store_writer *w, const struct store_rec *r)
 	if (r->nverdicts < 0)
 		return bind_verdicts_nodes(w, r->f[F_VERDICTS], r->f[F_BASIS]);
 	/* (a record without verdicts, not Exchange, keeps the last list) */
-	if (r->nverdicts > 0 && (r->cves_len != w->vlast_len ||
-	                         memcmp(r->cves, w->vlast, r->cves_len) != 0)) {
+	if (r->nverdicts > 0 && !same_cves(w, r)) {
 		for (n = 0; n < r->nverdicts; n++, cve += strlen(cve) + 1) {
 			i = cve_index(w, cve, hint);
 			if (i == -2)
@@ -1495,7 +1507,7 @@ static int bulk_twin(struct store_writer *w, const char *key, const char *name,
 {
 	struct store_bulk *b = w->bulk;
 	long long no = w->last_no;
-	long long h = (long long)(hash_str(key) | 1);
+	long long h = twin_id(key);
 	struct twinslot *t = twin_find(b, no, h);
 	char key2[800];
 
@@ -1659,8 +1671,7 @@ static int bulk_adopt(struct store_writer *w)
 		if (strlen(key) > strlen(held) &&
 		    !strcmp(key + strlen(key) - strlen(held), held))
 			continue;
-		if (!twin_set(b, no, (long long)(hash_str(key) | 1),
-		              dbq_int(w->held, 0), ip)) {
+		if (!twin_set(b, no, twin_id(key), dbq_int(w->held, 0), ip)) {
 			dbq_reset(w->held);
 			return DB_ROW;
 		}
