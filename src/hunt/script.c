@@ -72,6 +72,9 @@ enum feat {
 	F_FILEPATH_REQ,  /* a file read, listed, copied or deleted at a path
 	                  * the request names (computed) */
 	F_FETCH_REQ,     /* a URL the request names fetched (computed) */
+	F_TYPE_REQ,      /* a type or method the request names, looked up
+	                  * (computed) */
+	F_SSI_EXEC,      /* a server-side include that runs a command */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
 	F_DER,           /* container: DER certificate request */
 	F_COUNT,
@@ -91,7 +94,9 @@ struct pat {
 	              * 4: a password box's value and an absolute URL near
 	              * it (F_CRED_BEACON);
 	              * 5: a request source in the call's arguments makes
-	              * F_FILEPATH_REQ (a file operation) or feat */
+	              * F_FILEPATH_REQ (a file operation) or feat;
+	              * 6: a password field, or a variable set from one,
+	              * in the statement or call that follows (F_CRED_OUT) */
 };
 
 /* A pattern that starts a word: the byte before it may not continue an
@@ -254,6 +259,12 @@ static const struct pat pats[] = {
     {"xmlreader.create(", F_LOADXML, 0, 0},
     {"xpathdocument(", F_LOADXML, 0, 0},
     {".getmethod(", F_REFLECT, 0, 0},
+    /* a type the request names, whole: whatever the caller wants
+     * created or called (a reflection invoker). Not a type of the
+     * application's own namespace picked by a request field ("App.
+     * Reports." + name), nor a handler calling its own methods by name. */
+    {".gettype(", F_TYPE_REQ, 0, 5},
+    {"createinstance(", F_TYPE_REQ, 0, 5},
     {".invoke(", F_REFLECT, 0, 0},
     {"invokemember(", F_REFLECT, 0, 0},
     {"dynamicmethod", F_REFLECT, 0, 0},
@@ -276,8 +287,34 @@ static const struct pat pats[] = {
     {"session(", F_SESSION, 0, 0},
     {"session.add(", F_SESSION, 0, 0},
     {"session.item", F_SESSION, 0, 0},
-    {"application[", F_SESSION, 0, 0},
-    {"httpruntime.cache", F_SESSION, 0, 0},
+    /* Application and cache state outlive the request: the passwords
+     * kept there wait for the attacker's next visit (a harvester with no
+     * file). Only when a password itself is stored: a failed-logon
+     * counter keyed by the user name is not this. */
+    {"application[", F_SESSION, 0, 6},
+    {"application(", F_SESSION, 0, 6},
+    {"application.add(", F_SESSION, 0, 6},
+    {"application.set(", F_SESSION, 0, 6},
+    {"httpruntime.cache", F_SESSION, 0, 6},
+    {"cache.insert(", F_SESSION, 0, 6},
+    {"cache.add(", F_SESSION, 0, 6},
+    {"cache[", F_SESSION, 0, 6},
+    {"memorycache.default", F_SESSION, 0, 6},
+    /* A name looked up that carries the password: DNS exfiltration,
+     * which passes where web requests are blocked. A reverse look-up of
+     * the client's address is not this. */
+    {"dns.gethostaddresses(", F_SEND, 0, 6},
+    {"dns.gethostaddressesasync(", F_SEND, 0, 6},
+    {"dns.gethostentry(", F_SEND, 0, 6},
+    {"dns.gethostentryasync(", F_SEND, 0, 6},
+    {"dns.begingethostaddresses(", F_SEND, 0, 6},
+    {"dns.begingethostentry(", F_SEND, 0, 6},
+    {"dns.gethostbyname(", F_SEND, 0, 6},
+    {"dns.resolve(", F_SEND, 0, 6},
+    /* and kept in the registry or the event log */
+    {"registry.setvalue(", F_SEND, 0, 6},
+    {"eventlog.writeentry(", F_SEND, 0, 6},
+    {".writeentry(", F_SEND, 0, 6},
     {"system.net.sockets", F_SOCKETS, 0, 0},
     {"newsocket(", F_SOCKETS, 0, 0},
     {"tcpclient(", F_SOCKETS, 0, 0},
@@ -1059,15 +1096,19 @@ static bool near_window(size_t n, size_t at, size_t cost, size_t *budget,
 	return true;
 }
 
+/* A password field named in the canonical text: a request field or form
+ * control called password, passwd, pwd or pass; the password a browser
+ * sent for basic authentication (ServerVariables AUTH_PASSWORD). */
+static const char *const pw_names[] = {
+    "[\"password\"]", "(\"password\")",    "['password']",
+    "('password')",   "[\"passwd\"]",      "(\"passwd\")",
+    "[\"pwd\"]",      "(\"pwd\")",         "[\"pass\"]",
+    "(\"pass\")",     "password.text",     "pass.text",
+    "password.value", "\"auth_password\"", NULL};
+
 static bool password_near(const uint8_t *t, size_t n, size_t at, size_t *budget)
 {
-	static const char *const names[] = {"[\"password\"]", "(\"password\")",
-	                                    "['password']",   "('password')",
-	                                    "[\"passwd\"]",   "(\"passwd\")",
-	                                    "[\"pwd\"]",      "(\"pwd\")",
-	                                    "[\"pass\"]",     "(\"pass\")",
-	                                    "password.text",  "pass.text",
-	                                    "password.value", NULL};
+	const char *const *names = pw_names;
 	size_t lo, hi, k;
 
 	if (!near_window(n, at, 1, budget, &lo, &hi))
@@ -1075,6 +1116,204 @@ static bool password_near(const uint8_t *t, size_t n, size_t at, size_t *budget)
 	for (k = 0; names[k]; k++)
 		if (memmem(t + lo, hi - lo, names[k], strlen(names[k])))
 			return true;
+	return false;
+}
+
+/* Variables the text sets from a password field ("p=request.form
+ * [\"password\"]"), and those set from one of them in turn (one step
+ * more: "data=u+\":\"+p"), found once per text. */
+#define PW_VARS 8
+struct pw_vars {
+	bool known;
+	int n;
+	size_t len[PW_VARS];
+	char name[PW_VARS][41];
+};
+
+static bool ident_byte(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether t[at, at + len) is a whole name: no identifier byte joined on
+ * either side (a gap where whitespace was separates). */
+static bool whole_name(const uint8_t *t, const uint8_t *gap, size_t n,
+                       size_t at, size_t len)
+{
+	return (at == 0 || !ident_byte(t[at - 1]) || GAP_GET(gap, at)) &&
+	       (at + len >= n || !ident_byte(t[at + len]) ||
+	        GAP_GET(gap, at + len));
+}
+
+/* Whether the value assigned from t[from] on still carries what lies at
+ * at: every call between is one that passes its text on (encoding,
+ * joining, formatting); "ok=ctx.ValidateCredentials(u,p)" keeps only a
+ * yes or no. A bracket after no name is grouping or a cast. */
+static bool carries_value(const uint8_t *t, size_t from, size_t at)
+{
+	static const char *const pass_on[] = {"tobase64string",
+	                                      "getbytes",
+	                                      "getstring",
+	                                      "concat",
+	                                      "format",
+	                                      "join",
+	                                      "urlencode",
+	                                      "htmlencode",
+	                                      "replace",
+	                                      "tostring",
+	                                      "trim",
+	                                      "tolower",
+	                                      "toupper",
+	                                      "tolowerinvariant",
+	                                      "toupperinvariant",
+	                                      "substring",
+	                                      "encode",
+	                                      "encrypt",
+	                                      "reverse",
+	                                      "tochararray",
+	                                      "string",
+	                                      "escapedatastring",
+	                                      "append",
+	                                      "cstr",
+	                                      "trimend",
+	                                      "trimstart",
+	                                      "padleft",
+	                                      "padright",
+	                                      "insert",
+	                                      "normalize",
+	                                      NULL};
+	size_t i;
+
+	for (i = from; i < at; i++) {
+		size_t s = i;
+		int k;
+		if (t[i] != '(')
+			continue;
+		while (s > from && ident_byte(t[s - 1]))
+			s--;
+		if (s == i)
+			continue;
+		for (k = 0; pass_on[k]; k++)
+			if (strlen(pass_on[k]) == i - s &&
+			    !memcmp(t + s, pass_on[k], i - s))
+				break;
+		if (!pass_on[k])
+			return false;
+	}
+	return true;
+}
+
+/* The variable assigned by the statement that holds position at: looked
+ * for back to the statement's start, at most 160 bytes. */
+static void pw_var_add(const uint8_t *t, const uint8_t *gap, size_t at,
+                       struct pw_vars *v)
+{
+	size_t i = at, lim = at > 160 ? at - 160 : 0, end, start;
+
+	while (i > lim) {
+		uint8_t c = t[--i];
+		if (c == ';' || c == '{' || c == '}')
+			return;
+		if (c != '=' || (i > 0 && strchr("=!<>", t[i - 1])) ||
+		    (i + 1 < at && t[i + 1] == '='))
+			continue;
+		if (!carries_value(t, i + 1, at))
+			return;
+		end = i;
+		if (end > 0 && (t[end - 1] == '+' || t[end - 1] == '&'))
+			end--;
+		start = end;
+		while (start > 0 && ident_byte(t[start - 1]) &&
+		       end - start < 40) {
+			start--;
+			if (GAP_GET(gap, start))
+				break; /* whitespace came before it */
+		}
+		if (start == end || (t[start] >= '0' && t[start] <= '9'))
+			return;
+		for (int k = 0; k < v->n; k++)
+			if (v->len[k] == end - start &&
+			    !memcmp(v->name[k], t + start, end - start))
+				return;
+		if (v->n < PW_VARS) {
+			memcpy(v->name[v->n], t + start, end - start);
+			v->name[v->n][end - start] = '\0';
+			v->len[v->n++] = end - start;
+		}
+		return;
+	}
+}
+
+static void pw_vars_find(const uint8_t *t, const uint8_t *gap, size_t n,
+                         struct pw_vars *v)
+{
+	int k, first;
+
+	v->known = true;
+	for (k = 0; pw_names[k]; k++) {
+		const uint8_t *r;
+		size_t from = 0, len = strlen(pw_names[k]);
+		while (from < n &&
+		       (r = memmem(t + from, n - from, pw_names[k], len))) {
+			pw_var_add(t, gap, (size_t)(r - t), v);
+			from = (size_t)(r - t) + len;
+		}
+	}
+	first = v->n;
+	for (k = 0; k < first; k++) {
+		const uint8_t *r;
+		size_t from = 0;
+		while (from < n && (r = memmem(t + from, n - from, v->name[k],
+		                               v->len[k]))) {
+			size_t at = (size_t)(r - t);
+			if (whole_name(t, gap, n, at, v->len[k]))
+				pw_var_add(t, gap, at, v);
+			from = at + v->len[k];
+		}
+	}
+}
+
+/* Whether the statement or call starting at at (up to its ';' outside a
+ * string, at most 240 bytes) carries a password: a password field, or a
+ * variable set from one. On the budget of password_near. */
+static bool password_in_stmt(const uint8_t *t, const uint8_t *gap, size_t n,
+                             size_t at, size_t *budget, struct pw_vars *v)
+{
+	size_t end = n - at < 240 ? n : at + 240, i, cost;
+	bool str = false;
+
+	if (!v->known) {
+		if (*budget < 16 * n)
+			return false;
+		*budget -= 16 * n;
+		pw_vars_find(t, gap, n, v);
+	}
+	for (i = at; i < end; i++) {
+		if (t[i] == '\\' && str)
+			i++;
+		else if (t[i] == '"')
+			str = !str;
+		else if (t[i] == ';' && !str)
+			break;
+	}
+	end = i < end ? i : end;
+	cost = (size_t)(14 + v->n) * (end - at);
+	if (*budget < cost)
+		return false;
+	*budget -= cost;
+	for (int k = 0; pw_names[k]; k++)
+		if (memmem(t + at, end - at, pw_names[k], strlen(pw_names[k])))
+			return true;
+	for (int k = 0; k < v->n; k++) {
+		const uint8_t *r;
+		size_t from = at;
+		while (from < end && (r = memmem(t + from, end - from,
+		                                 v->name[k], v->len[k]))) {
+			if (whole_name(t, gap, n, (size_t)(r - t), v->len[k]))
+				return true;
+			from = (size_t)(r - t) + 1;
+		}
+	}
 	return false;
 }
 
@@ -1105,12 +1344,23 @@ static bool password_box_near(const uint8_t *t, size_t n, size_t at,
 	return box && url;
 }
 
+/* Whether a string literal comes before the first "request" in the
+ * call's arguments at at (a type name with a fixed prefix). */
+static bool literal_first(const uint8_t *t, size_t n, size_t at)
+{
+	size_t end = n - at < 240 ? n : at + 240;
+	const uint8_t *r = memmem(t + at, end - at, "request", 7);
+
+	return !r || memchr(t + at, '"', (size_t)(r - t) - at);
+}
+
 static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
                        struct feats *fs)
 {
 	size_t i;
 	struct window_work work = {8 * n + 4096, SIZE_MAX, false};
-	size_t pw_budget = 8 * n + 4096;
+	size_t pw_budget = 24 * n + 4096;
+	struct pw_vars pwv = {false, 0, {0}, {{0}}};
 
 	pthread_once(&table_once, table_build);
 	if (n < 2)
@@ -1138,8 +1388,10 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 			if (pt->window == 5) {
 				if (pt->feat < 0)
 					fs->fileops |= 1u << pt->fileop;
-				if (request_follows(t, gap, n, i + len, 240,
-				                    REQ_PATH, &work) ||
+				if ((request_follows(t, gap, n, i + len, 240,
+				                     REQ_PATH, &work) &&
+				     (pt->feat != F_TYPE_REQ ||
+				      !literal_first(t, n, i + len))) ||
 				    arg_from_request(t, gap, n, i + len, &work))
 					fs->feat |=
 					    BIT(pt->feat < 0 ? F_FILEPATH_REQ
@@ -1162,13 +1414,18 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 			if (pt->window == 4 &&
 			    password_box_near(t, n, i, &pw_budget))
 				fs->feat |= BIT(F_CRED_BEACON);
+			if (pt->window == 6 &&
+			    password_in_stmt(t, gap, n, i, &pw_budget, &pwv))
+				fs->feat |= BIT(F_CRED_OUT);
 			if (pt->window >= 3)
 				continue;
 			if (pt->window &&
-			    request_follows(t, gap, n, i + len, 240,
-			                    pt->feat != F_EVAL ? REQ_CONTENT
-			                                       : REQ_ANY,
-			                    &work))
+			    (request_follows(t, gap, n, i + len, 240,
+			                     pt->feat != F_EVAL ? REQ_CONTENT
+			                                        : REQ_ANY,
+			                     &work) ||
+			     (pt->feat == F_EVAL &&
+			      arg_from_request(t, gap, n, i + len, &work))))
 				fs->feat |= BIT(pt->feat == F_EVAL
 				                    ? F_EVAL_REQ
 				                    : F_FILEWRITE_REQ);
@@ -1479,6 +1736,38 @@ void script_scan_init(struct script_scan *s, const char *lower_name)
 	memset(s, 0, sizeof *s);
 	s->is_config = k >= 7 && strcmp(lower_name + k - 7, ".config") == 0;
 	s->whole = whole_code(lower_name);
+	s->is_ssi = (k >= 4 && strcmp(lower_name + k - 4, ".stm") == 0) ||
+	            (k >= 5 && strcmp(lower_name + k - 5, ".shtm") == 0) ||
+	            (k >= 6 && strcmp(lower_name + k - 6, ".shtml") == 0);
+}
+
+/* Whether p holds an include directive that runs a command: "<!--",
+ * then "#exec" and "cmd" with any whitespace between (IIS's SSI runs
+ * it with the worker's rights; "cgi" names a program, not this). */
+static bool ssi_exec(const uint8_t *p, size_t n)
+{
+	size_t from = 0;
+
+	while (from < n) {
+		ptrdiff_t at = view_find_ci(
+		    (struct view){(const char *)p + from, n - from},
+		    view_of("#exec"));
+		size_t i, j;
+		if (at < 0)
+			return false;
+		i = from + (size_t)at;
+		from = i + 5;
+		for (j = i; j > 0 && is_space(p[j - 1]) && i - j < 16; j--)
+			;
+		if (j < 4 || memcmp(p + j - 4, "<!--", 4))
+			continue;
+		for (j = i + 5; j < n && is_space(p[j]) && j - i < 32; j++)
+			;
+		if (j + 3 <= n && lc(p[j]) == 'c' && lc(p[j + 1]) == 'm' &&
+		    lc(p[j + 2]) == 'd')
+			return true;
+	}
+	return false;
 }
 
 int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
@@ -1510,6 +1799,8 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 	if (s->is_config &&
 	    config_maps_script(p, n, s->mapped, sizeof s->mapped))
 		fs.feat |= BIT(F_CONFIG_MAP);
+	if (s->is_ssi && ssi_exec(p, n))
+		fs.feat |= BIT(F_SSI_EXEC);
 	if (s->whole) {
 		rc = analyse_text(p, n, 0, &fs);
 		if (!s->is_config)
@@ -1615,6 +1906,15 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_LOADER;
 		what = "memory loader: decrypted request bytes cached in the "
 		       "session and invoked";
+	} else if (srv && HAS(F_TYPE_REQ) &&
+	           (HAS(F_REFLECT) || HAS(F_CREATEINST))) {
+		fam = SF_LOADER;
+		what = "reflection invoker: creates or calls whatever type or "
+		       "method the request names";
+	} else if (HAS(F_SSI_EXEC)) {
+		fam = SF_COMMAND;
+		what = "server-side include that runs a command "
+		       "(<!--#exec cmd=...-->)";
 	} else if (srv && HAS(F_CODEDOM) && src) {
 		fam = SF_COMPILER;
 		what = "compiles or evaluates request data as code (CodeDom "
@@ -1649,8 +1949,9 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 	} else if (srv && src && HAS(F_CRED_OUT)) {
 		fam = SF_HARVESTER;
 		what = "credential harvester: the passwords users type are "
-		       "written to a file or sent out (a logon page with code "
-		       "added)";
+		       "kept (a file, the application's memory, the registry) "
+		       "or sent out (a web request, a mail, a DNS look-up): a "
+		       "logon page with code added";
 	} else if (HAS(F_CRED_BEACON)) {
 		fam = SF_HARVESTER;
 		what = "credential harvester in the page's browser script: the "

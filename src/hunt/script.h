@@ -50,6 +50,7 @@ struct script_scan {
 	unsigned fileops;   /* distinct file operations seen */
 	unsigned container; /* what the first bytes say (PST, DER, binary) */
 	bool is_config;     /* the file is a .config */
+	bool is_ssi;        /* a server-side include page (.stm, .shtml) */
 	bool whole;         /* its whole text is code (handler, config) */
 	char handler_type[128]; /* a foreign handler type a .config names */
 	char mapped[104];       /* a non-script path it makes run as code */

@@ -233,6 +233,8 @@ static void one_sample(const char *family, const char *name,
 	free(v.p);
 	if (whole)
 		return; /* a handler's code inside a page would not run */
+	if (strstr(name, ".stm") || strstr(name, ".shtm"))
+		goto containers; /* nor an include directive in ASP.NET's */
 	v = padded(b,
 	           "<%@ Page language=\"c#\" AutoEventWireup=\"false\" "
 	           "Inherits=\"Microsoft.Exchange.HttpProxy.Logon\" %>\r\n",
@@ -244,6 +246,7 @@ static void one_sample(const char *family, const char *name,
 	         "HttpProxy/owa/auth/logon.aspx");
 	expect_family(what, rel, &v, family, NULL);
 	free(v.p);
+containers:
 	snprintf(rel, sizeof rel, "inetpub/sites/intranet/scripts/%s", name);
 	if (strcmp(family, "chopper") == 0 || strcmp(family, "command") == 0) {
 		static const unsigned char pst[] = "!BDN\x01\x00\x00\x00";

