@@ -601,6 +601,19 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		             c->sha);
 		c->beh.family = SF_NONE;
 	}
+	/* Encoded server script is not read: where attackers drop files
+	 * and in Exchange's own folders nothing of the product is encoded;
+	 * elsewhere an old application may hide its source so. */
+	if (c->beh.family == SF_NONE && c->beh.encoded && !c->m.n) {
+		bool ours =
+		    drop_role(role) || strstr(lower, "exchange server/");
+		file_finding(
+		    h, "encoded-page", ours ? SEV_HIGH : SEV_MEDIUM, rel,
+		    "server script encoded with Microsoft's Script "
+		    "Encoder (#@~^): what it does cannot be read here; "
+		    "decode it and check it by hand",
+		    mtime, c->sha);
+	}
 	if (c->beh.family != SF_NONE) {
 		bool trojan = in_list(shipped_pages, name) &&
 		              role != FR_OTHER && role != FR_TEMP_ASPNET;

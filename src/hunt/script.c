@@ -77,6 +77,7 @@ enum feat {
 	F_TYPE_REQ,      /* a type or method the request names, looked up
 	                  * (computed) */
 	F_SSI_EXEC,      /* a server-side include that runs a command */
+	F_ENCODED,       /* server script encoded by the Script Encoder */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
 	F_DER,           /* container: DER certificate request */
 	F_COUNT,
@@ -1979,6 +1980,16 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 		goto out;
 	}
 	m = extract_code(p, n, code, &fs.feat);
+	/* Microsoft's Script Encoder ("#@~^" and the length in Base64):
+	 * classic ASP runs such a block, and what it does cannot be read
+	 * without decoding it */
+	if (m >= 12) {
+		const uint8_t *e = memmem(code, m, "#@~^", 4);
+		size_t at = e ? (size_t)(e - code) : 0;
+		if (e && m - at >= 12 && code[at + 10] == '=' &&
+		    code[at + 11] == '=')
+			fs.feat |= BIT(F_ENCODED);
+	}
 	if (m)
 		rc = analyse_text(code, m, 0, &fs);
 	/* Browser script (a .js file, a page's own <script>) is read whole
@@ -2174,6 +2185,7 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		                    "written as a page (ProxyShell drop)";
 	}
 	r->family = fam;
+	r->encoded = HAS(F_ENCODED);
 	if (what)
 		snprintf(r->what, sizeof r->what, "%s", what);
 	if (fam == SF_OAB_DUMP)

@@ -39,6 +39,8 @@ const char *shell_family_name(enum shell_family f);
 struct script_result {
 	enum shell_family family;
 	bool server_side; /* the text holds server-side code at all */
+	bool encoded;     /* server script encoded by Microsoft's Script
+	                   * Encoder (#@~^...): not read */
 	char chain[16];   /* "proxylogon", "proxyshell" or "" */
 	char what[200];   /* what the code does, for a person */
 };

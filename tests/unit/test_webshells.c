@@ -287,6 +287,36 @@ static void beacon_elsewhere(void)
 	      strstr(f->detail, "[harvester]"));
 }
 
+/* Server script encoded by the Script Encoder is not read: a lead, high
+ * where attackers drop files or in Exchange's folders, medium in another
+ * site; client script encoded the same way is not server code. */
+static void encoded_script(void)
+{
+	static const char page[] =
+	    "<%@ LANGUAGE = VBScript.Encode %>\r\n<html><body>\r\n"
+	    "<%#@~^CAAAAA==@#@&0;DVWE~rW~v1N@#@&ZgIAAA==^#~@%>\r\n"
+	    "</body></html>\r\n";
+	static const char client[] =
+	    "<html><body><script language=\"JScript.Encode\">"
+	    "#@~^CAAAAA==@#@&0;DVWE~rW~v1N@#@&ZgIAAA==^#~@</script>"
+	    "</body></html>";
+	const struct finding *f = hunt_bytes(
+	    "inetpub/sites/intranet/report.asp", page, sizeof page - 1);
+	size_t i;
+
+	CHECK(f && strcmp(f->kind, "encoded-page") == 0 &&
+	      f->sev == SEV_MEDIUM && !f->backdoor);
+	f = hunt_bytes("Program Files/Microsoft/Exchange Server/V15/FrontEnd/"
+	               "HttpProxy/owa/auth/report.asp",
+	               page, sizeof page - 1);
+	for (i = 0; i < h.nf && strcmp(h.f[i].kind, "encoded-page"); i++)
+		;
+	CHECK(i < h.nf && h.f[i].sev == SEV_HIGH);
+	f = hunt_bytes("inetpub/sites/intranet/menu.htm.asp", client,
+	               sizeof client - 1);
+	CHECK(!f || strcmp(f->kind, "encoded-page") != 0);
+}
+
 int main(void)
 {
 	static const char *const families[] = {
@@ -303,6 +333,7 @@ int main(void)
 		return 1;
 	}
 	beacon_elsewhere();
+	encoded_script();
 	for (k = 0; families[k]; k++) {
 		DIR *d;
 		struct dirent *de;
