@@ -1573,9 +1573,12 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 					fs->feat |= BIT(F_PROC_CTRL);
 				continue;
 			}
+			/* a password named near, or carried in the call
+			 * however far its field was read */
 			if ((pt->window == 3 ||
 			     (pt->window == 1 && pt->feat < 0)) &&
-			    password_near(t, n, i, &pw_budget))
+			    (password_near(t, n, i, &pw_budget) ||
+			     password_in_stmt(t, gap, n, i, &pw_budget, &pwv)))
 				fs->feat |= BIT(F_CRED_OUT);
 			if (pt->window == 4 &&
 			    password_box_near(t, n, i, &pw_budget))
