@@ -1384,14 +1384,19 @@ static void pw_var_add(const uint8_t *t, const uint8_t *gap, size_t at,
 static void pw_vars_find(const uint8_t *t, const uint8_t *gap, size_t n,
                          struct pw_vars *v)
 {
+	/* each look back reads up to 160 bytes (and its calls as many):
+	 * a text made of nothing but names stops being looked at past a
+	 * few times its size */
+	size_t budget = 4 * n + 4096;
 	int k, first;
 
 	v->known = true;
 	for (k = 0; pw_names[k]; k++) {
 		const uint8_t *r;
 		size_t from = 0, len = strlen(pw_names[k]);
-		while (from < n &&
+		while (from < n && budget >= 320 &&
 		       (r = memmem(t + from, n - from, pw_names[k], len))) {
+			budget -= 320;
 			pw_var_add(t, gap, (size_t)(r - t), v);
 			from = (size_t)(r - t) + len;
 		}
@@ -1400,11 +1405,14 @@ static void pw_vars_find(const uint8_t *t, const uint8_t *gap, size_t n,
 	for (k = 0; k < first; k++) {
 		const uint8_t *r;
 		size_t from = 0;
-		while (from < n && (r = memmem(t + from, n - from, v->name[k],
-		                               v->len[k]))) {
+		while (
+		    from < n && budget >= 320 &&
+		    (r = memmem(t + from, n - from, v->name[k], v->len[k]))) {
 			size_t at = (size_t)(r - t);
-			if (whole_name(t, gap, n, at, v->len[k]))
+			if (whole_name(t, gap, n, at, v->len[k])) {
+				budget -= 320;
 				pw_var_add(t, gap, at, v);
+			}
 			from = at + v->len[k];
 		}
 	}
