@@ -171,6 +171,10 @@ static const struct pat pats[] = {
     {"request.getbufferedinputstream", F_REQ_RAW, 0, 0},
     {"request.totalbytes", F_REQ_RAW, 0, 0},
     {"request.rawurl", F_REQ, 0, 0},
+    /* headers read through their own properties */
+    {"request.useragent", F_REQ_HDR, 0, 0},
+    {"request.urlreferrer", F_REQ_HDR, 0, 0},
+    {"request.contenttype", F_REQ_HDR, 0, 0},
     /* the URL itself, and the form read past request validation */
     {"request.url.query", F_REQ, 0, 0},
     {"request.url.pathandquery", F_REQ, 0, 0},
@@ -1048,10 +1052,21 @@ struct window_work {
 };
 
 /* What follows "request" in a source of a path or URL (REQ_PATH). */
-static const char *const req_path[] = {
-    "[",        "(",        ".item", ".form",   ".querystring", ".params",
-    ".headers", ".cookies", ".url.", ".rawurl", ".pathinfo",    ".unvalidated",
-    NULL};
+static const char *const req_path[] = {"[",
+                                       "(",
+                                       ".item",
+                                       ".form",
+                                       ".querystring",
+                                       ".params",
+                                       ".headers",
+                                       ".cookies",
+                                       ".url.",
+                                       ".rawurl",
+                                       ".pathinfo",
+                                       ".unvalidated",
+                                       ".useragent",
+                                       ".urlreferrer",
+                                       NULL};
 
 /* Which request sources request_follows counts. */
 enum req_kind {
@@ -1083,6 +1098,9 @@ static bool request_follows(const uint8_t *t, const uint8_t *gap, size_t n,
 	                                  ".rawurl",
 	                                  ".pathinfo",
 	                                  ".unvalidated",
+	                                  ".useragent",
+	                                  ".urlreferrer",
+	                                  ".contenttype",
 	                                  NULL};
 	static const char *const content[] = {"[",
 	                                      "(",
