@@ -156,6 +156,20 @@ static void next_steps(const struct hunt *h, struct steps *st)
 			     "typed into it",
 			     since[0] ? since : "the page appeared");
 	}
+	/* a page that read the machine keys: forged ViewState runs code
+	 * with them after every other door is shut */
+	for (i = 0; i < h->nf; i++)
+		if (!strcmp(h->f[i].kind, "webshell") &&
+		    strstr(h->f[i].detail, "[keythief]")) {
+			step(st,
+			     "Rotate the ASP.NET machine keys (validationKey, "
+			     "decryptionKey) of every site on this server and "
+			     "of every server sharing them, then restart IIS: "
+			     "a page here read them, and with them anyone can "
+			     "run code through forged ViewState, patched or "
+			     "not");
+			break;
+		}
 	if (exploited || doors)
 		step(st,
 		     "Look for persistence: new accounts and group "

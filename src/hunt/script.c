@@ -78,6 +78,8 @@ enum feat {
 	                  * (computed) */
 	F_SSI_EXEC,      /* a server-side include that runs a command */
 	F_ENCODED,       /* server script encoded by the Script Encoder */
+	F_MACHINEKEY,    /* the machine-key configuration read */
+	F_KEYFIELD,      /* its validation or decryption key named */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
 	F_DER,           /* container: DER certificate request */
 	F_COUNT,
@@ -171,6 +173,14 @@ static const struct pat pats[] = {
     {"request.getbufferedinputstream", F_REQ_RAW, 0, 0},
     {"request.totalbytes", F_REQ_RAW, 0, 0},
     {"request.rawurl", F_REQ, 0, 0},
+    /* The ASP.NET machine keys read from the configuration (the
+     * SharePoint ToolShell drop of 2025, spinstall0.aspx, printed them;
+     * with them forged ViewState runs code on any server sharing them) */
+    {"machinekeysection", F_MACHINEKEY, 0, 0},
+    {"system.web/machinekey", F_MACHINEKEY, 0, 0},
+    {"getapplicationconfig", F_MACHINEKEY, 0, 0},
+    {"validationkey", F_KEYFIELD, 0, 0},
+    {"decryptionkey", F_KEYFIELD, 0, 0},
     /* headers read through their own properties */
     {"request.useragent", F_REQ_HDR, 0, 0},
     {"request.urlreferrer", F_REQ_HDR, 0, 0},
@@ -516,6 +526,7 @@ const char *shell_family_name(enum shell_family f)
 	    "compiler", "xsl",       "tunnel",    "filemanager",
 	    "uploader", "config",    "oabdump",   "embedded-loader",
 	    "database", "shellcode", "harvester", "fileaccess",
+	    "keythief",
 	};
 	return (unsigned)f < SF_COUNT ? names[f] : "none";
 }
@@ -2113,6 +2124,11 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_LOADER;
 		what = "memory loader: decrypted request bytes cached in the "
 		       "session and invoked";
+	} else if (srv && HAS(F_MACHINEKEY) && HAS(F_KEYFIELD)) {
+		fam = SF_KEYTHIEF;
+		what = "reads the ASP.NET machine keys (validation and "
+		       "decryption): with them forged ViewState runs code on "
+		       "every server sharing them, patched or not";
 	} else if (srv && HAS(F_ASM_DROPPED) &&
 	           (HAS(F_CREATEINST) || HAS(F_REFLECT))) {
 		fam = SF_LOADER;

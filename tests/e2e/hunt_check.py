@@ -44,6 +44,11 @@ if taken and f"signed in to Outlook on the web or the ECP on this server since {
     problems.append(f"next steps miss the password reset since {taken}: {r['next_steps']}")
 if not taken and "signed in to Outlook on the web" in steps:
     problems.append(f"next steps ask for a password reset no page called for: {r['next_steps']}")
+# a page that read the machine keys: they must be rotated (and only then)
+if t.get("keys_taken") and "Rotate the ASP.NET machine keys" not in steps:
+    problems.append(f"next steps miss the machine keys: {r['next_steps']}")
+if not t.get("keys_taken") and "machine keys" in steps:
+    problems.append(f"next steps ask for machine keys no page read: {r['next_steps']}")
 times = [x["time"] for x in r["timeline"]]
 if times != sorted(times):
     problems.append("timeline out of order")

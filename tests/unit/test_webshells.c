@@ -320,10 +320,10 @@ static void encoded_script(void)
 int main(void)
 {
 	static const char *const families[] = {
-	    "chopper",   "command",    "loader",      "compiler",
-	    "xsl",       "tunnel",     "filemanager", "uploader",
-	    "config",    "oabdump",    "database",    "shellcode",
-	    "harvester", "fileaccess", "clean",       NULL};
+	    "chopper",  "command",     "loader",    "compiler",   "xsl",
+	    "tunnel",   "filemanager", "uploader",  "config",     "oabdump",
+	    "database", "shellcode",   "harvester", "fileaccess", "keythief",
+	    "clean",    NULL};
 	char dir[1024], path[2048];
 	int k, samples = 0;
 
