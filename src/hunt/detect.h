@@ -3,6 +3,7 @@
 #ifndef EXH_HUNT_DETECT_H
 #define EXH_HUNT_DETECT_H
 #include "hunt/hunt.h"
+#include "base/view.h"
 #include "hunt/logread.h"
 
 struct detect_ctx {
@@ -50,6 +51,12 @@ bool detect_hidden_account(const char *name);
 /* s contains needle, in any ASCII case (view_find_ci); s contains any of
  * the NULL-terminated list. */
 bool detect_has(const char *s, const char *needle);
+/* The deserialization gadget (ysoserial's type names: ObjectDataProvider,
+ * TypeConfuseDelegate, TextFormattingRunProperties, ...) that the Base64
+ * text b64 (URL-encoded or not; cut short is fine) carries once decoded,
+ * or NULL: a forged ViewState or serialized payload. Bounded: the first
+ * 48 KB of b64 are read. */
+const char *detect_b64_gadget(struct view b64);
 bool detect_any(const char *s, const char *const *list);
 /* Whether s names a file ending in one of exts (".js", not ".json"):
  * the extension is not followed by a letter or digit. */

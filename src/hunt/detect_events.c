@@ -24,6 +24,62 @@ bool detect_has(const char *s, const char *needle)
 	return view_find_ci(view_of(s), view_of(needle)) >= 0;
 }
 
+const char *detect_b64_gadget(struct view b64)
+{
+	/* types no form posts back: they build objects that run code when
+	 * read (ysoserial.net's gadgets and plugins) */
+	static const char *const gadgets[] = {
+	    "ObjectDataProvider",
+	    "TypeConfuseDelegate",
+	    "TextFormattingRunProperties",
+	    "ActivitySurrogateSelector",
+	    "ActivitySurrogateDisableTypeCheck",
+	    "System.Diagnostics.Process",
+	    "ProcessStartInfo",
+	    "WindowsIdentity",
+	    "ClaimsIdentity",
+	    "ClaimsPrincipal",
+	    "SessionSecurityToken",
+	    "RolePrincipal",
+	    "WindowsClaimsIdentity",
+	    "ToolboxItemContainer",
+	    "System.Windows.Data",
+	    "System.Windows.Markup.XamlReader",
+	    "Microsoft.PowerShell.Editor",
+	    "System.Workflow.ComponentModel",
+	    "System.Management.Automation.PSObject",
+	    "AxHost+State",
+	    "DataSetTypeSpoof",
+	    "GenericPrincipal",
+	    "ObjRef",
+	    "TypeConverter",
+	    NULL};
+	enum { CAP = 48 * 1024 };
+	static _Thread_local char text[CAP];
+	static _Thread_local unsigned char bin[CAP];
+	size_t i, t = 0, n;
+
+	/* %2B %2F %3D as the digits they stand for; stop at the value's end */
+	for (i = 0; i < b64.len && t < CAP; i++) {
+		char c = b64.p[i];
+		if (c == '%' && i + 2 < b64.len &&
+		    text_hexval(b64.p[i + 1]) >= 0 &&
+		    text_hexval(b64.p[i + 2]) >= 0) {
+			c = (char)(text_hexval(b64.p[i + 1]) * 16 +
+			           text_hexval(b64.p[i + 2]));
+			i += 2;
+		}
+		if (text_b64_digit((unsigned char)c, false) < 0)
+			break;
+		text[t++] = c;
+	}
+	n = text_b64_decode((struct view){text, t}, false, bin, CAP, NULL);
+	for (int k = 0; gadgets[k]; k++)
+		if (memmem(bin, n, gadgets[k], strlen(gadgets[k])))
+			return gadgets[k];
+	return NULL;
+}
+
 bool detect_any(const char *s, const char *const *list)
 {
 	for (; *list; list++)
@@ -1147,6 +1203,38 @@ static void one_event(struct evctx *c)
 				    e->v[i].value);
 				break;
 			}
+		return;
+	}
+	/* ASP.NET's web event 4009, "Viewstate verification failed": a
+	 * forged ViewState signed with keys other than this site's. One
+	 * that carries a gadget was an attempt to run code (benign ones,
+	 * after a key change or an expired page, carry none). */
+	if (id == 1316 && !strncasecmp(prov, "ASP.NET", 7)) {
+		/* the payload, as ViewStateException words it */
+		static const char *const keys[] = {
+		    "PersistedState:", "ViewState:", NULL};
+		for (int i = 0; i < e->nv * 2; i++) {
+			const char *st = after(e->v[i / 2].value, keys[i % 2]);
+			const char *g;
+			while (*st == ' ' || *st == '\t' || *st == '\r' ||
+			       *st == '\n')
+				st++;
+			if (st[0] && (g = detect_b64_gadget(view_of(st)))) {
+				add(c, "viewstate-gadget", -1, HL_ATTEMPTED,
+				    SEV_HIGH,
+				    "ASP.NET rejected a ViewState carrying a "
+				    "deserialization gadget (%s): someone "
+				    "tried "
+				    "to run code through forged ViewState "
+				    "(CVE-2020-0688 on Exchange's ECP); it "
+				    "failed "
+				    "here as the keys did not match, and "
+				    "succeeds "
+				    "silently wherever they do",
+				    g);
+				break;
+			}
+		}
 		return;
 	}
 	if (!strcasecmp(prov, "MSExchange CmdletLogs") ||

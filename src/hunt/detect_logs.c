@@ -410,6 +410,49 @@ static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
 	return true;
 }
 
+/* CVE-2020-0688 and its kind: a forged ViewState sent in the query
+ * string (a form posts its own in the body, which the log does not
+ * keep). One that carries a gadget was an attempt to run code: on
+ * Exchange's ECP before the February 2020 update (one key on every
+ * server) it ran as SYSTEM, and the answer is 500 either way. */
+static void viewstate_query(struct detect_ctx *d, struct log_rec *r,
+                            const char *iso)
+{
+	struct view stem = log_get(r, d->i[3]), query = log_get(r, d->i[4]);
+	struct view ip = log_get(r, d->i[6]), ua = log_get(r, d->i[7]);
+	struct view st = log_get(r, d->i[8]);
+	long at = view_find_ci(query, VIEW_LIT("__viewstate="));
+	const char *g;
+	char detail[900];
+	struct finding *f;
+	size_t len;
+
+	if (at < 0)
+		return;
+	query.p += at + 12;
+	query.len -= (size_t)at + 12;
+	for (len = 0; len < query.len && query.p[len] != '&'; len++)
+		;
+	g = detect_b64_gadget((struct view){query.p, len});
+	if (!g && len < 1000)
+		return;
+	snprintf(detail, sizeof detail,
+	         "%s ViewState of %zu characters in the query of %.*s, status "
+	         "%.*s%s%s%s",
+	         g ? "a forged" : "a", len,
+	         (int)(stem.len > 200 ? 200 : stem.len), stem.p,
+	         (int)(st.len > 6 ? 6 : st.len), st.p,
+	         g ? ", carrying a deserialization gadget (" : "", g ? g : "",
+	         g ? "): CVE-2020-0688 on Exchange's ECP; without the "
+	             "February 2020 update (or with keys that leaked) it ran "
+	             "code as SYSTEM, whatever the status"
+	           : ": forms post theirs in the body; check what sent it");
+	f = hunt_add(d->h, g ? "viewstate-exploit" : "viewstate-in-query", -1,
+	             HL_ATTEMPTED, g ? SEV_HIGH : SEV_MEDIUM, d->path, r->line,
+	             detail);
+	stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+}
+
 int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
@@ -447,6 +490,8 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		         (int)(time.len > 8 ? 8 : time.len), time.p);
 	}
 	hunt_cover(d->h, LS_IIS, iso);
+	if (find_fast(r->raw, "__viewstate="))
+		viewstate_query(d, r, iso);
 	/* Everything below needs one of these in the line. */
 	if (!find_fast(r->raw, "json") && !find_fast(r->raw, "owershell") &&
 	    !memchr(r->raw.p, '@', r->raw.len) && !find_fast(r->raw, "%40"))

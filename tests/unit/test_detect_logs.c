@@ -175,6 +175,18 @@ static const struct {
      "2021-09-01T10:00:00Z Install-TransportAgent -Name \"Filter\" "
      "-TransportAgentFactory X.Factory -AssemblyPath C:\\ProgramData\\f.dll\n",
      "transport-agent", HC_NONE, HL_NOT_SEEN},
+    {"forged viewstate in the query (CVE-2020-0688)", F_IIS,
+     IIS "2020-03-01 03:04:05 GET /ecp/default.aspx "
+         "__VIEWSTATEGENERATOR=B97B4E27&__VIEWSTATE=%2FwEyAAEAAAAMAlN5c3RlbS5"
+         "EZWxlZ2F0ZVNlcmlhbGl6YXRpb25Ib2xkZXIgVHlwZUNvbmZ1c2VEZWxlZ2F0ZSBTeX"
+         "N0ZW0uRGlhZ25vc3RpY3MuUHJvY2VzcyBTdGFydCBjbWQgL2Mgd2hvYW1p "
+         "CORP\\alice 198.51.100.7 python-requests 500\n",
+     "viewstate-exploit", HC_NONE, HL_ATTEMPTED},
+    {"a short viewstate in a query carries no gadget", F_IIS,
+     IIS "2020-03-01 03:04:06 GET /app/list.aspx "
+         "page=2&__VIEWSTATE=%2FwEPDwUKLTEyMzQ1Njc4OWRk CORP\\bob 10.0.0.9 "
+         "Mozilla/5.0 200\n",
+     NULL, 0, 0},
     {"export to pst", F_CMD,
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
      "\"\\\\fs\\exports\\a.pst\"\n",

@@ -89,6 +89,36 @@ static const struct {
      "um-deserialization",
      HC_26857,
      HL_EXPLOITED},
+    {"ViewState with a gadget rejected (1316)",
+     {EV("ASP.NET 4.0.30319.0", "Application", 1316, 3,
+         "<EventData>" D("0", "4009")
+             D("1",
+               "Viewstate verification failed. Reason: The viewstate supplied "
+               "failed integrity check.")
+                 D("2", "ViewStateException information: "
+                        "Exception message: Invalid "
+                        "viewstate. Client IP: "
+                        "198.51.100.7 Port: 49603 Path: "
+                        "/ecp/default.aspx ViewState: "
+                        "/wEyAAEAAAAMAlN5c3RlbS5EZWxlZ2F0ZV"
+                        "NlcmlhbGl6YXRpb25Ib2xkZXIgVHlwZUNv"
+                        "bmZ1c2VEZWxlZ2F0ZSBTeXN0ZW0uRGlhZ2"
+                        "5vc3RpY3MuUHJvY2VzcyBTdGFydCBjbWQg"
+                        "L2Mgd2hvYW1p") "</EventData>")},
+     "viewstate-gadget",
+     HC_NONE,
+     HL_ATTEMPTED},
+    {"ViewState of an expired page rejected (1316)",
+     {EV("ASP.NET 4.0.30319.0", "Application", 1316, 3,
+         "<EventData>" D("0", "4009")
+             D("1", "Viewstate verification failed. Reason: Viewstate was "
+                    "invalid.")
+                 D("2", "ViewStateException information: "
+                        "Client IP: 10.0.0.9 PersistedState: "
+                        "/wEPDwUKLTEyMzQ1Njc4OWRk") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"UM error of another kind",
      {EV("MSExchange Unified Messaging", "Application", 100, 2,
          "<EventData>" D("0", "The mailbox is full") "</EventData>")},
