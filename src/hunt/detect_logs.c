@@ -410,6 +410,60 @@ static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
 	return true;
 }
 
+/* Whether stem (decoded, lower case) is a static file of ECP or OWA's
+ * sign-in folder: a script, style, filter or image no client posts to.
+ * ProxyLogon's SSRF was posted to such paths (/ecp/y.js, /ecp/main.css,
+ * /ecp/default.flt, /owa/auth/Current/themes/resources/...), its real
+ * target in the X-BEResource cookie, which the log does not keep. */
+static bool static_file(struct view stem)
+{
+	static const char *const exts[] = {".js",   ".css", ".flt", ".gif",
+	                                   ".png",  ".jpg", ".svg", ".ttf",
+	                                   ".woff", ".eot", ".ico", NULL};
+	size_t k;
+
+	if (!view_starts_ci(stem, VIEW_LIT("/ecp/")) &&
+	    !view_starts_ci(stem, VIEW_LIT("/owa/auth/")))
+		return false;
+	for (k = 0; exts[k]; k++) {
+		size_t l = strlen(exts[k]);
+		if (stem.len > l && !memcmp(stem.p + stem.len - l, exts[k], l))
+			return true;
+	}
+	return false;
+}
+
+static void static_post(struct detect_ctx *d, struct log_rec *r,
+                        const char *iso)
+{
+	struct view method = log_get(r, d->i[2]), stem, st, ip, ua;
+	char sbuf[512], detail[700];
+	struct finding *f;
+	bool ok;
+
+	if (!view_eq_ci(method, VIEW_LIT("POST")))
+		return;
+	stem = url_decode_lower(log_get(r, d->i[3]), sbuf, sizeof sbuf);
+	if (!static_file(stem))
+		return;
+	st = log_get(r, d->i[8]);
+	ip = log_get(r, d->i[6]);
+	ua = log_get(r, d->i[7]);
+	ok = status_in(st, "200 241");
+	snprintf(
+	    detail, sizeof detail,
+	    "POST %.*s, status %.*s: a static file of ECP or OWA's sign-in "
+	    "no client posts to; ProxyLogon's SSRF (CVE-2021-26855) was "
+	    "sent so, its target in a cookie the log does not keep%s",
+	    (int)(stem.len > 300 ? 300 : stem.len), stem.p,
+	    (int)(st.len > 6 ? 6 : st.len), st.p,
+	    ok ? "; answered 200: the back end took it" : "");
+	f = hunt_add(d->h, ok ? "ssrf-static-post" : "ssrf-static-attempt",
+	             HC_26855, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+	             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, detail);
+	stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+}
+
 /* CVE-2020-0688 and its kind: a forged ViewState sent in the query
  * string (a form posts its own in the body, which the log does not
  * keep). One that carries a gadget was an attempt to run code: on
@@ -492,6 +546,8 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	hunt_cover(d->h, LS_IIS, iso);
 	if (find_fast(r->raw, "__viewstate="))
 		viewstate_query(d, r, iso);
+	if (find_fast(r->raw, "/ecp/") || find_fast(r->raw, "/owa/auth/"))
+		static_post(d, r, iso);
 	/* Everything below needs one of these in the line. */
 	if (!find_fast(r->raw, "json") && !find_fast(r->raw, "owershell") &&
 	    !memchr(r->raw.p, '@', r->raw.len) && !find_fast(r->raw, "%40"))

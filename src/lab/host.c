@@ -21,6 +21,7 @@ const char *const lab_scenarios[] = {
     "clean",
     "proxylogon-shell",
     "proxylogon-attempt",
+    "proxylogon-iis",
     "proxylogon-oabgen",
     "proxyshell-pst",
     "proxyshell-attempt",
@@ -339,12 +340,28 @@ static void benign(struct gen *g, double gb)
 			snprintf(anchor, sizeof anchor, "Sid~S-1-5-21-%u",
 			         (unsigned)i);
 		before = g->iis ? ftell(g->iis) : 0;
-		iis_row(g->iis, date, time, i % 7 ? "GET" : "POST",
-		        i % 5 ? "/owa/service.svc"
-		              : "/Microsoft-Server-ActiveSync/default.eas",
-		        i % 5 ? "action=GetFolder&app=Mail"
-		              : "Cmd=Sync&User=alice",
-		        u, "10.1.2.3", ua, 200);
+		/* and what looks like ProxyLogon's posts and is not: the
+		 * sign-in's style sheets and ECP's scripts fetched, ECP's
+		 * own services posted to */
+		if (i % 11 == 0)
+			iis_row(g->iis, date, time, "GET",
+			        i % 2 ? "/owa/auth/15.1.2176/themes/resources/"
+			                "logon.css"
+			              : "/ecp/15.1.2176/scripts/common.js",
+			        "", "", "10.1.2.3", ua, 200);
+		else if (i % 13 == 0)
+			iis_row(g->iis, date, time, "POST",
+			        "/ecp/DDI/DDIService.svc/GetList",
+			        "schema=MailboxFolders&msExchEcpCanary=x", u,
+			        "10.1.2.3", ua, 200);
+		else
+			iis_row(
+			    g->iis, date, time, i % 7 ? "GET" : "POST",
+			    i % 5 ? "/owa/service.svc"
+			          : "/Microsoft-Server-ActiveSync/default.eas",
+			    i % 5 ? "action=GetFolder&app=Mail"
+			          : "Cmd=Sync&User=alice",
+			    u, "10.1.2.3", ua, 200);
 		httpproxy_row(i % 2 ? g->httpproxy_owa : g->httpproxy_ad, iso,
 		              i % 2 ? "Owa" : "Autodiscover",
 		              i % 2 ? "/owa/service.svc"
@@ -386,6 +403,24 @@ static void proxylogon_ssrf(struct gen *g, bool reset_vdir)
 		    "DDIService.svc/SetObject?"
 		    "msExchEcpCanary=x&schema=ResetOABVirtualDirectory#",
 		    "python-requests/2.25.1", ATTACKER_IP, 200, "");
+	raise_truth(g, HC_26855, HL_EXPLOITED);
+}
+
+/* ProxyLogon told by the IIS log alone (the HttpProxy logs rotated away
+ * or deleted): the SSRF posted to ECP's and OWA's static files, its
+ * target in a cookie the log does not keep. */
+static void sc_proxylogon_iis(struct gen *g)
+{
+	iis_row(g->iis, "2021-03-03", "06:40:11", "POST", "/ecp/y.js",
+	        "&CorrelationID=<empty>;&cafeReqId=2b1f0c;", "", ATTACKER_IP,
+	        "ExchangeServicesClient/0.0.0.0", 200);
+	iis_row(g->iis, "2021-03-03", "06:40:13", "POST", "/ecp/y.js",
+	        "&CorrelationID=<empty>;&cafeReqId=2b1f0d;", "", ATTACKER_IP,
+	        "python-requests/2.25.1", 200);
+	iis_row(g->iis, "2021-03-03", "06:41:02", "POST",
+	        "/owa/auth/Current/themes/resources/logon.css",
+	        "&CorrelationID=<empty>;&cafeReqId=2b1f0e;", "", ATTACKER_IP,
+	        "python-requests/2.25.1", 500);
 	raise_truth(g, HC_26855, HL_EXPLOITED);
 }
 
@@ -878,6 +913,7 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	} table[] = {
 	    {"proxylogon-shell", sc_proxylogon_shell},
 	    {"proxylogon-attempt", sc_proxylogon_attempt},
+	    {"proxylogon-iis", sc_proxylogon_iis},
 	    {"proxylogon-oabgen", sc_proxylogon_oabgen},
 	    {"proxyshell-pst", sc_proxyshell_pst},
 	    {"proxyshell-attempt", sc_proxyshell_attempt},

@@ -15,7 +15,7 @@ snapshot() { (cd "$1" && find . -type f -printf '%p %s %T@\n' | sort && find . -
 for seed in 1 77; do
 	for s in clean proxylogon-shell proxylogon-attempt proxylogon-oabgen \
 		proxyshell-pst proxyshell-attempt proxynotshell owassrf proxytoken \
-		proxyshell-hidden proxylogon-um proxyshell-export returned-later; do
+		proxyshell-hidden proxylogon-um proxyshell-export returned-later proxylogon-iis; do
 		tree="$TMP/$s-$seed"
 		"$EXHUNT" lab host "$tree" --scenario $s --seed $seed --size 0.002 \
 			--truth "$TMP/$s-$seed.truth.json" || fail "lab host $s"

@@ -175,6 +175,23 @@ static const struct {
      "2021-09-01T10:00:00Z Install-TransportAgent -Name \"Filter\" "
      "-TransportAgentFactory X.Factory -AssemblyPath C:\\ProgramData\\f.dll\n",
      "transport-agent", HC_NONE, HL_NOT_SEEN},
+    {"proxylogon's ssrf posted to a static file", F_IIS,
+     IIS "2021-03-03 06:49:51 POST /ecp/y.js &CorrelationID=<empty>;"
+         "&cafeReqId=7f3c; - 104.248.49.97 ExchangeServicesClient/0.0.0.0 "
+         "200\n",
+     "ssrf-static-post", HC_26855, HL_EXPLOITED},
+    {"ssrf to a theme resource, refused", F_IIS,
+     IIS "2021-03-10 02:00:01 POST /owa/auth/Current/themes/resources/"
+         "logon.css - - 198.51.100.3 python-requests/2.25.1 500\n",
+     "ssrf-static-attempt", HC_26855, HL_ATTEMPTED},
+    {"a browser fetching ECP's script", F_IIS,
+     IIS "2021-03-03 06:49:51 GET /ecp/15.1.2176/scripts/common.js - "
+         "CORP\\alice 10.1.2.3 Mozilla/5.0 200\n",
+     NULL, 0, 0},
+    {"ECP's own web service posted to", F_IIS,
+     IIS "2021-03-03 06:49:51 POST /ecp/DDI/DDIService.svc/GetList "
+         "msExchEcpCanary=x CORP\\alice 10.1.2.3 Mozilla/5.0 200\n",
+     NULL, 0, 0},
     {"forged viewstate in the query (CVE-2020-0688)", F_IIS,
      IIS "2020-03-01 03:04:05 GET /ecp/default.aspx "
          "__VIEWSTATEGENERATOR=B97B4E27&__VIEWSTATE=%2FwEyAAEAAAAMAlN5c3RlbS5"

@@ -31,7 +31,7 @@ wine "$WIN" --version | grep -q "exhunt" || fail "exhunt.exe --version"
 # build's verdicts and back doors.
 for s in clean proxylogon-shell proxylogon-attempt proxylogon-oabgen \
 	proxyshell-pst proxyshell-attempt proxynotshell owassrf proxytoken \
-	proxyshell-hidden proxylogon-um proxyshell-export returned-later; do
+	proxyshell-hidden proxylogon-um proxyshell-export returned-later proxylogon-iis; do
 	tree=$TMP/$s
 	"$EXHUNT" lab host "$tree" --scenario $s --seed 1 --size 0.002 \
 		--truth "$TMP/$s.truth.json" || fail "lab host $s"
