@@ -348,6 +348,38 @@ static void compiled_leftover(struct hunt *h, int fd, const char *rel,
 	             NULL);
 }
 
+/* A Windows Error Report (Report.wer, UTF-16) of ECP's worker process
+ * crashing: what an attempt on CVE-2021-26857 left on a server patched in
+ * March 2021 (before the patch, the exploit succeeded without a crash).
+ * The first 64 KB are read: the report's header names the process. */
+static void wer_report(struct hunt *h, int fd, const char *rel, int64_t mtime)
+{
+	enum { CAP = 64 * 1024 };
+	char *text = malloc(CAP);
+	ssize_t n = text ? pread(fd, text, CAP, 0) : -1;
+	size_t i, m = 0;
+	bool ecp;
+	struct finding *f;
+
+	/* UTF-16 read as text: the NULs dropped, in place */
+	for (i = 0; n > 0 && i < (size_t)n; i++)
+		if (text[i])
+			text[m++] = text[i];
+	h->files_scanned++;
+	ecp = m && view_find_ci((struct view){text, m},
+	                        VIEW_LIT("w3wp#MSExchangeECPAppPool")) >= 0;
+	free(text);
+	if (!ecp)
+		return;
+	f = hunt_add(h, "wer-ecp-crash", HC_26857, HL_ATTEMPTED, SEV_MEDIUM,
+	             rel, 0,
+	             "Windows Error Report of ECP's worker process "
+	             "(w3wp#MSExchangeECPAppPool) crashing: what an attempt on "
+	             "CVE-2021-26857 left on a server patched in March 2021");
+	if (f)
+		time_iso(mtime, f->time);
+}
+
 static void rules_scan(struct hunt *h, int fd, const uint8_t *mem,
                        size_t memlen, const char *rel, const char *lower,
                        int64_t mtime, struct ymatch *own);
@@ -532,6 +564,10 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	if (role == FR_TEMP_ASPNET && strlen(name) > 9 &&
 	    strcmp(name + strlen(name) - 9, ".compiled") == 0) {
 		compiled_leftover(h, fd, rel, mtime);
+		return;
+	}
+	if (strcmp(name, "report.wer") == 0) {
+		wer_report(h, fd, rel, mtime);
 		return;
 	}
 	/* Post-exploitation leftovers, anywhere. */

@@ -317,6 +317,33 @@ static void encoded_script(void)
 	CHECK(!f || strcmp(f->kind, "encoded-page") != 0);
 }
 
+/* A Windows Error Report (UTF-16) of ECP's worker crashing: an attempt
+ * on CVE-2021-26857; a report of another process is nothing. */
+static void wer_reports(void)
+{
+	static const char ecp[] =
+	    "Version=1\r\nEventType=APPCRASH\r\n"
+	    "AppPath=C:\\Windows\\System32\\inetsrv\\"
+	    "w3wp.exe\r\nNsAppName=w3wp#MSExchangeECPAppPool"
+	    "\r\n";
+	static const char other[] = "Version=1\r\nEventType=APPCRASH\r\n"
+	                            "NsAppName=notepad.exe\r\n";
+	struct blob b = {(unsigned char *)ecp, sizeof ecp - 1}, v;
+	const char *rel = "ProgramData/Microsoft/Windows/WER/ReportArchive/"
+	                  "AppCrash_w3wp.exe_1/Report.wer";
+	const struct finding *f;
+
+	v = utf16(&b, false);
+	f = hunt_bytes(rel, v.p, v.n);
+	CHECK(f && strcmp(f->kind, "wer-ecp-crash") == 0 &&
+	      f->cve == HC_26857 && f->level == HL_ATTEMPTED);
+	free(v.p);
+	b = (struct blob){(unsigned char *)other, sizeof other - 1};
+	v = utf16(&b, false);
+	CHECK(hunt_bytes(rel, v.p, v.n) == NULL);
+	free(v.p);
+}
+
 int main(void)
 {
 	static const char *const families[] = {
@@ -334,6 +361,7 @@ int main(void)
 	}
 	beacon_elsewhere();
 	encoded_script();
+	wer_reports();
 	for (k = 0; families[k]; k++) {
 		DIR *d;
 		struct dirent *de;
