@@ -576,6 +576,15 @@ static void process(struct evctx *c, const char *image, const char *parent,
 		    SEV_CRITICAL, "%s started %s: %s", base_name(parent),
 		    base_name(image), cmdline);
 	}
+	/* China Chopper's client wraps every command it sends ("cd /d
+	 * <dir>&<command>&echo [S]&cd&echo [E]"): a web shell at work
+	 * whatever the parent, which not every log names */
+	if (detect_has(cmdline, "echo [S]") &&
+	    detect_has(cmdline, "echo [E]") && !named(parent, exchange_procs))
+		add(c, "chopper-command", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+		    "a command in China Chopper's wrapper (echo [S] ... echo "
+		    "[E]): a web shell at work: %s",
+		    cmdline);
 	persistence_command(c, image, cmdline);
 	if ((detect_has(cmdline, "comsvcs") &&
 	     (detect_has(cmdline, "minidump") || detect_has(cmdline, "#24") ||

@@ -89,6 +89,17 @@ static const struct {
      "um-deserialization",
      HC_26857,
      HL_EXPLOITED},
+    {"China Chopper's wrapper, no parent named (4688 of 2012 R2)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\cmd.exe")
+             D("CommandLine",
+               "cmd /c cd /d "
+               "\"C:\\inetpub\\wwwroot\\aspnet_client\\\"&whoami&echo "
+               "[S]&cd&echo "
+               "[E]") "</EventData>")},
+     "chopper-command",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"ViewState with a gadget rejected (1316)",
      {EV("ASP.NET 4.0.30319.0", "Application", 1316, 3,
          "<EventData>" D("0", "4009")
