@@ -170,6 +170,27 @@ static void next_steps(const struct hunt *h, struct steps *st)
 			     "not");
 			break;
 		}
+	/* a forged ViewState with a gadget sent in a query: on an ECP
+	 * without the February 2020 update it ran, silently */
+	{
+		const char *since = NULL;
+		for (i = 0; i < h->nf; i++)
+			if (!strcmp(h->f[i].kind, "viewstate-exploit") &&
+			    (!since ||
+			     (h->f[i].time[0] &&
+			      (!since[0] || strcmp(h->f[i].time, since) < 0))))
+				since = h->f[i].time;
+		if (since)
+			step(
+			    st,
+			    "Find out whether this server had the February "
+			    "2020 update (or its own machine keys) on %s: a "
+			    "forged ViewState was sent to it then "
+			    "(CVE-2020-0688), which runs code as SYSTEM "
+			    "without one; if not, treat it as compromised from "
+			    "then on",
+			    since[0] ? since : "that day");
+	}
 	if (exploited || doors)
 		step(st,
 		     "Look for persistence: new accounts and group "

@@ -1,6 +1,7 @@
 /* Each log check on golden lines: what it must find, and look-alikes it
  * must leave alone. One header per format; the line under test follows. */
 #include "hunt/detect.h"
+#include "base/buf.h"
 #include "check.h"
 #include <stdlib.h>
 
@@ -272,6 +273,31 @@ int main(void)
 		CHECK(h.nf == 1 && !strcmp(h.f[0].kind, "ssrf-anchor-mailbox"));
 		CHECK(!strcmp(h.cov[LS_HTTPPROXY].oldest,
 		              "2021-03-03T06:49:43.699Z"));
+		hunt_release(&h);
+	}
+	/* A forged ViewState in a query: what to do next asks whether the
+	 * server had the February 2020 update on that day. */
+	{
+		static const char vs[] = IIS
+		    "2020-03-01 03:04:05 GET /ecp/default.aspx "
+		    "__VIEWSTATEGENERATOR=B97B4E27&__VIEWSTATE=%2FwEyAAEAAAAM"
+		    "AlN5c3RlbS5EZWxlZ2F0ZVNlcmlhbGl6YXRpb25Ib2xkZXIgVHlwZUNv"
+		    "bmZ1c2VEZWxlZ2F0ZSBTeXN0ZW0uRGlhZ25vc3RpY3MuUHJvY2VzcyBT"
+		    "dGFydCBjbWQgL2Mgd2hvYW1p - 198.51.100.7 python 500\n";
+		struct hunt h;
+		struct detect_ctx d;
+		struct log_stats st;
+		struct buf b;
+		memset(&h, 0, sizeof h);
+		memset(&d, 0, sizeof d);
+		d.h = &h;
+		d.path = "log";
+		logread_mem(vs, strlen(vs), LOG_W3C, detect_iis, &d, &st);
+		buf_init(&b, 1 << 20);
+		CHECK(hunt_report_json(&h, &b) == 0 && b.p &&
+		      strstr(b.p, "had the February 2020 update (or its own "
+		                  "machine keys) on 2020-03-01T03:04:05Z"));
+		buf_release(&b);
 		hunt_release(&h);
 	}
 	return check_done();
