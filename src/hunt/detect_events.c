@@ -540,6 +540,38 @@ static void persistence_command(struct evctx *c, const char *image,
 		add(c, "group-member-added", HC_NONE, HL_NOT_SEEN,
 		    priv ? SEV_HIGH : SEV_INFO, "group member added%s: %s",
 		    priv ? " to a privileged group" : "", cmdline);
+	} else if (named(image, (const char *const[]){"appcmd.exe", NULL}) &&
+	           (detect_has(cmdline, "install module") ||
+	            detect_has(cmdline, "add module"))) {
+		/* IIS modules added by command (Microsoft's 2022 write-up
+		 * of malicious IIS extensions): a native one from outside
+		 * Windows' folders, or a managed type not Microsoft's */
+		bool native = detect_has(cmdline, "install module");
+		const char *img = after(cmdline, "/image:");
+		const char *type = after(cmdline, "/type:");
+		while (*type == '"')
+			type++;
+		bool odd = native
+		               ? detect_odd_image(img)
+		               : type[0] && strncasecmp(type, "System.", 7) &&
+		                     strncasecmp(type, "Microsoft.", 10);
+		add(c, native ? "iis-global-module" : "iis-managed-module",
+		    HC_NONE, HL_NOT_SEEN, odd ? SEV_HIGH : SEV_INFO,
+		    "IIS %s module added%s: %s", native ? "native" : "managed",
+		    odd ? (native ? " from an odd folder"
+		                  : ", a type not "
+		                    "Microsoft's")
+		        : "",
+		    cmdline);
+	} else if (named(image, (const char *const[]){"appcmd.exe", NULL}) &&
+	           detect_has(cmdline, "add vdir") &&
+	           detect_odd_image(after(cmdline, "/physicalPath:")) &&
+	           !detect_has(after(cmdline, "/physicalPath:"),
+	                       "\\inetpub\\")) {
+		add(c, "iis-vdir-odd", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "IIS virtual directory made onto an odd folder (the web "
+		    "serves what is dropped there): %s",
+		    cmdline);
 	} else if (named(image, (const char *const[]){"reg.exe", NULL}) &&
 	           detect_has(cmdline, " add ")) {
 		const char *data = after(cmdline, "/d ");

@@ -102,6 +102,7 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	                                      "iis-global-module",
 	                                      "iis-managed-module",
 	                                      "iis-handler",
+	                                      "iis-vdir-odd",
 	                                      "transport-agent-config",
 	                                      "defender-exclusion",
 	                                      "defender-disabled",

@@ -100,6 +100,38 @@ static const struct {
      "chopper-command",
      HC_NONE,
      HL_NOT_SEEN},
+    {"native IIS module installed from ProgramData",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\inetsrv\\appcmd.exe")
+             D("CommandLine", "appcmd.exe install module /name:ProxyHelper "
+                              "/image:C:\\ProgramData\\Microsoft\\iis\\ph.dll")
+                 D("ParentImage",
+                   "C:\\Windows\\System32\\cmd.exe") "</EventData>")},
+     "iis-global-module",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"virtual directory onto ProgramData",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\inetsrv\\appcmd.exe")
+             D("CommandLine", "appcmd add vdir /app.name:\"Default Web Site/\" "
+                              "/path:/owa/s /physicalPath:C:\\ProgramData\\COM")
+                 D("ParentImage",
+                   "C:\\Windows\\System32\\cmd.exe") "</EventData>")},
+     "iis-vdir-odd",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"an admin's virtual directory under inetpub",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Windows\\System32\\inetsrv\\appcmd.exe")
+             D("CommandLine", "appcmd add vdir /app.name:\"Default Web Site/\" "
+                              "/path:/docs /physicalPath:D:\\inetpub\\docs")
+                 D("ParentImage", "C:\\Windows\\explorer.exe") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"ViewState with a gadget rejected (1316)",
      {EV("ASP.NET 4.0.30319.0", "Application", 1316, 3,
          "<EventData>" D("0", "4009")
