@@ -74,8 +74,8 @@ enum feat {
 	F_FETCH_REQ,     /* a URL the request names fetched (computed) */
 	F_ASM_DROPPED,   /* an assembly loaded from a temporary or shared
 	                  * folder (computed) */
-	F_TYPE_REQ,      /* a type or method the request names, looked up
-	                  * (computed) */
+	F_TYPE_REQ,      /* a type the request names whole, looked up or
+	                  * created (computed) */
 	F_SSI_EXEC,      /* a server-side include that runs a command */
 	F_ENCODED,       /* server script encoded by the Script Encoder */
 	F_MACHINEKEY,    /* the machine-key configuration read */
