@@ -65,47 +65,6 @@ static int out_open_db(struct scan_output *out, const char *scope,
 	return out_exec(out, "BEGIN");
 }
 
-static bool done_has(const struct scan_output *out, uint64_t index)
-{
-	size_t i;
-
-	if (!out->done_cap)
-		return false;
-	for (i = (size_t)(index * 0x9e3779b97f4a7c15ull) & (out->done_cap - 1);
-	     out->done[i]; i = (i + 1) & (out->done_cap - 1))
-		if (out->done[i] == index + 1)
-			return true;
-	return false;
-}
-
-static int done_add(struct scan_output *out, uint64_t index)
-{
-	size_t i;
-
-	if (done_has(out, index))
-		return 0;
-	if ((out->done_n + 1) * 2 > out->done_cap) {
-		size_t ncap = out->done_cap ? out->done_cap * 2 : 1024, k;
-		uint64_t *nd = calloc(ncap, sizeof *nd), *old = out->done;
-		size_t ocap = out->done_cap;
-		if (!nd)
-			return EXH_ENOMEM;
-		out->done = nd;
-		out->done_cap = ncap;
-		out->done_n = 0;
-		for (k = 0; k < ocap; k++)
-			if (old[k])
-				done_add(out, old[k] - 1);
-		free(old);
-	}
-	for (i = (size_t)(index * 0x9e3779b97f4a7c15ull) & (out->done_cap - 1);
-	     out->done[i]; i = (i + 1) & (out->done_cap - 1))
-		;
-	out->done[i] = index + 1;
-	out->done_n++;
-	return 0;
-}
-
 /* The summary so far travels in the state file, so that a resumed scan
  * reports the whole scan: "sum T E O R B L M N" and "cve ID V L P U". */
 static void read_sum(struct scan_output *out, struct view key, struct view v)
@@ -277,7 +236,7 @@ static int load_done(struct scan_output *out)
 			;
 		if (view_to_u64((struct view){v.p + at + 6, i - (size_t)at - 6},
 		                UINT64_MAX, &seq) &&
-		    (rc = done_add(out, seq)))
+		    (rc = u64set_add(&out->done, seq)))
 			break;
 	}
 	if (!rc && ferror(f)) {
@@ -597,7 +556,7 @@ int output_checkpoint(void *ctx, uint64_t low_pos)
 
 bool output_done(void *ctx, uint64_t index)
 {
-	return done_has(ctx, index);
+	return u64set_has(&((struct scan_output *)ctx)->done, index);
 }
 
 int output_close(struct scan_output *out, bool finished)
@@ -637,8 +596,7 @@ int output_close(struct scan_output *out, bool finished)
 	}
 	buf_release(&out->jsonl_pending);
 	buf_release(&out->csv_pending);
-	free(out->done);
-	out->done = NULL;
+	u64set_free(&out->done);
 	return rc;
 }
 
@@ -653,11 +611,11 @@ void output_summary(const struct scan_output *out, FILE *f, double seconds)
 	        " with errors\n",
 	        out->scan_id, s->targets, seconds, s->exchange, s->other,
 	        s->errors);
-	if (out->done_n)
+	if (out->done.n)
 		fprintf(f,
 		        "(resumed: counts include the %zu results written "
 		        "before)\n",
-		        out->done_n);
+		        out->done.n);
 	fprintf(f, "\n%-16s %-14s %10s %8s %8s %8s %9s\n", "CVE", "campaign",
 	        "vulnerable", "likely", "patched", "unknown", "%patched");
 	for (c = 0; c < out->kb->ncves && c < JUDGE_MAX; c++) {

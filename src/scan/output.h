@@ -8,6 +8,7 @@
 #ifndef EXH_SCAN_OUTPUT_H
 #define EXH_SCAN_OUTPUT_H
 #include "base/buf.h"
+#include "base/u64set.h"
 #include "scan/observation.h"
 #include "store/store.h"
 #include <stdbool.h>
@@ -55,8 +56,7 @@ struct scan_output {
 	 * resume both are cut back to them, so a kill between the two
 	 * writes neither loses, duplicates nor truncates a row. */
 	int64_t ck_jsonl_size, ck_csv_size; /* -1: not recorded */
-	uint64_t *done; /* open-addressing set of indices + 1 */
-	size_t done_cap, done_n;
+	struct u64set done;                 /* the targets' indices done */
 	struct scan_summary sum;
 };
 

@@ -175,7 +175,7 @@ int scan_run(struct scan_opts *so, const struct kb *kb)
 			log_info(
 			    "resuming scan %s: %zu results kept, continuing "
 			    "from walk position %llu",
-			    so->out.scan_id, so->out.done_n,
+			    so->out.scan_id, so->out.done.n,
 			    (unsigned long long)so->out.resume_pos);
 	}
 	rc = engine_run(&so->eng, kb, &so->targets, &ord, &sink, &st);

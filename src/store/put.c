@@ -5,6 +5,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/u64set.h"
 #include "store/store.h"
 #include "base/array.h"
 #include <ctype.h>
@@ -325,10 +326,9 @@ struct store_bulk {
 	size_t ids_cap, ids_n;
 	struct twinslot *tw; /* (scan, server) -> the address holding it */
 	size_t tw_cap, tw_n;
-	/* the keys (plus 1) of the rows adopted scans had: records given
-	 * again are passed by (bulk_adopt) */
-	long long *had;
-	size_t had_cap, had_n;
+	/* the keys of the rows adopted scans had: records given again are
+	 * passed by (bulk_adopt); at most BULK_MAX_HAD */
+	struct u64set had;
 	long long fresh[64]; /* scans this writer started or adopted */
 	int nfresh;
 	bool on;        /* the current record is a COPY row */
@@ -503,52 +503,6 @@ static bool twin_set(struct store_bulk *b, long long no, long long id,
 	return true;
 }
 
-static long long *had_slot(const struct store_bulk *b, long long key)
-{
-	size_t i;
-
-	for (i = hash_pair(key, 0) & (b->had_cap - 1);;
-	     i = (i + 1) & (b->had_cap - 1))
-		if (!b->had[i] || b->had[i] == key + 1)
-			return &b->had[i];
-}
-
-/* Whether observation key was in a scan when this writer adopted it. */
-static bool had_row(const struct store_bulk *b, long long key)
-{
-	return b->had_cap && *had_slot(b, key) == key + 1;
-}
-
-/* Remembers key as there (false: the set is full; nothing lost). */
-static bool had_add(struct store_bulk *b, long long key)
-{
-	long long *slot;
-
-	if ((b->had_n + 1) * 2 > b->had_cap) {
-		long long *old = b->had;
-		size_t oldcap = b->had_cap, i;
-		if (b->had_n >= BULK_MAX_HAD)
-			return false;
-		b->had_cap = oldcap ? oldcap * 2 : 4096;
-		b->had = calloc(b->had_cap, sizeof *b->had);
-		if (!b->had) {
-			b->had = old;
-			b->had_cap = oldcap;
-			return false;
-		}
-		for (i = 0; i < oldcap; i++)
-			if (old[i])
-				*had_slot(b, old[i] - 1) = old[i];
-		free(old);
-	}
-	slot = had_slot(b, key);
-	if (!*slot) {
-		*slot = key + 1;
-		b->had_n++;
-	}
-	return true;
-}
-
 static void rowset_init(struct rowset *s)
 {
 	buf_init(&s->rows, (size_t)1 << 31);
@@ -587,7 +541,7 @@ static void bulk_free(struct store_bulk *b)
 		free(b->ids[i].key);
 	free(b->ids);
 	free(b->tw);
-	free(b->had);
+	u64set_free(&b->had);
 	buf_release(&b->skeys);
 	buf_release(&b->snames);
 	buf_release(&b->rec);
@@ -662,6 +616,7 @@ int store_writer_bulk(struct store_writer *w)
 	w->bulk = calloc(1, sizeof *w->bulk);
 	if (!w->bulk)
 		return EXH_ENOMEM;
+	w->bulk->had.max = BULK_MAX_HAD;
 	buf_init(&w->bulk->skeys, (size_t)1 << 30);
 	buf_init(&w->bulk->snames, (size_t)1 << 30);
 	buf_init(&w->bulk->rec, (size_t)1 << 24);
@@ -1663,7 +1618,7 @@ static int bulk_adopt(struct store_writer *w)
 		const char *ip = (const char *)dbq_text(w->held, 1);
 		const char *key = (const char *)dbq_text(w->held, 2);
 		ip = ip ? ip : "";
-		(void)had_add(b, dbq_int(w->held, 0));
+		(void)u64set_add(&b->had, (uint64_t)dbq_int(w->held, 0));
 		if (!key)
 			continue;
 		/* a twin moved off the identity (bulk_twin) holds it not */
@@ -1819,7 +1774,8 @@ int store_put_rec(struct store_writer *w, const struct store_rec *r,
 			b->null[c] = true;
 	}
 	obs_key = w->last_no * STORE_SEQ_LIMIT + r->seq;
-	if (w->bulk && w->bulk->on && had_row(w->bulk, obs_key))
+	if (w->bulk && w->bulk->on &&
+	    u64set_has(&w->bulk->had, (uint64_t)obs_key))
 		return 0; /* there already: an import run again */
 	dbq_reset(w->obs);
 	dbq_clear(w->obs);
