@@ -1454,6 +1454,23 @@ static int server_id_cached(struct store_writer *w, const char *key,
 	return 0;
 }
 
+/* The identity key of a twin moved off key: "KEY|@ADDRESS". Of two
+ * servers claiming one identity in a scan, the one at the lower address
+ * keeps it and the other is told apart by its address. */
+static void twin_key(char *out, size_t cap, const char *key, const char *addr)
+{
+	snprintf(out, cap, "%s|@%s", key, addr);
+}
+
+/* Whether key is such a moved identity, of the twin at addr. */
+static bool is_twin_key(const char *key, const char *addr)
+{
+	size_t k = strlen(key), a = strlen(addr);
+
+	return k > a + 2 && !strcmp(key + k - a, addr) &&
+	       !strncmp(key + k - a - 2, "|@", 2);
+}
+
 /* The identity of a fresh scan's row in bulk mode, its twins found in
  * memory: the same moves as the statements below make, by identity key
  * (its 64-bit hash) instead of server id. out: the row's identity. */
@@ -1473,10 +1490,10 @@ static int bulk_twin(struct store_writer *w, const char *key, const char *name,
 		return 0;
 	}
 	if (strcmp(addr, t->ip) > 0) {
-		snprintf(out, cap, "%s|@%s", key, addr);
+		twin_key(out, cap, key, addr);
 		return 0;
 	}
-	snprintf(key2, sizeof key2, "%s|@%s", key, t->ip);
+	twin_key(key2, sizeof key2, key, t->ip);
 	if (queue_rekey(b, t->key, key2, name))
 		return EXH_ENOMEM;
 	if (!twin_set(b, no, h, obs_key, addr))
@@ -1567,13 +1584,11 @@ static int bind_server(struct store_writer *w, const struct store_rec *r,
 			         (const char *)dbq_text(w->twin, 1));
 			dbq_reset(w->twin);
 			if (strcmp(addr, other) > 0) {
-				snprintf(key2, sizeof key2, "%s|@%s", key,
-				         addr);
+				twin_key(key2, sizeof key2, key, addr);
 				if (server_id(w, key2, name, &id))
 					return EXH_EIO;
 			} else {
-				snprintf(key2, sizeof key2, "%s|@%s", key,
-				         other);
+				twin_key(key2, sizeof key2, key, other);
 				if (server_id(w, key2, name, &id2))
 					return EXH_EIO;
 				dbq_reset(w->rekey);
@@ -1607,7 +1622,6 @@ static int bulk_adopt(struct store_writer *w)
 {
 	struct store_bulk *b = w->bulk;
 	long long no = w->last_no;
-	char held[832];
 	int step;
 
 	dbq_reset(w->held);
@@ -1622,9 +1636,7 @@ static int bulk_adopt(struct store_writer *w)
 		if (!key)
 			continue;
 		/* a twin moved off the identity (bulk_twin) holds it not */
-		snprintf(held, sizeof held, "|@%s", ip);
-		if (strlen(key) > strlen(held) &&
-		    !strcmp(key + strlen(key) - strlen(held), held))
+		if (is_twin_key(key, ip))
 			continue;
 		if (!twin_set(b, no, twin_id(key), dbq_int(w->held, 0), ip)) {
 			dbq_reset(w->held);
