@@ -903,6 +903,20 @@ static void text_checks(struct evctx *c, const char *text, const char *where,
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "%s dumps process memory: %.300s", where, text);
 	defender_text(c, &t, where);
+	/* IIS's own cmdlets adding a native module from an odd folder or a
+	 * virtual directory onto one (appcmd's, in process()) */
+	if (lhas(&t, "new-webglobalmodule") &&
+	    detect_odd_image(after(text, "-Image")))
+		add(c, "iis-global-module", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s adds a native IIS module from an odd folder: %.300s",
+		    where, text);
+	if (lhas(&t, "new-webvirtualdirectory") &&
+	    detect_odd_image(after(text, "-PhysicalPath")) &&
+	    !detect_has(after(text, "-PhysicalPath"), "\\inetpub\\"))
+		add(c, "iis-vdir-odd", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s makes an IIS virtual directory onto an odd folder (the "
+		    "web serves what is dropped there): %.300s",
+		    where, text);
 	/* Exchange cmdlets typed into PowerShell */
 	if (cmdlets &&
 	    (lhas(&t, "MailboxExportRequest") ||

@@ -132,6 +132,18 @@ static const struct {
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
+    {"native module added by IIS's cmdlet (4104)",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText",
+               "Import-Module WebAdministration; New-WebGlobalModule -Name "
+               "CacheHelper -Image "
+               "C:\\Users\\Public\\Libraries\\ch.dll")
+                 D("ScriptBlockId", "{1b2c}") "</EventData>")},
+     "iis-global-module",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"ViewState with a gadget rejected (1316)",
      {EV("ASP.NET 4.0.30319.0", "Application", 1316, 3,
          "<EventData>" D("0", "4009")
