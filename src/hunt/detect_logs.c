@@ -410,6 +410,39 @@ static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
 	return true;
 }
 
+/* Whether raw holds "__viewstate=" in any case: a look at each "__",
+ * rare in a log line, where a case-blind search would stop at every
+ * underscore. */
+static bool dunder_viewstate(struct view raw)
+{
+	const char *p = raw.p, *end = raw.p + raw.len, *hit;
+
+	while ((hit = memmem(p, (size_t)(end - p), "__", 2))) {
+		if ((size_t)(end - hit) >= 12 &&
+		    view_starts_ci((struct view){hit + 2, 10},
+		                   VIEW_LIT("viewstate=")))
+			return true;
+		p = hit + 2;
+	}
+	return false;
+}
+
+/* Whether raw holds "POST /ecp/" or "POST /owa/auth/" (the stem in any
+ * case): a look at each "POST /". */
+static bool post_prefix(struct view raw)
+{
+	const char *p = raw.p, *end = raw.p + raw.len, *hit;
+
+	while ((hit = memmem(p, (size_t)(end - p), "POST /", 6))) {
+		struct view rest = {hit + 6, (size_t)(end - hit - 6)};
+		if (view_starts_ci(rest, VIEW_LIT("ecp/")) ||
+		    view_starts_ci(rest, VIEW_LIT("owa/auth/")))
+			return true;
+		p = hit + 6;
+	}
+	return false;
+}
+
 /* Whether stem (decoded, lower case) is a static file of ECP or OWA's
  * sign-in folder: a script, style, filter or image no client posts to.
  * ProxyLogon's SSRF was posted to such paths (/ecp/y.js, /ecp/main.css,
@@ -544,9 +577,13 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		         (int)(time.len > 8 ? 8 : time.len), time.p);
 	}
 	hunt_cover(d->h, LS_IIS, iso);
-	if (find_fast(r->raw, "__viewstate="))
+	if (dunder_viewstate(r->raw))
 		viewstate_query(d, r, iso);
-	if (find_fast(r->raw, "/ecp/") || find_fast(r->raw, "/owa/auth/"))
+	/* the method and the stem side by side (IIS's default order): the
+	 * raw line says whether to look; otherwise every POST is looked at */
+	if (d->i[3] == d->i[2] + 1
+	        ? post_prefix(r->raw)
+	        : memmem(r->raw.p, r->raw.len, "POST", 4) != NULL)
 		static_post(d, r, iso);
 	/* Everything below needs one of these in the line. */
 	if (!find_fast(r->raw, "json") && !find_fast(r->raw, "owershell") &&

@@ -1291,6 +1291,7 @@ static bool password_near(const uint8_t *t, size_t n, size_t at, size_t *budget)
 #define PW_VARS 8
 struct pw_vars {
 	bool known;
+	bool named; /* the text names a password field at all */
 	int n;
 	size_t len[PW_VARS];
 	char name[PW_VARS][41];
@@ -1420,12 +1421,16 @@ static void pw_vars_find(const uint8_t *t, const uint8_t *gap, size_t n,
 	int k, first;
 
 	v->known = true;
+	/* every field name holds "pass" or "pwd": most texts hold neither */
+	if (!memmem(t, n, "pass", 4) && !memmem(t, n, "pwd", 3))
+		return;
 	for (k = 0; pw_names[k]; k++) {
 		const uint8_t *r;
 		size_t from = 0, len = strlen(pw_names[k]);
 		while (from < n && budget >= 320 &&
 		       (r = memmem(t + from, n - from, pw_names[k], len))) {
 			budget -= 320;
+			v->named = true;
 			pw_var_add(t, gap, (size_t)(r - t), v);
 			from = (size_t)(r - t) + len;
 		}
@@ -1462,6 +1467,8 @@ static bool password_in_stmt(const uint8_t *t, const uint8_t *gap, size_t n,
 		*budget -= 16 * n;
 		pw_vars_find(t, gap, n, v);
 	}
+	if (!v->named)
+		return false; /* no field, so no variable set from one */
 	for (i = at; i < end; i++) {
 		if (t[i] == '\\' && str)
 			i++;
@@ -1475,9 +1482,12 @@ static bool password_in_stmt(const uint8_t *t, const uint8_t *gap, size_t n,
 	if (*budget < cost)
 		return false;
 	*budget -= cost;
-	for (int k = 0; pw_names[k]; k++)
-		if (memmem(t + at, end - at, pw_names[k], strlen(pw_names[k])))
-			return true;
+	if (memmem(t + at, end - at, "pass", 4) ||
+	    memmem(t + at, end - at, "pwd", 3))
+		for (int k = 0; pw_names[k]; k++)
+			if (memmem(t + at, end - at, pw_names[k],
+			           strlen(pw_names[k])))
+				return true;
 	for (int k = 0; k < v->n; k++) {
 		const uint8_t *r;
 		size_t from = at;
@@ -1563,7 +1573,7 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 	size_t i;
 	struct window_work work = {8 * n + 4096, SIZE_MAX, false};
 	size_t pw_budget = 24 * n + 4096;
-	struct pw_vars pwv = {false, 0, {0}, {{0}}};
+	struct pw_vars pwv = {false, false, 0, {0}, {{0}}};
 
 	pthread_once(&table_once, table_build);
 	if (n < 2)
