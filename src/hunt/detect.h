@@ -41,6 +41,10 @@ bool detect_odd_image(const char *s);
  * download or encoded command: Windows' own tasks running its own
  * scripts. False when s names no path at all. */
 bool detect_windows_own(const char *s);
+/* Whether a scheduled task's definition (its XML, or the command a log
+ * kept) runs a script, a shell or a program from an odd folder, and is
+ * not one of Windows' own (detect_events.c). */
+bool detect_task_odd(const char *content);
 /* Whether a Defender exclusion (a path, an extension or a program) opens
  * a door rather than spares Exchange's own files (detect_events.c). */
 bool detect_odd_exclusion(const char *v);

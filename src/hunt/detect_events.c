@@ -470,6 +470,25 @@ static void task_exec(const char *xml, char *out, size_t cap)
 		snprintf(out, cap, "%.*s", (int)(b - a), a);
 }
 
+bool detect_task_odd(const char *content)
+{
+	char exec[2048];
+	const char *what;
+
+	/* the actions only: the rest of a task's XML names its schema by
+	 * URL (xmlns="http://schemas.microsoft.com/..."), its author and its
+	 * triggers; a bare command is judged whole */
+	task_exec(content, exec, sizeof exec);
+	what = exec[0] ? exec : content;
+	/* Windows' own tasks run its interpreters on its own scripts
+	 * (Server Manager's cscript ... calluxxprovider.vbs) */
+	return !detect_windows_own(what) &&
+	       (detect_any(what, commands) || detect_any(what, odd_places) ||
+	        detect_any_ext(what, (const char *const[]){
+	                                 ".ps1", ".bat", ".cmd", ".vbs", ".vbe",
+	                                 ".js", ".jse", ".wsf", ".hta", NULL}));
+}
+
 static bool odd_image(const char *img)
 {
 	return detect_odd_image(img);
@@ -1507,18 +1526,7 @@ static void one_event(struct evctx *c)
 	}
 	if (id == 4698 && detect_has(prov, "Security-Auditing")) {
 		const char *content = event_get(e, "TaskContent");
-		char exec[2048];
-		task_exec(content, exec, sizeof exec);
-		/* Windows' own tasks run its interpreters on its own scripts
-		 * (Server Manager's cscript ... calluxxprovider.vbs) */
-		bool odd =
-		    !detect_windows_own(exec) &&
-		    (detect_any(content, commands) ||
-		     detect_any(content, odd_places) ||
-		     detect_any_ext(content,
-		                    (const char *const[]){
-		                        ".ps1", ".bat", ".cmd", ".vbs", ".vbe",
-		                        ".js", ".jse", ".wsf", ".hta", NULL}));
+		bool odd = detect_task_odd(content);
 		add(c, "task-created", HC_NONE, HL_NOT_SEEN,
 		    odd ? SEV_HIGH : SEV_INFO, "scheduled task %s created%s",
 		    event_get(e, "TaskName"),

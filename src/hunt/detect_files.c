@@ -348,6 +348,48 @@ static void compiled_leftover(struct hunt *h, int fd, const char *rel,
 	             NULL);
 }
 
+/* A scheduled task's definition on disk (Windows/System32/Tasks, XML
+ * in UTF-16): what remains of a task when the log of its creation has
+ * rolled over or been cleared, and of one hidden from the scheduler's
+ * list (its security descriptor removed). The first 64 KB are read. */
+static void task_file(struct hunt *h, int fd, const char *rel, int64_t mtime)
+{
+	enum { CAP = 64 * 1024 };
+	char *text = malloc(CAP + 1), detail[700];
+	const char *a, *b;
+	ssize_t n = text ? pread(fd, text, CAP, 0) : -1;
+	size_t i, m = 0, len;
+	struct finding *f;
+
+	for (i = 0; n > 0 && i < (size_t)n; i++)
+		if (text[i])
+			text[m++] = text[i];
+	h->files_scanned++;
+	if (!text || !m) {
+		free(text);
+		return;
+	}
+	text[m] = '\0';
+	if (!strstr(text, "<Exec>") || !detect_task_odd(text)) {
+		free(text);
+		return;
+	}
+	/* the action, as the task file words it */
+	a = strstr(text, "<Command>");
+	a = a ? a : "";
+	b = strstr(a, "</Exec>");
+	len = b ? (size_t)(b - a) : strlen(a);
+	snprintf(detail, sizeof detail,
+	         "scheduled task runs a script, a shell or a program from an "
+	         "odd folder: %.*s",
+	         (int)(len > 400 ? 400 : len), a);
+	f = hunt_add(h, "task-file", HC_NONE, HL_NOT_SEEN, SEV_HIGH, rel, 0,
+	             detail);
+	if (f)
+		time_iso(mtime, f->time);
+	free(text);
+}
+
 /* A Windows Error Report (Report.wer, UTF-16) of ECP's worker process
  * crashing: what an attempt on CVE-2021-26857 left on a server patched in
  * March 2021 (before the patch, the exploit succeeded without a crash).
@@ -564,6 +606,10 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	if (role == FR_TEMP_ASPNET && strlen(name) > 9 &&
 	    strcmp(name + strlen(name) - 9, ".compiled") == 0) {
 		compiled_leftover(h, fd, rel, mtime);
+		return;
+	}
+	if (strstr(lower, "windows/system32/tasks/")) {
+		task_file(h, fd, rel, mtime);
 		return;
 	}
 	if (strcmp(name, "report.wer") == 0) {

@@ -103,6 +103,7 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	                                      "iis-managed-module",
 	                                      "iis-handler",
 	                                      "iis-vdir-odd",
+	                                      "task-file",
 	                                      "transport-agent-config",
 	                                      "defender-exclusion",
 	                                      "defender-disabled",

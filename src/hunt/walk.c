@@ -763,7 +763,9 @@ bool walk_wants_bytes(const char *lower, const unsigned char magic[8],
 	       ends_with(lower, ".zip") || detect_is_code_name(name) ||
 	       role == FR_ASPNET_CLIENT || role == FR_OWA_AUTH ||
 	       role == FR_ECP_AUTH || role == FR_OAB ||
-	       (role == FR_TEMP_ASPNET && ends_with(name, ".compiled"));
+	       (role == FR_TEMP_ASPNET && ends_with(name, ".compiled")) ||
+	       strstr(lower, "windows/system32/tasks/") ||
+	       !strcmp(name, "report.wer");
 }
 
 void walk_progress(struct walk *w, const char *where)

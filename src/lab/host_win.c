@@ -40,6 +40,7 @@ struct winhost {
 	struct regf *system, *software;
 	struct buf persist;
 	bool bad_module, bad_agent; /* returned-later's config entries */
+	char bad_task[64];          /* returned-later's hidden task, or "" */
 	int failed;
 };
 
@@ -379,6 +380,9 @@ void winhost_returned(struct winhost *w)
 	planted(w, "task-created");
 	planted(w, "hidden-task");
 	planted(w, "task-action");
+	/* its definition stays on disk (Windows/System32/Tasks) */
+	snprintf(w->bad_task, sizeof w->bad_task, "%s", task);
+	planted(w, "task-file");
 	/* an IIS module loaded from ProgramData */
 	ev(w, L_IIS, "Microsoft-IIS-Configuration", 29, 4, t + 400, NULL,
 	   "ConfigPath", "MACHINE/WEBROOT/APPHOST", "EffectiveLocation", "",
@@ -425,6 +429,68 @@ static void parents(const char *path)
 			mkdir(p, 0755);
 			p[i] = '/';
 		}
+}
+
+/* One task's definition as the scheduler keeps it: XML in UTF-16 with a
+ * byte-order mark, under Windows/System32/Tasks. */
+static int write_task(const char *dir, const char *name, const char *command,
+                      const char *args)
+{
+	char path[4096], xml[2048];
+	FILE *f;
+	size_t i;
+
+	snprintf(path, sizeof path, "%s/Windows/System32/Tasks/%s", dir, name);
+	parents(path);
+	snprintf(
+	    xml, sizeof xml,
+	    "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n<Task "
+	    "version=\"1.2\" xmlns=\"http://schemas.microsoft.com/"
+	    "windows/2004/02/mit/task\">\r\n  <RegistrationInfo>\r\n"
+	    "    <URI>\\%s</URI>\r\n  </RegistrationInfo>\r\n"
+	    "  <Triggers><CalendarTrigger><StartBoundary>2021-01-01T02:00:"
+	    "00</StartBoundary><ScheduleByDay><DaysInterval>1</DaysInterval>"
+	    "</ScheduleByDay></CalendarTrigger></Triggers>\r\n"
+	    "  <Actions Context=\"Author\">\r\n    <Exec>\r\n"
+	    "      <Command>%s</Command>\r\n"
+	    "      <Arguments>%s</Arguments>\r\n    </Exec>\r\n"
+	    "  </Actions>\r\n</Task>\r\n",
+	    name, command, args);
+	f = fopen(path, "wb");
+	if (!f)
+		return EXH_EIO;
+	fputc(0xff, f);
+	fputc(0xfe, f);
+	for (i = 0; xml[i]; i++) {
+		fputc(xml[i], f);
+		fputc(0, f);
+	}
+	return fclose(f) ? EXH_EIO : 0;
+}
+
+/* Every server's tasks (Windows' own, an administrator's backup) and
+ * returned-later's hidden one. */
+static int write_tasks(struct winhost *w, const char *dir)
+{
+	char args[200];
+	int rc = write_task(dir,
+	                    "Microsoft/Windows/Server Manager/"
+	                    "CleanupOldPerfLogs",
+	                    "%systemroot%\\system32\\cscript.exe",
+	                    "/B /nologo %systemroot%\\system32\\"
+	                    "calluxxprovider.vbs $(Arg0) $(Arg1) $(Arg2)");
+
+	if (!rc)
+		rc = write_task(dir, "Exchange Nightly Backup",
+		                "C:\\Program Files\\Veritas\\Backup Exec\\"
+		                "bemcmd.exe",
+		                "-o1 -j\"Exchange Full\"");
+	if (!rc && w->bad_task[0]) {
+		snprintf(args, sizeof args,
+		         "-ep bypass -f C:\\ProgramData\\%s.ps1", w->bad_task);
+		rc = write_task(dir, w->bad_task, "powershell.exe", args);
+	}
+	return rc;
 }
 
 /* IIS's configuration and Exchange's agent list: the server's own
@@ -567,6 +633,8 @@ int winhost_write(struct winhost *w, const char *dir)
 	}
 	if (!rc)
 		rc = write_configs(w, dir);
+	if (!rc)
+		rc = write_tasks(w, dir);
 	if (!rc) {
 		snprintf(path, sizeof path, "%s/Windows/System32/config/SYSTEM",
 		         dir);

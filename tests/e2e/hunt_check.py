@@ -29,7 +29,7 @@ PERSIST = {"service-installed", "service-image", "service-dll", "task-created",
            "winlogon-changed", "iis-module-changed", "transport-agent",
            "wdigest-enabled", "account-created", "group-member-added", "log-cleared",
            "iis-global-module", "transport-agent-config", "iis-managed-module",
-           "iis-handler"}
+           "iis-handler", "task-file", "iis-vdir-odd"}
 found = {f["kind"] for f in r["findings"] if f["kind"] in PERSIST and f["severity"] not in ("info", "low")}
 if found != set(t.get("persistence", [])):
     problems.append(f"persistence {sorted(found)} want {sorted(t.get('persistence', []))}")

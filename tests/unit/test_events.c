@@ -144,6 +144,33 @@ static const struct {
      "iis-global-module",
      HC_NONE,
      HL_NOT_SEEN},
+    {"an administrator's task, its XML naming its schema by URL (4698)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D("TaskName", "\\Exchange Nightly Backup") D(
+             "TaskContent",
+             "&lt;?xml version=\"1.0\" encoding=\"UTF-16\"?&gt;&lt;Task "
+             "version=\"1.2\" xmlns=\"http://schemas.microsoft.com/windows/"
+             "2004/02/mit/task\"&gt;&lt;Actions "
+             "Context=\"Author\"&gt;&lt;Exec&gt;&lt;Command&gt;C:\\Program "
+             "Files\\Veritas\\Backup Exec\\bemcmd.exe&lt;/"
+             "Command&gt;&lt;/Exec&gt;&lt;/Actions&gt;&lt;/Task&gt;") "</"
+                                                                      "EventDat"
+                                                                      "a>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a task running PowerShell from ProgramData, as XML (4698)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4698, 0,
+         "<EventData>" D("TaskName", "\\Updater")
+             D("TaskContent",
+               "&lt;Task xmlns=\"http://schemas.microsoft.com/windows/2004/02/"
+               "mit/task\"&gt;&lt;Actions&gt;&lt;Exec&gt;&lt;Command&gt;"
+               "powershell.exe&lt;/Command&gt;&lt;Arguments&gt;-ep bypass -f "
+               "C:\\ProgramData\\u.ps1&lt;/Arguments&gt;&lt;/Exec&gt;&lt;/"
+               "Actions&gt;&lt;/Task&gt;") "</EventData>")},
+     "task-created",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"ViewState with a gadget rejected (1316)",
      {EV("ASP.NET 4.0.30319.0", "Application", 1316, 3,
          "<EventData>" D("0", "4009")

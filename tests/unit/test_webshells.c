@@ -344,6 +344,38 @@ static void wer_reports(void)
 	free(v.p);
 }
 
+/* A scheduled task's definition on disk (UTF-16 XML): one running
+ * PowerShell on a script in ProgramData is a way back in; Windows' own
+ * and an administrator's program are not. */
+static void task_files(void)
+{
+	static const char odd[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-16\"?><Task xmlns=\"http://"
+	    "schemas.microsoft.com/windows/2004/02/mit/task\"><Actions><Exec>"
+	    "<Command>powershell.exe</Command><Arguments>-ep bypass -f "
+	    "C:\\ProgramData\\u.ps1</Arguments></Exec></Actions></Task>";
+	static const char own[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-16\"?><Task xmlns=\"http://"
+	    "schemas.microsoft.com/windows/2004/02/mit/task\"><Actions><Exec>"
+	    "<Command>%systemroot%\\system32\\cscript.exe</Command><Arguments>"
+	    "/B /nologo %systemroot%\\system32\\calluxxprovider.vbs $(Arg0)"
+	    "</Arguments></Exec></Actions></Task>";
+	struct blob b = {(unsigned char *)odd, sizeof odd - 1}, v;
+	const struct finding *f;
+
+	v = utf16(&b, false);
+	f = hunt_bytes("Windows/System32/Tasks/Updater", v.p, v.n);
+	CHECK(f && strcmp(f->kind, "task-file") == 0 && f->sev == SEV_HIGH &&
+	      strstr(f->detail, "powershell.exe"));
+	free(v.p);
+	b = (struct blob){(unsigned char *)own, sizeof own - 1};
+	v = utf16(&b, false);
+	CHECK(hunt_bytes("Windows/System32/Tasks/Microsoft/Windows/Server "
+	                 "Manager/CleanupOldPerfLogs",
+	                 v.p, v.n) == NULL);
+	free(v.p);
+}
+
 int main(void)
 {
 	static const char *const families[] = {
@@ -362,6 +394,7 @@ int main(void)
 	beacon_elsewhere();
 	encoded_script();
 	wer_reports();
+	task_files();
 	for (k = 0; families[k]; k++) {
 		DIR *d;
 		struct dirent *de;
