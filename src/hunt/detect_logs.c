@@ -410,6 +410,21 @@ static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
 	return true;
 }
 
+/* lit (len bytes) in p: memchr to each of its first byte, rare in a log
+ * line, where memmem's set-up costs more than the search on lines this
+ * short. */
+static const char *find_lit(const char *p, const char *end, const char *lit,
+                            size_t len)
+{
+	while ((size_t)(end - p) >= len &&
+	       (p = memchr(p, lit[0], (size_t)(end - p) - len + 1))) {
+		if (!memcmp(p + 1, lit + 1, len - 1))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 /* Whether raw holds "__viewstate=" in any case: a look at each "__",
  * rare in a log line, where a case-blind search would stop at every
  * underscore. */
@@ -417,7 +432,7 @@ static bool dunder_viewstate(struct view raw)
 {
 	const char *p = raw.p, *end = raw.p + raw.len, *hit;
 
-	while ((hit = memmem(p, (size_t)(end - p), "__", 2))) {
+	while ((hit = find_lit(p, end, "__", 2))) {
 		if ((size_t)(end - hit) >= 12 &&
 		    view_starts_ci((struct view){hit + 2, 10},
 		                   VIEW_LIT("viewstate=")))
@@ -427,20 +442,40 @@ static bool dunder_viewstate(struct view raw)
 	return false;
 }
 
-/* Whether raw holds "POST /ecp/" or "POST /owa/auth/" (the stem in any
- * case): a look at each "POST /". */
-static bool post_prefix(struct view raw)
-{
-	const char *p = raw.p, *end = raw.p + raw.len, *hit;
+static void viewstate_query(struct detect_ctx *d, struct log_rec *r,
+                            const char *iso);
+static void static_post(struct detect_ctx *d, struct log_rec *r,
+                        const char *iso);
 
-	while ((hit = memmem(p, (size_t)(end - p), "POST /", 6))) {
-		struct view rest = {hit + 6, (size_t)(end - hit - 6)};
-		if (view_starts_ci(rest, VIEW_LIT("ecp/")) ||
-		    view_starts_ci(rest, VIEW_LIT("owa/auth/")))
-			return true;
-		p = hit + 6;
+/* The checks every IIS line gets before the gate below: a ViewState in
+ * the query of a page, a POST to a static file. In IIS's default order
+ * (the method, then the stem) the line's first '/' starts the stem, and
+ * the rest is looked at only for a page (.aspx); in another order every
+ * line is searched. */
+static void iis_quick(struct detect_ctx *d, struct log_rec *r, const char *iso)
+{
+	const char *p = r->raw.p, *end = p + r->raw.len, *s, *e;
+
+	if (d->i[3] != d->i[2] + 1 || d->i[2] < 0) {
+		if (dunder_viewstate(r->raw))
+			viewstate_query(d, r, iso);
+		if (find_lit(p, end, "POST", 4))
+			static_post(d, r, iso);
+		return;
 	}
-	return false;
+	if (!(s = memchr(p, '/', r->raw.len)))
+		return;
+	if (!(e = memchr(s, ' ', (size_t)(end - s))))
+		e = end;
+	if (s - p >= 5 && !memcmp(s - 5, "POST ", 5) &&
+	    (view_starts_ci((struct view){s, (size_t)(e - s)},
+	                    VIEW_LIT("/ecp/")) ||
+	     view_starts_ci((struct view){s, (size_t)(e - s)},
+	                    VIEW_LIT("/owa/auth/"))))
+		static_post(d, r, iso);
+	if (e - s >= 5 && !strncasecmp(e - 5, ".aspx", 5) &&
+	    dunder_viewstate((struct view){e, (size_t)(end - e)}))
+		viewstate_query(d, r, iso);
 }
 
 /* Whether stem (decoded, lower case) is a static file of ECP or OWA's
@@ -577,14 +612,7 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		         (int)(time.len > 8 ? 8 : time.len), time.p);
 	}
 	hunt_cover(d->h, LS_IIS, iso);
-	if (dunder_viewstate(r->raw))
-		viewstate_query(d, r, iso);
-	/* the method and the stem side by side (IIS's default order): the
-	 * raw line says whether to look; otherwise every POST is looked at */
-	if (d->i[3] == d->i[2] + 1
-	        ? post_prefix(r->raw)
-	        : memmem(r->raw.p, r->raw.len, "POST", 4) != NULL)
-		static_post(d, r, iso);
+	iis_quick(d, r, iso);
 	/* Everything below needs one of these in the line. */
 	if (!find_fast(r->raw, "json") && !find_fast(r->raw, "owershell") &&
 	    !memchr(r->raw.p, '@', r->raw.len) && !find_fast(r->raw, "%40"))

@@ -181,6 +181,12 @@ static const struct {
          "&cafeReqId=7f3c; - 104.248.49.97 ExchangeServicesClient/0.0.0.0 "
          "200\n",
      "ssrf-static-post", HC_26855, HL_EXPLOITED},
+    {"ssrf posted to a static file, fields in another order", F_IIS,
+     "#Fields: date time cs-uri-stem cs-uri-query cs-method cs-username "
+     "c-ip cs(User-Agent) sc-status\n"
+     "2021-03-03 06:49:51 /ecp/main.css - POST - 104.248.49.97 "
+     "python-requests/2.25.1 200\n",
+     "ssrf-static-post", HC_26855, HL_EXPLOITED},
     {"ssrf to a theme resource, refused", F_IIS,
      IIS "2021-03-10 02:00:01 POST /owa/auth/Current/themes/resources/"
          "logon.css - - 198.51.100.3 python-requests/2.25.1 500\n",
