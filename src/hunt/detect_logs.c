@@ -442,6 +442,7 @@ static bool dunder_viewstate(struct view raw)
 	return false;
 }
 
+static bool static_file(struct view stem);
 static void viewstate_query(struct detect_ctx *d, struct log_rec *r,
                             const char *iso);
 static void static_post(struct detect_ctx *d, struct log_rec *r,
@@ -467,11 +468,11 @@ static void iis_quick(struct detect_ctx *d, struct log_rec *r, const char *iso)
 		return;
 	if (!(e = memchr(s, ' ', (size_t)(end - s))))
 		e = end;
+	/* a stem with no escape is judged as it stands (most of ECP's
+	 * posts go to its services); one with escapes is decoded first */
 	if (s - p >= 5 && !memcmp(s - 5, "POST ", 5) &&
-	    (view_starts_ci((struct view){s, (size_t)(e - s)},
-	                    VIEW_LIT("/ecp/")) ||
-	     view_starts_ci((struct view){s, (size_t)(e - s)},
-	                    VIEW_LIT("/owa/auth/"))))
+	    (memchr(s, '%', (size_t)(e - s)) ||
+	     static_file((struct view){s, (size_t)(e - s)})))
 		static_post(d, r, iso);
 	if (e - s >= 5 && !strncasecmp(e - 5, ".aspx", 5) &&
 	    dunder_viewstate((struct view){e, (size_t)(end - e)}))
@@ -495,7 +496,8 @@ static bool static_file(struct view stem)
 		return false;
 	for (k = 0; exts[k]; k++) {
 		size_t l = strlen(exts[k]);
-		if (stem.len > l && !memcmp(stem.p + stem.len - l, exts[k], l))
+		if (stem.len > l &&
+		    !strncasecmp(stem.p + stem.len - l, exts[k], l))
 			return true;
 	}
 	return false;
