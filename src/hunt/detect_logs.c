@@ -83,6 +83,41 @@ static bool server_tilde(struct view raw)
 	return false;
 }
 
+static void owassrf_proxy(struct detect_ctx *d, struct log_rec *r,
+                          const char *iso)
+{
+	struct view stem = log_get(r, d->i[6]), m = log_get(r, d->i[9]);
+	struct view st = log_get(r, d->i[5]), ua = log_get(r, d->i[4]);
+	struct view user = log_get(r, d->i[8]);
+	char sbuf[1024], detail[700];
+	struct view s = url_decode_lower(stem, sbuf, sizeof sbuf);
+	struct finding *f;
+	bool ok;
+
+	if (!view_starts_ci(s, VIEW_LIT("/owa/")) || !memchr(s.p, '@', s.len) ||
+	    !has_ci(s, "/powershell") || !view_eq_ci(m, VIEW_LIT("POST")) ||
+	    has_ci(ua, "Microsoft WinRM Client") ||
+	    has_ci(ua, "Microsoft+WinRM+Client") ||
+	    has_ci(ua, "Exchange BackEnd Probes") ||
+	    has_ci(ua, "Exchange+BackEnd+Probes"))
+		return;
+	ok = status_in(st, "200");
+	snprintf(detail, sizeof detail, "POST %.*s status %.*s user %.*s",
+	         (int)(stem.len > 300 ? 300 : stem.len), stem.p,
+	         (int)(st.len > 6 ? 6 : st.len), st.p,
+	         (int)(user.len > 100 ? 100 : user.len), user.p);
+	f = hunt_add(d->h, ok ? "owassrf" : "owassrf-attempt", HC_41080,
+	             ok ? HL_EXPLOITED : HL_ATTEMPTED,
+	             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, detail);
+	stamp(f, (struct view){iso, strlen(iso)}, log_get(r, d->i[3]), ua);
+	if (ok) {
+		f = hunt_add(d->h, "owassrf-powershell", HC_41082, HL_EXPLOITED,
+		             SEV_CRITICAL, d->path, r->line, detail);
+		stamp(f, (struct view){iso, strlen(iso)}, log_get(r, d->i[3]),
+		      ua);
+	}
+}
+
 int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
@@ -136,6 +171,12 @@ int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		                      detail))
 			return 0;
 	}
+	/* OWASSRF as OWA's proxy saw it (its log folder, HttpProxy/Owa):
+	 * /owa/<address>/powershell posted, which only the front end's
+	 * own remote PowerShell should reach */
+	if (find_fast(view_of(d->path), "httpproxy/owa/") &&
+	    find_fast(r->raw, "owershell"))
+		owassrf_proxy(d, r, iso);
 	/* Only lines with "ServerInfo~" or "Server~" matter. */
 	if (!server_tilde(r->raw))
 		return 0;

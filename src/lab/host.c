@@ -258,23 +258,32 @@ static FILE *open_httpproxy(struct gen *g, const char *proto)
 	return f;
 }
 
-static void httpproxy_row(FILE *f, const char *time, const char *proto,
-                          const char *stem, const char *user,
-                          const char *anchor, const char *ua, const char *ip,
-                          int status, const char *cookie)
+static void httpproxy_post(FILE *f, const char *method, const char *time,
+                           const char *proto, const char *stem,
+                           const char *user, const char *anchor, const char *ua,
+                           const char *ip, int status, const char *cookie)
 {
 	if (!f)
 		return;
 	fprintf(f,
 	        "%s,%08x-aaaa-bbbb-cccc-dddddddddddd,15,1,2176,2,,%s,mail.corp."
 	        "example,%s,,"
-	        "%s,%s,%s,,\"%s\",%s,%s,EXCH01,%d,%d,,GET,Proxy,EXCH01.corp."
+	        "%s,%s,%s,,\"%s\",%s,%s,EXCH01,%d,%d,,%s,Proxy,EXCH01.corp."
 	        "example,"
 	        "Version 15.1 (Build "
 	        "2176.2),AnchorMailboxHeader,,%s,,,0,512,2048,,,\r\n",
 	        time, (unsigned)(strlen(stem) * 2654435761u), proto, stem,
 	        user[0] ? "Negotiate" : "", user[0] ? "true" : "false", user,
-	        anchor, ua, ip, status, status, cookie);
+	        anchor, ua, ip, status, status, method, cookie);
+}
+
+static void httpproxy_row(FILE *f, const char *time, const char *proto,
+                          const char *stem, const char *user,
+                          const char *anchor, const char *ua, const char *ip,
+                          int status, const char *cookie)
+{
+	httpproxy_post(f, "GET", time, proto, stem, user, anchor, ua, ip,
+	               status, cookie);
 }
 
 static void iis_header(FILE *f)
@@ -603,6 +612,11 @@ static void sc_owassrf(struct gen *g)
 	iis_row(g->iis, "2022-12-05", "02:03:05", "POST",
 	        "/owa/bob@corp.example/powershell", "", "CORP\\bob", "10.1.2.3",
 	        "Microsoft+WinRM+Client", 200);
+	/* the same request in OWA's proxy log */
+	httpproxy_post(g->httpproxy_owa, "POST", "2022-12-05T02:03:04.211Z",
+	               "Owa", "/owa/alice@corp.example/powershell",
+	               "CORP\\alice", "Smtp~alice@corp.example",
+	               "python-requests/2.28.1", ATTACKER_IP, 200, "");
 	raise_truth(g, HC_41080, HL_EXPLOITED);
 	raise_truth(g, HC_41082, HL_EXPLOITED);
 }

@@ -281,6 +281,35 @@ int main(void)
 		              "2021-03-03T06:49:43.699Z"));
 		hunt_release(&h);
 	}
+	/* OWASSRF in OWA's proxy log: /owa/<address>/powershell posted and
+	 * answered 200; the same from Exchange's own WinRM client is not. */
+	{
+		static const char owa[] =
+		    HPA "2022-12-05T02:03:04.123Z,POST,/owa/"
+		        "alice@corp.example/powershell,,CORP\\alice,"
+		        "198.51.100.9,python-requests/2.28.1,200\n"
+		        "2022-12-05T02:04:00.000Z,POST,/owa/bob@corp.example/"
+		        "powershell,,CORP\\bob,10.1.2.3,Microsoft WinRM Client,"
+		        "200\n";
+		struct hunt h;
+		struct detect_ctx d;
+		struct log_stats st;
+		size_t j, hits = 0, line2 = 0;
+		memset(&h, 0, sizeof h);
+		memset(&d, 0, sizeof d);
+		d.h = &h;
+		d.path = "Logging/HttpProxy/Owa/HttpProxy_2022120502-1.LOG";
+		logread_mem(owa, strlen(owa), LOG_CSV, detect_httpproxy, &d,
+		            &st);
+		for (j = 0; j < h.nf; j++) {
+			hits += !strcmp(h.f[j].kind, "owassrf-powershell") &&
+			        h.f[j].cve == HC_41082 &&
+			        h.f[j].level == HL_EXPLOITED;
+			line2 += h.f[j].line == 3;
+		}
+		CHECK(hits == 1 && line2 == 0);
+		hunt_release(&h);
+	}
 	/* A forged ViewState in a query: what to do next asks whether the
 	 * server had the February 2020 update on that day. */
 	{
