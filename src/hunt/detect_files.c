@@ -352,7 +352,7 @@ static void compiled_leftover(struct hunt *h, int fd, const char *rel,
  * in UTF-16): what remains of a task when the log of its creation has
  * rolled over or been cleared, and of one hidden from the scheduler's
  * list (its security descriptor removed). The first 64 KB are read. */
-static void task_file(struct hunt *h, int fd, const char *rel, int64_t mtime)
+static bool task_file(struct hunt *h, int fd, const char *rel, int64_t mtime)
 {
 	enum { CAP = 64 * 1024 };
 	char *text = malloc(CAP + 1), detail[700];
@@ -364,15 +364,19 @@ static void task_file(struct hunt *h, int fd, const char *rel, int64_t mtime)
 	for (i = 0; n > 0 && i < (size_t)n; i++)
 		if (text[i])
 			text[m++] = text[i];
-	h->files_scanned++;
 	if (!text || !m) {
 		free(text);
-		return;
+		return false;
 	}
 	text[m] = '\0';
+	if (!strstr(text, "<Task")) {
+		free(text);
+		return false; /* not a task: the other checks read it */
+	}
+	h->files_scanned++;
 	if (!strstr(text, "<Exec>") || !detect_task_odd(text)) {
 		free(text);
-		return;
+		return true;
 	}
 	/* the action, as the task file words it */
 	a = strstr(text, "<Command>");
@@ -388,6 +392,7 @@ static void task_file(struct hunt *h, int fd, const char *rel, int64_t mtime)
 	if (f)
 		time_iso(mtime, f->time);
 	free(text);
+	return true;
 }
 
 /* A Windows Error Report (Report.wer, UTF-16) of ECP's worker process
@@ -608,10 +613,9 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		compiled_leftover(h, fd, rel, mtime);
 		return;
 	}
-	if (strstr(lower, "windows/system32/tasks/")) {
-		task_file(h, fd, rel, mtime);
+	if (strstr(lower, "windows/system32/tasks/") &&
+	    task_file(h, fd, rel, mtime))
 		return;
-	}
 	if (strcmp(name, "report.wer") == 0) {
 		wer_report(h, fd, rel, mtime);
 		return;

@@ -230,8 +230,9 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	}
 	if (nplanted)
 		step(st,
-		     "Remove the %zu way%s back in that the event logs and "
-		     "registry show (%s), after copying each aside: see the "
+		     "Remove the %zu way%s back in that the event logs, "
+		     "registry and task files show (%s), after copying each "
+		     "aside: see the "
 		     "findings for each one's name and path",
 		     nplanted, nplanted == 1 ? "" : "s", kinds.p);
 	if (naccounts)
