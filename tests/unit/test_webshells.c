@@ -374,6 +374,16 @@ static void task_files(void)
 	                 "Manager/CleanupOldPerfLogs",
 	                 v.p, v.n) == NULL);
 	free(v.p);
+	/* a shell hidden in the task folder is no task: read as any file */
+	{
+		static const char shell[] =
+		    "<%@ Page Language=\"Jscript\"%><%"
+		    "eval(Request.Item[\"z\"],\"unsafe\");"
+		    "%>";
+		f = hunt_bytes("Windows/System32/Tasks/health.aspx", shell,
+		               sizeof shell - 1);
+		CHECK(f && strcmp(f->kind, "webshell") == 0);
+	}
 }
 
 int main(void)
