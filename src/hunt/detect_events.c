@@ -503,6 +503,13 @@ static const char *after(const char *s, const char *word)
 	return at < 0 ? "" : s + at + strlen(word);
 }
 
+/* Whether a virtual directory's physical path (and what follows it) is
+ * an odd folder: under inetpub it is an administrator's site. */
+static bool odd_vdir(const char *path)
+{
+	return detect_odd_image(path) && !detect_has(path, "\\inetpub\\");
+}
+
 static bool privileged(const char *text)
 {
 	int i;
@@ -584,9 +591,7 @@ static void persistence_command(struct evctx *c, const char *image,
 		    cmdline);
 	} else if (named(image, (const char *const[]){"appcmd.exe", NULL}) &&
 	           detect_has(cmdline, "add vdir") &&
-	           detect_odd_image(after(cmdline, "/physicalPath:")) &&
-	           !detect_has(after(cmdline, "/physicalPath:"),
-	                       "\\inetpub\\")) {
+	           odd_vdir(after(cmdline, "/physicalPath:"))) {
 		add(c, "iis-vdir-odd", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "IIS virtual directory made onto an odd folder (the web "
 		    "serves what is dropped there): %s",
@@ -930,8 +935,7 @@ static void text_checks(struct evctx *c, const char *text, const char *where,
 		    "%s adds a native IIS module from an odd folder: %.300s",
 		    where, text);
 	if (lhas(&t, "new-webvirtualdirectory") &&
-	    detect_odd_image(after(text, "-PhysicalPath")) &&
-	    !detect_has(after(text, "-PhysicalPath"), "\\inetpub\\"))
+	    odd_vdir(after(text, "-PhysicalPath")))
 		add(c, "iis-vdir-odd", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
 		    "%s makes an IIS virtual directory onto an odd folder (the "
 		    "web serves what is dropped there): %.300s",

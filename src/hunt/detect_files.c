@@ -348,30 +348,53 @@ static void compiled_leftover(struct hunt *h, int fd, const char *rel,
 	             NULL);
 }
 
+/* The first cap bytes of a small Windows text file (UTF-16 read as
+ * text: its NULs dropped), NUL-terminated, *len (if len) its length;
+ * NULL when it could not be read, which is said (hunt_unreadable). */
+static char *read_text(struct hunt *h, int fd, const char *rel, size_t cap,
+                       size_t *len)
+{
+	char *text;
+	ssize_t n;
+	size_t i, m = 0;
+
+	if (fd < 0)
+		return NULL; /* named only: the walk said why */
+	text = malloc(cap + 1);
+	n = text ? pread(fd, text, cap, 0) : -1;
+	if (n < 0) {
+		hunt_unreadable(h, rel,
+		                text ? strerror(errno) : "out of memory");
+		free(text);
+		return NULL;
+	}
+	for (i = 0; i < (size_t)n; i++)
+		if (text[i])
+			text[m++] = text[i];
+	text[m] = '\0';
+	if (len)
+		*len = m;
+	return text;
+}
+
 /* A scheduled task's definition on disk (Windows/System32/Tasks, XML
  * in UTF-16): what remains of a task when the log of its creation has
  * rolled over or been cleared, and of one hidden from the scheduler's
- * list (its security descriptor removed). The first 64 KB are read. */
+ * list (its security descriptor removed). The first 64 KB are read.
+ * false when the file is no task: the other checks read it then. */
 static bool task_file(struct hunt *h, int fd, const char *rel, int64_t mtime)
 {
-	enum { CAP = 64 * 1024 };
-	char *text = malloc(CAP + 1), detail[700];
+	char detail[700];
 	const char *a, *b;
-	ssize_t n = text ? pread(fd, text, CAP, 0) : -1;
-	size_t i, m = 0, len;
+	size_t len;
+	char *text = read_text(h, fd, rel, 64 * 1024, NULL);
 	struct finding *f;
 
-	for (i = 0; n > 0 && i < (size_t)n; i++)
-		if (text[i])
-			text[m++] = text[i];
-	if (!text || !m) {
-		free(text);
-		return false;
-	}
-	text[m] = '\0';
+	if (!text)
+		return true; /* unreadable, and said so */
 	if (!strstr(text, "<Task")) {
 		free(text);
-		return false; /* not a task: the other checks read it */
+		return false;
 	}
 	h->files_scanned++;
 	if (!strstr(text, "<Exec>") || !detect_task_odd(text)) {
@@ -401,20 +424,16 @@ static bool task_file(struct hunt *h, int fd, const char *rel, int64_t mtime)
  * The first 64 KB are read: the report's header names the process. */
 static void wer_report(struct hunt *h, int fd, const char *rel, int64_t mtime)
 {
-	enum { CAP = 64 * 1024 };
-	char *text = malloc(CAP);
-	ssize_t n = text ? pread(fd, text, CAP, 0) : -1;
-	size_t i, m = 0;
+	size_t m;
+	char *text = read_text(h, fd, rel, 64 * 1024, &m);
 	bool ecp;
 	struct finding *f;
 
-	/* UTF-16 read as text: the NULs dropped, in place */
-	for (i = 0; n > 0 && i < (size_t)n; i++)
-		if (text[i])
-			text[m++] = text[i];
+	if (!text)
+		return;
 	h->files_scanned++;
-	ecp = m && view_find_ci((struct view){text, m},
-	                        VIEW_LIT("w3wp#MSExchangeECPAppPool")) >= 0;
+	ecp = view_find_ci((struct view){text, m},
+	                   VIEW_LIT("w3wp#MSExchangeECPAppPool")) >= 0;
 	free(text);
 	if (!ecp)
 		return;

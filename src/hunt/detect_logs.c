@@ -83,39 +83,54 @@ static bool server_tilde(struct view raw)
 	return false;
 }
 
+/* OWASSRF's shape: POST /owa/<address>/powershell (s decoded, lower
+ * case), not from Exchange's own remote PowerShell client or probes. */
+static bool owassrf_shape(struct view s, struct view method, struct view ua)
+{
+	return view_starts_ci(s, VIEW_LIT("/owa/")) &&
+	       memchr(s.p, '@', s.len) && has_ci(s, "/powershell") &&
+	       view_eq_ci(method, VIEW_LIT("POST")) &&
+	       !has_ci(ua, "Microsoft+WinRM+Client") &&
+	       !has_ci(ua, "Microsoft WinRM Client") &&
+	       !has_ci(ua, "Exchange+BackEnd+Probes") &&
+	       !has_ci(ua, "Exchange BackEnd Probes");
+}
+
+/* OWASSRF found (IIS's log or OWA's proxy log): answered 200, it reached
+ * remote PowerShell (CVE-2022-41080, then -41082); otherwise tried. */
+static void owassrf_report(struct detect_ctx *d, struct log_rec *r,
+                           const char *iso, struct view st, struct view ip,
+                           struct view ua, const char *detail)
+{
+	bool ok = status_in(st, "200");
+	struct finding *f;
+
+	f = hunt_add(d->h, ok ? "owassrf" : "owassrf-attempt", HC_41080,
+	             ok ? HL_EXPLOITED : HL_ATTEMPTED,
+	             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, detail);
+	stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+	if (ok) {
+		f = hunt_add(d->h, "owassrf-powershell", HC_41082, HL_EXPLOITED,
+		             SEV_CRITICAL, d->path, r->line, detail);
+		stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+	}
+}
+
 static void owassrf_proxy(struct detect_ctx *d, struct log_rec *r,
                           const char *iso)
 {
-	struct view stem = log_get(r, d->i[6]), m = log_get(r, d->i[9]);
-	struct view st = log_get(r, d->i[5]), ua = log_get(r, d->i[4]);
-	struct view user = log_get(r, d->i[8]);
+	struct view stem = log_get(r, d->i[6]), st = log_get(r, d->i[5]);
+	struct view ua = log_get(r, d->i[4]), user = log_get(r, d->i[8]);
 	char sbuf[1024], detail[700];
 	struct view s = url_decode_lower(stem, sbuf, sizeof sbuf);
-	struct finding *f;
-	bool ok;
 
-	if (!view_starts_ci(s, VIEW_LIT("/owa/")) || !memchr(s.p, '@', s.len) ||
-	    !has_ci(s, "/powershell") || !view_eq_ci(m, VIEW_LIT("POST")) ||
-	    has_ci(ua, "Microsoft WinRM Client") ||
-	    has_ci(ua, "Microsoft+WinRM+Client") ||
-	    has_ci(ua, "Exchange BackEnd Probes") ||
-	    has_ci(ua, "Exchange+BackEnd+Probes"))
+	if (!owassrf_shape(s, log_get(r, d->i[9]), ua))
 		return;
-	ok = status_in(st, "200");
 	snprintf(detail, sizeof detail, "POST %.*s status %.*s user %.*s",
 	         (int)(stem.len > 300 ? 300 : stem.len), stem.p,
 	         (int)(st.len > 6 ? 6 : st.len), st.p,
 	         (int)(user.len > 100 ? 100 : user.len), user.p);
-	f = hunt_add(d->h, ok ? "owassrf" : "owassrf-attempt", HC_41080,
-	             ok ? HL_EXPLOITED : HL_ATTEMPTED,
-	             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, detail);
-	stamp(f, (struct view){iso, strlen(iso)}, log_get(r, d->i[3]), ua);
-	if (ok) {
-		f = hunt_add(d->h, "owassrf-powershell", HC_41082, HL_EXPLOITED,
-		             SEV_CRITICAL, d->path, r->line, detail);
-		stamp(f, (struct view){iso, strlen(iso)}, log_get(r, d->i[3]),
-		      ua);
-	}
+	owassrf_report(d, r, iso, st, log_get(r, d->i[3]), ua, detail);
 }
 
 int detect_httpproxy(void *vctx, const struct log_fields *fl, struct log_rec *r)
@@ -707,25 +722,8 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		return 0;
 	}
 	/* OWASSRF: POST /owa/<address>/powershell answered 200. */
-	if (view_starts_ci(s, VIEW_LIT("/owa/")) && memchr(s.p, '@', s.len) &&
-	    has_ci(s, "/powershell") && view_eq_ci(method, VIEW_LIT("POST")) &&
-	    !has_ci(ua, "ClientInfo") &&
-	    !has_ci(ua, "Microsoft+WinRM+Client") &&
-	    !has_ci(ua, "Microsoft WinRM Client") &&
-	    !has_ci(ua, "Exchange+BackEnd+Probes") &&
-	    !has_ci(ua, "Exchange BackEnd Probes")) {
-		bool ok = status_in(st, "200");
-		f = hunt_add(d->h, ok ? "owassrf" : "owassrf-attempt", HC_41080,
-		             ok ? HL_EXPLOITED : HL_ATTEMPTED,
-		             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line,
-		             detail);
-		stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
-		if (ok) {
-			f = hunt_add(d->h, "owassrf-powershell", HC_41082,
-			             HL_EXPLOITED, SEV_CRITICAL, d->path,
-			             r->line, detail);
-			stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
-		}
+	if (owassrf_shape(s, method, ua) && !has_ci(ua, "ClientInfo")) {
+		owassrf_report(d, r, iso, st, ip, ua, detail);
 		return 0;
 	}
 	/* ProxyToken: /ecp/<x>@<y>/... with a SecurityToken or a new inbox

@@ -43,6 +43,24 @@ static bool any_kind(const struct hunt *h, const char *kind)
 	return false;
 }
 
+/* The earliest time of the findings of kind (whose detail holds tag, if
+ * given): NULL when there is none, "" when none of them has a time. */
+static const char *earliest(const struct hunt *h, const char *kind,
+                            const char *tag)
+{
+	const char *since = NULL;
+	size_t i;
+
+	for (i = 0; i < h->nf; i++)
+		if (!strcmp(h->f[i].kind, kind) &&
+		    (!tag || strstr(h->f[i].detail, tag)) &&
+		    (!since ||
+		     (h->f[i].time[0] &&
+		      (!since[0] || strcmp(h->f[i].time, since) < 0))))
+			since = h->f[i].time;
+	return since;
+}
+
 static size_t count_backdoors(const struct hunt *h)
 {
 	size_t i, n = 0;
@@ -86,6 +104,7 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	bool lsass = any_kind(h, "lsass-dump") || any_kind(h, "lsass-access") ||
 	             any_kind(h, "wdigest-enabled"),
 	     tools = any_kind(h, "attacker-tool");
+	const char *since;
 	static const char *const planted[] = {"service-installed",
 	                                      "service-image",
 	                                      "service-dll",
@@ -140,59 +159,35 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		         "first trace: a web shell runs as SYSTEM");
 	/* a logon page that kept or sent the passwords typed into it: every
 	 * user who signed in through it since it was planted is exposed */
-	{
-		/* the earliest time known ("" only when none is) */
-		const char *since = NULL;
-		for (i = 0; i < h->nf; i++)
-			if (!strcmp(h->f[i].kind, "webshell") &&
-			    strstr(h->f[i].detail, "[harvester]") &&
-			    (!since ||
-			     (h->f[i].time[0] &&
-			      (!since[0] || strcmp(h->f[i].time, since) < 0))))
-				since = h->f[i].time;
-		if (since)
-			step(st,
-			     "Reset the password of every user who signed in "
-			     "to Outlook on the web or the ECP on this server "
-			     "since %s: a page here kept or sent the passwords "
-			     "typed into it",
-			     since[0] ? since : "the page appeared");
-	}
+	since = earliest(h, "webshell", "[harvester]");
+	if (since)
+		step(st,
+		     "Reset the password of every user who signed in "
+		     "to Outlook on the web or the ECP on this server "
+		     "since %s: a page here kept or sent the passwords "
+		     "typed into it",
+		     since[0] ? since : "the page appeared");
 	/* a page that read the machine keys: forged ViewState runs code
 	 * with them after every other door is shut */
-	for (i = 0; i < h->nf; i++)
-		if (!strcmp(h->f[i].kind, "webshell") &&
-		    strstr(h->f[i].detail, "[keythief]")) {
-			step(st,
-			     "Rotate the ASP.NET machine keys (validationKey, "
-			     "decryptionKey) of every site on this server and "
-			     "of every server sharing them, then restart IIS: "
-			     "a page here read them, and with them anyone can "
-			     "run code through forged ViewState, patched or "
-			     "not");
-			break;
-		}
+	if (earliest(h, "webshell", "[keythief]"))
+		step(st, "Rotate the ASP.NET machine keys (validationKey, "
+		         "decryptionKey) of every site on this server and "
+		         "of every server sharing them, then restart IIS: "
+		         "a page here read them, and with them anyone can "
+		         "run code through forged ViewState, patched or "
+		         "not");
 	/* a forged ViewState with a gadget sent in a query: on an ECP
 	 * without the February 2020 update it ran, silently */
-	{
-		const char *since = NULL;
-		for (i = 0; i < h->nf; i++)
-			if (!strcmp(h->f[i].kind, "viewstate-exploit") &&
-			    (!since ||
-			     (h->f[i].time[0] &&
-			      (!since[0] || strcmp(h->f[i].time, since) < 0))))
-				since = h->f[i].time;
-		if (since)
-			step(
-			    st,
-			    "Find out whether this server had the February "
-			    "2020 update (or its own machine keys) on %s: a "
-			    "forged ViewState was sent to it then "
-			    "(CVE-2020-0688), which runs code as SYSTEM "
-			    "without one; if not, treat it as compromised from "
-			    "then on",
-			    since[0] ? since : "that day");
-	}
+	since = earliest(h, "viewstate-exploit", NULL);
+	if (since)
+		step(st,
+		     "Find out whether this server had the February "
+		     "2020 update (or its own machine keys) on %s: a "
+		     "forged ViewState was sent to it then "
+		     "(CVE-2020-0688), which runs code as SYSTEM "
+		     "without one; if not, treat it as compromised from "
+		     "then on",
+		     since[0] ? since : "that day");
 	if (exploited || doors)
 		step(st,
 		     "Look for persistence: new accounts and group "

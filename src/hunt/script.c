@@ -112,7 +112,14 @@ struct pat {
 /* Where whitespace was removed: one bit per byte of the canonical text,
  * set when a gap preceded that byte, so word starts survive compaction. */
 #define GAP_SET(g, i) ((g)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
+#define GAP_CLR(g, i) ((g)[(i) >> 3] &= (uint8_t) ~(1u << ((i)&7)))
 #define GAP_GET(g, i) (((g)[(i) >> 3] >> ((i) & 7)) & 1u)
+
+/* A byte of an identifier in the canonical (lower-case) text. */
+static bool ident_byte(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
 
 static bool word_start(const uint8_t *t, const uint8_t *gap, size_t i,
                        bool allow_dot)
@@ -124,8 +131,7 @@ static bool word_start(const uint8_t *t, const uint8_t *gap, size_t i,
 	c = t[i - 1];
 	if (c == '.')
 		return allow_dot;
-	return !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-	         c >= 0x80);
+	return !(ident_byte(c) || c >= 0x80);
 }
 
 static bool needs_word_start(const char *s)
@@ -762,6 +768,17 @@ static size_t pass_decode(const uint8_t *p, size_t n, uint8_t *out,
 
 /* Pass 2: strings split by concatenation are joined ("cm" + "d",
  * "cm" & "d", String.Concat("cm", "d")), in place. */
+/* Writes c at t[o] of a text being compacted in place, with its gap
+ * bit: whether whitespace came before it where it was read. */
+static void put_byte(uint8_t *t, uint8_t *gap, size_t o, uint8_t c,
+                     bool gap_before)
+{
+	t[o] = c;
+	GAP_CLR(gap, o);
+	if (gap_before)
+		GAP_SET(gap, o);
+}
+
 static size_t pass_join(uint8_t *t, uint8_t *gap, size_t n)
 {
 	size_t i = 0, o = 0;
@@ -792,12 +809,8 @@ static size_t pass_join(uint8_t *t, uint8_t *gap, size_t n)
 		} else if (c == ')') {
 			in_concat = false;
 		}
-		if (o != i) {
-			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
-			if (GAP_GET(gap, i))
-				GAP_SET(gap, o);
-			t[o] = c;
-		}
+		if (o != i)
+			put_byte(t, gap, o, c, GAP_GET(gap, i));
 		o++;
 		i++;
 	}
@@ -838,10 +851,8 @@ static size_t put_reversed(uint8_t *t, uint8_t *gap, size_t o, size_t from,
 		t[a] = t[b - 1];
 		t[b - 1] = c;
 	}
-	for (size_t k = from; k < to; k++, o++) {
-		t[o] = t[k];
-		gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
-	}
+	for (size_t k = from; k < to; k++, o++)
+		put_byte(t, gap, o, t[k], false);
 	return o;
 }
 
@@ -862,14 +873,9 @@ static size_t pass_fold(uint8_t *t, uint8_t *gap, size_t n)
 		    i + 11 < n && literal_at(t, n, i + 11, &s1, &e1) &&
 		    e1 + 1 < n && t[e1 + 1] == ')') {
 			uint8_t q = t[i + 11];
-			t[o] = q;
-			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
-			if (GAP_GET(gap, i))
-				GAP_SET(gap, o);
+			put_byte(t, gap, o, q, GAP_GET(gap, i));
 			o = put_reversed(t, gap, o + 1, s1, e1);
-			t[o] = q;
-			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
-			o++;
+			put_byte(t, gap, o++, q, false);
 			i = e1 + 2;
 			continue;
 		}
@@ -895,11 +901,7 @@ static size_t pass_fold(uint8_t *t, uint8_t *gap, size_t n)
 			 * by the third, which is no longer: in place */
 			uint8_t q = t[s1 - 1];
 			size_t from = o;
-			t[o] = q;
-			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
-			if (GAP_GET(gap, i))
-				GAP_SET(gap, o);
-			o++;
+			put_byte(t, gap, o++, q, GAP_GET(gap, i));
 			for (k = s1; k < e1;) {
 				if (k + (e2 - s2) <= e1 &&
 				    !memcmp(t + k, t + s2, e2 - s2)) {
@@ -911,20 +913,13 @@ static size_t pass_fold(uint8_t *t, uint8_t *gap, size_t n)
 				}
 			}
 			for (k = from + 1; k < o; k++)
-				gap[k >> 3] =
-				    (uint8_t)(gap[k >> 3] & ~(1u << (k & 7)));
-			t[o] = q;
-			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
-			o++;
+				GAP_CLR(gap, k);
+			put_byte(t, gap, o++, q, false);
 			i = e3 + 2;
 			continue;
 		}
-		if (o != i) {
-			gap[o >> 3] = (uint8_t)(gap[o >> 3] & ~(1u << (o & 7)));
-			if (GAP_GET(gap, i))
-				GAP_SET(gap, o);
-			t[o] = t[i];
-		}
+		if (o != i)
+			put_byte(t, gap, o, t[i], GAP_GET(gap, i));
 		o++;
 		i++;
 	}
@@ -1184,9 +1179,7 @@ static bool arg_from_request(const uint8_t *t, const uint8_t *gap, size_t n,
 	char pat[64];
 	size_t k = 0, i = at, from = 0;
 
-	while (i < n && k < 40 &&
-	       ((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') ||
-	        t[i] == '_'))
+	while (i < n && k < 40 && ident_byte(t[i]))
 		pat[k++] = (char)t[i++];
 	if (!k || i >= n || (t[i] != ')' && t[i] != ',') || w->budget < n)
 		return false;
@@ -1231,9 +1224,7 @@ static bool control_text_follows(const uint8_t *t, const uint8_t *gap, size_t n,
 		     (i + 6 <= end && !memcmp(t + i + 1, "value", 5)))) {
 			size_t k = i + (t[i + 1] == 't' ? 5 : 6);
 			uint8_t c = k < n ? t[k] : 0;
-			bool ends = k >= n || GAP_GET(gap, k) ||
-			            !((c >= 'a' && c <= 'z') ||
-			              (c >= '0' && c <= '9') || c == '_');
+			bool ends = k >= n || GAP_GET(gap, k) || !ident_byte(c);
 			bool assigned =
 			    c == '=' && (k + 1 >= n || t[k + 1] != '=');
 			if (ends && !assigned)
@@ -1296,11 +1287,6 @@ struct pw_vars {
 	size_t len[PW_VARS];
 	char name[PW_VARS][41];
 };
-
-static bool ident_byte(uint8_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
 
 /* Whether t[at, at + len) is a whole name: no identifier byte joined on
  * either side (a gap where whitespace was separates). */

@@ -221,26 +221,34 @@ static const struct {
      "mailbox-export", HC_NONE, HL_NOT_SEEN},
 };
 
+/* Runs one detector over text as the log at path, into h (fresh). */
+static void run_log(struct hunt *h, const char *text, enum log_format fmt,
+                    log_cb cb, const char *path)
+{
+	struct detect_ctx d;
+	struct log_stats st;
+
+	memset(h, 0, sizeof *h);
+	memset(&d, 0, sizeof d);
+	d.h = h;
+	d.path = path;
+	logread_mem(text, strlen(text), fmt, cb, &d, &st);
+}
+
 int main(void)
 {
 	size_t i, k;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct hunt h;
-		struct detect_ctx d;
-		struct log_stats st;
 		static const log_cb cbs[] = {detect_httpproxy, detect_iis,
 		                             detect_ecp, detect_oab,
 		                             detect_cmdlets};
 		static const enum log_format fmts[] = {
 		    LOG_CSV, LOG_W3C, LOG_CSV, LOG_TEXT, LOG_TEXT};
 		const struct finding *hit = NULL;
-		memset(&h, 0, sizeof h);
-		memset(&d, 0, sizeof d);
-		d.h = &h;
-		d.path = "log";
-		logread_mem(cases[i].text, strlen(cases[i].text),
-		            fmts[cases[i].src], cbs[cases[i].src], &d, &st);
+		run_log(&h, cases[i].text, fmts[cases[i].src],
+		        cbs[cases[i].src], "log");
 		size_t above = 0; /* findings above informational */
 		for (k = 0; k < h.nf; k++) {
 			above += h.f[k].sev > SEV_INFO;
@@ -269,13 +277,7 @@ int main(void)
 		    "\"ServerInfo~a]@EX:444/mapi/emsmdb/?#\",\"200\","
 		    "\"/ecp/y.js\"\n";
 		struct hunt h;
-		struct detect_ctx d;
-		struct log_stats st;
-		memset(&h, 0, sizeof h);
-		memset(&d, 0, sizeof d);
-		d.h = &h;
-		d.path = "log";
-		logread_mem(q, strlen(q), LOG_CSV, detect_httpproxy, &d, &st);
+		run_log(&h, q, LOG_CSV, detect_httpproxy, "log");
 		CHECK(h.nf == 1 && !strcmp(h.f[0].kind, "ssrf-anchor-mailbox"));
 		CHECK(!strcmp(h.cov[LS_HTTPPROXY].oldest,
 		              "2021-03-03T06:49:43.699Z"));
@@ -292,15 +294,9 @@ int main(void)
 		        "powershell,,CORP\\bob,10.1.2.3,Microsoft WinRM Client,"
 		        "200\n";
 		struct hunt h;
-		struct detect_ctx d;
-		struct log_stats st;
 		size_t j, hits = 0, line2 = 0;
-		memset(&h, 0, sizeof h);
-		memset(&d, 0, sizeof d);
-		d.h = &h;
-		d.path = "Logging/HttpProxy/Owa/HttpProxy_2022120502-1.LOG";
-		logread_mem(owa, strlen(owa), LOG_CSV, detect_httpproxy, &d,
-		            &st);
+		run_log(&h, owa, LOG_CSV, detect_httpproxy,
+		        "Logging/HttpProxy/Owa/HttpProxy_2022120502-1.LOG");
 		for (j = 0; j < h.nf; j++) {
 			hits += !strcmp(h.f[j].kind, "owassrf-powershell") &&
 			        h.f[j].cve == HC_41082 &&
@@ -320,14 +316,8 @@ int main(void)
 		    "bmZ1c2VEZWxlZ2F0ZSBTeXN0ZW0uRGlhZ25vc3RpY3MuUHJvY2VzcyBT"
 		    "dGFydCBjbWQgL2Mgd2hvYW1p - 198.51.100.7 python 500\n";
 		struct hunt h;
-		struct detect_ctx d;
-		struct log_stats st;
 		struct buf b;
-		memset(&h, 0, sizeof h);
-		memset(&d, 0, sizeof d);
-		d.h = &h;
-		d.path = "log";
-		logread_mem(vs, strlen(vs), LOG_W3C, detect_iis, &d, &st);
+		run_log(&h, vs, LOG_W3C, detect_iis, "log");
 		buf_init(&b, 1 << 20);
 		CHECK(hunt_report_json(&h, &b) == 0 && b.p &&
 		      strstr(b.p, "had the February 2020 update (or its own "
