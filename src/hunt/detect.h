@@ -21,6 +21,9 @@ int detect_iis(void *d, const struct log_fields *f, struct log_rec *r);
 int detect_cmdlets(void *d, const struct log_fields *f, struct log_rec *r);
 /* The cmdlet checks on one cmdlet's text (name and parameters), from a
  * CmdletInfra log line or an MSExchange Management event. */
+/* Whether s names a cmdlet detect_cmdlet_text judges (a cheap test
+ * before it: any case). */
+bool detect_cmdlet_named(struct view s);
 void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
                         const char *iso, struct view raw, bool failed);
 /* Windows event logs (.evtx) and registry hives, each read by a bounded

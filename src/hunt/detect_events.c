@@ -619,10 +619,7 @@ static void process(struct evctx *c, const char *image, const char *parent,
 {
 	/* Exchange cmdlets on a command line (an agent installed from a web
 	 * shell's PowerShell, an export started by one) */
-	if (detect_has(cmdline, "TransportAgent") ||
-	    detect_has(cmdline, "MailboxExportRequest") ||
-	    detect_has(cmdline, "ManagementRoleAssignment") ||
-	    detect_has(cmdline, "VirtualDirectory"))
+	if (detect_cmdlet_named(view_of(cmdline)))
 		detect_cmdlet_text(c->h, c->path, c->e->record_id, c->e->time,
 		                   view_of(cmdline), false);
 	if (named(parent, exchange_procs) && named(image, attacker_tools)) {
@@ -941,10 +938,7 @@ static void text_checks(struct evctx *c, const char *text, const char *where,
 		    "web serves what is dropped there): %.300s",
 		    where, text);
 	/* Exchange cmdlets typed into PowerShell */
-	if (cmdlets &&
-	    (lhas(&t, "MailboxExportRequest") ||
-	     lhas(&t, "ManagementRoleAssignment") ||
-	     lhas(&t, "TransportAgent") || lhas(&t, "VirtualDirectory")))
+	if (cmdlets && detect_cmdlet_named(v))
 		detect_cmdlet_text(c->h, c->path, c->e->record_id, c->e->time,
 		                   v, false);
 	free(t.low);

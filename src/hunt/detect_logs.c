@@ -60,6 +60,9 @@ static void stamp(struct finding *f, struct view time, struct view ip,
 }
 
 static bool status_in(struct view st, const char *list);
+static void mail_access(struct hunt *h, const char *path, uint64_t line,
+                        const char *iso, struct view raw, bool failed,
+                        const char *detail);
 static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
                               const char *iso, struct view s, struct view q,
                               struct view st, bool anon, struct view ip,
@@ -285,6 +288,18 @@ int detect_ecp(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	}
 	raw_time(raw, iso, sizeof iso);
 	hunt_cover(d->h, LS_ECP, iso);
+	/* mail access set through ECP (an inbox rule that forwards, as
+	 * ProxyToken made; a permission, a search) */
+	if (find_fast(raw, "s:cmd=") && !find_fast(raw, "virtualdirectory")) {
+		if (detect_cmdlet_named(raw)) {
+			char detail[700];
+			snprintf(detail, sizeof detail, "%.*s",
+			         (int)(raw.len > 500 ? 500 : raw.len), raw.p);
+			mail_access(d->h, d->path, r->line, iso, raw, false,
+			            detail);
+		}
+		return 0;
+	}
 	if (!find_fast(raw, "virtualdirectory"))
 		return 0;
 	if (fl)
@@ -743,18 +758,55 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 
 /* --- Cmdlet traces (CmdletInfra, exported MSExchange Management) ------ */
 
+/* A letter, digit, '-' or '_': a cmdlet's or a flag's name goes on. */
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* Whether raw names the cmdlet (a whole name: Set-Mailbox is not
+ * Set-MailboxDatabase). */
+static bool cmdlet_in(struct view raw, const char *name)
+{
+	struct view rest = raw;
+	size_t n = strlen(name);
+	long at;
+
+	while ((at = view_find_ci(rest, view_of(name))) >= 0) {
+		size_t end = (size_t)at + n;
+		if ((at == 0 || !ident_char(rest.p[at - 1])) &&
+		    (end >= rest.len || !ident_char(rest.p[end])))
+			return true;
+		rest.p += end;
+		rest.len -= end;
+	}
+	return false;
+}
+
 /* The value of a cmdlet's flag in raw (quotes dropped), lower-cased,
- * into path; "" when the flag is absent. */
+ * into path; "" when the flag is absent. The flag is a whole word: its
+ * name is not the start of a longer one (-CopyTo is not -CopyToFolder).
+ * ECP's log writes ".Name='value'": a flag ending in '=' finds that. */
 static void flag_value(struct view raw, const char *flag, char *path,
                        size_t cap)
 {
-	long at = view_find_ci(raw, view_of(flag));
-	size_t i, n = 0;
+	struct view rest = raw;
+	size_t flen = strlen(flag), i = 0, n = 0;
+	long at;
 
 	path[0] = '\0';
-	if (at < 0 || cap == 0)
+	if (cap == 0)
 		return;
-	i = (size_t)at + strlen(flag);
+	for (;;) {
+		if ((at = view_find_ci(rest, view_of(flag))) < 0)
+			return;
+		i = (size_t)(rest.p - raw.p) + (size_t)at + flen;
+		if (i >= raw.len || !ident_char(raw.p[i]) ||
+		    flag[flen - 1] == '=')
+			break;
+		rest = (struct view){raw.p + i, raw.len - i};
+	}
 	while (i < raw.len && (raw.p[i] == ' ' || raw.p[i] == '"' ||
 	                       raw.p[i] == '\'' || raw.p[i] == ':'))
 		i++;
@@ -820,6 +872,166 @@ static void add_cmdlet(struct hunt *h, const char *path, uint64_t line,
 		snprintf(f->time, sizeof f->time, "%s", iso);
 }
 
+/* A parameter's value, lower case: "-Name value" in the cmdlet logs and
+ * the event log, ".Name='value'" in ECP's; "" when absent. */
+static void param_value(struct view raw, const char *name, char *out,
+                        size_t cap)
+{
+	char flag[64];
+
+	snprintf(flag, sizeof flag, "-%s", name);
+	flag_value(raw, flag, out, cap);
+	if (!out[0]) {
+		snprintf(flag, sizeof flag, ".%s=", name);
+		flag_value(raw, flag, out, cap);
+	}
+}
+
+/* Whether a parameter is given and does something: a value that is not
+ * $null, $false or an empty list (how a setting is taken away). */
+static bool param_on(struct view raw, const char *name)
+{
+	static const char *const off[] = {"$null", "$false", "false", "0",
+	                                  "@()",   "none",   "\"\"", NULL};
+	char v[256];
+	int k;
+
+	param_value(raw, name, v, sizeof v);
+	if (!v[0])
+		return false;
+	for (k = 0; off[k]; k++)
+		if (!strcmp(v, off[k]))
+			return false;
+	return true;
+}
+
+static bool param_has(struct view raw, const char *name, const char *word)
+{
+	char v[256];
+
+	param_value(raw, name, v, sizeof v);
+	return strstr(v, word) != NULL;
+}
+
+/* Mail opened, copied or sent on beyond its owner: what an intruder came
+ * for, and a way to go on reading it once the web shells are gone
+ * (impersonation for EWS, full access, forwarding rules, a transport
+ * rule's blind copy, searches, audit switched off). Administrators do
+ * some of this for delegates, shared mailboxes and journals, so most
+ * are leads to check; high where nobody needs it (every mailbox read,
+ * all mail copied, the audit silenced, forwarding that hides itself). */
+static void mail_access(struct hunt *h, const char *path, uint64_t line,
+                        const char *iso, struct view raw, bool failed,
+                        const char *detail)
+{
+	const char *kind = NULL;
+	enum severity sev = SEV_MEDIUM;
+
+	if (cmdlet_in(raw, "New-ManagementRoleAssignment")) {
+		if (param_has(raw, "Role", "applicationimpersonation"))
+			kind = "impersonation-role", sev = SEV_HIGH;
+		else if (param_has(raw, "Role", "mailbox search"))
+			kind = "search-role";
+	} else if (cmdlet_in(raw, "Add-RoleGroupMember")) {
+		if (has_ci(raw, "Organization Management"))
+			kind = "org-admin-added", sev = SEV_HIGH;
+		else if (has_ci(raw, "Discovery Management"))
+			kind = "search-role";
+	} else if (cmdlet_in(raw, "Add-MailboxPermission")) {
+		static const char *const broad[] = {
+		    "everyone", "anonymous", "authenticated users", "domain users",
+		    "nt authority", NULL};
+		char who[256];
+		param_value(raw, "User", who, sizeof who);
+		/* a delegate or a shared mailbox's members are routine */
+		if (param_has(raw, "AccessRights", "fullaccess"))
+			kind = "mailbox-full-access",
+			sev = detect_any(who, broad) ? SEV_HIGH : SEV_INFO;
+	} else if (cmdlet_in(raw, "Add-ADPermission")) {
+		/* Receive-As on a database or server: every mailbox in it */
+		if (param_has(raw, "ExtendedRights", "receive-as") ||
+		    param_has(raw, "AccessRights", "genericall"))
+			kind = "mailbox-full-access", sev = SEV_HIGH;
+	} else if (cmdlet_in(raw, "New-InboxRule") ||
+	           cmdlet_in(raw, "Set-InboxRule")) {
+		if (param_on(raw, "ForwardTo") ||
+		    param_on(raw, "ForwardAsAttachmentTo") ||
+		    param_on(raw, "RedirectTo")) {
+			kind = "inbox-rule-forward";
+			/* and the owner never sees what went */
+			if (param_on(raw, "DeleteMessage") ||
+			    param_on(raw, "MarkAsRead") ||
+			    param_has(raw, "MoveToFolder", "rss") ||
+			    param_has(raw, "MoveToFolder", "deleted") ||
+			    param_has(raw, "MoveToFolder", "conversation history"))
+				sev = SEV_HIGH;
+		}
+	} else if (cmdlet_in(raw, "Set-Mailbox")) {
+		/* to an address anywhere; a recipient of the organization
+		 * (ForwardingAddress) is a leaver's mail kept in the house */
+		if (param_on(raw, "ForwardingSmtpAddress"))
+			kind = "mailbox-forwarding";
+		else if (param_on(raw, "ForwardingAddress"))
+			kind = "mailbox-forwarding", sev = SEV_INFO;
+		else if (param_has(raw, "AuditEnabled", "false"))
+			kind = "audit-off";
+	} else if (cmdlet_in(raw, "New-TransportRule") ||
+	           cmdlet_in(raw, "Set-TransportRule")) {
+		if (param_on(raw, "BlindCopyTo") ||
+		    param_on(raw, "RedirectMessageTo") ||
+		    param_on(raw, "AddToRecipients") ||
+		    param_on(raw, "CopyTo"))
+			kind = "transport-rule-copy", sev = SEV_HIGH;
+	} else if (cmdlet_in(raw, "New-JournalRule")) {
+		kind = "journal-rule";
+	} else if (cmdlet_in(raw, "New-MailboxSearch") ||
+	           cmdlet_in(raw, "Search-Mailbox") ||
+	           cmdlet_in(raw, "New-ComplianceSearch") ||
+	           cmdlet_in(raw, "New-ComplianceSearchAction")) {
+		/* eDiscovery is a compliance officer's work; one after
+		 * passwords is an intruder's */
+		static const char *const secrets[] = {
+		    "password", "passwort", "credential", "vpn", "secret",
+		    "kennwort", "mot de passe", NULL};
+		char q[256];
+		param_value(raw, "SearchQuery", q, sizeof q);
+		if (!q[0])
+			param_value(raw, "ContentMatchQuery", q, sizeof q);
+		kind = "mailbox-search";
+		sev = detect_any(q, secrets) ? SEV_MEDIUM : SEV_INFO;
+	} else if (cmdlet_in(raw, "Set-AdminAuditLogConfig")) {
+		if (param_has(raw, "AdminAuditLogEnabled", "false"))
+			kind = "audit-off", sev = SEV_HIGH;
+	} else if (cmdlet_in(raw, "Set-MailboxAuditBypassAssociation")) {
+		if (param_on(raw, "AuditBypassEnabled"))
+			kind = "audit-off", sev = SEV_HIGH;
+	}
+	if (!kind)
+		return;
+	if (failed) /* tried and refused: nothing was granted */
+		sev = sev == SEV_HIGH ? SEV_MEDIUM : sev > SEV_LOW ? SEV_LOW : sev;
+	add_cmdlet(h, path, line, iso, kind, HC_NONE, HL_NOT_SEEN, sev, detail);
+}
+
+bool detect_cmdlet_named(struct view s)
+{
+	static const char *const names[] = {
+	    "MailboxExportRequest", "ManagementRoleAssignment",
+	    "TransportAgent",       "VirtualDirectory",
+	    "ExchangeCertificate",  "InboxRule",
+	    "Set-Mailbox",          "MailboxPermission",
+	    "ADPermission",         "TransportRule",
+	    "JournalRule",          "MailboxSearch",
+	    "Search-Mailbox",       "ComplianceSearch",
+	    "RoleGroupMember",      "AdminAuditLogConfig",
+	    "AuditBypass",          NULL};
+
+	for (int k = 0; names[k]; k++)
+		if (view_find_ci(s, view_of(names[k])) >= 0)
+			return true;
+	return false;
+}
+
 void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
                         const char *iso, struct view raw, bool failed)
 {
@@ -861,6 +1073,8 @@ void detect_cmdlet_text(struct hunt *h, const char *path, uint64_t line,
 	           has_ci(raw, "Enable-TransportAgent")) {
 		add_cmdlet(h, path, line, iso, "transport-agent", HC_NONE,
 		           HL_NOT_SEEN, SEV_HIGH, detail);
+	} else {
+		mail_access(h, path, line, iso, raw, failed, detail);
 	}
 }
 

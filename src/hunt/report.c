@@ -93,6 +93,43 @@ static bool short_logs(const struct hunt *h, char *why, size_t cap)
 	return false;
 }
 
+/* Mail access granted or set by cmdlet (detect_logs.c, mail_access):
+ * one step naming the kinds, medium or worse. */
+static void mail_steps(const struct hunt *h, struct steps *st)
+{
+	static const char *const mail[] = {
+	    "impersonation-role", "org-admin-added",     "mailbox-full-access",
+	    "inbox-rule-forward", "mailbox-forwarding",  "transport-rule-copy",
+	    "journal-rule",       "mailbox-search",      "search-role",
+	    "audit-off",          NULL};
+	struct buf kinds;
+	size_t i, n = 0;
+
+	buf_init(&kinds, 1024);
+	for (i = 0; i < h->nf; i++) {
+		const struct finding *f = &h->f[i];
+		int k;
+		if (f->sev < SEV_MEDIUM)
+			continue;
+		for (k = 0; mail[k] && strcmp(mail[k], f->kind); k++)
+			;
+		if (!mail[k])
+			continue;
+		n++;
+		if (!kinds.p || !strstr(kinds.p, f->kind))
+			buf_printf(&kinds, "%s%s", kinds.len ? ", " : "",
+			           f->kind);
+	}
+	if (n)
+		step(st,
+		     "Check the %zu change%s to mail access that the cmdlet "
+		     "logs show (%s): undo each one nobody here asked for, "
+		     "find out who ran it, and whose mail was read, "
+		     "forwarded or copied since",
+		     n, n == 1 ? "" : "s", kinds.p);
+	buf_release(&kinds);
+}
+
 /* What to do next, most important first: whether to rebuild, which
  * credentials to reset and where persistence may hide come before the
  * files to remove, and the files are one step however many there are, so
@@ -239,6 +276,7 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		     naccounts > 8 ? "; and more in the findings" : "");
 	buf_release(&kinds);
 	buf_release(&accounts);
+	mail_steps(h, st);
 	/* One step for every file to remove, in path order, a few named. */
 	buf_init(&files, 1 << 16);
 	for (i = 0; i < h->nf; i++) {

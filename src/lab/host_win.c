@@ -39,6 +39,7 @@ struct winhost {
 	size_t nstrings, capstrings;
 	struct regf *system, *software;
 	struct buf persist;
+	struct buf mail; /* mail access granted (mail_granted) */
 	bool bad_module, bad_agent; /* returned-later's config entries */
 	char bad_task[64];          /* returned-later's hidden task, or "" */
 	int failed;
@@ -107,6 +108,13 @@ static void planted(struct winhost *w, const char *kind)
 	buf_printf(&w->persist, "%s\"%s\"", w->persist.len ? "," : "", kind);
 }
 
+static void mail_granted(struct winhost *w, const char *kind)
+{
+	if (w->mail.p && strstr(w->mail.p, kind))
+		return;
+	buf_printf(&w->mail, "%s\"%s\"", w->mail.len ? "," : "", kind);
+}
+
 static void name(struct winhost *w, char *dst, size_t n, const char *pre)
 {
 	static const char cs[] = "abcdefghijklmnopqrstuvwxyz";
@@ -126,6 +134,7 @@ struct winhost *winhost_new(uint64_t seed)
 		return NULL;
 	w->r.s = rng_mix(seed ^ 0x77696e68ull);
 	buf_init(&w->persist, 4096);
+	buf_init(&w->mail, 1024);
 	w->system = regf_new(1609459200);
 	w->software = regf_new(1609459200);
 	if (!w->system || !w->software) {
@@ -203,6 +212,24 @@ void winhost_benign(struct winhost *w)
 			   "Set-Mailbox", "1",
 			   "-Identity 'sales@corp.example' -ProhibitSendQuota "
 			   "10GB",
+			   NULL);
+			/* a shared mailbox's new member, a leaver's
+			 * forwarding taken away, a rule filing newsletters */
+			ev(w, L_MGMT, CMD_P, 1, 4, t + 120, NULL, "0",
+			   "Add-MailboxPermission", "1",
+			   "-Identity 'sales@corp.example' -User 'alice' "
+			   "-AccessRights 'FullAccess' -InheritanceType 'All'",
+			   NULL);
+			ev(w, L_MGMT, CMD_P, 1, 4, t + 180, NULL, "0",
+			   "Set-Mailbox", "1",
+			   "-Identity 'leaver@corp.example' "
+			   "-ForwardingSmtpAddress $null",
+			   NULL);
+			ev(w, L_MGMT, CMD_P, 1, 4, t + 240, NULL, "0",
+			   "New-InboxRule", "1",
+			   "-Mailbox 'bob@corp.example' -Name 'Newsletters' "
+			   "-From 'news@vendor.example' -MoveToFolder "
+			   "'bob@corp.example:\\Newsletters'",
 			   NULL);
 			break;
 		case 4: /* the nightly backup task, updated */
@@ -401,6 +428,19 @@ void winhost_returned(struct winhost *w)
 	   NULL);
 	planted(w, "transport-agent");
 	w->bad_agent = true;
+	/* every mailbox readable through EWS, and all mail copied out */
+	ev(w, L_MGMT, CMD_P, 1, 4, t + 520, NULL, "0",
+	   "New-ManagementRoleAssignment", "1",
+	   "-Name 'EWS sync' -Role 'ApplicationImpersonation' -User "
+	   "'svc_sync@corp.example'",
+	   NULL);
+	mail_granted(w, "impersonation-role");
+	ev(w, L_MGMT, CMD_P, 1, 4, t + 540, NULL, "0", "New-TransportRule",
+	   "1",
+	   "-Name 'Compliance copy' -SentToScope 'NotInOrganization' "
+	   "-BlindCopyTo 'archive-7@mailbox.example'",
+	   NULL);
+	mail_granted(w, "transport-rule-copy");
 	planted(w, "transport-agent-config");
 	snprintf(cmd, sizeof cmd, "C:\\Users\\Public\\%s.exe -silent", svc);
 	regf_set_sz(so, "Microsoft\\Windows\\CurrentVersion\\Run", svc, REGF_SZ,
@@ -414,6 +454,11 @@ void winhost_returned(struct winhost *w)
 const char *winhost_persistence(struct winhost *w)
 {
 	return w->persist.p ? w->persist.p : "";
+}
+
+const char *winhost_mail_access(struct winhost *w)
+{
+	return w->mail.p ? w->mail.p : "";
 }
 
 /* Creates every folder of path (a file's path: its last part is not). */
@@ -666,5 +711,6 @@ void winhost_free(struct winhost *w)
 	regf_free(w->system);
 	regf_free(w->software);
 	buf_release(&w->persist);
+	buf_release(&w->mail);
 	free(w);
 }

@@ -23,6 +23,9 @@ void winhost_returned(struct winhost *w);
 /* The persistence kinds the scenarios planted (for the truth), as a
  * JSON array's members ("a","b"); "" if none. */
 const char *winhost_persistence(struct winhost *w);
+/* The same for the mail access granted (finding kinds, medium or worse),
+ * to be joined with the ones the text logs show. */
+const char *winhost_mail_access(struct winhost *w);
 /* Writes the event logs in Windows/System32/winevt/Logs and
  * Windows/System32/config/{SYSTEM,SOFTWARE} under dir. 0 or an error. */
 int winhost_write(struct winhost *w, const char *dir);

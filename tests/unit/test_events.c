@@ -383,6 +383,41 @@ static const struct {
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
+    {"every message blind-copied out (management log)",
+     {EV("MSExchange CmdletLogs", "MSExchange Management", 1, 4,
+         "<EventData>" D("0", "New-TransportRule")
+             D("1", "-Name 'Journal' -BlindCopyTo 'keep@mailbox.example'")
+                 "</EventData>")},
+     "transport-rule-copy",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"impersonation refused (management log, event 6)",
+     {EV("MSExchange CmdletLogs", "MSExchange Management", 6, 2,
+         "<EventData>" D("0", "New-ManagementRoleAssignment")
+             D("1", "-Role 'ApplicationImpersonation' -User 'x'")
+                 "</EventData>")},
+     "impersonation-role",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"forwarding set from a script block",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText",
+               "Set-Mailbox -Identity ceo -ForwardingSmtpAddress "
+               "smtp:ceo@mailbox.example -DeliverToMailboxAndForward $true")
+                 D("ScriptBlockId", "f1") "</EventData>")},
+     "mailbox-forwarding",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a shared mailbox's member given access (management log)",
+     {EV("MSExchange CmdletLogs", "MSExchange Management", 1, 4,
+         "<EventData>" D("0", "Add-MailboxPermission")
+             D("1", "-Identity 'sales' -User 'alice' -AccessRights "
+                    "'FullAccess'") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"download cradle split over two 4104 parts",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,
