@@ -38,6 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	logread_mem((const char *)data, size, LOG_TEXT, detect_oab, &d, &st);
 	logread_mem((const char *)data, size, LOG_TEXT, detect_cmdlets, &d,
 	            &st);
+	memset(&d, 0, sizeof d);
+	d.h = &h;
+	d.path = "fuzz";
+	logread_mem((const char *)data, size, LOG_CSV, detect_rps_http, &d,
+	            &st);
 	fd = memfd_create("f", 0);
 	if (fd >= 0) {
 		if (write(fd, data, size) == (ssize_t)size) {

@@ -19,6 +19,7 @@ int detect_ecp(void *d, const struct log_fields *f, struct log_rec *r);
 int detect_oab(void *d, const struct log_fields *f, struct log_rec *r);
 int detect_iis(void *d, const struct log_fields *f, struct log_rec *r);
 int detect_cmdlets(void *d, const struct log_fields *f, struct log_rec *r);
+int detect_rps_http(void *d, const struct log_fields *f, struct log_rec *r);
 /* The cmdlet checks on one cmdlet's text (name and parameters), from a
  * CmdletInfra log line or an MSExchange Management event. */
 /* Whether s names a cmdlet detect_cmdlet_text judges (a cheap test

@@ -326,6 +326,80 @@ int detect_ecp(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	return 0;
 }
 
+/* --- Remote PowerShell's HTTP log (CmdletInfra/Powershell-Proxy/Http) -- */
+
+/* The clients that reach remote PowerShell on a healthy server: Windows'
+ * own (WinRM, as the Exchange Management Shell and EAC use it), the
+ * managed availability probes, and none named. */
+static bool rps_own_client(struct view ci)
+{
+	ci = view_trim(ci);
+	return ci.len == 0 || view_eq(ci, VIEW_LIT("-")) ||
+	       has_ci(ci, "Microsoft WinRM Client") ||
+	       has_ci(ci, "Microsoft+WinRM+Client") ||
+	       has_ci(ci, "Exchange BackEnd Probes") ||
+	       has_ci(ci, "Exchange+BackEnd+Probes");
+}
+
+/* Rps_Http_*.LOG: every request remote PowerShell served. A client other
+ * than WinRM or the probes is how ProxyNotShell's and OWASSRF's tools
+ * reached it (CVE-2022-41082 through either SSRF); answered 200, the
+ * session was opened. (CrowdStrike's OWASSRF write-up checks the same
+ * field.) */
+int detect_rps_http(void *vctx, const struct log_fields *fl,
+                    struct log_rec *r)
+{
+	struct detect_ctx *d = vctx;
+	struct view ci, st, user, ip, fe, be;
+	char iso[32], detail[700];
+	bool ok;
+	struct finding *f;
+
+	if (!fl)
+		return 0;
+	if (d->bound != fl || d->gen != fl->gen) {
+		d->bound = fl;
+		d->gen = fl->gen;
+		d->i[0] = log_field(fl, "DateTime");
+		d->i[1] = log_field(fl, "ClientInfo");
+		d->i[2] = log_field(fl, "HttpStatus");
+		d->i[3] = log_field(fl, "AuthenticatedUser");
+		d->i[4] = log_field(fl, "ClientIpAddress");
+		d->i[5] = log_field(fl, "FrontEndServer");
+		d->i[6] = log_field(fl, "ServerHostName");
+	}
+	if (d->i[0] < 0)
+		raw_time(r->raw, iso, sizeof iso);
+	else
+		copy(iso, sizeof iso, log_get(r, d->i[0]));
+	hunt_cover(d->h, LS_CMDLET, iso);
+	if (d->i[1] < 0)
+		return 0;
+	ci = log_get(r, d->i[1]);
+	if (rps_own_client(ci))
+		return 0;
+	st = log_get(r, d->i[2]);
+	user = log_get(r, d->i[3]);
+	ip = log_get(r, d->i[4]);
+	fe = log_get(r, d->i[5]);
+	be = log_get(r, d->i[6]);
+	ok = status_in(st, "200");
+	snprintf(detail, sizeof detail,
+	         "remote PowerShell reached by client \"%.*s\" (not WinRM), "
+	         "status %.*s, user %.*s, from %.*s through %.*s to %.*s",
+	         (int)(ci.len > 160 ? 160 : ci.len), ci.p,
+	         (int)(st.len > 6 ? 6 : st.len), st.p,
+	         (int)(user.len > 100 ? 100 : user.len), user.p,
+	         (int)(ip.len > 60 ? 60 : ip.len), ip.p,
+	         (int)(fe.len > 80 ? 80 : fe.len), fe.p,
+	         (int)(be.len > 80 ? 80 : be.len), be.p);
+	f = hunt_add(d->h, ok ? "rps-odd-client" : "rps-odd-client-attempt",
+	             HC_41082, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+	             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, detail);
+	stamp(f, (struct view){iso, strlen(iso)}, ip, ci);
+	return 0;
+}
+
 /* --- OABGeneratorLog (text) ------------------------------------------ */
 
 int detect_oab(void *vctx, const struct log_fields *fl, struct log_rec *r)

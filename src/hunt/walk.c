@@ -155,6 +155,11 @@ static int log_kind(const char *l, enum log_source *src, enum log_format *fmt,
 		*src = LS_IIS;
 		*fmt = LOG_W3C;
 		*cb = detect_iis;
+	} else if (strstr(l, "powershell-proxy/http/") ||
+	           strncmp(name, "rps_http_", 9) == 0) {
+		*src = LS_CMDLET;
+		*fmt = LOG_CSV;
+		*cb = detect_rps_http;
 	} else if (strstr(l, "logging/cmdletinfra/") ||
 	           strstr(l, "cmdletinfra/") ||
 	           strstr(l, "msexchange management")) {

@@ -50,7 +50,7 @@ struct gen {
 	bool keys_taken; /* a page read the ASP.NET machine keys */
 	char mail[256];  /* mail access the text logs show (JSON members) */
 	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
-	    *cmdlet;
+	    *cmdlet, *rps;
 	struct winhost *win; /* event logs and hives */
 	int failed;
 };
@@ -593,8 +593,24 @@ static void sc_proxyshell_attempt(struct gen *g)
 	raise_truth(g, HC_34523, HL_ATTEMPTED);
 }
 
+/* A line of remote PowerShell's HTTP log (Rps_Http), as its back end
+ * served the request. */
+static void rps_row(struct gen *g, const char *time, const char *user,
+                    const char *ip, int status, const char *client)
+{
+	if (g->rps)
+		fprintf(g->rps,
+		        "%s,%s,%08llx-77aa-4bbb-8ccc-%012llx,/powershell,%s,%s,"
+		        "EXCH01,EXCH01,%d,0,%s\r\n",
+		        time, time, (unsigned long long)rng_below(&g->r, 1u << 30),
+		        (unsigned long long)rng_below(&g->r, 1u << 30), user, ip,
+		        status, client);
+}
+
 static void sc_proxynotshell(struct gen *g)
 {
+	rps_row(g, "2022-10-01T09:10:12.000Z", "CORP\\alice", ATTACKER_IP, 200,
+	        "python-requests/2.28.1");
 	iis_row(g->iis, "2022-10-01", "09:10:11", "POST",
 	        "/autodiscover/autodiscover.json",
 	        "@evil.com/powershell/?&Email=autodiscover/"
@@ -618,6 +634,9 @@ static void sc_owassrf(struct gen *g)
 	               "Owa", "/owa/alice@corp.example/powershell",
 	               "CORP\\alice", "Smtp~alice@corp.example",
 	               "python-requests/2.28.1", ATTACKER_IP, 200, "");
+	/* and remote PowerShell's own log, reached by the script */
+	rps_row(g, "2022-12-05T02:03:05.000Z", "CORP\\alice", ATTACKER_IP,
+	        200, "python-requests/2.28.1");
 	raise_truth(g, HC_41080, HL_EXPLOITED);
 	raise_truth(g, HC_41082, HL_EXPLOITED);
 }
@@ -1011,6 +1030,26 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	if (g.cmdlet)
 		fprintf(g.cmdlet, "2021-01-03T10:00:00.000Z Get-Mailbox "
 		                  "-ResultSize Unlimited\r\n");
+	/* remote PowerShell's HTTP log: the management shell (WinRM), the
+	 * health probes, a request naming no client */
+	g.rps = create(&g, EXCH "/Logging/CmdletInfra/Powershell-Proxy/Http/"
+	                        "Rps_Http_2021010300-1.LOG");
+	if (g.rps) {
+		fprintf(g.rps,
+		        "#Software: Microsoft Exchange Server\r\n#Version: "
+		        "15.01.2375.007\r\n#Log-type: Rps Http Logs\r\n"
+		        "#Date: 2021-01-03T00:00:00.000Z\r\n#Fields: DateTime,"
+		        "StartTime,RequestId,UrlStem,AuthenticatedUser,"
+		        "ClientIpAddress,FrontEndServer,ServerHostName,"
+		        "HttpStatus,SubStatus,ClientInfo\r\n");
+		rps_row(&g, "2021-01-03T10:00:00.000Z", "CORP\\admin",
+		        "10.0.0.20", 200, "Microsoft WinRM Client");
+		rps_row(&g, "2021-01-03T10:05:00.000Z",
+		        "CORP\\HealthMailbox0a1b2c", "10.0.0.5", 200,
+		        "Exchange BackEnd Probes");
+		rps_row(&g, "2021-01-03T10:06:00.000Z", "CORP\\admin",
+		        "10.0.0.20", 200, "");
+	}
 	benign(&g, o->size_gb);
 	winhost_benign(g.win);
 	while (list.len) {
@@ -1044,6 +1083,8 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		fclose(g.oab);
 	if (g.cmdlet)
 		fclose(g.cmdlet);
+	if (g.rps)
+		fclose(g.rps);
 	if (!g.failed && winhost_write(g.win, o->dir))
 		g.failed = 1;
 	if (g.failed) {

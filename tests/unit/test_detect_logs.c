@@ -16,8 +16,12 @@
 	"#Fields: DateTime,Method,UrlStem,UrlQuery,AuthenticatedUser,"         \
 	"ClientIpAddress,UserAgent,HttpStatus\n"
 #define ECP "#Fields: TimeStamp,ServerName,EventId,EventData\n"
+#define RPS                                                                    \
+	"#Fields: DateTime,StartTime,RequestId,UrlStem,AuthenticatedUser,"     \
+	"ClientIpAddress,FrontEndServer,ServerHostName,HttpStatus,SubStatus,"  \
+	"ClientInfo\n"
 
-enum { F_HP, F_IIS, F_ECP, F_OAB, F_CMD };
+enum { F_HP, F_IIS, F_ECP, F_OAB, F_CMD, F_RPS };
 
 static const struct {
 	const char *name;
@@ -300,6 +304,28 @@ static const struct {
          ".Mailbox='ceo'.ForwardTo='drop@mailbox.example';S:URL=/ecp/"
          "RulesEditor/InboxRules.svc/NewObject\"\n",
      "inbox-rule-forward", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM},
+    {"remote PowerShell opened by a script's client (OWASSRF's tool)",
+     F_RPS,
+     RPS "2022-12-05T02:03:06.000Z,2022-12-05T02:03:05.900Z,7a1b,"
+         "/powershell,CORP\\alice,203.0.113.66,EXCH01,EXCH01,200,0,"
+         "python-requests/2.28.1\n",
+     "rps-odd-client", HC_41082, HL_EXPLOITED, SEV_HIGH},
+    {"remote PowerShell refused to a script's client", F_RPS,
+     RPS "2022-12-05T02:03:06.000Z,2022-12-05T02:03:05.900Z,7a1b,"
+         "/powershell,,203.0.113.66,EXCH01,EXCH01,401,0,"
+         "\"Go-http-client/1.1\"\n",
+     "rps-odd-client-attempt", HC_41082, HL_ATTEMPTED, SEV_MEDIUM},
+    {"the Exchange Management Shell", F_RPS,
+     RPS "2022-12-05T03:00:00.000Z,2022-12-05T03:00:00.000Z,7a1c,"
+         "/powershell,CORP\\adm,10.0.0.2,EXCH01,EXCH01,200,0,"
+         "Microsoft WinRM Client\n",
+     NULL, 0, 0, 0},
+    {"managed availability's probe, and a client unnamed", F_RPS,
+     RPS "2022-12-05T03:00:00.000Z,,1,/powershell,HealthMailbox1,"
+         "10.0.0.1,EXCH01,EXCH01,200,0,Exchange BackEnd Probes\n"
+         "2022-12-05T03:00:01.000Z,,2,/powershell,adm,10.0.0.2,EXCH01,"
+         "EXCH01,200,0,\n",
+     NULL, 0, 0, 0},
     {"inbox rules listed in ECP", F_ECP,
      ECP "2021-08-10T10:00:00.000Z,EXCH01,ECP.Request,\"S:CMD=Get-InboxRule"
          ";S:URL=/ecp/RulesEditor/InboxRules.svc\"\n",
@@ -328,9 +354,9 @@ int main(void)
 		struct hunt h;
 		static const log_cb cbs[] = {detect_httpproxy, detect_iis,
 		                             detect_ecp, detect_oab,
-		                             detect_cmdlets};
+		                             detect_cmdlets, detect_rps_http};
 		static const enum log_format fmts[] = {
-		    LOG_CSV, LOG_W3C, LOG_CSV, LOG_TEXT, LOG_TEXT};
+		    LOG_CSV, LOG_W3C, LOG_CSV, LOG_TEXT, LOG_TEXT, LOG_CSV};
 		const struct finding *hit = NULL;
 		run_log(&h, cases[i].text, fmts[cases[i].src],
 		        cbs[cases[i].src], "log");
@@ -344,7 +370,7 @@ int main(void)
 		check_count++;
 		if (cases[i].kind ? !hit || hit->cve != cases[i].cve ||
 		                        hit->level != cases[i].level ||
-		                        hit->line != 2 - (cases[i].src >= F_OAB) ||
+		                        hit->line != 2 - (fmts[cases[i].src] == LOG_TEXT) ||
 		                        (cases[i].sev && hit->sev != cases[i].sev)
 		                  : above != 0) {
 			fprintf(stderr, "%s: %zu findings, first %s\n",
