@@ -614,6 +614,109 @@ static void persistence_command(struct evctx *c, const char *image,
 static void command_checks(struct evctx *c, const char *image,
                            const char *cmdline);
 
+/* Whether a command line has word as a whole argument (any case). */
+static bool has_arg(const char *cmdline, const char *word)
+{
+	struct view v = view_of(cmdline), w = view_of(word);
+	long at;
+
+	while ((at = view_find_ci(v, w)) >= 0) {
+		size_t end = (size_t)at + w.len;
+		if ((at == 0 || v.p[at - 1] == ' ' || v.p[at - 1] == '\t') &&
+		    (end == v.len || v.p[end] == ' ' || v.p[end] == '\t'))
+			return true;
+		v.p += end;
+		v.len -= end;
+	}
+	return false;
+}
+
+/* Traces wiped or recovery taken away from a command line: an event log
+ * cleared (1102 says so only for Security, and only if it is kept), the
+ * NTFS change journal deleted, auditing cleared, shadow copies deleted
+ * and recovery turned off (a ransomware's first steps). */
+static void wipe_command(struct evctx *c, const char *image,
+                         const char *cmdline)
+{
+	static const char *const wevtutil[] = {"wevtutil.exe", "wevtutil",
+	                                       NULL};
+	static const char *const fsutil[] = {"fsutil.exe", "fsutil", NULL};
+	static const char *const auditpol[] = {"auditpol.exe", "auditpol",
+	                                       NULL};
+	const char *what = NULL, *kind = "log-wipe";
+
+	if (named(image, wevtutil) &&
+	    (has_arg(cmdline, "cl") || has_arg(cmdline, "clear-log")))
+		what = "clears an event log";
+	else if (named(image, fsutil) && detect_has(cmdline, "usn") &&
+	         detect_has(cmdline, "deletejournal"))
+		what = "deletes the NTFS change journal";
+	else if (named(image, auditpol) && (has_arg(cmdline, "/clear") ||
+	                                    has_arg(cmdline, "/remove")))
+		what = "clears the audit policy";
+	else if ((detect_has(cmdline, "vssadmin") &&
+	          detect_has(cmdline, "delete") &&
+	          detect_has(cmdline, "shadows")) ||
+	         (detect_has(cmdline, "shadowcopy") &&
+	          detect_has(cmdline, "delete")) ||
+	         (detect_has(cmdline, "bcdedit") &&
+	          detect_has(cmdline, "recoveryenabled") &&
+	          detect_has(cmdline, " no")))
+		what = "deletes the shadow copies or turns recovery off (how "
+		       "ransomware begins)",
+		kind = "shadow-delete";
+	if (what)
+		add(c, kind, HC_NONE, HL_NOT_SEEN, SEV_HIGH, "%s %s: %.300s",
+		    base_name(image), what, cmdline);
+}
+
+/* "-R [addr:]port:host:port", SSH's remote forward, whatever the program
+ * is called (a renamed plink is usual). */
+static bool remote_forward(const char *cmdline)
+{
+	const char *p = cmdline;
+
+	while ((p = strstr(p, "-R"))) {
+		const char *a = p + 2;
+		size_t n, colons = 0, i;
+		bool start = p == cmdline || p[-1] == ' ' || p[-1] == '\t';
+		p += 2;
+		if (!start || (*a != ' ' && *a != '\t'))
+			continue;
+		a += strspn(a, " \t");
+		n = strcspn(a, " \t");
+		for (i = 0; i < n; i++)
+			colons += a[i] == ':';
+		if (colons >= 2 && n && a[n - 1] >= '0' && a[n - 1] <= '9' &&
+		    a[0] != '-')
+			return true;
+	}
+	return false;
+}
+
+/* A tunnel out: the reverse proxies of the Exchange intrusions (ngrok,
+ * frp, chisel, and their kin), or a reverse SSH forward, which puts the
+ * inside network on the attacker's end. */
+static void tunnel_command(struct evctx *c, const char *image,
+                           const char *cmdline)
+{
+	static const char *const tunnels[] = {
+	    "ngrok.exe", "frpc.exe",   "chisel.exe",  "gost.exe",
+	    "npc.exe",   "iox.exe",    "ligolo.exe",  "revsocks.exe",
+	    "rsocx.exe", "ssf.exe",    "stowaway.exe", NULL};
+	static const char *const ssh[] = {"plink.exe", "ssh.exe", "plink",
+	                                  "ssh", NULL};
+
+	if (named(image, tunnels) ||
+	    (named(image, ssh) && has_arg(cmdline, "-R")) ||
+	    remote_forward(cmdline) ||
+	    (detect_has(cmdline, "ngrok") && has_arg(cmdline, "tcp")) ||
+	    (detect_has(cmdline, "chisel") && has_arg(cmdline, "client")))
+		add(c, "tunnel-tool", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "a tunnel out of the network (%s): %.300s",
+		    base_name(image), cmdline);
+}
+
 static void process(struct evctx *c, const char *image, const char *parent,
                     const char *cmdline)
 {
@@ -639,6 +742,8 @@ static void process(struct evctx *c, const char *image, const char *parent,
 		    "[E]): a web shell at work: %s",
 		    cmdline);
 	persistence_command(c, image, cmdline);
+	wipe_command(c, image, cmdline);
+	tunnel_command(c, image, cmdline);
 	if ((detect_has(cmdline, "comsvcs") &&
 	     (detect_has(cmdline, "minidump") || detect_has(cmdline, "#24") ||
 	      detect_has(cmdline, "#+24"))) ||
@@ -924,6 +1029,10 @@ static void text_checks(struct evctx *c, const char *text, const char *where,
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "%s dumps process memory: %.300s", where, text);
 	defender_text(c, &t, where);
+	if (lhas(&t, "clear-eventlog") || lhas(&t, "remove-eventlog") ||
+	    (lhas(&t, "eventlogsession") && lhas(&t, "clearlog")))
+		add(c, "log-wipe", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s clears an event log: %.300s", where, text);
 	/* IIS's own cmdlets adding a native module from an odd folder or a
 	 * virtual directory onto one (appcmd's, in process()) */
 	if (lhas(&t, "new-webglobalmodule") &&

