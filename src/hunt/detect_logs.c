@@ -3,6 +3,7 @@
  * ../shared/reference/host-hunting.md §1.4 and §1.8; where an attempt and a
  * success look alike but for the status, the status decides. */
 #include "hunt/detect.h"
+#include "hunt/webreq.h"
 #include "base/text.h"
 #include <stdio.h>
 #include <string.h>
@@ -598,6 +599,16 @@ static void static_post(struct detect_ctx *d, struct log_rec *r,
  * (the method, then the stem) the line's first '/' starts the stem, and
  * the rest is looked at only for a page (.aspx); in another order every
  * line is searched. */
+/* A request for a script where back doors are dropped, kept to be joined
+ * with the back doors found (hunt/webreq.c). */
+static void web_request(struct detect_ctx *d, struct log_rec *r,
+                        const char *iso, struct view stem)
+{
+	webreq_note(d->h, stem, iso, log_get(r, d->i[8]), log_get(r, d->i[2]),
+	            log_get(r, d->i[6]), log_get(r, d->i[7]), d->path,
+	            r->line);
+}
+
 static void iis_quick(struct detect_ctx *d, struct log_rec *r, const char *iso)
 {
 	const char *p = r->raw.p, *end = p + r->raw.len, *s, *e;
@@ -607,12 +618,16 @@ static void iis_quick(struct detect_ctx *d, struct log_rec *r, const char *iso)
 			viewstate_query(d, r, iso);
 		if (find_lit(p, end, "POST", 4))
 			static_post(d, r, iso);
+		if (d->i[3] >= 0 && webreq_wanted(log_get(r, d->i[3])))
+			web_request(d, r, iso, log_get(r, d->i[3]));
 		return;
 	}
 	if (!(s = memchr(p, '/', r->raw.len)))
 		return;
 	if (!(e = memchr(s, ' ', (size_t)(end - s))))
 		e = end;
+	if (webreq_wanted((struct view){s, (size_t)(e - s)}))
+		web_request(d, r, iso, (struct view){s, (size_t)(e - s)});
 	/* a stem with no escape is judged as it stands (most of ECP's
 	 * posts go to its services); one with escapes is decoded first */
 	if (s - p >= 5 && !memcmp(s - 5, "POST ", 5) &&

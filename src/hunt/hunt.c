@@ -1,4 +1,5 @@
 #include "hunt/hunt.h"
+#include "hunt/webreq.h"
 #include "base/array.h"
 #include "base/err.h"
 #include "base/limits.h"
@@ -283,6 +284,7 @@ void hunt_correlate(struct hunt *h)
 	int c;
 
 	join_writes(h);
+	webreq_correlate(h);
 	for (c = 0; c < HC_COUNT; c++)
 		h->verdict[c] = HL_NOT_SEEN;
 	for (i = 0; i < h->nf; i++)
@@ -336,6 +338,7 @@ void hunt_release(struct hunt *h)
 	free(h->places);
 	h->places = NULL;
 	h->nplaces = h->capplaces = 0;
+	webreq_free(h);
 	h->f = NULL;
 	h->nf = h->capf = 0;
 	h->unreadable = h->notes = NULL;

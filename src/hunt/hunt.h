@@ -142,6 +142,8 @@ struct hunt {
 	/* A finding, note or name could not be kept for want of memory: the
 	 * report says so and the command fails (exit 3) after writing it. */
 	bool out_of_memory;
+	/* requests IIS logged for scripts in drop folders (webreq.c) */
+	struct webreqs *webreqs;
 };
 
 /* Adds a finding; strings are copied. Returns it (for extra fields) or

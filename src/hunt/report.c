@@ -286,6 +286,15 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	buf_release(&kinds);
 	buf_release(&accounts);
 	mail_steps(h, st);
+	since = earliest(h, "webshell-gone", NULL);
+	if (since)
+		step(st,
+		     "Find the scripts that the IIS log shows answering but "
+		     "that are not in this evidence (see webshell-gone): "
+		     "removed since, or not collected. Look for copies on "
+		     "this server and the others, and treat this one as "
+		     "back-doored from %s",
+		     since[0] ? since : "their first request");
 	since = earliest(h, "tunnel-tool", NULL);
 	if (since)
 		step(st,

@@ -5,6 +5,7 @@
 #include "hunt/detect.h"
 #include "hunt/image.h"
 #include "hunt/walk.h"
+#include "hunt/webreq.h"
 #include "hunt/walk_int.h"
 #include "base/array.h"
 #include "base/err.h"
@@ -900,6 +901,7 @@ static void merge(struct hunt *h, struct hunt *l)
 	merge_list(h, &h->unreadable, &h->nunreadable, &h->capunreadable,
 	           l->unreadable, l->nunreadable);
 	merge_list(h, &h->notes, &h->nnotes, &h->capnotes, l->notes, l->nnotes);
+	webreq_merge(h, l);
 	l->unreadable = l->notes = NULL;
 	l->nunreadable = l->nnotes = l->capunreadable = l->capnotes = 0;
 	h->files_scanned += l->files_scanned;

@@ -49,6 +49,10 @@ struct gen {
 	time_t passwords_taken;
 	bool keys_taken; /* a page read the ASP.NET machine keys */
 	char mail[256];  /* mail access the text logs show (JSON members) */
+	/* back doors the IIS log shows answering (their paths), and
+	 * scripts it shows answering that are not on disk (their stems) */
+	char used[8][512], gone[4][200];
+	int nused, ngone;
 	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
 	    *cmdlet, *rps;
 	struct winhost *win; /* event logs and hives */
@@ -434,9 +438,16 @@ static void sc_proxylogon_iis(struct gen *g)
 	raise_truth(g, HC_26855, HL_EXPLOITED);
 }
 
+/* A back door the IIS log shows answering (for the truth). */
+static void shell_used(struct gen *g, const char *rel)
+{
+	if (g->nused < 8)
+		snprintf(g->used[g->nused++], sizeof g->used[0], "%s", rel);
+}
+
 static void sc_proxylogon_shell(struct gen *g)
 {
-	char name[16], rel[512], dump[2048], pw[12];
+	char name[16], rel[512], dump[2048], pw[12], stem[200];
 	int n;
 
 	proxylogon_ssrf(g, true);
@@ -475,13 +486,26 @@ static void sc_proxylogon_shell(struct gen *g)
 	         name);
 	backdoor(g, rel, dump, (size_t)n,
 	         1614754195); /* 2021-03-03T06:49:55Z */
+	/* the dropped page tried at once, as HAFNIUM's tools did */
+	snprintf(stem, sizeof stem, "/owa/auth/%s.aspx", name);
+	iis_row(g->iis, "2021-03-03", "06:50:10", "POST", stem, "", "",
+	        ATTACKER_IP, "python-requests/2.25.1", 200);
+	shell_used(g, rel);
 	rand_name(g, name, 8);
 	snprintf(rel, sizeof rel,
 	         "inetpub/wwwroot/aspnet_client/system_web/%s.aspx", name);
 	backdoor(g, rel, chopper, sizeof chopper - 1, 1614754800);
-	iis_row(g->iis, "2021-03-03", "07:01:02", "POST",
-	        "/aspnet_client/system_web/x.aspx", "", "", ATTACKER_IP,
-	        "antSword/v2.1", 200);
+	snprintf(stem, sizeof stem, "/aspnet_client/system_web/%s.aspx", name);
+	iis_row(g->iis, "2021-03-03", "07:01:02", "POST", stem, "", "",
+	        ATTACKER_IP, "antSword/v2.1", 200);
+	shell_used(g, rel);
+	/* and an earlier one, used, then deleted: only the log tells */
+	rand_name(g, name, 6);
+	snprintf(stem, sizeof stem, "/aspnet_client/%s.aspx", name);
+	iis_row(g->iis, "2021-03-03", "06:58:40", "POST", stem, "", "",
+	        ATTACKER_IP, "antSword/v2.1", 200);
+	if (g->ngone < 4)
+		snprintf(g->gone[g->ngone++], sizeof g->gone[0], "%s", stem);
 	file_text(g, "root/lsass.dmp", "MDMP\x93\xa7", 6);
 	raise_truth(g, HC_26855, HL_BACKDOORED);
 	raise_truth(g, HC_27065, HL_BACKDOORED);
@@ -1130,6 +1154,15 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	}
 	/* whether a page read the machine keys (they must be rotated) */
 	fprintf(t, ",\"keys_taken\":%s", g.keys_taken ? "true" : "false");
+	/* the back doors the IIS log shows used, and the scripts it shows
+	 * answering that are not on disk */
+	fprintf(t, ",\"webshell_used\":[");
+	for (i = 0; i < g.nused; i++)
+		fprintf(t, "%s\"%s\"", i ? "," : "", g.used[i]);
+	fprintf(t, "],\"webshell_gone\":[");
+	for (i = 0; i < g.ngone; i++)
+		fprintf(t, "%s\"%s\"", i ? "," : "", g.gone[i]);
+	fprintf(t, "]");
 	/* a tunnel out was opened (its step must be there) */
 	fprintf(t, ",\"tunnel\":%s", winhost_tunnel(g.win) ? "true" : "false");
 	/* mail access granted (finding kinds, medium or worse) */

@@ -58,6 +58,15 @@ if mail != set(t.get("mail_access", [])):
     problems.append(f"mail access {sorted(mail)} want {sorted(t.get('mail_access', []))}")
 if bool(mail) != ("to mail access" in steps):
     problems.append(f"next steps and mail access disagree: {r['next_steps']}")
+# the back doors the IIS log shows used, each tied to its requests; scripts
+# that answered but are gone, each reported; nothing else
+used = sorted({d.split("the back door ", 1)[1].split(" was requested")[0].lower()
+               for d in (f["detail"] for f in r["findings"] if f["kind"] == "webshell-used")})
+if used != sorted(p.lower() for p in t.get("webshell_used", [])):
+    problems.append(f"back doors used {used} want {t.get('webshell_used')}")
+gone = sorted(f["detail"].split(" answered ", 1)[0] for f in r["findings"] if f["kind"] == "webshell-gone")
+if gone != sorted(t.get("webshell_gone", [])):
+    problems.append(f"scripts gone {gone} want {t.get('webshell_gone')}")
 # a tunnel out: stopped and traced; a cleared log: its silence is no proof
 if bool(t.get("tunnel")) != ("Stop the tunnel out" in steps):
     problems.append(f"tunnel {t.get('tunnel')} but next steps: {r['next_steps']}")

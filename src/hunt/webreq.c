@@ -1,0 +1,333 @@
+#include "hunt/webreq.h"
+#include "base/limits.h"
+#include "hunt/hunt.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "base/banned.h"
+
+/* One script's requests. The first is the earliest by time (then by log
+ * and line, so the report is the same whatever order the logs were
+ * read in). */
+struct webreq {
+	char stem[200];  /* decoded, lower case */
+	char shown[200]; /* as the first request logged it */
+	uint64_t hits, ok, posts;
+	char first[32], last[32];
+	char ip[64], ua[160]; /* of the first */
+	char *log;            /* where the first is */
+	uint64_t line;
+	int place; /* of that log (hunt.h: struct finding) */
+	bool gone;
+};
+
+struct webreqs {
+	struct webreq *e;
+	size_t n, cap;
+	uint32_t *slot; /* 1 + index into e; 0 free */
+	size_t nslot;
+	uint64_t dropped; /* requests to scripts past the bound */
+};
+
+/* Distinct scripts kept: past this, requests to new ones are counted
+ * only (a scanner guessing names makes thousands). */
+#define WEBREQ_MAX 4096
+
+static bool ends_ci(struct view v, const char *tail)
+{
+	size_t n = strlen(tail);
+	return v.len >= n && !strncasecmp(v.p + v.len - n, tail, n);
+}
+
+bool webreq_wanted(struct view stem)
+{
+	static const char *const exts[] = {".aspx", ".ashx", ".asmx", ".asp",
+	                                   ".svc",  ".cshtml", NULL};
+	size_t k, slashes = 0;
+
+	for (k = 0; exts[k] && !ends_ci(stem, exts[k]); k++)
+		;
+	if (!exts[k])
+		return false;
+	if (view_find_ci(stem, VIEW_LIT("/aspnet_client/")) >= 0 ||
+	    view_find_ci(stem, VIEW_LIT("/auth/")) >= 0)
+		return true;
+	for (k = 0; k < stem.len; k++)
+		slashes += stem.p[k] == '/';
+	return slashes == 1; /* the site's root */
+}
+
+static uint64_t hash(const char *s)
+{
+	uint64_t x = 1469598103934665603ull;
+	for (; *s; s++)
+		x = (x ^ (unsigned char)*s) * 1099511628211ull;
+	return x;
+}
+
+static struct webreqs *table(struct hunt *h)
+{
+	if (!h->webreqs && !(h->webreqs = calloc(1, sizeof *h->webreqs)))
+		h->out_of_memory = true;
+	return h->webreqs;
+}
+
+/* The entry for stem (added when new), or NULL past the bound or
+ * without memory. */
+static struct webreq *entry(struct hunt *h, const char *stem)
+{
+	struct webreqs *t = table(h);
+	size_t i, mask;
+
+	if (!t)
+		return NULL;
+	/* at most half full, so a probe always ends */
+	if (t->n < WEBREQ_MAX && (t->n + 1) * 2 > t->nslot) {
+		size_t ns = t->nslot ? t->nslot * 2 : 256;
+		uint32_t *s = calloc(ns, sizeof *s);
+		if (!s) {
+			h->out_of_memory = true;
+			return NULL;
+		}
+		for (i = 0; i < t->n; i++) {
+			size_t j = hash(t->e[i].stem) & (ns - 1);
+			while (s[j])
+				j = (j + 1) & (ns - 1);
+			s[j] = (uint32_t)(i + 1);
+		}
+		free(t->slot);
+		t->slot = s;
+		t->nslot = ns;
+	}
+	mask = t->nslot - 1;
+	for (i = hash(stem) & mask; t->slot[i]; i = (i + 1) & mask)
+		if (!strcmp(t->e[t->slot[i] - 1].stem, stem))
+			return &t->e[t->slot[i] - 1];
+	if (t->n >= WEBREQ_MAX)
+		return NULL;
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		struct webreq *e = realloc(t->e, nc * sizeof *e);
+		if (!e) {
+			h->out_of_memory = true;
+			return NULL;
+		}
+		t->e = e;
+		t->cap = nc;
+	}
+	memset(&t->e[t->n], 0, sizeof t->e[t->n]);
+	snprintf(t->e[t->n].stem, sizeof t->e[t->n].stem, "%s", stem);
+	t->slot[i] = (uint32_t)(t->n + 1);
+	return &t->e[t->n++];
+}
+
+static void copy_view(char *dst, size_t cap, struct view v)
+{
+	size_t n = v.len < cap - 1 ? v.len : cap - 1, i;
+	for (i = 0; i < n; i++) /* controls never reach the report */
+		dst[i] = (unsigned char)v.p[i] < 0x20 ? '?' : v.p[i];
+	dst[n] = '\0';
+}
+
+/* Whether (time, log, line) comes before e's first. */
+static bool earlier(const struct webreq *e, const char *iso, const char *log,
+                    uint64_t line)
+{
+	int c;
+
+	if (!e->hits)
+		return true;
+	if ((c = strcmp(iso, e->first)))
+		return c < 0;
+	if ((c = strcmp(log, e->log ? e->log : "")))
+		return c < 0;
+	return line < e->line;
+}
+
+static void take(struct hunt *h, struct webreq *e, const char *iso,
+                 const char *shown, const char *ip, const char *ua,
+                 const char *log, uint64_t line, int place, bool gone)
+{
+	char *l;
+
+	if (!earlier(e, iso, log, line))
+		return;
+	if (!(l = strdup(log))) {
+		h->out_of_memory = true;
+		return;
+	}
+	free(e->log);
+	e->log = l;
+	e->line = line;
+	e->place = place;
+	e->gone = gone;
+	snprintf(e->first, sizeof e->first, "%s", iso);
+	snprintf(e->shown, sizeof e->shown, "%s", shown);
+	snprintf(e->ip, sizeof e->ip, "%s", ip);
+	snprintf(e->ua, sizeof e->ua, "%s", ua);
+}
+
+void webreq_note(struct hunt *h, struct view stem, const char *iso,
+                 struct view status, struct view method, struct view ip,
+                 struct view ua, const char *log, uint64_t line)
+{
+	char buf[sizeof ((struct webreq *)0)->stem], ipb[64], uab[160],
+	    shown[sizeof ((struct webreq *)0)->shown];
+	struct view s = url_decode_lower(stem, buf, sizeof buf);
+	struct webreq *e;
+
+	if (s.len >= sizeof buf - 1) /* too long to be kept whole */
+		return;
+	buf[s.len] = '\0';
+	if (!(e = entry(h, buf))) {
+		if (h->webreqs)
+			h->webreqs->dropped++;
+		return;
+	}
+	copy_view(ipb, sizeof ipb, ip);
+	copy_view(uab, sizeof uab, ua);
+	copy_view(shown, sizeof shown, stem);
+	take(h, e, iso, shown, ipb, uab, log, line, h->cur_place, h->cur_gone);
+	e->hits++;
+	e->ok += status.len == 3 && status.p[0] == '2';
+	e->posts += view_eq_ci(method, VIEW_LIT("POST"));
+	if (strcmp(iso, e->last) > 0)
+		snprintf(e->last, sizeof e->last, "%s", iso);
+}
+
+void webreq_merge(struct hunt *h, struct hunt *from)
+{
+	struct webreqs *f = from->webreqs;
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->n; i++) {
+		const struct webreq *s = &f->e[i];
+		struct webreq *e = entry(h, s->stem);
+		if (!e) {
+			if (h->webreqs)
+				h->webreqs->dropped += s->hits;
+			continue;
+		}
+		take(h, e, s->first, s->shown, s->ip, s->ua,
+		     s->log ? s->log : "", s->line, s->place, s->gone);
+		e->hits += s->hits;
+		e->ok += s->ok;
+		e->posts += s->posts;
+		if (strcmp(s->last, e->last) > 0)
+			snprintf(e->last, sizeof e->last, "%s", s->last);
+	}
+	if (h->webreqs)
+		h->webreqs->dropped += f->dropped;
+	webreq_free(from);
+}
+
+/* Does the stem ("/aspnet_client/x.aspx") name the file at rel (from the
+ * evidence's root, '/')? As a suffix on a folder boundary, any case. */
+static bool stem_is(const char *stem, const char *rel)
+{
+	size_t ls = strlen(stem), lr = strlen(rel);
+
+	if (ls < 2 || ls - 1 > lr)
+		return false;
+	if (strcasecmp(rel + lr - (ls - 1), stem + 1))
+		return false;
+	return lr == ls - 1 || rel[lr - ls] == '/';
+}
+
+static int cmp_stem(const void *a, const void *b)
+{
+	return strcmp(((const struct webreq *)a)->stem,
+	              ((const struct webreq *)b)->stem);
+}
+
+static void add(struct hunt *h, const struct webreq *e, const char *kind,
+                enum severity sev, const char *detail)
+{
+	struct finding *f =
+	    hunt_add(h, kind, HC_NONE, HL_NOT_SEEN, sev, e->log ? e->log : "",
+	             e->line, detail);
+	if (!f)
+		return;
+	f->place = e->place; /* the log's, in an image */
+	f->gone = e->gone;
+	snprintf(f->time, sizeof f->time, "%s", e->first);
+	snprintf(f->client_ip, sizeof f->client_ip, "%s", e->ip);
+	snprintf(f->user_agent, sizeof f->user_agent, "%s", e->ua);
+}
+
+void webreq_correlate(struct hunt *h)
+{
+	struct webreqs *t = h->webreqs;
+	size_t i, k, nf;
+	char detail[900];
+
+	if (!t || !t->n)
+		return;
+	/* one order whatever the threads did */
+	qsort(t->e, t->n, sizeof *t->e, cmp_stem);
+	free(t->slot);
+	t->slot = NULL;
+	t->nslot = 0;
+	nf = h->nf; /* the findings added here are not back doors */
+	for (i = 0; i < t->n; i++) {
+		const struct webreq *e = &t->e[i];
+		const char *door = NULL;
+		for (k = 0; k < nf && !door; k++)
+			if (h->f[k].backdoor && h->f[k].path &&
+			    stem_is(e->stem, h->f[k].path))
+				door = h->f[k].path;
+		if (door) {
+			snprintf(detail, sizeof detail,
+			         "the back door %s was requested %llu time%s "
+			         "(%llu answered, %llu POST) from %s to %s, "
+			         "first from %s",
+			         door, (unsigned long long)e->hits,
+			         e->hits == 1 ? "" : "s",
+			         (unsigned long long)e->ok,
+			         (unsigned long long)e->posts, e->first, e->last,
+			         e->ip[0] ? e->ip : "an address not logged");
+			add(h, e, e->ok ? "webshell-used" : "webshell-probed",
+			    e->ok ? SEV_CRITICAL : SEV_MEDIUM, detail);
+		} else if (e->ok &&
+		           strstr(e->stem, "/aspnet_client/") != NULL) {
+			/* nothing installed puts a script there */
+			snprintf(detail, sizeof detail,
+			         "%s answered %llu of %llu requests (%llu POST) "
+			         "from %s to %s, first from %s, but no back door "
+			         "is at that path in the evidence: a script "
+			         "under aspnet_client was there then, removed "
+			         "since or not collected",
+			         e->shown, (unsigned long long)e->ok,
+			         (unsigned long long)e->hits,
+			         (unsigned long long)e->posts, e->first, e->last,
+			         e->ip[0] ? e->ip : "an address not logged");
+			add(h, e, "webshell-gone", SEV_HIGH, detail);
+		}
+	}
+	if (t->dropped)
+		hunt_note(h,
+		          "%llu requests to scripts in drop folders were "
+		          "counted but not kept by name (more than %d "
+		          "scripts): a back door among them is not tied to "
+		          "its requests",
+		          (unsigned long long)t->dropped, WEBREQ_MAX);
+	webreq_free(h); /* once */
+}
+
+void webreq_free(struct hunt *h)
+{
+	struct webreqs *t = h->webreqs;
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++)
+		free(t->e[i].log);
+	free(t->e);
+	free(t->slot);
+	free(t);
+	h->webreqs = NULL;
+}

@@ -1,0 +1,151 @@
+/* Requests for scripts in drop folders joined with the back doors found:
+ * which stems are kept, the earliest request named whatever the order of
+ * the logs and the workers, a script that answered but is gone, the
+ * bound on distinct scripts. */
+#include "hunt/webreq.h"
+#include "hunt/hunt.h"
+#include "check.h"
+#include <stdlib.h>
+
+static void req(struct hunt *h, const char *stem, const char *iso,
+                const char *status, const char *method, const char *ip,
+                uint64_t line)
+{
+	webreq_note(h, view_of(stem), iso, view_of(status), view_of(method),
+	            view_of(ip), view_of("antSword/v2.1"), "W3SVC1/u_ex.log",
+	            line);
+}
+
+static const struct finding *find(const struct hunt *h, const char *kind,
+                                  size_t nth)
+{
+	for (size_t i = 0; i < h->nf; i++)
+		if (!strcmp(h->f[i].kind, kind) && nth-- == 0)
+			return &h->f[i];
+	return NULL;
+}
+
+static size_t count(const struct hunt *h, const char *kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->nf; i++)
+		n += !strcmp(h->f[i].kind, kind);
+	return n;
+}
+
+static void wanted(void)
+{
+	CHECK(webreq_wanted(view_of("/aspnet_client/system_web/x.aspx")));
+	CHECK(webreq_wanted(view_of("/owa/auth/Current/themes/a.ASPX")));
+	CHECK(webreq_wanted(view_of("/ecp/auth/k.ashx")));
+	CHECK(webreq_wanted(view_of("/shell.asp")));
+	CHECK(!webreq_wanted(view_of("/ecp/default.aspx")));
+	CHECK(!webreq_wanted(view_of("/owa/auth/logon.css")));
+	CHECK(!webreq_wanted(view_of("/EWS/Exchange.asmx")));
+	CHECK(!webreq_wanted(view_of("/aspnet_client/x.aspx.txt")));
+}
+
+static void joined(void)
+{
+	struct hunt h = {.root = "t"}, w1 = {.root = "t"}, w2 = {.root = "t"};
+	struct finding *door;
+	const struct finding *f;
+
+	door = hunt_add(&h, "webshell", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+	                "inetpub/wwwroot/aspnet_client/system_web/Ab1.aspx", 0,
+	                "[chopper]");
+	CHECK(door != NULL);
+	if (door)
+		door->backdoor = true;
+	/* two workers read two logs; the later one holds the first use */
+	req(&w1, "/aspnet_client/system_web/Ab1.aspx", "2021-03-03T07:01:02Z",
+	    "200", "POST", "203.0.113.66", 40);
+	req(&w1, "/aspnet_client/system_web/ab1.aspx", "2021-03-04T01:00:00Z",
+	    "200", "POST", "198.51.100.7", 41);
+	req(&w2, "/aspnet_client/system_web/%41b1.aspx", "2021-03-03T06:00:00Z",
+	    "404", "GET", "192.0.2.1", 9);
+	/* answered, no file: gone; refused, no file: nothing */
+	req(&w2, "/aspnet_client/Gone.aspx", "2021-03-02T05:00:00Z", "200",
+	    "POST", "203.0.113.66", 10);
+	req(&w2, "/aspnet_client/none.aspx", "2021-03-02T05:00:01Z", "404",
+	    "GET", "192.0.2.9", 11);
+	/* an auth folder's page with no file behind it: not judged */
+	req(&w2, "/owa/auth/logon.aspx", "2021-03-02T05:00:02Z", "200", "GET",
+	    "10.0.0.1", 12);
+	webreq_merge(&h, &w1);
+	webreq_merge(&h, &w2);
+	CHECK(w1.webreqs == NULL && w2.webreqs == NULL);
+	hunt_correlate(&h);
+	CHECK(count(&h, "webshell-used") == 1);
+	f = find(&h, "webshell-used", 0);
+	if (f) {
+		CHECK_STR(f->time, "2021-03-03T06:00:00Z");
+		CHECK_STR(f->client_ip, "192.0.2.1");
+		CHECK(f->line == 9);
+		CHECK(strstr(f->detail, "requested 3 times (2 answered, 2 POST)"));
+		CHECK(strstr(f->detail, "to 2021-03-04T01:00:00Z"));
+		CHECK(f->sev == SEV_CRITICAL);
+	}
+	CHECK(count(&h, "webshell-gone") == 1);
+	f = find(&h, "webshell-gone", 0);
+	if (f) {
+		CHECK(!strncmp(f->detail, "/aspnet_client/Gone.aspx answered", 33));
+		CHECK(f->sev == SEV_HIGH && !f->backdoor);
+	}
+	/* once: the requests are spent */
+	hunt_correlate(&h);
+	CHECK(count(&h, "webshell-used") == 1);
+	hunt_release(&h);
+}
+
+/* a back door requested and never answered is probed, not used */
+static void probed(void)
+{
+	struct hunt h = {.root = "t"};
+	struct finding *door =
+	    hunt_add(&h, "webshell", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
+	             "Program Files/Microsoft/Exchange Server/V15/FrontEnd/"
+	             "HttpProxy/owa/auth/z.aspx",
+	             0, "[chopper]");
+	if (door)
+		door->backdoor = true;
+	req(&h, "/owa/auth/z.aspx", "2021-03-03T07:00:00Z", "401", "POST",
+	    "203.0.113.66", 3);
+	/* a file of the same name in another folder is not it */
+	req(&h, "/aspnet_client/z.aspx", "2021-03-03T07:00:01Z", "404", "POST",
+	    "203.0.113.66", 4);
+	hunt_correlate(&h);
+	CHECK(count(&h, "webshell-probed") == 1);
+	CHECK(count(&h, "webshell-used") == 0);
+	CHECK(count(&h, "webshell-gone") == 0);
+	hunt_release(&h);
+}
+
+/* past the bound, new scripts are counted and said, old ones go on */
+static void bounded(void)
+{
+	struct hunt h = {.root = "t"};
+	char stem[64];
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		snprintf(stem, sizeof stem, "/aspnet_client/g%d.aspx", i);
+		req(&h, stem, "2021-03-03T07:00:00Z", "404", "GET", "192.0.2.1",
+		    (uint64_t)i + 1);
+	}
+	req(&h, "/aspnet_client/g1.aspx", "2021-03-03T08:00:00Z", "200", "POST",
+	    "192.0.2.1", 9999);
+	hunt_correlate(&h);
+	CHECK(count(&h, "webshell-gone") == 1);
+	CHECK(h.nnotes == 1 && h.notes && strstr(h.notes[0], "904 requests"));
+	hunt_release(&h);
+}
+
+int main(void)
+{
+	wanted();
+	joined();
+	probed();
+	bounded();
+	return check_done();
+}
