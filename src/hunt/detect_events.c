@@ -744,6 +744,16 @@ static void process(struct evctx *c, const char *image, const char *parent,
 	persistence_command(c, image, cmdline);
 	wipe_command(c, image, cmdline);
 	tunnel_command(c, image, cmdline);
+	/* netsh's port forwarding, and RDP opened from a command line */
+	if (detect_has(cmdline, "portproxy") && has_arg(cmdline, "add"))
+		add(c, "port-proxy", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "a port of this server forwarded to another host: %.300s",
+		    cmdline);
+	if (detect_has(cmdline, "fDenyTSConnections") &&
+	    (detect_has(cmdline, "/d 0") || detect_has(cmdline, "-Value 0")))
+		add(c, "rdp-enabled", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM,
+		    "Remote Desktop switched on from a command line: %.300s",
+		    cmdline);
 	if ((detect_has(cmdline, "comsvcs") &&
 	     (detect_has(cmdline, "minidump") || detect_has(cmdline, "#24") ||
 	      detect_has(cmdline, "#+24"))) ||
@@ -1029,6 +1039,14 @@ static void text_checks(struct evctx *c, const char *text, const char *where,
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "%s dumps process memory: %.300s", where, text);
 	defender_text(c, &t, where);
+	/* a WMI subscription made from PowerShell or wmic */
+	if (lhas(&t, "subscription") &&
+	    (lhas(&t, "commandlineeventconsumer") ||
+	     lhas(&t, "activescripteventconsumer")))
+		add(c, "wmi-persistence", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "%s makes a WMI event subscription that runs a command "
+		    "or a script: %.300s",
+		    where, text);
 	if (lhas(&t, "clear-eventlog") || lhas(&t, "remove-eventlog") ||
 	    (lhas(&t, "eventlogsession") && lhas(&t, "clearlog")))
 		add(c, "log-wipe", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
@@ -1648,6 +1666,28 @@ static void one_event(struct evctx *c)
 		    event_get(e, "SubjectUserName")[0]
 		        ? event_get(e, "SubjectUserName")
 		        : event_get(e, "SubjectDomainName"));
+		return;
+	}
+	/* A WMI event subscription whose consumer runs a command or a
+	 * script: it starts again on its event after every reboot
+	 * (WMI-Activity 5861 names the binding; Sysmon 20 the consumer).
+	 * The SCM event log consumer Windows ships only logs. */
+	if ((id == 5861 && detect_has(prov, "WMI-Activity")) ||
+	    (sysmon && id == 20)) {
+		char all[2000] = "";
+		for (int i = 0; i < e->nv; i++)
+			snprintf(all + strlen(all), sizeof all - strlen(all),
+			         "%s=%s ", e->v[i].name, e->v[i].value);
+		if ((detect_has(all, "CommandLineEventConsumer") ||
+		     detect_has(all, "ActiveScriptEventConsumer") ||
+		     (sysmon && (detect_has(all, "Type=Command Line") ||
+		                 detect_has(all, "Type=Script")))) &&
+		    !detect_has(all, "SCM Event Log"))
+			add(c, "wmi-persistence", HC_NONE, HL_NOT_SEEN,
+			    SEV_HIGH,
+			    "a WMI event subscription runs a command or a "
+			    "script whenever its event comes: %.600s",
+			    all);
 		return;
 	}
 	if (id == 29 && detect_has(prov, "IIS-Configuration")) {

@@ -61,6 +61,41 @@ static void end_key(struct hvctx *c)
 	c->key_has_sd = c->key_has_index = c->key_is_task_leaf = false;
 }
 
+/* Each package in a multi-string (joined by ';') that Windows does not
+ * ship. */
+static void lsa_packages(struct hvctx *c, const char *name, const char *data)
+{
+	static const char *const own[] = {
+	    "scecli",   "rassfm", "kerberos", "msv1_0",   "schannel",
+	    "wdigest",  "tspkg",  "pku2u",    "cloudap",  "negoexts",
+	    "livessp",  "\"\"",   "msoidssp", "negotiate", NULL};
+	const char *p = data;
+
+	while (*p) {
+		char one[128];
+		size_t n = strcspn(p, ";, ");
+		int k;
+		snprintf(one, sizeof one, "%.*s", (int)(n < 127 ? n : 127), p);
+		for (k = 0; own[k] && strcasecmp(own[k], one); k++)
+			;
+		if (one[0] && !own[k]) {
+			add(c, "lsa-package", SEV_HIGH,
+			    "LSA loads %s (%s): %s it sees %s", one, name,
+			    !strcasecmp(name, "Security Packages")
+			        ? "a security package that Windows does not "
+			          "ship;"
+			        : "a password filter that Windows does not "
+			          "ship;",
+			    !strcasecmp(name, "Security Packages")
+			        ? "every logon's credentials"
+			        : "every new password in clear");
+			return;
+		}
+		p += n;
+		p += strspn(p, ";, ");
+	}
+}
+
 static void on_value(struct hvctx *c, const char *key, const char *name,
                      const char *data)
 {
@@ -140,6 +175,20 @@ static void on_value(struct hvctx *c, const char *key, const char *name,
 	    (detect_has(data, ".exe") || detect_has(data, ".dll")))
 		add(c, "program-ran-from-odd-folder", SEV_MEDIUM,
 		    "Amcache records %s (it ran on this server)", data);
+	/* netsh interface portproxy: a port of this server forwarded to
+	 * another host (RDP into the network through the mail server) */
+	if (detect_has(key, "\\Services\\PortProxy\\") && name[0] &&
+	    data[0])
+		add(c, "port-proxy", SEV_HIGH,
+		    "connections to %s are forwarded to %s (%s)", name, data,
+		    leaf);
+	/* packages LSA loads: a password filter is told every new
+	 * password in clear, a security package sees every logon (mimilib,
+	 * memssp) */
+	if (!strcasecmp(leaf, "Lsa") &&
+	    (!strcasecmp(name, "Notification Packages") ||
+	     !strcasecmp(name, "Security Packages")))
+		lsa_packages(c, name, data);
 	if (!strcasecmp(leaf, "Winlogon") &&
 	    ((!strcasecmp(name, "Userinit") &&
 	      strcasecmp(data, "C:\\Windows\\system32\\userinit.exe,") &&

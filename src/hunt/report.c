@@ -163,6 +163,9 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	                                      "transport-agent-config",
 	                                      "defender-exclusion",
 	                                      "defender-disabled",
+	                                      "lsa-package",
+	                                      "port-proxy",
+	                                      "wmi-persistence",
 	                                      NULL};
 	size_t nplanted = 0, naccounts = 0;
 	struct buf kinds, accounts;
@@ -296,6 +299,8 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		     "back-doored from %s",
 		     since[0] ? since : "their first request");
 	since = earliest(h, "tunnel-tool", NULL);
+	if (!since)
+		since = earliest(h, "port-proxy", NULL);
 	if (since)
 		step(st,
 		     "Stop the tunnel out and block where it led (see the "

@@ -233,7 +233,13 @@ void winhost_benign(struct winhost *w)
 			   "'bob@corp.example:\\Newsletters'",
 			   NULL);
 			break;
-		case 4: /* the nightly backup task, updated */
+		case 4: /* the nightly backup task, updated; Windows' own
+		         * WMI consumer, which only logs */
+			ev(w, L_SYSMON, SYSMON_P, 20, 4, t + 30, NULL,
+			   "Operation", "Created", "User",
+			   "NT AUTHORITY\\SYSTEM", "Name",
+			   "\"SCM Event Log Consumer\"", "Type", "Log File",
+			   "Destination", "System", NULL);
 			ev(w, L_SEC, SEC_P, 4698, 0, t, NULL, "TaskName",
 			   "\\Backup nightly", "TaskContent",
 			   "<Exec><Command>C:\\Program Files\\Veeam\\Backup\\"
@@ -389,6 +395,23 @@ void winhost_returned(struct winhost *w)
 	   "198.51.100.23",
 	   NULL);
 	w->tunnel = true;
+	/* RDP of an inside host on a port of this one, and a WMI
+	 * subscription starting a script every few minutes */
+	ev(w, L_SEC, SEC_P, 4688, 0, t + 255, NULL, "NewProcessName",
+	   "C:\\Windows\\System32\\netsh.exe", "ParentProcessName",
+	   "C:\\Windows\\System32\\cmd.exe", "CommandLine",
+	   "netsh interface portproxy add v4tov4 listenaddress=0.0.0.0 "
+	   "listenport=3390 connectaddress=10.0.0.9 connectport=3389",
+	   NULL);
+	regf_set_sz(sy, "ControlSet001\\Services\\PortProxy\\v4tov4\\tcp",
+	            "0.0.0.0/3390", REGF_SZ, "10.0.0.9/3389", t + 255);
+	planted(w, "port-proxy");
+	ev(w, L_SYSMON, SYSMON_P, 20, 4, t + 270, NULL, "Operation", "Created",
+	   "User", "NT AUTHORITY\\SYSTEM", "Name", "\"SysHealth\"", "Type",
+	   "Command Line", "Destination",
+	   "\"powershell.exe -nop -w hidden -f C:\\ProgramData\\h.ps1\"",
+	   NULL);
+	planted(w, "wmi-persistence");
 	/* a task hidden by removing its security descriptor */
 	snprintf(cmd, sizeof cmd,
 	         "powershell.exe -ep bypass -f C:\\ProgramData\\%s.ps1", task);

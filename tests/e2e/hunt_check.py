@@ -29,7 +29,8 @@ PERSIST = {"service-installed", "service-image", "service-dll", "task-created",
            "winlogon-changed", "iis-module-changed", "transport-agent",
            "wdigest-enabled", "account-created", "group-member-added", "log-cleared",
            "iis-global-module", "transport-agent-config", "iis-managed-module",
-           "iis-handler", "task-file", "iis-vdir-odd"}
+           "iis-handler", "task-file", "iis-vdir-odd", "port-proxy", "wmi-persistence",
+           "lsa-package"}
 found = {f["kind"] for f in r["findings"] if f["kind"] in PERSIST and f["severity"] not in ("info", "low")}
 if found != set(t.get("persistence", [])):
     problems.append(f"persistence {sorted(found)} want {sorted(t.get('persistence', []))}")

@@ -498,6 +498,72 @@ static const struct {
      NULL,
      HC_NONE,
      HL_NOT_SEEN},
+    {"a port forwarded by netsh",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\netsh.exe")
+             D("CommandLine", "netsh interface portproxy add v4tov4 listenport=3390 listenaddress=0.0.0.0 connectport=3389 connectaddress=10.0.0.9") "</EventData>")},
+     "port-proxy",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"port forwarding listed",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\netsh.exe")
+             D("CommandLine", "netsh interface portproxy show all") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"RDP switched on",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\reg.exe")
+             D("CommandLine", "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\" /v fDenyTSConnections /t REG_DWORD /d 0 /f") "</EventData>")},
+     "rdp-enabled",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a WMI subscription running a command (WMI-Activity 5861)",
+     {EV("Microsoft-Windows-WMI-Activity",
+         "Microsoft-Windows-WMI-Activity/Operational", 5861, 4,
+         "<UserData><Operation_ESStoConsumerBinding>"
+         "<Namespace>//./root/subscription</Namespace>"
+         "<ESS>upd</ESS><CONSUMER>CommandLineEventConsumer=\\\"upd\\\"</CONSUMER>"
+         "<PossibleCause>Binding EventFilter: instance of __EventFilter "
+         "{ Query = \\\"SELECT * FROM __InstanceModificationEvent WITHIN 60\\\"; }; "
+         "Perm. Consumer: instance of CommandLineEventConsumer { "
+         "CommandLineTemplate = \\\"powershell -enc SQBFAFgA\\\"; };</PossibleCause>"
+         "</Operation_ESStoConsumerBinding></UserData>")},
+     "wmi-persistence",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"Windows' own SCM event log consumer (WMI-Activity 5861)",
+     {EV("Microsoft-Windows-WMI-Activity",
+         "Microsoft-Windows-WMI-Activity/Operational", 5861, 4,
+         "<UserData><Operation_ESStoConsumerBinding>"
+         "<Namespace>//./root/subscription</Namespace>"
+         "<ESS>SCM Event Log Filter</ESS>"
+         "<CONSUMER>NTEventLogEventConsumer=\\\"SCM Event Log Consumer\\\"</CONSUMER>"
+         "</Operation_ESStoConsumerBinding></UserData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a WMI consumer running a script (Sysmon 20)",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational",
+         20, 4,
+         "<EventData>" D("Operation", "Created") D("Name", "\\\"upd\\\"")
+             D("Type", "Script") D("Destination", "GetObject(...)") "</EventData>")},
+     "wmi-persistence",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"a WMI subscription made in PowerShell",
+     {EV("Microsoft-Windows-PowerShell",
+         "Microsoft-Windows-PowerShell/Operational", 4104, 5,
+         "<EventData>" D("MessageNumber", "1") D("MessageTotal", "1")
+             D("ScriptBlockText",
+               "Set-WmiInstance -Namespace root\\\\subscription -Class "
+               "CommandLineEventConsumer -Arguments @{Name='u';"
+               "CommandLineTemplate='cmd /c C:\\\\ProgramData\\\\u.bat'}")
+                 D("ScriptBlockId", "w1") "</EventData>")},
+     "wmi-persistence",
+     HC_NONE,
+     HL_NOT_SEEN},
     {"download cradle split over two 4104 parts",
      {EV("Microsoft-Windows-PowerShell",
          "Microsoft-Windows-PowerShell/Operational", 4104, 5,

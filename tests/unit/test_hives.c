@@ -33,6 +33,28 @@ static const struct {
      NULL},
     {"task folder (no Id)", "K\t" TREE "\\\\Microsoft\t2022-04-12T10:00:00Z\n",
      NULL},
+    {"a port forwarded into the network (netsh portproxy)",
+     "K\t" SVC "\\\\PortProxy\\\\v4tov4\\\\tcp\t2021-09-15T10:00:00Z\n"
+     "V\t" SVC "\\\\PortProxy\\\\v4tov4\\\\tcp\t0.0.0.0/3390\t1\t"
+     "10.0.0.9/3389\n",
+     "port-proxy"},
+    {"a password filter LSA loads",
+     "K\tControlSet001\\\\Control\\\\Lsa\t2021-09-15T10:00:00Z\n"
+     "V\tControlSet001\\\\Control\\\\Lsa\tNotification Packages\t7\t"
+     "scecli;rassfm;pwfilt\n",
+     "lsa-package"},
+    {"LSA's own packages",
+     "K\tControlSet001\\\\Control\\\\Lsa\t2021-09-15T10:00:00Z\n"
+     "V\tControlSet001\\\\Control\\\\Lsa\tNotification Packages\t7\t"
+     "scecli\n"
+     "V\tControlSet001\\\\Control\\\\Lsa\tSecurity Packages\t7\t"
+     "kerberos;msv1_0;schannel;wdigest;tspkg;pku2u\n",
+     NULL},
+    {"mimilib as a security package",
+     "K\tControlSet001\\\\Control\\\\Lsa\t2021-09-15T10:00:00Z\n"
+     "V\tControlSet001\\\\Control\\\\Lsa\tSecurity Packages\t7\t"
+     "kerberos;msv1_0;mimilib\n",
+     "lsa-package"},
     {"Run key in ProgramData",
      "K\t" RUN "\t2021-03-04T00:00:00Z\n"
      "V\t" RUN "\tsvchost\t1\tC:\\\\ProgramData\\\\svchost.exe\n",
