@@ -737,6 +737,65 @@ static void viewstate_query(struct detect_ctx *d, struct log_rec *r,
 	stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
 }
 
+/* The value of cookie name (with its '=') in a logged Cookie header, to
+ * ';', a space or the end; empty when absent. */
+static struct view cookie_value(struct view raw, const char *name)
+{
+	long at = view_find_ci(raw, view_of(name));
+	size_t i, n = strlen(name);
+
+	if (at < 0)
+		return (struct view){"", 0};
+	raw.p += at + (long)n;
+	raw.len -= (size_t)at + n;
+	for (i = 0; i < raw.len && raw.p[i] != ';' && raw.p[i] != ' ' &&
+	            raw.p[i] != ',';
+	     i++)
+		;
+	return (struct view){raw.p, i};
+}
+
+/* ProxyLogon's SSRF named its back-end target in a cookie: X-BEResource
+ * (or X-AnonResource-Backend) = host/path?...~version. IIS keeps it only
+ * where cs(Cookie) is logged; EOMT's rewrite rule blocks the same shape.
+ * Answered 200 or 241, the front end proxied it. */
+static void cookie_ssrf(struct detect_ctx *d, struct log_rec *r,
+                        const char *iso)
+{
+	static const char *const names[] = {"X-BEResource=",
+	                                    "X-AnonResource-Backend=", NULL};
+	struct view v = {"", 0}, st, stem, ip, ua;
+	char detail[700], vbuf[400];
+	struct finding *f;
+	bool ok;
+	int k;
+
+	for (k = 0; names[k]; k++) {
+		v = cookie_value(r->raw, names[k]);
+		v = url_decode_lower(v, vbuf, sizeof vbuf);
+		if (memchr(v.p, '/', v.len) && memchr(v.p, '~', v.len))
+			break;
+	}
+	if (!names[k])
+		return;
+	st = log_get(r, d->i[8]);
+	stem = log_get(r, d->i[3]);
+	ip = log_get(r, d->i[6]);
+	ua = log_get(r, d->i[7]);
+	ok = status_in(st, "200 241");
+	snprintf(detail, sizeof detail,
+	         "%.*s with cookie %s%.*s, status %.*s: ProxyLogon's SSRF "
+	         "naming its back-end target%s",
+	         (int)(stem.len > 200 ? 200 : stem.len), stem.p, names[k],
+	         (int)(v.len > 200 ? 200 : v.len), v.p,
+	         (int)(st.len > 6 ? 6 : st.len), st.p,
+	         ok ? "; answered: the front end proxied it" : "");
+	f = hunt_add(d->h, ok ? "ssrf-cookie" : "ssrf-cookie-attempt",
+	             HC_26855, ok ? HL_EXPLOITED : HL_ATTEMPTED,
+	             ok ? SEV_HIGH : SEV_MEDIUM, d->path, r->line, detail);
+	stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+}
+
 int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 {
 	struct detect_ctx *d = vctx;
@@ -759,6 +818,7 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		d->i[6] = log_field(fl, "c-ip");
 		d->i[7] = log_field(fl, "cs(User-Agent)");
 		d->i[8] = log_field(fl, "sc-status");
+		d->i[9] = log_field(fl, "cs(Cookie)");
 	}
 	if (d->i[0] == 0 && d->i[1] == 1 && r->raw.len >= 19 &&
 	    r->raw.p[10] == ' ') {
@@ -775,6 +835,9 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	}
 	hunt_cover(d->h, LS_IIS, iso);
 	iis_quick(d, r, iso);
+	/* a site that logs cookies (cs(Cookie)) keeps ProxyLogon's target */
+	if (d->i[9] >= 0 && memmem(r->raw.p, r->raw.len, "Resource", 8))
+		cookie_ssrf(d, r, iso);
 	/* Everything below needs one of these in the line. */
 	if (!find_fast(r->raw, "json") && !find_fast(r->raw, "owershell") &&
 	    !memchr(r->raw.p, '@', r->raw.len) && !find_fast(r->raw, "%40"))

@@ -34,27 +34,41 @@ struct webreqs {
  * only (a scanner guessing names makes thousands). */
 #define WEBREQ_MAX 4096
 
-static bool ends_ci(struct view v, const char *tail)
-{
-	size_t n = strlen(tail);
-	return v.len >= n && !strncasecmp(v.p + v.len - n, tail, n);
-}
-
 bool webreq_wanted(struct view stem)
 {
-	static const char *const exts[] = {".aspx", ".ashx", ".asmx", ".asp",
-	                                   ".svc",  ".cshtml", NULL};
-	size_t k, slashes = 0;
+	static const char *const exts[] = {"aspx", "ashx", "asmx", "asp",
+	                                   "svc",  "cshtml", NULL};
+	size_t n = stem.len, dot = n, k, slashes = 0;
+	char last;
 
-	for (k = 0; exts[k] && !ends_ci(stem, exts[k]); k++)
-		;
+	/* most lines of a log ask for a folder, a style, a script or an
+	 * image: told by the last letter before anything else */
+	if (n < 5)
+		return false;
+	last = (char)(stem.p[n - 1] | 32);
+	if (last != 'x' && last != 'p' && last != 'c' && last != 'l')
+		return false;
+	while (dot > 0 && n - dot < 7 && stem.p[dot - 1] != '.')
+		dot--;
+	if (dot == 0 || stem.p[dot - 1] != '.')
+		return false;
+	for (k = 0; exts[k]; k++)
+		if (strlen(exts[k]) == n - dot &&
+		    !strncasecmp(stem.p + dot, exts[k], n - dot))
+			break;
 	if (!exts[k])
 		return false;
-	if (view_find_ci(stem, VIEW_LIT("/aspnet_client/")) >= 0 ||
-	    view_find_ci(stem, VIEW_LIT("/auth/")) >= 0)
-		return true;
-	for (k = 0; k < stem.len; k++)
-		slashes += stem.p[k] == '/';
+	/* one pass: a folder named auth or aspnet_client, or none */
+	for (k = 0; k < n; k++) {
+		if (stem.p[k] != '/')
+			continue;
+		slashes++;
+		if (k + 1 < n && (stem.p[k + 1] | 32) == 'a' &&
+		    ((n - k > 6 && !strncasecmp(stem.p + k, "/auth/", 6)) ||
+		     (n - k > 15 &&
+		      !strncasecmp(stem.p + k, "/aspnet_client/", 15))))
+			return true;
+	}
 	return slashes == 1; /* the site's root */
 }
 

@@ -435,6 +435,32 @@ static void sc_proxylogon_iis(struct gen *g)
 	        "/owa/auth/Current/themes/resources/logon.css",
 	        "&CorrelationID=<empty>;&cafeReqId=2b1f0e;", "", ATTACKER_IP,
 	        "python-requests/2.25.1", 500);
+	/* the next day's log, from a site set to log cookies too: there
+	 * the target shows */
+	{
+		FILE *f = create(g, "inetpub/logs/LogFiles/W3SVC1/"
+		                    "u_ex210304.log");
+		if (f) {
+			fprintf(f,
+			        "#Software: Microsoft Internet Information "
+			        "Services 10.0\r\n#Version: 1.0\r\n#Date: "
+			        "2021-03-04 00:00:00\r\n#Fields: date time "
+			        "s-ip cs-method cs-uri-stem cs-uri-query "
+			        "s-port cs-username c-ip cs(User-Agent) "
+			        "cs(Cookie) sc-status sc-substatus "
+			        "sc-win32-status time-taken\r\n"
+			        "2021-03-04 00:10:00 10.0.0.5 GET /owa/ - 443 "
+			        "CORP\\alice 10.0.0.7 Mozilla/5.0 "
+			        "X-BackEndCookie=S-1-5-21-1=u56Lnp2ejJqBy8vG;"
+			        "+ClientId=0F1E2D 200 0 0 12\r\n"
+			        "2021-03-04 02:11:12 10.0.0.5 POST /ecp/y.js "
+			        "- 443 - %s python-requests/2.25.1 "
+			        "X-BEResource=localhost/owa/auth/logon.aspx?~3 "
+			        "241 0 0 40\r\n",
+			        ATTACKER_IP);
+			fclose(f);
+		}
+	}
 	raise_truth(g, HC_26855, HL_EXPLOITED);
 }
 

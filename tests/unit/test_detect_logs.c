@@ -196,6 +196,27 @@ static const struct {
      IIS "2021-03-10 02:00:01 POST /owa/auth/Current/themes/resources/"
          "logon.css - - 198.51.100.3 python-requests/2.25.1 500\n",
      "ssrf-static-attempt", HC_26855, HL_ATTEMPTED, 0},
+    {"proxylogon's cookie, where IIS logs cookies", F_IIS,
+     "#Fields: date time cs-method cs-uri-stem cs-uri-query cs-username "
+     "c-ip cs(User-Agent) cs(Cookie) sc-status\n"
+     "2021-03-03 06:49:51 GET /owa/auth/x.js - - 104.248.49.97 "
+     "python-requests/2.25.1 X-AnonResource=true;+X-AnonResource-Backend="
+     "localhost/ecp/default.flt?~3;+X-BEResource=localhost/owa/auth/"
+     "logon.aspx?~3; 200\n",
+     "ssrf-cookie", HC_26855, HL_EXPLOITED, SEV_HIGH},
+    {"proxylogon's cookie refused", F_IIS,
+     "#Fields: date time cs-method cs-uri-stem cs-uri-query cs-username "
+     "c-ip cs(User-Agent) cs(Cookie) sc-status\n"
+     "2021-03-10 06:49:51 GET /ecp/y.js - - 104.248.49.97 "
+     "python-requests/2.25.1 X-BEResource=a%5D@exch01.corp.example:444/"
+     "autodiscover/autodiscover.xml?%23~1942062522 503\n",
+     "ssrf-cookie-attempt", HC_26855, HL_ATTEMPTED, SEV_MEDIUM},
+    {"a back-end cookie without a path", F_IIS,
+     "#Fields: date time cs-method cs-uri-stem cs-uri-query cs-username "
+     "c-ip cs(User-Agent) cs(Cookie) sc-status\n"
+     "2021-03-10 06:49:51 GET /owa/ - CORP\\alice 10.0.0.7 "
+     "Mozilla/5.0 X-BEResource=EXCH01~1942062522;+ResourceView=a/b~c 200\n",
+     NULL, 0, 0, 0},
     {"a browser fetching ECP's script", F_IIS,
      IIS "2021-03-03 06:49:51 GET /ecp/15.1.2176/scripts/common.js - "
          "CORP\\alice 10.1.2.3 Mozilla/5.0 200\n",
