@@ -720,6 +720,18 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		    "decode it and check it by hand",
 		    mtime, c->sha);
 	}
+	/* A page that looks for the security products' programs: an
+	 * intruder's check of what watches the server before acting */
+	if (c->beh.family == SF_NONE && c->beh.edr_probe && !c->m.n) {
+		bool ours =
+		    drop_role(role) || strstr(lower, "exchange server/");
+		file_finding(h, "edr-probe", ours ? SEV_HIGH : SEV_MEDIUM, rel,
+		             "server script that looks for security products' "
+		             "programs (endpoint agents, antivirus), as "
+		             "Volexity's SecChecker did: a check of what "
+		             "watches this server; nothing of Exchange does so",
+		             mtime, c->sha);
+	}
 	if (c->beh.family != SF_NONE) {
 		bool trojan = in_list(shipped_pages, name) &&
 		              role != FR_OTHER && role != FR_TEMP_ASPNET;

@@ -78,6 +78,8 @@ enum feat {
 	                  * created (computed) */
 	F_SSI_EXEC,      /* a server-side include that runs a command */
 	F_ENCODED,       /* server script encoded by the Script Encoder */
+	F_EDR_PROBE,     /* server code naming two or more security
+	                  * products' programs (SecChecker) */
 	F_MACHINEKEY,    /* the machine-key configuration read */
 	F_KEYFIELD,      /* its validation or decryption key named */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
@@ -1670,6 +1672,27 @@ static bool ci_find(const uint8_t *p, size_t n, const char *w)
 	return view_find_ci((struct view){(const char *)p, n}, view_of(w)) >= 0;
 }
 
+/* How many security products' programs server code names: a page that
+ * looks for them is an intruder's check of what watches the server
+ * (Volexity's SecChecker looked for FireEye's and CrowdStrike's). */
+static int edr_names(const uint8_t *p, size_t n)
+{
+	static const char *const progs[] = {
+	    "xagt.exe",         "csfalconservice.exe", "csagent",
+	    "cb.exe",           "repmgr.exe",          "sentinelagent.exe",
+	    "cylancesvc.exe",   "mssense.exe",         "sensecncproxy.exe",
+	    "msmpeng.exe",      "ekrn.exe",            "savservice.exe",
+	    "sophosfilescanner", "ntrtscan.exe",       "tmbmsrv.exe",
+	    "mcshield.exe",     "elastic-agent.exe",   "taniumclient.exe",
+	    "cyserver.exe",     "cytray.exe",          "bdservicehost.exe",
+	    "avp.exe",          NULL};
+	int k, found = 0;
+
+	for (k = 0; progs[k]; k++)
+		found += ci_find(p, n, progs[k]);
+	return found;
+}
+
 /* The server-side code of a page: what ASP.NET and classic ASP execute.
  * <% %> blocks (with <%-- --%> comments inside them dropped), <script
  * runat=server> tags and their bodies, and the tags of server controls
@@ -2026,6 +2049,8 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 		    code[at + 11] == '=')
 			fs.feat |= BIT(F_ENCODED);
 	}
+	if (m && memmem(code, m, ".exe", 4) && edr_names(code, m) >= 2)
+		fs.feat |= BIT(F_EDR_PROBE);
 	if (m)
 		rc = analyse_text(code, m, 0, &fs);
 	/* Browser script (a .js file, a page's own <script>) is read whole
@@ -2227,6 +2252,7 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 	}
 	r->family = fam;
 	r->encoded = HAS(F_ENCODED);
+	r->edr_probe = HAS(F_EDR_PROBE);
 	if (what)
 		snprintf(r->what, sizeof r->what, "%s", what);
 	if (fam == SF_OAB_DUMP)

@@ -43,6 +43,8 @@ struct script_result {
 	bool server_side; /* the text holds server-side code at all */
 	bool encoded;     /* server script encoded by Microsoft's Script
 	                   * Encoder (#@~^...): not read */
+	bool edr_probe;   /* server code naming two or more security
+	                   * products' programs */
 	char chain[16];   /* "proxylogon", "proxyshell" or "" */
 	char what[200];   /* what the code does, for a person */
 };

@@ -317,6 +317,36 @@ static void encoded_script(void)
 	CHECK(!f || strcmp(f->kind, "encoded-page") != 0);
 }
 
+/* A page that looks for security products' programs (SecChecker): a
+ * lead, high in the drop folders; a page naming one program is not. */
+static void edr_probe(void)
+{
+	static const char page[] =
+	    "<%@ Page Language=\"C#\" %><% string r = \"\"; "
+	    "if (System.IO.File.Exists(@\"C:\\Program Files (x86)\\FireEye\\"
+	    "xagt\\xagt.exe\")) r += \"FE \"; "
+	    "if (System.IO.File.Exists(@\"C:\\Program Files\\CrowdStrike\\"
+	    "CSFalconService.exe\")) r += \"CS \"; Response.Write(r); %>";
+	static const char one[] =
+	    "<%@ Page Language=\"C#\" %><% if (System.Diagnostics.Process."
+	    "GetProcessesByName(\"MsMpEng\").Length > 0) Response.Write("
+	    "\"Defender running (MsMpEng.exe)\"); %>";
+	const struct finding *f = hunt_bytes(
+	    "inetpub/wwwroot/aspnet_client/system_web/check.aspx", page,
+	    sizeof page - 1);
+	size_t i;
+
+	CHECK(f && strcmp(f->kind, "edr-probe") == 0 && f->sev == SEV_HIGH &&
+	      !f->backdoor);
+	(void)hunt_bytes("inetpub/sites/intranet/status.aspx", page,
+	                 sizeof page - 1);
+	for (i = 0; i < h.nf && strcmp(h.f[i].kind, "edr-probe"); i++)
+		;
+	CHECK(i < h.nf && h.f[i].sev == SEV_MEDIUM);
+	f = hunt_bytes("inetpub/sites/intranet/av.aspx", one, sizeof one - 1);
+	CHECK(!f || strcmp(f->kind, "edr-probe") != 0);
+}
+
 /* A Windows Error Report (UTF-16) of ECP's worker crashing: an attempt
  * on CVE-2021-26857; a report of another process is nothing. */
 static void wer_reports(void)
@@ -403,6 +433,7 @@ int main(void)
 	}
 	beacon_elsewhere();
 	encoded_script();
+	edr_probe();
 	wer_reports();
 	task_files();
 	for (k = 0; families[k]; k++) {
