@@ -599,6 +599,55 @@ static void static_post(struct detect_ctx *d, struct log_rec *r,
  * (the method, then the stem) the line's first '/' starts the stem, and
  * the rest is looked at only for a page (.aspx); in another order every
  * line is searched. */
+static bool ends_ci(struct view v, const char *tail)
+{
+	size_t n = strlen(tail);
+
+	/* the last letter first: most stems differ there */
+	return n && v.len >= n &&
+	       (v.p[v.len - 1] | 32) == (tail[n - 1] | 32) &&
+	       !strncasecmp(v.p + v.len - n, tail, n);
+}
+
+/* ECP's back end (W3SVC2) setting or resetting a virtual directory as the
+ * server's own machine account (CORP\EXCH01$): ProxyLogon's SSRF wrote
+ * the OAB directory's ExternalUrl with a script, then reset it to a file
+ * (CVE-2021-27065). An administrator doing the same in ECP is logged
+ * under their own name and is left alone. */
+static void ddi_vdir(struct detect_ctx *d, struct log_rec *r, const char *iso)
+{
+	struct view q = log_get(r, d->i[4]), user = log_get(r, d->i[5]);
+	struct view st = log_get(r, d->i[8]), ip, ua;
+	char qbuf[1024], detail[700];
+	struct finding *f;
+	bool reset, ok;
+
+	if (!user.len || user.p[user.len - 1] != '$')
+		return;
+	q = url_decode_lower(q, qbuf, sizeof qbuf);
+	if (!has_ci(q, "virtualdirectory"))
+		return;
+	reset = has_ci(q, "schema=reset");
+	ok = status_in(st, "200");
+	ip = log_get(r, d->i[6]);
+	ua = log_get(r, d->i[7]);
+	snprintf(detail, sizeof detail,
+	         "ECP's DDIService SetObject (%.*s) as the machine account "
+	         "%.*s, status %.*s: %s",
+	         (int)(q.len > 200 ? 200 : q.len), q.p,
+	         (int)(user.len > 80 ? 80 : user.len), user.p,
+	         (int)(st.len > 6 ? 6 : st.len), st.p,
+	         reset ? "a virtual directory reset to a file through the "
+	                 "SSRF (ProxyLogon's write)"
+	               : "a virtual directory's settings written through the "
+	                 "SSRF (ProxyLogon puts its script in ExternalUrl so)");
+	f = hunt_add(d->h, reset ? "vdir-reset" : "vdir-set-ssrf", HC_27065,
+	             ok ? HL_EXPLOITED : HL_ATTEMPTED,
+	             ok ? (reset ? SEV_CRITICAL : SEV_HIGH) : SEV_MEDIUM,
+	             d->path, r->line, detail);
+	stamp(f, (struct view){iso, strlen(iso)}, ip, ua);
+}
+
 /* A request for a script where back doors are dropped, kept to be joined
  * with the back doors found (hunt/webreq.c). */
 static void web_request(struct detect_ctx *d, struct log_rec *r,
@@ -620,6 +669,9 @@ static void iis_quick(struct detect_ctx *d, struct log_rec *r, const char *iso)
 			static_post(d, r, iso);
 		if (d->i[3] >= 0 && webreq_wanted(log_get(r, d->i[3])))
 			web_request(d, r, iso, log_get(r, d->i[3]));
+		if (d->i[3] >= 0 &&
+		    ends_ci(log_get(r, d->i[3]), "/SetObject"))
+			ddi_vdir(d, r, iso);
 		return;
 	}
 	if (!(s = memchr(p, '/', r->raw.len)))
@@ -628,6 +680,8 @@ static void iis_quick(struct detect_ctx *d, struct log_rec *r, const char *iso)
 		e = end;
 	if (webreq_wanted((struct view){s, (size_t)(e - s)}))
 		web_request(d, r, iso, (struct view){s, (size_t)(e - s)});
+	if (ends_ci((struct view){s, (size_t)(e - s)}, "/SetObject"))
+		ddi_vdir(d, r, iso);
 	/* a stem with no escape is judged as it stands (most of ECP's
 	 * posts go to its services); one with escapes is decoded first */
 	if (s - p >= 5 && !memcmp(s - 5, "POST ", 5) &&

@@ -54,7 +54,7 @@ struct gen {
 	char used[8][512], gone[4][200];
 	int nused, ngone;
 	FILE *httpproxy_ecp, *httpproxy_owa, *httpproxy_ad, *iis, *ecp, *oab,
-	    *cmdlet, *rps;
+	    *cmdlet, *rps, *iis_be;
 	struct winhost *win; /* event logs and hives */
 	int failed;
 };
@@ -491,6 +491,20 @@ static void sc_proxylogon_shell(struct gen *g)
 		    "'982d48c8-1d2c-4b4c-8d0c-45ab7e6c2f2c'\"\r\n",
 		    pw);
 	raise_truth(g, HC_27065, HL_EXPLOITED);
+	/* the back end's view: ECP set, then reset, the OAB directory as
+	 * the server's own account (the SSRF came from the front end) */
+	if (g->iis_be)
+		fprintf(g->iis_be,
+		        "2021-03-03 06:49:53 10.0.0.5 POST "
+		        "/ecp/DDI/DDIService.svc/SetObject "
+		        "schema=OABVirtualDirectory&msExchEcpCanary=Zr1 444 "
+		        "CORP\\EXCH01$ 127.0.0.1 ExchangeServicesClient/0.0.0.0 "
+		        "- 200 0 0 87\r\n"
+		        "2021-03-03 06:49:55 10.0.0.5 POST "
+		        "/ecp/DDI/DDIService.svc/SetObject "
+		        "schema=ResetOABVirtualDirectory&msExchEcpCanary=Zr1 444 "
+		        "CORP\\EXCH01$ 127.0.0.1 ExchangeServicesClient/0.0.0.0 "
+		        "- 200 0 0 140\r\n");
 	rand_name(g, name, 8);
 	n = snprintf(
 	    dump, sizeof dump,
@@ -1054,6 +1068,17 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 	g.iis = create(&g, "inetpub/logs/LogFiles/W3SVC1/u_ex210301.log");
 	if (g.iis)
 		iis_header(g.iis);
+	/* the back-end site (Exchange Back End, port 444): an
+	 * administrator resetting the OAB directory in ECP */
+	g.iis_be = create(&g, "inetpub/logs/LogFiles/W3SVC2/u_ex210301.log");
+	if (g.iis_be) {
+		iis_header(g.iis_be);
+		fprintf(g.iis_be,
+		        "2021-01-04 10:00:00 10.0.0.5 POST "
+		        "/ecp/DDI/DDIService.svc/SetObject "
+		        "schema=ResetOABVirtualDirectory&msExchEcpCanary=Yq3 "
+		        "444 CORP\\admin 10.0.0.20 Mozilla/5.0 - 200 0 0 31\r\n");
+	}
 	g.ecp = create(&g, EXCH "/Logging/ECP/Server/ECPServer20210303-1.LOG");
 	if (g.ecp)
 		fprintf(g.ecp,
@@ -1135,6 +1160,8 @@ int lab_host_write(const struct host_opts *o, const char *truth_path)
 		fclose(g.cmdlet);
 	if (g.rps)
 		fclose(g.rps);
+	if (g.iis_be)
+		fclose(g.iis_be);
 	if (!g.failed && winhost_write(g.win, o->dir))
 		g.failed = 1;
 	if (g.failed) {

@@ -217,6 +217,23 @@ static const struct {
      "2021-03-10 06:49:51 GET /owa/ - CORP\\alice 10.0.0.7 "
      "Mozilla/5.0 X-BEResource=EXCH01~1942062522;+ResourceView=a/b~c 200\n",
      NULL, 0, 0, 0},
+    {"ECP's back end resetting the OAB directory as the machine account",
+     F_IIS,
+     IIS "2021-03-03 06:49:55 POST /ecp/DDI/DDIService.svc/SetObject "
+         "schema=ResetOABVirtualDirectory&msExchEcpCanary=x "
+         "CORP\\EXCH01$ 127.0.0.1 ExchangeServicesClient/0.0.0.0 200\n",
+     "vdir-reset", HC_27065, HL_EXPLOITED, SEV_CRITICAL},
+    {"ECP's back end setting the OAB directory as the machine account",
+     F_IIS,
+     IIS "2021-03-03 06:49:53 POST /ecp/DDI/DDIService.svc/SetObject "
+         "schema=OABVirtualDirectory&msExchEcpCanary=x CORP\\EXCH01$ "
+         "127.0.0.1 ExchangeServicesClient/0.0.0.0 200\n",
+     "vdir-set-ssrf", HC_27065, HL_EXPLOITED, SEV_HIGH},
+    {"an administrator resetting a directory in ECP", F_IIS,
+     IIS "2021-05-03 10:00:00 POST /ecp/DDI/DDIService.svc/SetObject "
+         "schema=ResetOABVirtualDirectory&msExchEcpCanary=x CORP\\admin "
+         "10.0.0.20 Mozilla/5.0 200\n",
+     NULL, 0, 0, 0},
     {"a browser fetching ECP's script", F_IIS,
      IIS "2021-03-03 06:49:51 GET /ecp/15.1.2176/scripts/common.js - "
          "CORP\\alice 10.1.2.3 Mozilla/5.0 200\n",
