@@ -57,7 +57,10 @@ static bool own_place(const char *p)
 	static const char *const ok[] = {
 	    "%windir%\\system32\\inetsrv\\", "\\windows\\system32\\inetsrv\\",
 	    "%windir%\\syswow64\\inetsrv\\", "\\windows\\syswow64\\inetsrv\\",
+	    "%systemroot%\\system32\\inetsrv\\",
+	    "%systemroot%\\syswow64\\inetsrv\\",
 	    "%windir%\\microsoft.net\\",     "\\windows\\microsoft.net\\",
+	    "%systemroot%\\microsoft.net\\",
 	    "%exchangeinstallpath%",         "\\microsoft\\exchange server\\",
 	    "\\transportroles\\agents\\",    NULL};
 	struct view v = view_of(p);
@@ -65,6 +68,39 @@ static bool own_place(const char *p)
 
 	for (i = 0; ok[i]; i++)
 		if (has(v, ok[i]))
+			return true;
+	return false;
+}
+
+static bool in_inetsrv(const char *p)
+{
+	return has(view_of(p), "\\inetsrv\\");
+}
+
+/* The native modules' DLLs IIS 7 to 10 install in inetsrv, and those of
+ * Microsoft's add-ons that put theirs there (URL Rewrite, ASP.NET Core's
+ * module, HttpPlatformHandler, WebSocket, FastCGI). */
+static bool iis_own_dll(const char *p)
+{
+	static const char *const dlls[] = {
+	    "authanon.dll", "authbas.dll",  "authcert.dll",  "authmap.dll",
+	    "authmd5.dll",  "authsspi.dll", "cachfile.dll",  "cachhttp.dll",
+	    "cachtokn.dll", "cachuri.dll",  "cgi.dll",       "compdyn.dll",
+	    "compstat.dll", "custerr.dll",  "defdoc.dll",    "diprestr.dll",
+	    "dirlist.dll",  "filter.dll",   "gzip.dll",      "iis_ssi.dll",
+	    "iisetw.dll",   "iisfcgi.dll",  "iisfreb.dll",   "iisreqs.dll",
+	    "iiswsock.dll", "iprestr.dll",  "isapi.dll",     "logcust.dll",
+	    "loghttp.dll",  "modrqflt.dll", "protsup.dll",   "redirect.dll",
+	    "static.dll",   "urlauthz.dll", "validcfg.dll",  "warmup.dll",
+	    "webdav.dll",   "rewrite.dll",  "aspnetcore.dll", "aspnetcorev2.dll",
+	    "httpplatformhandler.dll", "iisres.dll", "w3tp.dll", "nativerd.dll",
+	    "iiscore.dll",  "hwebcore.dll", NULL};
+	const char *base = strrchr(p, '\\');
+	int k;
+
+	base = base ? base + 1 : p;
+	for (k = 0; dlls[k]; k++)
+		if (!strcasecmp(base, dlls[k]))
 			return true;
 	return false;
 }
@@ -153,8 +189,25 @@ static void entry(struct hunt *h, const char *rel, const struct cfg_check *k,
 
 	if (!attr(tag, "name", name, sizeof name))
 		attr(tag, "path", name, sizeof name);
-	if (!attr(tag, k->code_attr, code, sizeof code) || !code[0] ||
-	    (k->judge == BY_PATH ? own_place(code) : own_type(code)))
+	if (!attr(tag, k->code_attr, code, sizeof code) || !code[0])
+		return;
+	if (k->judge == BY_PATH && own_place(code)) {
+		/* in IIS's own folder under a name IIS never shipped: a
+		 * native back door passing for one of IIS's (IIS-Raid,
+		 * OwlProxy and their kin were dropped so) */
+		if (!strcmp(k->kind, "iis-global-module") &&
+		    in_inetsrv(code) && !iis_own_dll(code)) {
+			snprintf(detail, sizeof detail,
+			         "IIS loads native module %s from %s: a DLL "
+			         "in IIS's own folder that IIS does not ship "
+			         "(its add-ons' too are known by name)",
+			         name, code);
+			hunt_add(h, k->kind, HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+			         rel, 0, detail);
+		}
+		return;
+	}
+	if (k->judge == BY_TYPE && own_type(code))
 		return;
 	snprintf(detail, sizeof detail, "%s%s%s%s%s", k->lead, name, k->via,
 	         code, k->tail);

@@ -56,6 +56,16 @@ int main(void)
 	          "iis-global-module") == 1);
 	CHECK(run("V15/TransportRoles/Shared/agents.config", agents,
 	          "transport-agent-config") == 1);
+	/* a DLL in IIS's own folder that IIS does not ship (a native back
+	 * door passing for one of IIS's); IIS's and URL Rewrite's are not */
+	CHECK(run("applicationHost.config",
+	          "<globalModules><add name=\"IsapiCache\" "
+	          "image=\"%windir%\\System32\\inetsrv\\iiscache.dll\" />"
+	          "<add name=\"RewriteModule\" image=\"%SystemRoot%\\system32"
+	          "\\inetsrv\\rewrite.dll\" /><add name=\"DynamicCompression"
+	          "Module\" image=\"%windir%\\System32\\inetsrv\\compdyn.dll\""
+	          " /></globalModules>",
+	          "iis-global-module") == 1);
 	/* broken and cut text: nothing, no crash */
 	CHECK(run("applicationhost.config",
 	          "<globalModules><add image=\"C:", "iis-global-module") == 0);
