@@ -23,8 +23,8 @@ rule exh_chopper_eval_request
         chain = ""
         description = "China Chopper style: eval of a request parameter"
     strings:
-        $e1 = /eval\s*\(\s*Request\s*[\.\[\(]/ nocase ascii wide
-        $e2 = /eval\s*\/\*[^*]{0,64}\*\/\s*\(\s*Request/ nocase ascii wide
+        $e1 = /[Ee][Vv][Aa][Ll]\s*\(\s*[Rr]equest\s*[\.\[\(]/ ascii wide
+        $e2 = /[Ee][Vv][Aa][Ll]\s*\/\*[^*]{0,64}\*\/\s*\(\s*[Rr]equest/ ascii wide
         $u = "\"unsafe\"" nocase ascii wide
     condition:
         exh_server_side and filesize < 200KB and (1 of ($e*)) and ($u or filesize < 4KB)
@@ -36,7 +36,7 @@ rule exh_eval_base64_request
         chain = ""
         description = "eval of base64-decoded request data"
     strings:
-        $e = /eval\s*\(/ nocase ascii wide
+        $e = /[Ee][Vv][Aa][Ll]\s*\([^)]{0,120}FromBase64String/ ascii wide
         $b = "FromBase64String" nocase ascii wide
         $r = /Request\s*[\.\[\(]/ ascii wide
     condition:
