@@ -67,11 +67,26 @@ if not r["aggregated"] or len(scans) > 100: problems.append(f"not aggregated: {l
 if problems: print(problems); sys.exit(1)
 PY
 # Byte-identical whatever the threads, with the other core kept busy.
+# json_diff A B: what differs, printed before failing (the members, and
+# the first findings that differ).
+json_diff() {
+	python3 - "$1" "$2" <<'PY' || true
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+print("members that differ:", [k for k in a if a.get(k) != b.get(k)])
+fa, fb = a.get("findings", []), b.get("findings", [])
+print("findings:", len(fa), len(fb))
+for x, y in [(x, y) for x, y in zip(fa, fb) if x != y][:3]:
+    print(" 1 thread:", json.dumps(x)[:400]); print(" N threads:", json.dumps(y)[:400])
+for k in ("notes", "unreadable", "coverage", "next_steps", "timeline"):
+    if a.get(k) != b.get(k): print(k, ":", json.dumps(a.get(k))[:400], "|", json.dumps(b.get(k))[:400])
+PY
+}
 ( end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do :; done ) &
 busy=$!
 for t in 2 8; do
 	"$EXHUNT" hunt "$tree" --format json -o "$TMP/$t.json" --threads $t --no-progress 2>/dev/null || true
-	cmp -s "$TMP/1.json" "$TMP/$t.json" || { kill $busy; fail "JSON differs with $t threads"; }
+	cmp -s "$TMP/1.json" "$TMP/$t.json" || { kill $busy; json_diff "$TMP/1.json" "$TMP/$t.json"; fail "JSON differs with $t threads"; }
 done
 kill $busy 2>/dev/null || true
 # SIGTERM mid-hunt: what was read is reported, marked partial, exit 4.
