@@ -1379,6 +1379,16 @@ static const char *started_by(struct evctx *c, const char *pid)
 	return s->pid == id ? s->image : "";
 }
 
+/* An event's values as "name=value " pairs, cut to cap: for checks
+ * that look at the whole of a configuration or WMI event. */
+static void event_values(const struct event *e, char *all, size_t cap)
+{
+	all[0] = '\0';
+	for (int i = 0; i < e->nv; i++)
+		snprintf(all + strlen(all), cap - strlen(all), "%s=%s ",
+		         e->v[i].name, e->v[i].value);
+}
+
 static void one_event(struct evctx *c)
 {
 	struct event *e = c->e;
@@ -1674,10 +1684,8 @@ static void one_event(struct evctx *c)
 	 * The SCM event log consumer Windows ships only logs. */
 	if ((id == 5861 && detect_has(prov, "WMI-Activity")) ||
 	    (sysmon && id == 20)) {
-		char all[2000] = "";
-		for (int i = 0; i < e->nv; i++)
-			snprintf(all + strlen(all), sizeof all - strlen(all),
-			         "%s=%s ", e->v[i].name, e->v[i].value);
+		char all[2000];
+		event_values(e, all, sizeof all);
 		if ((detect_has(all, "CommandLineEventConsumer") ||
 		     detect_has(all, "ActiveScriptEventConsumer") ||
 		     (sysmon && (detect_has(all, "Type=Command Line") ||
@@ -1691,10 +1699,8 @@ static void one_event(struct evctx *c)
 		return;
 	}
 	if (id == 29 && detect_has(prov, "IIS-Configuration")) {
-		char all[1200] = "";
-		for (int i = 0; i < e->nv; i++)
-			snprintf(all + strlen(all), sizeof all - strlen(all),
-			         "%s=%s ", e->v[i].name, e->v[i].value);
+		char all[1200];
+		event_values(e, all, sizeof all);
 		if (detect_has(all, "modules") || detect_has(all, "handlers") ||
 		    detect_has(all, "isapiFilters"))
 			add(c, "iis-module-changed", HC_NONE, HL_NOT_SEEN,

@@ -708,12 +708,9 @@ static bool static_file(struct view stem)
 	if (!view_starts_ci(stem, VIEW_LIT("/ecp/")) &&
 	    !view_starts_ci(stem, VIEW_LIT("/owa/auth/")))
 		return false;
-	for (k = 0; exts[k]; k++) {
-		size_t l = strlen(exts[k]);
-		if (stem.len > l &&
-		    !strncasecmp(stem.p + stem.len - l, exts[k], l))
+	for (k = 0; exts[k]; k++)
+		if (ends_ci(stem, exts[k]))
 			return true;
-	}
 	return false;
 }
 

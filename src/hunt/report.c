@@ -93,6 +93,21 @@ static bool short_logs(const struct hunt *h, char *why, size_t cap)
 	return false;
 }
 
+static bool kind_in(const char *const *list, const char *kind)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, kind))
+			return true;
+	return false;
+}
+
+/* Adds kind to a ", "-separated list unless it is there already. */
+static void kind_once(struct buf *kinds, const char *kind)
+{
+	if (!kinds->p || !strstr(kinds->p, kind))
+		buf_printf(kinds, "%s%s", kinds->len ? ", " : "", kind);
+}
+
 /* Mail access granted or set by cmdlet (detect_logs.c, mail_access):
  * one step naming the kinds, medium or worse. */
 static void mail_steps(const struct hunt *h, struct steps *st)
@@ -108,17 +123,10 @@ static void mail_steps(const struct hunt *h, struct steps *st)
 	buf_init(&kinds, 1024);
 	for (i = 0; i < h->nf; i++) {
 		const struct finding *f = &h->f[i];
-		int k;
-		if (f->sev < SEV_MEDIUM)
-			continue;
-		for (k = 0; mail[k] && strcmp(mail[k], f->kind); k++)
-			;
-		if (!mail[k])
+		if (f->sev < SEV_MEDIUM || !kind_in(mail, f->kind))
 			continue;
 		n++;
-		if (!kinds.p || !strstr(kinds.p, f->kind))
-			buf_printf(&kinds, "%s%s", kinds.len ? ", " : "",
-			           f->kind);
+		kind_once(&kinds, f->kind);
 	}
 	if (n)
 		step(st,
@@ -250,7 +258,6 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	buf_init(&accounts, 4096);
 	for (i = 0; i < h->nf; i++) {
 		const struct finding *f = &h->f[i];
-		int k;
 		if (f->sev < SEV_HIGH)
 			continue;
 		if (!strcmp(f->kind, "account-created") ||
@@ -263,13 +270,9 @@ static void next_steps(const struct hunt *h, struct steps *st)
 				           f->detail);
 			continue;
 		}
-		for (k = 0; planted[k] && strcmp(planted[k], f->kind); k++)
-			;
-		if (!planted[k])
+		if (!kind_in(planted, f->kind))
 			continue;
-		if (!kinds.p || !strstr(kinds.p, f->kind))
-			buf_printf(&kinds, "%s%s", kinds.len ? ", " : "",
-			           f->kind);
+		kind_once(&kinds, f->kind);
 		nplanted++;
 	}
 	if (nplanted)
