@@ -355,6 +355,10 @@ static const struct pat pats[] = {
     {".creationtime=", F_TIMESTOMP, 0, 0},
     {".lastwritetime=", F_TIMESTOMP, 0, 0},
     {"httppostedfile", F_REQFILES, 0, 0},
+    /* a file the visitor uploads through a server control: an
+     * <asp:FileUpload> or an <input type=file runat=server>'s PostedFile */
+    {"<asp:fileupload", F_REQFILES, 0, 0},
+    {".postedfile", F_REQFILES, 0, 0},
     {".saveas(", F_SAVEAS, 0, 0},
     {"<script", F_SCRIPTTAG, 0, 0},
     {"externalurl", F_EXTURL, 0, 0},
@@ -2175,6 +2179,12 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_XSL;
 		what = "XSL transform shell: runs script carried in an XSL "
 		       "document";
+	} else if (srv && HAS(F_PROCESS) && HAS(F_STDIN) && HAS(F_SOCKETS) &&
+	           !HAS(F_REQ) && !HAS(F_REQ_VAR) && !HAS(F_REQ_RAW) &&
+	           !HAS(F_REQ_HDR)) {
+		fam = SF_COMMAND;
+		what = "reverse shell: a started process's input comes from a "
+		       "network connection the page opens";
 	} else if (srv && (HAS(F_PROCESS) || HAS(F_WSCRIPT) || HAS(F_PSHOST)) &&
 	           (src || (HAS(F_PROCESS) && HAS(F_PROC_CTRL)))) {
 		fam = SF_COMMAND;
