@@ -353,6 +353,14 @@ int cmd_hunt(int argc, char **argv)
 		         h.root, h.nunreadable);
 		rc = EXIT_INCOMPLETE;
 	}
+	if (rc == EXIT_CLEAN && h.nothing_examined) {
+		/* an empty folder or the wrong drive is not a clean server */
+		log_warn("%s: nothing exhunt examines was found here (no "
+		         "Exchange folder, web-root script, log, event log or "
+		         "registry hive): no verdict rests on evidence (exit 5)",
+		         h.root);
+		rc = EXIT_INCOMPLETE;
+	}
 	if (h.interrupted)
 		rc = EXIT_INTERRUPTED;
 	if (h.out_of_memory) {

@@ -139,6 +139,12 @@ struct hunt {
 	size_t agg_cap, agg_used;
 	uint64_t aggregated;
 	bool interrupted; /* stopped by hunt_stop: the report is partial */
+	/* Nothing the hunt examines was found under root: no Exchange
+	 * folder, no log, event log or hive, no file whose content was
+	 * checked, nothing unreadable, no finding (an empty folder, the
+	 * wrong drive). The
+	 * verdicts then rest on nothing: the report and exit code say so. */
+	bool nothing_examined;
 	/* A finding, note or name could not be kept for want of memory: the
 	 * report says so and the command fails (exit 3) after writing it. */
 	bool out_of_memory;

@@ -377,7 +377,13 @@ static void next_steps(const struct hunt *h, struct steps *st)
 	if (h->nunreadable)
 		step(st, "Some files could not be read in full (listed): read "
 		         "them again from the original evidence");
-	if (!exploited && !doors && h->nf == 0)
+	if (h->nothing_examined)
+		step(st, "Nothing exhunt examines was found here, so \"not "
+		         "seen\" says nothing of the server: hunt its system "
+		         "drive (the folder it is mounted on, or a disk image "
+		         "of it), or a collection holding its Exchange and IIS "
+		         "logs, web roots, event logs and registry hives");
+	else if (!exploited && !doors && h->nf == 0)
 		step(st, "No trace was found in what was read; keep the server "
 		         "patched and hunt again after the next campaign");
 }
@@ -594,9 +600,12 @@ int hunt_report_json(const struct hunt *h, struct buf *b)
 		buf_adds(b, i ? "," : "");
 		json_cstr(b, h->notes[i]);
 	}
-	buf_printf(b, "],\"files_seen\":%llu,\"files_scanned\":%llu}\n",
+	buf_printf(b,
+	           "],\"files_seen\":%llu,\"files_scanned\":%llu,"
+	           "\"nothing_examined\":%s}\n",
 	           (unsigned long long)h->files_seen,
-	           (unsigned long long)h->files_scanned);
+	           (unsigned long long)h->files_scanned,
+	           h->nothing_examined ? "true" : "false");
 	return buf_error(b);
 }
 

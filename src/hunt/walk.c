@@ -976,6 +976,24 @@ static void aliases(struct walk *w)
 		          w->nalias);
 }
 
+/* Sets h->nothing_examined when the walk met nothing the hunt reads:
+ * its "not seen" would then say nothing of the server. */
+static void nothing_examined(struct hunt *h)
+{
+	int s;
+
+	if (h->exchange_dir[0] || h->files_scanned || h->nf || h->interrupted ||
+	    h->nunreadable) /* found, not read: exit 5 says so already */
+		return;
+	for (s = 0; s < LS_COUNT; s++)
+		if (h->cov[s].files)
+			return;
+	h->nothing_examined = true;
+	hunt_note(h, "nothing exhunt examines was found (no Exchange "
+	             "folder, web-root script, log, event log or registry "
+	             "hive): the verdicts rest on no evidence");
+}
+
 int hunt_run(struct hunt *h)
 {
 	struct walk *w = calloc(1, sizeof *w);
@@ -1167,6 +1185,7 @@ int hunt_run(struct hunt *h)
 	for (s = 0; s < LS_COUNT; s++)
 		if (!h->cov[s].files)
 			hunt_note(h, "no %s logs found", log_source_names[s]);
+	nothing_examined(h);
 	if (w->rootfd >= 0)
 		close(w->rootfd);
 	if (w->image_fd >= 0)

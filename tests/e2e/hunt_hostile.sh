@@ -156,4 +156,32 @@ set +e
 "$EXHUNT" hunt "$TMP/incomplete" --no-progress >/dev/null 2>&1; rc=$?
 set -e
 [ $rc = 1 ] || fail "findings beside unreadable evidence: exit $rc, want 1"
+
+# Nothing to examine is not a clean server: an empty folder, or one of
+# documents (the wrong drive), exits 5 and says so in the report; a tree
+# with one clean IIS log is examined (exit 0).
+mkdir -p "$TMP/none/empty" "$TMP/none/docs/Users/bob" "$TMP/none/iis/inetpub/logs/LogFiles/W3SVC1"
+printf 'minutes of the meeting\n' >"$TMP/none/docs/Users/bob/minutes.txt"
+for d in empty docs; do
+	set +e
+	"$EXHUNT" hunt "$TMP/none/$d" --format json -o "$TMP/none-$d.json" --no-progress 2>"$TMP/none.err"; rc=$?
+	set -e
+	[ $rc = 5 ] || fail "nothing to examine ($d): exit $rc, want 5"
+	grep -q "nothing exhunt examines was found" "$TMP/none.err" || fail "no word on an empty hunt: $(cat "$TMP/none.err")"
+	python3 - "$TMP/none-$d.json" <<'PY' || fail "the report of a hunt that examined nothing ($d)"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["nothing_examined"] is True, r["nothing_examined"]
+assert r["next_steps"][0].startswith("Nothing exhunt examines was found"), r["next_steps"]
+assert not any("No trace was found" in s for s in r["next_steps"]), r["next_steps"]
+PY
+done
+printf '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status\r\n2021-03-01 10:00:00 10.0.0.5 GET /owa/ - 443 - 10.1.2.3 Mozilla 200\r\n' \
+	>"$TMP/none/iis/inetpub/logs/LogFiles/W3SVC1/u_ex210301.log"
+set +e
+"$EXHUNT" hunt "$TMP/none/iis" --format json -o "$TMP/none-iis.json" --no-progress 2>/dev/null; rc=$?
+set -e
+[ $rc = 0 ] || fail "a clean IIS log: exit $rc, want 0"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["nothing_examined"] is False' "$TMP/none-iis.json" ||
+	fail "a hunt that read a log says it examined nothing"
 pass
