@@ -98,6 +98,9 @@ enum file_role {
 	FR_TEMP_ASPNET,   /* Temporary ASP.NET Files */
 };
 enum file_role file_role(const char *lower_rel);
+/* Whether Exchange ships a file of this lower-case name in OWA's auth
+ * folder (owa true) or ECP's (false). */
+bool detect_auth_shipped(bool owa, const char *lower_name);
 
 /* True for a (lower-case) file name IIS or ASP.NET would run as code. */
 bool detect_is_code_name(const char *lower_name);

@@ -130,6 +130,11 @@ enum file_role file_role(const char *l)
 	return FR_OTHER;
 }
 
+bool detect_auth_shipped(bool owa, const char *lower_name)
+{
+	return in_list(owa ? owa_auth_ok : ecp_auth_ok, lower_name);
+}
+
 /* The folders attackers drop web shells into: everything there is read,
  * whatever its name. */
 static bool drop_role(enum file_role r)

@@ -1,5 +1,6 @@
 #include "hunt/webreq.h"
 #include "base/limits.h"
+#include "hunt/detect.h"
 #include "hunt/hunt.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,13 @@ struct webreqs {
 	uint32_t *slot; /* 1 + index into e; 0 free */
 	size_t nslot;
 	uint64_t dropped; /* requests to scripts past the bound */
+	/* scripts the evidence holds in the drop folders (webreq_file),
+	 * lower case; full: past WEBREQ_MAX, so none is judged gone from
+	 * an auth folder */
+	char **present;
+	size_t npresent, cappresent;
+	bool present_full;
+	bool owa_auth, ecp_auth; /* the evidence holds these folders */
 };
 
 /* Distinct scripts kept: past this, requests to new ones are counted
@@ -210,6 +218,66 @@ void webreq_note(struct hunt *h, struct view stem, const char *iso,
 		snprintf(e->last, sizeof e->last, "%s", iso);
 }
 
+/* Where a lower-case path or stem lies: 1 aspnet_client, 2 OWA's auth
+ * folder, 3 ECP's, 0 elsewhere. */
+static int drop_folder(const char *l)
+{
+	if (strstr(l, "aspnet_client/"))
+		return 1;
+	if (strstr(l, "owa/auth/"))
+		return 2;
+	if (strstr(l, "ecp/auth/"))
+		return 3;
+	return 0;
+}
+
+/* Keeps s (allocated, now t's) among the files present; past the bound
+ * or without memory, it is freed and the bound or the want noted. */
+static void present_add(struct hunt *h, struct webreqs *t, char *s)
+{
+	if (s && t->npresent == WEBREQ_MAX) {
+		t->present_full = true;
+		free(s);
+		return;
+	}
+	if (s && t->npresent == t->cappresent) {
+		size_t nc = t->cappresent ? t->cappresent * 2 : 16;
+		char **p = realloc(t->present, nc * sizeof *p);
+		if (p) {
+			t->present = p;
+			t->cappresent = nc;
+		} else {
+			free(s);
+			s = NULL;
+		}
+	}
+	if (!s) {
+		h->out_of_memory = true;
+		return;
+	}
+	t->present[t->npresent++] = s;
+}
+
+void webreq_file(struct hunt *h, const char *rel)
+{
+	char l[600];
+	size_t i;
+	struct webreqs *t;
+	int where;
+
+	for (i = 0; rel[i] && i + 1 < sizeof l; i++)
+		l[i] = (char)(rel[i] >= 'A' && rel[i] <= 'Z' ? rel[i] + 32
+		                                             : rel[i]);
+	l[i] = '\0';
+	if (rel[i] || !(where = drop_folder(l)) ||
+	    !webreq_wanted(view_of(strrchr(l, '/'))) || !(t = table(h)))
+		return;
+	/* the front end's folders: the ones the default site serves */
+	t->owa_auth |= where == 2 && strstr(l, "frontend/httpproxy/owa/auth/");
+	t->ecp_auth |= where == 3 && strstr(l, "frontend/httpproxy/ecp/auth/");
+	present_add(h, t, strdup(l));
+}
+
 void webreq_merge(struct hunt *h, struct hunt *from)
 {
 	struct webreqs *f = from->webreqs;
@@ -217,6 +285,18 @@ void webreq_merge(struct hunt *h, struct hunt *from)
 
 	if (!f)
 		return;
+	for (i = 0; i < f->npresent; i++) {
+		struct webreqs *t = table(h);
+		if (!t)
+			break;
+		present_add(h, t, f->present[i]);
+		f->present[i] = NULL;
+	}
+	if (h->webreqs) {
+		h->webreqs->present_full |= f->present_full;
+		h->webreqs->owa_auth |= f->owa_auth;
+		h->webreqs->ecp_auth |= f->ecp_auth;
+	}
 	for (i = 0; i < f->n; i++) {
 		const struct webreq *s = &f->e[i];
 		struct webreq *e = entry(h, s->stem);
@@ -278,8 +358,10 @@ void webreq_correlate(struct hunt *h)
 	size_t i, k, nf;
 	char detail[900];
 
-	if (!t || !t->n)
+	if (!t || !t->n) {
+		webreq_free(h);
 		return;
+	}
 	/* one order whatever the threads did */
 	qsort(t->e, t->n, sizeof *t->e, cmp_stem);
 	free(t->slot);
@@ -289,10 +371,17 @@ void webreq_correlate(struct hunt *h)
 	for (i = 0; i < t->n; i++) {
 		const struct webreq *e = &t->e[i];
 		const char *door = NULL;
+		int where = drop_folder(e->stem);
+		const char *name = strrchr(e->stem, '/');
+		/* a page Exchange ships, missing: a collection's gap */
+		bool held = where >= 2 && name &&
+		            detect_auth_shipped(where == 2, name + 1);
 		for (k = 0; k < nf && !door; k++)
 			if (h->f[k].backdoor && h->f[k].path &&
 			    stem_is(e->stem, h->f[k].path))
 				door = h->f[k].path;
+		for (k = 0; k < t->npresent && !held && !door; k++)
+			held = stem_is(e->stem, t->present[k]);
 		if (door) {
 			snprintf(detail, sizeof detail,
 			         "the back door %s was requested %llu time%s "
@@ -305,19 +394,30 @@ void webreq_correlate(struct hunt *h)
 			         e->ip[0] ? e->ip : "an address not logged");
 			add(h, e, e->ok ? "webshell-used" : "webshell-probed",
 			    e->ok ? SEV_CRITICAL : SEV_MEDIUM, detail);
-		} else if (e->ok &&
-		           strstr(e->stem, "/aspnet_client/") != NULL) {
-			/* nothing installed puts a script there */
+		} else if (e->ok && !held &&
+		           (where == 1 ||
+		            (!t->present_full &&
+		             ((where == 2 && t->owa_auth) ||
+		              (where == 3 && t->ecp_auth))))) {
+			/* Nothing installed puts a script in aspnet_client;
+			 * in an auth folder the evidence holds, a name that
+			 * is not there now is not Exchange's (its own
+			 * answers a name it lacks with a redirect) */
 			snprintf(detail, sizeof detail,
 			         "%s answered %llu of %llu requests (%llu POST) "
-			         "from %s to %s, first from %s, but no back door "
+			         "from %s to %s, first from %s, but no file "
 			         "is at that path in the evidence: a script "
-			         "under aspnet_client was there then, removed "
-			         "since or not collected",
+			         "under %s was there then, %s",
 			         e->shown, (unsigned long long)e->ok,
 			         (unsigned long long)e->hits,
 			         (unsigned long long)e->posts, e->first, e->last,
-			         e->ip[0] ? e->ip : "an address not logged");
+			         e->ip[0] ? e->ip : "an address not logged",
+			         where == 1   ? "aspnet_client"
+			         : where == 2 ? "OWA's auth folder"
+			                      : "ECP's auth folder",
+			         where == 1 ? "removed since or not collected"
+			                    : "removed since (the evidence "
+			                      "holds the folder without it)");
 			add(h, e, "webshell-gone", SEV_HIGH, detail);
 		}
 	}
@@ -340,6 +440,9 @@ void webreq_free(struct hunt *h)
 		return;
 	for (i = 0; i < t->n; i++)
 		free(t->e[i].log);
+	for (i = 0; i < t->npresent; i++)
+		free(t->present[i]);
+	free(t->present);
 	free(t->e);
 	free(t->slot);
 	free(t);

@@ -546,6 +546,20 @@ static void sc_proxylogon_shell(struct gen *g)
 	        ATTACKER_IP, "antSword/v2.1", 200);
 	if (g->ngone < 4)
 		snprintf(g->gone[g->ngone++], sizeof g->gone[0], "%s", stem);
+	/* one in OWA's auth folder too, beside the dump that stayed; and
+	 * OWA's own pages, answered, though the collection lacks them */
+	rand_name(g, name, 7);
+	snprintf(stem, sizeof stem, "/owa/auth/%s.aspx", name);
+	iis_row(g->iis, "2021-03-03", "06:55:31", "POST", stem, "", "",
+	        ATTACKER_IP, "python-requests/2.25.1", 200);
+	if (g->ngone < 4)
+		snprintf(g->gone[g->ngone++], sizeof g->gone[0], "%s", stem);
+	iis_row(g->iis, "2021-03-03", "08:12:09", "GET", "/owa/auth/logon.aspx",
+	        "url=https%3a%2f%2fmail%2fowa%2f&reason=0", "", "10.20.30.40",
+	        "Mozilla/5.0", 200);
+	iis_row(g->iis, "2021-03-03", "08:12:20", "GET",
+	        "/owa/auth/errorFE.aspx", "httpCode=500", "", "10.20.30.40",
+	        "Mozilla/5.0", 200);
 	file_text(g, "root/lsass.dmp", "MDMP\x93\xa7", 6);
 	raise_truth(g, HC_26855, HL_BACKDOORED);
 	raise_truth(g, HC_27065, HL_BACKDOORED);

@@ -121,6 +121,61 @@ static void probed(void)
 	hunt_release(&h);
 }
 
+/* In OWA's and ECP's auth folders a script that answered is gone only
+ * where the evidence holds the front end's folder without it, and never
+ * a page Exchange ships there; a file in aspnet_client that is in the
+ * evidence, though no back door, is not gone. */
+#define FE "Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/"
+static void auth_gone(void)
+{
+	struct hunt h = {.root = "t"}, w = {.root = "t"};
+	const struct finding *f;
+
+	webreq_file(&h, FE "owa/auth/logon.aspx");
+	webreq_file(&h, FE "owa/auth/Current/themes/resources/a.ASPX");
+	webreq_file(&h, FE "owa/auth/15.2.986/themes/logo.png");
+	webreq_file(&w, "inetpub/wwwroot/aspnet_client/Held.aspx");
+	req(&w, "/owa/auth/logon.aspx", "2021-03-03T01:00:00Z", "200", "GET",
+	    "10.0.0.1", 1);
+	req(&w, "/owa/auth/current/themes/resources/a.aspx",
+	    "2021-03-03T01:00:01Z", "200", "GET", "10.0.0.1", 2);
+	/* shipped, not collected: a gap, not a shell */
+	req(&w, "/owa/auth/expiredpassword.aspx", "2021-03-03T01:00:02Z",
+	    "200", "GET", "10.0.0.1", 3);
+	/* answered, not in the folder the evidence holds: gone */
+	req(&w, "/owa/auth/OutlookEN.aspx", "2021-03-03T02:00:00Z", "200",
+	    "POST", "203.0.113.66", 4);
+	/* refused: never there */
+	req(&w, "/owa/auth/nothere.aspx", "2021-03-03T02:00:01Z", "302", "GET",
+	    "203.0.113.66", 5);
+	/* ECP's folder is not in the evidence: not judged */
+	req(&w, "/ecp/auth/k.aspx", "2021-03-03T02:00:02Z", "200", "POST",
+	    "203.0.113.66", 6);
+	req(&w, "/aspnet_client/held.aspx", "2021-03-03T02:00:03Z", "200",
+	    "GET", "203.0.113.66", 7);
+	webreq_merge(&h, &w);
+	hunt_correlate(&h);
+	CHECK(count(&h, "webshell-gone") == 1);
+	f = find(&h, "webshell-gone", 0);
+	if (f) {
+		CHECK(!strncmp(f->detail, "/owa/auth/OutlookEN.aspx answered", 33));
+		CHECK(strstr(f->detail, "OWA's auth folder") != NULL);
+		CHECK_STR(f->time, "2021-03-03T02:00:00Z");
+	}
+	hunt_release(&h);
+
+	/* the same requests with no Exchange folder in the evidence (a
+	 * collection of logs): nothing judged in the auth folders */
+	struct hunt l = {.root = "t"};
+	req(&l, "/owa/auth/OutlookEN.aspx", "2021-03-03T02:00:00Z", "200",
+	    "POST", "203.0.113.66", 4);
+	webreq_file(&l, "Program Files/Microsoft/Exchange Server/V15/"
+	                "ClientAccess/Owa/auth/other.aspx");
+	hunt_correlate(&l);
+	CHECK(count(&l, "webshell-gone") == 0);
+	hunt_release(&l);
+}
+
 /* past the bound, new scripts are counted and said, old ones go on */
 static void bounded(void)
 {
@@ -146,6 +201,7 @@ int main(void)
 	wanted();
 	joined();
 	probed();
+	auth_gone();
 	bounded();
 	return check_done();
 }
