@@ -35,7 +35,7 @@ struct webreqs {
 	char **present;
 	size_t npresent, cappresent;
 	bool present_full;
-	bool owa_auth, ecp_auth; /* the evidence holds these folders */
+	bool owa_auth, ecp_auth, site_root; /* the evidence holds these */
 };
 
 /* Distinct scripts kept: past this, requests to new ones are counted
@@ -218,17 +218,23 @@ void webreq_note(struct hunt *h, struct view stem, const char *iso,
 		snprintf(e->last, sizeof e->last, "%s", iso);
 }
 
-/* Where a lower-case path or stem lies: 1 aspnet_client, 2 OWA's auth
- * folder, 3 ECP's, 0 elsewhere. */
+/* Where a lower-case path or stem ('/' first) lies: 1 aspnet_client,
+ * 2 OWA's auth folder, 3 ECP's, 4 the default site's root (a stem with
+ * no folder; a path right under inetpub/wwwroot), 0 elsewhere. */
 static int drop_folder(const char *l)
 {
+	const char *r;
+
 	if (strstr(l, "aspnet_client/"))
 		return 1;
 	if (strstr(l, "owa/auth/"))
 		return 2;
 	if (strstr(l, "ecp/auth/"))
 		return 3;
-	return 0;
+	if (l[0] == '/')
+		return strchr(l + 1, '/') ? 0 : 4;
+	r = strstr(l, "inetpub/wwwroot/");
+	return r && (r == l || r[-1] == '/') && !strchr(r + 16, '/') ? 4 : 0;
 }
 
 /* Keeps s (allocated, now t's) among the files present; past the bound
@@ -269,13 +275,15 @@ void webreq_file(struct hunt *h, const char *rel)
 		l[i] = (char)(rel[i] >= 'A' && rel[i] <= 'Z' ? rel[i] + 32
 		                                             : rel[i]);
 	l[i] = '\0';
-	if (rel[i] || !(where = drop_folder(l)) ||
-	    !webreq_wanted(view_of(strrchr(l, '/'))) || !(t = table(h)))
+	if (rel[i] || !(where = drop_folder(l)) || !(t = table(h)))
 		return;
-	/* the front end's folders: the ones the default site serves */
+	/* the front end's folders: the ones the default site serves; its
+	 * root, by any file there (iisstart.htm) */
 	t->owa_auth |= where == 2 && strstr(l, "frontend/httpproxy/owa/auth/");
 	t->ecp_auth |= where == 3 && strstr(l, "frontend/httpproxy/ecp/auth/");
-	present_add(h, t, strdup(l));
+	t->site_root |= where == 4;
+	if (webreq_wanted(view_of(strrchr(l, '/'))))
+		present_add(h, t, strdup(l));
 }
 
 void webreq_merge(struct hunt *h, struct hunt *from)
@@ -296,6 +304,7 @@ void webreq_merge(struct hunt *h, struct hunt *from)
 		h->webreqs->present_full |= f->present_full;
 		h->webreqs->owa_auth |= f->owa_auth;
 		h->webreqs->ecp_auth |= f->ecp_auth;
+		h->webreqs->site_root |= f->site_root;
 	}
 	for (i = 0; i < f->n; i++) {
 		const struct webreq *s = &f->e[i];
@@ -329,6 +338,20 @@ static bool stem_is(const char *stem, const char *rel)
 	if (strcasecmp(rel + lr - (ls - 1), stem + 1))
 		return false;
 	return lr == ls - 1 || rel[lr - ls] == '/';
+}
+
+/* Whether the file at lower-case path l is the one stem names: the same
+ * path's end, on a folder boundary; for the site's root, right under
+ * inetpub/wwwroot. */
+static bool stem_held(const char *stem, int where, const char *l)
+{
+	size_t ls = strlen(stem), ll = strlen(l);
+
+	if (where != 4)
+		return stem_is(stem, l);
+	return ll >= ls + 15 && !strcmp(l + ll - ls, stem) &&
+	       !strncmp(l + ll - ls - 15, "inetpub/wwwroot", 15) &&
+	       (ll == ls + 15 || l[ll - ls - 16] == '/');
 }
 
 static int cmp_stem(const void *a, const void *b)
@@ -381,7 +404,7 @@ void webreq_correlate(struct hunt *h)
 			    stem_is(e->stem, h->f[k].path))
 				door = h->f[k].path;
 		for (k = 0; k < t->npresent && !held && !door; k++)
-			held = stem_is(e->stem, t->present[k]);
+			held = stem_held(e->stem, where, t->present[k]);
 		if (door) {
 			snprintf(detail, sizeof detail,
 			         "the back door %s was requested %llu time%s "
@@ -398,7 +421,8 @@ void webreq_correlate(struct hunt *h)
 		           (where == 1 ||
 		            (!t->present_full &&
 		             ((where == 2 && t->owa_auth) ||
-		              (where == 3 && t->ecp_auth))))) {
+		              (where == 3 && t->ecp_auth) ||
+		              (where == 4 && t->site_root))))) {
 			/* Nothing installed puts a script in aspnet_client;
 			 * in an auth folder the evidence holds, a name that
 			 * is not there now is not Exchange's (its own
@@ -414,7 +438,8 @@ void webreq_correlate(struct hunt *h)
 			         e->ip[0] ? e->ip : "an address not logged",
 			         where == 1   ? "aspnet_client"
 			         : where == 2 ? "OWA's auth folder"
-			                      : "ECP's auth folder",
+			         : where == 3 ? "ECP's auth folder"
+			                      : "the site's root (inetpub/wwwroot)",
 			         where == 1 ? "removed since or not collected"
 			                    : "removed since (the evidence "
 			                      "holds the folder without it)");

@@ -654,6 +654,14 @@ static void sc_proxyshell_pst(struct gen *g)
 	snprintf(rel, sizeof rel, "inetpub/wwwroot/aspnet_client/%s.aspx",
 	         name);
 	backdoor(g, rel, pst, n, 1629457212); /* 2021-08-20T11:00:12Z */
+	/* a second export, to the site's root: used, then deleted */
+	rand_name(g, name, 5);
+	snprintf(rel, sizeof rel, "/%s.aspx", name);
+	iis_row(g->iis, "2021-08-20", "11:04:40", "POST", rel, "", "",
+	        ATTACKER_IP, "python-requests/2.26.0", 200);
+	if (g->ngone < 4)
+		snprintf(g->gone[g->ngone++], sizeof g->gone[0], "/%s.aspx",
+		         name);
 	raise_truth(g, HC_34473, HL_BACKDOORED);
 	raise_truth(g, HC_34523, HL_BACKDOORED);
 	raise_truth(g, HC_31207, HL_BACKDOORED);

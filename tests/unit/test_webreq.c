@@ -153,10 +153,24 @@ static void auth_gone(void)
 	    "203.0.113.66", 6);
 	req(&w, "/aspnet_client/held.aspx", "2021-03-03T02:00:03Z", "200",
 	    "GET", "203.0.113.66", 7);
+	/* the site's root, held (iisstart.htm): a script there now is not
+	 * gone; one that is not, even with its name in aspnet_client, is */
+	webreq_file(&w, "inetpub/wwwroot/iisstart.htm");
+	webreq_file(&w, "inetpub/wwwroot/keep.aspx");
+	webreq_file(&w, "inetpub/wwwroot/aspnet_client/dup.aspx");
+	req(&w, "/keep.aspx", "2021-03-03T03:00:00Z", "200", "GET",
+	    "10.0.0.1", 8);
+	req(&w, "/dup.aspx", "2021-03-03T03:00:01Z", "200", "POST",
+	    "203.0.113.66", 9);
 	webreq_merge(&h, &w);
 	hunt_correlate(&h);
-	CHECK(count(&h, "webshell-gone") == 1);
+	CHECK(count(&h, "webshell-gone") == 2);
 	f = find(&h, "webshell-gone", 0);
+	if (f) {
+		CHECK(!strncmp(f->detail, "/dup.aspx answered", 18));
+		CHECK(strstr(f->detail, "the site's root") != NULL);
+	}
+	f = find(&h, "webshell-gone", 1);
 	if (f) {
 		CHECK(!strncmp(f->detail, "/owa/auth/OutlookEN.aspx answered", 33));
 		CHECK(strstr(f->detail, "OWA's auth folder") != NULL);
@@ -169,6 +183,8 @@ static void auth_gone(void)
 	struct hunt l = {.root = "t"};
 	req(&l, "/owa/auth/OutlookEN.aspx", "2021-03-03T02:00:00Z", "200",
 	    "POST", "203.0.113.66", 4);
+	req(&l, "/dup.aspx", "2021-03-03T03:00:01Z", "200", "POST",
+	    "203.0.113.66", 9);
 	webreq_file(&l, "Program Files/Microsoft/Exchange Server/V15/"
 	                "ClientAccess/Owa/auth/other.aspx");
 	hunt_correlate(&l);
