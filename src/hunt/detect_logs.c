@@ -870,6 +870,10 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 		d->i[7] = log_field(fl, "cs(User-Agent)");
 		d->i[8] = log_field(fl, "sc-status");
 		d->i[9] = log_field(fl, "cs(Cookie)");
+		if (d->i[8] < 0 && !d->i[15]) { /* once per log */
+			d->i[15] = 1;
+			d->h->iis_no_status++;
+		}
 	}
 	if (d->i[0] == 0 && d->i[1] == 1 && r->raw.len >= 19 &&
 	    r->raw.p[10] == ' ') {
@@ -909,11 +913,17 @@ int detect_iis(void *vctx, const struct log_fields *fl, struct log_rec *r)
 	q = url_decode_lower(query, qbuf, sizeof qbuf);
 	s = url_decode_lower(stem, sbuf, sizeof sbuf);
 	anon = user.len == 0 || view_eq(user, VIEW_LIT("-"));
+	static const char status_unlogged[] =
+	    "not logged (so it may have succeeded)";
+
 	snprintf(detail, sizeof detail, "%.*s %.*s?%.*s status %.*s user %.*s",
 	         (int)(method.len > 10 ? 10 : method.len), method.p,
 	         (int)(stem.len > 300 ? 300 : stem.len), stem.p,
 	         (int)(query.len > 600 ? 600 : query.len), query.p,
-	         (int)(st.len > 6 ? 6 : st.len), st.p,
+	         /* a log without sc-status cannot tell "exploited" */
+	         st.len ? (int)(st.len > 6 ? 6 : st.len)
+	                : (int)sizeof status_unlogged - 1,
+	         st.len ? st.p : status_unlogged,
 	         (int)(user.len > 100 ? 100 : user.len), user.p);
 	if (autodiscover_ssrf(d, r, iso, s, q, st, anon, ip, ua, detail))
 		return 0;

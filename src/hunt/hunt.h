@@ -124,6 +124,9 @@ struct hunt {
 	size_t nnotes, capnotes;
 	char exchange_dir[4096];
 	uint64_t files_seen, files_scanned, bytes_scanned;
+	/* IIS logs whose fields lack sc-status: their requests cannot be
+	 * told answered or refused */
+	uint64_t iis_no_status;
 	enum hunt_level verdict[HC_COUNT];
 	void *yara_rules; /* YR_RULES *, owned */
 	void *user_rules; /* YR_RULES * from --rules, owned; NULL without */

@@ -907,6 +907,7 @@ static void merge(struct hunt *h, struct hunt *l)
 	l->nunreadable = l->nnotes = l->capunreadable = l->capnotes = 0;
 	h->files_scanned += l->files_scanned;
 	h->aggregated += l->aggregated;
+	h->iis_no_status += l->iis_no_status;
 	h->bytes_scanned += l->bytes_scanned;
 }
 
@@ -1186,6 +1187,13 @@ int hunt_run(struct hunt *h)
 	for (s = 0; s < LS_COUNT; s++)
 		if (!h->cov[s].files)
 			hunt_note(h, "no %s logs found", log_source_names[s]);
+	if (h->iis_no_status)
+		hunt_note(h, "%llu IIS log%s no status (sc-status): what %s "
+		             "shows cannot be told answered or refused, so "
+		             "\"attempted\" there may have succeeded",
+		          (unsigned long long)h->iis_no_status,
+		          h->iis_no_status == 1 ? " records" : "s record",
+		          h->iis_no_status == 1 ? "it" : "they");
 	nothing_examined(h);
 	if (w->rootfd >= 0)
 		close(w->rootfd);

@@ -475,5 +475,32 @@ int main(void)
 		buf_release(&b);
 		hunt_release(&h);
 	}
+	/* A log that records no status cannot tell exploited from
+	 * attempted: the finding and the hunt say so (once per log, with
+	 * its fields bound again by a second header). */
+	{
+		static const char ns[] =
+		    "#Fields: date time cs-method cs-uri-stem cs-uri-query "
+		    "c-ip cs(User-Agent)\n"
+		    "2021-08-20 11:00:05 POST /autodiscover/autodiscover.json "
+		    "@evil.com/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dz&Email="
+		    "autodiscover/autodiscover.json%3F@evil.com 203.0.113.66 "
+		    "python\n"
+		    "#Fields: date time cs-method cs-uri-stem cs-uri-query "
+		    "c-ip\n"
+		    "2021-08-20 11:00:06 GET /owa/ - 10.1.2.3\n";
+		struct hunt h;
+		run_log(&h, ns, LOG_W3C, detect_iis, "log");
+		CHECK(h.iis_no_status == 1);
+		CHECK(h.nf >= 1 && h.f[0].level == HL_ATTEMPTED &&
+		      strstr(h.f[0].detail, "status not logged (so it may "
+		                            "have succeeded)"));
+		hunt_release(&h);
+		run_log(&h, IIS "2021-08-20 11:00:06 GET /owa/ - - 10.1.2.3 "
+		                "x 200\n",
+		        LOG_W3C, detect_iis, "log");
+		CHECK(h.iis_no_status == 0);
+		hunt_release(&h);
+	}
 	return check_done();
 }
