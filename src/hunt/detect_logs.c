@@ -1160,6 +1160,29 @@ static void mail_access(struct hunt *h, const char *path, uint64_t line,
 		if (param_has(raw, "AccessRights", "fullaccess"))
 			kind = "mailbox-full-access",
 			sev = detect_any(who, broad) ? SEV_HIGH : SEV_INFO;
+	} else if (cmdlet_in(raw, "Add-MailboxFolderPermission") ||
+	           cmdlet_in(raw, "Set-MailboxFolderPermission")) {
+		/* a mail folder opened to everyone in the organization
+		 * (Default) or to anyone (Anonymous): any account, or none,
+		 * reads it through EWS; a calendar or contacts shared so is
+		 * routine */
+		static const char *const everyone[] = {
+		    "default", "anonymous", "everyone", "authenticated users",
+		    "domain users", NULL};
+		static const char *const reading[] = {
+		    "reviewer", "readitems", "owner", "editor", "author",
+		    "fullaccess", NULL};
+		static const char *const shared[] = {
+		    "calendar", "kalender", "calendrier", "agenda",
+		    "calendario", "contacts", "kontakte", "tasks", NULL};
+		char who[256], rights[256], id[512];
+		param_value(raw, "User", who, sizeof who);
+		param_value(raw, "AccessRights", rights, sizeof rights);
+		param_value(raw, "Identity", id, sizeof id);
+		if (detect_any(who, everyone) && detect_any(rights, reading) &&
+		    !detect_any(id, shared))
+			kind = "mailbox-folder-open",
+			sev = strstr(who, "anonymous") ? SEV_HIGH : SEV_MEDIUM;
 	} else if (cmdlet_in(raw, "Add-ADPermission")) {
 		/* Receive-As on a database or server: every mailbox in it */
 		if (param_has(raw, "ExtendedRights", "receive-as") ||
@@ -1237,7 +1260,8 @@ bool detect_cmdlet_named(struct view s)
 	    "JournalRule",          "MailboxSearch",
 	    "Search-Mailbox",       "ComplianceSearch",
 	    "RoleGroupMember",      "AdminAuditLogConfig",
-	    "AuditBypass",          NULL};
+	    "AuditBypass",          "MailboxFolderPermission",
+	    NULL};
 
 	for (int k = 0; names[k]; k++)
 		if (view_find_ci(s, view_of(names[k])) >= 0)

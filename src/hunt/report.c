@@ -116,7 +116,7 @@ static void mail_steps(const struct hunt *h, struct steps *st)
 	    "impersonation-role", "org-admin-added",     "mailbox-full-access",
 	    "inbox-rule-forward", "mailbox-forwarding",  "transport-rule-copy",
 	    "journal-rule",       "mailbox-search",      "search-role",
-	    "audit-off",          NULL};
+	    "audit-off",          "mailbox-folder-open", NULL};
 	struct buf kinds;
 	size_t i, n = 0;
 

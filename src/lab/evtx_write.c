@@ -278,7 +278,8 @@ static void record(struct chunk *c, const struct lab_event *ev,
 		put_le32(c->b + tpl_size, (uint32_t)(c->used - tpl_size - 4));
 	u32(c, 0);     /* substitution values: none */
 	byte(c, 0x00); /* end of the record's fragment */
-	while ((c->used - start + 4) % 8)
+	/* (a full chunk stops advancing: the record is redone in the next) */
+	while (!c->overflow && (c->used - start + 4) % 8)
 		byte(c, 0);
 	u32(c, (uint32_t)(c->used - start + 4));
 	if (!c->overflow)

@@ -232,6 +232,12 @@ void winhost_benign(struct winhost *w)
 			   "-From 'news@vendor.example' -MoveToFolder "
 			   "'bob@corp.example:\\Newsletters'",
 			   NULL);
+			/* the meeting rooms' calendars shown to everyone */
+			ev(w, L_MGMT, CMD_P, 1, 4, t + 300, NULL, "0",
+			   "Add-MailboxFolderPermission", "1",
+			   "-Identity 'rooms@corp.example:\\Calendar' -User "
+			   "'Default' -AccessRights 'Reviewer'",
+			   NULL);
 			break;
 		case 4: /* the nightly backup task, updated; Windows' own
 		         * WMI consumer, which only logs */
@@ -473,6 +479,13 @@ void winhost_returned(struct winhost *w)
 	   "-BlindCopyTo 'archive-7@mailbox.example'",
 	   NULL);
 	mail_granted(w, "transport-rule-copy");
+	/* and the finance inbox open to every account in the forest */
+	ev(w, L_MGMT, CMD_P, 1, 4, t + 560, NULL, "0",
+	   "Add-MailboxFolderPermission", "1",
+	   "-Identity 'cfo@corp.example:\\Inbox' -User 'Default' "
+	   "-AccessRights 'Reviewer'",
+	   NULL);
+	mail_granted(w, "mailbox-folder-open");
 	planted(w, "transport-agent-config");
 	snprintf(cmd, sizeof cmd, "C:\\Users\\Public\\%s.exe -silent", svc);
 	regf_set_sz(so, "Microsoft\\Windows\\CurrentVersion\\Run", svc, REGF_SZ,

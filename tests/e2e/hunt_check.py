@@ -53,7 +53,7 @@ if not t.get("keys_taken") and "machine keys" in steps:
 # mail access granted: each change listed, a step to check them
 MAIL = {"impersonation-role", "org-admin-added", "mailbox-full-access", "inbox-rule-forward",
         "mailbox-forwarding", "transport-rule-copy", "journal-rule", "mailbox-search",
-        "search-role", "audit-off"}
+        "search-role", "audit-off", "mailbox-folder-open"}
 mail = {f["kind"] for f in r["findings"] if f["kind"] in MAIL and f["severity"] not in ("info", "low")}
 if mail != set(t.get("mail_access", [])):
     problems.append(f"mail access {sorted(mail)} want {sorted(t.get('mail_access', []))}")

@@ -293,6 +293,27 @@ static const struct {
      "2021-03-04T02:02:00Z Set-MailboxDatabase -Identity DB01 "
      "-ForwardingSmtpAddress x -IssueWarningQuota 9GB\n",
      NULL, 0, 0, 0},
+    {"an inbox opened to every account", F_CMD,
+     "2021-03-04T02:02:30Z Add-MailboxFolderPermission -Identity "
+     "\"ceo@corp.example:\\Inbox\" -User Default -AccessRights Reviewer\n",
+     "mailbox-folder-open", HC_NONE, HL_NOT_SEEN, SEV_MEDIUM},
+    {"a mailbox's root opened to anyone", F_CMD,
+     "2021-03-04T02:02:31Z Set-MailboxFolderPermission -Identity "
+     "cfo:\\ -User Anonymous -AccessRights Owner\n",
+     "mailbox-folder-open", HC_NONE, HL_NOT_SEEN, SEV_HIGH},
+    {"a calendar shared with everyone", F_CMD,
+     "2021-03-04T02:02:32Z Add-MailboxFolderPermission -Identity "
+     "\"rooms@corp.example:\\Calendar\" -User Default -AccessRights "
+     "Reviewer\n",
+     NULL, 0, 0, 0},
+    {"free and busy times for everyone", F_CMD,
+     "2021-03-04T02:02:33Z Set-MailboxFolderPermission -Identity "
+     "bob:\\Inbox -User Default -AccessRights AvailabilityOnly\n",
+     NULL, 0, 0, 0},
+    {"an assistant reads an inbox", F_CMD,
+     "2021-03-04T02:02:34Z Add-MailboxFolderPermission -Identity "
+     "ceo:\\Inbox -User assistant@corp.example -AccessRights Reviewer\n",
+     NULL, 0, 0, 0},
     {"every message blind-copied out", F_CMD,
      "2021-03-04T02:03:00Z New-TransportRule -Name \"Compliance\" "
      "-BlindCopyTo \"archive@mailbox.example\" -Priority 0\n",
