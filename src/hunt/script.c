@@ -84,6 +84,9 @@ enum feat {
 	F_KEYFIELD,      /* its validation or decryption key named */
 	F_PST,           /* container: PST (ProxyShell mailbox export) */
 	F_DER,           /* container: DER certificate request */
+	F_UPLOAD_CHECKED, /* an upload's extension checked against a list of
+	                   * documents or images, or saved under App_Data,
+	                   * which IIS never serves (computed) */
 	F_COUNT,
 };
 
@@ -105,7 +108,9 @@ struct pat {
 	              * 6: a password field, or a variable set from one,
 	              * in the statement or call that follows (F_CRED_OUT);
 	              * 7: the call's arguments name a temporary or shared
-	              * folder (F_ASM_DROPPED) */
+	              * folder (F_ASM_DROPPED);
+	              * 8: a document's or image's extension ("".pdf"",
+	              * "".jpg"", ...) follows (F_UPLOAD_CHECKED) */
 };
 
 /* A pattern that starts a word: the byte before it may not continue an
@@ -355,6 +360,10 @@ static const struct pat pats[] = {
     {".creationtime=", F_TIMESTOMP, 0, 0},
     {".lastwritetime=", F_TIMESTOMP, 0, 0},
     {"httppostedfile", F_REQFILES, 0, 0},
+    /* an upload page that takes documents or images only, or keeps
+     * them where IIS serves nothing: not a way to plant a page */
+    {"getextension(", F_UPLOAD_CHECKED, 0, 8},
+    {"app_data", F_UPLOAD_CHECKED, 0, 0},
     /* a file the visitor uploads through a server control: an
      * <asp:FileUpload> or an <input type=file runat=server>'s PostedFile */
     {"<asp:fileupload", F_REQFILES, 0, 0},
@@ -1219,6 +1228,29 @@ static bool arg_from_request(const uint8_t *t, const uint8_t *gap, size_t n,
 	return false;
 }
 
+/* Does a quoted document or image extension (".pdf", ".jpg", ...) come
+ * within the next 200 bytes? For an upload page's check of what it
+ * takes: Path.GetExtension(f.FileName) == ".pdf". */
+static bool document_ext_follows(const uint8_t *t, size_t n, size_t at)
+{
+	static const char *const ext[] = {
+	    "pdf", "jpg", "jpeg", "png", "gif", "bmp", "doc", "docx", "xls",
+	    "xlsx", "ppt", "pptx", "csv", "txt", "odt", "rtf", "tif", NULL};
+	size_t end = n - at < 200 ? n : at + 200, i, k, l;
+
+	for (i = at; i + 3 < end; i++) {
+		if ((t[i] != '"' && t[i] != '\'') || t[i + 1] != '.')
+			continue;
+		for (k = 0; ext[k]; k++) {
+			l = strlen(ext[k]);
+			if (i + 2 + l < n && !memcmp(t + i + 2, ext[k], l) &&
+			    t[i + 2 + l] == t[i])
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Does a form control's text (x.Text or an HTML input's x.Value, read,
  * not assigned) come within
  * the next 80 bytes, before the statement ends (';', or the call's
@@ -1613,6 +1645,11 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 					fs->feat |=
 					    BIT(pt->feat < 0 ? F_FILEPATH_REQ
 					                     : pt->feat);
+				continue;
+			}
+			if (pt->window == 8) {
+				if (document_ext_follows(t, n, i + len))
+					fs->feat |= BIT(pt->feat);
 				continue;
 			}
 			if (pt->feat >= 0)
@@ -2229,7 +2266,8 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		what = "credential harvester in the page's browser script: the "
 		       "password typed is sent to another site (a keylogger "
 		       "added to a logon page or its script)";
-	} else if (srv && ((HAS(F_REQFILES) && HAS(F_SAVEAS)) ||
+	} else if (srv && ((HAS(F_REQFILES) && HAS(F_SAVEAS) &&
+	                    !HAS(F_UPLOAD_CHECKED)) ||
 	                   HAS(F_FILEWRITE_REQ))) {
 		fam = SF_UPLOADER;
 		what = "uploader: writes request data to a file on the server";
