@@ -357,7 +357,8 @@ int cmd_hunt(int argc, char **argv)
 		/* an empty folder or the wrong drive is not a clean server */
 		log_warn("%s: nothing exhunt examines was found here (no "
 		         "Exchange folder, web-root script, log, event log or "
-		         "registry hive): no verdict rests on evidence (exit 5)",
+		         "registry hive): no verdict rests on evidence "
+		         "(exit 5)",
 		         h.root);
 		rc = EXIT_INCOMPLETE;
 	}

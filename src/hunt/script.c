@@ -779,9 +779,11 @@ static size_t pass_decode(const uint8_t *p, size_t n, uint8_t *out,
 		 * Process.Start. Not after '%' ("<%@ Page") nor inside a
 		 * word (an address). */
 		if (c == '@' && i + 1 < n &&
-		    ((unsigned)((p[i + 1] | 32) - 'a') < 26u || p[i + 1] == '_')) {
+		    ((unsigned)((p[i + 1] | 32) - 'a') < 26u ||
+		     p[i + 1] == '_')) {
 			uint8_t b = o ? out[o - 1] : 0;
-			if (b != '%' && b != '_' && (unsigned)((b | 32) - 'a') >= 26u &&
+			if (b != '%' && b != '_' &&
+			    (unsigned)((b | 32) - 'a') >= 26u &&
 			    (uint8_t)(b - '0') >= 10u && b < 0x80) {
 				i++;
 				continue;

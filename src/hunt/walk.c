@@ -544,7 +544,7 @@ static void *worker_main(void *arg)
  * the job's strings and descriptor become theirs. */
 static void walk_enqueue(struct walk *w, const struct job *j)
 {
-	webreq_file(w->h, j->rel); /* the walk's own hunt, its thread */
+	webreq_file(w->h, j->lower); /* the walk's own hunt, its thread */
 	pthread_mutex_lock(&w->mu);
 	while (w->count == LIM_WALK_QUEUE)
 		pthread_cond_wait(&w->not_full, &w->mu);

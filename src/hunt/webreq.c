@@ -31,7 +31,7 @@ struct webreqs {
 	uint64_t dropped; /* requests to scripts past the bound */
 	/* scripts the evidence holds in the drop folders (webreq_file),
 	 * lower case; full: past WEBREQ_MAX, so none is judged gone from
-	 * an auth folder */
+	 * an auth folder or the site's root */
 	char **present;
 	size_t npresent, cappresent;
 	bool present_full;
@@ -264,18 +264,12 @@ static void present_add(struct hunt *h, struct webreqs *t, char *s)
 	t->present[t->npresent++] = s;
 }
 
-void webreq_file(struct hunt *h, const char *rel)
+void webreq_file(struct hunt *h, const char *l)
 {
-	char l[600];
-	size_t i;
 	struct webreqs *t;
 	int where;
 
-	for (i = 0; rel[i] && i + 1 < sizeof l; i++)
-		l[i] = (char)(rel[i] >= 'A' && rel[i] <= 'Z' ? rel[i] + 32
-		                                             : rel[i]);
-	l[i] = '\0';
-	if (rel[i] || !(where = drop_folder(l)) || !(t = table(h)))
+	if (!(where = drop_folder(l)) || !(t = table(h)))
 		return;
 	/* the front end's folders: the ones the default site serves; its
 	 * root, by any file there (iisstart.htm) */
@@ -439,7 +433,8 @@ void webreq_correlate(struct hunt *h)
 			         where == 1   ? "aspnet_client"
 			         : where == 2 ? "OWA's auth folder"
 			         : where == 3 ? "ECP's auth folder"
-			                      : "the site's root (inetpub/wwwroot)",
+			                      : "the site's root "
+			                        "(inetpub/wwwroot)",
 			         where == 1 ? "removed since or not collected"
 			                    : "removed since (the evidence "
 			                      "holds the folder without it)");

@@ -24,11 +24,12 @@ void webreq_note(struct hunt *h, struct view stem, const char *iso,
                  struct view status, struct view method, struct view ip,
                  struct view ua, const char *log, uint64_t line);
 
-/* Notes a file the evidence holds (rel, from its root, '/'), as the
+/* Notes a file the evidence holds (lower_rel: its path from the root,
+ * '/', in lower case, as the walk names it for the detectors), as the
  * walk finds it: the scripts of aspnet_client and of OWA's and ECP's
  * auth folders, so that a script requested there is known to be in the
  * evidence even when nothing judged it a back door. */
-void webreq_file(struct hunt *h, const char *rel);
+void webreq_file(struct hunt *h, const char *lower_rel);
 
 /* Moves a worker's requests into h. */
 void webreq_merge(struct hunt *h, struct hunt *from);

@@ -471,6 +471,17 @@ static void shell_used(struct gen *g, const char *rel)
 		snprintf(g->used[g->nused++], sizeof g->used[0], "%s", rel);
 }
 
+/* A shell at stem the attacker posted to (answered) and then deleted:
+ * only the IIS log tells, and the truth lists it as gone. */
+static void shell_gone(struct gen *g, const char *date, const char *time,
+                       const char *stem, const char *ua)
+{
+	iis_row(g->iis, date, time, "POST", stem, "", "", ATTACKER_IP, ua,
+	        200);
+	if (g->ngone < 4)
+		snprintf(g->gone[g->ngone++], sizeof g->gone[0], "%s", stem);
+}
+
 static void sc_proxylogon_shell(struct gen *g)
 {
 	char name[16], rel[512], dump[2048], pw[12], stem[200];
@@ -542,18 +553,12 @@ static void sc_proxylogon_shell(struct gen *g)
 	/* and an earlier one, used, then deleted: only the log tells */
 	rand_name(g, name, 6);
 	snprintf(stem, sizeof stem, "/aspnet_client/%s.aspx", name);
-	iis_row(g->iis, "2021-03-03", "06:58:40", "POST", stem, "", "",
-	        ATTACKER_IP, "antSword/v2.1", 200);
-	if (g->ngone < 4)
-		snprintf(g->gone[g->ngone++], sizeof g->gone[0], "%s", stem);
+	shell_gone(g, "2021-03-03", "06:58:40", stem, "antSword/v2.1");
 	/* one in OWA's auth folder too, beside the dump that stayed; and
 	 * OWA's own pages, answered, though the collection lacks them */
 	rand_name(g, name, 7);
 	snprintf(stem, sizeof stem, "/owa/auth/%s.aspx", name);
-	iis_row(g->iis, "2021-03-03", "06:55:31", "POST", stem, "", "",
-	        ATTACKER_IP, "python-requests/2.25.1", 200);
-	if (g->ngone < 4)
-		snprintf(g->gone[g->ngone++], sizeof g->gone[0], "%s", stem);
+	shell_gone(g, "2021-03-03", "06:55:31", stem, "python-requests/2.25.1");
 	iis_row(g->iis, "2021-03-03", "08:12:09", "GET", "/owa/auth/logon.aspx",
 	        "url=https%3a%2f%2fmail%2fowa%2f&reason=0", "", "10.20.30.40",
 	        "Mozilla/5.0", 200);
@@ -657,11 +662,7 @@ static void sc_proxyshell_pst(struct gen *g)
 	/* a second export, to the site's root: used, then deleted */
 	rand_name(g, name, 5);
 	snprintf(rel, sizeof rel, "/%s.aspx", name);
-	iis_row(g->iis, "2021-08-20", "11:04:40", "POST", rel, "", "",
-	        ATTACKER_IP, "python-requests/2.26.0", 200);
-	if (g->ngone < 4)
-		snprintf(g->gone[g->ngone++], sizeof g->gone[0], "/%s.aspx",
-		         name);
+	shell_gone(g, "2021-08-20", "11:04:40", rel, "python-requests/2.26.0");
 	raise_truth(g, HC_34473, HL_BACKDOORED);
 	raise_truth(g, HC_34523, HL_BACKDOORED);
 	raise_truth(g, HC_31207, HL_BACKDOORED);

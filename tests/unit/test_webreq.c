@@ -16,6 +16,15 @@ static void req(struct hunt *h, const char *stem, const char *iso,
 	            line);
 }
 
+/* The walk names a file to webreq_file in lower case. */
+static void file_at(struct hunt *h, const char *rel)
+{
+	char l[512];
+
+	text_lower(l, rel, sizeof l);
+	webreq_file(h, l);
+}
+
 static const struct finding *find(const struct hunt *h, const char *kind,
                                   size_t nth)
 {
@@ -131,10 +140,10 @@ static void auth_gone(void)
 	struct hunt h = {.root = "t"}, w = {.root = "t"};
 	const struct finding *f;
 
-	webreq_file(&h, FE "owa/auth/logon.aspx");
-	webreq_file(&h, FE "owa/auth/Current/themes/resources/a.ASPX");
-	webreq_file(&h, FE "owa/auth/15.2.986/themes/logo.png");
-	webreq_file(&w, "inetpub/wwwroot/aspnet_client/Held.aspx");
+	file_at(&h, FE "owa/auth/logon.aspx");
+	file_at(&h, FE "owa/auth/Current/themes/resources/a.ASPX");
+	file_at(&h, FE "owa/auth/15.2.986/themes/logo.png");
+	file_at(&w, "inetpub/wwwroot/aspnet_client/Held.aspx");
 	req(&w, "/owa/auth/logon.aspx", "2021-03-03T01:00:00Z", "200", "GET",
 	    "10.0.0.1", 1);
 	req(&w, "/owa/auth/current/themes/resources/a.aspx",
@@ -155,9 +164,9 @@ static void auth_gone(void)
 	    "GET", "203.0.113.66", 7);
 	/* the site's root, held (iisstart.htm): a script there now is not
 	 * gone; one that is not, even with its name in aspnet_client, is */
-	webreq_file(&w, "inetpub/wwwroot/iisstart.htm");
-	webreq_file(&w, "inetpub/wwwroot/keep.aspx");
-	webreq_file(&w, "inetpub/wwwroot/aspnet_client/dup.aspx");
+	file_at(&w, "inetpub/wwwroot/iisstart.htm");
+	file_at(&w, "inetpub/wwwroot/keep.aspx");
+	file_at(&w, "inetpub/wwwroot/aspnet_client/dup.aspx");
 	req(&w, "/keep.aspx", "2021-03-03T03:00:00Z", "200", "GET",
 	    "10.0.0.1", 8);
 	req(&w, "/dup.aspx", "2021-03-03T03:00:01Z", "200", "POST",
@@ -185,7 +194,7 @@ static void auth_gone(void)
 	    "POST", "203.0.113.66", 4);
 	req(&l, "/dup.aspx", "2021-03-03T03:00:01Z", "200", "POST",
 	    "203.0.113.66", 9);
-	webreq_file(&l, "Program Files/Microsoft/Exchange Server/V15/"
+	file_at(&l, "Program Files/Microsoft/Exchange Server/V15/"
 	                "ClientAccess/Owa/auth/other.aspx");
 	hunt_correlate(&l);
 	CHECK(count(&l, "webshell-gone") == 0);
