@@ -391,7 +391,7 @@ void webreq_correlate(struct hunt *h)
 		int where = drop_folder(e->stem);
 		const char *name = strrchr(e->stem, '/');
 		/* a page Exchange ships, missing: a collection's gap */
-		bool held = where >= 2 && name &&
+		bool held = (where == 2 || where == 3) && name &&
 		            detect_auth_shipped(where == 2, name + 1);
 		for (k = 0; k < nf && !door; k++)
 			if (h->f[k].backdoor && h->f[k].path &&

@@ -171,9 +171,12 @@ static void auth_gone(void)
 	    "10.0.0.1", 8);
 	req(&w, "/dup.aspx", "2021-03-03T03:00:01Z", "200", "POST",
 	    "203.0.113.66", 9);
+	/* ECP's shipped page name, at the root: not Exchange's there */
+	req(&w, "/TimeoutLogout.aspx", "2021-03-03T03:00:02Z", "200", "POST",
+	    "203.0.113.66", 10);
 	webreq_merge(&h, &w);
 	hunt_correlate(&h);
-	CHECK(count(&h, "webshell-gone") == 2);
+	CHECK(count(&h, "webshell-gone") == 3);
 	f = find(&h, "webshell-gone", 0);
 	if (f) {
 		CHECK(!strncmp(f->detail, "/dup.aspx answered", 18));
@@ -185,6 +188,8 @@ static void auth_gone(void)
 		CHECK(strstr(f->detail, "OWA's auth folder") != NULL);
 		CHECK_STR(f->time, "2021-03-03T02:00:00Z");
 	}
+	f = find(&h, "webshell-gone", 2);
+	CHECK(f && !strncmp(f->detail, "/TimeoutLogout.aspx answered", 28));
 	hunt_release(&h);
 
 	/* the same requests with no Exchange folder in the evidence (a
