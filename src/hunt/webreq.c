@@ -448,6 +448,13 @@ void webreq_correlate(struct hunt *h)
 		          "scripts): a back door among them is not tied to "
 		          "its requests",
 		          (unsigned long long)t->dropped, WEBREQ_MAX);
+	if (t->present_full)
+		hunt_note(h,
+		          "more than %d scripts lie in the drop folders: a "
+		          "script requested in OWA's or ECP's auth folder or "
+		          "at the site's root and missing from the evidence "
+		          "was not judged gone",
+		          WEBREQ_MAX);
 	webreq_free(h); /* once */
 }
 

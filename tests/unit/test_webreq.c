@@ -204,6 +204,23 @@ static void auth_gone(void)
 	hunt_correlate(&l);
 	CHECK(count(&l, "webshell-gone") == 0);
 	hunt_release(&l);
+
+	/* past the bound on scripts held, the root is not judged, and the
+	 * report says so */
+	struct hunt b = {.root = "t"};
+	char rel[64];
+	for (int i = 0; i <= 4096; i++) {
+		snprintf(rel, sizeof rel, "inetpub/wwwroot/aspnet_client/d%d.aspx",
+		         i);
+		webreq_file(&b, rel);
+	}
+	webreq_file(&b, "inetpub/wwwroot/iisstart.htm");
+	req(&b, "/dup.aspx", "2021-03-03T03:00:01Z", "200", "POST",
+	    "203.0.113.66", 9);
+	hunt_correlate(&b);
+	CHECK(count(&b, "webshell-gone") == 0);
+	CHECK(b.nnotes == 1 && strstr(b.notes[0], "more than 4096 scripts"));
+	hunt_release(&b);
 }
 
 /* past the bound, new scripts are counted and said, old ones go on */
