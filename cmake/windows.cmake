@@ -45,7 +45,7 @@ add_executable(exhunt
   ${S}/hunt/hunt.c ${S}/hunt/logread.c ${S}/hunt/report.c ${S}/hunt/script.c
   ${S}/hunt/walk.c ${S}/hunt/walk_win.c ${S}/hunt/live_win.c
   ${S}/hunt/ntfs_win.c ${S}/hunt/image.c ${S}/hunt/image_child.c
-  ${S}/hunt/ptable.c ${S}/hunt/webreq.c
+  ${S}/hunt/ptable.c ${S}/hunt/screnc.c ${S}/hunt/webreq.c
   ${S}/lab/host.c ${S}/lab/host_win.c ${S}/lab/evtx_write.c
   ${S}/lab/regf_write.c
   ${S}/cli/main.c ${S}/cli/args.c ${S}/cli/cmd_hunt.c ${S}/cli/cmd_labhost.c

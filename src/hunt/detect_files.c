@@ -712,17 +712,29 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		             c->sha);
 		c->beh.family = SF_NONE;
 	}
-	/* Encoded server script is not read: where attackers drop files
-	 * and in Exchange's own folders nothing of the product is encoded;
-	 * elsewhere an old application may hide its source so. */
-	if (c->beh.family == SF_NONE && c->beh.encoded && !c->m.n) {
+	/* Encoded server script is decoded and read (screnc.c). Where
+	 * attackers drop files and in Exchange's own folders nothing of
+	 * the product is encoded: hiding the source there is itself a
+	 * sign, even when what it does is not recognised; elsewhere an old
+	 * application may hide its source so, and what it does is judged.
+	 * A block that does not decode (wrong checksum) cannot be read. */
+	if (c->beh.family == SF_NONE && !c->m.n &&
+	    (c->beh.encoded ||
+	     (c->beh.decoded &&
+	      (drop_role(role) || strstr(lower, "exchange server/"))))) {
 		bool ours =
 		    drop_role(role) || strstr(lower, "exchange server/");
 		file_finding(
 		    h, "encoded-page", ours ? SEV_HIGH : SEV_MEDIUM, rel,
-		    "server script encoded with Microsoft's Script "
-		    "Encoder (#@~^): what it does cannot be read here; "
-		    "decode it and check it by hand",
+		    c->beh.encoded
+		        ? "server script encoded with Microsoft's Script "
+		          "Encoder (#@~^) that does not decode (its "
+		          "checksum or frame is wrong): what it does cannot "
+		          "be read here; check it by hand"
+		        : "server script hidden with Microsoft's Script "
+		          "Encoder (#@~^), decoded here: nothing known was "
+		          "recognised, but nothing of Exchange is encoded; "
+		          "check the decoded script by hand",
 		    mtime, c->sha);
 	}
 	/* A page that looks for the security products' programs: an
@@ -740,11 +752,15 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	if (c->beh.family != SF_NONE) {
 		bool trojan = in_list(shipped_pages, name) &&
 		              role != FR_OTHER && role != FR_TEMP_ASPNET;
-		snprintf(detail, sizeof detail, "%s [%s]%s%s%s", c->beh.what,
+		snprintf(detail, sizeof detail, "%s [%s]%s%s%s%s", c->beh.what,
 		         shell_family_name(c->beh.family),
 		         trojan ? "; a shipped page name with code added "
 		                  "(trojanised copy)"
 		                : "",
+		         c->beh.decoded ? "; its source hidden with "
+		                          "Microsoft's Script Encoder, "
+		                          "decoded here"
+		                        : "",
 		         c->m.n ? "; YARA " : "", c->m.n ? c->m.rule : "");
 		f = file_finding(h, "webshell", SEV_CRITICAL, rel, detail,
 		                 mtime, c->sha);

