@@ -2111,8 +2111,8 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 	if (s->is_ssi && ssi_exec(p, n))
 		fs.feat |= BIT(F_SSI_EXEC);
 	if (s->whole && memmem(p, n, "#@~^", 4)) {
-		/* A whole script encoded (.vbe, .jse, a handler): read as
-		 * decoded, where its blocks decode */
+		/* Code read whole that holds encoded blocks: read as
+		 * decoded, where they decode */
 		if (!(code = malloc(n))) {
 			rc = EXH_ENOMEM;
 			goto out;
