@@ -8,6 +8,7 @@
  * descriptions of each family (../shared/reference/host-hunting.md). */
 #include "hunt/detect.h"
 #include "hunt/script.h"
+#include "hunt/screnc.h"
 #include "check.h"
 #include <dirent.h>
 #include <fcntl.h>
@@ -287,9 +288,56 @@ static void beacon_elsewhere(void)
 	      strstr(f->detail, "[harvester]"));
 }
 
-/* Server script encoded by the Script Encoder is not read: a lead, high
- * where attackers drop files or in Exchange's folders, medium in another
- * site; client script encoded the same way is not server code. */
+/* Server script encoded by the Script Encoder is decoded and judged: a
+ * shell so hidden is a back door wherever it is, and says it was
+ * decoded; a harmless encoded page gives nothing in another site but is
+ * a lead (encoded-page, high) where attackers drop files. */
+static void encoded_decoded(void)
+{
+	static const char shell[] =
+	    "Set s = Server.CreateObject(\"WScript.Shell\")\r\n"
+	    "Response.Write s.Exec(\"cmd /c \" & Request(\"x\"))"
+	    ".StdOut.ReadAll()\r\n";
+	static const char counter[] =
+	    "Application.Lock\r\nApplication(\"hits\") = "
+	    "Application(\"hits\") + 1\r\nApplication.Unlock\r\n"
+	    "Response.Write Application(\"hits\")\r\n";
+	char enc[600], page[700];
+	const struct finding *f;
+	size_t m, i;
+	int k;
+
+	m = screnc_encode((const uint8_t *)shell, sizeof shell - 1, enc,
+	                  sizeof enc);
+	k = snprintf(page, sizeof page,
+	             "<%%@ LANGUAGE = VBScript.Encode %%>\r\n<%%%.*s%%>\r\n",
+	             (int)m, enc);
+	f = hunt_bytes("inetpub/sites/intranet/report.asp", page, (size_t)k);
+	CHECK(f && strcmp(f->kind, "webshell") == 0 && f->backdoor &&
+	      strstr(f->detail, "[command]") &&
+	      strstr(f->detail, "Script Encoder, decoded here"));
+	m = screnc_encode((const uint8_t *)counter, sizeof counter - 1, enc,
+	                  sizeof enc);
+	k = snprintf(page, sizeof page,
+	             "<%%@ LANGUAGE = VBScript.Encode %%>\r\n<p>Visitor "
+	             "<%%%.*s%%></p>\r\n",
+	             (int)m, enc);
+	f = hunt_bytes("inetpub/sites/intranet/counter.asp", page, (size_t)k);
+	CHECK(!f);
+	f = hunt_bytes("inetpub/wwwroot/aspnet_client/system_web/counter.asp",
+	               page, (size_t)k);
+	for (i = 0; i < h.nf && strcmp(h.f[i].kind, "encoded-page"); i++)
+		;
+	CHECK(i < h.nf && h.f[i].sev == SEV_HIGH && !h.f[i].backdoor &&
+	      strstr(h.f[i].detail, "decoded here"));
+	for (i = 0; i < h.nf; i++)
+		CHECK(strcmp(h.f[i].kind, "webshell") != 0);
+}
+
+/* Server script whose encoded block does not decode (its checksum is
+ * wrong) is not read: a lead, high where attackers drop files or in
+ * Exchange's folders, medium in another site; client script encoded the
+ * same way is not server code. */
 static void encoded_script(void)
 {
 	static const char page[] =
@@ -433,6 +481,7 @@ int main(void)
 	}
 	beacon_elsewhere();
 	encoded_script();
+	encoded_decoded();
 	edr_probe();
 	wer_reports();
 	task_files();
