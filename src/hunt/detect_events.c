@@ -631,6 +631,30 @@ static bool has_arg(const char *cmdline, const char *word)
 	return false;
 }
 
+/* A signed Microsoft tool told to write a full memory dump of a process
+ * (LOLBAS: ProcDump's -ma, SQL Server's SQLDumper, .NET's createdump,
+ * rdrleakdiag's /fullmemdmp, Time Travel Tracing's -dumpFull, Visual
+ * Studio's dump64); comsvcs's MiniDump is checked by its caller. */
+static bool memory_dumper(const char *image, const char *cmdline)
+{
+	const char *b = base_name(image);
+
+	if (!strncasecmp(b, "procdump", 8))
+		return has_arg(cmdline, "-ma") || has_arg(cmdline, "/ma") ||
+		       has_arg(cmdline, "-mp");
+	if (!strcasecmp(b, "sqldumper.exe"))
+		return detect_has(cmdline, "0x0110"); /* and 0x01100 */
+	if (!strcasecmp(b, "createdump.exe"))
+		return true; /* it does nothing else */
+	if (!strcasecmp(b, "rdrleakdiag.exe"))
+		return detect_has(cmdline, "/fullmemdmp");
+	if (!strcasecmp(b, "tttracer.exe"))
+		return detect_has(cmdline, "-dumpfull");
+	if (!strcasecmp(b, "dump64.exe"))
+		return true;
+	return false;
+}
+
 /* Traces wiped or recovery taken away from a command line: an event log
  * cleared (1102 says so only for Security, and only if it is kept), the
  * NTFS change journal deleted, auditing cleared, shadow copies deleted
@@ -758,9 +782,20 @@ static void process(struct evctx *c, const char *image, const char *parent,
 	     (detect_has(cmdline, "minidump") || detect_has(cmdline, "#24") ||
 	      detect_has(cmdline, "#+24"))) ||
 	    (detect_has(image, "procdump") && detect_has(cmdline, "lsass")) ||
-	    (detect_has(cmdline, "lsass") && detect_has(cmdline, ".dmp"))) {
+	    (detect_has(cmdline, "lsass") && detect_has(cmdline, ".dmp")) ||
+	    (memory_dumper(image, cmdline) && detect_has(cmdline, "lsass"))) {
 		add(c, "lsass-dump", HC_NONE, HL_NOT_SEEN, SEV_CRITICAL,
 		    "credential dumping: %s", cmdline);
+		return;
+	}
+	/* The same tools given a process id: LSASS is what intruders dump
+	 * so, and the id cannot be checked here. */
+	if (memory_dumper(image, cmdline)) {
+		add(c, "process-dump", HC_NONE, HL_NOT_SEEN, SEV_HIGH,
+		    "a process's whole memory dumped with %s, a signed tool "
+		    "intruders use on LSASS by its process id: check which "
+		    "process and where the dump went: %.300s",
+		    base_name(image), cmdline);
 		return;
 	}
 	if (detect_has(cmdline,

@@ -210,7 +210,13 @@ static void next_steps(const struct hunt *h, struct steps *st)
 		step(st,
 		     "Reset every credential used on this server: domain "
 		     "administrators, service accounts, and krbtgt (twice)");
-	else if (doors)
+	else if (any_kind(h, "process-dump"))
+		step(st, "Find which process was dumped (its id in the "
+		         "command line, against the process list of that "
+		         "day): if it was LSASS, reset every credential used "
+		         "on this server, domain administrators, service "
+		         "accounts and krbtgt (twice)");
+	if (!lsass && doors)
 		step(st, "Reset the passwords of the accounts that logged on "
 		         "to this server or ran Exchange cmdlets since the "
 		         "first trace: a web shell runs as SYSTEM");

@@ -145,7 +145,8 @@ static bool word_start(const uint8_t *t, const uint8_t *gap, size_t i,
 static bool needs_word_start(const char *s)
 {
 	return strncmp(s, "request", 7) == 0 || strncmp(s, "eval", 4) == 0 ||
-	       strncmp(s, "execute", 7) == 0;
+	       strncmp(s, "execute", 7) == 0 ||
+	       strncmp(s, "newfunction", 11) == 0;
 }
 
 /* Patterns over the canonical form: lower case, no whitespace, no
@@ -165,6 +166,11 @@ static const struct pat pats[] = {
     {"\"unsafe\"", F_UNSAFE, 0, 0},
     {"'unsafe'", F_UNSAFE, 0, 0},
     {"eval(", F_EVAL, 0, 1},
+    /* eval named by a string (this["ev"+"al"](...), joined above), and
+     * JScript's Function constructor: eval under other names */
+    {"[\"eval\"](", F_EVAL, 0, 1},
+    {"['eval'](", F_EVAL, 0, 1},
+    {"newfunction(", F_EVAL, 0, 1},
     {"execute(", F_EVAL, 0, 1},
     {"executeglobal(", F_EVAL, 0, 1},
     /* VBScript's statement form, no brackets: "Execute Request(...)".
@@ -2207,7 +2213,10 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		what = "OAB virtual-directory settings dumped to a page with a "
 		       "server script in ExternalUrl (CVE-2021-27065 drop)";
 	} else if (srv && (HAS(F_EVAL_REQ) || (HAS(F_EVAL) && HAS(F_UNSAFE)) ||
-	                   (HAS(F_EVAL) && HAS(F_JSCRIPT) && src))) {
+	                   (HAS(F_EVAL) && HAS(F_JSCRIPT) && src) ||
+	                   /* eval's "unsafe" mode, however eval is
+	                    * reached (this[k + l](..., "unsafe")) */
+	                   (HAS(F_UNSAFE) && HAS(F_JSCRIPT) && src))) {
 		fam = SF_CHOPPER;
 		what = "China Chopper style: server-side eval of request data";
 	} else if (srv && HAS(F_ASMLOAD) &&

