@@ -967,6 +967,7 @@ static size_t pass_fold(uint8_t *t, uint8_t *gap, size_t n)
 struct feats {
 	uint64_t feat;
 	uint32_t fileops;
+	bool eval_code; /* an eval( that is not the JSON idiom eval("(" + */
 };
 
 static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
@@ -1667,6 +1668,14 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 				fs->feat |= BIT(pt->feat);
 			else
 				fs->fileops |= 1u << pt->fileop;
+			/* eval("(" + text + ")"): how JScript pages parsed JSON
+			 * before JSON.parse, not code taken from anywhere */
+			if (pt->feat == F_EVAL &&
+			    !(i + len + 4 <= n &&
+			      (t[i + len] == '"' || t[i + len] == '\'') &&
+			      t[i + len + 1] == '(' &&
+			      t[i + len + 2] == t[i + len] && t[i + len + 3] == '+'))
+				fs->eval_code = true;
 			if (pt->window == 2) {
 				if (control_text_follows(t, gap, n, i + len))
 					fs->feat |= BIT(F_PROC_CTRL);
@@ -2087,7 +2096,7 @@ static size_t decode_blocks(struct script_scan *s, uint8_t *code, size_t m,
 
 int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 {
-	struct feats fs = {0, 0};
+	struct feats fs = {0, 0, false};
 	uint8_t *flat = NULL, *code = NULL;
 	size_t m = 0, i;
 	int rc = 0;
@@ -2150,7 +2159,7 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 	if (!rc && names_password(p, n) &&
 	    (ci_find(p, n, "xmlhttprequest") || ci_find(p, n, "fetch(") ||
 	     ci_find(p, n, "sendbeacon") || ci_find(p, n, "image("))) {
-		struct feats cf = {0, 0};
+		struct feats cf = {0, 0, false};
 		rc = analyse_text(p, n, 0, &cf);
 		fs.feat |= cf.feat & BIT(F_CRED_BEACON);
 	}
@@ -2165,6 +2174,7 @@ out:
 	free(code);
 	s->feat |= fs.feat;
 	s->fileops |= fs.fileops;
+	s->eval_code |= fs.eval_code;
 	return rc;
 }
 
@@ -2213,7 +2223,8 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		what = "OAB virtual-directory settings dumped to a page with a "
 		       "server script in ExternalUrl (CVE-2021-27065 drop)";
 	} else if (srv && (HAS(F_EVAL_REQ) || (HAS(F_EVAL) && HAS(F_UNSAFE)) ||
-	                   (HAS(F_EVAL) && HAS(F_JSCRIPT) && src) ||
+	                   (HAS(F_EVAL) && s->eval_code && HAS(F_JSCRIPT) &&
+	                    src) ||
 	                   /* eval's "unsafe" mode, however eval is
 	                    * reached (this[k + l](..., "unsafe")) */
 	                   (HAS(F_UNSAFE) && HAS(F_JSCRIPT) && src))) {

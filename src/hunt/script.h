@@ -64,6 +64,7 @@ struct script_scan {
 	char mapped[104];       /* a non-script path it makes run as code */
 	bool first_done;
 	unsigned decoded; /* Script Encoder blocks decoded and read */
+	bool eval_code;   /* an eval( other than JSON's eval("(" + ...) */
 };
 
 /* Starts a scan of the file named lower_name (its lower-case base name,
