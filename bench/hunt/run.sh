@@ -181,6 +181,8 @@ cases = {
     "one-letter": "<%" + "a" * size,
     "escapes": fill("\\x41%u0042&#67;"),
     "handlers": '<configuration><handlers><add type="a" ' * (size // 40),
+    # Script Encoder blocks, each claiming 8 MB and failing at the next
+    "encoder-blocks": fill("#@~^AACAAA==" + "a" * 500, head="<%@ Language=VBScript.Encode %><%"),
 }
 for name, text in cases.items():
     d = os.path.join(root, name, "inetpub/wwwroot/app")
