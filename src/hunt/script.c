@@ -317,6 +317,13 @@ static const struct pat pats[] = {
     {"transformfinalblock(", F_CRYPTO, 0, 0},
     {"descryptoserviceprovider", F_CRYPTO, 0, 0},
     {"tripledescryptoserviceprovider", F_CRYPTO, 0, 0},
+    /* VBScript's Xor: "Asc(x) Xor Asc(k)", "...) Xor ..." */
+    {")xor", F_XOR, 0, 0},
+    {"xorasc", F_XOR, 0, 0},
+    /* a program written out as bytes or hex (msfvenom's aspx-exe) */
+    {"0x4d,0x5a,0x90,", F_EMBED_PE, 0, 0},
+    {"{77,90,144,", F_EMBED_PE, 0, 0},
+    {"\"4d5a9000", F_EMBED_PE, 0, 0},
     {"]^", F_XOR, 0, 0},
     {")^", F_XOR, 0, 0},
     {"^key", F_XOR, 0, 0},
@@ -2188,6 +2195,12 @@ static unsigned popcount32(uint32_t x)
 }
 
 #define HAS(f) ((s->feat & BIT(f)) != 0)
+/* The file operations that write (their indices in the table above):
+ * SaveAs, WriteAllBytes, WriteAllText, StreamWriter, FileStream,
+ * OpenWrite/Create, CreateTextFile. */
+#define WRITE_OPS                                                          \
+	((1u << 9) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) |  \
+	 (1u << 17) | (1u << 20))
 
 void script_scan_judge(const struct script_scan *s, struct script_result *r)
 {
@@ -2230,6 +2243,10 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 	                   (HAS(F_UNSAFE) && HAS(F_JSCRIPT) && src))) {
 		fam = SF_CHOPPER;
 		what = "China Chopper style: server-side eval of request data";
+	} else if (srv && HAS(F_EVAL) && HAS(F_REQ_RAW) && HAS(F_XOR)) {
+		fam = SF_CHOPPER;
+		what = "decodes the request body with XOR and runs it as script "
+		       "(Behinder's classic ASP shell)";
 	} else if (srv && HAS(F_ASMLOAD) &&
 	           (src || HAS(F_SESSION)) &&
 	           (HAS(F_CRYPTO) || HAS(F_XOR))) {
@@ -2343,6 +2360,11 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		what = "database console (sql.aspx style): connects where the "
 		       "request says, with its credentials, and runs its "
 		       "commands";
+	} else if (srv && HAS(F_EMBED_PE) && HAS(F_PROCESS) &&
+	           (s->fileops & WRITE_OPS)) {
+		fam = SF_SHELLCODE;
+		what = "writes a program embedded in the page to disk and starts "
+		       "it (msfvenom's aspx-exe)";
 	} else if (srv && HAS(F_ASMLOAD) && HAS(F_EMBED_PE)) {
 		fam = SF_LOADER_EMBEDDED;
 		what = "loads a .NET assembly embedded in the page";
