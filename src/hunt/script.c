@@ -317,9 +317,11 @@ static const struct pat pats[] = {
     {"transformfinalblock(", F_CRYPTO, 0, 0},
     {"descryptoserviceprovider", F_CRYPTO, 0, 0},
     {"tripledescryptoserviceprovider", F_CRYPTO, 0, 0},
-    /* VBScript's Xor: "Asc(x) Xor Asc(k)", "...) Xor ..." */
-    {")xor", F_XOR, 0, 0},
-    {"xorasc", F_XOR, 0, 0},
+    /* VBScript's Xor against a key's characters, as shells decode
+     * ("... Xor Asc(Mid(key, i, 1))"); a hash's Xor of numbers is not
+     * this */
+    {"xorasc(mid(", F_XOR, 0, 0},
+    {"xorascb(midb(", F_XOR, 0, 0},
     /* a program written out as bytes or hex (msfvenom's aspx-exe) */
     {"0x4d,0x5a,0x90,", F_EMBED_PE, 0, 0},
     {"{77,90,144,", F_EMBED_PE, 0, 0},
@@ -2243,10 +2245,12 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 	                   (HAS(F_UNSAFE) && HAS(F_JSCRIPT) && src))) {
 		fam = SF_CHOPPER;
 		what = "China Chopper style: server-side eval of request data";
-	} else if (srv && HAS(F_EVAL) && HAS(F_REQ_RAW) && HAS(F_XOR)) {
+	} else if (srv && HAS(F_EVAL) && HAS(F_XOR) && src &&
+	           (HAS(F_REQ_RAW) || HAS(F_SESSION))) {
 		fam = SF_CHOPPER;
-		what = "decodes the request body with XOR and runs it as script "
-		       "(Behinder's classic ASP shell)";
+		what = "decodes request data with XOR and runs it as script, "
+		       "the body read raw or the code kept in the session "
+		       "(Behinder's and Godzilla's classic ASP shells)";
 	} else if (srv && HAS(F_ASMLOAD) &&
 	           (src || HAS(F_SESSION)) &&
 	           (HAS(F_CRYPTO) || HAS(F_XOR))) {
