@@ -628,7 +628,7 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 {
 	enum file_role role = file_role(lower);
 	const char *name = base_name(lower);
-	bool code = is_script(name);
+	bool code = is_script(name), ours;
 	char detail[700];
 	struct content *c;
 	struct finding *f;
@@ -701,12 +701,15 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 		             mtime, c->sha);
 		c->beh.family = SF_NONE;
 	}
+	/* Where attackers drop files, or Exchange's own folders: nothing
+	 * of the product reads what a request names, hides its source or
+	 * looks for security products there. */
+	ours = drop_role(role) || strstr(lower, "exchange server/");
 	/* One call reading or fetching what the request names: in the
 	 * folders attackers drop into or in Exchange's own web folders a
 	 * back door; in another site it may be that site's own download
 	 * page (a path-traversal hole at worst): a lead to check. */
-	if (c->beh.family == SF_FILEACCESS && !drop_role(role) &&
-	    !strstr(lower, "exchange server/")) {
+	if (c->beh.family == SF_FILEACCESS && !ours) {
 		snprintf(detail, sizeof detail, "%s: check it", c->beh.what);
 		file_finding(h, "file-access", SEV_MEDIUM, rel, detail, mtime,
 		             c->sha);
@@ -719,11 +722,7 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	 * application may hide its source so, and what it does is judged.
 	 * A block that does not decode (wrong checksum) cannot be read. */
 	if (c->beh.family == SF_NONE && !c->m.n &&
-	    (c->beh.encoded ||
-	     (c->beh.decoded &&
-	      (drop_role(role) || strstr(lower, "exchange server/"))))) {
-		bool ours =
-		    drop_role(role) || strstr(lower, "exchange server/");
+	    (c->beh.encoded || (c->beh.decoded && ours))) {
 		file_finding(
 		    h, "encoded-page", ours ? SEV_HIGH : SEV_MEDIUM, rel,
 		    c->beh.encoded
@@ -740,8 +739,6 @@ void detect_file(struct hunt *h, int fd, const char *rel, const char *lower,
 	/* A page that looks for the security products' programs: an
 	 * intruder's check of what watches the server before acting */
 	if (c->beh.family == SF_NONE && c->beh.edr_probe && !c->m.n) {
-		bool ours =
-		    drop_role(role) || strstr(lower, "exchange server/");
 		file_finding(h, "edr-probe", ours ? SEV_HIGH : SEV_MEDIUM, rel,
 		             "server script that looks for security products' "
 		             "programs (endpoint agents, antivirus), as "

@@ -10,6 +10,7 @@
  * position. The tables are the published facts of the format (the
  * decoders of MrBrownstone's scrdec and Wine's jscript read them so). */
 #include "hunt/screnc.h"
+#include "base/text.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -90,12 +91,6 @@ enum reading {
 	R_DOUBLE, /* a byte from 0x81 on leads a two-byte character */
 };
 
-static int b64_value(uint8_t c)
-{
-	const char *q = c ? strchr(b64, c) : NULL;
-	return q ? (int)(q - b64) : -1;
-}
-
 /* The 32-bit number framed as six Base64 characters and "==" at p, or
  * -1 (as a 64-bit value) when the frame is not one. */
 static int64_t frame_number(const uint8_t *p)
@@ -104,7 +99,7 @@ static int64_t frame_number(const uint8_t *p)
 	int i;
 
 	for (i = 0; i < 6; i++) {
-		int v = b64_value(p[i]);
+		int v = text_b64_digit(p[i], false);
 		if (v < 0)
 			return -1;
 		bits = bits << 6 | (uint64_t)v;
@@ -131,16 +126,15 @@ static void frame_write(char *out, uint32_t v)
 	out[7] = '=';
 }
 
+/* The escapes: "@" and one of these stands for the character at the
+ * same place in the other string (both ways, decoding and encoding). */
+static const char esc_code[] = "#&!*$";
+static const char esc_char[] = "\r\n<>@";
+
 static int unescape(uint8_t c)
 {
-	switch (c) {
-	case '#': return '\r';
-	case '&': return '\n';
-	case '!': return '<';
-	case '*': return '>';
-	case '$': return '@';
-	default: return -1;
-	}
+	const char *q = c ? strchr(esc_code, c) : NULL;
+	return q ? (uint8_t)esc_char[q - esc_code] : -1;
 }
 
 /* One encoded character at position pos; -1 when it stands for none. */
@@ -289,15 +283,8 @@ size_t screnc_encode(const uint8_t *src, size_t n, char *out, size_t cap)
 		return 0;
 	for (i = 0; i < n; i++) {
 		uint8_t s = src[i];
-		char e = 0;
-		switch (s) {
-		case '\r': e = '#'; break;
-		case '\n': e = '&'; break;
-		case '<': e = '!'; break;
-		case '>': e = '*'; break;
-		case '@': e = '$'; break;
-		default: break;
-		}
+		const char *q = s ? strchr(esc_char, s) : NULL;
+		char e = q ? esc_code[q - esc_char] : 0;
 		if (s >= 0x80 || (s < 0x20 && !e && s != '\t')) {
 			out[o++] = (char)s; /* passed through */
 			if (s < 0x80) {
