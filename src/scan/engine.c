@@ -71,7 +71,14 @@ struct conn {
 	 * observation, deadline and byte count. */
 	struct conn *owner; /* a lane's target; NULL on a target's own */
 	int lane[LIM_TARGET_CONNS - 1], nlanes; /* the owner's lanes */
-	bool lanes_off;   /* a lane could not connect: no more for it */
+	bool lanes_off;   /* no more lanes for it (its own connection was
+	                   * refused while lanes worked, or every lane
+	                   * tried was) */
+	/* Lanes it may have open at once: --conns-per-target - 1, lowered
+	 * to those still open when one cannot connect (a device in front
+	 * that limits a client's connections resets the ones past its
+	 * limit; the ones within it go on, and are opened again later). */
+	int lane_cap;
 	bool lane_queued; /* in the engine's wait list for lanes */
 	/* The target's TLS session, kept from its first connection to end,
 	 * so that its lanes and reconnections resume rather than repeat the
@@ -163,23 +170,29 @@ static void hs_unlink(struct engine *e, struct conn *c)
 
 /* Keeps target t's session from ssl, one of its connections, when
  * resumable and of a modest size: a server's ticket is its own choice of
- * bytes, and thousands of targets may hold one. */
+ * bytes, and thousands of targets may hold one. The newest one is kept:
+ * a TLS 1.3 ticket is good for one resumption (RFC 8446, 8.1; OpenSSL's
+ * servers and others forget it once used) and the resumed connection
+ * brings a new one. */
 static void keep_session(struct conn *t, SSL *ssl)
 {
 	SSL_SESSION *s;
 	const unsigned char *tick;
 	size_t len = 0;
 
-	if (t->session || !ssl || !SSL_is_init_finished(ssl))
+	if (!ssl || !SSL_is_init_finished(ssl))
 		return;
 	s = SSL_get1_session(ssl);
-	if (!s)
+	if (!s || s == t->session) {
+		SSL_SESSION_free(s);
 		return;
+	}
 	SSL_SESSION_get0_ticket(s, &tick, &len);
 	if (!SSL_SESSION_is_resumable(s) || len > LIM_TLS_TICKET) {
 		SSL_SESSION_free(s);
 		return;
 	}
+	SSL_SESSION_free(t->session);
 	t->session = s;
 }
 
@@ -199,6 +212,14 @@ static void close_socket(struct conn *c)
 	if (c->ssl) {
 		tgt(c)->raw_before += BIO_number_read(SSL_get_rbio(c->ssl));
 		keep_session(tgt(c), c->ssl);
+		/* We never send close_notify (a write per connection that no
+		 * server needs), and OpenSSL takes a connection freed without
+		 * it for a broken one and marks its session unusable: every
+		 * reconnection to a server that closes after each answer was
+		 * a full handshake. A session a fatal alert ended is marked
+		 * by OpenSSL itself when the alert is sent or received. */
+		SSL_set_shutdown(c->ssl,
+		                 SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
 	}
 	SSL_free(c->ssl);
 	c->ssl = NULL;
@@ -284,7 +305,9 @@ static void lane_lost(struct conn *c)
 	if (c->have_req)
 		probe_return(&t->probe, &c->req);
 	c->have_req = false;
-	t->lanes_off = true;
+	t->lane_cap = t->nlanes - 1;
+	if (t->lane_cap <= 0)
+		t->lanes_off = true;
 	lane_free(c);
 	owner_check(t);
 }
@@ -457,7 +480,7 @@ static bool next_request(struct conn *c)
  * takes longer than a lane's resumed handshake), and it may open more. */
 static bool lane_useful(const struct conn *t)
 {
-	return !t->lanes_off && t->nlanes < t->e->max_lanes &&
+	return !t->lanes_off && t->nlanes < t->lane_cap &&
 	       probe_spare(&t->probe) >= (t->probe.slow ? 1 : 2);
 }
 
@@ -870,6 +893,7 @@ static struct conn *take_slot(struct engine *e, uint64_t pos,
 	c->owner = owner;
 	c->nlanes = 0;
 	c->lanes_off = c->lane_queued = false;
+	c->lane_cap = e->max_lanes;
 	buf_init(&c->out, 8192);
 	return c;
 }

@@ -105,6 +105,46 @@ print("connection-limited servers with a complete web-shell check:", checked, "o
 if checked == 0:
     sys.exit("no connection-limited server finished its web-shell check")
 PY
+# A server that closes after every answer is reconnected with its TLS
+# session resumed, each time with the newest ticket (a TLS 1.3 ticket is
+# good once): not a full handshake per path.
+python3 - "$TMP/truth-lanes.jsonl" >"$TMP/close.txt" <<'PY'
+import json, sys
+for t in map(json.loads, open(sys.argv[1])):
+    if t.get("close_each") and t["exchange"] and t["visible"] and not t["sni_only"]:
+        print(t["ip"])
+PY
+[ "$(wc -l <"$TMP/close.txt")" -ge 3 ] || fail "too few close-each servers in the variety lab"
+"$EXHUNT" scan -i "$TMP/close.txt" --port 9513 --allow 127.78.0.0/16 --checks all --stats -q \
+	-o "$TMP/close.jsonl" 2>"$TMP/close.err" || fail "close-each scan exited $?"
+hs=$(sed -n 's/.* handshakes \([0-9]*\),.*/\1/p' "$TMP/close.err")
+res=$(sed -n 's/.* resumed \([0-9]*\).*/\1/p' "$TMP/close.err")
+echo "close-each servers: $res of $hs handshakes resumed"
+[ "${hs:-0}" -gt 100 ] && [ $((res * 10)) -ge $((hs * 8)) ] \
+	|| fail "close-each servers: $res of $hs handshakes resumed"
+stop_lab
+# A slow server behind a device that resets a client's connections past
+# two keeps the two it allows: its lanes open again after one is reset
+# (all of them given up, it asked its 131 paths one at a time, 400 ms
+# each on the internet: close to the default deadline). At 260 ms an
+# answer (slow: its steps go side by side), about 19 s on two
+# connections, about 36 s on one.
+python3 - "$TMP/truth-lanes.jsonl" >"$TMP/slow-limited.txt" <<'PY'
+import json, sys
+for t in map(json.loads, open(sys.argv[1])):
+    if t.get("conn_limit") and t["slow"] and t["exchange"] and t["visible"]:
+        print(t["ip"])
+PY
+[ -s "$TMP/slow-limited.txt" ] || fail "no slow connection-limited server in the variety lab"
+start_lab --slow-ms 260 --mix variety --addresses 127.78.81.0/24 --port 9513 --http-port 0
+"$EXHUNT" scan -i "$TMP/slow-limited.txt" --port 9513 --allow 127.78.0.0/16 --checks all \
+	--timeout 28 -q -o "$TMP/slow-limited.jsonl" || fail "slow limited scan exited $?"
+python3 - "$TMP/slow-limited.jsonl" <<'PY' || fail "slow connection-limited servers"
+import json, sys
+for r in map(json.loads, open(sys.argv[1])):
+    if r["checks"].get("webshells") not in ("none-found", "found") or r["error"]:
+        sys.exit(f"{r['ip']}: web-shell check {r['checks'].get('webshells')}, error {r['error']}")
+PY
 stop_lab
 # A closed port: connection refused, reported per target.
 "$EXHUNT" scan 127.78.80.1 --port 9599 --allow 127.78.0.0/16 -o "$TMP/closed.jsonl" -q
