@@ -83,8 +83,8 @@ enum feat {
 	                  * products' programs (SecChecker) */
 	F_MACHINEKEY,    /* the machine-key configuration read */
 	F_KEYFIELD,      /* its validation or decryption key named */
-	F_PST,           /* container: PST (ProxyShell mailbox export) */
-	F_DER,           /* container: DER certificate request */
+	F_VPP,           /* a virtual path provider registered: pages served
+	                  * from wherever it says, memory included */
 	F_UPLOAD_CHECKED, /* an upload's extension checked against a list of
 	                   * documents or images, or saved under App_Data,
 	                   * which IIS never serves (computed) */
@@ -276,6 +276,7 @@ static const struct pat pats[] = {
     {"createinstancefrom", F_CREATEINST, 0, 0},
     {"createinstanceandunwrap(", F_CREATEINST, 0, 0},
     {"compileassemblyfromsource", F_CODEDOM, 0, 0},
+    {"registervirtualpathprovider(", F_VPP, 0, 0},
     {"compileassemblyfromdom", F_CODEDOM, 0, 0},
     {"compileassemblyfromfile", F_CODEDOM, 0, 0},
     {"csharpcodeprovider", F_CODEDOM, 0, 0},
@@ -2113,9 +2114,9 @@ int script_scan_feed(struct script_scan *s, const uint8_t *p, size_t n)
 	if (!s->first_done) {
 		s->first_done = true;
 		if (n >= 4 && memcmp(p, "!BDN", 4) == 0)
-			s->feat |= BIT(F_PST);
+			s->container = CONT_PST;
 		else if (n >= 2 && p[0] == 0x30 && p[1] == 0x82)
-			s->feat |= BIT(F_DER);
+			s->container = CONT_DER;
 	}
 	if (memchr(p, 0, n)) {
 		if (!(flat = malloc(n ? n : 1)))
@@ -2291,6 +2292,20 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		fam = SF_COMMAND;
 		what = "server-side include that runs a command "
 		       "(<!--#exec cmd=...-->)";
+	} else if (srv && HAS(F_VPP) && src &&
+	           (HAS(F_B64) || HAS(F_CRYPTO) || HAS(F_XOR) ||
+	            HAS(F_REQ_RAW))) {
+		/* .NET "memory shells": the page registers a provider that
+		 * answers for a path with what the request sent, decoded;
+		 * ASP.NET compiles it as a page. Sites register theirs at
+		 * start (App_Code, Global.asax) over their database, files
+		 * or resources, cached in the application's state perhaps,
+		 * and read the request for other ends: not decoded request
+		 * bytes. */
+		fam = SF_COMPILER;
+		what = "registers a virtual path provider that serves request "
+		       "data as a page, which ASP.NET compiles and runs: a web "
+		       "shell kept in memory, with no file of its own";
 	} else if (srv && HAS(F_CODEDOM) && src) {
 		fam = SF_COMPILER;
 		what = "compiles or evaluates request data as code (CodeDom "
@@ -2381,9 +2396,9 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		what = "relay: fetches a URL the request names, from inside "
 		       "the server's network, and hands back what it got";
 	}
-	if (fam == SF_NONE && srv && (HAS(F_PST) || HAS(F_DER))) {
+	if (fam == SF_NONE && srv && s->container != CONT_NONE) {
 		fam = SF_CHOPPER;
-		what = HAS(F_PST) ? "server script inside a mailbox export (PST) "
+		what = s->container == CONT_PST ? "server script inside a mailbox export (PST) "
 		                    "written as a page (ProxyShell drop)"
 		                  : "server script inside a certificate request "
 		                    "written as a page (ProxyShell drop)";
@@ -2396,7 +2411,7 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		snprintf(r->what, sizeof r->what, "%s", what);
 	if (fam == SF_OAB_DUMP)
 		snprintf(r->chain, sizeof r->chain, "proxylogon");
-	else if (fam != SF_NONE && (HAS(F_PST) || HAS(F_DER)))
+	else if (fam != SF_NONE && s->container != CONT_NONE)
 		snprintf(r->chain, sizeof r->chain, "proxyshell");
 }
 

@@ -56,7 +56,10 @@ struct script_result {
 struct script_scan {
 	uint64_t feat;
 	unsigned fileops;   /* distinct file operations seen */
-	unsigned container; /* what the first bytes say (PST, DER, binary) */
+	/* what the first bytes say: a PST (ProxyShell's mailbox export) or
+	 * a DER certificate request (its certificate export) holding the
+	 * page */
+	enum { CONT_NONE, CONT_PST, CONT_DER } container;
 	bool is_config;     /* the file is a .config */
 	bool is_ssi;        /* a server-side include page (.stm, .shtml) */
 	bool whole;         /* its whole text is code (handler, config) */
