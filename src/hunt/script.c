@@ -85,6 +85,8 @@ enum feat {
 	F_KEYFIELD,      /* its validation or decryption key named */
 	F_VPP,           /* a virtual path provider registered: pages served
 	                  * from wherever it says, memory included */
+	F_IISCFG,        /* IIS's configuration managed from code
+	                  * (Microsoft.Web.Administration, ADSI's IIS://) */
 	F_UPLOAD_CHECKED, /* an upload's extension checked against a list of
 	                   * documents or images, or saved under App_Data,
 	                   * which IIS never serves (computed) */
@@ -111,7 +113,9 @@ struct pat {
 	              * 7: the call's arguments name a temporary or shared
 	              * folder (F_ASM_DROPPED);
 	              * 8: a document's or image's extension ("".pdf"",
-	              * "".jpg"", ...) follows (F_UPLOAD_CHECKED) */
+	              * "".jpg"", ...) follows (F_UPLOAD_CHECKED);
+	              * 9: the text names IIS's configuration: a change
+	              * committed there, not one to a directory (F_IISCFG) */
 };
 
 /* A pattern that starts a word: the byte before it may not continue an
@@ -277,6 +281,7 @@ static const struct pat pats[] = {
     {"createinstanceandunwrap(", F_CREATEINST, 0, 0},
     {"compileassemblyfromsource", F_CODEDOM, 0, 0},
     {"registervirtualpathprovider(", F_VPP, 0, 0},
+    {".commitchanges(", F_IISCFG, 0, 9},
     {"compileassemblyfromdom", F_CODEDOM, 0, 0},
     {"compileassemblyfromfile", F_CODEDOM, 0, 0},
     {"csharpcodeprovider", F_CODEDOM, 0, 0},
@@ -1615,6 +1620,22 @@ static bool names_drop_folder(const uint8_t *t, size_t n, size_t at)
 	return false;
 }
 
+/* Whether the text reaches IIS's configuration: Microsoft.Web.
+ * Administration's ServerManager, or ADSI's IIS:// paths (a directory
+ * entry's CommitChanges is as often Active Directory's, a password
+ * page's). */
+static bool names_iis_config(const uint8_t *t, size_t n)
+{
+	static const char *const names[] = {
+	    "servermanager(", "getapplicationhostconfiguration(", "\"iis://",
+	    NULL};
+
+	for (int k = 0; names[k]; k++)
+		if (memmem(t, n, names[k], strlen(names[k])))
+			return true;
+	return false;
+}
+
 /* Whether a string literal comes before the first "request" in the
  * call's arguments at at (a type name with a fixed prefix). */
 static bool literal_first(const uint8_t *t, size_t n, size_t at)
@@ -1632,6 +1653,7 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 	struct window_work work = {8 * n + 4096, SIZE_MAX, false};
 	size_t pw_budget = 24 * n + 4096;
 	struct pw_vars pwv = {false, false, 0, {0}, {{0}}};
+	int iis = -1; /* names_iis_config, once a window */
 
 	pthread_once(&table_once, table_build);
 	if (n < 2)
@@ -1671,6 +1693,13 @@ static void match_text(const uint8_t *t, const uint8_t *gap, size_t n,
 			}
 			if (pt->window == 8) {
 				if (document_ext_follows(t, n, i + len))
+					fs->feat |= BIT(pt->feat);
+				continue;
+			}
+			if (pt->window == 9) {
+				if (iis < 0)
+					iis = names_iis_config(t, n);
+				if (iis)
 					fs->feat |= BIT(pt->feat);
 				continue;
 			}
@@ -2306,6 +2335,16 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 		what = "registers a virtual path provider that serves request "
 		       "data as a page, which ASP.NET compiles and runs: a web "
 		       "shell kept in memory, with no file of its own";
+	} else if (srv && HAS(F_IISCFG) && src) {
+		/* IIS Manager is a program, not a page: a page that changes
+		 * IIS's configuration as the request says adds the modules,
+		 * handlers and virtual directories that outlive it (an
+		 * administrator's page that recycles a pool commits
+		 * nothing) */
+		fam = SF_CONFIG;
+		what = "changes IIS's configuration as the request says (a "
+		       "module, handler, site or virtual directory added): a "
+		       "way back in that outlives the page";
 	} else if (srv && HAS(F_CODEDOM) && src) {
 		fam = SF_COMPILER;
 		what = "compiles or evaluates request data as code (CodeDom "
