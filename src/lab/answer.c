@@ -99,9 +99,6 @@ static void not_found(const struct persona *p, struct buf *o)
 	       "</body></html>");
 }
 
-/* OWA's logon page as each product shows it, at its real size (about
- * 25 to 60 KB of inline script and style), build in the resource paths:
- * a.b.c under /owa/auth/ for 2013 and later, a.b.c.d under /owa/ before. */
 /* The bulk of a real logon page: style rules and script, none of which
  * names a build, FILLER_LINES of each at most; a page takes the first n
  * (its size varies by server). Written once: printing them for every
@@ -135,6 +132,9 @@ static void filler_build(void)
 	}
 }
 
+/* OWA's logon page as each product shows it, at its real size (about
+ * 25 to 60 KB of inline script and style), build in the resource paths:
+ * a.b.c under /owa/auth/ for 2013 and later, a.b.c.d under /owa/ before. */
 static void logon_page(const struct lab_world *w, const struct persona *p,
                        struct buf *o)
 {
@@ -166,8 +166,6 @@ static void logon_page(const struct lab_world *w, const struct persona *p,
 	    "<style>@font-face{font-family:\"Segoe UI WPC\";src:url(\"%s/"
 	    "themes/resources/segoeui-regular.eot?#iefix\")}\n",
 	    path, title, path);
-	/* The bulk of the real page: style rules and script, none of which
-	 * names a build. */
 	n = 300 + (int)(p->ip % 400);
 	pthread_once(&filler_once, filler_build);
 	buf_add(&page, filler.style, filler.style_end[n - 1]);
