@@ -2437,10 +2437,11 @@ void script_scan_judge(const struct script_scan *s, struct script_result *r)
 	}
 	if (fam == SF_NONE && srv && s->container != CONT_NONE) {
 		fam = SF_CHOPPER;
-		what = s->container == CONT_PST ? "server script inside a mailbox export (PST) "
-		                    "written as a page (ProxyShell drop)"
-		                  : "server script inside a certificate request "
-		                    "written as a page (ProxyShell drop)";
+		what = s->container == CONT_PST
+		           ? "server script inside a mailbox export (PST) "
+		             "written as a page (ProxyShell drop)"
+		           : "server script inside a certificate request "
+		             "written as a page (ProxyShell drop)";
 	}
 	r->family = fam;
 	r->encoded = HAS(F_ENCODED);

@@ -80,10 +80,10 @@ struct conn {
 	 * limit; the ones within it go on, and are opened again later). */
 	int lane_cap;
 	bool lane_queued; /* in the engine's wait list for lanes */
-	/* The target's TLS session, kept from its first connection to end,
-	 * so that its lanes and reconnections resume rather than repeat the
-	 * full handshake: as a browser does, and lighter on the server
-	 * scanned. */
+	/* The target's TLS session, the newest its connections brought
+	 * (keep_session), kept to its end so that its lanes and
+	 * reconnections resume rather than repeat the full handshake: as a
+	 * browser does, and lighter on the server scanned. */
 	SSL_SESSION *session;
 };
 
