@@ -99,6 +99,31 @@ static void not_found(const struct persona *p, struct buf *o)
 	       "</body></html>");
 }
 
+/* OWA or ECP with standard authentication (DEP_HTTP_AUTH): IIS asks for
+ * credentials before Exchange's code runs, so nothing names Exchange or
+ * its build: Basic with the server's name as realm, or Windows
+ * authentication, by server. */
+static void auth_answer(const struct persona *p, struct buf *o)
+{
+	head(o, 401, "Unauthorized", iis(p));
+	if ((p->ip * 2654435761u) >> 31)
+		buf_printf(o, "WWW-Authenticate: Basic realm=\"%s\"\r\n",
+		           p->hostname);
+	else
+		buf_adds(o, "WWW-Authenticate: Negotiate\r\n"
+		            "WWW-Authenticate: NTLM\r\n");
+	buf_adds(o, "X-Powered-By: ASP.NET\r\n");
+	finish(o, "text/html",
+	       "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\">\n"
+	       "<html><head><title>401 - Unauthorized: Access is denied due "
+	       "to invalid credentials.</title></head><body><div id=\"header\">"
+	       "<h1>Server Error</h1></div><div id=\"content\"><fieldset>"
+	       "<h2>401 - Unauthorized: Access is denied due to invalid "
+	       "credentials.</h2><h3>You do not have permission to view this "
+	       "directory or page using the credentials that you supplied."
+	       "</h3></fieldset></div></body></html>");
+}
+
 /* The bulk of a real logon page: style rules and script, none of which
  * names a build, FILLER_LINES of each at most; a page takes the first n
  * (its size varies by server). Written once: printing them for every
@@ -397,11 +422,21 @@ static void adfs_redirect(const struct persona *p, struct buf *o,
 	finish(o, "", "");
 }
 
-/* A pre-authenticating reverse proxy: its own login page for everything. */
+/* A pre-authenticating reverse proxy: its own login page for everything,
+ * or (every other server) HTTP Basic authentication for every path. */
 static void preauth_answer(const struct persona *p, const struct http_req *req,
                            struct buf *o)
 {
-	(void)p;
+	if (((p->ip * 2654435761u) >> 30) & 1) {
+		head(o, 401, "Unauthorized", "nginx");
+		buf_adds(o, "WWW-Authenticate: Basic realm=\"Restricted\"\r\n");
+		finish(o, "text/html",
+		       "<html><head><title>401 Authorization Required</title>"
+		       "</head><body><center><h1>401 Authorization Required"
+		       "</h1></center><hr><center>nginx</center></body>"
+		       "</html>");
+		return;
+	}
 	if (view_starts_ci(req->target, VIEW_LIT("/my.policy"))) {
 		head(o, 200, "OK", "BigIP");
 		buf_adds(o, "Set-Cookie: MRHSession=0; path=/; secure\r\n");
@@ -589,6 +624,10 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		       "<head><title>Document Moved</title></head>\n<body><h1>"
 		       "Object Moved</h1>This document may be found <a HREF="
 		       "\"/owa/\">here</a></body>");
+		return;
+	}
+	if (p->deploy == DEP_HTTP_AUTH && persona_auth_path(path.p, path.len)) {
+		auth_answer(p, o);
 		return;
 	}
 	if (p->deploy == DEP_FEDERATED) {

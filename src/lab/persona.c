@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "base/banned.h"
 
 struct lab_mix {
@@ -34,6 +35,8 @@ struct lab_mix {
 	                   * or a redirect to HTTPS, half each) */
 	int conn_limits;  /* percent of Exchange behind a device that resets
 	                   * a client's connections past two at once */
+	int http_auth;    /* percent of Exchange (any version) otherwise
+	                   * plain whose OWA asks for HTTP authentication */
 };
 
 /* Each mix names its fields: a new field is 0 in the mixes that do not
@@ -44,22 +47,22 @@ static const struct lab_mix mixes[] = {
      .weight = {1, 10, 28, 41, 20, 0}, .not_exchange = 12, .eomt = 15,
      .shells = 12, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10, .conn_limits = 2},
+     .http_refused = 10, .conn_limits = 2, .http_auth = 3},
     {.name = "2021-08", .date = "2021-08-10",
      .weight = {1, 8, 25, 44, 22, 0}, .not_exchange = 12, .eomt = 5,
      .shells = 8, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10, .conn_limits = 2},
+     .http_refused = 10, .conn_limits = 2, .http_auth = 3},
     {.name = "2022-11", .date = "2022-11-15",
      .weight = {1, 5, 20, 44, 30, 0}, .not_exchange = 12, .eomt = 2,
      .eems = 40, .shells = 5, .fronts = 3, .catch_all = 2, .online = 10,
      .deploys = 3, .pools = 2, .close_each = 3, .sni_foreign = 2,
-     .twins = 1, .http_refused = 10, .conn_limits = 2},
+     .twins = 1, .http_refused = 10, .conn_limits = 2, .http_auth = 2},
     {.name = "current", .date = "2026-11-01",
      .weight = {0, 3, 12, 40, 35, 10}, .not_exchange = 12, .eems = 10,
      .shells = 3, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10, .conn_limits = 2},
+     .http_refused = 10, .conn_limits = 2, .http_auth = 2},
     /* What the real internet adds to a plain fleet, often enough to
      * test on a small range: devices in front, catch-all sites, old
      * products, federated and pre-authenticated logins, pools. */
@@ -67,7 +70,7 @@ static const struct lab_mix mixes[] = {
      .weight = {6, 10, 25, 37, 22, 0}, .not_exchange = 10, .eomt = 5,
      .shells = 15, .fronts = 30, .catch_all = 10, .online = 40,
      .deploys = 30, .pools = 15, .close_each = 15, .sni_foreign = 8,
-     .twins = 8, .http_refused = 40, .conn_limits = 10},
+     .twins = 8, .http_refused = 40, .conn_limits = 10, .http_auth = 15},
     /* Servers built against scanners, every kind in turn by address. */
     {.name = "hostile", .date = "2021-08-10",
      .weight = {0, 0, 0, 100, 0, 0}, .hostile = true},
@@ -309,6 +312,12 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 	/* Drawn last, so that the fleets drawn before it stay as they were. */
 	p->conn_limit =
 	    (int)rng_below(&r, 100) < w->mix->conn_limits ? LAB_CONN_LIMIT : 0;
+	/* Drawn after that, for the same reason. (Not in a pool: its
+	 * members' names show on too few answers to tell it one.) */
+	if ((int)rng_below(&r, 100) < w->mix->http_auth &&
+	    p->deploy == DEP_PLAIN && p->front == FRONT_NONE &&
+	    !p->catch_all && !p->pool_build)
+		p->deploy = DEP_HTTP_AUTH;
 	if (p->twin) {
 		snprintf(p->name, sizeof p->name, "EXCHANGE");
 		snprintf(p->cert_cn, sizeof p->cert_cn, "mail.o%06x.example",
@@ -335,10 +344,11 @@ void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
 	if (!persona_seen(p))
 		return;
 	*b = p->build;
-	if (p->deploy == DEP_FEDERATED) {
-		/* OWA and ECP send every browser to AD FS: no logon page, no
-		 * manifest, no version header; only the ProxyShell answer,
-		 * which comes from the back end, names the build. */
+	if (p->deploy == DEP_FEDERATED || p->deploy == DEP_HTTP_AUTH) {
+		/* OWA and ECP send every browser to AD FS, or ask for HTTP
+		 * authentication: no logon page, no manifest, no version
+		 * header; only the ProxyShell answer, which comes from the
+		 * back end, names the build. */
 		if (owaver && !p->pool_build) {
 			*pr = PREC_SU;
 		} else if (owaver) {
@@ -360,11 +370,25 @@ void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
 	}
 }
 
+bool persona_auth_path(const char *path, size_t n)
+{
+	static const char *const dirs[] = {"/owa", "/ecp"};
+
+	for (int i = 0; i < 2; i++)
+		if (n >= 4 && strncasecmp(path, dirs[i], 4) == 0 &&
+		    (n == 4 || path[4] == '/' || path[4] == '?'))
+			return true;
+	return false;
+}
+
 bool persona_path_served(const struct lab_world *w, const struct persona *p,
                          int k)
 {
-	return p->deploy != DEP_REDIRECT ||
-	       strncmp(w->kb->webshell_paths[k], "/owa/", 5) == 0;
+	const char *path = w->kb->webshell_paths[k];
+
+	if (p->deploy == DEP_HTTP_AUTH)
+		return !persona_auth_path(path, strlen(path));
+	return p->deploy != DEP_REDIRECT || strncmp(path, "/owa/", 5) == 0;
 }
 
 void persona_checks(const struct lab_world *w, const struct persona *p,
@@ -382,16 +406,21 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 	for (k = 0; k < p->nshells; k++)
 		served += persona_path_served(w, p, p->shells[k]);
 	/* Paths redirected away by a site-wide rule cannot be told. */
-	c->webshells = p->catch_all                ? "cannot-tell"
-	               : served                    ? "found"
-	               : p->deploy == DEP_REDIRECT ? "incomplete"
-	                                           : "none-found";
+	/* (A folder behind HTTP authentication cannot be looked into
+	 * either.) */
+	c->webshells = p->catch_all ? "cannot-tell"
+	               : served     ? "found"
+	               : p->deploy == DEP_REDIRECT || p->deploy == DEP_HTTP_AUTH
+	                   ? "incomplete"
+	                   : "none-found";
 	if (p->front == FRONT_WAF_RESET)
 		c->ssrf = CHK_MITIGATED; /* a reset, as the EOMT rule does */
 	else if (p->front != FRONT_NONE)
 		c->ssrf = CHK_BLOCKED;
 	else if (p->eomt)
 		c->ssrf = CHK_MITIGATED;
+	else if (p->deploy == DEP_HTTP_AUTH)
+		c->ssrf = CHK_INCONCLUSIVE; /* asked for credentials first */
 	else if (modern &&
 	         persona_vulnerable(w->kb, "CVE-2021-26855", p->build))
 		c->ssrf = CHK_VULNERABLE;
@@ -554,7 +583,7 @@ static const char *front_word(enum persona_front f)
 static const char *deploy_word(enum persona_deploy d)
 {
 	static const char *const w[] = {"plain", "federated", "preauth-proxy",
-	                                "inherited-redirect"};
+	                                "inherited-redirect", "http-auth"};
 	return w[d];
 }
 

@@ -51,6 +51,12 @@ enum persona_deploy {
 	                * every path: Exchange cannot be seen */
 	DEP_REDIRECT,  /* an IIS HTTP redirect on the site root, inherited
 	                * by every virtual directory but /owa */
+	/* OWA and ECP with standard (HTTP) authentication instead of forms:
+	 * Basic, or Windows (Negotiate, NTLM), as Exchange allows on every
+	 * version and as Exchange 2007 and 2010 often were published: /owa
+	 * and /ecp answer 401 and nothing more, the rest of the site as
+	 * usual. */
+	DEP_HTTP_AUTH,
 };
 
 /* A device in front of Exchange that answers attack-shaped requests (the
@@ -171,6 +177,9 @@ void persona_visible(const struct persona *p, build_t *b, enum precision *pr);
 /* Can a scanner see that this is Exchange at all? (Not behind a
  * pre-authenticating proxy.) */
 bool persona_seen(const struct persona *p);
+/* Is the path (n bytes) in OWA's or ECP's virtual directory, which
+ * DEP_HTTP_AUTH protects? */
+bool persona_auth_path(const char *path, size_t n);
 /* Is web-shell path k (kb->webshell_paths) reachable, rather than
  * redirected away by a site-wide rule? */
 bool persona_path_served(const struct lab_world *w, const struct persona *p,

@@ -7,6 +7,9 @@
 enum {
 	S_LOGON,       /* GET /owa/auth/logon.aspx (following redirects) */
 	S_OWA,         /* GET /owa/ for X-OWA-Version */
+	S_AUTH_CONTROL, /* /owa/ asked for HTTP authentication and nothing
+	                 * else told Exchange: a path no site has, to tell
+	                 * OWA's own authentication from a whole site's */
 	S_OWA_SERVICE, /* GET /owa/service: X-OWA-Version where /owa/ has none
 	                */
 	S_MANIFEST,    /* the exporttool ClickOnce manifest */
@@ -96,6 +99,7 @@ static bool applies(const struct probe *p, int step)
 
 	switch (step) {
 	case S_OWA: return true;
+	case S_AUTH_CONTROL: return !o->exchange && !o->online && p->owa_auth;
 	case S_OWA_SERVICE:
 	case S_MANIFEST:
 		return o->exchange && modern(p) && o->precision != PREC_SU;
@@ -243,6 +247,12 @@ static void fill(const struct probe *p, int step, int sub,
 		snprintf(req->path, sizeof req->path, "%s",
 		         p->follow[0] ? p->follow : "/owa/");
 		break;
+	case S_AUTH_CONTROL: {
+		/* Derived from the address, so reruns ask the same. */
+		uint32_t h = p->obs->ip * 2246822519u ^ 0x27d4eb2fu;
+		snprintf(req->path, sizeof req->path, "/exh%08x/", h);
+		break;
+	}
 	case S_OWA_SERVICE:
 		snprintf(req->path, sizeof req->path, "/owa/service");
 		break;
@@ -363,6 +373,13 @@ static bool exchange_shaped(const struct http_resp *r)
 	return srv && view_starts_ci(*srv, VIEW_LIT("Microsoft-IIS/")) &&
 	       (r->status == 400 || r->status == 401 || r->status == 404) &&
 	       r->body.len < 2048;
+}
+
+/* An answer asking for HTTP authentication: the request stopped at IIS
+ * (or whatever answered), before any of Exchange's code ran. */
+static bool asks_auth(const struct http_resp *r)
+{
+	return r->status == 401 && http_resp_header(r, "WWW-Authenticate");
 }
 
 /* The real shape of a ProxyShell-vulnerable answer: the back end's OWA
@@ -609,6 +626,10 @@ static void take_answer(struct probe *p, int step, int sub,
 	const struct view *v;
 	build_t b;
 
+	/* Every front end that answers is noted (a pool shows itself where
+	 * OWA hides behind HTTP authentication or AD FS). */
+	if (r && step != S_OWA_SERVICE && step != S_SHELL_CONTROL)
+		note_fe(p, r);
 	switch (step) {
 	case S_OWA_SERVICE:
 		if (r) {
@@ -643,6 +664,10 @@ static void take_answer(struct probe *p, int step, int sub,
 		else if ((v = http_resp_header(r, "X-CalculatedBETarget")) &&
 		         view_find_ci(*v, VIEW_LIT("localhost")) >= 0)
 			o->ssrf = CHK_VULNERABLE;
+		else if (asks_auth(r))
+			/* OWA with HTTP authentication: the probe never
+			 * reached the proxy it tests. */
+			o->ssrf = CHK_INCONCLUSIVE;
 		else if (exchange_shaped(r))
 			o->ssrf = CHK_NOT_VULNERABLE;
 		else
@@ -743,7 +768,22 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 			}
 		}
 		feed_page(p, r);
+		if (p->step == S_OWA && asks_auth(r))
+			p->owa_auth = true;
 		break;
+	case S_AUTH_CONTROL:
+		/* Only /owa/ asks for credentials (the path no site has is
+		 * missing, or answered as the site's other pages): OWA with
+		 * standard authentication, which shows nothing else. The
+		 * same question there: a device asking for every path. */
+		if (r && !asks_auth(r) && r->status != 407)
+			o->exchange = true;
+		p->follow[0] = '\0';
+		p->redirects = 0;
+		if (o->exchange && p->slow && start_fan(p))
+			return;
+		next_step(p);
+		return;
 	case S_OWA_SERVICE:
 	case S_MANIFEST:
 	case S_NTLM:
@@ -787,9 +827,11 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 		 * command in the shells seen in 2021. */
 		/* A redirect elsewhere than OWA's not-found page is a rule
 		 * over the whole folder: the path was not seen. */
-		if (r && !(r->status >= 300 && r->status < 400 &&
-		           !((v = http_resp_header(r, "Location")) &&
-		             view_find_ci(*v, VIEW_LIT("errorfe.aspx")) >= 0)))
+		/* Nor was it behind HTTP authentication. */
+		if (r && !asks_auth(r) &&
+		    !(r->status >= 300 && r->status < 400 &&
+		      !((v = http_resp_header(r, "Location")) &&
+		        view_find_ci(*v, VIEW_LIT("errorfe.aspx")) >= 0)))
 			o->shells_checked++;
 		if (r && (r->status == 200 || r->status == 500) &&
 		    o->nshells < LIM_OBS_SHELLS)

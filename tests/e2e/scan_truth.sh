@@ -85,7 +85,7 @@ online = by(lambda x: x["persona"] == "exchange-online")
 pools = by(lambda x: "pool" in x and x["visible"])
 fed = by(lambda x: x.get("deploy") == "federated")
 pre = by(lambda x: x.get("deploy") == "preauth-proxy")
-old = by(lambda x: x.get("product") == "2007")
+old = by(lambda x: x.get("product") == "2007" and x.get("deploy") != "http-auth")
 close = by(lambda x: x.get("close_each") and x["exchange"] and x["visible"])
 print("online", len(online), "pools", len(pools), "federated", len(fed), "preauth", len(pre),
       "2007", len(old), "close-each", len(close))
@@ -99,6 +99,17 @@ assert all(r[x["ip"]]["verdicts"].get("CVE-2021-26855") ==
            x["verdicts"]["CVE-2021-26855"] in ("vulnerable", "likely-vulnerable", "patched", "unknown")
            for x in fed if x["front"] == "none")
 assert all(not r[x["ip"]]["exchange"] for x in pre)
+# (some of those ask for HTTP authentication on every path)
+assert sum(1 for x in pre if r[x["ip"]]["http_status"] == 401) >= 2
+# OWA with HTTP authentication instead of a logon page (Exchange 2007 and
+# 2010 among them, which send no X-FEServer): Exchange, without a build
+# unless the ProxyShell answer named one, the SSRF probe stopped by the
+# authentication inconclusive, never not-vulnerable.
+auth = by(lambda x: x.get("deploy") == "http-auth")
+print("http-auth", len(auth), "of them 2007/2010", sum(1 for x in auth if x["product"] in ("2007", "2010")))
+assert len(auth) >= 5 and sum(1 for x in auth if x["product"] in ("2007", "2010")) >= 2
+assert all(r[x["ip"]]["exchange"] and r[x["ip"]]["http_status"] == 401 for x in auth)
+assert all(r[x["ip"]]["checks"]["ssrf-26855"] in ("inconclusive", "mitigated") for x in auth)
 assert all(r[x["ip"]]["build"] == x["build"] for x in old)
 assert all(not r[x["ip"]]["error"] for x in close)
 # Servers behind another site without SNI show that site by address.

@@ -211,7 +211,7 @@ static void cases(void)
 		     "auth/errorfe.aspx?httpCode=500&owaError=Microsoft."
 		     "Exchange.Clients.Owa2.Server.Core."
 		     "OwaADUserNotFoundException&owaVer=15.1.2176.2&be=EX1\r\n"
-		     "X-FEServer: EX1\r\nContent-Length: 0\r\n\r\n"},
+		     "X-FEServer: FE1\r\nContent-Length: 0\r\n\r\n"},
 		    {"/aspnet_client/supp0rt.aspx",
 		     "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
 		    {"/owa/auth/",
@@ -482,6 +482,51 @@ static void cases(void)
 		      o.proxyshell == CHK_NOT_VULNERABLE);
 		CHECK(o.eomt && o.eems);
 		CHECK_STR(observation_mitigation(&o), "eomt+eems");
+	}
+	/* OWA with HTTP authentication (no logon page, no build): /owa
+	 * alone asks for credentials, a path no site has is missing:
+	 * Exchange, build unknown. The SSRF probe stopped by the same
+	 * authentication proves nothing, and paths behind it were not
+	 * seen. */
+	{
+#define AUTH401                                                                	"HTTP/1.1 401 Unauthorized\r\nServer: Microsoft-IIS/7.5\r\n"          	"WWW-Authenticate: Basic realm=\"mail.example.org\"\r\n"              	"Content-Length: 0\r\n\r\n"
+		const struct script s[] = {{"/owa", AUTH401}, {"/ecp", AUTH401}};
+		run(s, 2, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(o.exchange && o.precision == PREC_NONE && o.product < 0);
+		CHECK(o.ssrf == CHK_INCONCLUSIVE);
+		CHECK_STR(observation_shells(&o), "incomplete");
+		CHECK(o.shells_checked < o.shells_total && o.nshells == 0);
+	}
+	/* A second front end's name on a later answer (here the NTLM
+	 * step's) is a pool: one member's exact build is not the pool's. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/owa/",
+		     "HTTP/1.1 302 Found\r\nX-OWA-Version: 15.1.2176.9\r\n"
+		     "Location: /owa/auth/logon.aspx\r\n"
+		     "Content-Length: 0\r\n\r\n"},
+		    {"/EWS/", "HTTP/1.1 401 Unauthorized\r\nX-FEServer: FE2\r\n"
+		              "WWW-Authenticate: NTLM\r\nContent-Length: 0\r\n"
+		              "\r\n"}};
+		run(s, 3, 0, &o, asked, sizeof asked);
+		CHECK(o.exchange && o.pool && o.precision == PREC_CU);
+		CHECK_STR(o.pool_other, "FE2");
+	}
+	/* The same 401 for every path (a proxy asking first): not told. */
+	{
+		const struct script s[] = {{"/", AUTH401}};
+		n = run(s, 1, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(!o.exchange && o.checks_run == 0 && n == 3);
+		CHECK(strstr(asked, "/exh") != NULL);
+	}
+	/* A site whose /owa/ redirects away asks no control. */
+	{
+		const struct script s[] = {
+		    {"/", "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+		          "\r\n"}};
+		n = run(s, 1, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(!o.exchange && n == 2);
 	}
 	/* ProxyShell on a server without autodiscover.json: inconclusive. */
 	{
