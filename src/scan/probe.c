@@ -827,8 +827,10 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 		 * command in the shells seen in 2021. */
 		/* A redirect elsewhere than OWA's not-found page is a rule
 		 * over the whole folder: the path was not seen. */
-		/* Nor was it behind HTTP authentication. */
-		if (r && !asks_auth(r) &&
+		/* Nor was it refused (401: behind authentication; 403: an
+		 * address restriction or a device's rule over the folder):
+		 * the file may be there. */
+		if (r && r->status != 401 && r->status != 403 &&
 		    !(r->status >= 300 && r->status < 400 &&
 		      !((v = http_resp_header(r, "Location")) &&
 		        view_find_ci(*v, VIEW_LIT("errorfe.aspx")) >= 0)))

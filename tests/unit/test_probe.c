@@ -453,6 +453,16 @@ static void cases(void)
 		run(s, 3, CHECK_WEBSHELLS, &o, asked, sizeof asked);
 		CHECK_STR(observation_shells(&o), "incomplete");
 	}
+	/* A folder refused to us (403) was not looked into. */
+	{
+		const struct script s[] = {
+		    {"/owa/auth/logon.aspx", PAGE("15.1.2176")},
+		    {"/aspnet_client/", "HTTP/1.1 403 Forbidden\r\n"
+		                        "Content-Length: 0\r\n\r\n"}};
+		run(s, 2, CHECK_WEBSHELLS, &o, asked, sizeof asked);
+		CHECK_STR(observation_shells(&o), "incomplete");
+		CHECK(o.nshells == 0 && o.shells_checked < o.shells_total);
+	}
 	/* A Location with a space or line break is never followed; a
 	 * crafted version is no build. */
 	{
