@@ -515,8 +515,25 @@ static bool autodiscover_ssrf(struct detect_ctx *d, struct log_rec *r,
 	          has_ci(q, "/microsoft-server-activesync");
 	ok = status_in(st, "200");
 	scanner = has_ci(q, "@test.com") || has_ci(q, "@foo.var");
-	if (!backend)
+	if (!backend) {
+		/* The confusion without a back-end path (a scanner's probe
+		 * sending the front end to a host of its own): tried. An
+		 * "@" alone is a client's own address. */
+		if (!has_ci(q, "email=autodiscover/autodiscover.json"))
+			return true;
+		if (anon)
+			f = hunt_add(d->h,
+			             scanner ? "proxyshell-scan"
+			                     : "proxyshell-attempt",
+			             HC_34473, HL_ATTEMPTED, SEV_MEDIUM, d->path,
+			             r->line, detail);
+		else
+			f = hunt_add(d->h, "proxynotshell-attempt", HC_41040,
+			             HL_ATTEMPTED, SEV_MEDIUM, d->path, r->line,
+			             detail);
+		stamp(f, t, ip, ua);
 		return true;
+	}
 	rps_cat_user(q, who, sizeof who);
 	snprintf(full, sizeof full, "%s%s%s", detail,
 	         who[0] ? "; token impersonates " : "", who);

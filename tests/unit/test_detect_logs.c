@@ -80,6 +80,16 @@ static const struct {
          "@test.com/owa/?&Email=autodiscover/autodiscover.json%3F@test.com - "
          "1.2.3.4 nmap 302\n",
      "proxyshell-scan", HC_34473, HL_ATTEMPTED, 0},
+    {"confusion without a back end", F_IIS,
+     IIS "2022-10-06 01:02:05 GET /autodiscover/autodiscover.json "
+         "@x.oast.example/&Email=autodiscover/autodiscover.json%3f@x.oast."
+         "example - 1.2.3.4 Mozilla/5.0 302\n",
+     "proxyshell-attempt", HC_34473, HL_ATTEMPTED, 0},
+    {"confusion without a back end, signed in", F_IIS,
+     IIS "2022-10-06 01:02:05 GET /autodiscover/autodiscover.json "
+         "@x.oast.example/&Email=autodiscover/autodiscover.json%3f@x.oast."
+         "example CORP\\alice 1.2.3.4 Mozilla/5.0 200\n",
+     "proxynotshell-attempt", HC_41040, HL_ATTEMPTED, 0},
     {"proxynotshell", F_IIS,
      IIS "2022-10-01 09:10:11 POST /autodiscover/autodiscover.json "
          "@evil.com/powershell/?&Email=autodiscover/"
