@@ -101,6 +101,9 @@ enum file_role file_role(const char *lower_rel);
 /* Whether Exchange ships a file of this lower-case name in OWA's auth
  * folder (owa true) or ECP's (false). */
 bool detect_auth_shipped(bool owa, const char *lower_name);
+/* Is the (lower-case) file name one that web shells of 2021 used and no
+ * product ships? */
+bool detect_bad_name(const char *lower_name);
 
 /* True for a (lower-case) file name IIS or ASP.NET would run as code. */
 bool detect_is_code_name(const char *lower_name);

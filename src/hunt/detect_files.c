@@ -130,6 +130,11 @@ enum file_role file_role(const char *l)
 	return FR_OTHER;
 }
 
+bool detect_bad_name(const char *lower_name)
+{
+	return in_list(bad_names, lower_name);
+}
+
 bool detect_auth_shipped(bool owa, const char *lower_name)
 {
 	return in_list(owa ? owa_auth_ok : ecp_auth_ok, lower_name);

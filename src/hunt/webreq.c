@@ -393,6 +393,10 @@ void webreq_correlate(struct hunt *h)
 		/* a page Exchange ships, missing: a collection's gap */
 		bool held = (where == 2 || where == 3) && name &&
 		            detect_auth_shipped(where == 2, name + 1);
+		/* the evidence holds the folder the script was asked in */
+		bool folder = (where == 2 && t->owa_auth) ||
+		              (where == 3 && t->ecp_auth) ||
+		              (where == 4 && t->site_root);
 		for (k = 0; k < nf && !door; k++)
 			if (h->f[k].backdoor && h->f[k].path &&
 			    stem_is(e->stem, h->f[k].path))
@@ -412,15 +416,13 @@ void webreq_correlate(struct hunt *h)
 			add(h, e, e->ok ? "webshell-used" : "webshell-probed",
 			    e->ok ? SEV_CRITICAL : SEV_MEDIUM, detail);
 		} else if (e->ok && !held &&
-		           (where == 1 ||
-		            (!t->present_full &&
-		             ((where == 2 && t->owa_auth) ||
-		              (where == 3 && t->ecp_auth) ||
-		              (where == 4 && t->site_root))))) {
+		           (where == 1 || (folder && !t->present_full) ||
+		            (where >= 2 && name && detect_bad_name(name + 1)))) {
 			/* Nothing installed puts a script in aspnet_client;
 			 * in an auth folder the evidence holds, a name that
 			 * is not there now is not Exchange's (its own
-			 * answers a name it lacks with a redirect) */
+			 * answers a name it lacks with a redirect); a name
+			 * web shells used needs no folder to tell it */
 			snprintf(detail, sizeof detail,
 			         "%s answered %llu of %llu requests (%llu POST) "
 			         "from %s to %s, first from %s, but no file "
@@ -435,9 +437,10 @@ void webreq_correlate(struct hunt *h)
 			         : where == 3 ? "ECP's auth folder"
 			                      : "the site's root "
 			                        "(inetpub/wwwroot)",
-			         where == 1 ? "removed since or not collected"
-			                    : "removed since (the evidence "
-			                      "holds the folder without it)");
+			         where == 1 || !folder
+			             ? "removed since or not collected"
+			             : "removed since (the evidence holds the "
+			               "folder without it)");
 			add(h, e, "webshell-gone", SEV_HIGH, detail);
 		}
 	}

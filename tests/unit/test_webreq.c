@@ -195,7 +195,7 @@ static void auth_gone(void)
 	/* the same requests with no Exchange folder in the evidence (a
 	 * collection of logs): nothing judged in the auth folders */
 	struct hunt l = {.root = "t"};
-	req(&l, "/owa/auth/OutlookEN.aspx", "2021-03-03T02:00:00Z", "200",
+	req(&l, "/owa/auth/OutlookQA.aspx", "2021-03-03T02:00:00Z", "200",
 	    "POST", "203.0.113.66", 4);
 	req(&l, "/dup.aspx", "2021-03-03T03:00:01Z", "200", "POST",
 	    "203.0.113.66", 9);
@@ -204,6 +204,20 @@ static void auth_gone(void)
 	hunt_correlate(&l);
 	CHECK(count(&l, "webshell-gone") == 0);
 	hunt_release(&l);
+
+	/* ...except a name the web shells of 2021 used, which needs no
+	 * folder to tell it */
+	struct hunt n = {.root = "t"};
+	req(&n, "/owa/auth/8Lw7tAhF9i1pJnRo.aspx", "2021-03-03T02:11:35Z",
+	    "200", "POST", "203.0.113.66", 8);
+	req(&n, "/owa/auth/supp0rt.aspx", "2021-03-03T02:12:35Z", "404",
+	    "POST", "203.0.113.66", 9);
+	hunt_correlate(&n);
+	CHECK(count(&n, "webshell-gone") == 1);
+	f = find(&n, "webshell-gone", 0);
+	CHECK(f && strstr(f->detail, "8Lw7tAhF9i1pJnRo.aspx answered") &&
+	      strstr(f->detail, "removed since or not collected"));
+	hunt_release(&n);
 
 	/* past the bound on scripts held, the root is not judged, and the
 	 * report says so */
