@@ -594,6 +594,16 @@ void persona_answer(const struct lab_world *w, const struct persona *p,
 		waf_answer(p, o, a);
 		return;
 	}
+	if (p->deploy == DEP_MOBILE_ONLY &&
+	    !persona_mobile_path(path.p, path.len)) {
+		/* The publishing device's refusal, before IIS. */
+		head(o, 403, "Forbidden", "nginx");
+		finish(o, "text/html",
+		       "<html><head><title>403 Forbidden</title></head><body>"
+		       "<center><h1>403 Forbidden</h1></center><hr><center>"
+		       "nginx</center></body></html>");
+		return;
+	}
 	/* URL-rewrite mitigations run before anything else in IIS. */
 	if (p->eems && strstr(dec, "autodiscover") &&
 	    strstr(dec, "powershell")) {

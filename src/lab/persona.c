@@ -37,6 +37,8 @@ struct lab_mix {
 	                   * a client's connections past two at once */
 	int http_auth;    /* percent of Exchange (any version) otherwise
 	                   * plain whose OWA asks for HTTP authentication */
+	int mobile_only;  /* percent of Exchange 2013+ otherwise plain that
+	                   * publish only what mail clients need */
 };
 
 /* Each mix names its fields: a new field is 0 in the mixes that do not
@@ -47,22 +49,22 @@ static const struct lab_mix mixes[] = {
      .weight = {1, 10, 28, 41, 20, 0}, .not_exchange = 12, .eomt = 15,
      .shells = 12, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10, .conn_limits = 2, .http_auth = 3},
+     .http_refused = 10, .conn_limits = 2, .http_auth = 3, .mobile_only = 2},
     {.name = "2021-08", .date = "2021-08-10",
      .weight = {1, 8, 25, 44, 22, 0}, .not_exchange = 12, .eomt = 5,
      .shells = 8, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10, .conn_limits = 2, .http_auth = 3},
+     .http_refused = 10, .conn_limits = 2, .http_auth = 3, .mobile_only = 2},
     {.name = "2022-11", .date = "2022-11-15",
      .weight = {1, 5, 20, 44, 30, 0}, .not_exchange = 12, .eomt = 2,
      .eems = 40, .shells = 5, .fronts = 3, .catch_all = 2, .online = 10,
      .deploys = 3, .pools = 2, .close_each = 3, .sni_foreign = 2,
-     .twins = 1, .http_refused = 10, .conn_limits = 2, .http_auth = 2},
+     .twins = 1, .http_refused = 10, .conn_limits = 2, .http_auth = 2, .mobile_only = 2},
     {.name = "current", .date = "2026-11-01",
      .weight = {0, 3, 12, 40, 35, 10}, .not_exchange = 12, .eems = 10,
      .shells = 3, .fronts = 3, .catch_all = 2, .online = 10, .deploys = 3,
      .pools = 2, .close_each = 3, .sni_foreign = 2, .twins = 1,
-     .http_refused = 10, .conn_limits = 2, .http_auth = 2},
+     .http_refused = 10, .conn_limits = 2, .http_auth = 2, .mobile_only = 2},
     /* What the real internet adds to a plain fleet, often enough to
      * test on a small range: devices in front, catch-all sites, old
      * products, federated and pre-authenticated logins, pools. */
@@ -70,7 +72,7 @@ static const struct lab_mix mixes[] = {
      .weight = {6, 10, 25, 37, 22, 0}, .not_exchange = 10, .eomt = 5,
      .shells = 15, .fronts = 30, .catch_all = 10, .online = 40,
      .deploys = 30, .pools = 15, .close_each = 15, .sni_foreign = 8,
-     .twins = 8, .http_refused = 40, .conn_limits = 10, .http_auth = 15},
+     .twins = 8, .http_refused = 40, .conn_limits = 10, .http_auth = 15, .mobile_only = 10},
     /* Servers built against scanners, every kind in turn by address. */
     {.name = "hostile", .date = "2021-08-10",
      .weight = {0, 0, 0, 100, 0, 0}, .hostile = true},
@@ -318,6 +320,10 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 	    p->deploy == DEP_PLAIN && p->front == FRONT_NONE &&
 	    !p->catch_all && !p->pool_build)
 		p->deploy = DEP_HTTP_AUTH;
+	if ((int)rng_below(&r, 100) < w->mix->mobile_only && modern &&
+	    p->deploy == DEP_PLAIN && p->front == FRONT_NONE &&
+	    !p->catch_all && !p->pool_build)
+		p->deploy = DEP_MOBILE_ONLY;
 	if (p->twin) {
 		snprintf(p->name, sizeof p->name, "EXCHANGE");
 		snprintf(p->cert_cn, sizeof p->cert_cn, "mail.o%06x.example",
@@ -344,7 +350,8 @@ void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
 	if (!persona_seen(p))
 		return;
 	*b = p->build;
-	if (p->deploy == DEP_FEDERATED || p->deploy == DEP_HTTP_AUTH) {
+	if (p->deploy == DEP_FEDERATED || p->deploy == DEP_HTTP_AUTH ||
+	    p->deploy == DEP_MOBILE_ONLY) {
 		/* OWA and ECP send every browser to AD FS, or ask for HTTP
 		 * authentication: no logon page, no manifest, no version
 		 * header; only the ProxyShell answer, which comes from the
@@ -381,6 +388,21 @@ bool persona_auth_path(const char *path, size_t n)
 	return false;
 }
 
+bool persona_mobile_path(const char *path, size_t n)
+{
+	static const char *const dirs[] = {
+	    "/microsoft-server-activesync", "/ews", "/autodiscover", "/mapi",
+	    "/oab", "/rpc", NULL};
+
+	for (int i = 0; dirs[i]; i++) {
+		size_t k = strlen(dirs[i]);
+		if (n >= k && strncasecmp(path, dirs[i], k) == 0 &&
+		    (n == k || path[k] == '/' || path[k] == '?'))
+			return true;
+	}
+	return false;
+}
+
 bool persona_path_served(const struct lab_world *w, const struct persona *p,
                          int k)
 {
@@ -388,6 +410,8 @@ bool persona_path_served(const struct lab_world *w, const struct persona *p,
 
 	if (p->deploy == DEP_HTTP_AUTH)
 		return !persona_auth_path(path, strlen(path));
+	if (p->deploy == DEP_MOBILE_ONLY)
+		return persona_mobile_path(path, strlen(path));
 	return p->deploy != DEP_REDIRECT || strncmp(path, "/owa/", 5) == 0;
 }
 
@@ -410,13 +434,17 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 	 * either.) */
 	c->webshells = p->catch_all ? "cannot-tell"
 	               : served     ? "found"
-	               : p->deploy == DEP_REDIRECT || p->deploy == DEP_HTTP_AUTH
+	               : p->deploy == DEP_REDIRECT ||
+	                       p->deploy == DEP_HTTP_AUTH ||
+	                       p->deploy == DEP_MOBILE_ONLY
 	                   ? "incomplete"
 	                   : "none-found";
 	if (p->front == FRONT_WAF_RESET)
 		c->ssrf = CHK_MITIGATED; /* a reset, as the EOMT rule does */
 	else if (p->front != FRONT_NONE)
 		c->ssrf = CHK_BLOCKED;
+	else if (p->deploy == DEP_MOBILE_ONLY)
+		c->ssrf = CHK_BLOCKED; /* the device refuses /owa first */
 	else if (p->eomt)
 		c->ssrf = CHK_MITIGATED;
 	else if (p->deploy == DEP_HTTP_AUTH)
@@ -440,6 +468,9 @@ void persona_checks(const struct lab_world *w, const struct persona *p,
 		c->mitigation = "eomt+eems";
 	else if (p->front != FRONT_NONE)
 		c->mitigation = "none";
+	else if (p->deploy == DEP_MOBILE_ONLY)
+		/* the EOMT probe goes to /owa, which the device refuses */
+		c->mitigation = p->eems ? "eems" : "none";
 	else
 		c->mitigation = p->eomt && p->eems ? "eomt+eems"
 		                : p->eomt          ? "eomt"
@@ -583,7 +614,8 @@ static const char *front_word(enum persona_front f)
 static const char *deploy_word(enum persona_deploy d)
 {
 	static const char *const w[] = {"plain", "federated", "preauth-proxy",
-	                                "inherited-redirect", "http-auth"};
+	                                "inherited-redirect", "http-auth",
+	                                "mobile-only"};
 	return w[d];
 }
 

@@ -57,6 +57,10 @@ enum persona_deploy {
 	 * and /ecp answer 401 and nothing more, the rest of the site as
 	 * usual. */
 	DEP_HTTP_AUTH,
+	/* A device publishing only what mail clients need (ActiveSync, EWS,
+	 * Autodiscover, MAPI, OAB, RPC) and refusing the rest with its own
+	 * 403: no OWA, no ECP, no aspnet_client (Exchange 2013+). */
+	DEP_MOBILE_ONLY,
 };
 
 /* A device in front of Exchange that answers attack-shaped requests (the
@@ -180,6 +184,8 @@ bool persona_seen(const struct persona *p);
 /* Is the path (n bytes) in OWA's or ECP's virtual directory, which
  * DEP_HTTP_AUTH protects? */
 bool persona_auth_path(const char *path, size_t n);
+/* Does a DEP_MOBILE_ONLY device let the path (n bytes) through? */
+bool persona_mobile_path(const char *path, size_t n);
 /* Is web-shell path k (kb->webshell_paths) reachable, rather than
  * redirected away by a site-wide rule? */
 bool persona_path_served(const struct lab_world *w, const struct persona *p,

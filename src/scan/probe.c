@@ -10,6 +10,9 @@ enum {
 	S_AUTH_CONTROL, /* /owa/ asked for HTTP authentication and nothing
 	                 * else told Exchange: a path no site has, to tell
 	                 * OWA's own authentication from a whole site's */
+	S_EWS,          /* still nothing: GET /EWS/Exchange.asmx, where a
+	                 * 2013+ front end names itself even when only mail
+	                 * clients' paths are published */
 	S_OWA_SERVICE, /* GET /owa/service: X-OWA-Version where /owa/ has none
 	                */
 	S_MANIFEST,    /* the exporttool ClickOnce manifest */
@@ -100,6 +103,7 @@ static bool applies(const struct probe *p, int step)
 	switch (step) {
 	case S_OWA: return true;
 	case S_AUTH_CONTROL: return !o->exchange && !o->online && p->owa_auth;
+	case S_EWS: return !o->exchange && !o->online;
 	case S_OWA_SERVICE:
 	case S_MANIFEST:
 		return o->exchange && modern(p) && o->precision != PREC_SU;
@@ -253,6 +257,9 @@ static void fill(const struct probe *p, int step, int sub,
 		snprintf(req->path, sizeof req->path, "/exh%08x/", h);
 		break;
 	}
+	case S_EWS:
+		snprintf(req->path, sizeof req->path, "/EWS/Exchange.asmx");
+		break;
 	case S_OWA_SERVICE:
 		snprintf(req->path, sizeof req->path, "/owa/service");
 		break;
@@ -668,8 +675,12 @@ static void take_answer(struct probe *p, int step, int sub,
 			/* OWA with HTTP authentication: the probe never
 			 * reached the proxy it tests. */
 			o->ssrf = CHK_INCONCLUSIVE;
-		else if (exchange_shaped(r))
+		else if (exchange_shaped(r) && !p->owa_unseen)
 			o->ssrf = CHK_NOT_VULNERABLE;
+		else if (p->owa_unseen && exchange_shaped(r))
+			/* OWA was never seen here: the probe may not have
+			 * reached the front end's proxy */
+			o->ssrf = CHK_INCONCLUSIVE;
 		else
 			o->ssrf =
 			    CHK_BLOCKED; /* a device answered, not Exchange */
@@ -780,6 +791,22 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 			o->exchange = true;
 		p->follow[0] = '\0';
 		p->redirects = 0;
+		if (o->exchange && p->slow && start_fan(p))
+			return;
+		next_step(p);
+		return;
+	case S_EWS:
+		/* A front end's name on EWS: Exchange, though /owa/ showed
+		 * nothing (a device publishing only ActiveSync, EWS and
+		 * Autodiscover). Its SSRF probe, aimed at /owa/, proves
+		 * nothing when refused. */
+		if (r) {
+			note_fe(p, r);
+			if (p->fe_header && !o->online) {
+				o->exchange = true;
+				p->owa_unseen = true;
+			}
+		}
 		if (o->exchange && p->slow && start_fan(p))
 			return;
 		next_step(p);

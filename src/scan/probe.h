@@ -30,7 +30,8 @@ struct probe {
 	int step, sub, redirects;
 	unsigned answered; /* responses seen for this target */
 	bool owa_page, owa_redirect, fe_header;
-	bool owa_auth; /* /owa/ answered 401, asking for credentials */
+	bool owa_auth;   /* /owa/ answered 401, asking for credentials */
+	bool owa_unseen; /* Exchange told by EWS alone: /owa/ shows nothing */
 	char follow[768]; /* a same-host redirect to follow next */
 	bool seq_out;     /* a request of the sequential steps is out */
 	int shell_next;   /* web-shell paths from here on not handed out */

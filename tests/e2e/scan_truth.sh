@@ -110,6 +110,14 @@ print("http-auth", len(auth), "of them 2007/2010", sum(1 for x in auth if x["pro
 assert len(auth) >= 5 and sum(1 for x in auth if x["product"] in ("2007", "2010")) >= 2
 assert all(r[x["ip"]]["exchange"] and r[x["ip"]]["http_status"] == 401 for x in auth)
 assert all(r[x["ip"]]["checks"]["ssrf-26855"] in ("inconclusive", "mitigated") for x in auth)
+# A device publishing only mail clients' paths (403 for /owa, /ecp and the
+# rest): Exchange by its front end's name on EWS; the SSRF probe refused
+# is blocked, the web shells unseen.
+mob = by(lambda x: x.get("deploy") == "mobile-only")
+print("mobile-only", len(mob))
+assert len(mob) >= 5 and all(r[x["ip"]]["exchange"] for x in mob)
+assert all(r[x["ip"]]["checks"]["ssrf-26855"] == "blocked" for x in mob)
+assert all(r[x["ip"]]["checks"]["webshells"] in ("incomplete", "found") for x in mob)
 assert all(r[x["ip"]]["build"] == x["build"] for x in old)
 assert all(not r[x["ip"]]["error"] for x in close)
 # Servers behind another site without SNI show that site by address.

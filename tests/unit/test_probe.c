@@ -191,13 +191,14 @@ static void cases(void)
 		      o.build == BUILD(14, 3, 509, 0));
 		CHECK(!strstr(asked, "exporttool"));
 	}
-	/* Not Exchange: a catch-all page is asked twice, then nothing. */
+	/* Not Exchange: a catch-all page is asked three times (logon page,
+	 * /owa/, EWS), then nothing. */
 	{
 		const struct script s[] = {
 		    {"/",
 		     "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nIt works!"}};
 		n = run(s, 1, CHECK_ALL, &o, asked, sizeof asked);
-		CHECK(!o.exchange && n == 2 && o.checks_run == 0);
+		CHECK(!o.exchange && n == 3 && o.checks_run == 0);
 	}
 	/* Checks, positive: SSRF echo, ProxyShell 302, web shell 200. */
 	{
@@ -527,16 +528,43 @@ static void cases(void)
 	{
 		const struct script s[] = {{"/", AUTH401}};
 		n = run(s, 1, CHECK_ALL, &o, asked, sizeof asked);
-		CHECK(!o.exchange && o.checks_run == 0 && n == 3);
+		CHECK(!o.exchange && o.checks_run == 0 && n == 4);
 		CHECK(strstr(asked, "/exh") != NULL);
 	}
-	/* A site whose /owa/ redirects away asks no control. */
+	/* A site whose /owa/ is missing asks no control. */
 	{
 		const struct script s[] = {
 		    {"/", "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
 		          "\r\n"}};
 		n = run(s, 1, CHECK_ALL, &o, asked, sizeof asked);
-		CHECK(!o.exchange && n == 2);
+		CHECK(!o.exchange && n == 3 && !strstr(asked, "/exh"));
+	}
+	/* Only mail clients' paths published (a device refuses /owa): EWS's
+	 * front-end name tells Exchange; the SSRF probe refused by the
+	 * device is blocked, answered 404 by an IIS in front inconclusive,
+	 * never not-vulnerable. */
+	{
+		const struct script s[] = {
+		    {"/EWS/", "HTTP/1.1 401 Unauthorized\r\nX-FEServer: EX9\r\n"
+		              "WWW-Authenticate: Negotiate\r\n"
+		              "Content-Length: 0\r\n\r\n"},
+		    {"/", "HTTP/1.1 403 Forbidden\r\nServer: nginx\r\n"
+		          "Content-Length: 0\r\n\r\n"}};
+		run(s, 2, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(o.exchange && o.precision == PREC_NONE);
+		CHECK_STR(o.fe_server, "EX9");
+		CHECK(o.ssrf == CHK_BLOCKED);
+		CHECK_STR(observation_shells(&o), "incomplete");
+	}
+	{
+		const struct script s[] = {
+		    {"/EWS/", "HTTP/1.1 401 Unauthorized\r\nX-FEServer: EX9\r\n"
+		              "WWW-Authenticate: Negotiate\r\n"
+		              "Content-Length: 0\r\n\r\n"},
+		    {"/", "HTTP/1.1 404 Not Found\r\nServer: Microsoft-IIS/10.0"
+		          "\r\nContent-Length: 0\r\n\r\n"}};
+		run(s, 2, CHECK_SSRF, &o, asked, sizeof asked);
+		CHECK(o.exchange && o.ssrf == CHK_INCONCLUSIVE);
 	}
 	/* ProxyShell on a server without autodiscover.json: inconclusive. */
 	{
