@@ -408,10 +408,27 @@ static void online_answer(const struct persona *p, const struct http_req *req,
 }
 
 /* The AD FS claims login: OWA's and ECP's answer to a browser. */
+/* Federated sign-in: to the organisation's AD FS, or (every other
+ * server) to Azure AD, as OWA with Hybrid Modern Authentication does:
+ * Microsoft's sign-in page, sending the browser back to this server. */
 static void adfs_redirect(const struct persona *p, struct buf *o,
                           const char *vdir)
 {
 	head(o, 302, "Found", iis(p));
+	if (((p->ip * 2654435761u) >> 29) & 1) {
+		buf_printf(
+		    o,
+		    "Location: https://login.microsoftonline.com/"
+		    "%08x-4e2a-4b1c-9d3e-5f6a7b8c9d0e/oauth2/authorize?"
+		    "client_id=00000002-0000-0ff1-ce00-000000000000&"
+		    "redirect_uri=https%%3a%%2f%%2f%s%%2f%s%%2f&resource="
+		    "00000002-0000-0ff1-ce00-000000000000&response_mode="
+		    "form_post&response_type=code+id_token&scope=openid\r\n",
+		    p->ip * 2246822519u, p->hostname, vdir);
+		buf_printf(o, "X-FEServer: %s\r\n", p->name);
+		finish(o, "", "");
+		return;
+	}
 	buf_printf(
 	    o,
 	    "Location: https://adfs.corp%02u.example/adfs/ls/?wa=wsignin1.0"

@@ -1,6 +1,7 @@
 #include "scan/fingerprint.h"
 #include "base/limits.h"
 #include "base/text.h"
+#include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
 
@@ -291,6 +292,42 @@ static bool cloud_host(struct view h)
 	return false;
 }
 
+/* A redirect to Azure AD's sign-in: where does it send the browser back
+ * (redirect_uri's host)? Exchange Online sends it to the cloud's OWA; an
+ * on-premises server with Hybrid Modern Authentication, or an Azure AD
+ * application proxy in front of one, to the organisation's own name.
+ * Without a redirect_uri the sign-in is taken for the cloud's. */
+static bool sign_in_returns_to_cloud(struct view loc)
+{
+	long at = view_find_ci(loc, VIEW_LIT("redirect_uri="));
+	char url[256];
+	const char *host;
+	size_t i, n = 0;
+
+	if (at < 0)
+		return true;
+	/* the value, %-decoded, at most sizeof url - 1 bytes of it */
+	for (i = (size_t)at + 13;
+	     i < loc.len && loc.p[i] != '&' && n < sizeof url - 1; i++) {
+		char c = loc.p[i];
+		if (c == '%' && i + 2 < loc.len) {
+			char hex[3] = {loc.p[i + 1], loc.p[i + 2], 0}, *end;
+			long x = strtol(hex, &end, 16);
+			if (*end || x <= 0)
+				return false;
+			c = (char)x;
+			i += 2;
+		}
+		url[n++] = c;
+	}
+	url[n] = '\0';
+	host = strstr(url, "://");
+	if (!host)
+		return false;
+	host += 3;
+	return cloud_host((struct view){host, strcspn(host, "/?#:")});
+}
+
 bool fp_online_response(const struct http_resp *r)
 {
 	static const char *const names[] = {
@@ -319,7 +356,8 @@ bool fp_online_response(const struct http_resp *r)
 			n++;
 		h.len = n;
 		if (cloud_host(h))
-			return true;
+			return !ends_ci(h, VIEW_LIT(".microsoftonline.com")) ||
+			       sign_in_returns_to_cloud(*v);
 	}
 	return false;
 }

@@ -169,6 +169,30 @@ int main(void)
 		     "https://outlook.office365."
 		     "com/owa/\r\n\r\n",
 		     true},
+		    /* Azure AD's sign-in sending the browser back to the
+		     * cloud's OWA: Exchange Online; back to the
+		     * organisation's own OWA (Hybrid Modern Authentication
+		     * on premises, an application proxy): not */
+		    {"HTTP/1.1 302 Found\r\nLocation: https://login."
+		     "microsoftonline.com/common/oauth2/authorize?client_id="
+		     "00000002-0000-0ff1-ce00-000000000000&redirect_uri="
+		     "https%3a%2f%2foutlook.office365.com%2fowa%2f\r\n\r\n",
+		     true},
+		    {"HTTP/1.1 302 Found\r\nLocation: https://login."
+		     "microsoftonline.com/0b1c/oauth2/authorize?client_id="
+		     "00000002-0000-0ff1-ce00-000000000000&redirect_uri="
+		     "https%3a%2f%2fmail.contoso.com%2fowa%2f&resource=x\r\n"
+		     "\r\n",
+		     false},
+		    {"HTTP/1.1 302 Found\r\nLocation: https://login."
+		     "microsoftonline.com/0b1c/oauth2/authorize?redirect_uri="
+		     "https%3A%2F%2Fmail-contoso.msappproxy.net%3A443%2Fowa\r\n"
+		     "\r\n",
+		     false},
+		    {"HTTP/1.1 302 Found\r\nLocation: https://login."
+		     "microsoftonline.com/0b1c/oauth2/authorize?redirect_uri="
+		     "https%3a%2f%2foutlook.office.com.evil.example%2f\r\n\r\n",
+		     false},
 		    {"HTTP/1.1 302 Found\r\nLocation: https://mail.notoutlook."
 		     "com.example/owa/\r\n\r\n",
 		     false},
