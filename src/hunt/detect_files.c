@@ -28,13 +28,18 @@
  * LIM_SCAN_OVERLAP bytes (longer than any construct the checks join). */
 
 /* What Exchange ships in the folders attackers drop into (CSS-Exchange
- * baseline for 15.2.792.5, ../shared/reference/host-hunting.md §2.2). */
+ * baseline for 15.2.792.5, ../shared/reference/host-hunting.md §2.2),
+ * and SvmFeedback.aspx: a page of the front end's own (its class,
+ * Microsoft.Exchange.HttpProxy.SvmFeedback, is an OwaPage beside Logon
+ * and OutlookCN) that earlier builds ship there and that the public
+ * hunting scripts of 2021 allow. */
 static const char *const owa_auth_ok[] = {
     "errorfe.aspx",   "expiredpassword.aspx",
     "frowny.aspx",    "getidtoken.htm",
     "logoff.aspx",    "logon.aspx",
     "outlookcn.aspx", "redirsuiteserviceproxy.aspx",
-    "signout.aspx",   NULL,
+    "signout.aspx",   "svmfeedback.aspx",
+    NULL,
 };
 static const char *const ecp_auth_ok[] = {"timeoutlogout.aspx", NULL};
 static const char *const oab_ok[] = {"global.asax", "web.config", NULL};

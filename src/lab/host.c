@@ -168,6 +168,7 @@ static void shipped(struct gen *g)
 	    "OutlookCN.aspx",
 	    "RedirSuiteServiceProxy.aspx",
 	    "signout.aspx",
+	    "SvmFeedback.aspx", /* earlier builds */
 	    NULL,
 	};
 	static const char minified[] =
