@@ -41,7 +41,10 @@ static const char *const owa_auth_ok[] = {
     "signout.aspx",   "svmfeedback.aspx",
     NULL,
 };
-static const char *const ecp_auth_ok[] = {"timeoutlogout.aspx", NULL};
+/* ECP's: the baseline's TimeoutLogout.aspx, and TimeoutLogoff.aspx, the
+ * one file Microsoft's guidance of March 2021 says belongs there. */
+static const char *const ecp_auth_ok[] = {"timeoutlogout.aspx",
+                                          "timeoutlogoff.aspx", NULL};
 static const char *const oab_ok[] = {"global.asax", "web.config", NULL};
 
 /* Known-bad SHA-256 (Microsoft's HAFNIUM list and MSTIC's feed, §2.6). */

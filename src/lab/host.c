@@ -198,6 +198,9 @@ static void shipped(struct gen *g)
 	    minified, sizeof minified - 1);
 	file_text(g, EXCH "/FrontEnd/HttpProxy/ecp/auth/TimeoutLogout.aspx",
 	          logon_aspx, sizeof logon_aspx - 1);
+	/* the name Microsoft's guidance of 2021 gives it */
+	file_text(g, EXCH "/FrontEnd/HttpProxy/ecp/auth/TimeoutLogoff.aspx",
+	          logon_aspx, sizeof logon_aspx - 1);
 	file_text(g, EXCH "/FrontEnd/HttpProxy/oab/global.asax",
 	          "<%@ Application "
 	          "Inherits=\"Microsoft.Exchange.HttpProxy.Global\" %>\r\n",
