@@ -417,7 +417,8 @@ void webreq_correlate(struct hunt *h)
 			    e->ok ? SEV_CRITICAL : SEV_MEDIUM, detail);
 		} else if (e->ok && !held &&
 		           (where == 1 || (folder && !t->present_full) ||
-		            (where >= 2 && name && detect_bad_name(name + 1)))) {
+		            ((where == 2 || where == 3) && name &&
+		             detect_bad_name(name + 1)))) {
 			/* Nothing installed puts a script in aspnet_client;
 			 * in an auth folder the evidence holds, a name that
 			 * is not there now is not Exchange's (its own
