@@ -389,6 +389,27 @@ static bool asks_auth(const struct http_resp *r)
 	return r->status == 401 && http_resp_header(r, "WWW-Authenticate");
 }
 
+/* An answer from IIS or ASP.NET (Exchange's web server), or asking for
+ * Windows authentication: Oracle's PL/SQL gateway also serves "/owa/"
+ * paths behind Basic authentication, from Apache. */
+static bool windows_answer(const struct http_resp *r)
+{
+	const struct view *v = http_resp_header(r, "Server");
+
+	if (v && (view_starts_ci(*v, VIEW_LIT("Microsoft-IIS/")) ||
+	          view_starts_ci(*v, VIEW_LIT("Microsoft-HTTPAPI/"))))
+		return true;
+	if ((v = http_resp_header(r, "X-Powered-By")) &&
+	    view_find_ci(*v, VIEW_LIT("ASP.NET")) >= 0)
+		return true;
+	for (int i = 0; i < r->nh; i++)
+		if (view_eq_ci(r->h[i].name, VIEW_LIT("WWW-Authenticate")) &&
+		    (view_starts_ci(r->h[i].value, VIEW_LIT("Negotiate")) ||
+		     view_starts_ci(r->h[i].value, VIEW_LIT("NTLM"))))
+			return true;
+	return false;
+}
+
 /* The real shape of a ProxyShell-vulnerable answer: the back end's OWA
  * found no such user and redirected to its error page naming the
  * exception (or showed it, or the MAPI endpoint answered). A bare
@@ -779,7 +800,7 @@ void probe_feed(struct probe *p, const struct probe_req *req,
 			}
 		}
 		feed_page(p, r);
-		if (p->step == S_OWA && asks_auth(r))
+		if (p->step == S_OWA && asks_auth(r) && windows_answer(r))
 			p->owa_auth = true;
 		break;
 	case S_AUTH_CONTROL:

@@ -508,6 +508,16 @@ static void cases(void)
 		CHECK_STR(observation_shells(&o), "incomplete");
 		CHECK(o.shells_checked < o.shells_total && o.nshells == 0);
 	}
+	/* Oracle's PL/SQL gateway's /owa/ behind Basic authentication, from
+	 * Apache: not Exchange, and no control asked. */
+	{
+		const struct script s[] = {
+		    {"/owa", "HTTP/1.1 401 Unauthorized\r\nServer: Oracle-"
+		             "Application-Server-11g\r\nWWW-Authenticate: Basic "
+		             "realm=\"XDB\"\r\nContent-Length: 0\r\n\r\n"}};
+		run(s, 1, CHECK_ALL, &o, asked, sizeof asked);
+		CHECK(!o.exchange && !strstr(asked, "/exh"));
+	}
 	/* A second front end's name on a later answer (here the NTLM
 	 * step's) is a pool: one member's exact build is not the pool's. */
 	{
