@@ -87,7 +87,13 @@ for k, rs in kinds.items():
             assert r["build"] is None
 errs = {k: sorted({r["error"] or "" for r in rs}) for k, rs in kinds.items()}
 print(errs)
-assert any("byte cap" in e or "too large" in e for e in errs["tickets"]), errs["tickets"]
+# The ticket flood is cut by the byte cap (every TLS record counted), in
+# the hostile scan alone or in the mixed one: on a loaded machine the
+# hostile lab, at the lowest priority, may send too slowly in the mixed
+# scan to reach the cap before the deadline, which then ends it.
+alone = [json.loads(l) for l in open(tmp + "/h.jsonl")]
+tick = errs["tickets"] + [r["error"] or "" for r in alone if hostile.get(r["ip"]) == "tickets"]
+assert any("byte cap" in e or "too large" in e for e in tick), tick
 # CSV: no cell a spreadsheet would run, no raw control.
 import csv
 for row in csv.reader(open(tmp + "/all.csv", newline="", encoding="utf-8", errors="surrogateescape")):
