@@ -407,7 +407,6 @@ static void online_answer(const struct persona *p, const struct http_req *req,
 	finish(o, "", "");
 }
 
-/* The AD FS claims login: OWA's and ECP's answer to a browser. */
 /* Federated sign-in: to the organisation's AD FS, or (every other
  * server) to Azure AD, as OWA with Hybrid Modern Authentication does:
  * Microsoft's sign-in page, sending the browser back to this server. */

@@ -217,7 +217,7 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 {
 	struct rng r = {rng_mix(w->seed * 0x100000001b3ull ^ ip)};
 	const struct kb *kb = w->kb;
-	bool modern;
+	bool modern, bare;
 	int k;
 
 	memset(p, 0, sizeof *p);
@@ -316,13 +316,12 @@ static void persona_base(const struct lab_world *w, uint32_t ip,
 	    (int)rng_below(&r, 100) < w->mix->conn_limits ? LAB_CONN_LIMIT : 0;
 	/* Drawn after that, for the same reason. (Not in a pool: its
 	 * members' names show on too few answers to tell it one.) */
+	bare = p->front == FRONT_NONE && !p->catch_all && !p->pool_build;
 	if ((int)rng_below(&r, 100) < w->mix->http_auth &&
-	    p->deploy == DEP_PLAIN && p->front == FRONT_NONE &&
-	    !p->catch_all && !p->pool_build)
+	    p->deploy == DEP_PLAIN && bare)
 		p->deploy = DEP_HTTP_AUTH;
 	if ((int)rng_below(&r, 100) < w->mix->mobile_only && modern &&
-	    p->deploy == DEP_PLAIN && p->front == FRONT_NONE &&
-	    !p->catch_all && !p->pool_build)
+	    p->deploy == DEP_PLAIN && bare)
 		p->deploy = DEP_MOBILE_ONLY;
 	if (p->twin) {
 		snprintf(p->name, sizeof p->name, "EXCHANGE");
@@ -377,15 +376,23 @@ void persona_visible(const struct persona *p, build_t *b, enum precision *pr)
 	}
 }
 
+/* Is the path (n bytes) one of dirs (NULL-terminated) or under it? */
+static bool path_under(const char *path, size_t n, const char *const *dirs)
+{
+	for (; *dirs; dirs++) {
+		size_t k = strlen(*dirs);
+		if (n >= k && strncasecmp(path, *dirs, k) == 0 &&
+		    (n == k || path[k] == '/' || path[k] == '?'))
+			return true;
+	}
+	return false;
+}
+
 bool persona_auth_path(const char *path, size_t n)
 {
-	static const char *const dirs[] = {"/owa", "/ecp"};
+	static const char *const dirs[] = {"/owa", "/ecp", NULL};
 
-	for (int i = 0; i < 2; i++)
-		if (n >= 4 && strncasecmp(path, dirs[i], 4) == 0 &&
-		    (n == 4 || path[4] == '/' || path[4] == '?'))
-			return true;
-	return false;
+	return path_under(path, n, dirs);
 }
 
 bool persona_mobile_path(const char *path, size_t n)
@@ -394,13 +401,7 @@ bool persona_mobile_path(const char *path, size_t n)
 	    "/microsoft-server-activesync", "/ews", "/autodiscover", "/mapi",
 	    "/oab", "/rpc", NULL};
 
-	for (int i = 0; dirs[i]; i++) {
-		size_t k = strlen(dirs[i]);
-		if (n >= k && strncasecmp(path, dirs[i], k) == 0 &&
-		    (n == k || path[k] == '/' || path[k] == '?'))
-			return true;
-	}
-	return false;
+	return path_under(path, n, dirs);
 }
 
 bool persona_path_served(const struct lab_world *w, const struct persona *p,

@@ -1,7 +1,6 @@
 #include "scan/fingerprint.h"
 #include "base/limits.h"
 #include "base/text.h"
-#include <stdlib.h>
 #include <string.h>
 #include "base/banned.h"
 
@@ -300,32 +299,25 @@ static bool cloud_host(struct view h)
 static bool sign_in_returns_to_cloud(struct view loc)
 {
 	long at = view_find_ci(loc, VIEW_LIT("redirect_uri="));
-	char url[256];
-	const char *host;
-	size_t i, n = 0;
+	struct view v, url;
+	char buf[256];
+	long sep;
 
 	if (at < 0)
 		return true;
-	/* the value, %-decoded, at most sizeof url - 1 bytes of it */
-	for (i = (size_t)at + 13;
-	     i < loc.len && loc.p[i] != '&' && n < sizeof url - 1; i++) {
-		char c = loc.p[i];
-		if (c == '%' && i + 2 < loc.len) {
-			char hex[3] = {loc.p[i + 1], loc.p[i + 2], 0}, *end;
-			long x = strtol(hex, &end, 16);
-			if (*end || x <= 0)
-				return false;
-			c = (char)x;
-			i += 2;
-		}
-		url[n++] = c;
-	}
-	url[n] = '\0';
-	host = strstr(url, "://");
-	if (!host)
+	v = (struct view){loc.p + at + 13, loc.len - (size_t)at - 13};
+	if ((sep = view_find(v, VIEW_LIT("&"))) >= 0)
+		v.len = (size_t)sep;
+	url = url_decode_lower(v, buf, sizeof buf);
+	if ((at = view_find(url, VIEW_LIT("://"))) < 0)
 		return false;
-	host += 3;
-	return cloud_host((struct view){host, strcspn(host, "/?#:")});
+	url.p += at + 3;
+	url.len -= (size_t)at + 3;
+	for (sep = 0; (size_t)sep < url.len && !strchr("/?#:", url.p[sep]);
+	     sep++)
+		;
+	url.len = (size_t)sep;
+	return cloud_host(url);
 }
 
 bool fp_online_response(const struct http_resp *r)

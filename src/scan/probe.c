@@ -656,12 +656,11 @@ static void take_answer(struct probe *p, int step, int sub,
 
 	/* Every front end that answers is noted (a pool shows itself where
 	 * OWA hides behind HTTP authentication or AD FS). */
-	if (r && step != S_OWA_SERVICE && step != S_SHELL_CONTROL)
+	if (r && step != S_SHELL_CONTROL)
 		note_fe(p, r);
 	switch (step) {
 	case S_OWA_SERVICE:
 		if (r) {
-			note_fe(p, r);
 			if (version_header(r, &b))
 				p->svc_build = b;
 			p->svc_seen = true;
@@ -696,12 +695,11 @@ static void take_answer(struct probe *p, int step, int sub,
 			/* OWA with HTTP authentication: the probe never
 			 * reached the proxy it tests. */
 			o->ssrf = CHK_INCONCLUSIVE;
-		else if (exchange_shaped(r) && !p->owa_unseen)
-			o->ssrf = CHK_NOT_VULNERABLE;
-		else if (p->owa_unseen && exchange_shaped(r))
-			/* OWA was never seen here: the probe may not have
+		else if (exchange_shaped(r))
+			/* where OWA was never seen, the probe may not have
 			 * reached the front end's proxy */
-			o->ssrf = CHK_INCONCLUSIVE;
+			o->ssrf = p->owa_unseen ? CHK_INCONCLUSIVE
+			                        : CHK_NOT_VULNERABLE;
 		else
 			o->ssrf =
 			    CHK_BLOCKED; /* a device answered, not Exchange */
